@@ -1,0 +1,77 @@
+# pocketcode: `make run` serves the app, `make test` runs every test.
+# Every install step lives here, is idempotent, and is skipped quickly when done.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+
+APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps rust-deps npm-deps system-deps build build-tests test-rust test-e2e bench clean fmt lint
+
+## Toolchain ---------------------------------------------------------------
+
+rust-deps:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
+	  || CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+	     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+	     cargo install cargo-leptos --locked --version $(CARGO_LEPTOS_VERSION)
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+	  || CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+	     cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+
+npm-deps: node_modules/.stamp
+
+node_modules/.stamp: package.json
+	npm install --no-fund --no-audit
+	@touch $@
+
+system-deps:
+	@command -v chromium >/dev/null && command -v git >/dev/null \
+	  || { $(SUDO) $(APT) update && $(SUDO) $(APT) install -y chromium git \
+	       || { $(SUDO) $(APT) -f install -y && $(SUDO) $(APT) install -y chromium git; }; }
+
+deps: rust-deps npm-deps system-deps
+
+## Build and run ------------------------------------------------------------
+
+# The server binary and the site (WASM bundle, CSS, public files).
+build: deps
+	cargo leptos build --release
+
+# Serves the app on http://127.0.0.1:8080 (POCKETCODE_LISTEN to change it).
+run: build
+	LEPTOS_SITE_ROOT=target/site ./target/release/pocketcode
+
+## Tests -------------------------------------------------------------------
+
+# Rust tests share the release profile with `cargo leptos build --release`,
+# so dependencies are compiled once for both.
+test-rust: deps
+	cargo test --release --features ssr
+
+test-e2e: build
+	npx playwright test -c end2end/playwright.config.ts
+
+test: test-rust test-e2e
+
+## Upkeep ------------------------------------------------------------------
+
+fmt:
+	cargo fmt
+
+lint:
+	cargo fmt --check
+	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --features hydrate --target wasm32-unknown-unknown --lib -- -D warnings
+
+clean:
+	cargo clean
+	rm -rf node_modules

@@ -1,0 +1,83 @@
+//! The one error type every server function answers with.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// An error a server function reports to the browser, with a message meant
+/// for the user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request itself is wrong (bad id, empty prompt, …).
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// opencode is starting, restarting or down.
+    #[error("{0}")]
+    Unavailable(String),
+    /// opencode refused or failed the call (`status` is opencode's).
+    #[error("opencode error ({status}): {message}")]
+    Upstream { status: u16, message: String },
+    /// pocketcode itself is broken (a bug, not a bad request).
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// Calling the server function itself failed (network, encoding, …).
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl AppError {
+    /// The HTTP status the server function answers with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::NotFound(_) => 404,
+            Self::Unavailable(_) => 503,
+            Self::Upstream { .. } => 502,
+            Self::Internal(_) | Self::ServerFn(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::ServerFn(value)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::opencode_client::OpencodeClientError> for AppError {
+    fn from(error: crate::server::opencode_client::OpencodeClientError) -> Self {
+        use crate::server::opencode_client::OpencodeClientError as E;
+        match error {
+            E::Status {
+                status: 404,
+                message,
+            } => Self::NotFound(message),
+            E::Status { status, message } => Self::Upstream { status, message },
+            E::Unavailable(_) | E::Transport(_) => Self::Unavailable(error.to_string()),
+            E::Decode(_) => Self::Upstream {
+                status: 200,
+                message: error.to_string(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_its_encoding() {
+        let error = AppError::Upstream {
+            status: 500,
+            message: "boom".into(),
+        };
+        assert_eq!(AppError::de(error.ser()), error);
+        assert_eq!(error.status_code(), 502);
+    }
+}

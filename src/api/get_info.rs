@@ -1,0 +1,32 @@
+//! `POST /pocket/fn/info`: what the top bar shows.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+
+/// pocketcode's and opencode's versions and state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppInfo {
+    pub version: String,
+    /// `starting`, `healthy`, `restarting`, `failed` or `stopped`.
+    pub opencode_state: String,
+    pub opencode_version: Option<String>,
+    /// opencode's default model is pocketcode's scripted one (no API key set).
+    pub scripted_model: bool,
+    /// The directory whose sessions the UI lists.
+    pub workspace: String,
+}
+
+#[server(prefix = "/pocket/fn", endpoint = "info")]
+pub async fn get_info() -> Result<AppInfo, AppError> {
+    let state = super::context::state()?;
+    let status = state.supervisor.status();
+    Ok(AppInfo {
+        version: crate::VERSION.to_owned(),
+        opencode_state: format!("{:?}", status.state).to_lowercase(),
+        opencode_version: status.version,
+        scripted_model: state.scripted_model,
+        workspace: state.workspace.display().to_string(),
+    })
+}

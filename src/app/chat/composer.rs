@@ -1,0 +1,89 @@
+//! The prompt box: Send (or Ctrl/⌘+Enter), and Stop while the agent works.
+
+use leptos::ev::KeyboardEvent;
+use leptos::html::Button;
+use leptos::prelude::*;
+
+use crate::api::{AbortSession, SendPrompt};
+
+#[component]
+pub fn Composer(session_id: String, busy: Signal<bool>) -> impl IntoView {
+    let send = ServerAction::<SendPrompt>::new();
+    let abort = ServerAction::<AbortSession>::new();
+    let draft = RwSignal::new(String::new());
+    let send_button = NodeRef::<Button>::new();
+
+    // The form posts what is in the box; once opencode took it, empty the box.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = send.value().get() {
+            draft.set(String::new());
+        }
+    });
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            if let Some(button) = send_button.get() {
+                button.click();
+            }
+        }
+    };
+    let stop = {
+        let session_id = session_id.clone();
+        move |_| {
+            abort.dispatch(AbortSession {
+                session_id: session_id.clone(),
+            });
+        }
+    };
+    let error = move || {
+        let send_error = send.value().get().and_then(Result::err);
+        send_error.or_else(|| abort.value().get().and_then(Result::err))
+    };
+
+    view! {
+        <div class="sticky bottom-0 mt-4 bg-black pt-2 pb-3">
+            <ActionForm action=send>
+                <input type="hidden" name="session_id" value=session_id />
+                <label for="prompt" class="sr-only">
+                    "Prompt"
+                </label>
+                <textarea
+                    id="prompt"
+                    name="text"
+                    rows="3"
+                    required
+                    placeholder="Ask the agent…"
+                    class="block w-full resize-y border border-neutral-700 bg-black p-2 text-neutral-100 focus:border-neutral-400 focus:outline-none"
+                    prop:value=draft
+                    on:input:target=move |ev| draft.set(ev.target().value())
+                    on:keydown=on_keydown
+                ></textarea>
+                <div class="mt-2 flex justify-end gap-2">
+                    {move || {
+                        busy.get()
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="border border-neutral-700 px-4 py-1 text-neutral-300 hover:bg-neutral-900"
+                                        on:click=stop.clone()
+                                    >
+                                        "Stop"
+                                    </button>
+                                }
+                            })
+                    }}
+                    <button
+                        type="submit"
+                        node_ref=send_button
+                        class="border border-neutral-500 px-4 py-1 text-neutral-100 hover:bg-neutral-900 disabled:text-neutral-600"
+                        disabled=move || send.pending().get()
+                    >
+                        "Send"
+                    </button>
+                </div>
+            </ActionForm>
+            {move || error().map(|error| view! { <p role="alert" class="mt-2 text-red-400">{error.to_string()}</p> })}
+        </div>
+    }
+}

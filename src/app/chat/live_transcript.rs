@@ -1,0 +1,105 @@
+//! The transcript kept current by opencode's events.
+//!
+//! The server-rendered load seeds a signal; each event of this session is
+//! applied to it (`message.part.delta` appends text, `message.part.updated`
+//! and `message.updated` replace, `session.status` sets busy). When the
+//! session goes idle, or the event stream (re)connects and may have missed
+//! something, the transcript is loaded again and merged in.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::composer::Composer;
+use super::message::MessageView;
+use crate::api::get_transcript;
+use crate::app::home::SessionsChanged;
+use crate::app::use_opencode_events;
+use crate::opencode::{Event, SessionStatus, Transcript};
+
+#[component]
+pub fn LiveTranscript(initial: Transcript) -> impl IntoView {
+    let session_id = initial.session.id.clone();
+    let directory = initial.session.directory.clone();
+    let store = RwSignal::new(initial);
+    let sessions_changed = use_context::<SessionsChanged>();
+
+    // Loads started later win; an older load finishing late is dropped.
+    let generation = StoredValue::new(0_u64);
+    let reload = {
+        let session_id = session_id.clone();
+        move || {
+            let session_id = session_id.clone();
+            let Some(mine) = generation.try_update_value(|g| {
+                *g += 1;
+                *g
+            }) else {
+                return;
+            };
+            spawn_local(async move {
+                let Ok(fresh) = get_transcript(session_id).await else {
+                    return;
+                };
+                if generation.try_get_value() == Some(mine) {
+                    store.try_update(|t| t.merge_snapshot(fresh));
+                }
+            });
+        }
+    };
+
+    use_opencode_events(
+        &directory,
+        {
+            let reload = reload.clone();
+            let session_id = session_id.clone();
+            move |event: Event| {
+                let settled = matches!(
+                    event,
+                    Event::SessionIdle { .. }
+                        | Event::SessionStatus {
+                            status: SessionStatus::Idle,
+                            ..
+                        }
+                );
+                let mine = event.session_id() == Some(session_id.as_str());
+                store.maybe_update(|t| t.apply(&event));
+                if settled && mine {
+                    reload();
+                    if let Some(SessionsChanged(changed)) = sessions_changed {
+                        changed.notify();
+                    }
+                }
+            }
+        },
+        reload,
+    );
+
+    let message_ids = Memo::new(move |_| {
+        store.with(|t| {
+            t.messages
+                .iter()
+                .map(|m| m.info.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let busy = Signal::derive(move || store.with(|t| t.busy));
+    let error = Memo::new(move |_| store.with(|t| t.error.clone()));
+    let title = Memo::new(move |_| store.with(|t| t.session.title.clone()));
+
+    view! {
+        <h2 class="mb-3 truncate text-neutral-100">{title}</h2>
+        <ol aria-label="Transcript" class="flex-1 space-y-4">
+            <For
+                each=move || message_ids.get()
+                key=|id| id.clone()
+                children=move |message_id| view! { <MessageView store message_id /> }
+            />
+        </ol>
+        {move || {
+            busy.get().then(|| view! { <p role="status" class="mt-3 text-neutral-500">"working…"</p> })
+        }}
+        {move || {
+            error.get().map(|error| view! { <p role="alert" class="mt-3 text-red-400">{error}</p> })
+        }}
+        <Composer session_id busy />
+    }
+}

@@ -1,0 +1,54 @@
+//! The HTML document and the top-level router.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use super::home::HomePage;
+use super::top_bar::TopBar;
+
+/// The whole HTML document, rendered on the server around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                />
+                <meta name="theme-color" content="#000000" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="bg-black font-mono text-neutral-300">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: top bar and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let hydrated = RwSignal::new(false);
+    // Runs only in the browser, after hydration: tests wait for this marker.
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <Stylesheet id="leptos" href="/pkg/pocketcode.css" />
+        <Title text="pocketcode" />
+        <Router>
+            <main id="app" class="flex min-h-dvh flex-col" data-hydrated=move || hydrated.get().to_string()>
+                <TopBar />
+                <Routes fallback=|| view! { <p class="p-3">"Not found."</p> }>
+                    <Route path=path!("/") view=HomePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

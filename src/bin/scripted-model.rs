@@ -1,0 +1,50 @@
+//! The scripted model on its own: an OpenAI-compatible stand-in LLM for
+//! trying opencode (or pocketcode) without an API key.
+//!
+//! `scripted-model --print-config` prints the opencode config that uses it.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+use pocketcode::server::scripted_model::{self, ScriptedModel};
+use pocketcode::server::{logging, shutdown};
+
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "An OpenAI-compatible stand-in LLM with scripted answers"
+)]
+struct Args {
+    /// Address to serve on.
+    #[arg(long, env = "SCRIPTED_MODEL_LISTEN", default_value = "127.0.0.1:4010")]
+    listen: SocketAddr,
+    /// Print the opencode config (`OPENCODE_CONFIG_CONTENT`) for this address and exit.
+    #[arg(long)]
+    print_config: bool,
+    /// Log filter in `tracing` syntax; `debug` logs every request.
+    #[arg(long, env = "SCRIPTED_MODEL_LOG", default_value = "info")]
+    log: String,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    if args.print_config {
+        let base_url = format!("http://{}/v1", args.listen);
+        println!("{}", scripted_model::opencode_config(&base_url));
+        return ExitCode::SUCCESS;
+    }
+    logging::init(&args.log, false);
+    let model = match ScriptedModel::bind(args.listen).await {
+        Ok(model) => model,
+        Err(err) => {
+            tracing::error!(listen = %args.listen, %err, "cannot listen");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(url = %model.base_url(), "scripted model serving");
+    shutdown::signal_received().await;
+    model.stop().await;
+    ExitCode::SUCCESS
+}

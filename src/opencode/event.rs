@@ -1,0 +1,255 @@
+//! opencode's live events (`GET /event`): `data: {"id", "type", "properties"}`.
+
+use serde::Deserialize;
+
+use super::{MessageError, MessageInfo, Part, Session};
+
+/// The events the UI acts on; everything else is [`Event::Other`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// Streamed text appended to a part's `field` (usually `text`).
+    PartDelta(PartDelta),
+    /// A part was created or replaced as a whole.
+    PartUpdated(Part),
+    PartRemoved {
+        session_id: String,
+        message_id: String,
+        part_id: String,
+    },
+    /// A message's header was created or replaced.
+    MessageUpdated(MessageInfo),
+    MessageRemoved {
+        session_id: String,
+        message_id: String,
+    },
+    SessionStatus {
+        session_id: String,
+        status: SessionStatus,
+    },
+    SessionIdle {
+        session_id: String,
+    },
+    SessionError {
+        session_id: Option<String>,
+        error: Option<MessageError>,
+    },
+    SessionUpdated(Session),
+    /// Heartbeats, plugin noise, file watcher events, kinds added later, and
+    /// known kinds whose properties did not parse.
+    Other,
+}
+
+/// `message.part.delta`'s properties.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct PartDelta {
+    #[serde(rename = "sessionID")]
+    pub session_id: String,
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    #[serde(rename = "partID")]
+    pub part_id: String,
+    pub field: String,
+    pub delta: String,
+}
+
+/// A session's run state (`session.status`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum SessionStatus {
+    Idle,
+    Busy,
+    Retry {
+        #[serde(default)]
+        attempt: u32,
+        #[serde(default)]
+        message: String,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    properties: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct Ids {
+    #[serde(rename = "sessionID")]
+    session_id: String,
+    #[serde(rename = "messageID", default)]
+    message_id: String,
+    #[serde(rename = "partID", default)]
+    part_id: String,
+}
+
+#[derive(Deserialize)]
+struct PartProps {
+    part: Part,
+}
+
+#[derive(Deserialize)]
+struct InfoProps<T> {
+    info: T,
+}
+
+#[derive(Deserialize)]
+struct StatusProps {
+    #[serde(rename = "sessionID")]
+    session_id: String,
+    status: SessionStatus,
+}
+
+#[derive(Deserialize)]
+struct ErrorProps {
+    #[serde(rename = "sessionID", default)]
+    session_id: Option<String>,
+    #[serde(default)]
+    error: Option<MessageError>,
+}
+
+impl Event {
+    /// Parses one SSE `data:` payload. `None` when it is not an event at all.
+    pub fn parse(data: &str) -> Option<Self> {
+        let envelope: Envelope = serde_json::from_str(data).ok()?;
+        let props = envelope.properties;
+        let event = match envelope.kind.as_str() {
+            "message.part.delta" => from(props).map(Self::PartDelta),
+            "message.part.updated" => from::<PartProps>(props).map(|p| Self::PartUpdated(p.part)),
+            "message.part.removed" => from::<Ids>(props).map(|i| Self::PartRemoved {
+                session_id: i.session_id,
+                message_id: i.message_id,
+                part_id: i.part_id,
+            }),
+            "message.updated" => from::<InfoProps<_>>(props).map(|p| Self::MessageUpdated(p.info)),
+            "message.removed" => from::<Ids>(props).map(|i| Self::MessageRemoved {
+                session_id: i.session_id,
+                message_id: i.message_id,
+            }),
+            "session.status" => from::<StatusProps>(props).map(|p| Self::SessionStatus {
+                session_id: p.session_id,
+                status: p.status,
+            }),
+            "session.idle" => from::<Ids>(props).map(|i| Self::SessionIdle {
+                session_id: i.session_id,
+            }),
+            "session.error" => from::<ErrorProps>(props).map(|p| Self::SessionError {
+                session_id: p.session_id,
+                error: p.error,
+            }),
+            "session.created" | "session.updated" => {
+                from::<InfoProps<_>>(props).map(|p| Self::SessionUpdated(p.info))
+            }
+            _ => None,
+        };
+        Some(event.unwrap_or(Self::Other))
+    }
+
+    /// The session the event is about, when it is about one.
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Self::PartDelta(d) => Some(&d.session_id),
+            Self::PartUpdated(p) => Some(&p.session_id),
+            Self::MessageUpdated(m) => Some(&m.session_id),
+            Self::SessionUpdated(s) => Some(&s.id),
+            Self::PartRemoved { session_id, .. }
+            | Self::MessageRemoved { session_id, .. }
+            | Self::SessionStatus { session_id, .. }
+            | Self::SessionIdle { session_id } => Some(session_id),
+            Self::SessionError { session_id, .. } => session_id.as_deref(),
+            Self::Other => None,
+        }
+    }
+}
+
+fn from<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Option<T> {
+    serde_json::from_value(value).ok()
+}
+
+/// The URL of opencode's event stream for `directory`, as the browser reaches
+/// it through pocketcode's proxy.
+pub fn event_stream_url(directory: &str) -> String {
+    let mut url = String::from("/event?directory=");
+    for byte in directory.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
+            url.push(char::from(byte));
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_text_delta() {
+        let data = r#"{"id":"evt_1","type":"message.part.delta","properties":{"sessionID":"ses_1",
+            "messageID":"msg_1","partID":"prt_1","field":"text","delta":"Hello "}}"#;
+        let Some(Event::PartDelta(delta)) = Event::parse(data) else {
+            panic!("not a delta");
+        };
+        assert_eq!(delta.delta, "Hello ");
+        assert_eq!(delta.part_id, "prt_1");
+    }
+
+    #[test]
+    fn parses_status_idle_and_errors() {
+        let busy = r#"{"id":"evt_2","type":"session.status","properties":{"sessionID":"ses_1","status":{"type":"busy"}}}"#;
+        assert_eq!(
+            Event::parse(busy),
+            Some(Event::SessionStatus {
+                session_id: "ses_1".into(),
+                status: SessionStatus::Busy
+            })
+        );
+        let idle = r#"{"id":"evt_3","type":"session.idle","properties":{"sessionID":"ses_1"}}"#;
+        assert_eq!(
+            Event::parse(idle)
+                .and_then(|e| e.session_id().map(str::to_owned))
+                .as_deref(),
+            Some("ses_1")
+        );
+        let error = r#"{"id":"evt_4","type":"session.error","properties":{"sessionID":"ses_1",
+            "error":{"name":"MessageAbortedError","data":{"message":"Aborted"}}}}"#;
+        assert!(matches!(
+            Event::parse(error),
+            Some(Event::SessionError { error: Some(_), .. })
+        ));
+    }
+
+    #[test]
+    fn parses_a_message_and_a_part_update() {
+        let message = r#"{"id":"evt_5","type":"message.updated","properties":{"sessionID":"ses_1",
+            "info":{"id":"msg_1","role":"user","sessionID":"ses_1","time":{"created":1}}}}"#;
+        assert!(
+            matches!(Event::parse(message), Some(Event::MessageUpdated(ref m)) if m.id == "msg_1")
+        );
+        let part = r#"{"id":"evt_6","type":"message.part.updated","properties":{"sessionID":"ses_1",
+            "part":{"id":"prt_1","messageID":"msg_1","sessionID":"ses_1","type":"text","text":""},"time":1}}"#;
+        assert!(matches!(Event::parse(part), Some(Event::PartUpdated(ref p)) if p.id == "prt_1"));
+    }
+
+    #[test]
+    fn noise_and_malformed_known_events_are_other() {
+        let heartbeat = r#"{"id":"evt_7","type":"server.heartbeat","properties":{}}"#;
+        assert_eq!(Event::parse(heartbeat), Some(Event::Other));
+        let broken = r#"{"id":"evt_8","type":"message.part.delta","properties":{"oops":1}}"#;
+        assert_eq!(Event::parse(broken), Some(Event::Other));
+        assert_eq!(Event::parse("not json"), None);
+    }
+
+    #[test]
+    fn encodes_the_directory_into_the_stream_url() {
+        assert_eq!(
+            event_stream_url("/tmp/a b/ü"),
+            "/event?directory=/tmp/a%20b/%C3%BC"
+        );
+        assert_eq!(event_stream_url("/x&y=z"), "/event?directory=/x%26y%3Dz");
+    }
+}

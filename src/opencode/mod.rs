@@ -1,0 +1,21 @@
+//! opencode's API types (sessions, messages, parts, events), shared by the
+//! server and the browser.
+//!
+//! Deserialisation is deliberately tolerant: opencode adds fields and part or
+//! event kinds between releases, and an unknown one must never break a page.
+//! Unknown fields are ignored; unknown part kinds become [`PartBody::Other`],
+//! unknown tool states [`ToolState::Other`], unknown events [`Event::Other`].
+
+mod event;
+mod message;
+mod part;
+mod session;
+mod transcript;
+
+pub use event::{Event, PartDelta, SessionStatus, event_stream_url};
+pub use message::{
+    MessageError, MessageErrorData, MessageInfo, MessageTime, MessageWithParts, Role,
+};
+pub use part::{Part, PartBody, ToolState};
+pub use session::{Session, SessionTime};
+pub use transcript::Transcript;

@@ -1,0 +1,37 @@
+//! `GET /admin/health`: pocketcode's version and the supervised opencode's state.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use crate::server::state::AppState;
+use crate::server::supervisor::{OpencodeState, OpencodeStatus};
+
+#[derive(Debug, Serialize)]
+pub struct Health {
+    /// `ok` when opencode is healthy, `degraded` otherwise.
+    pub status: &'static str,
+    pub version: &'static str,
+    pub opencode: OpencodeStatus,
+    pub scripted_model: bool,
+}
+
+/// Answers 200 while opencode is healthy and 503 otherwise, so a platform
+/// health check (Fly) sees a broken opencode; the body says why either way.
+pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let opencode = state.supervisor.status();
+    let healthy = opencode.state == OpencodeState::Healthy;
+    let code = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = Health {
+        status: if healthy { "ok" } else { "degraded" },
+        version: crate::VERSION,
+        opencode,
+        scripted_model: state.scripted_model,
+    };
+    (code, Json(body))
+}

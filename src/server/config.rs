@@ -1,0 +1,122 @@
+//! The server's typed configuration, from flags and environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// When pocketcode registers its scripted model as opencode's default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScriptedModelMode {
+    /// Only when no provider key is configured in the environment.
+    Auto,
+    /// Always (tests, demos).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// pocketcode: a self-hosted coding agent on the web, built on opencode.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "pocketcode", version)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "POCKETCODE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Where pocketcode keeps everything: opencode's state, repos, worktrees.
+    #[arg(long, env = "POCKETCODE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// The opencode binary. Default: the project's pinned npm install, then PATH.
+    #[arg(long, env = "POCKETCODE_OPENCODE_BIN")]
+    pub opencode_bin: Option<PathBuf>,
+
+    /// The directory the first UI works in. Default: `<data dir>/workspace`.
+    #[arg(long, env = "POCKETCODE_WORKSPACE")]
+    pub workspace: Option<PathBuf>,
+
+    /// Use the built-in scripted model (auto: only when no provider key is set).
+    #[arg(long, env = "POCKETCODE_SCRIPTED_MODEL", value_enum, default_value = "auto")]
+    pub scripted_model: ScriptedModelMode,
+
+    /// Where `cargo leptos build` put the site (the `pkg/` bundle and public files).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Log filter, in `tracing` syntax (e.g. `info`, `pocketcode=debug`).
+    #[arg(long, env = "POCKETCODE_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Log format: human-readable text or one JSON object per line.
+    #[arg(long, env = "POCKETCODE_LOG_JSON", default_value_t = false)]
+    pub log_json: bool,
+}
+
+/// Environment variables that name a real model provider's key. When one is
+/// set, `auto` mode leaves the choice of model to opencode.
+pub const PROVIDER_KEY_VARS: &[&str] = &[
+    "OPENROUTER_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_GENERATIVE_AI_API_KEY",
+    "GROQ_API_KEY",
+    "DEEPSEEK_API_KEY",
+    "XAI_API_KEY",
+    "MISTRAL_API_KEY",
+];
+
+impl Config {
+    /// Whether the scripted model should be opencode's default model.
+    pub fn use_scripted_model(&self) -> bool {
+        match self.scripted_model {
+            ScriptedModelMode::Always => true,
+            ScriptedModelMode::Never => false,
+            ScriptedModelMode::Auto => !PROVIDER_KEY_VARS
+                .iter()
+                .any(|var| std::env::var(var).is_ok_and(|v| !v.is_empty())),
+        }
+    }
+
+    /// The directory the first UI lists sessions of and prompts in.
+    pub fn workspace_dir(&self) -> PathBuf {
+        self.workspace
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("workspace"))
+    }
+
+    /// Root of opencode's XDG directories.
+    pub fn opencode_home(&self) -> PathBuf {
+        self.data_dir.join("opencode")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_listen_on_loopback_8080_with_local_data_dir() {
+        let config = Config::try_parse_from(["pocketcode"]).expect("defaults parse");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.data_dir, PathBuf::from("./data"));
+        assert_eq!(config.workspace_dir(), PathBuf::from("./data/workspace"));
+    }
+
+    #[test]
+    fn flags_override_defaults_and_bad_values_are_refused() {
+        let config = Config::try_parse_from([
+            "pocketcode",
+            "--listen",
+            "127.0.0.1:9999",
+            "--scripted-model",
+            "never",
+        ])
+        .expect("flags parse");
+        assert_eq!(config.listen.port(), 9999);
+        assert!(!config.use_scripted_model());
+        assert!(Config::try_parse_from(["pocketcode", "--listen", "nowhere"]).is_err());
+        assert!(Config::try_parse_from(["pocketcode", "--scripted-model", "maybe"]).is_err());
+    }
+}

@@ -1,0 +1,15 @@
+//! Everything that runs only on the server. This module is the crate's one
+//! `ssr` gate: nothing below it is compiled into the WASM bundle.
+
+pub mod admin;
+pub mod config;
+pub mod logging;
+pub mod opencode_client;
+pub mod proxy;
+pub mod router;
+pub mod routes;
+pub mod scripted_model;
+pub mod shutdown;
+pub mod startup;
+pub mod state;
+pub mod supervisor;

@@ -1,0 +1,107 @@
+//! The catch-all proxy: every path pocketcode does not own goes to opencode,
+//! with method, query, headers, status and body streamed both ways and the
+//! internal credentials added. Nothing is buffered, so an SSE stream's first
+//! event reaches the client as soon as opencode sends it.
+
+mod headers;
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::server::state::AppState;
+use crate::server::supervisor::OpencodeState;
+
+/// How long a request waits for opencode while it is (re)starting.
+const WAIT_FOR_OPENCODE: Duration = Duration::from_secs(15);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProxyError {
+    #[error("opencode is not available ({0}); see /admin/health, then retry")]
+    Unavailable(String),
+    #[error("opencode did not answer: {0}")]
+    Upstream(#[from] reqwest::Error),
+}
+
+impl IntoResponse for ProxyError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+        };
+        tracing::warn!(error = %self, "proxy request failed");
+        let body = serde_json::json!({ "error": self.to_string() });
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// The router's fallback handler.
+pub async fn forward(State(state): State<AppState>, request: Request) -> Response {
+    match forward_to_opencode(&state, request).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Response, ProxyError> {
+    let upstream = match state.supervisor.upstream() {
+        Some(upstream) => upstream,
+        // A failed opencode will not be back in seconds: say so at once.
+        None if state.supervisor.status().state == OpencodeState::Failed => {
+            let status = state.supervisor.status();
+            return Err(ProxyError::Unavailable(format!(
+                "opencode failed to start: {}",
+                status.last_error.unwrap_or_else(|| "unknown error".into())
+            )));
+        }
+        // Starting or restarting: worth a short wait.
+        None => state
+            .supervisor
+            .ready(WAIT_FOR_OPENCODE)
+            .await
+            .map_err(|err| ProxyError::Unavailable(err.to_string()))?,
+    };
+    let (parts, body) = request.into_parts();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |pq| pq.as_str());
+    let mut outgoing = upstream
+        .request(&state.http, parts.method.clone(), path)
+        .body(reqwest::Body::wrap_stream(body.into_data_stream()));
+    for (name, value) in headers::forwardable(&parts.headers) {
+        outgoing = outgoing.header(name, value);
+    }
+    let upstream_response = outgoing.send().await?;
+    Ok(into_response(upstream_response))
+}
+
+fn into_response(upstream: reqwest::Response) -> Response {
+    let status = upstream.status();
+    let mut response_headers = headers::forwardable(upstream.headers())
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect::<Vec<_>>();
+    let is_event_stream = upstream
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"));
+    let mut response = Response::new(Body::from_stream(upstream.bytes_stream()));
+    *response.status_mut() = status;
+    let out = response.headers_mut();
+    for (name, value) in response_headers.drain(..) {
+        out.append(name, value);
+    }
+    if is_event_stream {
+        // Reverse proxies in front of us (Fly, nginx) must not buffer it either.
+        out.insert("x-accel-buffering", HeaderValue::from_static("no"));
+        out.insert(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        );
+    }
+    response
+}

@@ -1,0 +1,57 @@
+//! The opencode configuration that makes the scripted model its only model.
+
+use serde_json::{Value, json};
+
+use super::MODEL_ID;
+
+/// opencode's provider id for the scripted model.
+pub const PROVIDER_ID: &str = "scripted";
+
+/// `OPENCODE_CONFIG_CONTENT` for an opencode that talks to the scripted
+/// model at `base_url` (ending in `/v1`). Only this provider is enabled, so
+/// the UI never offers a model that would need a key; `bash` asks first, so
+/// permission prompts can be exercised.
+pub fn opencode_config(base_url: &str) -> Value {
+    json!({
+        "$schema": "https://opencode.ai/config.json",
+        "provider": {
+            PROVIDER_ID: {
+                "npm": "@ai-sdk/openai-compatible",
+                "name": "Scripted",
+                "options": { "baseURL": base_url, "apiKey": "unused" },
+                "models": {
+                    MODEL_ID: {
+                        "name": "Scripted model (no API key set)",
+                        "tool_call": true,
+                        "limit": { "context": 128000, "output": 4096 },
+                    }
+                }
+            }
+        },
+        "model": format!("{PROVIDER_ID}/{MODEL_ID}"),
+        "small_model": format!("{PROVIDER_ID}/{MODEL_ID}"),
+        "enabled_providers": [PROVIDER_ID],
+        "autoupdate": false,
+        "permission": { "bash": "ask" },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registers_the_scripted_provider_as_the_only_model() {
+        let config = opencode_config("http://127.0.0.1:1/v1");
+        assert_eq!(
+            config["provider"]["scripted"]["options"]["baseURL"],
+            "http://127.0.0.1:1/v1"
+        );
+        assert_eq!(config["model"], "scripted/scripted-model");
+        assert_eq!(config["small_model"], "scripted/scripted-model");
+        assert_eq!(config["enabled_providers"], json!(["scripted"]));
+        assert_eq!(config["permission"]["bash"], "ask");
+        let name = config["provider"]["scripted"]["models"]["scripted-model"]["name"].as_str();
+        assert!(name.is_some_and(|n| n.contains("Scripted")));
+    }
+}

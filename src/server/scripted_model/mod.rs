@@ -1,0 +1,35 @@
+//! A stand-in LLM: an OpenAI-compatible chat-completions server whose
+//! answers are scripted, so tests (and `make run` without an API key) get a
+//! real opencode doing real tool calls without a real model.
+//!
+//! A directive in the last user message picks the answer (see [`directive`]
+//! for the syntax; values may be `"quoted"` with `\n` escapes):
+//!
+//! | directive | answer |
+//! |---|---|
+//! | none, `[scenario:plain ms=30]` | `You said: "<prompt>". …`, word by word |
+//! | `[scenario:slow chunks=100 ms=300]` | `Slow chunk i of N. `, one per `ms` |
+//! | `[scenario:write path=notes/hello.txt content="…"]` | `write` tool call, then a summary |
+//! | `[scenario:permission command="echo scripted > perm.txt"]` | `bash` tool call (asks), then a summary |
+//! | `[scenario:question question="…" options="Red,Blue"]` | `question` tool call, then the answer quoted |
+//! | `[scenario:error status=400 message="…"]` | that HTTP status with an OpenAI error body |
+//!
+//! Requests without tools are opencode's side jobs (the session title, and
+//! summaries) and always get a short plain text: the title job carries the
+//! user's text, directive included.
+
+mod completion;
+mod config;
+pub mod directive;
+mod routes;
+mod scenario;
+mod server;
+mod stream;
+
+pub use config::{PROVIDER_ID, opencode_config};
+pub use directive::{DirectiveError, Scenario};
+pub use routes::router;
+pub use server::ScriptedModel;
+
+/// The model id opencode asks for.
+pub const MODEL_ID: &str = "scripted-model";

@@ -1,0 +1,214 @@
+//! [`ScriptedModel`]: the routes served on a loopback port for as long as
+//! the handle lives.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::routes::{ModelState, app, stopped};
+
+/// How long `stop` waits for open connections to close before cutting them.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// The scripted model served on a loopback port in a background task.
+/// Dropping it stops the server too.
+pub struct ScriptedModel {
+    addr: SocketAddr,
+    requests: Arc<AtomicU64>,
+    stopping: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl ScriptedModel {
+    /// Serves on a free port of 127.0.0.1.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+    }
+
+    /// Serves on `addr`.
+    pub async fn bind(addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (stopping, stopping_rx) = watch::channel(false);
+        let state = ModelState {
+            requests: Arc::default(),
+            stopping: stopping_rx.clone(),
+        };
+        let requests = state.requests.clone();
+        let router = app(state);
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, router)
+                .with_graceful_shutdown(stopped(stopping_rx))
+                .await;
+            if let Err(err) = served {
+                tracing::warn!(%err, "the scripted model stopped serving");
+            }
+        });
+        Ok(Self {
+            addr,
+            requests,
+            stopping,
+            task: Some(task),
+        })
+    }
+
+    /// The OpenAI base URL, e.g. `http://127.0.0.1:PORT/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// How many chat-completion requests arrived so far (title jobs included).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Ends running streams, closes connections and waits (briefly) for it.
+    pub async fn stop(mut self) {
+        self.stopping.send_replace(true);
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(STOP_GRACE, task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for ScriptedModel {
+    fn drop(&mut self) {
+        self.stopping.send_replace(true);
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::scripted_model::MODEL_ID;
+    use serde_json::{Value, json};
+
+    async fn post(model: &ScriptedModel, body: Value) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(format!("{}/chat/completions", model.base_url()))
+            .json(&body)
+            .send()
+            .await
+            .expect("scripted model answers")
+    }
+
+    fn body(text: &str, stream: bool) -> Value {
+        json!({
+            "model": MODEL_ID,
+            "stream": stream,
+            "tools": [{"type": "function", "function": {"name": "write", "parameters": {}}}],
+            "messages": [
+                {"role": "system", "content": "<env>\n  Working directory: /w\n</env>"},
+                {"role": "user", "content": text},
+            ],
+        })
+    }
+
+    /// The JSON of each `data:` line, `[DONE]` as a string.
+    fn data_lines(sse: &str) -> Vec<Value> {
+        sse.lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .map(|d| serde_json::from_str(d).unwrap_or_else(|_| Value::String(d.to_owned())))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn streams_text_then_usage_then_done() {
+        let model = ScriptedModel::start().await.expect("start");
+        let response = post(&model, body("Hello model", true)).await;
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        let lines = data_lines(&response.text().await.expect("body"));
+        let text: String = lines
+            .iter()
+            .filter_map(|l| l["choices"][0]["delta"]["content"].as_str())
+            .collect();
+        assert!(text.contains("You said: \"Hello model\""), "{text}");
+        assert!(lines.len() > 5);
+        let last = &lines[lines.len() - 2];
+        assert_eq!(last["choices"][0]["finish_reason"], "stop");
+        assert!(last["usage"]["total_tokens"].as_u64().is_some());
+        assert_eq!(lines[lines.len() - 1], "[DONE]");
+        assert_eq!(model.requests(), 1);
+        model.stop().await;
+    }
+
+    #[tokio::test]
+    async fn streams_a_tool_call() {
+        let model = ScriptedModel::start().await.expect("start");
+        let response = post(&model, body("[scenario:write path=a.txt content=x]", true)).await;
+        let lines = data_lines(&response.text().await.expect("body"));
+        let call = &lines[0]["choices"][0]["delta"]["tool_calls"][0];
+        assert_eq!(call["function"]["name"], "write");
+        let arguments = lines[1]["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"]
+            .as_str()
+            .expect("arguments text");
+        let arguments: Value = serde_json::from_str(arguments).expect("arguments JSON");
+        assert_eq!(arguments, json!({"filePath": "/w/a.txt", "content": "x"}));
+        assert_eq!(lines[2]["choices"][0]["finish_reason"], "tool_calls");
+        model.stop().await;
+    }
+
+    #[tokio::test]
+    async fn answers_without_streaming_and_lists_models() {
+        let model = ScriptedModel::start().await.expect("start");
+        let reply: Value = post(&model, body("Hi", false))
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        assert_eq!(reply["object"], "chat.completion");
+        let content = reply["choices"][0]["message"]["content"]
+            .as_str()
+            .expect("content");
+        assert!(content.contains("\"Hi\""));
+        let models: Value = reqwest::get(format!("{}/models", model.base_url()))
+            .await
+            .expect("models")
+            .json()
+            .await
+            .expect("JSON");
+        assert_eq!(models["data"][0]["id"], MODEL_ID);
+        model.stop().await;
+    }
+
+    #[tokio::test]
+    async fn error_scenario_sends_an_openai_error() {
+        let model = ScriptedModel::start().await.expect("start");
+        let response = post(&model, body("[scenario:error message=nope]", true)).await;
+        assert_eq!(response.status(), 400);
+        let error: Value = response.json().await.expect("JSON");
+        assert_eq!(error["error"]["message"], "nope");
+        assert_eq!(error["error"]["type"], "invalid_request_error");
+        model.stop().await;
+    }
+
+    #[tokio::test]
+    async fn stop_ends_a_running_slow_stream() {
+        let model = ScriptedModel::start().await.expect("start");
+        let mut response = post(&model, body("[scenario:slow chunks=100 ms=1000]", true)).await;
+        let first = response
+            .chunk()
+            .await
+            .expect("read")
+            .expect("a first chunk");
+        assert!(String::from_utf8_lossy(&first).contains("Slow chunk 1 of 100"));
+        let started = tokio::time::Instant::now();
+        model.stop().await;
+        while let Ok(Some(_)) = response.chunk().await {}
+        assert!(started.elapsed() < STOP_GRACE + Duration::from_secs(1));
+    }
+}

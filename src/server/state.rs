@@ -1,0 +1,29 @@
+//! The state every handler and server function can reach.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::server::supervisor::Supervisor;
+
+/// Shared application state: cheap to clone, handed to axum and provided to
+/// Leptos as context.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub supervisor: Arc<Supervisor>,
+    /// One pooled HTTP client for every call to opencode.
+    pub http: reqwest::Client,
+    /// The directory the first UI lists sessions of and prompts in.
+    pub workspace: PathBuf,
+    /// Whether opencode's default model is pocketcode's scripted model.
+    pub scripted_model: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,187 @@
+//! The supervising loop: start, wait for health, watch, restart with backoff.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::child::OpencodeChild;
+use super::status::OpencodeState;
+use super::{OpencodeSettings, Snapshot, locate};
+
+/// After this many failed starts in a row the state shows `failed`.
+const FAILED_AFTER: u32 = 3;
+const BACKOFF_FIRST: Duration = Duration::from_millis(500);
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+fn backoff(failures: u32) -> Duration {
+    BACKOFF_FIRST
+        .saturating_mul(2u32.saturating_pow(failures.min(10)))
+        .min(BACKOFF_MAX)
+}
+
+pub(super) async fn run(
+    settings: OpencodeSettings,
+    snapshot: watch::Sender<Snapshot>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let http = reqwest::Client::new();
+    // Failed starts (or short runs) in a row; reset once opencode is healthy.
+    let mut failures: u32 = 0;
+    let mut started_once = false;
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let error = match start_and_watch(&settings, &http, &snapshot, &mut stop, &mut started_once)
+            .await
+        {
+            Outcome::Stopped => break,
+            Outcome::Exited(error) => {
+                failures = 0;
+                error
+            }
+            Outcome::FailedToStart(error) => {
+                failures += 1;
+                error
+            }
+        };
+        tracing::warn!(%error, "opencode is down, restarting");
+        let state = if failures >= FAILED_AFTER {
+            OpencodeState::Failed
+        } else {
+            OpencodeState::Restarting
+        };
+        snapshot.send_modify(|s| {
+            s.status.state = state;
+            s.status.last_error = Some(error);
+            s.status.pid = None;
+            s.upstream = None;
+        });
+        tokio::select! {
+            _ = tokio::time::sleep(backoff(failures)) => {}
+            _ = stop.changed() => break,
+        }
+    }
+    snapshot.send_modify(|s| {
+        s.status.state = OpencodeState::Stopped;
+        s.status.pid = None;
+        s.upstream = None;
+    });
+}
+
+enum Outcome {
+    Stopped,
+    /// It was healthy, then exited.
+    Exited(String),
+    /// It never became healthy.
+    FailedToStart(String),
+}
+
+async fn start_and_watch(
+    settings: &OpencodeSettings,
+    http: &reqwest::Client,
+    snapshot: &watch::Sender<Snapshot>,
+    stop: &mut watch::Receiver<bool>,
+    started_once: &mut bool,
+) -> Outcome {
+    let binary = match locate(settings.binary.as_deref()) {
+        Ok(binary) => binary,
+        Err(error) => return Outcome::FailedToStart(error),
+    };
+    let mut child = match OpencodeChild::spawn(settings, &binary) {
+        Ok(child) => child,
+        Err(err) => {
+            return Outcome::FailedToStart(format!(
+                "could not start {}: {err}",
+                binary.display()
+            ));
+        }
+    };
+    let port = child.upstream.base_url.rsplit(':').next().and_then(|p| p.parse().ok());
+    snapshot.send_modify(|s| {
+        if *started_once {
+            s.status.restarts += 1;
+        }
+        s.status.pid = Some(child.pid);
+        s.status.port = port;
+        s.status.binary = Some(binary.display().to_string());
+        s.status.stderr_tail.clear();
+    });
+    *started_once = true;
+    tracing::info!(pid = child.pid, binary = %binary.display(), "opencode started");
+
+    let health = tokio::select! {
+        health = child.wait_healthy(http, settings.start_timeout) => health,
+        _ = stop.changed() => {
+            child.stop().await;
+            return Outcome::Stopped;
+        }
+    };
+    let version = match health {
+        Ok(version) => version,
+        Err(error) => {
+            let error = with_stderr(error, &child);
+            child.stop().await;
+            return Outcome::FailedToStart(error);
+        }
+    };
+    tracing::info!(pid = child.pid, %version, url = %child.upstream.base_url, "opencode is healthy");
+    snapshot.send_modify(|s| {
+        s.status.state = OpencodeState::Healthy;
+        s.status.version = Some(version);
+        s.upstream = Some(child.upstream.clone());
+    });
+
+    // Keep the tail of stderr visible while it runs.
+    let mut tail_tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            exit = child.exited() => {
+                let error = with_stderr(exit, &child);
+                child.reap_group();
+                copy_tail(snapshot, &child);
+                return Outcome::Exited(error);
+            }
+            _ = stop.changed() => {
+                child.stop().await;
+                return Outcome::Stopped;
+            }
+            _ = tail_tick.tick() => copy_tail(snapshot, &child),
+        }
+    }
+}
+
+fn copy_tail(snapshot: &watch::Sender<Snapshot>, child: &OpencodeChild) {
+    let tail: Vec<String> = match child.stderr_tail.lock() {
+        Ok(tail) => tail.iter().cloned().collect(),
+        Err(_) => return,
+    };
+    snapshot.send_if_modified(|s| {
+        if s.status.stderr_tail == tail {
+            false
+        } else {
+            s.status.stderr_tail = tail;
+            true
+        }
+    });
+}
+
+fn with_stderr(error: String, child: &OpencodeChild) -> String {
+    match child.last_stderr_line() {
+        Some(line) => format!("{error}; last stderr line: {line}"),
+        None => error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(0), Duration::from_millis(500));
+        assert_eq!(backoff(1), Duration::from_secs(1));
+        assert_eq!(backoff(3), Duration::from_secs(4));
+        assert_eq!(backoff(40), BACKOFF_MAX);
+    }
+}

@@ -1,0 +1,142 @@
+//! Runs `opencode serve` on loopback: starts it on a free port with a random
+//! internal password, waits for health, restarts it with backoff when it
+//! exits, and stops its whole process group on shutdown.
+
+mod child;
+mod locate;
+mod lifecycle;
+mod status;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+pub use locate::locate;
+pub use status::{OpencodeState, OpencodeStatus, Upstream};
+
+/// Errors the supervisor reports to callers.
+#[derive(Debug, thiserror::Error)]
+pub enum SupervisorError {
+    #[error("opencode did not become healthy within {0:?} (state: {1:?}; last error: {2})")]
+    NotReady(Duration, OpencodeState, String),
+    #[error("pocketcode is shutting down")]
+    Stopped,
+}
+
+/// How to run opencode.
+#[derive(Clone, Debug)]
+pub struct OpencodeSettings {
+    /// The binary; `None` means "locate it at each start" (see [`locate`]).
+    pub binary: Option<PathBuf>,
+    /// Root of opencode's XDG directories (data, config, state, cache).
+    pub home: PathBuf,
+    /// opencode's working directory (its default project).
+    pub workdir: PathBuf,
+    /// `OPENCODE_CONFIG_CONTENT`, when pocketcode supplies opencode's config.
+    pub config_json: Option<String>,
+    /// Turn off opencode's network fetches that fail offline (models list,
+    /// LSP downloads, sharing).
+    pub offline: bool,
+    /// Health must answer within this after the port opens, or the start failed.
+    pub start_timeout: Duration,
+}
+
+impl OpencodeSettings {
+    pub fn new(home: PathBuf, workdir: PathBuf) -> Self {
+        Self {
+            binary: None,
+            home,
+            workdir,
+            config_json: None,
+            offline: false,
+            start_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+pub(crate) struct Snapshot {
+    pub status: OpencodeStatus,
+    pub upstream: Option<Upstream>,
+}
+
+/// The handle the rest of pocketcode holds on the supervised opencode.
+pub struct Supervisor {
+    snapshot: watch::Sender<Snapshot>,
+    stop: watch::Sender<bool>,
+    task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Supervisor {
+    /// Starts supervising in the background; returns at once.
+    pub fn spawn(settings: OpencodeSettings) -> Arc<Self> {
+        let binary = settings.binary.as_ref().map(|b| b.display().to_string());
+        let (snapshot, _) = watch::channel(Snapshot {
+            status: OpencodeStatus::starting(binary),
+            upstream: None,
+        });
+        let (stop, stop_rx) = watch::channel(false);
+        let supervisor = Arc::new(Self {
+            snapshot,
+            stop,
+            task: std::sync::Mutex::new(None),
+        });
+        let task = tokio::spawn(lifecycle::run(
+            settings,
+            supervisor.snapshot.clone(),
+            stop_rx,
+        ));
+        if let Ok(mut slot) = supervisor.task.lock() {
+            *slot = Some(task);
+        }
+        supervisor
+    }
+
+    /// The current status, as `/admin/health` shows it.
+    pub fn status(&self) -> OpencodeStatus {
+        self.snapshot.borrow().status.clone()
+    }
+
+    /// How to reach opencode, when it is healthy.
+    pub fn upstream(&self) -> Option<Upstream> {
+        let snapshot = self.snapshot.borrow();
+        match snapshot.status.state {
+            OpencodeState::Healthy => snapshot.upstream.clone(),
+            _ => None,
+        }
+    }
+
+    /// Waits until opencode is healthy, for at most `timeout`.
+    pub async fn ready(&self, timeout: Duration) -> Result<Upstream, SupervisorError> {
+        let mut rx = self.snapshot.subscribe();
+        let wait = rx.wait_for(|s| {
+            matches!(s.status.state, OpencodeState::Healthy | OpencodeState::Stopped)
+                && (s.upstream.is_some() || s.status.state == OpencodeState::Stopped)
+        });
+        match tokio::time::timeout(timeout, wait).await {
+            Ok(Ok(s)) if s.status.state == OpencodeState::Healthy => {
+                s.upstream.clone().ok_or(SupervisorError::Stopped)
+            }
+            Ok(_) => Err(SupervisorError::Stopped),
+            Err(_) => {
+                let status = self.status();
+                Err(SupervisorError::NotReady(
+                    timeout,
+                    status.state,
+                    status.last_error.unwrap_or_else(|| "none".into()),
+                ))
+            }
+        }
+    }
+
+    /// Stops opencode (SIGTERM to its process group, SIGKILL after a grace
+    /// period) and waits for the supervising task to end.
+    pub async fn shutdown(&self) {
+        let _ = self.stop.send(true);
+        let task = self.task.lock().ok().and_then(|mut slot| slot.take());
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}

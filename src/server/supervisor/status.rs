@@ -1,0 +1,84 @@
+//! What the supervisor reports about opencode.
+
+use serde::Serialize;
+
+/// Where the supervised opencode is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpencodeState {
+    /// First start, not yet answering `/global/health`.
+    Starting,
+    /// Answering `/global/health`.
+    Healthy,
+    /// It exited or never became healthy; a new start is on its way.
+    Restarting,
+    /// Several starts in a row failed (or no binary was found); still retrying, slowly.
+    Failed,
+    /// pocketcode is shutting down.
+    Stopped,
+}
+
+/// A snapshot of the supervised opencode, as `/admin/health` shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct OpencodeStatus {
+    pub state: OpencodeState,
+    /// The version opencode's health endpoint reports.
+    pub version: Option<String>,
+    pub pid: Option<u32>,
+    pub port: Option<u16>,
+    /// How many times it was started again after the first start.
+    pub restarts: u32,
+    pub last_error: Option<String>,
+    /// The last lines opencode wrote to stderr.
+    pub stderr_tail: Vec<String>,
+    /// The binary being run.
+    pub binary: Option<String>,
+}
+
+impl OpencodeStatus {
+    pub(super) fn starting(binary: Option<String>) -> Self {
+        Self {
+            state: OpencodeState::Starting,
+            version: None,
+            pid: None,
+            port: None,
+            restarts: 0,
+            last_error: None,
+            stderr_tail: Vec::new(),
+            binary,
+        }
+    }
+}
+
+/// How to reach a healthy opencode: its loopback base URL and the internal
+/// password pocketcode generated for it (HTTP Basic, user `opencode`).
+#[derive(Clone)]
+pub struct Upstream {
+    pub base_url: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upstream")
+            .field("base_url", &self.base_url)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Upstream {
+    /// The user opencode expects with `OPENCODE_SERVER_PASSWORD`.
+    pub const USER: &'static str = "opencode";
+
+    /// A request to `path` (which starts with `/`) carrying the credentials.
+    pub fn request(
+        &self,
+        http: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        http.request(method, format!("{}{}", self.base_url, path))
+            .basic_auth(Self::USER, Some(&self.password))
+    }
+}

@@ -1,0 +1,151 @@
+//! Shared harness for integration tests: a real `opencode serve` under the
+//! supervisor with the scripted model, or a whole pocketcode on port 0.
+//! Everything a harness starts, its `stop` ends.
+
+#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use pocketcode::server::config::Config;
+use pocketcode::server::scripted_model::{self, ScriptedModel};
+use pocketcode::server::startup::Pocketcode;
+use pocketcode::server::supervisor::{OpencodeSettings, Supervisor, Upstream};
+use tempfile::TempDir;
+
+/// opencode takes a few seconds to start; a loaded CI machine more.
+pub const READY: Duration = Duration::from_secs(120);
+
+/// A git repository with one commit, as opencode expects a project to be.
+pub fn git_workspace(path: &Path) {
+    std::fs::create_dir_all(path).expect("create workspace");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
+            .args(args)
+            .current_dir(path)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("run git");
+        assert!(status.success(), "git {args:?} failed");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    std::fs::write(path.join("README.md"), "test workspace\n").expect("write README");
+    git(&["add", "README.md"]);
+    git(&["commit", "-q", "-m", "initial"]);
+}
+
+/// A supervised opencode using the scripted model, in a temp dir.
+pub struct TestOpencode {
+    pub supervisor: Arc<Supervisor>,
+    pub upstream: Upstream,
+    pub http: reqwest::Client,
+    pub workspace: PathBuf,
+    pub model: ScriptedModel,
+    pub dir: TempDir,
+}
+
+impl TestOpencode {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = dir.path().join("workspace");
+        git_workspace(&workspace);
+        let model = ScriptedModel::start().await.expect("scripted model");
+        let mut settings = OpencodeSettings::new(dir.path().join("opencode"), workspace.clone());
+        settings.config_json = Some(scripted_model::opencode_config(&model.base_url()).to_string());
+        settings.offline = true;
+        let supervisor = Supervisor::spawn(settings);
+        let upstream = supervisor.ready(READY).await.expect("opencode healthy");
+        Self {
+            supervisor,
+            upstream,
+            http: reqwest::Client::new(),
+            workspace,
+            model,
+            dir,
+        }
+    }
+
+    /// A request to opencode with the credentials and this workspace's directory.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.upstream
+            .request(&self.http, method, path)
+            .header("x-opencode-directory", self.workspace.display().to_string())
+    }
+
+    pub async fn stop(self) {
+        self.supervisor.shutdown().await;
+        self.model.stop().await;
+    }
+}
+
+/// A whole pocketcode served on a free loopback port, in a temp data dir.
+pub struct TestServer {
+    pub base_url: String,
+    pub pocketcode: Option<Pocketcode>,
+    pub http: reqwest::Client,
+    pub data_dir: TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Starts pocketcode with `extra` flags added to the defaults.
+    pub async fn start(extra: &[&str]) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let data = data_dir.path().display().to_string();
+        let mut args = vec![
+            "pocketcode",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            &data,
+            "--scripted-model",
+            "always",
+        ];
+        args.extend_from_slice(extra);
+        let config = Config::try_parse_from(args).expect("config");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let pocketcode = Pocketcode::start(&config).await.expect("pocketcode starts");
+        let router = pocketcode.router();
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self {
+            base_url,
+            pocketcode: Some(pocketcode),
+            http: reqwest::Client::new(),
+            data_dir,
+            server,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    pub fn workspace(&self) -> PathBuf {
+        self.data_dir.path().join("workspace")
+    }
+
+    pub async fn wait_ready(&self) -> Upstream {
+        self.pocketcode
+            .as_ref()
+            .expect("running")
+            .supervisor()
+            .ready(READY)
+            .await
+            .expect("opencode healthy")
+    }
+
+    pub async fn stop(mut self) {
+        self.server.abort();
+        if let Some(pocketcode) = self.pocketcode.take() {
+            pocketcode.shutdown().await;
+        }
+    }
+}

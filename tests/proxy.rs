@@ -1,0 +1,168 @@
+//! The catch-all proxy on a whole pocketcode: JSON round trips with
+//! credentials added, query and status preserved, SSE streamed unbuffered,
+//! `/admin/health`, and a clear error while opencode is unavailable.
+
+mod common;
+
+use std::time::Duration;
+
+use common::TestServer;
+use futures::StreamExt;
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_calls_and_event_streams_pass_through_with_credentials() {
+    let server = TestServer::start(&[]).await;
+    let upstream = server.wait_ready().await;
+    let workspace = server.workspace().display().to_string();
+
+    // Admin health: pocketcode's own route, answered as JSON.
+    let health: Value = server
+        .http
+        .get(server.url("/admin/health"))
+        .send()
+        .await
+        .expect("health")
+        .json()
+        .await
+        .expect("health json");
+    assert_eq!(health["opencode"]["state"], "healthy");
+    assert_eq!(health["opencode"]["version"], "1.18.33");
+    assert_eq!(health["version"], pocketcode::VERSION);
+    assert!(health["opencode"]["pid"].as_u64().is_some());
+
+    // The SSE stream: its first event must arrive while the stream is open
+    // (opencode never ends it), so nothing buffers the whole response.
+    let events = server
+        .http
+        .get(server.url(&format!("/event?directory={workspace}")))
+        .send()
+        .await
+        .expect("event stream");
+    assert_eq!(events.status(), 200);
+    let content_type = events.headers()["content-type"].to_str().expect("ascii").to_string();
+    assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+    let mut body = events.bytes_stream();
+    let first = tokio::time::timeout(Duration::from_secs(10), body.next())
+        .await
+        .expect("first event before the stream ends")
+        .expect("a chunk")
+        .expect("chunk ok");
+    let first = String::from_utf8_lossy(&first);
+    assert!(first.contains("server.connected"), "{first}");
+
+    // A JSON round trip: the client sends no credentials, the proxy adds them.
+    let created: Value = server
+        .http
+        .post(server.url("/session"))
+        .header("x-opencode-directory", &workspace)
+        .json(&serde_json::json!({ "title": "through the proxy" }))
+        .send()
+        .await
+        .expect("create session")
+        .error_for_status()
+        .expect("created")
+        .json()
+        .await
+        .expect("session json");
+    let id = created["id"].as_str().expect("session id");
+    assert_eq!(created["directory"], workspace.as_str());
+
+    // The session-created event reaches the open stream through the proxy.
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !seen.contains(id) {
+        let chunk = tokio::time::timeout_at(deadline, body.next())
+            .await
+            .expect("session event in time")
+            .expect("stream open")
+            .expect("chunk ok");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("session.created"), "{seen}");
+
+    // The query string is preserved: opencode filters by `directory`.
+    let listed: Value = server
+        .http
+        .get(server.url(&format!("/session?directory={workspace}")))
+        .send()
+        .await
+        .expect("list sessions")
+        .json()
+        .await
+        .expect("list json");
+    let ids: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert!(ids.contains(&id), "{listed}");
+
+    // Statuses pass through as opencode gives them: compare with a direct call.
+    let direct = upstream
+        .request(&server.http, reqwest::Method::GET, "/session/ses_doesnotexist")
+        .send()
+        .await
+        .expect("direct call")
+        .status();
+    let proxied = server
+        .http
+        .get(server.url("/session/ses_doesnotexist"))
+        .send()
+        .await
+        .expect("proxied call")
+        .status();
+    assert!(!direct.is_success());
+    assert_eq!(proxied, direct);
+
+    // A credential the client sends is not what reaches opencode.
+    let spoofed = server
+        .http
+        .get(server.url("/global/health"))
+        .basic_auth("opencode", Some("wrong"))
+        .send()
+        .await
+        .expect("spoofed call");
+    assert_eq!(spoofed.status(), 200);
+
+    drop(body);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn without_opencode_the_proxy_and_health_say_what_is_wrong() {
+    let server = TestServer::start(&["--opencode-bin", "/nonexistent/opencode"]).await;
+    // The supervisor gives up after a few quick attempts and reports `failed`.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let health = loop {
+        let response = server
+            .http
+            .get(server.url("/admin/health"))
+            .send()
+            .await
+            .expect("health");
+        let code = response.status();
+        let body: Value = response.json().await.expect("health json");
+        if body["opencode"]["state"] == "failed" {
+            assert_eq!(code, 503);
+            break body;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never failed: {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let error = health["opencode"]["last_error"].as_str().expect("last error");
+    assert!(error.contains("/nonexistent/opencode"), "{error}");
+
+    let proxied = server
+        .http
+        .get(server.url("/session"))
+        .send()
+        .await
+        .expect("proxied call");
+    assert_eq!(proxied.status(), 503);
+    let body: Value = proxied.json().await.expect("error json");
+    let message = body["error"].as_str().expect("error message");
+    assert!(message.contains("/nonexistent/opencode"), "{message}");
+    server.stop().await;
+}
