@@ -12,7 +12,7 @@ export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps rust-deps npm-deps system-deps build build-tests test-rust test-e2e bench clean fmt lint
+.PHONY: run test deps rust-deps npm-deps system-deps build test-rust test-e2e bench clean fmt lint
 
 ## Toolchain ---------------------------------------------------------------
 
@@ -75,3 +75,9 @@ lint:
 clean:
 	cargo clean
 	rm -rf node_modules
+
+## Benchmarks --------------------------------------------------------------
+
+# Through pocketcode vs direct to opencode, side by side in one run.
+bench: deps
+	cargo bench --features ssr --bench proxy
