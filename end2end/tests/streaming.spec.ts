@@ -35,3 +35,17 @@ test('a slow reply streams in step by step and survives a reload', async ({ pock
   await expect(pocketcode.messages('You').last()).toContainText('hello');
   await expect(pocketcode.messages('Assistant').last()).toHaveText(finalText);
 });
+
+test('a reload in the middle of a reply picks the stream up again', async ({ pocketcode }) => {
+  await pocketcode.goto('/');
+  await pocketcode.newSession();
+  await pocketcode.send('[scenario:slow chunks=12 ms=300] again');
+  const reply = pocketcode.messages('Assistant').last();
+  await expect(reply).toContainText('Slow chunk 2 of 12.');
+  await expect(reply).not.toContainText('Slow chunk 12 of 12.');
+
+  await pocketcode.reload();
+  await expect(pocketcode.messages('You').last()).toContainText('again');
+  await expect(pocketcode.messages('Assistant').last()).toContainText('Slow chunk 12 of 12.', { timeout: 30_000 });
+  await pocketcode.waitUntilIdle();
+});

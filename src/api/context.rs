@@ -10,7 +10,8 @@ use crate::server::opencode_client::OpencodeClient;
 use crate::server::state::AppState;
 
 pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| AppError::Internal("the server state is missing".into()))
+    use_context::<AppState>()
+        .ok_or_else(|| AppError::Internal("the server state is missing".into()))
 }
 
 /// A client for opencode, once it is healthy.

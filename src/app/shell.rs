@@ -25,7 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options />
                 <MetaTags />
             </head>
-            <body class="bg-black font-mono text-neutral-300">
+            <body class="flex min-h-dvh flex-col bg-black font-mono text-neutral-300">
                 <App />
             </body>
         </html>
@@ -43,8 +43,12 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/pocketcode.css" />
         <Title text="pocketcode" />
         <Router>
-            <main id="app" class="flex min-h-dvh flex-col" data-hydrated=move || hydrated.get().to_string()>
-                <TopBar />
+            <TopBar />
+            <main
+                id="app"
+                class="flex min-h-0 flex-1 flex-col"
+                data-hydrated=move || hydrated.get().to_string()
+            >
                 <Routes fallback=|| view! { <p class="p-3">"Not found."</p> }>
                     <Route path=path!("/") view=HomePage />
                 </Routes>

@@ -35,6 +35,9 @@ fn InfoLine(info: AppInfo) -> impl IntoView {
         <span class="text-neutral-500" data-opencode-state=info.opencode_state.clone()>
             {opencode}
         </span>
+        <span class="min-w-0 truncate text-neutral-600" title="workspace">
+            {info.workspace}
+        </span>
         {info
             .scripted_model
             .then(|| {
