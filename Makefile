@@ -8,6 +8,10 @@ CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := 0.2.130
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+# cargo-leptos sets this while it builds and leptos reads it at compile time
+# (option_env!), so cargo test must see the same value or the two builds
+# recompile each other's leptos crates every time.
+export LEPTOS_OUTPUT_NAME := pocketcode
 
 APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -10,17 +10,16 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::TestServer;
 use futures::StreamExt;
-use pocketcode::server::config::Config;
-use pocketcode::server::startup::Pocketcode;
 use pocketcode::server::supervisor::Upstream;
 use reqwest::{Method, RequestBuilder};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// opencode takes a few seconds to start; a loaded machine more.
-const READY: Duration = Duration::from_secs(120);
 /// A stream that has not said hello by then is broken, not slow.
 const SSE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -214,49 +213,25 @@ async fn run(t: Targets, opencode_pid: String) -> Result<(), BoxError> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let wall = Instant::now();
-    let data_dir = tempfile::tempdir().expect("temp dir");
-    let data = data_dir.path().display().to_string();
-    let config = Config::try_parse_from([
-        "pocketcode",
-        "--listen",
-        "127.0.0.1:0",
-        "--data-dir",
-        &data,
-        "--scripted-model",
-        "always",
-    ])
-    .expect("config");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a loopback port");
-    let pocketcode_url = format!("http://{}", listener.local_addr().expect("local addr"));
-    let pocketcode = Pocketcode::start(&config).await.expect("pocketcode starts");
-    let router = pocketcode.router();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-
-    let outcome = match pocketcode.supervisor().ready(READY).await {
-        Ok(upstream) => {
-            let targets = Targets {
-                http: reqwest::Client::new(),
-                upstream,
-                pocketcode_url,
-                workspace: pocketcode.state.workspace.display().to_string(),
-            };
-            let pid = pocketcode
-                .supervisor()
-                .status()
-                .pid
-                .map_or("?".into(), |p| p.to_string());
-            // A task of its own, so that even a panic reaches the shutdown below.
-            match tokio::spawn(run(targets, pid)).await {
-                Ok(result) => result.map_err(|err| err.to_string()),
-                Err(panic) => Err(panic.to_string()),
-            }
-        }
-        Err(err) => Err(format!("opencode did not become ready: {err}")),
+    let server = TestServer::start(&[]).await;
+    let upstream = server.wait_ready().await;
+    let targets = Targets {
+        http: reqwest::Client::new(),
+        upstream,
+        pocketcode_url: server.base_url.clone(),
+        workspace: server.workspace().display().to_string(),
     };
-    server.abort();
-    pocketcode.shutdown().await;
+    let pid = server
+        .pocketcode
+        .as_ref()
+        .and_then(|p| p.supervisor().status().pid)
+        .map_or("?".into(), |p| p.to_string());
+    // A task of its own, so that even a panic reaches the shutdown below.
+    let outcome = match tokio::spawn(run(targets, pid)).await {
+        Ok(result) => result.map_err(|err| err.to_string()),
+        Err(panic) => Err(panic.to_string()),
+    };
+    server.stop().await;
     println!("\nwall time {:.1} s", wall.elapsed().as_secs_f64());
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

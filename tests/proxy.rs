@@ -40,8 +40,14 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
         .await
         .expect("event stream");
     assert_eq!(events.status(), 200);
-    let content_type = events.headers()["content-type"].to_str().expect("ascii").to_string();
-    assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+    let content_type = events.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(
+        content_type.starts_with("text/event-stream"),
+        "{content_type}"
+    );
     let mut body = events.bytes_stream();
     let first = tokio::time::timeout(Duration::from_secs(10), body.next())
         .await
@@ -101,7 +107,11 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
 
     // Statuses pass through as opencode gives them: compare with a direct call.
     let direct = upstream
-        .request(&server.http, reqwest::Method::GET, "/session/ses_doesnotexist")
+        .request(
+            &server.http,
+            reqwest::Method::GET,
+            "/session/ses_doesnotexist",
+        )
         .send()
         .await
         .expect("direct call")
@@ -148,10 +158,15 @@ async fn without_opencode_the_proxy_and_health_say_what_is_wrong() {
             assert_eq!(code, 503);
             break body;
         }
-        assert!(tokio::time::Instant::now() < deadline, "never failed: {body}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never failed: {body}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let error = health["opencode"]["last_error"].as_str().expect("last error");
+    let error = health["opencode"]["last_error"]
+        .as_str()
+        .expect("last error");
     assert!(error.contains("/nonexistent/opencode"), "{error}");
 
     let proxied = server

@@ -17,7 +17,9 @@ fn overlap(ours: &str, theirs: &str) -> bool {
     let ours: Vec<&str> = ours.trim_end_matches('/').split('/').collect();
     let theirs: Vec<&str> = theirs.trim_end_matches('/').split('/').collect();
     // A trailing `*` (or `{*rest}`) on our side owns everything below it.
-    let ours_prefix = ours.last().is_some_and(|s| s.starts_with('*') || s.starts_with("{*"));
+    let ours_prefix = ours
+        .last()
+        .is_some_and(|s| s.starts_with('*') || s.starts_with("{*"));
     let theirs_prefix = theirs.last().is_some_and(|s| s.starts_with("{*"));
     let fixed = |v: &Vec<&str>, prefix: bool| if prefix { v.len() - 1 } else { v.len() };
     let (n_ours, n_theirs) = (fixed(&ours, ours_prefix), fixed(&theirs, theirs_prefix));
@@ -75,7 +77,15 @@ async fn no_pocketcode_route_shadows_an_opencode_route() {
     assert!(ours.iter().any(|p| p.starts_with("/pocket/")), "{ours:?}");
     let collisions: Vec<String> = ours
         .iter()
-        .flat_map(|o| theirs.iter().filter(|t| overlap(o, t)).map(move |t| format!("{o} ~ {t}")))
+        .flat_map(|o| {
+            theirs
+                .iter()
+                .filter(|t| overlap(o, t))
+                .map(move |t| format!("{o} ~ {t}"))
+        })
         .collect();
-    assert!(collisions.is_empty(), "pocketcode shadows opencode routes: {collisions:#?}");
+    assert!(
+        collisions.is_empty(),
+        "pocketcode shadows opencode routes: {collisions:#?}"
+    );
 }

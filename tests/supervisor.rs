@@ -22,7 +22,10 @@ fn alive(pid: u32) -> bool {
 async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + READY;
     while !check() {
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -74,7 +77,10 @@ async fn starts_reports_health_restarts_after_kill_and_stops_its_group() {
     let group_left = std::fs::read_dir("/proc")
         .expect("read /proc")
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| nix::unistd::getpgid(Some(Pid::from_raw(*pid))).ok() == Some(Pid::from_raw(second_pid as i32)))
+        .filter(|pid| {
+            nix::unistd::getpgid(Some(Pid::from_raw(*pid))).ok()
+                == Some(Pid::from_raw(second_pid as i32))
+        })
         .count();
     assert_eq!(group_left, 0, "processes left in opencode's group");
     oc.model.stop().await;
@@ -82,7 +88,7 @@ async fn starts_reports_health_restarts_after_kill_and_stops_its_group() {
 
 #[tokio::test]
 async fn a_missing_binary_is_reported_as_failed_with_the_reason() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = common::TempDir::new();
     let mut settings = OpencodeSettings::new(dir.path().join("oc"), dir.path().join("ws"));
     settings.binary = Some(dir.path().join("no-such-opencode"));
     let supervisor = Supervisor::spawn(settings);

@@ -37,7 +37,12 @@ pub struct Config {
     pub workspace: Option<PathBuf>,
 
     /// Use the built-in scripted model (auto: only when no provider key is set).
-    #[arg(long, env = "POCKETCODE_SCRIPTED_MODEL", value_enum, default_value = "auto")]
+    #[arg(
+        long,
+        env = "POCKETCODE_SCRIPTED_MODEL",
+        value_enum,
+        default_value = "auto"
+    )]
     pub scripted_model: ScriptedModelMode,
 
     /// Where `cargo leptos build` put the site (the `pkg/` bundle and public files).

@@ -16,7 +16,10 @@ pub fn app(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
     let mut router = Router::new()
         .route("/admin/health", get(admin::health))
-        .nest_service("/pkg", ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())));
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())),
+        );
     for file in routes::PUBLIC_FILES {
         let on_disk = site_root.join(file.trim_start_matches('/'));
         router = router.route_service(file, ServeFile::new(on_disk));

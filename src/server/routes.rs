@@ -20,9 +20,7 @@ pub fn owned_paths() -> Vec<String> {
         .iter()
         .map(|route| route.path().to_string())
         .collect();
-    paths.extend(
-        server_fn::axum::server_fn_paths().map(|(path, _method)| path.to_string()),
-    );
+    paths.extend(server_fn::axum::server_fn_paths().map(|(path, _method)| path.to_string()));
     paths.extend(PUBLIC_FILES.iter().map(|p| p.to_string()));
     paths.extend(OWNED_PREFIXES.iter().map(|p| format!("{p}*")));
     paths.sort();

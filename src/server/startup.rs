@@ -54,7 +54,8 @@ impl Pocketcode {
         let mut settings = OpencodeSettings::new(opencode_home, workspace.clone());
         settings.binary = config.opencode_bin.clone();
         if let Some(model) = &scripted {
-            settings.config_json = Some(scripted_model::opencode_config(&model.base_url()).to_string());
+            settings.config_json =
+                Some(scripted_model::opencode_config(&model.base_url()).to_string());
             settings.offline = true;
         }
         let supervisor = Supervisor::spawn(settings);

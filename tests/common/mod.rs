@@ -2,7 +2,14 @@
 //! supervisor with the scripted model, or a whole pocketcode on port 0.
 //! Everything a harness starts, its `stop` ends.
 
-#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
+
+mod temp_dir;
+
+pub use temp_dir::TempDir;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +20,6 @@ use pocketcode::server::config::Config;
 use pocketcode::server::scripted_model::{self, ScriptedModel};
 use pocketcode::server::startup::Pocketcode;
 use pocketcode::server::supervisor::{OpencodeSettings, Supervisor, Upstream};
-use tempfile::TempDir;
 
 /// opencode takes a few seconds to start; a loaded CI machine more.
 pub const READY: Duration = Duration::from_secs(120);
@@ -49,7 +55,7 @@ pub struct TestOpencode {
 
 impl TestOpencode {
     pub async fn start() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = TempDir::new();
         let workspace = dir.path().join("workspace");
         git_workspace(&workspace);
         let model = ScriptedModel::start().await.expect("scripted model");
@@ -93,7 +99,7 @@ pub struct TestServer {
 impl TestServer {
     /// Starts pocketcode with `extra` flags added to the defaults.
     pub async fn start(extra: &[&str]) -> Self {
-        let data_dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = TempDir::new();
         let data = data_dir.path().display().to_string();
         let mut args = vec![
             "pocketcode",

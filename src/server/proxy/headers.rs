@@ -43,15 +43,23 @@ mod tests {
     #[test]
     fn hop_by_hop_and_credentials_are_dropped_the_rest_kept() {
         let mut map = HeaderMap::new();
-        map.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic eA=="));
-        map.insert(header::CONNECTION, HeaderValue::from_static("keep-alive, x-private"));
+        map.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Basic eA=="),
+        );
+        map.insert(
+            header::CONNECTION,
+            HeaderValue::from_static("keep-alive, x-private"),
+        );
         map.insert("keep-alive", HeaderValue::from_static("timeout=5"));
         map.insert("x-private", HeaderValue::from_static("1"));
         map.insert(header::HOST, HeaderValue::from_static("example.test"));
         map.insert("x-opencode-directory", HeaderValue::from_static("/tmp/w"));
         map.append(header::ACCEPT, HeaderValue::from_static("text/html"));
         map.append(header::ACCEPT, HeaderValue::from_static("application/json"));
-        let kept: Vec<_> = forwardable(&map).map(|(n, _)| n.as_str().to_string()).collect();
+        let kept: Vec<_> = forwardable(&map)
+            .map(|(n, _)| n.as_str().to_string())
+            .collect();
         assert_eq!(kept, ["x-opencode-directory", "accept", "accept"]);
     }
 }

@@ -65,10 +65,7 @@ async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Respo
             .map_err(|err| ProxyError::Unavailable(err.to_string()))?,
     };
     let (parts, body) = request.into_parts();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |pq| pq.as_str());
+    let path = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
     let mut outgoing = upstream
         .request(&state.http, parts.method.clone(), path)
         .body(reqwest::Body::wrap_stream(body.into_data_stream()));

@@ -57,7 +57,13 @@ impl OpencodeChild {
         std::fs::create_dir_all(&settings.workdir)?;
         let mut command = Command::new(binary);
         command
-            .args(["serve", "--hostname", "127.0.0.1", "--port", &port.to_string()])
+            .args([
+                "serve",
+                "--hostname",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+            ])
             .current_dir(&settings.workdir)
             .env("OPENCODE_SERVER_PASSWORD", &password)
             .env("XDG_DATA_HOME", home.join("data"))

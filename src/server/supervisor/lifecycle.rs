@@ -91,13 +91,15 @@ async fn start_and_watch(
     let mut child = match OpencodeChild::spawn(settings, &binary) {
         Ok(child) => child,
         Err(err) => {
-            return Outcome::FailedToStart(format!(
-                "could not start {}: {err}",
-                binary.display()
-            ));
+            return Outcome::FailedToStart(format!("could not start {}: {err}", binary.display()));
         }
     };
-    let port = child.upstream.base_url.rsplit(':').next().and_then(|p| p.parse().ok());
+    let port = child
+        .upstream
+        .base_url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok());
     snapshot.send_modify(|s| {
         if *started_once {
             s.status.restarts += 1;

@@ -45,9 +45,11 @@ pub fn locate(configured: Option<&Path>) -> Result<PathBuf, String> {
             }
         }
     }
-    Err("opencode not found: run `make run` (it installs the pinned opencode-ai with npm) \
+    Err(
+        "opencode not found: run `make run` (it installs the pinned opencode-ai with npm) \
          or set POCKETCODE_OPENCODE_BIN"
-        .to_string())
+            .to_string(),
+    )
 }
 
 fn is_executable(path: &Path) -> bool {

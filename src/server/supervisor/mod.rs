@@ -3,8 +3,8 @@
 //! exits, and stops its whole process group on shutdown.
 
 mod child;
-mod locate;
 mod lifecycle;
+mod locate;
 mod status;
 
 use std::path::PathBuf;
@@ -111,8 +111,10 @@ impl Supervisor {
     pub async fn ready(&self, timeout: Duration) -> Result<Upstream, SupervisorError> {
         let mut rx = self.snapshot.subscribe();
         let wait = rx.wait_for(|s| {
-            matches!(s.status.state, OpencodeState::Healthy | OpencodeState::Stopped)
-                && (s.upstream.is_some() || s.status.state == OpencodeState::Stopped)
+            matches!(
+                s.status.state,
+                OpencodeState::Healthy | OpencodeState::Stopped
+            ) && (s.upstream.is_some() || s.status.state == OpencodeState::Stopped)
         });
         match tokio::time::timeout(timeout, wait).await {
             Ok(Ok(s)) if s.status.state == OpencodeState::Healthy => {
