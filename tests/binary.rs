@@ -1,0 +1,142 @@
+//! The `pocketcode` binary as a user runs it: config from flags and env,
+//! JSON logs, serving, and a graceful stop on SIGTERM / SIGINT that takes
+//! opencode's whole process group with it.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{READY, TempDir};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_pocketcode");
+
+fn gone(pid: u32) -> bool {
+    kill(Pid::from_raw(pid as i32), None).is_err()
+}
+
+/// Starts the binary on a free port, returns it with the URL it logged.
+fn spawn(
+    data: &TempDir,
+) -> (
+    std::process::Child,
+    String,
+    std::io::Lines<BufReader<std::process::ChildStderr>>,
+) {
+    let mut child = Command::new(BIN)
+        .args(["--scripted-model", "always"])
+        .env("POCKETCODE_LISTEN", "127.0.0.1:0")
+        .env("POCKETCODE_DATA_DIR", data.path())
+        .env("POCKETCODE_LOG_JSON", "true")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start pocketcode");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("pocketcode logs before serving")
+            .expect("log line");
+        let entry: Value =
+            serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        if entry["fields"]["message"] == "pocketcode is serving" {
+            break entry["fields"]["url"]
+                .as_str()
+                .expect("url field")
+                .to_string();
+        }
+    };
+    (child, url, lines)
+}
+
+async fn opencode_pid(url: &str) -> u32 {
+    let http = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + READY;
+    loop {
+        let health: Value = http
+            .get(format!("{url}/admin/health"))
+            .send()
+            .await
+            .expect("health")
+            .json()
+            .await
+            .expect("health json");
+        if health["opencode"]["state"] == "healthy" {
+            return health["opencode"]["pid"].as_u64().expect("pid") as u32;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never healthy: {health}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn stops_cleanly_on(signal: Signal) {
+    let data = TempDir::new();
+    let (mut child, url, lines) = spawn(&data);
+    let opencode = opencode_pid(&url).await;
+    kill(Pid::from_raw(child.id() as i32), signal).expect("signal pocketcode");
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(status.success(), "exit status after {signal}: {status}");
+    assert!(gone(opencode), "opencode {opencode} outlived pocketcode");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("\"stopped\"")), "{rest:?}");
+    assert!(
+        data.path().join("opencode/data").is_dir(),
+        "opencode's XDG data dir"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_pocketcode_and_opencode() {
+    stops_cleanly_on(Signal::SIGTERM).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_stops_pocketcode_and_opencode() {
+    stops_cleanly_on(Signal::SIGINT).await;
+}
+
+#[test]
+fn bad_config_is_refused_with_a_message_and_nothing_started() {
+    let data = TempDir::new();
+    let out = Command::new(BIN)
+        .args(["--listen", "not-an-address"])
+        .env("POCKETCODE_DATA_DIR", data.path())
+        .output()
+        .expect("run pocketcode");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--listen"), "{stderr}");
+    assert!(
+        !data.path().join("opencode").exists(),
+        "nothing may be created"
+    );
+}
+
+#[test]
+fn a_busy_port_is_reported() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let data = TempDir::new();
+    let out = Command::new(BIN)
+        .args(["--listen", &addr])
+        .env("POCKETCODE_DATA_DIR", data.path())
+        .output()
+        .expect("run pocketcode");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+}
