@@ -6,9 +6,8 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-use common::{READY, TempDir};
+use common::TempDir;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use serde_json::Value;
@@ -55,26 +54,9 @@ fn spawn(
 }
 
 async fn opencode_pid(url: &str) -> u32 {
-    let http = reqwest::Client::new();
-    let deadline = tokio::time::Instant::now() + READY;
-    loop {
-        let health: Value = http
-            .get(format!("{url}/admin/health"))
-            .send()
-            .await
-            .expect("health")
-            .json()
-            .await
-            .expect("health json");
-        if health["opencode"]["state"] == "healthy" {
-            return health["opencode"]["pid"].as_u64().expect("pid") as u32;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "never healthy: {health}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let (_, health) =
+        common::wait_for_opencode_state(&reqwest::Client::new(), url, "healthy").await;
+    health["opencode"]["pid"].as_u64().expect("pid") as u32
 }
 
 async fn stops_cleanly_on(signal: Signal) {

@@ -17,15 +17,8 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
     let workspace = server.workspace().display().to_string();
 
     // Admin health: pocketcode's own route, answered as JSON.
-    let health: Value = server
-        .http
-        .get(server.url("/admin/health"))
-        .send()
-        .await
-        .expect("health")
-        .json()
-        .await
-        .expect("health json");
+    let (status, health) = common::admin_health(&server.http, &server.base_url).await;
+    assert_eq!(status, 200);
     assert_eq!(health["opencode"]["state"], "healthy");
     assert_eq!(health["opencode"]["version"], "1.18.33");
     assert_eq!(health["version"], pocketcode::VERSION);
@@ -144,26 +137,9 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
 async fn without_opencode_the_proxy_and_health_say_what_is_wrong() {
     let server = TestServer::start(&["--opencode-bin", "/nonexistent/opencode"]).await;
     // The supervisor gives up after a few quick attempts and reports `failed`.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    let health = loop {
-        let response = server
-            .http
-            .get(server.url("/admin/health"))
-            .send()
-            .await
-            .expect("health");
-        let code = response.status();
-        let body: Value = response.json().await.expect("health json");
-        if body["opencode"]["state"] == "failed" {
-            assert_eq!(code, 503);
-            break body;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "never failed: {body}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let (status, health) =
+        common::wait_for_opencode_state(&server.http, &server.base_url, "failed").await;
+    assert_eq!(status, 503);
     let error = health["opencode"]["last_error"]
         .as_str()
         .expect("last error");

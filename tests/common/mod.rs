@@ -155,3 +155,34 @@ impl TestServer {
         }
     }
 }
+
+/// `GET /admin/health` of a pocketcode at `base_url`: status and JSON body.
+pub async fn admin_health(http: &reqwest::Client, base_url: &str) -> (u16, serde_json::Value) {
+    let response = http
+        .get(format!("{base_url}/admin/health"))
+        .send()
+        .await
+        .expect("GET /admin/health");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("health is JSON"))
+}
+
+/// Polls `/admin/health` until opencode's state is `state`; returns that answer.
+pub async fn wait_for_opencode_state(
+    http: &reqwest::Client,
+    base_url: &str,
+    state: &str,
+) -> (u16, serde_json::Value) {
+    let deadline = tokio::time::Instant::now() + READY;
+    loop {
+        let (status, health) = admin_health(http, base_url).await;
+        if health["opencode"]["state"] == state {
+            return (status, health);
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never {state}: {health}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
