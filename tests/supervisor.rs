@@ -105,3 +105,35 @@ async fn a_missing_binary_is_reported_as_failed_with_the_reason() {
     supervisor.shutdown().await;
     assert_eq!(supervisor.status().state, OpencodeState::Stopped);
 }
+
+#[tokio::test]
+async fn a_crashing_binary_is_retried_and_its_stderr_is_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = common::TempDir::new();
+    // A broken install: it complains on stderr and exits at once.
+    let binary = dir.path().join("opencode");
+    std::fs::write(
+        &binary,
+        "#!/bin/sh\necho 'loading config' >&2\necho 'fatal: broken install' >&2\nexit 3\n",
+    )
+    .expect("write script");
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut settings = OpencodeSettings::new(dir.path().join("oc"), dir.path().join("ws"));
+    settings.binary = Some(binary);
+    let supervisor = Supervisor::spawn(settings);
+    eventually("the failed state", || {
+        supervisor.status().state == OpencodeState::Failed
+    })
+    .await;
+    let status = supervisor.status();
+    // Failed means it was retried (with backoff), not given up on the first try.
+    assert!(status.restarts >= 2, "restarts: {}", status.restarts);
+    let error = status.last_error.expect("an error is recorded");
+    assert!(error.contains("exit status: 3"), "{error}");
+    assert!(error.contains("fatal: broken install"), "{error}");
+    assert_eq!(
+        status.stderr_tail,
+        ["loading config", "fatal: broken install"]
+    );
+    supervisor.shutdown().await;
+}

@@ -30,6 +30,7 @@ pub(super) struct OpencodeChild {
     pub pid: u32,
     pub upstream: Upstream,
     pub stderr_tail: Arc<Mutex<VecDeque<String>>>,
+    stderr_reader: Option<tokio::task::JoinHandle<()>>,
     listening: Option<oneshot::Receiver<()>>,
 }
 
@@ -102,9 +103,10 @@ impl OpencodeChild {
         if let Some(stdout) = child.stdout.take() {
             tokio::spawn(read_stdout(stdout, tx));
         }
-        if let Some(stderr) = child.stderr.take() {
-            tokio::spawn(read_stderr(stderr, stderr_tail.clone()));
-        }
+        let stderr_reader = child
+            .stderr
+            .take()
+            .map(|stderr| tokio::spawn(read_stderr(stderr, stderr_tail.clone())));
         Ok(Self {
             child,
             pid,
@@ -113,6 +115,7 @@ impl OpencodeChild {
                 password,
             },
             stderr_tail,
+            stderr_reader,
             listening: Some(listening),
         })
     }
@@ -129,7 +132,16 @@ impl OpencodeChild {
             tokio::select! {
                 heard = tokio::time::timeout_at(deadline, listening) => match heard {
                     Ok(Ok(())) => {}
-                    Ok(Err(_)) => return Err("opencode closed its output before listening".into()),
+                    // Its stdout closed: usually because it exited, and how it
+                    // exited is the useful part of the message.
+                    Ok(Err(_)) => {
+                        return Err(
+                            match tokio::time::timeout(TERM_GRACE, self.child.wait()).await {
+                                Ok(status) => exit_message(status),
+                                Err(_) => "opencode closed its output before listening".into(),
+                            },
+                        );
+                    }
                     Err(_) => return Err(format!("opencode did not open its port within {timeout:?}")),
                 },
                 status = self.child.wait() => return Err(exit_message(status)),
@@ -158,7 +170,7 @@ impl OpencodeChild {
     }
 
     /// SIGTERM to the whole group, SIGKILL after a grace period.
-    pub async fn stop(mut self) {
+    pub async fn stop(&mut self) {
         let group = Pid::from_raw(self.pid as i32);
         if killpg(group, Signal::SIGTERM).is_ok()
             && tokio::time::timeout(TERM_GRACE, self.child.wait())
@@ -176,6 +188,14 @@ impl OpencodeChild {
     /// After the leader exited on its own: clears what is left of its group.
     pub fn reap_group(&self) {
         let _ = killpg(Pid::from_raw(self.pid as i32), Signal::SIGKILL);
+    }
+
+    /// After an exit: lets the reader take in what opencode wrote last, so
+    /// the error report includes it.
+    pub async fn drain_stderr(&mut self) {
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(1), reader).await;
+        }
     }
 
     pub fn last_stderr_line(&self) -> Option<String> {

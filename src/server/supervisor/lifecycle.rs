@@ -122,9 +122,10 @@ async fn start_and_watch(
     let version = match health {
         Ok(version) => version,
         Err(error) => {
-            let error = with_stderr(error, &child);
             child.stop().await;
-            return Outcome::FailedToStart(error);
+            child.drain_stderr().await;
+            copy_tail(snapshot, &child);
+            return Outcome::FailedToStart(with_stderr(error, &child));
         }
     };
     tracing::info!(pid = child.pid, %version, url = %child.upstream.base_url, "opencode is healthy");
@@ -139,10 +140,10 @@ async fn start_and_watch(
     loop {
         tokio::select! {
             exit = child.exited() => {
-                let error = with_stderr(exit, &child);
                 child.reap_group();
+                child.drain_stderr().await;
                 copy_tail(snapshot, &child);
-                return Outcome::Exited(error);
+                return Outcome::Exited(with_stderr(exit, &child));
             }
             _ = stop.changed() => {
                 child.stop().await;
