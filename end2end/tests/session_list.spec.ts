@@ -16,3 +16,13 @@ test('the session list shows a new session after a reload and selects it', async
   await expect(pocketcode.prompt).toBeVisible();
   await expect(pocketcode.sessionLink(id)).toHaveAttribute('aria-current', 'page');
 });
+
+test('the list picks up the title opencode generates, without a reload', async ({ pocketcode }) => {
+  await pocketcode.goto('/');
+  const id = await pocketcode.newSession();
+  // The scripted model titles a session with the prompt's first words.
+  const marker = `title${Date.now().toString(36)}`;
+  await pocketcode.send(`${marker} please name this chat`);
+  await pocketcode.waitUntilIdle();
+  await expect(pocketcode.sessionLink(id)).toContainText(`${marker} please name this chat`, { timeout: 20_000 });
+});

@@ -60,13 +60,19 @@ pub fn LiveTranscript(initial: Transcript) -> impl IntoView {
                             ..
                         }
                 );
+                // The title is generated after the first reply, sometimes
+                // after the session went idle: it arrives as an update.
+                let renamed = matches!(event, Event::SessionUpdated(_));
                 let mine = event.session_id() == Some(session_id.as_str());
                 store.maybe_update(|t| t.apply(&event));
                 if settled && mine {
                     reload();
-                    if let Some(SessionsChanged(changed)) = sessions_changed {
-                        changed.notify();
-                    }
+                }
+                if (settled || renamed)
+                    && mine
+                    && let Some(changed) = sessions_changed
+                {
+                    changed.notify();
                 }
             }
         },

@@ -12,8 +12,16 @@ use crate::api::{CreateSession, list_sessions};
 use session_list::SessionList;
 
 /// Tells the session list to reload (titles and times change as sessions work).
+/// A counter, not a `Trigger`: a Resource only refetches when its source's
+/// value changes.
 #[derive(Clone, Copy)]
-pub struct SessionsChanged(pub Trigger);
+pub struct SessionsChanged(RwSignal<u32>);
+
+impl SessionsChanged {
+    pub fn notify(self) {
+        self.0.update(|n| *n = n.wrapping_add(1));
+    }
+}
 
 /// The link that selects a session.
 pub fn session_href(id: &str) -> String {
@@ -25,13 +33,10 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let selected = Memo::new(move |_| query.read().get("session"));
     let create = ServerAction::<CreateSession>::new();
-    let changed = Trigger::new();
+    let changed = RwSignal::new(0u32);
     provide_context(SessionsChanged(changed));
     let sessions = Resource::new(
-        move || {
-            changed.track();
-            create.version().get()
-        },
+        move || (changed.get(), create.version().get()),
         |_| list_sessions(),
     );
 
