@@ -75,12 +75,17 @@ pub const PROVIDER_KEY_VARS: &[&str] = &[
 impl Config {
     /// Whether the scripted model should be opencode's default model.
     pub fn use_scripted_model(&self) -> bool {
+        self.use_scripted_model_with(|var| std::env::var(var).ok())
+    }
+
+    /// [`Self::use_scripted_model`] with the environment passed in.
+    fn use_scripted_model_with(&self, env: impl Fn(&str) -> Option<String>) -> bool {
         match self.scripted_model {
             ScriptedModelMode::Always => true,
             ScriptedModelMode::Never => false,
             ScriptedModelMode::Auto => !PROVIDER_KEY_VARS
                 .iter()
-                .any(|var| std::env::var(var).is_ok_and(|v| !v.is_empty())),
+                .any(|var| env(var).is_some_and(|v| !v.is_empty())),
         }
     }
 
@@ -107,6 +112,20 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(config.data_dir, PathBuf::from("./data"));
         assert_eq!(config.workspace_dir(), PathBuf::from("./data/workspace"));
+    }
+
+    #[test]
+    fn auto_uses_the_scripted_model_only_without_a_provider_key() {
+        let config = Config::try_parse_from(["pocketcode"]).expect("defaults parse");
+        assert_eq!(config.scripted_model, ScriptedModelMode::Auto);
+        assert!(config.use_scripted_model_with(|_| None));
+        assert!(config.use_scripted_model_with(|_| Some(String::new())));
+        assert!(!config.use_scripted_model_with(|var| {
+            (var == "OPENROUTER_API_KEY").then(|| "sk-or-test".to_string())
+        }));
+        let always = Config::try_parse_from(["pocketcode", "--scripted-model", "always"])
+            .expect("flag parses");
+        assert!(always.use_scripted_model_with(|_| Some("key".into())));
     }
 
     #[test]
