@@ -4,6 +4,7 @@
 //! event reaches the client as soon as opencode sends it.
 
 mod headers;
+mod websocket;
 
 use std::time::Duration;
 
@@ -24,13 +25,19 @@ pub enum ProxyError {
     Unavailable(String),
     #[error("opencode did not answer: {0}")]
     Upstream(#[from] reqwest::Error),
+    #[error("opencode refused the WebSocket ({0})")]
+    WebSocketRefused(StatusCode),
+    #[error("WebSocket to opencode failed: {0}")]
+    WebSocket(String),
 }
 
 impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
         let status = match &self {
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+            Self::Upstream(_) | Self::WebSocket(_) => StatusCode::BAD_GATEWAY,
+            // opencode's own answer (404 for an unknown PTY) stays meaningful.
+            Self::WebSocketRefused(status) => *status,
         };
         tracing::warn!(error = %self, "proxy request failed");
         let body = serde_json::json!({ "error": self.to_string() });
@@ -65,6 +72,10 @@ async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Respo
             .map_err(|err| ProxyError::Unavailable(err.to_string()))?,
     };
     let (parts, body) = request.into_parts();
+    // A WebSocket cannot ride the streaming HTTP path: it needs both upgrades.
+    if websocket::is_upgrade(&parts.headers) {
+        return websocket::forward(&state.http, &upstream, parts).await;
+    }
     let path = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
     let mut outgoing = upstream
         .request(&state.http, parts.method.clone(), path)
