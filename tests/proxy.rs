@@ -21,6 +21,7 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
     assert_eq!(status, 200);
     assert_eq!(health["opencode"]["state"], "healthy");
     assert_eq!(health["opencode"]["version"], "1.18.33");
+    assert_eq!(health["opencode_pinned"], health["opencode"]["version"]);
     assert_eq!(health["version"], pocketcode::VERSION);
     assert!(health["opencode"]["pid"].as_u64().is_some());
 

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 
 use crate::server::state::AppState;
-use crate::server::supervisor::{OpencodeState, OpencodeStatus};
+use crate::server::supervisor::{OpencodeState, OpencodeStatus, PINNED_OPENCODE_VERSION};
 
 #[derive(Debug, Serialize)]
 pub struct Health {
@@ -14,6 +14,8 @@ pub struct Health {
     pub status: &'static str,
     pub version: &'static str,
     pub opencode: OpencodeStatus,
+    /// The opencode version pocketcode is tested against.
+    pub opencode_pinned: &'static str,
     pub scripted_model: bool,
 }
 
@@ -31,6 +33,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
         status: if healthy { "ok" } else { "degraded" },
         version: crate::VERSION,
         opencode,
+        opencode_pinned: PINNED_OPENCODE_VERSION,
         scripted_model: state.scripted_model,
     };
     (code, Json(body))

@@ -129,6 +129,15 @@ async fn start_and_watch(
         }
     };
     tracing::info!(pid = child.pid, %version, url = %child.upstream.base_url, "opencode is healthy");
+    if version != super::PINNED_OPENCODE_VERSION {
+        // It works, but nothing here was tested against it.
+        tracing::warn!(
+            %version,
+            pinned = super::PINNED_OPENCODE_VERSION,
+            binary = %binary.display(),
+            "this opencode is not the pinned version"
+        );
+    }
     snapshot.send_modify(|s| {
         s.status.state = OpencodeState::Healthy;
         s.status.version = Some(version);

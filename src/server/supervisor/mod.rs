@@ -14,6 +14,10 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 pub use locate::locate;
+
+/// The opencode version pocketcode is built and tested against (the exact
+/// `opencode-ai` version in `package.json`; a unit test keeps them equal).
+pub const PINNED_OPENCODE_VERSION: &str = "1.18.33";
 pub use status::{OpencodeState, OpencodeStatus, Upstream};
 
 /// Errors the supervisor reports to callers.
@@ -140,5 +144,18 @@ impl Supervisor {
         if let Some(task) = task {
             let _ = task.await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_pinned_version_is_the_one_package_json_installs() {
+        let manifest: serde_json::Value =
+            serde_json::from_str(include_str!("../../../package.json")).expect("package.json");
+        assert_eq!(
+            manifest["devDependencies"]["opencode-ai"],
+            super::PINNED_OPENCODE_VERSION
+        );
     }
 }
