@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use pocketcode::server::config::Config;
-use pocketcode::server::startup::Pocketcode;
+use pocketcode::server::startup::{self, Pocketcode};
 use pocketcode::server::{logging, shutdown};
 
 /// After SIGINT/SIGTERM, open streams (SSE) get this long to finish.
@@ -36,7 +36,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         "pocketcode is serving"
     );
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, pocketcode.router()).with_graceful_shutdown(async move {
+    let server = startup::serve(listener, pocketcode.router(), async move {
         shutdown::signal_received().await;
         let _ = stopping_tx.send(());
     });

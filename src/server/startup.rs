@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 
 use crate::server::config::Config;
@@ -89,6 +90,25 @@ impl Pocketcode {
             model.stop().await;
         }
     }
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then lets open
+/// connections finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Without TCP_NODELAY, small writes (an SSE event, the tail of a proxied
+    // body) can wait ~40 ms for a delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::debug!(%err, "cannot set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {

@@ -18,7 +18,7 @@ use std::time::Duration;
 use clap::Parser;
 use pocketcode::server::config::Config;
 use pocketcode::server::scripted_model::{self, ScriptedModel};
-use pocketcode::server::startup::Pocketcode;
+use pocketcode::server::startup::{self, Pocketcode};
 use pocketcode::server::supervisor::{OpencodeSettings, Supervisor, Upstream};
 
 /// opencode takes a few seconds to start; a loaded CI machine more.
@@ -119,7 +119,7 @@ impl TestServer {
         let pocketcode = Pocketcode::start(&config).await.expect("pocketcode starts");
         let router = pocketcode.router();
         let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
+            let _ = startup::serve(listener, router, std::future::pending()).await;
         });
         Self {
             base_url,
