@@ -67,6 +67,8 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
         .expect("session json");
     let id = created["id"].as_str().expect("session id");
     assert_eq!(created["directory"], workspace.as_str());
+    // The request body went through: opencode took the title from it.
+    assert_eq!(created["title"], "through the proxy");
 
     // The session-created event reaches the open stream through the proxy.
     let mut seen = String::new();

@@ -8,7 +8,7 @@ mod websocket;
 
 use std::time::Duration;
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -77,9 +77,12 @@ async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Respo
         return websocket::forward(&state.http, &upstream, parts).await;
     }
     let path = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-    let mut outgoing = upstream
-        .request(&state.http, parts.method.clone(), path)
-        .body(reqwest::Body::wrap_stream(body.into_data_stream()));
+    let mut outgoing = upstream.request(&state.http, parts.method.clone(), path);
+    // A bodiless request (most GETs, the event stream) goes without one: a
+    // wrapped empty stream would be sent as a chunked body.
+    if !HttpBody::is_end_stream(&body) {
+        outgoing = outgoing.body(reqwest::Body::wrap_stream(body.into_data_stream()));
+    }
     for (name, value) in headers::forwardable(&parts.headers) {
         outgoing = outgoing.header(name, value);
     }
