@@ -47,7 +47,7 @@ impl OpencodeClient {
 
     /// A client for pocketcode's opencode, waiting a little for it to be healthy.
     pub async fn from_state(state: &AppState) -> Result<Self, OpencodeClientError> {
-        let upstream = state.supervisor.ready(READY_TIMEOUT).await?;
+        let upstream = state.supervisor.upstream_within(READY_TIMEOUT).await?;
         Ok(Self::new(state.http.clone(), upstream))
     }
 

@@ -14,7 +14,6 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::server::state::AppState;
-use crate::server::supervisor::OpencodeState;
 
 /// How long a request waits for opencode while it is (re)starting.
 const WAIT_FOR_OPENCODE: Duration = Duration::from_secs(15);
@@ -54,23 +53,11 @@ pub async fn forward(State(state): State<AppState>, request: Request) -> Respons
 }
 
 async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Response, ProxyError> {
-    let upstream = match state.supervisor.upstream() {
-        Some(upstream) => upstream,
-        // A failed opencode will not be back in seconds: say so at once.
-        None if state.supervisor.status().state == OpencodeState::Failed => {
-            let status = state.supervisor.status();
-            return Err(ProxyError::Unavailable(format!(
-                "opencode failed to start: {}",
-                status.last_error.unwrap_or_else(|| "unknown error".into())
-            )));
-        }
-        // Starting or restarting: worth a short wait.
-        None => state
-            .supervisor
-            .ready(WAIT_FOR_OPENCODE)
-            .await
-            .map_err(|err| ProxyError::Unavailable(err.to_string()))?,
-    };
+    let upstream = state
+        .supervisor
+        .upstream_within(WAIT_FOR_OPENCODE)
+        .await
+        .map_err(|err| ProxyError::Unavailable(err.to_string()))?;
     let (parts, body) = request.into_parts();
     // A WebSocket cannot ride the streaming HTTP path: it needs both upgrades.
     if websocket::is_upgrade(&parts.headers) {

@@ -25,6 +25,8 @@ pub use status::{OpencodeState, OpencodeStatus, Upstream};
 pub enum SupervisorError {
     #[error("opencode did not become healthy within {0:?} (state: {1:?}; last error: {2})")]
     NotReady(Duration, OpencodeState, String),
+    #[error("opencode failed to start: {0}")]
+    Failed(String),
     #[error("pocketcode is shutting down")]
     Stopped,
 }
@@ -134,6 +136,22 @@ impl Supervisor {
                 ))
             }
         }
+    }
+
+    /// How to reach opencode for a request: at once when it is healthy,
+    /// after at most `wait` while it (re)starts, and an error at once when
+    /// it has failed (it will not be back within a request's patience).
+    pub async fn upstream_within(&self, wait: Duration) -> Result<Upstream, SupervisorError> {
+        if let Some(upstream) = self.upstream() {
+            return Ok(upstream);
+        }
+        let status = self.status();
+        if status.state == OpencodeState::Failed {
+            return Err(SupervisorError::Failed(
+                status.last_error.unwrap_or_else(|| "unknown error".into()),
+            ));
+        }
+        self.ready(wait).await
     }
 
     /// Stops opencode (SIGTERM to its process group, SIGKILL after a grace
