@@ -35,6 +35,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         data_dir = %config.data_dir.display(),
         "pocketcode is serving"
     );
+    print_login_banner(&pocketcode, listener.local_addr()?);
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = startup::serve(listener, pocketcode.router(), async move {
         shutdown::signal_received().await;
@@ -53,4 +54,25 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     pocketcode.shutdown().await;
     tracing::info!("stopped");
     Ok(served?)
+}
+
+/// With no password configured, pocketcode made one up: say how to get in
+/// (like Jupyter's token URL), on stdout so it is seen even with JSON logs.
+fn print_login_banner(pocketcode: &Pocketcode, addr: std::net::SocketAddr) {
+    let auth = &pocketcode.state.auth;
+    let (Some(path), Some(password)) = (auth.one_time_login_path(), auth.generated_password())
+    else {
+        return;
+    };
+    let host = if addr.ip().is_unspecified() {
+        std::net::SocketAddr::new([127, 0, 0, 1].into(), addr.port())
+    } else {
+        addr
+    };
+    println!(
+        "\nNo AUTH_PASSWORD is set, so this run generated one.\n  \
+         Log in (link works once): http://{host}{path}\n  \
+         Password for other devices: {password}\n  \
+         Set AUTH_PASSWORD (and AUTH_SECRET) to choose your own.\n"
+    );
 }

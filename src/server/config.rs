@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::server::auth::AuthConfig;
+
 /// When pocketcode registers its scripted model as opencode's default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ScriptedModelMode {
@@ -56,6 +58,9 @@ pub struct Config {
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "POCKETCODE_LOG_JSON", default_value_t = false)]
     pub log_json: bool,
+
+    #[command(flatten)]
+    pub auth: AuthConfig,
 }
 
 /// Environment variables that name a real model provider's key. When one is

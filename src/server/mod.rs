@@ -2,6 +2,7 @@
 //! `ssr` gate: nothing below it is compiled into the WASM bundle.
 
 pub mod admin;
+pub mod auth;
 pub mod config;
 pub mod logging;
 pub mod opencode_client;

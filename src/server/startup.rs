@@ -9,6 +9,7 @@ use std::time::Duration;
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 
+use crate::server::auth::{Auth, AuthSetupError};
 use crate::server::config::Config;
 use crate::server::scripted_model::{self, ScriptedModel};
 use crate::server::state::AppState;
@@ -23,6 +24,8 @@ pub enum StartupError {
     },
     #[error("cannot start the scripted model: {0}")]
     ScriptedModel(std::io::Error),
+    #[error("auth: {0}")]
+    Auth(#[from] AuthSetupError),
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[from] reqwest::Error),
 }
@@ -43,6 +46,8 @@ impl Pocketcode {
         for dir in [&data_dir, &workspace, &opencode_home] {
             create_dir(dir)?;
         }
+        // Before anything starts: a bad auth setup must change nothing.
+        let auth = Arc::new(Auth::from_config(&config.auth, &data_dir)?);
         let scripted = if config.use_scripted_model() {
             let model = ScriptedModel::start()
                 .await
@@ -71,6 +76,7 @@ impl Pocketcode {
             http,
             workspace,
             scripted_model: scripted.is_some(),
+            auth,
         };
         Ok(Self { state, scripted })
     }
@@ -106,7 +112,9 @@ pub async fn serve(
             tracing::debug!(%err, "cannot set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router)
+    // The peer address feeds the login rate limit.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

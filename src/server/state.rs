@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use crate::server::auth::Auth;
 use crate::server::supervisor::Supervisor;
 
 /// Shared application state: cheap to clone, handed to axum and provided to
@@ -20,6 +21,14 @@ pub struct AppState {
     pub workspace: PathBuf,
     /// Whether opencode's default model is pocketcode's scripted model.
     pub scripted_model: bool,
+    /// The auth wall: password, cookie key, login rate limits.
+    pub auth: Arc<Auth>,
+}
+
+impl FromRef<AppState> for Arc<Auth> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
