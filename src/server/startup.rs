@@ -43,11 +43,12 @@ impl Pocketcode {
         let data_dir = absolute(&config.data_dir)?;
         let workspace = absolute(&config.workspace_dir())?;
         let opencode_home = data_dir.join("opencode");
-        for dir in [&data_dir, &workspace, &opencode_home] {
+        create_dir(&data_dir)?;
+        // Before anything else: a bad auth setup must start nothing.
+        let auth = Arc::new(Auth::from_config(&config.auth, &data_dir)?);
+        for dir in [&workspace, &opencode_home] {
             create_dir(dir)?;
         }
-        // Before anything starts: a bad auth setup must change nothing.
-        let auth = Arc::new(Auth::from_config(&config.auth, &data_dir)?);
         let scripted = if config.use_scripted_model() {
             let model = ScriptedModel::start()
                 .await
