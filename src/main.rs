@@ -14,6 +14,9 @@ const DRAIN: Duration = Duration::from_secs(5);
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
+    if config.auth.hash_password {
+        return hash_password();
+    }
     logging::init(&config.log, config.log_json);
     match run(config).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -75,4 +78,28 @@ fn print_login_banner(pocketcode: &Pocketcode, addr: std::net::SocketAddr) {
          Password for other devices: {password}\n  \
          Set AUTH_PASSWORD (and AUTH_SECRET) to choose your own.\n"
     );
+}
+
+/// `pocketcode --hash-password`: one line of stdin in, a PHC hash out.
+fn hash_password() -> ExitCode {
+    let mut line = String::new();
+    if let Err(err) = std::io::stdin().read_line(&mut line) {
+        eprintln!("cannot read the password from stdin: {err}");
+        return ExitCode::FAILURE;
+    }
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        eprintln!("no password on stdin: run `echo 'your password' | pocketcode --hash-password`");
+        return ExitCode::FAILURE;
+    }
+    match pocketcode::server::auth::password::PasswordCheck::new_hash(password) {
+        Ok(hash) => {
+            println!("{hash}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::FAILURE
+        }
+    }
 }

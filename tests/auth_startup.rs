@@ -135,3 +135,33 @@ impl OutputWithTimeout for Command {
         child.wait_with_output().expect("wait")
     }
 }
+
+#[test]
+fn hash_password_prints_a_hash_that_logs_in_and_refuses_empty_input() {
+    use std::io::Write as _;
+    let hash = |input: &str| {
+        let mut child = Command::new(BIN)
+            .arg("--hash-password")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("wait")
+    };
+    let output = hash("s3cret phrase\n");
+    assert!(output.status.success());
+    let phc = String::from_utf8(output.stdout).expect("utf8");
+    let check = pocketcode::server::auth::password::PasswordCheck::hash(phc.trim()).expect("PHC");
+    assert!(check.matches("s3cret phrase"));
+    assert!(!check.matches("s3cret phrase\n"));
+    let empty = hash("\n");
+    assert!(!empty.status.success());
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("no password on stdin"));
+}

@@ -21,6 +21,11 @@ pub struct AuthConfig {
     #[arg(long, env = "AUTH_SECRET", hide_env_values = true)]
     pub auth_secret: Option<String>,
 
+    /// Read a password from standard input, print its argon2 hash (for
+    /// AUTH_PASSWORD_HASH) and exit.
+    #[arg(long, default_value_t = false)]
+    pub hash_password: bool,
+
     /// Production mode: AUTH_SECRET and a password are required at startup.
     #[arg(long, env = "POCKETCODE_PRODUCTION", default_value_t = false)]
     pub production: bool,

@@ -46,6 +46,20 @@ impl PasswordCheck {
         Ok(Self::Hash(phc.trim().to_string()))
     }
 
+    /// A new argon2id PHC hash of `password` with a random salt, for
+    /// AUTH_PASSWORD_HASH.
+    pub fn new_hash(password: &str) -> Result<String, BadHash> {
+        use argon2::password_hash::{PasswordHasher as _, SaltString};
+        use rand::RngCore as _;
+        let mut salt = [0u8; 16];
+        rand::rng().fill_bytes(&mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|err| BadHash(err.to_string()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|err| BadHash(err.to_string()))
+    }
+
     /// Whether `guess` is the password. Blocking for a hash (argon2 is slow
     /// on purpose): call it from `spawn_blocking`.
     pub fn matches(&self, guess: &str) -> bool {
@@ -88,6 +102,10 @@ mod tests {
         assert!(check.matches("hunter22"));
         assert!(!check.matches("hunter23"));
         assert!(PasswordCheck::hash("hunter22").is_err());
+        let fresh = PasswordCheck::new_hash("pw").expect("new hash");
+        assert!(fresh.starts_with("$argon2id$"));
+        let fresh = PasswordCheck::hash(&fresh).expect("parses");
+        assert!(fresh.matches("pw") && !fresh.matches("pw2"));
         assert!(PasswordCheck::hash("$pbkdf2-sha256$i=1000$c2FsdA$aGFzaA").is_err());
     }
 }
