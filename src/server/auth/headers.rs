@@ -33,10 +33,10 @@ pub fn provide_app_page_csp() {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    if let Some(nonce) = leptos::nonce::use_nonce() {
-        if let Ok(value) = HeaderValue::from_str(&app_page_csp(&nonce)) {
-            response.insert_header(CONTENT_SECURITY_POLICY, value);
-        }
+    if let Some(nonce) = leptos::nonce::use_nonce()
+        && let Ok(value) = HeaderValue::from_str(&app_page_csp(&nonce))
+    {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -38,15 +38,15 @@ pub async fn wall(State(wall): State<Wall>, mut request: Request, next: Next) ->
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0);
     let client = ClientInfo::of(request.headers(), peer, auth.trusted_proxies());
-    if let Err(refusal) = check_origin(&request, &client) {
+    if let Some(refusal) = cross_site_refusal(&request, &client) {
         return finish(refusal, true);
     }
     let path = request.uri().path();
-    if !routes::is_public(path) {
-        if let Err(reason) = auth.session(request.headers()) {
-            tracing::debug!(%path, %reason, "refused by the auth wall");
-            return finish(unauthenticated(&request, &wall.pages), true);
-        }
+    if !routes::is_public(path)
+        && let Err(reason) = auth.session(request.headers())
+    {
+        tracing::debug!(%path, %reason, "refused by the auth wall");
+        return finish(unauthenticated(&request, &wall.pages), true);
     }
     request.extensions_mut().insert(client);
     let response = next.run(request).await;
@@ -86,14 +86,14 @@ pub fn encode_next(next: &str) -> String {
 /// cross-site with cookies) must come from our own origin. Requests without
 /// an Origin (non-browser clients) are let through to the cookie check; a
 /// browser's `Sec-Fetch-Site` still gives a cross-site request away.
-fn check_origin(request: &Request, client: &ClientInfo) -> Result<(), Response> {
+fn cross_site_refusal(request: &Request, client: &ClientInfo) -> Option<Response> {
     let headers = request.headers();
     let safe_method = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     );
     if safe_method && !headers.contains_key(UPGRADE) {
-        return Ok(());
+        return None;
     }
     let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
@@ -102,7 +102,7 @@ fn check_origin(request: &Request, client: &ClientInfo) -> Result<(), Response> 
         None => fetch_site.is_some_and(|site| !matches!(site, "same-origin" | "none")),
     };
     if !foreign {
-        return Ok(());
+        return None;
     }
     tracing::warn!(
         origin = origin.unwrap_or("-"),
@@ -118,7 +118,7 @@ fn check_origin(request: &Request, client: &ClientInfo) -> Result<(), Response> 
         origin.unwrap_or("another site"),
     );
     let body = serde_json::json!({ "error": message });
-    Err((StatusCode::FORBIDDEN, Json(body)).into_response())
+    Some((StatusCode::FORBIDDEN, Json(body)).into_response())
 }
 
 #[cfg(test)]
