@@ -10,6 +10,7 @@ mod error;
 mod get_info;
 mod get_transcript;
 mod list_sessions;
+pub mod live;
 mod send_prompt;
 pub mod validate;
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 use crate::server::auth::AuthConfig;
+use crate::server::events::EventsConfig;
 
 /// When pocketcode registers its scripted model as opencode's default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -61,6 +62,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub auth: AuthConfig,
+
+    #[command(flatten)]
+    pub events: EventsConfig,
 }
 
 /// Environment variables that name a real model provider's key. When one is

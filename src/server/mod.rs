@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod config;
+pub mod events;
 pub mod logging;
 pub mod opencode_client;
 pub mod proxy;

@@ -10,7 +10,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::app::{App, shell};
 use crate::server::auth::{headers, login, wall};
 use crate::server::state::AppState;
-use crate::server::{admin, proxy, routes};
+use crate::server::{admin, events, proxy, routes};
 
 /// Builds the whole application; tests drive it in-process or on port 0.
 pub fn app(state: AppState) -> Router {
@@ -26,6 +26,7 @@ pub fn app(state: AppState) -> Router {
             get(login::show_logout).post(login::submit_logout),
         )
         .route("/admin/health", get(admin::health))
+        .route(crate::api::live::EVENTS_PATH, get(events::stream::events))
         .nest_service(
             "/pkg",
             ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())),

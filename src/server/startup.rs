@@ -11,6 +11,7 @@ use leptos::config::LeptosOptions;
 
 use crate::server::auth::{Auth, AuthSetupError};
 use crate::server::config::Config;
+use crate::server::events::EventHub;
 use crate::server::scripted_model::{self, ScriptedModel};
 use crate::server::state::AppState;
 use crate::server::supervisor::{OpencodeSettings, Supervisor};
@@ -71,6 +72,14 @@ impl Pocketcode {
             // The proxy passes redirects through to the client untouched.
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
+        let events = EventHub::new(config.events.clone(), supervisor.clone(), http.clone());
+        events.watch(&workspace);
+        tokio::spawn(watch_session_directories(
+            events.clone(),
+            supervisor.clone(),
+            http.clone(),
+            workspace.clone(),
+        ));
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
@@ -78,6 +87,7 @@ impl Pocketcode {
             workspace,
             scripted_model: scripted.is_some(),
             auth,
+            events,
         };
         Ok(Self { state, scripted })
     }
@@ -92,6 +102,7 @@ impl Pocketcode {
 
     /// Stops opencode (its whole process group) and the scripted model.
     pub async fn shutdown(self) {
+        self.state.events.shutdown();
         self.state.supervisor.shutdown().await;
         if let Some(model) = self.scripted {
             model.stop().await;
@@ -142,4 +153,26 @@ fn absolute(path: &Path) -> Result<std::path::PathBuf, StartupError> {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// Relays the events of every directory that already has sessions (chats
+/// started before this run), once opencode is up.
+async fn watch_session_directories(
+    events: Arc<EventHub>,
+    supervisor: Arc<Supervisor>,
+    http: reqwest::Client,
+    workspace: std::path::PathBuf,
+) {
+    let Ok(upstream) = supervisor.upstream_within(Duration::from_secs(120)).await else {
+        return;
+    };
+    let client = crate::server::opencode_client::OpencodeClient::new(http, upstream);
+    match client.list_sessions(&workspace).await {
+        Ok(sessions) => {
+            for session in sessions.iter().filter(|s| !s.directory.is_empty()) {
+                events.watch(Path::new(&session.directory));
+            }
+        }
+        Err(err) => tracing::warn!(%err, "cannot list sessions to watch their directories"),
+    }
 }

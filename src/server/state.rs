@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::server::auth::Auth;
+use crate::server::events::EventHub;
 use crate::server::supervisor::Supervisor;
 
 /// Shared application state: cheap to clone, handed to axum and provided to
@@ -23,11 +24,19 @@ pub struct AppState {
     pub scripted_model: bool,
     /// The auth wall: password, cookie key, login rate limits.
     pub auth: Arc<Auth>,
+    /// The live event multiplexer behind `/pocket/events`.
+    pub events: Arc<EventHub>,
 }
 
 impl FromRef<AppState> for Arc<Auth> {
     fn from_ref(state: &AppState) -> Self {
         state.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<EventHub> {
+    fn from_ref(state: &AppState) -> Self {
+        state.events.clone()
     }
 }
 
