@@ -3,6 +3,7 @@
 //! calls them). Each validates its input, calls server code, maps errors.
 
 mod abort_session;
+mod chat_summaries;
 #[cfg(feature = "ssr")]
 mod context;
 mod create_session;
@@ -15,6 +16,7 @@ mod send_prompt;
 pub mod validate;
 
 pub use abort_session::{AbortSession, abort_session};
+pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
 pub use create_session::{CreateSession, create_session};
 pub use error::AppError;
 pub use get_info::{AppInfo, GetInfo, get_info};
