@@ -85,3 +85,4 @@ clean:
 # Through pocketcode vs direct to opencode, side by side in one run.
 bench: deps
 	cargo bench --features ssr --bench proxy
+	cargo bench --features ssr --bench events
