@@ -11,8 +11,10 @@ use serde_json::value::RawValue;
 /// Where the stream is served.
 pub const EVENTS_PATH: &str = "/pocket/events";
 
-/// One message of the stream.
-#[derive(Debug, Serialize, Deserialize)]
+/// One message of the stream. Read it with [`StreamItem::parse`]: serde
+/// cannot derive `Deserialize` for an internally tagged enum holding a
+/// `RawValue` (it buffers the map before choosing the variant).
+#[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StreamItem {
     /// One of opencode's events, as opencode sent it.
@@ -61,4 +63,93 @@ pub struct ChatSummary {
     pub last_activity_ms: u64,
     /// The agent finished or needs the user since the chat was last opened.
     pub unread: bool,
+}
+
+/// The stream's JSON as a plain struct, which serde reads without buffering.
+#[derive(Deserialize)]
+struct Wire {
+    kind: String,
+    #[serde(default)]
+    directory: Option<String>,
+    #[serde(default)]
+    session: Option<String>,
+    #[serde(default)]
+    event: Option<Box<RawValue>>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+impl StreamItem {
+    /// The item in one message's `data`; `None` for what this reader does
+    /// not know (a malformed message, or a kind added later).
+    pub fn parse(data: &str) -> Option<Self> {
+        parse_item(data)
+    }
+}
+
+fn parse_item(data: &str) -> Option<StreamItem> {
+    let wire: Wire = serde_json::from_str(data).ok()?;
+    match wire.kind.as_str() {
+        "event" => Some(StreamItem::Event {
+            directory: wire.directory.unwrap_or_default(),
+            session: wire.session,
+            event: wire.event?,
+        }),
+        "resync" => Some(StreamItem::Resync {
+            directory: wire.directory,
+            reason: wire.reason.unwrap_or_default(),
+        }),
+        "heartbeat" => Some(StreamItem::Heartbeat),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_the_server_writes() {
+        let sent = StreamItem::Event {
+            directory: "/w".into(),
+            session: Some("ses_1".into()),
+            event: RawValue::from_string(r#"{"type":"session.idle","properties":{}}"#.into())
+                .expect("raw"),
+        };
+        let json = serde_json::to_string(&sent).expect("json");
+        let Some(StreamItem::Event {
+            directory,
+            session,
+            event,
+        }) = parse_item(&json)
+        else {
+            panic!("not an event: {json}");
+        };
+        assert_eq!(
+            (directory.as_str(), session.as_deref()),
+            ("/w", Some("ses_1"))
+        );
+        assert_eq!(event.get(), r#"{"type":"session.idle","properties":{}}"#);
+
+        let resync = serde_json::to_string(&StreamItem::Resync {
+            directory: None,
+            reason: "too old".into(),
+        })
+        .expect("json");
+        assert!(matches!(
+            parse_item(&resync),
+            Some(StreamItem::Resync { directory: None, ref reason }) if reason == "too old"
+        ));
+        assert!(matches!(
+            parse_item(r#"{"kind":"heartbeat"}"#),
+            Some(StreamItem::Heartbeat)
+        ));
+    }
+
+    #[test]
+    fn unknown_kinds_and_garbage_are_none() {
+        assert!(parse_item(r#"{"kind":"hologram"}"#).is_none());
+        assert!(parse_item(r#"{"kind":"event","directory":"/w"}"#).is_none());
+        assert!(parse_item("not json").is_none());
+    }
 }

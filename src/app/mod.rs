@@ -9,5 +9,8 @@ mod shell;
 mod timestamp;
 mod top_bar;
 
-pub use events::use_opencode_events;
+pub use events::{
+    LiveEvents, UseLiveEventsOptions, use_chat_events, use_live_events,
+    use_live_events_with_options,
+};
 pub use shell::{App, shell};

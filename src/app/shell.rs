@@ -5,6 +5,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use super::events::use_live_events;
 use super::home::HomePage;
 use super::top_bar::TopBar;
 
@@ -36,6 +37,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // One live stream per tab, for every chat the tab shows.
+    let live = use_live_events();
+    provide_context(live);
     let hydrated = RwSignal::new(false);
     // Runs only in the browser, after hydration: tests wait for this marker.
     Effect::new(move |_| hydrated.set(true));
@@ -48,6 +52,7 @@ pub fn App() -> impl IntoView {
                 id="app"
                 class="flex min-h-0 flex-1 flex-col"
                 data-hydrated=move || hydrated.get().to_string()
+                data-live-events=move || if live.connected.get() { "open" } else { "closed" }
             >
                 <Routes fallback=|| view! { <p class="p-3">"Not found."</p> }>
                     <Route path=path!("/") view=HomePage />

@@ -1,10 +1,11 @@
 //! The transcript kept current by opencode's events.
 //!
-//! The server-rendered load seeds a signal; each event of this session is
-//! applied to it (`message.part.delta` appends text, `message.part.updated`
-//! and `message.updated` replace, `session.status` sets busy). When the
-//! session goes idle, or the event stream (re)connects and may have missed
-//! something, the transcript is loaded again and merged in.
+//! The server-rendered load seeds a signal; each event of this session from
+//! the tab's live stream is applied to it (`message.part.delta` appends
+//! text, `message.part.updated` and `message.updated` replace,
+//! `session.status` sets busy). When the session goes idle, or the stream
+//! says this chat may have missed something (a resync), the transcript is
+//! loaded again and merged in.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +14,7 @@ use super::composer::Composer;
 use super::message::MessageView;
 use crate::api::get_transcript;
 use crate::app::home::SessionsChanged;
-use crate::app::use_opencode_events;
+use crate::app::use_chat_events;
 use crate::opencode::{Event, SessionStatus, Transcript};
 
 #[component]
@@ -46,12 +47,13 @@ pub fn LiveTranscript(initial: Transcript) -> impl IntoView {
         }
     };
 
-    use_opencode_events(
+    use_chat_events(
+        &session_id,
         &directory,
         {
             let reload = reload.clone();
             let session_id = session_id.clone();
-            move |event: Event| {
+            move |event: &Event| {
                 let settled = matches!(
                     event,
                     Event::SessionIdle { .. }
@@ -64,7 +66,7 @@ pub fn LiveTranscript(initial: Transcript) -> impl IntoView {
                 // after the session went idle: it arrives as an update.
                 let renamed = matches!(event, Event::SessionUpdated(_));
                 let mine = event.session_id() == Some(session_id.as_str());
-                store.maybe_update(|t| t.apply(&event));
+                store.maybe_update(|t| t.apply(event));
                 if settled && mine {
                     reload();
                 }
