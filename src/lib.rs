@@ -7,6 +7,7 @@
 pub mod api;
 pub mod app;
 pub mod opencode;
+pub mod repos;
 #[cfg(feature = "ssr")]
 pub mod server;
 

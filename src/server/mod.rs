@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod git;
 pub mod logging;
 pub mod opencode_client;
 pub mod proxy;
