@@ -151,3 +151,21 @@ pub struct GcReport {
     /// Would qualify, but kept because of uncommitted changes.
     pub kept: Vec<GcEntry>,
 }
+
+/// The repos, and the clones still running.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RepoList {
+    pub repos: Vec<RepoInfo>,
+    pub cloning: Vec<CloneInFlight>,
+}
+
+/// What deleting a chat removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeletedChat {
+    /// opencode sessions deleted with it.
+    pub sessions: u32,
+    /// Whether its branch went too (merged, or asked for).
+    pub branch_deleted: bool,
+}

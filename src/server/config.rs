@@ -49,6 +49,11 @@ pub struct Config {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// Garbage collection removes chat worktrees idle for this many hours
+    /// (never ones with uncommitted changes).
+    #[arg(long, env = "POCKETCODE_GC_MAX_AGE_HOURS", default_value_t = 168)]
+    pub gc_max_age_hours: u64,
+
     /// Log filter, in `tracing` syntax (e.g. `info`, `pocketcode=debug`).
     #[arg(long, env = "POCKETCODE_LOG", default_value = "info")]
     pub log: String,

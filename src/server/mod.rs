@@ -2,6 +2,7 @@
 //! `ssr` gate: nothing below it is compiled into the WASM bundle.
 
 pub mod admin;
+pub mod chats;
 pub mod config;
 pub mod git;
 pub mod logging;

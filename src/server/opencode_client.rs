@@ -105,6 +105,12 @@ impl OpencodeClient {
         json(send(self.request(Method::POST, dir, &format!("/session/{id}/abort"))).await?).await
     }
 
+    /// Deletes a session and its messages.
+    pub async fn delete_session(&self, dir: &Path, id: &str) -> Result<(), OpencodeClientError> {
+        send(self.request(Method::DELETE, dir, &format!("/session/{id}"))).await?;
+        Ok(())
+    }
+
     fn request(&self, method: Method, dir: &Path, path: &str) -> RequestBuilder {
         self.upstream
             .request(&self.http, method, path)

@@ -16,6 +16,7 @@ pub fn app(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
     let mut router = Router::new()
         .route("/admin/health", get(admin::health))
+        .merge(admin::router())
         .nest_service(
             "/pkg",
             ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())),

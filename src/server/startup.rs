@@ -10,6 +10,7 @@ use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 
 use crate::server::config::Config;
+use crate::server::git::{GithubToken, Layout, RepoStore};
 use crate::server::scripted_model::{self, ScriptedModel};
 use crate::server::state::AppState;
 use crate::server::supervisor::{OpencodeSettings, Supervisor};
@@ -40,7 +41,9 @@ impl Pocketcode {
         let data_dir = absolute(&config.data_dir)?;
         let workspace = absolute(&config.workspace_dir())?;
         let opencode_home = data_dir.join("opencode");
-        for dir in [&data_dir, &workspace, &opencode_home] {
+        let layout = Layout::new(data_dir.clone());
+        let (repos, worktrees) = (layout.repos_dir(), layout.worktrees_dir());
+        for dir in [&data_dir, &workspace, &opencode_home, &repos, &worktrees] {
             create_dir(dir)?;
         }
         let scripted = if config.use_scripted_model() {
@@ -71,6 +74,8 @@ impl Pocketcode {
             http,
             workspace,
             scripted_model: scripted.is_some(),
+            git: Arc::new(RepoStore::new(layout, GithubToken::from_env())),
+            gc_max_age: Duration::from_secs(config.gc_max_age_hours.saturating_mul(3600)),
         };
         Ok(Self { state, scripted })
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use crate::server::git::RepoStore;
 use crate::server::supervisor::Supervisor;
 
 /// Shared application state: cheap to clone, handed to axum and provided to
@@ -20,6 +21,10 @@ pub struct AppState {
     pub workspace: PathBuf,
     /// Whether opencode's default model is pocketcode's scripted model.
     pub scripted_model: bool,
+    /// Repos and chat worktrees under the data directory.
+    pub git: Arc<RepoStore>,
+    /// How long a chat may sit idle before garbage collection removes it.
+    pub gc_max_age: std::time::Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {

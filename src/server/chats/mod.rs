@@ -1,0 +1,23 @@
+//! Chats: a worktree per chat joined with the opencode session working in
+//! it. There is no database: the session's `directory` is the link.
+
+mod create;
+mod delete;
+mod gc;
+mod list;
+
+pub use create::new_chat;
+pub use delete::delete_chat;
+pub use gc::collect_garbage;
+pub use list::{chat, list_chats};
+
+use crate::server::git::GitError;
+use crate::server::opencode_client::OpencodeClientError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Opencode(#[from] OpencodeClientError),
+}
