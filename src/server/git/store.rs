@@ -67,7 +67,7 @@ impl RepoStore {
     }
 
     pub async fn repos(&self) -> Result<Vec<RepoInfo>, GitError> {
-        self.blocking(|layout| repo::list(layout)).await
+        self.blocking(repo::list).await
     }
 
     pub async fn repo(&self, name: &RepoName) -> Result<Option<RepoInfo>, GitError> {
@@ -189,7 +189,7 @@ impl RepoStore {
     }
 
     pub async fn worktrees(&self) -> Result<Vec<WorktreeInfo>, GitError> {
-        self.blocking(|layout| worktree::list(layout)).await
+        self.blocking(worktree::list).await
     }
 
     pub async fn worktree(&self, name: &WorktreeName) -> Result<Option<WorktreeInfo>, GitError> {
@@ -254,7 +254,7 @@ impl RepoStore {
     }
 
     pub async fn disk_usage(&self) -> Result<DiskUsage, GitError> {
-        self.blocking(|layout| disk::usage(layout)).await
+        self.blocking(disk::usage).await
     }
 
     async fn blocking<T: Send + 'static>(
