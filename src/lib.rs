@@ -10,6 +10,7 @@ pub mod opencode;
 pub mod repos;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod system;
 
 /// The version shown in the UI and reported by `/admin/health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -311,6 +311,9 @@ async fn deleting_repos(server: &TestServer) {
     assert_eq!(status, 200, "{deleted}");
     assert_eq!(deleted["worktrees_removed"], 1);
     assert!(!worktree(&f).exists() && !repo_dir(server, "team__widgets").exists());
+    let session = f["session_id"].as_str().expect("session id");
+    let (status, _) = opencode(server, "GET", &worktree(&f), &format!("/session/{session}")).await;
+    assert_eq!(status, 404, "the chat's session went with the repo");
     let (status, deleted) = admin(server, "DELETE", "/admin/repos/local/remote", None).await;
     assert_eq!(status, 200, "{deleted}");
     let (_, listed) = admin(server, "GET", "/admin/repos", None).await;

@@ -15,3 +15,4 @@ pub mod shutdown;
 pub mod startup;
 pub mod state;
 pub mod supervisor;
+pub mod system;

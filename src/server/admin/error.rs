@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::server::chats::ChatError;
 use crate::server::git::GitError;
 use crate::server::opencode_client::OpencodeClientError;
+use crate::server::system::SystemError;
 
 /// The body of every `/admin/*` error.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -30,6 +31,8 @@ pub enum AdminError {
     Git(#[from] GitError),
     #[error(transparent)]
     Opencode(#[from] OpencodeClientError),
+    #[error(transparent)]
+    System(#[from] SystemError),
 }
 
 impl From<ChatError> for AdminError {
@@ -48,6 +51,7 @@ impl AdminError {
             Self::NotFound(_) => 404,
             Self::Rejected(status, _) => *status,
             Self::Git(e) => e.status(),
+            Self::System(e) => e.status(),
             Self::Opencode(
                 OpencodeClientError::Unavailable(_) | OpencodeClientError::Transport(_),
             ) => 503,

@@ -5,6 +5,7 @@
 mod docs;
 mod error;
 mod health;
+mod processes;
 mod repos;
 mod resources;
 mod worktrees;
@@ -25,7 +26,7 @@ use crate::server::state::AppState;
 #[openapi(
     info(
         title = "pocketcode admin API",
-        description = "Repos, chat worktrees, disk and garbage collection of a pocketcode server."
+        description = "Repos, chat worktrees, disk, garbage collection and orphan processes of a pocketcode server."
     ),
     paths(health::health),
     components(schemas(ErrorBody))
@@ -45,6 +46,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(worktrees::worktree_diff))
         .routes(routes!(resources::disk))
         .routes(routes!(resources::gc))
+        .routes(routes!(processes::list_processes))
+        .routes(routes!(processes::kill_process))
         .routes(routes!(docs::openapi_json))
         .routes(routes!(docs::docs_page))
 }

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{AdminError, ErrorBody};
 use crate::repos::{AddedRepo, CloneOutcome, RepoInfo, RepoList};
+use crate::server::chats;
 use crate::server::git::{RepoName, RepoSource};
+use crate::server::opencode_client::OpencodeClient;
 use crate::server::state::AppState;
 
 /// What to clone.
@@ -108,7 +110,8 @@ pub async fn delete_repo(
 ) -> Result<Json<DeletedRepo>, AdminError> {
     let name = repo_name(path)?;
     let Query(query) = query?;
-    match state.git.delete_repo(&name, query.force).await? {
+    let client = async || Ok(OpencodeClient::from_state(&state).await?);
+    match chats::delete_repo(&state.git, client, &name, query.force).await? {
         Some(worktrees_removed) => Ok(Json(DeletedRepo {
             name: name.to_string(),
             worktrees_removed,

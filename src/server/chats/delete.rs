@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::ChatError;
 use crate::repos::DeletedChat;
-use crate::server::git::{GitError, RepoStore, WorktreeName};
+use crate::server::git::{ChatId, GitError, RepoName, RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
 
 /// `Ok(None)` when the chat does not exist. Uncommitted changes are refused
@@ -40,4 +40,40 @@ pub async fn delete_chat(
         sessions,
         branch_deleted: r.branch_deleted,
     }))
+}
+
+/// Deletes a repo's clone. With `force`, its chats go first (sessions,
+/// worktrees, branches); without, chats make it a 409. `Ok(None)` when
+/// there is no such repo.
+pub async fn delete_repo(
+    store: &RepoStore,
+    client: impl AsyncFnOnce() -> Result<OpencodeClient, ChatError>,
+    name: &RepoName,
+    force: bool,
+) -> Result<Option<u32>, ChatError> {
+    let repo = name.to_string();
+    let chats: Vec<WorktreeName> = store
+        .worktrees()
+        .await?
+        .into_iter()
+        .filter(|w| w.repo == repo)
+        .filter_map(|w| ChatId::parse(&w.chat_id).ok())
+        .map(|chat| WorktreeName::new(name.clone(), chat))
+        .collect();
+    let mut deleted = 0;
+    if force && !chats.is_empty() {
+        let client = client().await?;
+        for chat in &chats {
+            if delete_chat(store, &client, chat, true, true)
+                .await?
+                .is_some()
+            {
+                deleted += 1;
+            }
+        }
+    }
+    Ok(store
+        .delete_repo(name, force)
+        .await?
+        .map(|left| left + deleted))
 }

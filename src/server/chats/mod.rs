@@ -7,7 +7,7 @@ mod gc;
 mod list;
 
 pub use create::new_chat;
-pub use delete::delete_chat;
+pub use delete::{delete_chat, delete_repo};
 pub use gc::collect_garbage;
 pub use list::{chat, list_chats};
 
