@@ -16,9 +16,19 @@ use serde_json::{Value, json};
 async fn bad_input_is_refused_and_the_api_is_documented() {
     let fixtures = TempDir::new();
     let remote = Remote::create(fixtures.path(), "remote");
-    let server = TestServer::start(&[]).await;
+    let github = FakeGithub::start().await;
+    let server = TestServer::start(&[
+        "--github-token",
+        "test-token",
+        "--github-user",
+        "octo",
+        "--github-api",
+        &github.url,
+    ])
+    .await;
     let outcome = AssertUnwindSafe(async {
         server.wait_ready().await;
+        github_listing(&server, &github).await;
         bad_inputs_touch_nothing(&server, &remote, fixtures.path()).await;
         orphans_are_found_and_killed(&server, fixtures.path()).await;
         openapi_covers_every_admin_route(&server).await;
@@ -27,9 +37,88 @@ async fn bad_input_is_refused_and_the_api_is_documented() {
     .catch_unwind()
     .await;
     server.stop().await;
+    github.server.abort();
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
+}
+
+/// GitHub's API as far as the repo picker uses it, on loopback: answers
+/// `/user/repos` for the bearer token `test-token` only, and records the
+/// queries it got.
+struct FakeGithub {
+    url: String,
+    queries: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl FakeGithub {
+    async fn start() -> Self {
+        use axum::http::{HeaderMap, StatusCode, Uri};
+        let queries = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = queries.clone();
+        let app = axum::Router::new().route(
+            "/user/repos",
+            axum::routing::get(move |headers: HeaderMap, uri: Uri| async move {
+                seen.lock()
+                    .expect("lock")
+                    .push(uri.query().unwrap_or_default().to_owned());
+                if headers.get("authorization").and_then(|v| v.to_str().ok())
+                    != Some("Bearer test-token")
+                {
+                    return (
+                        StatusCode::UNAUTHORIZED,
+                        axum::Json(json!({"message": "Bad credentials"})),
+                    );
+                }
+                let repos = json!([
+                    {"full_name": "octo/app", "private": false, "description": "an app",
+                     "default_branch": "main", "updated_at": "2026-11-01T00:00:00Z"},
+                    {"full_name": "octo/secret", "private": true, "description": null,
+                     "default_branch": "trunk", "updated_at": "2026-10-01T00:00:00Z"},
+                    {"full_name": "someone-else/lib", "private": false, "description": null,
+                     "default_branch": "main", "updated_at": "2026-09-01T00:00:00Z"},
+                ]);
+                (StatusCode::OK, axum::Json(repos))
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self {
+            url,
+            queries,
+            server,
+        }
+    }
+}
+
+async fn github_listing(server: &TestServer, github: &FakeGithub) {
+    let (status, listing) = call(server, "list_github_repos", &[]).await;
+    assert_eq!(status, 200, "{listing}");
+    assert_eq!(listing["configured"], true);
+    let names: Vec<&str> = listing["repos"]
+        .as_array()
+        .expect("repos")
+        .iter()
+        .filter_map(|r| r["full_name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["octo/app", "octo/secret"],
+        "only GITHUB_USER's: {listing}"
+    );
+    assert_eq!(listing["repos"][1]["private"], true);
+    let queries = github.queries.lock().expect("lock").clone();
+    assert_eq!(queries.len(), 1, "{queries:?}");
+    assert!(
+        queries[0].contains("per_page=100") && queries[0].contains("sort=updated"),
+        "{queries:?}"
+    );
 }
 
 /// One bad request and the status it must get.
@@ -53,6 +142,14 @@ async fn bad_inputs_touch_nothing(
     )
     .await;
     assert_eq!(status, 201);
+    let config = std::fs::read_to_string(
+        server
+            .data_dir
+            .path()
+            .join("repos/local__remote/.git/config"),
+    )
+    .expect("the clone's config");
+    assert!(!config.contains("test-token"), "{config}");
     let (status, chat) = call(server, "new_chat", &[("repo", "local/remote")]).await;
     assert_eq!(status, 200, "{chat}");
     let chat_id = chat["worktree"]["chat_id"]

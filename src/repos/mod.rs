@@ -169,3 +169,30 @@ pub struct DeletedChat {
     /// Whether its branch went too (merged, or asked for).
     pub branch_deleted: bool,
 }
+
+/// A repo on GitHub, for the repo picker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GithubRepo {
+    /// `owner/name`: what to add or start a chat with.
+    pub full_name: String,
+    pub private: bool,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub default_branch: String,
+    /// ISO 8601.
+    #[serde(default)]
+    pub updated_at: String,
+}
+
+/// The user's GitHub repos, or why there are none.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GithubListing {
+    /// Whether `GITHUB_TOKEN` is set.
+    pub configured: bool,
+    /// Shown instead of (or above) the list, e.g. "set GITHUB_TOKEN".
+    pub message: Option<String>,
+    pub repos: Vec<GithubRepo>,
+}

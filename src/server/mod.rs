@@ -5,6 +5,7 @@ pub mod admin;
 pub mod chats;
 pub mod config;
 pub mod git;
+pub mod github;
 pub mod logging;
 pub mod opencode_client;
 pub mod proxy;

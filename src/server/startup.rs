@@ -11,6 +11,7 @@ use leptos::config::LeptosOptions;
 
 use crate::server::config::Config;
 use crate::server::git::{GithubToken, Layout, RepoStore};
+use crate::server::github::GithubClient;
 use crate::server::scripted_model::{self, ScriptedModel};
 use crate::server::state::AppState;
 use crate::server::supervisor::{OpencodeSettings, Supervisor};
@@ -68,13 +69,21 @@ impl Pocketcode {
             // The proxy passes redirects through to the client untouched.
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
+        let github_token = config.github_token.clone().and_then(GithubToken::non_empty);
+        let github = GithubClient::new(
+            http.clone(),
+            config.github_api.clone(),
+            github_token.clone(),
+            config.github_user.clone(),
+        );
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
             http,
             workspace,
             scripted_model: scripted.is_some(),
-            git: Arc::new(RepoStore::new(layout, GithubToken::from_env())),
+            git: Arc::new(RepoStore::new(layout, github_token.clone())),
+            github,
             gc_max_age: Duration::from_secs(config.gc_max_age_hours.saturating_mul(3600)),
         };
         Ok(Self { state, scripted })

@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::server::git::RepoStore;
+use crate::server::github::GithubClient;
 use crate::server::supervisor::Supervisor;
 
 /// Shared application state: cheap to clone, handed to axum and provided to
@@ -23,6 +24,8 @@ pub struct AppState {
     pub scripted_model: bool,
     /// Repos and chat worktrees under the data directory.
     pub git: Arc<RepoStore>,
+    /// The GitHub API, for the repo picker.
+    pub github: GithubClient,
     /// How long a chat may sit idle before garbage collection removes it.
     pub gc_max_age: std::time::Duration,
 }

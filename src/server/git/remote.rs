@@ -16,16 +16,13 @@ use crate::repos::CloneProgress;
 pub struct GithubToken(String);
 
 impl GithubToken {
-    /// `None` for an unset or empty variable.
-    pub fn from_env() -> Option<Self> {
-        std::env::var("GITHUB_TOKEN")
-            .ok()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| Self(t.trim().to_owned()))
-    }
-
     pub fn new(token: String) -> Self {
         Self(token)
+    }
+
+    /// `None` for a blank token.
+    pub fn non_empty(self) -> Option<Self> {
+        (!self.0.trim().is_empty()).then_some(self)
     }
 
     pub fn expose(&self) -> &str {
