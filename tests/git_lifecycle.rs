@@ -3,16 +3,18 @@
 //! working inside it, diff, delete, and garbage collection.
 
 mod common;
+#[path = "git_lifecycle/helpers.rs"]
+mod helpers;
 
 use std::panic::AssertUnwindSafe;
-use std::path::Path;
 use std::time::Duration;
 
 use common::git_fixture::{Remote, git};
-use common::http::{admin, call, decode};
+use common::http::{admin, call};
 use common::{TempDir, TestServer};
 use futures::FutureExt;
-use serde_json::{Value, json};
+use helpers::{chat_id, chat_ids, new_chat, opencode, prompt, repo_dir, wait_for, worktree};
+use serde_json::json;
 
 /// How long the agent may take for one turn on a loaded 2-core machine.
 const TURN: Duration = Duration::from_secs(120);
@@ -321,81 +323,4 @@ async fn deleting_repos(server: &TestServer) {
     let (status, disk) = admin(server, "GET", "/admin/disk", None).await;
     assert_eq!(status, 200, "{disk}");
     assert!(disk["data_bytes"].as_u64().is_some_and(|b| b > 0), "{disk}");
-}
-
-// Helpers ------------------------------------------------------------------
-
-async fn new_chat(server: &TestServer, repo: &str) -> Value {
-    let (status, chat) = call(server, "new_chat", &[("repo", repo)]).await;
-    assert_eq!(status, 200, "{chat}");
-    let dir = worktree(&chat);
-    let session = chat["session_id"].as_str().expect("session id");
-    let (status, found) = opencode(server, "GET", &dir, &format!("/session/{session}")).await;
-    assert_eq!(status, 200, "{found}");
-    assert_eq!(
-        found["directory"],
-        dir.display().to_string(),
-        "session bound to the worktree"
-    );
-    chat
-}
-
-fn chat_id(chat: &Value) -> String {
-    chat["worktree"]["chat_id"]
-        .as_str()
-        .expect("chat id")
-        .to_owned()
-}
-
-fn worktree(chat: &Value) -> std::path::PathBuf {
-    chat["worktree"]["path"]
-        .as_str()
-        .expect("worktree path")
-        .into()
-}
-
-fn chat_ids(entries: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = entries
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|e| e["chat_id"].as_str().expect("chat id").to_owned())
-        .collect();
-    ids.sort();
-    ids
-}
-
-fn repo_dir(server: &TestServer, dir: &str) -> std::path::PathBuf {
-    server.data_dir.path().join("repos").join(dir)
-}
-
-async fn prompt(server: &TestServer, dir: &Path, session: &str, text: &str) {
-    let body = json!({"parts": [{"type": "text", "text": text}]});
-    let response = server
-        .http
-        .post(server.url(&format!("/session/{session}/prompt_async")))
-        .header("x-opencode-directory", dir.display().to_string())
-        .json(&body)
-        .send()
-        .await
-        .expect("prompt");
-    assert!(response.status().is_success(), "{}", response.status());
-}
-
-async fn wait_for(limit: Duration, what: &str, done: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + limit;
-    while !done() {
-        assert!(tokio::time::Instant::now() < deadline, "never saw {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// A request to opencode through pocketcode's proxy, for one directory.
-async fn opencode(server: &TestServer, method: &str, dir: &Path, path: &str) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let request = server
-        .http
-        .request(method, server.url(path))
-        .header("x-opencode-directory", dir.display().to_string());
-    decode(request.send().await.expect("opencode request")).await
 }
