@@ -110,6 +110,69 @@ fn fetch_options<'a>(
 mod tests {
     use super::*;
 
+    /// A repository with a few commits, made with git2 itself.
+    fn source_repo(dir: &Path) -> Repository {
+        let repo = Repository::init(dir).expect("init");
+        let signature = git2::Signature::now("test", "test@localhost").expect("signature");
+        let mut parent: Option<git2::Oid> = None;
+        for i in 0..5 {
+            std::fs::write(dir.join(format!("file{i}.txt")), format!("content {i}\n"))
+                .expect("write");
+            let mut index = repo.index().expect("index");
+            index
+                .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+                .expect("add");
+            index.write().expect("write index");
+            let tree = repo
+                .find_tree(index.write_tree().expect("tree"))
+                .expect("tree");
+            let parents: Vec<git2::Commit> = parent
+                .map(|p| repo.find_commit(p).expect("parent"))
+                .into_iter()
+                .collect();
+            let refs: Vec<&git2::Commit> = parents.iter().collect();
+            parent = Some(
+                repo.commit(
+                    Some("HEAD"),
+                    &signature,
+                    &signature,
+                    &format!("commit {i}"),
+                    &tree,
+                    &refs,
+                )
+                .expect("commit"),
+            );
+        }
+        repo
+    }
+
+    #[test]
+    fn clones_report_progress_up_to_every_object() {
+        let root = std::env::temp_dir().join(format!("pocketcode-clone-{}", std::process::id()));
+        let source = root.join("source");
+        std::fs::create_dir_all(&source).expect("mkdir");
+        source_repo(&source);
+        let last = std::sync::Mutex::new(CloneProgress::default());
+        let calls = std::sync::atomic::AtomicU32::new(0);
+        let progress = |p: CloneProgress| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            *last.lock().expect("lock") = p;
+        };
+        let name = RepoName::parse("local/source").expect("name");
+        let url = format!("file://{}", source.display());
+        clone(&name, &url, &root.join("clone"), None, &progress).expect("clone");
+        let last = *last.lock().expect("lock");
+        // 5 commits, 5 trees, 5 blobs.
+        assert_eq!(last.total_objects, 15, "{last:?}");
+        assert_eq!(last.received_objects, last.total_objects);
+        assert!(
+            calls.into_inner() >= 2,
+            "progress is reported along the way"
+        );
+        assert!(root.join("clone/file4.txt").is_file());
+        std::fs::remove_dir_all(&root).expect("cleanup");
+    }
+
     #[test]
     fn the_token_never_shows_in_debug_output() {
         let token = GithubToken::new("ghp_secret123".into());
