@@ -59,6 +59,18 @@ impl OpencodeClient {
         json(send(request).await?).await
     }
 
+    /// The top-level sessions created in exactly `dir` (no subagent sessions).
+    pub async fn list_root_sessions(
+        &self,
+        dir: &Path,
+    ) -> Result<Vec<Session>, OpencodeClientError> {
+        let request = self.request(Method::GET, dir, "/session").query(&[
+            ("directory", dir.to_string_lossy().as_ref()),
+            ("roots", "true"),
+        ]);
+        json(send(request).await?).await
+    }
+
     pub async fn session(&self, dir: &Path, id: &str) -> Result<Session, OpencodeClientError> {
         json(send(self.request(Method::GET, dir, &format!("/session/{id}"))).await?).await
     }

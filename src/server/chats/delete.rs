@@ -29,7 +29,7 @@ pub async fn delete_chat(
     }
     let dir = Path::new(&worktree.path);
     let mut sessions = 0;
-    for session in client.list_sessions(dir).await? {
+    for session in client.list_root_sessions(dir).await? {
         if session.directory == worktree.path {
             client.delete_session(dir, &session.id).await?;
             sessions += 1;

@@ -39,7 +39,7 @@ pub async fn chat(
 
 /// A worktree with its newest session (a chat normally has exactly one).
 async fn join(client: &OpencodeClient, worktree: WorktreeInfo) -> Result<ChatSummary, ChatError> {
-    let sessions = client.list_sessions(Path::new(&worktree.path)).await?;
+    let sessions = client.list_root_sessions(Path::new(&worktree.path)).await?;
     let newest: Option<Session> = sessions
         .into_iter()
         .filter(|s| s.directory == worktree.path)
