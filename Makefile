@@ -87,3 +87,4 @@ clean:
 bench: deps
 	cargo bench --features ssr --bench proxy
 	cargo bench --features ssr --bench worktree
+	cargo bench --features ssr --bench events

@@ -216,7 +216,8 @@ async fn main() -> ExitCode {
     let server = TestServer::start(&[]).await;
     let upstream = server.wait_ready().await;
     let targets = Targets {
-        http: reqwest::Client::new(),
+        // Logged in: the proxied half must pass the auth wall.
+        http: server.http.clone(),
         upstream,
         pocketcode_url: server.base_url.clone(),
         workspace: server.workspace().display().to_string(),

@@ -6,8 +6,9 @@ import { defineConfig, devices } from '@playwright/test';
  * Chromium (never `npx playwright install`: downloads fail here).
  *
  * Global setup starts `target/release/pocketcode` on a free port with a fresh
- * data dir, unless POCKETCODE_BASE_URL (and POCKETCODE_WORKSPACE) point at a
- * server that is already running.
+ * data dir and a generated login password, unless POCKETCODE_BASE_URL (with
+ * POCKETCODE_WORKSPACE and POCKETCODE_PASSWORD) point at a server that is
+ * already running; either way it logs in once for all tests.
  */
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -35,6 +36,10 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list'], ['html', { outputFolder: './playwright-report', open: 'never' }]],
   use: {
+    // Logged in: global setup logs in once and saves the cookie here. Workers
+    // load this file again after global setup, so they see the path; specs
+    // that need a logged-out browser use an empty storage state.
+    storageState: process.env.POCKETCODE_STORAGE_STATE,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -14,6 +14,9 @@ const DRAIN: Duration = Duration::from_secs(5);
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
+    if config.auth.hash_password {
+        return hash_password();
+    }
     logging::init(&config.log, config.log_json);
     match run(config).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -35,6 +38,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         data_dir = %config.data_dir.display(),
         "pocketcode is serving"
     );
+    print_login_banner(&pocketcode, listener.local_addr()?);
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = startup::serve(listener, pocketcode.router(), async move {
         shutdown::signal_received().await;
@@ -53,4 +57,49 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     pocketcode.shutdown().await;
     tracing::info!("stopped");
     Ok(served?)
+}
+
+/// With no password configured, pocketcode made one up: say how to get in
+/// (like Jupyter's token URL), on stdout so it is seen even with JSON logs.
+fn print_login_banner(pocketcode: &Pocketcode, addr: std::net::SocketAddr) {
+    let auth = &pocketcode.state.auth;
+    let (Some(path), Some(password)) = (auth.one_time_login_path(), auth.generated_password())
+    else {
+        return;
+    };
+    let host = if addr.ip().is_unspecified() {
+        std::net::SocketAddr::new([127, 0, 0, 1].into(), addr.port())
+    } else {
+        addr
+    };
+    println!(
+        "\nNo AUTH_PASSWORD is set, so this run generated one.\n  \
+         Log in (link works once): http://{host}{path}\n  \
+         Password for other devices: {password}\n  \
+         Set AUTH_PASSWORD (and AUTH_SECRET) to choose your own.\n"
+    );
+}
+
+/// `pocketcode --hash-password`: one line of stdin in, a PHC hash out.
+fn hash_password() -> ExitCode {
+    let mut line = String::new();
+    if let Err(err) = std::io::stdin().read_line(&mut line) {
+        eprintln!("cannot read the password from stdin: {err}");
+        return ExitCode::FAILURE;
+    }
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        eprintln!("no password on stdin: run `echo 'your password' | pocketcode --hash-password`");
+        return ExitCode::FAILURE;
+    }
+    match pocketcode::server::auth::password::PasswordCheck::new_hash(password) {
+        Ok(hash) => {
+            println!("{hash}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::FAILURE
+        }
+    }
 }

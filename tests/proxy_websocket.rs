@@ -46,11 +46,13 @@ async fn terminal_websocket_passes_through_with_credentials() {
     }
 
     let url = format!("{ws_base}{path}");
-    let (mut socket, response) =
-        tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(url.as_str()))
-            .await
-            .expect("handshake in time")
-            .expect("handshake accepted");
+    let (mut socket, response) = tokio::time::timeout(
+        TIMEOUT,
+        tokio_tungstenite::connect_async(with_cookie(&url, &server)),
+    )
+    .await
+    .expect("handshake in time")
+    .expect("handshake accepted");
     assert_eq!(response.status(), 101);
 
     // The arithmetic only happens in the shell, so `pocket-42` in the output
@@ -80,7 +82,7 @@ async fn terminal_websocket_passes_through_with_credentials() {
     // An unknown terminal: refused at the handshake or closed at once.
     let bogus = format!("{ws_base}/pty/pty_nope/connect?directory={workspace}");
     let outcome = tokio::time::timeout(TIMEOUT, async {
-        match tokio_tungstenite::connect_async(bogus.as_str()).await {
+        match tokio_tungstenite::connect_async(with_cookie(&bogus, &server)).await {
             // Refused like any proxied error: opencode's status, a JSON body.
             Err(tungstenite::Error::Http(response)) => {
                 let body: Value =
@@ -108,4 +110,14 @@ async fn terminal_websocket_passes_through_with_credentials() {
         .send()
         .await;
     server.stop().await;
+}
+
+/// A WebSocket handshake request that carries the test server's login.
+fn with_cookie(url: &str, server: &TestServer) -> tungstenite::handshake::client::Request {
+    use tungstenite::client::IntoClientRequest as _;
+    let mut request = url.into_client_request().expect("ws request");
+    request
+        .headers_mut()
+        .insert("cookie", server.cookie.parse().expect("cookie header"));
+    request
 }

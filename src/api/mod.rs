@@ -4,6 +4,7 @@
 
 mod abort_session;
 mod add_repo;
+mod chat_summaries;
 #[cfg(feature = "ssr")]
 mod context;
 mod create_session;
@@ -16,12 +17,14 @@ mod list_chats;
 mod list_github_repos;
 mod list_repos;
 mod list_sessions;
+pub mod live;
 mod new_chat;
 mod send_prompt;
 pub mod validate;
 
 pub use abort_session::{AbortSession, abort_session};
 pub use add_repo::{AddRepo, add_repo};
+pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
 pub use create_session::{CreateSession, create_session};
 pub use delete_chat::{DeleteChat, delete_chat};
 pub use diff_stat::{GetDiffStat, get_diff_stat};

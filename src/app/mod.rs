@@ -4,6 +4,7 @@ mod chat;
 mod error_list;
 mod events;
 mod home;
+pub mod login;
 mod shell;
 mod timestamp;
 mod top_bar;

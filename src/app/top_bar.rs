@@ -1,4 +1,5 @@
-//! The top bar: name, versions, opencode's state, scripted-model note.
+//! The top bar: name, versions, opencode's state, scripted-model note, and
+//! the way out (a plain link to the logout page, which asks before acting).
 
 use leptos::prelude::*;
 
@@ -20,6 +21,18 @@ pub fn TopBar() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            // A link rather than a button: the logout page is a script-less
+            // form, so logging out works even when the WASM does not load.
+            // `rel="external"`: a full page load, not the client-side router
+            // (which does not know /logout). min-h/min-w give a 44 px tap
+            // target; -my keeps the bar slim.
+            <a
+                href="/logout"
+                rel="external"
+                class="-my-2 ml-auto inline-flex min-h-11 min-w-11 items-center justify-center px-2 text-neutral-400 underline active:text-neutral-100"
+            >
+                "Log out"
+            </a>
         </header>
     }
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::server::auth::AuthConfig;
+use crate::server::events::EventsConfig;
 use crate::server::git::GithubToken;
 
 /// When pocketcode registers its scripted model as opencode's default.
@@ -80,6 +82,12 @@ pub struct Config {
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "POCKETCODE_LOG_JSON", default_value_t = false)]
     pub log_json: bool,
+
+    #[command(flatten)]
+    pub auth: AuthConfig,
+
+    #[command(flatten)]
+    pub events: EventsConfig,
 }
 
 /// Environment variables that name a real model provider's key. When one is

@@ -2,8 +2,10 @@
 //! `ssr` gate: nothing below it is compiled into the WASM bundle.
 
 pub mod admin;
+pub mod auth;
 pub mod chats;
 pub mod config;
+pub mod events;
 pub mod git;
 pub mod github;
 pub mod logging;

@@ -1,22 +1,33 @@
 //! The HTTP surface: pocketcode's own routes first, opencode for the rest.
 
 use axum::Router;
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::app::{App, shell};
+use crate::server::auth::{headers, login, wall};
 use crate::server::state::AppState;
-use crate::server::{admin, proxy, routes};
+use crate::server::{admin, events, proxy, routes};
 
 /// Builds the whole application; tests drive it in-process or on port 0.
 pub fn app(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
     let mut router = Router::new()
+        .route(
+            routes::LOGIN_PATH,
+            get(login::show_login).post(login::submit_login),
+        )
+        .route(
+            routes::LOGOUT_PATH,
+            get(login::show_logout).post(login::submit_logout),
+        )
         .route("/admin/health", get(admin::health))
         .merge(admin::router())
+        .route(crate::api::live::EVENTS_PATH, get(events::stream::events))
         .nest_service(
             "/pkg",
             ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())),
@@ -26,13 +37,23 @@ pub fn app(state: AppState) -> Router {
         router = router.route_service(file, ServeFile::new(on_disk));
     }
     let context_state = state.clone();
+    let pages = generate_route_list(App);
+    let wall_state = wall::Wall {
+        auth: state.auth.clone(),
+        pages: pages.iter().map(|r| r.path().to_string()).collect(),
+    };
     router
         .leptos_routes_with_context(
             &state,
-            generate_route_list(App),
-            move || provide_context(context_state.clone()),
+            pages,
+            move || {
+                provide_context(context_state.clone());
+                headers::provide_app_page_csp();
+            },
             move || shell(options.clone()),
         )
         .fallback(proxy::forward)
+        // Everything above, the proxy included, is behind the wall.
+        .layer(from_fn_with_state(wall_state, wall::wall))
         .with_state(state)
 }

@@ -9,7 +9,9 @@ use std::time::Duration;
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 
+use crate::server::auth::{Auth, AuthSetupError};
 use crate::server::config::Config;
+use crate::server::events::EventHub;
 use crate::server::git::{GithubToken, Layout, RepoStore};
 use crate::server::github::GithubClient;
 use crate::server::scripted_model::{self, ScriptedModel};
@@ -25,6 +27,8 @@ pub enum StartupError {
     },
     #[error("cannot start the scripted model: {0}")]
     ScriptedModel(std::io::Error),
+    #[error("auth: {0}")]
+    Auth(#[from] AuthSetupError),
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[from] reqwest::Error),
 }
@@ -42,9 +46,12 @@ impl Pocketcode {
         let data_dir = absolute(&config.data_dir)?;
         let workspace = absolute(&config.workspace_dir())?;
         let opencode_home = data_dir.join("opencode");
+        create_dir(&data_dir)?;
+        // Before anything else: a bad auth setup must start nothing.
+        let auth = Arc::new(Auth::from_config(&config.auth, &data_dir)?);
         let layout = Layout::new(data_dir.clone());
         let (repos, worktrees) = (layout.repos_dir(), layout.worktrees_dir());
-        for dir in [&data_dir, &workspace, &opencode_home, &repos, &worktrees] {
+        for dir in [&workspace, &opencode_home, &repos, &worktrees] {
             create_dir(dir)?;
         }
         let scripted = if config.use_scripted_model() {
@@ -76,6 +83,14 @@ impl Pocketcode {
             github_token.clone(),
             config.github_user.clone(),
         );
+        let events = EventHub::new(config.events.clone(), supervisor.clone(), http.clone());
+        events.watch(&workspace);
+        tokio::spawn(watch_session_directories(
+            events.clone(),
+            supervisor.clone(),
+            http.clone(),
+            workspace.clone(),
+        ));
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
@@ -85,6 +100,8 @@ impl Pocketcode {
             git: Arc::new(RepoStore::new(layout, github_token.clone())),
             github,
             gc_max_age: Duration::from_secs(config.gc_max_age_hours.saturating_mul(3600)),
+            auth,
+            events,
         };
         Ok(Self { state, scripted })
     }
@@ -99,6 +116,7 @@ impl Pocketcode {
 
     /// Stops opencode (its whole process group) and the scripted model.
     pub async fn shutdown(self) {
+        self.state.events.shutdown();
         self.state.supervisor.shutdown().await;
         if let Some(model) = self.scripted {
             model.stop().await;
@@ -120,7 +138,9 @@ pub async fn serve(
             tracing::debug!(%err, "cannot set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router)
+    // The peer address feeds the login rate limit.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -147,4 +167,26 @@ fn absolute(path: &Path) -> Result<std::path::PathBuf, StartupError> {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// Relays the events of every directory that already has sessions (chats
+/// started before this run), once opencode is up.
+async fn watch_session_directories(
+    events: Arc<EventHub>,
+    supervisor: Arc<Supervisor>,
+    http: reqwest::Client,
+    workspace: std::path::PathBuf,
+) {
+    let Ok(upstream) = supervisor.upstream_within(Duration::from_secs(120)).await else {
+        return;
+    };
+    let client = crate::server::opencode_client::OpencodeClient::new(http, upstream);
+    match client.list_sessions(&workspace).await {
+        Ok(sessions) => {
+            for session in sessions.iter().filter(|s| !s.directory.is_empty()) {
+                events.watch(Path::new(&session.directory));
+            }
+        }
+        Err(err) => tracing::warn!(%err, "cannot list sessions to watch their directories"),
+    }
 }

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use crate::server::auth::Auth;
+use crate::server::events::EventHub;
 use crate::server::git::RepoStore;
 use crate::server::github::GithubClient;
 use crate::server::supervisor::Supervisor;
@@ -28,6 +30,22 @@ pub struct AppState {
     pub github: GithubClient,
     /// How long a chat may sit idle before garbage collection removes it.
     pub gc_max_age: std::time::Duration,
+    /// The auth wall: password, cookie key, login rate limits.
+    pub auth: Arc<Auth>,
+    /// The live event multiplexer behind `/pocket/events`.
+    pub events: Arc<EventHub>,
+}
+
+impl FromRef<AppState> for Arc<Auth> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<EventHub> {
+    fn from_ref(state: &AppState) -> Self {
+        state.events.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

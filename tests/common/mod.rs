@@ -23,6 +23,9 @@ use pocketcode::server::scripted_model::{self, ScriptedModel};
 use pocketcode::server::startup::{self, Pocketcode};
 use pocketcode::server::supervisor::{OpencodeSettings, Supervisor, Upstream};
 
+/// The password every TestServer is started with (unless a test passes its own).
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
 /// opencode takes a few seconds to start; a loaded CI machine more.
 pub const READY: Duration = Duration::from_secs(120);
 
@@ -93,7 +96,12 @@ impl TestOpencode {
 pub struct TestServer {
     pub base_url: String,
     pub pocketcode: Option<Pocketcode>,
+    /// Logged in: sends the session cookie with every request.
     pub http: reqwest::Client,
+    /// `pocketcode_session=…`, for clients other than `http` (WebSockets).
+    pub cookie: String,
+    /// Not logged in, and never follows redirects.
+    pub anonymous: reqwest::Client,
     pub data_dir: TempDir,
     server: tokio::task::JoinHandle<()>,
 }
@@ -112,6 +120,12 @@ impl TestServer {
             "--scripted-model",
             "always",
         ];
+        let own_password = extra
+            .iter()
+            .any(|a| a.starts_with("--auth-password") || a.starts_with("--production"));
+        if !own_password {
+            args.extend_from_slice(&["--auth-password", TEST_PASSWORD]);
+        }
         args.extend_from_slice(extra);
         let config = Config::try_parse_from(args).expect("config");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -123,10 +137,34 @@ impl TestServer {
         let server = tokio::spawn(async move {
             let _ = startup::serve(listener, router, std::future::pending()).await;
         });
+        let anonymous = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let cookie = if own_password {
+            String::new()
+        } else {
+            login(&anonymous, &base_url, TEST_PASSWORD)
+                .await
+                .expect("the test password logs in")
+        };
+        let mut headers = reqwest::header::HeaderMap::new();
+        if !cookie.is_empty() {
+            headers.insert(
+                reqwest::header::COOKIE,
+                cookie.parse().expect("cookie header"),
+            );
+        }
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("client");
         Self {
             base_url,
             pocketcode: Some(pocketcode),
-            http: reqwest::Client::new(),
+            http,
+            cookie,
+            anonymous,
             data_dir,
             server,
         }
@@ -156,6 +194,34 @@ impl TestServer {
             pocketcode.shutdown().await;
         }
     }
+}
+
+/// Posts the login form; on success returns the `name=value` of the session
+/// cookie, otherwise the status it answered.
+pub async fn login(
+    anonymous: &reqwest::Client,
+    base_url: &str,
+    password: &str,
+) -> Result<String, reqwest::StatusCode> {
+    let response = anonymous
+        .post(format!("{base_url}/login"))
+        .form(&[("password", password), ("next", "/")])
+        .send()
+        .await
+        .expect("POST /login");
+    if response.status() != reqwest::StatusCode::SEE_OTHER {
+        return Err(response.status());
+    }
+    let set_cookie = response
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("a successful login sets the cookie");
+    Ok(set_cookie
+        .split(';')
+        .next()
+        .expect("name=value")
+        .to_string())
 }
 
 /// `GET /admin/health` of a pocketcode at `base_url`: status and JSON body.

@@ -44,10 +44,18 @@ impl IntoResponse for ProxyError {
     }
 }
 
+/// Marks a response as opencode's (relayed), so the auth wall leaves its
+/// content policy to opencode.
+#[derive(Clone, Copy, Debug)]
+pub struct Relayed;
+
 /// The router's fallback handler.
 pub async fn forward(State(state): State<AppState>, request: Request) -> Response {
     match forward_to_opencode(&state, request).await {
-        Ok(response) => response,
+        Ok(mut response) => {
+            response.extensions_mut().insert(Relayed);
+            response
+        }
         Err(err) => err.into_response(),
     }
 }

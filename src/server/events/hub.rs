@@ -1,0 +1,299 @@
+//! The multiplexer: every upstream publishes here; every client stream
+//! subscribes here. Publishing numbers the event, keeps it for replay,
+//! updates the chat summaries and broadcasts it, all under one lock, so a
+//! subscriber's replay and its live feed meet with no gap and no overlap.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use super::config::EventsConfig;
+use super::replay::{Replay, ReplayBuffer, Stored};
+use super::summary::Summaries;
+use super::upstream;
+use crate::api::live::{ChatStatus, ChatSummary};
+use crate::server::auth::unix_now;
+use crate::server::supervisor::Supervisor;
+
+/// Event kinds no client uses: dropped at the door.
+const NOISE: &[&str] = &[
+    "plugin.",
+    "server.",
+    "lsp.",
+    "installation.",
+    "file.watcher.",
+];
+
+struct HubState {
+    replay: ReplayBuffer,
+    summaries: Summaries,
+}
+
+/// One new client's starting point.
+pub struct Subscription {
+    pub replay: Replay,
+    pub live: broadcast::Receiver<Arc<Stored>>,
+    /// The last sequence number included in `replay` (or current when none).
+    pub after: u64,
+}
+
+pub struct EventHub {
+    state: Mutex<HubState>,
+    live: broadcast::Sender<Arc<Stored>>,
+    config: EventsConfig,
+    pub(super) supervisor: Arc<Supervisor>,
+    pub(super) http: reqwest::Client,
+    upstreams: Mutex<HashMap<String, tokio::task::JoinHandle<()>>>,
+    /// Directories whose upstream is connected right now.
+    connected: Mutex<std::collections::HashSet<String>>,
+}
+
+impl std::fmt::Debug for EventHub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventHub").finish_non_exhaustive()
+    }
+}
+
+impl EventHub {
+    pub fn new(
+        config: EventsConfig,
+        supervisor: Arc<Supervisor>,
+        http: reqwest::Client,
+    ) -> Arc<Self> {
+        let epoch = format!("{:08x}", rand::random::<u32>());
+        let (live, _) = broadcast::channel(config.events_client_queue.max(16));
+        Arc::new(Self {
+            state: Mutex::new(HubState {
+                replay: ReplayBuffer::new(epoch, config.events_replay_size, config.replay_age()),
+                summaries: Summaries::default(),
+            }),
+            live,
+            config,
+            supervisor,
+            http,
+            upstreams: Mutex::new(HashMap::new()),
+            connected: Mutex::new(std::collections::HashSet::new()),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HubState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn heartbeat(&self) -> std::time::Duration {
+        self.config.heartbeat()
+    }
+
+    /// Relays one `data:` payload of `directory`'s upstream.
+    pub fn publish_upstream(&self, directory: &str, data: &str) {
+        let Ok(event) = serde_json::from_str::<Value>(data) else {
+            tracing::debug!(%directory, "dropped an upstream event that is not JSON");
+            return;
+        };
+        let kind = event["type"].as_str().unwrap_or_default();
+        if kind.is_empty() || NOISE.iter().any(|noise| kind.starts_with(noise)) {
+            return;
+        }
+        let props = &event["properties"];
+        let session = session_of(kind, props);
+        let frame = format!(
+            r#"{{"kind":"event","directory":{}{},"event":{}}}"#,
+            json_string(directory),
+            session
+                .map(|s| format!(r#","session":{}"#, json_string(s)))
+                .unwrap_or_default(),
+            data.trim()
+        );
+        let mut state = self.lock();
+        if let Some(session) = session {
+            state
+                .summaries
+                .apply(directory, session, kind, props, unix_now() * 1000);
+        }
+        self.push(&mut state, frame);
+    }
+
+    /// Tells every client to refetch `directory` (or everything).
+    pub fn publish_resync(&self, directory: Option<&str>, reason: &str) {
+        let mut item = serde_json::json!({ "kind": "resync", "reason": reason });
+        if let Some(directory) = directory {
+            item["directory"] = Value::from(directory);
+        }
+        let mut state = self.lock();
+        self.push(&mut state, item.to_string());
+    }
+
+    fn push(&self, state: &mut HubState, frame: String) {
+        let stored = state.replay.push(Arc::from(frame), Instant::now());
+        // No receivers is fine: the event is in the replay buffer.
+        let _ = self.live.send(stored);
+    }
+
+    /// A client's replay (after `last_id`) and its live feed.
+    pub fn subscribe(&self, last_id: Option<&str>) -> Subscription {
+        let mut state = self.lock();
+        let live = self.live.subscribe();
+        let current = state.replay.last_seq();
+        let replay = match last_id {
+            Some(id) => state.replay.since(id, Instant::now()),
+            None => Replay::Missed(Vec::new()),
+        };
+        Subscription {
+            replay,
+            live,
+            after: current,
+        }
+    }
+
+    /// The wire id of `seq`.
+    pub fn wire_id(&self, seq: u64) -> String {
+        self.lock().replay.wire_id(seq)
+    }
+
+    /// The newest sequence number handed out.
+    pub fn last_seq(&self) -> u64 {
+        self.lock().replay.last_seq()
+    }
+
+    /// Applies a REST resync of `directory` to the summaries.
+    pub fn resync_summaries(
+        &self,
+        directory: &str,
+        listed: &[(String, String)],
+        busy: &HashMap<String, ChatStatus>,
+    ) {
+        self.lock().summaries.resync(directory, listed, busy);
+    }
+
+    pub fn summaries(&self) -> Vec<ChatSummary> {
+        self.lock().summaries.list()
+    }
+
+    pub fn mark_read(&self, session: &str) -> bool {
+        self.lock().summaries.mark_read(session)
+    }
+
+    /// Starts relaying `directory`'s events (no-op when already relayed).
+    pub fn watch(self: &Arc<Self>, directory: &Path) {
+        let key = directory.display().to_string();
+        let mut upstreams = self
+            .upstreams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if upstreams.get(&key).is_some_and(|task| !task.is_finished()) {
+            return;
+        }
+        let task = tokio::spawn(upstream::relay(self.clone(), key.clone()));
+        upstreams.insert(key, task);
+    }
+
+    /// Stops relaying `directory` (its worktree is gone).
+    pub fn unwatch(&self, directory: &Path) {
+        let key = directory.display().to_string();
+        let task = self
+            .upstreams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&key);
+        if let Some(task) = task {
+            task.abort();
+        }
+        self.set_connected(&key, false);
+        self.lock().summaries.forget_directory(&key);
+    }
+
+    pub fn watched(&self) -> Vec<String> {
+        let mut dirs: Vec<String> = self
+            .upstreams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keys()
+            .cloned()
+            .collect();
+        dirs.sort();
+        dirs
+    }
+
+    /// Whether `directory`'s upstream is connected (its events are flowing).
+    pub fn is_connected(&self, directory: &Path) -> bool {
+        self.connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&directory.display().to_string())
+    }
+
+    pub(super) fn set_connected(&self, directory: &str, connected: bool) {
+        let mut set = self
+            .connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if connected {
+            set.insert(directory.to_string());
+        } else {
+            set.remove(directory);
+        }
+    }
+
+    /// Ends every upstream (pocketcode is stopping).
+    pub fn shutdown(&self) {
+        let tasks: Vec<_> = self
+            .upstreams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain()
+            .collect();
+        for (_, task) in tasks {
+            task.abort();
+        }
+    }
+}
+
+/// The session an event belongs to, wherever opencode put its id.
+fn session_of<'a>(kind: &str, props: &'a Value) -> Option<&'a str> {
+    props["sessionID"]
+        .as_str()
+        .or_else(|| props["info"]["sessionID"].as_str())
+        .or_else(|| props["part"]["sessionID"].as_str())
+        .or_else(|| {
+            kind.starts_with("session.")
+                .then(|| props["info"]["id"].as_str())
+                .flatten()
+        })
+}
+
+fn json_string(value: &str) -> String {
+    Value::from(value).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_session_is_found_wherever_opencode_puts_it() {
+        let cases = [
+            ("message.part.delta", json!({"sessionID": "ses_a"})),
+            (
+                "message.updated",
+                json!({"info": {"sessionID": "ses_a", "id": "msg_1"}}),
+            ),
+            (
+                "message.part.updated",
+                json!({"part": {"sessionID": "ses_a"}}),
+            ),
+            ("session.updated", json!({"info": {"id": "ses_a"}})),
+        ];
+        for (kind, props) in cases {
+            assert_eq!(session_of(kind, &props), Some("ses_a"), "{kind}");
+        }
+        assert_eq!(
+            session_of("message.updated", &json!({"info": {"id": "msg_1"}})),
+            None
+        );
+    }
+}

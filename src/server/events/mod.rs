@@ -1,0 +1,14 @@
+//! Live events: one upstream `GET /event` per watched opencode directory,
+//! multiplexed into one client stream per tab (`GET /pocket/events`) with
+//! replay after reconnects, heartbeats, fan-out that never waits for a slow
+//! client, and per-chat summaries kept for the sidebar's first paint.
+
+pub mod config;
+pub mod hub;
+pub mod replay;
+pub mod stream;
+pub mod summary;
+mod upstream;
+
+pub use config::EventsConfig;
+pub use hub::EventHub;
