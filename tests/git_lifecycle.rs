@@ -13,7 +13,9 @@ use common::git_fixture::{Remote, git};
 use common::http::{admin, call};
 use common::{TempDir, TestServer};
 use futures::FutureExt;
-use helpers::{chat_id, chat_ids, new_chat, opencode, prompt, repo_dir, wait_for, worktree};
+use helpers::{
+    chat_id, chat_ids, new_chat, opencode, prompt, repo_dir, wait_for, watched, worktree,
+};
 use serde_json::json;
 
 /// How long the agent may take for one turn on a loaded 2-core machine.
@@ -211,6 +213,10 @@ async fn chats_work_in_their_own_worktrees(server: &TestServer, remote: &Remote)
     assert_eq!(status, 200, "{deleted}");
     assert_eq!(deleted, json!({"sessions": 1, "branch_deleted": true}));
     assert!(!a_dir.exists());
+    assert!(
+        !watched(server).contains(&a_dir.display().to_string()),
+        "no relay for a deleted chat"
+    );
     let branches = git(&repo_dir(server, "local__remote"), &["branch", "--list"]);
     assert!(
         !branches.contains(&a_id) && branches.contains(&b_id),
@@ -276,6 +282,11 @@ async fn garbage_collection(server: &TestServer) {
     assert_eq!(status, 200, "{real}");
     assert_eq!(chat_ids(&real["removed"]), vec![chat_id(&d)], "{real}");
     assert!(!d_dir.exists() && e_dir.exists());
+    let relayed = watched(server);
+    assert!(
+        !relayed.contains(&d_dir.display().to_string())
+            && relayed.contains(&e_dir.display().to_string())
+    );
     let (_, chats) = call(server, "list_chats", &[]).await;
     assert_eq!(
         chats.as_array().map(Vec::len),
@@ -313,6 +324,7 @@ async fn deleting_repos(server: &TestServer) {
     assert_eq!(status, 200, "{deleted}");
     assert_eq!(deleted["worktrees_removed"], 1);
     assert!(!worktree(&f).exists() && !repo_dir(server, "team__widgets").exists());
+    assert!(!watched(server).contains(&worktree(&f).display().to_string()));
     let session = f["session_id"].as_str().expect("session id");
     let (status, _) = opencode(server, "GET", &worktree(&f), &format!("/session/{session}")).await;
     assert_eq!(status, 404, "the chat's session went with the repo");

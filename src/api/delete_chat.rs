@@ -16,9 +16,11 @@ pub async fn delete_chat(
     super::context::respond(async {
         let name = super::context::worktree_name(&repo, &chat_id)?;
         let (client, state) = super::context::opencode().await?;
-        crate::server::chats::delete_chat(&state.git, &client, &name, force, delete_branch)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))
+        let deleted =
+            crate::server::chats::delete_chat(&state.git, &client, &name, force, delete_branch)
+                .await?;
+        crate::server::chats::forget_removed(&state.events, state.git.layout());
+        deleted.ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))
     })
     .await
 }

@@ -12,7 +12,9 @@ pub async fn new_chat(repo: String) -> Result<ChatSummary, AppError> {
     super::context::respond(async {
         let source = crate::server::git::RepoSource::parse(&repo)?;
         let (client, state) = super::context::opencode().await?;
-        Ok(crate::server::chats::new_chat(&state.git, &client, source).await?)
+        let chat = crate::server::chats::new_chat(&state.git, &client, source).await?;
+        crate::server::chats::watch_chat(&state.events, &chat.worktree.path);
+        Ok(chat)
     })
     .await
 }

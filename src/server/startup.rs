@@ -83,8 +83,16 @@ impl Pocketcode {
             github_token.clone(),
             config.github_user.clone(),
         );
+        let git = Arc::new(RepoStore::new(layout, github_token.clone()));
         let events = EventHub::new(config.events.clone(), supervisor.clone(), http.clone());
         events.watch(&workspace);
+        // Every chat's worktree: its session is bound there.
+        match git.worktrees().await {
+            Ok(worktrees) => worktrees
+                .iter()
+                .for_each(|w| events.watch(Path::new(&w.path))),
+            Err(err) => tracing::warn!(%err, "cannot list chat worktrees to watch them"),
+        }
         tokio::spawn(watch_session_directories(
             events.clone(),
             supervisor.clone(),
@@ -97,7 +105,7 @@ impl Pocketcode {
             http,
             workspace,
             scripted_model: scripted.is_some(),
-            git: Arc::new(RepoStore::new(layout, github_token.clone())),
+            git,
             github,
             gc_max_age: Duration::from_secs(config.gc_max_age_hours.saturating_mul(3600)),
             auth,

@@ -16,6 +16,10 @@ pub async fn new_chat(server: &TestServer, repo: &str) -> Value {
     let session = chat["session_id"].as_str().expect("session id");
     let (status, found) = opencode(server, "GET", &dir, &format!("/session/{session}")).await;
     assert_eq!(status, 200, "{found}");
+    assert!(
+        watched(server).contains(&dir.display().to_string()),
+        "the new chat's events are relayed at once"
+    );
     assert_eq!(
         found["directory"],
         dir.display().to_string(),
@@ -82,4 +86,15 @@ pub async fn opencode(server: &TestServer, method: &str, dir: &Path, path: &str)
         .request(method, server.url(path))
         .header("x-opencode-directory", dir.display().to_string());
     decode(request.send().await.expect("opencode request")).await
+}
+
+/// The directories whose opencode events pocketcode relays.
+pub fn watched(server: &TestServer) -> Vec<String> {
+    server
+        .pocketcode
+        .as_ref()
+        .expect("running")
+        .state
+        .events
+        .watched()
 }

@@ -111,7 +111,9 @@ pub async fn delete_repo(
     let name = repo_name(path)?;
     let Query(query) = query?;
     let client = async || Ok(OpencodeClient::from_state(&state).await?);
-    match chats::delete_repo(&state.git, client, &name, query.force).await? {
+    let deleted = chats::delete_repo(&state.git, client, &name, query.force).await;
+    chats::forget_removed(&state.events, state.git.layout());
+    match deleted? {
         Some(worktrees_removed) => Ok(Json(DeletedRepo {
             name: name.to_string(),
             worktrees_removed,

@@ -63,6 +63,8 @@ pub async fn gc(
         None => state.gc_max_age,
     };
     let client = OpencodeClient::from_state(&state).await?;
-    let report = chats::collect_garbage(&state.git, &client, max_age, query.dry_run).await?;
+    let report = chats::collect_garbage(&state.git, &client, max_age, query.dry_run).await;
+    chats::forget_removed(&state.events, state.git.layout());
+    let report = report?;
     Ok(Json(report))
 }

@@ -109,10 +109,10 @@ pub async fn delete_worktree(
     let name = worktree_name(path)?;
     let Query(query) = query?;
     let client = OpencodeClient::from_state(&state).await?;
-    chats::delete_chat(&state.git, &client, &name, query.force, query.delete_branch)
-        .await?
-        .map(Json)
-        .ok_or_else(|| not_found(&name))
+    let deleted =
+        chats::delete_chat(&state.git, &client, &name, query.force, query.delete_branch).await?;
+    chats::forget_removed(&state.events, state.git.layout());
+    deleted.map(Json).ok_or_else(|| not_found(&name))
 }
 
 fn worktree_name(path: ChatPath) -> Result<WorktreeName, AdminError> {

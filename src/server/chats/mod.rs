@@ -5,11 +5,13 @@ mod create;
 mod delete;
 mod gc;
 mod list;
+mod live;
 
 pub use create::new_chat;
 pub use delete::{delete_chat, delete_repo};
 pub use gc::collect_garbage;
 pub use list::{chat, list_chats};
+pub use live::{forget_removed, watch_chat};
 
 use crate::server::git::GitError;
 use crate::server::opencode_client::OpencodeClientError;
