@@ -82,7 +82,9 @@ clean:
 
 ## Benchmarks --------------------------------------------------------------
 
-# Through pocketcode vs direct to opencode, side by side in one run.
+# Through pocketcode vs direct to opencode, side by side in one run; then
+# "new chat" on a cached 10k-file clone vs `git worktree add`.
 bench: deps
 	cargo bench --features ssr --bench proxy
+	cargo bench --features ssr --bench worktree
 	cargo bench --features ssr --bench events

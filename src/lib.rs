@@ -7,8 +7,10 @@
 pub mod api;
 pub mod app;
 pub mod opencode;
+pub mod repos;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod system;
 
 /// The version shown in the UI and reported by `/admin/health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

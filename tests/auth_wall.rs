@@ -41,10 +41,14 @@ fn concrete(template: &str) -> String {
 /// Every (method, path) the wall must guard: opencode's spec and ours.
 fn guarded_routes(spec: &Value) -> Vec<(Method, String)> {
     let mut routes_to_try = Vec::new();
-    for (template, operations) in spec["paths"].as_object().expect("spec paths") {
-        for method in operations.as_object().expect("operations").keys() {
-            if let Ok(method) = method.to_uppercase().parse::<Method>() {
-                routes_to_try.push((method, concrete(template)));
+    // opencode's operations, and every documented `/admin/*` operation.
+    let admin = serde_json::to_value(pocketcode::server::admin::openapi()).expect("admin spec");
+    for spec in [spec, &admin] {
+        for (template, operations) in spec["paths"].as_object().expect("spec paths") {
+            for method in operations.as_object().expect("operations").keys() {
+                if let Ok(method) = method.to_uppercase().parse::<Method>() {
+                    routes_to_try.push((method, concrete(template)));
+                }
             }
         }
     }

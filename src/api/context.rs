@@ -20,6 +20,18 @@ pub async fn opencode() -> Result<(OpencodeClient, AppState), AppError> {
     Ok((OpencodeClient::from_state(&state).await?, state))
 }
 
+/// The worktree of chat `chat_id` in repo `owner/name`, validated.
+pub fn worktree_name(
+    repo: &str,
+    chat_id: &str,
+) -> Result<crate::server::git::WorktreeName, AppError> {
+    use crate::server::git::{ChatId, RepoName, WorktreeName};
+    Ok(WorktreeName::new(
+        RepoName::parse(repo)?,
+        ChatId::parse(chat_id)?,
+    ))
+}
+
 /// Runs a server function's body; an error also sets the response status,
 /// so plain HTTP clients see 400/404/502/503 rather than a blanket 500.
 pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {

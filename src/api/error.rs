@@ -13,6 +13,12 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
+    /// The request would destroy something (e.g. uncommitted work).
+    #[error("{0}")]
+    Conflict(String),
+    /// A git remote refused or failed a clone or fetch.
+    #[error("{0}")]
+    Remote(String),
     /// opencode is starting, restarting or down.
     #[error("{0}")]
     Unavailable(String),
@@ -33,6 +39,8 @@ impl AppError {
         match self {
             Self::BadRequest(_) => 400,
             Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::Remote(_) => 502,
             Self::Unavailable(_) => 503,
             Self::Upstream { .. } => 502,
             Self::Internal(_) | Self::ServerFn(_) => 500,
@@ -63,6 +71,34 @@ impl From<crate::server::opencode_client::OpencodeClientError> for AppError {
                 status: 200,
                 message: error.to_string(),
             },
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::git::GitError> for AppError {
+    fn from(error: crate::server::git::GitError) -> Self {
+        let message = error.to_string();
+        match error.status() {
+            400 => Self::BadRequest(message),
+            404 => Self::NotFound(message),
+            409 => Self::Conflict(message),
+            502 => Self::Remote(message),
+            _ => {
+                tracing::warn!(%message, "git failed");
+                Self::Internal(message)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::chats::ChatError> for AppError {
+    fn from(error: crate::server::chats::ChatError) -> Self {
+        use crate::server::chats::ChatError;
+        match error {
+            ChatError::Git(e) => e.into(),
+            ChatError::Opencode(e) => e.into(),
         }
     }
 }

@@ -3,25 +3,39 @@
 //! calls them). Each validates its input, calls server code, maps errors.
 
 mod abort_session;
+mod add_repo;
 mod chat_summaries;
 #[cfg(feature = "ssr")]
 mod context;
 mod create_session;
+mod delete_chat;
+mod diff_stat;
 mod error;
 mod get_info;
 mod get_transcript;
+mod list_chats;
+mod list_github_repos;
+mod list_repos;
 mod list_sessions;
 pub mod live;
+mod new_chat;
 mod send_prompt;
 pub mod validate;
 
 pub use abort_session::{AbortSession, abort_session};
+pub use add_repo::{AddRepo, add_repo};
 pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
 pub use create_session::{CreateSession, create_session};
+pub use delete_chat::{DeleteChat, delete_chat};
+pub use diff_stat::{GetDiffStat, get_diff_stat};
 pub use error::AppError;
 pub use get_info::{AppInfo, GetInfo, get_info};
 pub use get_transcript::{GetTranscript, get_transcript};
+pub use list_chats::{ListChats, list_chats};
+pub use list_github_repos::{ListGithubRepos, list_github_repos};
+pub use list_repos::{ListRepos, list_repos};
 pub use list_sessions::{ListSessions, list_sessions};
+pub use new_chat::{NewChat, new_chat};
 pub use send_prompt::{SendPrompt, send_prompt};
 
 /// Where every server function of pocketcode lives.

@@ -7,6 +7,7 @@ use clap::{Parser, ValueEnum};
 
 use crate::server::auth::AuthConfig;
 use crate::server::events::EventsConfig;
+use crate::server::git::GithubToken;
 
 /// When pocketcode registers its scripted model as opencode's default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -52,6 +53,28 @@ pub struct Config {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// Garbage collection removes chat worktrees idle for this many hours
+    /// (never ones with uncommitted changes).
+    #[arg(long, env = "POCKETCODE_GC_MAX_AGE_HOURS", default_value_t = 168)]
+    pub gc_max_age_hours: u64,
+
+    /// A GitHub token: clones private repos over HTTPS and lists your repos.
+    /// Only ever sent to github.com; never logged nor written to a clone.
+    #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true, value_parser = parse_token)]
+    pub github_token: Option<GithubToken>,
+
+    /// Whose repos the picker lists (default: all the token can see).
+    #[arg(long, env = "GITHUB_USER")]
+    pub github_user: Option<String>,
+
+    /// The GitHub API (GitHub Enterprise has its own).
+    #[arg(
+        long,
+        env = "POCKETCODE_GITHUB_API",
+        default_value = "https://api.github.com"
+    )]
+    pub github_api: String,
+
     /// Log filter, in `tracing` syntax (e.g. `info`, `pocketcode=debug`).
     #[arg(long, env = "POCKETCODE_LOG", default_value = "info")]
     pub log: String,
@@ -80,6 +103,11 @@ pub const PROVIDER_KEY_VARS: &[&str] = &[
     "XAI_API_KEY",
     "MISTRAL_API_KEY",
 ];
+
+/// A blank token counts as none.
+fn parse_token(value: &str) -> Result<GithubToken, String> {
+    Ok(GithubToken::new(value.trim().to_owned()))
+}
 
 impl Config {
     /// Whether the scripted model should be opencode's default model.
@@ -151,5 +179,13 @@ mod tests {
         assert!(!config.use_scripted_model());
         assert!(Config::try_parse_from(["pocketcode", "--listen", "nowhere"]).is_err());
         assert!(Config::try_parse_from(["pocketcode", "--scripted-model", "maybe"]).is_err());
+    }
+
+    #[test]
+    fn the_github_token_never_shows_in_debug_output() {
+        let config = Config::try_parse_from(["pocketcode", "--github-token", "ghp_secret42"])
+            .expect("flag parses");
+        assert!(config.github_token.is_some());
+        assert!(!format!("{config:?}").contains("ghp_secret42"));
     }
 }

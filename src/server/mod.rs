@@ -3,8 +3,11 @@
 
 pub mod admin;
 pub mod auth;
+pub mod chats;
 pub mod config;
 pub mod events;
+pub mod git;
+pub mod github;
 pub mod logging;
 pub mod opencode_client;
 pub mod proxy;
@@ -15,3 +18,4 @@ pub mod shutdown;
 pub mod startup;
 pub mod state;
 pub mod supervisor;
+pub mod system;

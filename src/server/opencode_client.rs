@@ -59,6 +59,18 @@ impl OpencodeClient {
         json(send(request).await?).await
     }
 
+    /// The top-level sessions created in exactly `dir` (no subagent sessions).
+    pub async fn list_root_sessions(
+        &self,
+        dir: &Path,
+    ) -> Result<Vec<Session>, OpencodeClientError> {
+        let request = self.request(Method::GET, dir, "/session").query(&[
+            ("directory", dir.to_string_lossy().as_ref()),
+            ("roots", "true"),
+        ]);
+        json(send(request).await?).await
+    }
+
     pub async fn session(&self, dir: &Path, id: &str) -> Result<Session, OpencodeClientError> {
         json(send(self.request(Method::GET, dir, &format!("/session/{id}"))).await?).await
     }
@@ -103,6 +115,12 @@ impl OpencodeClient {
     /// Stops the session's current work; `false` when there was none.
     pub async fn abort(&self, dir: &Path, id: &str) -> Result<bool, OpencodeClientError> {
         json(send(self.request(Method::POST, dir, &format!("/session/{id}/abort"))).await?).await
+    }
+
+    /// Deletes a session and its messages.
+    pub async fn delete_session(&self, dir: &Path, id: &str) -> Result<(), OpencodeClientError> {
+        send(self.request(Method::DELETE, dir, &format!("/session/{id}"))).await?;
+        Ok(())
     }
 
     fn request(&self, method: Method, dir: &Path, path: &str) -> RequestBuilder {

@@ -26,6 +26,7 @@ pub fn app(state: AppState) -> Router {
             get(login::show_logout).post(login::submit_logout),
         )
         .route("/admin/health", get(admin::health))
+        .merge(admin::router())
         .route(crate::api::live::EVENTS_PATH, get(events::stream::events))
         .nest_service(
             "/pkg",

@@ -12,6 +12,8 @@ use leptos::config::LeptosOptions;
 use crate::server::auth::{Auth, AuthSetupError};
 use crate::server::config::Config;
 use crate::server::events::EventHub;
+use crate::server::git::{GithubToken, Layout, RepoStore};
+use crate::server::github::GithubClient;
 use crate::server::scripted_model::{self, ScriptedModel};
 use crate::server::state::AppState;
 use crate::server::supervisor::{OpencodeSettings, Supervisor};
@@ -47,7 +49,9 @@ impl Pocketcode {
         create_dir(&data_dir)?;
         // Before anything else: a bad auth setup must start nothing.
         let auth = Arc::new(Auth::from_config(&config.auth, &data_dir)?);
-        for dir in [&workspace, &opencode_home] {
+        let layout = Layout::new(data_dir.clone());
+        let (repos, worktrees) = (layout.repos_dir(), layout.worktrees_dir());
+        for dir in [&workspace, &opencode_home, &repos, &worktrees] {
             create_dir(dir)?;
         }
         let scripted = if config.use_scripted_model() {
@@ -72,8 +76,23 @@ impl Pocketcode {
             // The proxy passes redirects through to the client untouched.
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
+        let github_token = config.github_token.clone().and_then(GithubToken::non_empty);
+        let github = GithubClient::new(
+            http.clone(),
+            config.github_api.clone(),
+            github_token.clone(),
+            config.github_user.clone(),
+        );
+        let git = Arc::new(RepoStore::new(layout, github_token.clone()));
         let events = EventHub::new(config.events.clone(), supervisor.clone(), http.clone());
         events.watch(&workspace);
+        // Every chat's worktree: its session is bound there.
+        match git.worktrees().await {
+            Ok(worktrees) => worktrees
+                .iter()
+                .for_each(|w| events.watch(Path::new(&w.path))),
+            Err(err) => tracing::warn!(%err, "cannot list chat worktrees to watch them"),
+        }
         tokio::spawn(watch_session_directories(
             events.clone(),
             supervisor.clone(),
@@ -86,6 +105,9 @@ impl Pocketcode {
             http,
             workspace,
             scripted_model: scripted.is_some(),
+            git,
+            github,
+            gc_max_age: Duration::from_secs(config.gc_max_age_hours.saturating_mul(3600)),
             auth,
             events,
         };

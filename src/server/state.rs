@@ -8,6 +8,8 @@ use leptos::config::LeptosOptions;
 
 use crate::server::auth::Auth;
 use crate::server::events::EventHub;
+use crate::server::git::RepoStore;
+use crate::server::github::GithubClient;
 use crate::server::supervisor::Supervisor;
 
 /// Shared application state: cheap to clone, handed to axum and provided to
@@ -22,6 +24,12 @@ pub struct AppState {
     pub workspace: PathBuf,
     /// Whether opencode's default model is pocketcode's scripted model.
     pub scripted_model: bool,
+    /// Repos and chat worktrees under the data directory.
+    pub git: Arc<RepoStore>,
+    /// The GitHub API, for the repo picker.
+    pub github: GithubClient,
+    /// How long a chat may sit idle before garbage collection removes it.
+    pub gc_max_age: std::time::Duration,
     /// The auth wall: password, cookie key, login rate limits.
     pub auth: Arc<Auth>,
     /// The live event multiplexer behind `/pocket/events`.

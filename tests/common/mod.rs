@@ -7,6 +7,8 @@
     reason = "each test binary uses a different part of the harness"
 )]
 
+pub mod git_fixture;
+pub mod http;
 mod temp_dir;
 
 pub use temp_dir::TempDir;

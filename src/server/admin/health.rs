@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::server::state::AppState;
 use crate::server::supervisor::{OpencodeState, OpencodeStatus, PINNED_OPENCODE_VERSION};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     /// `ok` when opencode is healthy, `degraded` otherwise.
     pub status: &'static str,
@@ -21,6 +21,11 @@ pub struct Health {
 
 /// Answers 200 while opencode is healthy and 503 otherwise, so a platform
 /// health check (Fly) sees a broken opencode; the body says why either way.
+#[utoipa::path(get, path = "/admin/health", tag = "health",
+    responses(
+        (status = 200, description = "opencode is healthy", body = Health),
+        (status = 503, description = "opencode is starting, restarting or down", body = Health),
+    ))]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let opencode = state.supervisor.status();
     let healthy = opencode.state == OpencodeState::Healthy;

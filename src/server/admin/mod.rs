@@ -1,5 +1,64 @@
-//! pocketcode's own machine endpoints under `/admin/*`.
+//! pocketcode's own machine endpoints under `/admin/*`, documented by an
+//! OpenAPI document generated from the handlers (utoipa): registering a
+//! route here is what documents it.
 
+mod docs;
+mod error;
 mod health;
+mod processes;
+mod repos;
+mod resources;
+mod worktrees;
 
+use std::sync::OnceLock;
+
+use utoipa::OpenApi as _;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use error::{AdminError, ErrorBody};
 pub use health::{Health, health};
+
+use crate::server::state::AppState;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "pocketcode admin API",
+        description = "Repos, chat worktrees, disk, garbage collection and orphan processes of a pocketcode server."
+    ),
+    paths(health::health),
+    components(schemas(ErrorBody))
+)]
+struct AdminApi;
+
+/// Every `/admin/*` route but `/admin/health` (which the router registers
+/// itself, outside the auth wall), with its documentation.
+fn documented() -> OpenApiRouter<AppState> {
+    let mut base = AdminApi::openapi();
+    base.info.version = crate::VERSION.to_owned();
+    OpenApiRouter::with_openapi(base)
+        .routes(routes!(repos::list_repos, repos::add_repo))
+        .routes(routes!(repos::get_repo, repos::delete_repo))
+        .routes(routes!(worktrees::list_worktrees))
+        .routes(routes!(worktrees::get_worktree, worktrees::delete_worktree))
+        .routes(routes!(worktrees::worktree_diff))
+        .routes(routes!(resources::disk))
+        .routes(routes!(resources::gc))
+        .routes(routes!(processes::list_processes))
+        .routes(routes!(processes::kill_process))
+        .routes(routes!(docs::openapi_json))
+        .routes(routes!(docs::docs_page))
+}
+
+/// The admin routes, to merge into the app's router.
+pub fn router() -> axum::Router<AppState> {
+    documented().split_for_parts().0
+}
+
+/// The OpenAPI document of every `/admin/*` route (built once).
+pub fn openapi() -> &'static OpenApi {
+    static DOC: OnceLock<OpenApi> = OnceLock::new();
+    DOC.get_or_init(|| documented().into_openapi())
+}

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// Where the supervised opencode is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum OpencodeState {
     /// First start, not yet answering `/global/health`.
@@ -19,7 +19,7 @@ pub enum OpencodeState {
 }
 
 /// A snapshot of the supervised opencode, as `/admin/health` shows it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct OpencodeStatus {
     pub state: OpencodeState,
     /// The version opencode's health endpoint reports.

@@ -1,0 +1,26 @@
+//! `POST /pocket/fn/delete_chat`: delete a chat's sessions, worktree and
+//! (when merged, or asked) branch. Uncommitted changes need `force`.
+
+use leptos::prelude::*;
+
+use super::AppError;
+use crate::repos::DeletedChat;
+
+#[server(prefix = "/pocket/fn", endpoint = "delete_chat")]
+pub async fn delete_chat(
+    repo: String,
+    chat_id: String,
+    #[server(default)] force: bool,
+    #[server(default)] delete_branch: bool,
+) -> Result<DeletedChat, AppError> {
+    super::context::respond(async {
+        let name = super::context::worktree_name(&repo, &chat_id)?;
+        let (client, state) = super::context::opencode().await?;
+        let deleted =
+            crate::server::chats::delete_chat(&state.git, &client, &name, force, delete_branch)
+                .await?;
+        crate::server::chats::forget_removed(&state.events, state.git.layout());
+        deleted.ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))
+    })
+    .await
+}

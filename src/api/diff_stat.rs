@@ -1,0 +1,21 @@
+//! `POST /pocket/fn/diff_stat`: what a chat changed, file by file, against
+//! the commit it started from.
+
+use leptos::prelude::*;
+
+use super::AppError;
+use crate::repos::DiffStat;
+
+#[server(prefix = "/pocket/fn", endpoint = "diff_stat")]
+pub async fn get_diff_stat(repo: String, chat_id: String) -> Result<DiffStat, AppError> {
+    super::context::respond(async {
+        let name = super::context::worktree_name(&repo, &chat_id)?;
+        let state = super::context::state()?;
+        state
+            .git
+            .diff_stat(&name)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))
+    })
+    .await
+}

@@ -1,0 +1,98 @@
+//! How `/admin/*` reports errors: a status and `{"error": "…"}`.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::server::chats::ChatError;
+use crate::server::git::GitError;
+use crate::server::opencode_client::OpencodeClientError;
+use crate::server::system::SystemError;
+
+/// The body of every `/admin/*` error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for a human.
+    pub error: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// The request's JSON body or query string could not be read.
+    #[error("{1}")]
+    Rejected(u16, String),
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Opencode(#[from] OpencodeClientError),
+    #[error(transparent)]
+    System(#[from] SystemError),
+}
+
+impl From<ChatError> for AdminError {
+    fn from(error: ChatError) -> Self {
+        match error {
+            ChatError::Git(e) => Self::Git(e),
+            ChatError::Opencode(e) => Self::Opencode(e),
+        }
+    }
+}
+
+impl AdminError {
+    fn status(&self) -> StatusCode {
+        let code = match self {
+            Self::BadRequest(_) => 400,
+            Self::NotFound(_) => 404,
+            Self::Rejected(status, _) => *status,
+            Self::Git(e) => e.status(),
+            Self::System(e) => e.status(),
+            Self::Opencode(
+                OpencodeClientError::Unavailable(_) | OpencodeClientError::Transport(_),
+            ) => 503,
+            Self::Opencode(_) => 502,
+        };
+        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::warn!(error = %self, %status, "admin request failed");
+        } else {
+            tracing::debug!(error = %self, %status, "admin request refused");
+        }
+        (
+            status,
+            Json(ErrorBody {
+                error: self.to_string(),
+            }),
+        )
+            .into_response()
+    }
+}
+
+impl From<JsonRejection> for AdminError {
+    fn from(rejection: JsonRejection) -> Self {
+        Self::Rejected(rejection.status().as_u16(), rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for AdminError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::Rejected(rejection.status().as_u16(), rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for AdminError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::Rejected(rejection.status().as_u16(), rejection.body_text())
+    }
+}

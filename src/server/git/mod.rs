@@ -1,0 +1,24 @@
+//! Repos and a worktree per chat, with git2: clone on first use, fetch,
+//! create and remove worktrees, diffs, disk usage. Blocking git2 work lives
+//! in plain functions; [`RepoStore`] runs it on the blocking pool.
+
+mod chat_id;
+mod diff;
+mod disk;
+mod error;
+mod layout;
+mod names;
+mod remote;
+mod repo;
+mod source;
+mod store;
+mod worktree;
+
+pub use chat_id::{ChatId, WorktreeName};
+pub use error::GitError;
+pub use layout::Layout;
+pub use names::{BranchName, RepoName};
+pub use remote::GithubToken;
+pub use source::RepoSource;
+pub use store::{RepoStore, StartingChat};
+pub use worktree::Removed;

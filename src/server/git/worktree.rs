@@ -1,0 +1,177 @@
+//! A worktree per chat (blocking): create on a new branch from the default
+//! branch, describe, check for uncommitted work, remove.
+
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use git2::{
+    BranchType, ErrorCode, Repository, StatusOptions, WorktreeAddOptions, WorktreePruneOptions,
+};
+
+use super::chat_id::WorktreeName;
+use super::layout::Layout;
+use super::names::BranchName;
+use super::{GitError, repo};
+use crate::repos::WorktreeInfo;
+
+/// What removing a worktree did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Removed {
+    pub branch_deleted: bool,
+}
+
+/// Creates the chat's worktree on branch `pocketcode/<chat>` from the
+/// default branch (fetch first to start from the remote's current state).
+pub fn create(layout: &Layout, name: &WorktreeName) -> Result<WorktreeInfo, GitError> {
+    let repo =
+        repo::open(layout, &name.repo)?.ok_or_else(|| GitError::RepoNotFound(name.repo.clone()))?;
+    let path = layout.worktree(name);
+    if path.exists() {
+        return Err(GitError::Conflict(format!(
+            "the worktree {name} already exists"
+        )));
+    }
+    let dir = layout.worktrees_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| GitError::io(dir.display(), e))?;
+    let default = repo::default_branch(&repo)?;
+    let base = repo::base_commit(&repo, &default)?;
+    let branch_name = BranchName::for_chat(&name.chat);
+    let branch = repo
+        .branch(branch_name.as_str(), &base, false)
+        .map_err(|e| match e.code() {
+            ErrorCode::Exists => {
+                GitError::Conflict(format!("the branch {branch_name} already exists"))
+            }
+            _ => e.into(),
+        })?;
+    let mut options = WorktreeAddOptions::new();
+    options.reference(Some(branch.get()));
+    if let Err(e) = repo.worktree(&name.as_string(), &path, Some(&options)) {
+        // Leave nothing behind: the branch was only for this worktree.
+        let _ = repo
+            .find_branch(branch_name.as_str(), BranchType::Local)
+            .and_then(|mut b| b.delete());
+        return Err(e.into());
+    }
+    info(layout, name)?.ok_or_else(|| GitError::Conflict(format!("the worktree {name} vanished")))
+}
+
+/// Whether `path` holds a checkout (its `.git` is a file or a directory).
+pub fn is_checkout(path: &Path) -> bool {
+    path.join(".git").exists()
+}
+
+pub fn info(layout: &Layout, name: &WorktreeName) -> Result<Option<WorktreeInfo>, GitError> {
+    let path = layout.worktree(name);
+    if !is_checkout(&path) {
+        return Ok(None);
+    }
+    let checkout = Repository::open(&path)?;
+    let branch = match checkout.head() {
+        Ok(head) if head.is_branch() => head.shorthand().map(str::to_owned),
+        _ => None,
+    };
+    let metadata = std::fs::metadata(&path).map_err(|e| GitError::io(path.display(), e))?;
+    let created = metadata
+        .created()
+        .or_else(|_| metadata.modified())
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    Ok(Some(WorktreeInfo {
+        repo: name.repo.to_string(),
+        chat_id: name.chat.to_string(),
+        path: path.display().to_string(),
+        branch,
+        dirty: is_dirty(&checkout)?,
+        created,
+    }))
+}
+
+pub fn list(layout: &Layout) -> Result<Vec<WorktreeInfo>, GitError> {
+    let mut worktrees = Vec::new();
+    for name in repo::worktree_names(layout, None)? {
+        if let Some(info) = info(layout, &name)? {
+            worktrees.push(info);
+        }
+    }
+    Ok(worktrees)
+}
+
+/// Uncommitted changes, untracked files included (ignored ones are not).
+fn is_dirty(checkout: &Repository) -> Result<bool, GitError> {
+    let mut options = StatusOptions::new();
+    options
+        .include_untracked(true)
+        .include_ignored(false)
+        .exclude_submodules(true);
+    Ok(!checkout.statuses(Some(&mut options))?.is_empty())
+}
+
+/// Whether the worktree has uncommitted changes; `Ok(None)` when it does not exist.
+pub fn dirty(layout: &Layout, name: &WorktreeName) -> Result<Option<bool>, GitError> {
+    let path = layout.worktree(name);
+    if !is_checkout(&path) {
+        return Ok(None);
+    }
+    Ok(Some(is_dirty(&Repository::open(&path)?)?))
+}
+
+/// Removes the worktree (refusing uncommitted work unless `force`) and its
+/// branch when it is merged into the default branch or `delete_branch`.
+/// `Ok(None)` when there is no such worktree.
+pub fn remove(
+    layout: &Layout,
+    name: &WorktreeName,
+    force: bool,
+    delete_branch: bool,
+) -> Result<Option<Removed>, GitError> {
+    let Some(dirty) = dirty(layout, name)? else {
+        return Ok(None);
+    };
+    if dirty && !force {
+        return Err(GitError::Conflict(format!(
+            "the worktree of chat {} has uncommitted changes; pass force to delete it anyway",
+            name.chat
+        )));
+    }
+    let path = layout.worktree(name);
+    let Some(repo) = repo::open(layout, &name.repo)? else {
+        // The clone is gone: only the directory is left to remove.
+        std::fs::remove_dir_all(&path).map_err(|e| GitError::io(path.display(), e))?;
+        return Ok(Some(Removed {
+            branch_deleted: false,
+        }));
+    };
+    if let Ok(worktree) = repo.find_worktree(&name.as_string()) {
+        let mut options = WorktreePruneOptions::new();
+        options.valid(true).locked(true).working_tree(true);
+        worktree.prune(Some(&mut options))?;
+    }
+    if path.exists() {
+        std::fs::remove_dir_all(&path).map_err(|e| GitError::io(path.display(), e))?;
+    }
+    let branch_deleted = remove_branch(&repo, &BranchName::for_chat(&name.chat), delete_branch)?;
+    Ok(Some(Removed { branch_deleted }))
+}
+
+/// Deletes the chat's branch if merged into the default branch (nothing
+/// would be lost) or if asked to.
+fn remove_branch(repo: &Repository, branch: &BranchName, always: bool) -> Result<bool, GitError> {
+    let mut found = match repo.find_branch(branch.as_str(), BranchType::Local) {
+        Ok(found) => found,
+        Err(e) if e.code() == ErrorCode::NotFound => return Ok(false),
+        Err(e) => return Err(e.into()),
+    };
+    let merged = || -> Result<bool, GitError> {
+        let tip = found.get().peel_to_commit()?.id();
+        let default = repo::default_branch(repo)?;
+        let base = repo::base_commit(repo, &default)?.id();
+        Ok(tip == base || repo.graph_descendant_of(base, tip)?)
+    };
+    if always || merged()? {
+        found.delete()?;
+        return Ok(true);
+    }
+    Ok(false)
+}

@@ -1,0 +1,43 @@
+//! Requests to a [`TestServer`](super::TestServer): always through its
+//! `http` client (which carries the auth cookie once there is a wall).
+
+use serde_json::Value;
+
+use super::TestServer;
+
+/// A request to `/admin/*`: status and JSON body.
+pub async fn admin(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = server.http.request(method, server.url(path));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    decode(request.send().await.expect("admin request")).await
+}
+
+/// A server function under `/pocket/fn/`, called with a form: status and JSON body.
+pub async fn call(server: &TestServer, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let response = server
+        .http
+        .post(server.url(&format!("/pocket/fn/{name}")))
+        .form(form)
+        .send()
+        .await
+        .expect("server function call");
+    decode(response).await
+}
+
+/// Status and body (JSON when it parses, else the text as a JSON string).
+pub async fn decode(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
