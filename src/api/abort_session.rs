@@ -1,4 +1,4 @@
-//! `POST /pocket/fn/abort_session`: stop what the agent is doing in a session.
+//! `POST /pocket/fn/abort_session`: stop what the agent is doing in a chat.
 
 use leptos::prelude::*;
 
@@ -6,11 +6,16 @@ use super::AppError;
 
 /// Returns whether there was work to stop.
 #[server(prefix = "/pocket/fn", endpoint = "abort_session")]
-pub async fn abort_session(session_id: String) -> Result<bool, AppError> {
+pub async fn abort_session(
+    repo: String,
+    chat_id: String,
+    session_id: String,
+) -> Result<bool, AppError> {
     super::context::respond(async {
-        let id = super::validate::session_id(&session_id)?;
         let (client, state) = super::context::opencode().await?;
-        Ok(client.abort(&state.workspace, id).await?)
+        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
+        Ok(client.abort(&dir, id).await?)
     })
     .await
 }

@@ -11,6 +11,10 @@ pub enum AppError {
     /// The request itself is wrong (bad id, empty prompt, …).
     #[error("{0}")]
     BadRequest(String),
+    /// The request is understood but not allowed (e.g. killing a process
+    /// that is not an orphan of pocketcode's).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     NotFound(String),
     /// The request would destroy something (e.g. uncommitted work).
@@ -38,6 +42,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::BadRequest(_) => 400,
+            Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::Remote(_) => 502,
@@ -99,6 +104,19 @@ impl From<crate::server::chats::ChatError> for AppError {
         match error {
             ChatError::Git(e) => e.into(),
             ChatError::Opencode(e) => e.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::system::SystemError> for AppError {
+    fn from(error: crate::server::system::SystemError) -> Self {
+        let message = error.to_string();
+        match error.status() {
+            400 => Self::BadRequest(message),
+            403 => Self::Forbidden(message),
+            404 => Self::NotFound(message),
+            _ => Self::Internal(message),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! `POST /pocket/fn/get_transcript`: a session with its messages and run state.
+//! `POST /pocket/fn/get_transcript`: a chat's session with its messages and
+//! run state (what the chat refetches when it settles or resyncs).
 
 use leptos::prelude::*;
 
@@ -6,25 +7,16 @@ use super::AppError;
 use crate::opencode::Transcript;
 
 #[server(prefix = "/pocket/fn", endpoint = "get_transcript")]
-pub async fn get_transcript(session_id: String) -> Result<Transcript, AppError> {
+pub async fn get_transcript(
+    repo: String,
+    chat_id: String,
+    session_id: String,
+) -> Result<Transcript, AppError> {
     super::context::respond(async {
         let id = super::validate::session_id(&session_id)?;
         let (client, state) = super::context::opencode().await?;
-        let dir = &state.workspace;
-        let (session, messages, statuses) = tokio::try_join!(
-            client.session(dir, id),
-            client.messages(dir, id),
-            client.statuses(dir)
-        )?;
-        let busy = statuses
-            .get(id)
-            .is_some_and(|s| *s != crate::opencode::SessionStatus::Idle);
-        Ok(Transcript {
-            session,
-            messages,
-            busy,
-            error: None,
-        })
+        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        super::chat_context::transcript(&client, &dir, id).await
     })
     .await
 }

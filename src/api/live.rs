@@ -37,7 +37,7 @@ pub enum StreamItem {
 }
 
 /// What a chat is doing, as the sidebar shows it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChatStatus {
     #[default]

@@ -4,10 +4,11 @@
 
 mod abort_session;
 mod add_repo;
+#[cfg(feature = "ssr")]
+mod chat_context;
 mod chat_summaries;
 #[cfg(feature = "ssr")]
 mod context;
-mod create_session;
 mod delete_chat;
 mod diff_stat;
 mod error;
@@ -16,16 +17,16 @@ mod get_transcript;
 mod list_chats;
 mod list_github_repos;
 mod list_repos;
-mod list_sessions;
 pub mod live;
 mod new_chat;
+mod open_chat;
+mod resources;
 mod send_prompt;
 pub mod validate;
 
 pub use abort_session::{AbortSession, abort_session};
 pub use add_repo::{AddRepo, add_repo};
 pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
-pub use create_session::{CreateSession, create_session};
 pub use delete_chat::{DeleteChat, delete_chat};
 pub use diff_stat::{GetDiffStat, get_diff_stat};
 pub use error::AppError;
@@ -34,8 +35,12 @@ pub use get_transcript::{GetTranscript, get_transcript};
 pub use list_chats::{ListChats, list_chats};
 pub use list_github_repos::{ListGithubRepos, list_github_repos};
 pub use list_repos::{ListRepos, list_repos};
-pub use list_sessions::{ListSessions, list_sessions};
 pub use new_chat::{NewChat, new_chat};
+pub use open_chat::{OpenChat, open_chat};
+pub use resources::{
+    CollectGarbage, DeleteRepo, GetDiskUsage, KillProcess, ListOrphans, collect_garbage,
+    delete_repo, get_disk_usage, kill_process, list_orphans,
+};
 pub use send_prompt::{SendPrompt, send_prompt};
 
 /// Where every server function of pocketcode lives.

@@ -1,16 +1,23 @@
 //! The Leptos UI, rendered on the server and hydrated in the browser.
 
 mod chat;
+mod directory;
 mod error_list;
 mod events;
+mod format;
 mod home;
 pub mod login;
+mod new_chat;
+mod repos;
+mod resources;
 mod shell;
+mod sidebar;
+mod storage;
 mod timestamp;
 mod top_bar;
 
 pub use events::{
-    LiveEvents, UseLiveEventsOptions, use_chat_events, use_live_events,
+    LiveEvents, UseLiveEventsOptions, use_any_chat_events, use_chat_events, use_live_events,
     use_live_events_with_options,
 };
 pub use shell::{App, shell};

@@ -5,8 +5,13 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use super::chat::ChatPage;
+use super::directory::ChatDirectory;
 use super::events::use_live_events;
 use super::home::HomePage;
+use super::repos::ReposPage;
+use super::resources::ResourcesPage;
+use super::sidebar::{Sidebar, SidebarOpen};
 use super::top_bar::TopBar;
 
 /// The whole HTML document, rendered on the server around [`App`].
@@ -18,7 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta
                     name="viewport"
-                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content"
                 />
                 <meta name="theme-color" content="#000000" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
@@ -26,20 +31,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options />
                 <MetaTags />
             </head>
-            <body class="flex min-h-dvh flex-col bg-black font-mono text-neutral-300">
+            <body class="flex h-dvh flex-col overflow-hidden bg-black font-mono text-neutral-300">
                 <App />
             </body>
         </html>
     }
 }
 
-/// The application: top bar and routes.
+/// The application: top bar, sidebar and the page of the route.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // One live stream per tab, for every chat the tab shows.
     let live = use_live_events();
     provide_context(live);
+    provide_context(ChatDirectory::new());
+    provide_context(SidebarOpen(RwSignal::new(false)));
     let hydrated = RwSignal::new(false);
     // Runs only in the browser, after hydration: tests wait for this marker.
     Effect::new(move |_| hydrated.set(true));
@@ -48,16 +55,22 @@ pub fn App() -> impl IntoView {
         <Title text="pocketcode" />
         <Router>
             <TopBar />
-            <main
-                id="app"
-                class="flex min-h-0 flex-1 flex-col"
-                data-hydrated=move || hydrated.get().to_string()
-                data-live-events=move || if live.connected.get() { "open" } else { "closed" }
-            >
-                <Routes fallback=|| view! { <p class="p-3">"Not found."</p> }>
-                    <Route path=path!("/") view=HomePage />
-                </Routes>
-            </main>
+            <div class="flex min-h-0 flex-1">
+                <Sidebar />
+                <main
+                    id="app"
+                    class="flex min-h-0 min-w-0 flex-1 flex-col"
+                    data-hydrated=move || hydrated.get().to_string()
+                    data-live-events=move || if live.connected.get() { "open" } else { "closed" }
+                >
+                    <Routes fallback=|| view! { <p class="p-3">"Not found."</p> }>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/chat/:owner/:name/:chat") view=ChatPage />
+                        <Route path=path!("/repos") view=ReposPage />
+                        <Route path=path!("/resources") view=ResourcesPage />
+                    </Routes>
+                </main>
+            </div>
         </Router>
     }
 }

@@ -1,6 +1,47 @@
-//! Times shown in the UI. Formatted from the number alone (UTC, no "5
-//! minutes ago", no local zone), so server and browser render the same text
-//! and hydration never mismatches.
+//! Times shown in the UI: absolute ones formatted from the number alone
+//! (UTC, no local zone), so server and browser render the same text; ages
+//! ("5m") against a clock that ticks in the browser.
+
+use leptos::prelude::*;
+
+/// How often ages are brought up to date.
+#[cfg(feature = "hydrate")]
+const TICK: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Milliseconds since the Unix epoch, now; in the browser it ticks.
+pub fn use_now() -> Signal<u64> {
+    let now = RwSignal::new(now_ms());
+    #[cfg(feature = "hydrate")]
+    if let Ok(handle) = set_interval_with_handle(move || now.set(now_ms()), TICK) {
+        on_cleanup(move || handle.clear());
+    }
+    now.into()
+}
+
+fn now_ms() -> u64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as u64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+    }
+}
+
+/// How long ago `ms` was at `now_ms`: `now`, `5m`, `3h`, `2d`, then the date.
+pub fn relative(ms: u64, now_ms: u64) -> String {
+    let seconds = now_ms.saturating_sub(ms) / 1000;
+    match seconds {
+        0..60 => "now".into(),
+        60..3_600 => format!("{}m", seconds / 60),
+        3_600..86_400 => format!("{}h", seconds / 3_600),
+        86_400..2_592_000 => format!("{}d", seconds / 86_400),
+        _ => utc_minutes(ms)[..10].to_owned(),
+    }
+}
 
 /// `2026-11-22 05:16 UTC` for milliseconds since the Unix epoch.
 pub fn utc_minutes(ms: u64) -> String {
@@ -28,6 +69,17 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_read_short() {
+        let now = 1_795_324_613_302;
+        assert_eq!(relative(now - 5_000, now), "now");
+        assert_eq!(relative(now - 5 * 60_000, now), "5m");
+        assert_eq!(relative(now - 3 * 3_600_000, now), "3h");
+        assert_eq!(relative(now - 2 * 86_400_000, now), "2d");
+        assert_eq!(relative(now - 40 * 86_400_000, now), "2026-10-13");
+        assert_eq!(relative(now + 10_000, now), "now");
+    }
 
     #[test]
     fn formats_known_instants() {

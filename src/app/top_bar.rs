@@ -1,64 +1,108 @@
-//! The top bar: name, versions, opencode's state, scripted-model note, and
-//! the way out (a plain link to the logout page, which asks before acting).
+//! The top bar: the sidebar button (phones), name and version, what is
+//! degraded (opencode not healthy, live updates reconnecting: nothing when
+//! all is well), the scripted-model note, and `+` for a new chat.
 
 use leptos::prelude::*;
 
+use super::LiveEvents;
+use super::new_chat::NewChatButton;
+use super::sidebar::SidebarOpen;
 use crate::api::{AppInfo, get_info};
 
 #[component]
 pub fn TopBar() -> impl IntoView {
     let info = Resource::new(|| (), |_| get_info());
+    let SidebarOpen(open) = expect_context::<SidebarOpen>();
     view! {
-        <header class="flex flex-wrap items-baseline gap-x-3 gap-y-1 border-b border-neutral-800 px-3 py-2 text-sm">
-            <h1 class="font-bold text-neutral-100">"pocketcode"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match info.await {
-                        Ok(info) => view! { <InfoLine info /> }.into_any(),
-                        Err(error) => {
-                            view! { <span class="text-red-400">{error.to_string()}</span> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-            // A link rather than a button: the logout page is a script-less
-            // form, so logging out works even when the WASM does not load.
-            // `rel="external"`: a full page load, not the client-side router
-            // (which does not know /logout). min-h/min-w give a 44 px tap
-            // target; -my keeps the bar slim.
-            <a
-                href="/logout"
-                rel="external"
-                class="-my-2 ml-auto inline-flex min-h-11 min-w-11 items-center justify-center px-2 text-neutral-400 underline active:text-neutral-100"
+        <header class="sticky top-0 z-10 flex items-center gap-2 border-b border-neutral-800 bg-black pt-[env(safe-area-inset-top)] pr-[max(0.25rem,env(safe-area-inset-right))] pl-[max(0.25rem,env(safe-area-inset-left))] text-sm">
+            <button
+                type="button"
+                class="min-h-11 min-w-11 text-lg text-neutral-300 md:hidden"
+                aria-label="Chats"
+                aria-controls="sidebar"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)
             >
-                "Log out"
-            </a>
+                "☰"
+            </button>
+            <h1 class="font-bold text-neutral-100 md:pl-2">
+                <a href="/">"pocketcode"</a>
+            </h1>
+            <div class="flex min-w-0 flex-1 items-baseline gap-x-2 overflow-hidden">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match info.await {
+                            Ok(info) => view! { <InfoLine info /> }.into_any(),
+                            Err(error) => {
+                                view! { <span class="truncate text-red-400">{error.to_string()}</span> }
+                                    .into_any()
+                            }
+                        }
+                    })}
+                </Suspense>
+                <Reconnecting />
+            </div>
+            <NewChatButton />
         </header>
     }
 }
 
 #[component]
 fn InfoLine(info: AppInfo) -> impl IntoView {
-    let opencode = match info.opencode_version {
-        Some(version) => format!("opencode {version} · {}", info.opencode_state),
-        None => format!("opencode · {}", info.opencode_state),
-    };
+    let degraded = (info.opencode_state != "healthy").then(|| {
+        view! {
+            <span
+                role="status"
+                class="shrink-0 text-amber-300"
+                data-opencode-state=info.opencode_state.clone()
+            >
+                {format!("opencode {}", info.opencode_state)}
+            </span>
+        }
+    });
     view! {
-        <span class="text-neutral-500">{format!("v{}", info.version)}</span>
-        <span class="text-neutral-500" data-opencode-state=info.opencode_state.clone()>
-            {opencode}
+        <span class="shrink-0 text-xs text-neutral-500" title="pocketcode version">
+            {format!("v{}", info.version)}
         </span>
-        <span class="min-w-0 truncate text-neutral-600" title="workspace">
-            {info.workspace}
-        </span>
+        {degraded}
         {info
             .scripted_model
             .then(|| {
                 view! {
-                    <span role="note" class="text-amber-300/80">
+                    <span role="note" class="truncate text-xs text-amber-300/80">
                         "scripted model (no API key set)"
                     </span>
                 }
             })}
+    }
+}
+
+/// "reconnecting…" while the tab's live stream is down (after hydration).
+#[component]
+fn Reconnecting() -> impl IntoView {
+    let live = expect_context::<LiveEvents>();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    // A grace period: the stream opens right after hydration.
+    let shown = RwSignal::new(false);
+    Effect::new(move |_| {
+        let down = hydrated.get() && !live.connected.get();
+        if !down {
+            shown.set(false);
+            return;
+        }
+        set_timeout(
+            move || {
+                if !live.connected.get_untracked() {
+                    shown.set(true);
+                }
+            },
+            std::time::Duration::from_secs(3),
+        );
+    });
+    move || {
+        shown
+            .get()
+            .then(|| view! { <span class="shrink-0 text-amber-300">"reconnecting…"</span> })
     }
 }

@@ -196,3 +196,11 @@ pub struct GithubListing {
     pub message: Option<String>,
     pub repos: Vec<GithubRepo>,
 }
+
+/// A chat as the chat page opens it: the chat and its transcript (`None`
+/// when its opencode session no longer exists).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenedChat {
+    pub chat: ChatSummary,
+    pub transcript: Option<crate::opencode::Transcript>,
+}

@@ -36,6 +36,17 @@ pub struct AppState {
     pub events: Arc<EventHub>,
 }
 
+impl AppState {
+    /// The processes that are pocketcode's own services (never orphans),
+    /// and the directory orphans of ours run in.
+    pub fn known_services(&self) -> crate::server::system::KnownServices {
+        crate::server::system::KnownServices {
+            data_dir: self.git.layout().data_dir().to_path_buf(),
+            pids: self.supervisor.status().pid.into_iter().collect(),
+        }
+    }
+}
+
 impl FromRef<AppState> for Arc<Auth> {
     fn from_ref(state: &AppState) -> Self {
         state.auth.clone()

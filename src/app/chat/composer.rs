@@ -4,10 +4,11 @@ use leptos::ev::KeyboardEvent;
 use leptos::html::Button;
 use leptos::prelude::*;
 
+use super::ChatKey;
 use crate::api::{AbortSession, SendPrompt};
 
 #[component]
-pub fn Composer(session_id: String, busy: Signal<bool>) -> impl IntoView {
+pub fn Composer(key: ChatKey, busy: Signal<bool>) -> impl IntoView {
     let send = ServerAction::<SendPrompt>::new();
     let abort = ServerAction::<AbortSession>::new();
     let draft = RwSignal::new(String::new());
@@ -28,10 +29,12 @@ pub fn Composer(session_id: String, busy: Signal<bool>) -> impl IntoView {
         }
     };
     let stop = {
-        let session_id = session_id.clone();
+        let key = key.clone();
         move |_| {
             abort.dispatch(AbortSession {
-                session_id: session_id.clone(),
+                repo: key.repo.clone(),
+                chat_id: key.chat_id.clone(),
+                session_id: key.session_id.clone(),
             });
         }
     };
@@ -41,19 +44,21 @@ pub fn Composer(session_id: String, busy: Signal<bool>) -> impl IntoView {
     };
 
     view! {
-        <div class="sticky bottom-0 mt-4 bg-black pt-2 pb-3">
+        <div class="border-t border-neutral-900 bg-black px-3 pt-2 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <ActionForm action=send>
-                <input type="hidden" name="session_id" value=session_id />
+                <input type="hidden" name="repo" value=key.repo />
+                <input type="hidden" name="chat_id" value=key.chat_id />
+                <input type="hidden" name="session_id" value=key.session_id />
                 <label for="prompt" class="sr-only">
                     "Prompt"
                 </label>
                 <textarea
                     id="prompt"
                     name="text"
-                    rows="3"
+                    rows="2"
                     required
                     placeholder="Ask the agent…"
-                    class="block w-full resize-y border border-neutral-700 bg-black p-2 text-neutral-100 focus:border-neutral-400 focus:outline-none"
+                    class="block max-h-[40dvh] w-full resize-y border border-neutral-700 bg-black p-2 text-base text-neutral-100 focus:border-neutral-400 focus:outline-none"
                     prop:value=draft
                     on:input:target=move |ev| draft.set(ev.target().value())
                     on:keydown=on_keydown

@@ -10,26 +10,25 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::ChatKey;
 use super::composer::Composer;
 use super::message::MessageView;
 use crate::api::get_transcript;
-use crate::app::home::SessionsChanged;
 use crate::app::use_chat_events;
 use crate::opencode::{Event, SessionStatus, Transcript};
 
 #[component]
-pub fn LiveTranscript(initial: Transcript) -> impl IntoView {
+pub fn LiveTranscript(key: ChatKey, initial: Transcript) -> impl IntoView {
     let session_id = initial.session.id.clone();
     let directory = initial.session.directory.clone();
     let store = RwSignal::new(initial);
-    let sessions_changed = use_context::<SessionsChanged>();
 
     // Loads started later win; an older load finishing late is dropped.
     let generation = StoredValue::new(0_u64);
     let reload = {
-        let session_id = session_id.clone();
+        let key = key.clone();
         move || {
-            let session_id = session_id.clone();
+            let key = key.clone();
             let Some(mine) = generation.try_update_value(|g| {
                 *g += 1;
                 *g
@@ -37,7 +36,7 @@ pub fn LiveTranscript(initial: Transcript) -> impl IntoView {
                 return;
             };
             spawn_local(async move {
-                let Ok(fresh) = get_transcript(session_id).await else {
+                let Ok(fresh) = get_transcript(key.repo, key.chat_id, key.session_id).await else {
                     return;
                 };
                 if generation.try_get_value() == Some(mine) {
@@ -62,19 +61,10 @@ pub fn LiveTranscript(initial: Transcript) -> impl IntoView {
                             ..
                         }
                 );
-                // The title is generated after the first reply, sometimes
-                // after the session went idle: it arrives as an update.
-                let renamed = matches!(event, Event::SessionUpdated(_));
                 let mine = event.session_id() == Some(session_id.as_str());
                 store.maybe_update(|t| t.apply(event));
                 if settled && mine {
                     reload();
-                }
-                if (settled || renamed)
-                    && mine
-                    && let Some(changed) = sessions_changed
-                {
-                    changed.notify();
                 }
             }
         },
@@ -94,20 +84,23 @@ pub fn LiveTranscript(initial: Transcript) -> impl IntoView {
     let title = Memo::new(move |_| store.with(|t| t.session.title.clone()));
 
     view! {
-        <h2 class="mb-3 truncate text-neutral-100">{title}</h2>
-        <ol aria-label="Transcript" class="flex-1 space-y-4">
-            <For
-                each=move || message_ids.get()
-                key=|id| id.clone()
-                children=move |message_id| view! { <MessageView store message_id /> }
-            />
-        </ol>
-        {move || {
-            busy.get().then(|| view! { <p role="status" class="mt-3 text-neutral-500">"working…"</p> })
-        }}
-        {move || {
-            error.get().map(|error| view! { <p role="alert" class="mt-3 text-red-400">{error}</p> })
-        }}
-        <Composer session_id busy />
+        <div class="min-h-0 flex-1 overflow-y-auto px-3 pt-2" data-testid="transcript-scroll">
+            <h2 class="mb-3 truncate text-neutral-100">{title}</h2>
+            <ol aria-label="Transcript" class="space-y-4">
+                <For
+                    each=move || message_ids.get()
+                    key=|id| id.clone()
+                    children=move |message_id| view! { <MessageView store message_id /> }
+                />
+            </ol>
+            {move || {
+                busy.get()
+                    .then(|| view! { <p role="status" class="mt-3 text-neutral-500">"working…"</p> })
+            }}
+            {move || {
+                error.get().map(|error| view! { <p role="alert" class="mt-3 text-red-400">{error}</p> })
+            }}
+        </div>
+        <Composer key busy />
     }
 }

@@ -1,27 +1,101 @@
-//! One session's chat: its transcript (loaded on the server, then live) and
-//! the composer.
+//! Page `/chat/{owner}/{name}/{chat}`: one chat, its transcript (loaded on
+//! the server, then live) and the composer.
 
 mod composer;
+mod header;
 mod live_transcript;
 mod message;
 mod part;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
-use crate::api::get_transcript;
+use crate::api::open_chat;
 use crate::app::error_list::ErrorList;
+use crate::repos::OpenedChat;
+use header::ChatHeader;
 use live_transcript::LiveTranscript;
 
+/// Which chat a component works on: what every chat server function takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChatKey {
+    /// `owner/name`.
+    pub repo: String,
+    pub chat_id: String,
+    pub session_id: String,
+}
+
 #[component]
-pub fn Chat(session_id: String) -> impl IntoView {
-    let transcript = Resource::new(|| (), move |_| get_transcript(session_id.clone()));
+pub fn ChatPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = Memo::new(move |_| {
+        let params = params.read();
+        let owner = params.get("owner").unwrap_or_default();
+        let name = params.get("name").unwrap_or_default();
+        (
+            format!("{owner}/{name}"),
+            params.get("chat").unwrap_or_default(),
+        )
+    });
+    let opened = Resource::new(move || key.get(), |(repo, chat)| open_chat(repo, chat));
     view! {
-        <Suspense fallback=|| view! { <p class="text-neutral-500">"Loading the transcript…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+        <Suspense fallback=|| view! { <p class="p-3 text-neutral-500">"Opening the chat…"</p> }>
+            <ErrorBoundary fallback=|errors| {
+                view! {
+                    <div class="p-3">
+                        <ErrorList errors />
+                        <p class="mt-2">
+                            <a href="/" class="underline">"Back to your chats"</a>
+                        </p>
+                    </div>
+                }
+            }>
                 {move || Suspend::new(async move {
-                    transcript.await.map(|initial| view! { <LiveTranscript initial /> })
+                    opened.await.map(|opened| view! { <OpenChatView opened /> })
                 })}
             </ErrorBoundary>
         </Suspense>
+    }
+}
+
+#[component]
+fn OpenChatView(opened: OpenedChat) -> impl IntoView {
+    let OpenedChat { chat, transcript } = opened;
+    let repo = chat.worktree.repo.clone();
+    let chat_id = chat.worktree.chat_id.clone();
+    crate::app::storage::remember_chat(&repo, &chat_id);
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(session_id) = chat.session_id.clone() {
+            leptos::task::spawn_local(async move {
+                // The sidebar's unread mark goes when the chat is opened.
+                if crate::api::mark_chat_read(session_id).await.is_ok()
+                    && let Some(directory) = use_context::<crate::app::directory::ChatDirectory>()
+                {
+                    directory.refresh_live();
+                }
+            });
+        }
+    }
+    let header = view! { <ChatHeader chat=chat.clone() /> };
+    let body = match transcript {
+        Some(initial) => {
+            let key = ChatKey {
+                repo,
+                chat_id,
+                session_id: initial.session.id.clone(),
+            };
+            view! { <LiveTranscript key initial /> }.into_any()
+        }
+        None => view! {
+            <p role="alert" class="p-3 text-amber-300">
+                "This chat's opencode session no longer exists. Its worktree is still on disk: delete it from Resources."
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        {header}
+        {body}
     }
 }

@@ -31,6 +31,9 @@ use leptos::prelude::*;
 
 use crate::opencode::Event;
 
+/// The session and directory of a listener for every chat.
+pub(crate) const ANY: &str = "*";
+
 /// How the stream reconnects.
 #[derive(Clone, Debug)]
 pub struct UseLiveEventsOptions {
@@ -112,6 +115,12 @@ pub fn use_chat_events(
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = (session_id, directory, on_event, on_resync);
+}
+
+/// Calls `on_event` for every chat's events and `on_resync` for every
+/// resync (the sidebar's view of all chats).
+pub fn use_any_chat_events(on_event: impl Fn(&Event) + 'static, on_resync: impl Fn() + 'static) {
+    use_chat_events(ANY, ANY, on_event, on_resync);
 }
 
 #[cfg(test)]

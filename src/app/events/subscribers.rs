@@ -3,10 +3,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::ANY;
 use crate::api::live::StreamItem;
 use crate::opencode::Event;
 
-/// One chat listening to the tab's stream.
+/// One chat listening to the tab's stream ([`ANY`] as session and
+/// directory: every chat's events and every resync).
 pub struct Chat {
     pub session_id: String,
     pub directory: String,
@@ -48,7 +50,7 @@ impl ChatSubscribers {
                     .borrow()
                     .chats
                     .iter()
-                    .filter(|(_, chat)| chat.session_id == session)
+                    .filter(|(_, chat)| chat.session_id == session || chat.session_id == ANY)
                     .map(|(_, chat)| Rc::clone(&chat.on_event))
                     .collect();
                 if handlers.is_empty() {
@@ -75,7 +77,9 @@ impl ChatSubscribers {
             .borrow()
             .chats
             .iter()
-            .filter(|(_, chat)| directory.is_none_or(|d| chat.directory == d))
+            .filter(|(_, chat)| {
+                directory.is_none_or(|d| chat.directory == d || chat.directory == ANY)
+            })
             .map(|(_, chat)| Rc::clone(&chat.on_resync))
             .collect();
         for handler in handlers {
@@ -156,6 +160,19 @@ mod tests {
         assert_eq!((a_resyncs.get(), b_resyncs.get()), (2, 1));
         ChatSubscribers::deliver(&subscribers, item(r#"{"kind":"heartbeat"}"#));
         assert_eq!((a_resyncs.get(), b_resyncs.get()), (2, 1));
+    }
+
+    #[test]
+    fn a_listener_for_any_chat_gets_every_session_event_and_every_resync() {
+        let subscribers = RefCell::new(ChatSubscribers::default());
+        let (all, all_text, all_resyncs) = chat(ANY, ANY);
+        subscribers.borrow_mut().add(all);
+        ChatSubscribers::deliver(&subscribers, delta("ses_a", "a"));
+        ChatSubscribers::deliver(&subscribers, delta("ses_b", "b"));
+        let one = r#"{"kind":"resync","reason":"upstream reconnected","directory":"/w/one"}"#;
+        ChatSubscribers::deliver(&subscribers, item(one));
+        assert_eq!(*all_text.borrow(), "ab");
+        assert_eq!(all_resyncs.get(), 1);
     }
 
     #[test]

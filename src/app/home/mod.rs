@@ -1,71 +1,107 @@
-//! Page `/`: the workspace's sessions beside the selected one's chat. The
-//! selected session is in the URL (`/?session=ses_…`), so it survives reloads.
-
-mod session_list;
+//! Page `/`: back into the last chat, or the repo picker when there is none.
+//!
+//! With chats on disk, the browser opens the last chat it remembers (if it
+//! still exists), else the most recent chat of the last repo, else the most
+//! recent chat. With no chat, the repo picker is the page: nothing is
+//! cloned until the user picks a repo.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 
-use super::chat::Chat;
-use crate::api::{CreateSession, list_sessions};
-use session_list::SessionList;
+use super::directory::{ChatDirectory, ChatEntry};
+use super::error_list::ErrorList;
+use super::repos::RepoPicker;
+use super::storage::{LastChat, last_chat};
 
-/// Tells the session list to reload (titles and times change as sessions work).
-/// A counter, not a `Trigger`: a Resource only refetches when its source's
-/// value changes.
-#[derive(Clone, Copy)]
-pub struct SessionsChanged(RwSignal<u32>);
-
-impl SessionsChanged {
-    pub fn notify(self) {
-        self.0.update(|n| *n = n.wrapping_add(1));
-    }
-}
-
-/// The link that selects a session.
-pub fn session_href(id: &str) -> String {
-    format!("/?session={id}")
+/// Which chat to open: the remembered one, else the newest of its repo,
+/// else the newest (`entries` are newest first).
+pub fn chat_to_open<'a>(
+    entries: &'a [ChatEntry],
+    last: Option<&LastChat>,
+) -> Option<&'a ChatEntry> {
+    let Some(last) = last else {
+        return entries.first();
+    };
+    entries
+        .iter()
+        .find(|e| e.repo == last.repo && e.chat_id == last.chat_id)
+        .or_else(|| entries.iter().find(|e| e.repo == last.repo))
+        .or_else(|| entries.first())
 }
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let query = use_query_map();
-    let selected = Memo::new(move |_| query.read().get("session"));
-    let create = ServerAction::<CreateSession>::new();
-    let changed = RwSignal::new(0u32);
-    provide_context(SessionsChanged(changed));
-    let sessions = Resource::new(
-        move || (changed.get(), create.version().get()),
-        |_| list_sessions(),
-    );
-
+    let directory = expect_context::<ChatDirectory>();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(session)) = create.value().get() {
-            navigate(&session_href(&session.id), NavigateOptions::default());
+        let Some(Ok(entries)) = directory.entries() else {
+            return;
+        };
+        if let Some(chat) = chat_to_open(&entries, last_chat().as_ref()) {
+            let options = NavigateOptions {
+                replace: true,
+                ..NavigateOptions::default()
+            };
+            navigate(&chat.href(), options);
         }
     });
-
     view! {
-        <div class="flex min-h-0 flex-1 flex-col md:flex-row">
-            <aside
-                aria-label="Sessions"
-                class="border-b border-neutral-800 p-3 md:w-72 md:shrink-0 md:border-r md:border-b-0"
-            >
-                <SessionList sessions selected create />
-            </aside>
-            <section aria-label="Chat" class="flex min-w-0 flex-1 flex-col p-3">
-                {move || match selected.get() {
-                    Some(id) => view! { <Chat session_id=id /> }.into_any(),
-                    None => {
-                        view! {
-                            <p class="text-neutral-500">"Pick a session or start a new one."</p>
-                        }
-                            .into_any()
-                    }
-                }}
-            </section>
-        </div>
+        <Transition fallback=|| view! { <p class="p-3 text-neutral-500">"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                {move || Suspend::new(async move {
+                    let chats = directory.chats.await?;
+                    Ok::<_, crate::api::AppError>(
+                        if chats.is_empty() {
+                            view! { <RepoPicker /> }.into_any()
+                        } else {
+                            view! {
+                                <p class="p-3 text-neutral-500">"Opening your last chat…"</p>
+                            }
+                                .into_any()
+                        },
+                    )
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::live::ChatStatus;
+
+    fn entry(repo: &str, chat_id: &str) -> ChatEntry {
+        ChatEntry {
+            repo: repo.into(),
+            chat_id: chat_id.into(),
+            session_id: None,
+            title: String::new(),
+            branch: None,
+            status: ChatStatus::Idle,
+            unread: false,
+            updated: 0,
+        }
+    }
+
+    #[test]
+    fn the_remembered_chat_then_its_repo_then_the_newest() {
+        let entries = [
+            entry("a/x", "111111"),
+            entry("b/y", "222222"),
+            entry("b/y", "333333"),
+        ];
+        let last = |repo: &str, chat: &str| LastChat {
+            repo: repo.into(),
+            chat_id: chat.into(),
+        };
+        let pick =
+            |l: Option<LastChat>| chat_to_open(&entries, l.as_ref()).map(|e| e.chat_id.clone());
+        assert_eq!(pick(None).as_deref(), Some("111111"));
+        assert_eq!(pick(Some(last("b/y", "333333"))).as_deref(), Some("333333"));
+        assert_eq!(pick(Some(last("b/y", "gone00"))).as_deref(), Some("222222"));
+        assert_eq!(pick(Some(last("c/z", "gone00"))).as_deref(), Some("111111"));
+        assert!(chat_to_open(&[], None).is_none());
     }
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::error::{AdminError, ErrorBody};
 use crate::server::state::AppState;
-use crate::server::system::{self, KnownServices, SystemError};
+use crate::server::system::{self, SystemError};
 use crate::system::{Killed, OrphanProcess};
 
 /// The longest grace period between SIGTERM and SIGKILL.
@@ -35,7 +35,7 @@ fn default_grace() -> u64 {
 pub async fn list_processes(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<OrphanProcess>>, AdminError> {
-    let known = known_services(&state);
+    let known = state.known_services();
     let orphans = tokio::task::spawn_blocking(move || system::find_orphans(&known))
         .await
         .map_err(SystemError::from)?;
@@ -69,15 +69,8 @@ pub async fn kill_process(
     }
     let grace = Duration::from_millis(query.grace_ms);
     Ok(Json(
-        system::kill_orphan(known_services(&state), pid, grace).await?,
+        system::kill_orphan(state.known_services(), pid, grace).await?,
     ))
-}
-
-fn known_services(state: &AppState) -> KnownServices {
-    KnownServices {
-        data_dir: state.git.layout().data_dir().to_path_buf(),
-        pids: state.supervisor.status().pid.into_iter().collect(),
-    }
 }
 
 fn shorten(text: &str) -> String {

@@ -1,0 +1,25 @@
+//! `POST /pocket/fn/open_chat`: a chat (worktree, branch, session) with its
+//! transcript, for the chat page's first paint.
+
+use leptos::prelude::*;
+
+use super::AppError;
+use crate::repos::OpenedChat;
+
+#[server(prefix = "/pocket/fn", endpoint = "open_chat")]
+pub async fn open_chat(repo: String, chat_id: String) -> Result<OpenedChat, AppError> {
+    super::context::respond(async {
+        let name = super::context::worktree_name(&repo, &chat_id)?;
+        let (client, state) = super::context::opencode().await?;
+        let chat = crate::server::chats::chat(&state.git, &client, &name)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))?;
+        let dir = std::path::PathBuf::from(&chat.worktree.path);
+        let transcript = match &chat.session_id {
+            Some(id) => Some(super::chat_context::transcript(&client, &dir, id).await?),
+            None => None,
+        };
+        Ok(OpenedChat { chat, transcript })
+    })
+    .await
+}

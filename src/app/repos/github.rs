@@ -1,0 +1,64 @@
+//! The user's GitHub repos (with `GITHUB_TOKEN` set), each with "New chat"
+//! (which clones it first); without a token, how to set one.
+
+use leptos::prelude::*;
+
+use crate::api::{NewChat, list_github_repos};
+use crate::app::error_list::ErrorList;
+use crate::app::new_chat::use_start_chat;
+use crate::repos::GithubListing;
+
+#[component]
+pub fn GithubRepos() -> impl IntoView {
+    let listing = Resource::new(|| (), |_| list_github_repos());
+    let start = use_start_chat();
+    view! {
+        <Transition fallback=|| view! { <p class="text-neutral-500">"Asking GitHub…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                {move || Suspend::new(async move {
+                    listing.await.map(|listing| view! { <Listing listing start /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn Listing(listing: GithubListing, start: ServerAction<NewChat>) -> impl IntoView {
+    let message = listing
+        .message
+        .clone()
+        .map(|message| view! { <p role="note" class="mb-2 text-neutral-500">{message}</p> });
+    let repos = listing
+        .repos
+        .into_iter()
+        .map(|repo| {
+            let name = repo.full_name.clone();
+            view! {
+                <li class="flex items-center gap-2 border-b border-neutral-900 py-2">
+                    <div class="min-w-0 flex-1">
+                        <p class="truncate text-neutral-100">
+                            {repo.full_name.clone()}
+                            {repo.private.then(|| view! { <span class="ml-2 text-xs text-neutral-500">"private"</span> })}
+                        </p>
+                        <p class="truncate text-xs text-neutral-500">{repo.description.clone().unwrap_or_default()}</p>
+                    </div>
+                    <button
+                        type="button"
+                        class="min-h-11 shrink-0 border border-neutral-700 px-3 text-neutral-100 disabled:text-neutral-600"
+                        disabled=move || start.pending().get()
+                        on:click=move |_| {
+                            start.dispatch(NewChat { repo: name.clone() });
+                        }
+                    >
+                        "New chat"
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        {message}
+        <ul>{repos}</ul>
+    }
+}

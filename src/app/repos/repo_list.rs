@@ -1,0 +1,76 @@
+//! The repos cloned on this server, each with "New chat".
+
+use leptos::prelude::*;
+
+use crate::api::{AppError, NewChat};
+use crate::app::error_list::ErrorList;
+use crate::app::new_chat::use_start_chat;
+use crate::repos::{RepoInfo, RepoList as Repos};
+
+#[component]
+pub fn RepoList(repos: Resource<Result<Repos, AppError>>) -> impl IntoView {
+    let start = use_start_chat();
+    view! {
+        <Transition fallback=|| view! { <p class="text-neutral-500">"Loading repos…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                {move || Suspend::new(async move {
+                    repos.await.map(|list| view! { <Repos list=list.repos start /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+        {move || {
+            start
+                .value()
+                .get()
+                .and_then(Result::err)
+                .map(|error| {
+                    view! {
+                        <p role="alert" class="mt-2 text-red-400">
+                            {format!("Could not start a chat: {error}")}
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+#[component]
+fn Repos(list: Vec<RepoInfo>, start: ServerAction<NewChat>) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="text-neutral-500">"No repos yet: add one above."</p> }.into_any();
+    }
+    list.into_iter()
+        .map(|repo| {
+            let name = repo.name.clone();
+            let chats = match repo.worktrees {
+                1 => "1 chat".to_owned(),
+                n => format!("{n} chats"),
+            };
+            view! {
+                <div
+                    role="group"
+                    aria-label=repo.name.clone()
+                    class="flex items-center gap-2 border-b border-neutral-900 py-2"
+                >
+                    <div class="min-w-0 flex-1">
+                        <p class="truncate text-neutral-100">{repo.name.clone()}</p>
+                        <p class="truncate text-xs text-neutral-500">
+                            {format!("{} · {chats} · {}", repo.default_branch, repo.origin)}
+                        </p>
+                    </div>
+                    <button
+                        type="button"
+                        class="min-h-11 shrink-0 border border-neutral-500 px-3 text-neutral-100 disabled:text-neutral-600"
+                        disabled=move || start.pending().get()
+                        on:click=move |_| {
+                            start.dispatch(NewChat { repo: name.clone() });
+                        }
+                    >
+                        "New chat"
+                    </button>
+                </div>
+            }
+        })
+        .collect_view()
+        .into_any()
+}

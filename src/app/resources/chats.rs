@@ -1,0 +1,167 @@
+//! The chats with their worktrees (branch, uncommitted changes, size,
+//! status; open or delete), and the sessions running right now.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::disk::size_of;
+use super::{ConfirmButton, ResourcesChanged};
+use crate::api::live::ChatStatus;
+use crate::api::{AppError, delete_chat};
+use crate::app::directory::{ChatDirectory, ChatEntry};
+use crate::app::sidebar::status_label;
+use crate::repos::{ChatSummary, DiskUsage};
+
+#[component]
+pub fn RunningSessions() -> impl IntoView {
+    let directory = expect_context::<ChatDirectory>();
+    let running = Memo::new(move |_| {
+        directory
+            .entries()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e.status != ChatStatus::Idle)
+            .collect::<Vec<ChatEntry>>()
+    });
+    view! {
+        <Show
+            when=move || !running.with(Vec::is_empty)
+            fallback=|| view! { <p class="text-neutral-500">"Nothing is running."</p> }
+        >
+            <ul>
+                {move || {
+                    running
+                        .get()
+                        .into_iter()
+                        .map(|entry| {
+                            let (label, colour) = status_label(entry.status).unwrap_or(("idle", ""));
+                            view! {
+                                <li class="flex gap-2 py-1">
+                                    <a href=entry.href() class="min-w-0 flex-1 truncate underline">
+                                        {entry.title.clone()}
+                                    </a>
+                                    <span class=colour>{label}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Show>
+    }
+}
+
+#[component]
+pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
+    let directory = expect_context::<ChatDirectory>();
+    view! {
+        <Transition fallback=|| view! { <p class="text-neutral-500">"Loading chats…"</p> }>
+            {move || Suspend::new(async move {
+                let chats = directory.chats.await;
+                let usage = disk.await.ok();
+                match chats {
+                    Ok(chats) if chats.is_empty() => {
+                        view! { <p class="text-neutral-500">"No chats."</p> }.into_any()
+                    }
+                    Ok(chats) => {
+                        chats
+                            .into_iter()
+                            .map(|chat| {
+                                let size = size_of(
+                                    usage.as_ref(),
+                                    true,
+                                    &format!("{}/{}", chat.worktree.repo, chat.worktree.chat_id),
+                                );
+                                view! { <ChatRow chat size /> }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }
+                    Err(error) => {
+                        view! { <p role="alert" class="text-red-400">{error.to_string()}</p> }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
+    let changed = expect_context::<ResourcesChanged>();
+    let directory = expect_context::<ChatDirectory>();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let worktree = chat.worktree.clone();
+    let status = Memo::new({
+        let session = chat.session_id.clone();
+        move |_| {
+            directory
+                .live
+                .get()
+                .and_then(Result::ok)
+                .and_then(|live| {
+                    live.into_iter()
+                        .find(|s| Some(&s.session_id) == session.as_ref())
+                })
+                .map(|s| s.status)
+                .unwrap_or_default()
+        }
+    });
+    let title = if chat.title.is_empty() {
+        "(new chat)".to_owned()
+    } else {
+        chat.title.clone()
+    };
+    let href = crate::app::directory::chat_href(&worktree.repo, &worktree.chat_id);
+    let facts = [
+        Some(worktree.repo.clone()),
+        worktree.branch.clone(),
+        worktree.dirty.then(|| "uncommitted changes".to_owned()),
+        chat.session_id.is_none().then(|| "session gone".to_owned()),
+        size,
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let delete = {
+        let (repo, chat_id, dirty) = (
+            worktree.repo.clone(),
+            worktree.chat_id.clone(),
+            worktree.dirty,
+        );
+        move || {
+            let (repo, chat_id) = (repo.clone(), chat_id.clone());
+            busy.set(true);
+            spawn_local(async move {
+                match delete_chat(repo, chat_id, dirty, false).await {
+                    Ok(_) => changed.notify(),
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let confirm = if worktree.dirty {
+        "Tap again: lose its uncommitted changes"
+    } else {
+        "Tap again to delete"
+    };
+    view! {
+        <div role="group" aria-label=format!("chat {}", worktree.chat_id) class="border-b border-neutral-900 py-2">
+            <div class="flex items-center gap-2">
+                <div class="min-w-0 flex-1">
+                    <a href=href class="block truncate text-neutral-100 underline">{title}</a>
+                    <p class="text-xs break-words text-neutral-500">{facts}</p>
+                    <p class="truncate text-xs text-neutral-600" title="worktree">{worktree.path.clone()}</p>
+                    {move || status_label(status.get()).map(|(label, colour)| view! { <p class=format!("text-xs {colour}")>{label}</p> })}
+                </div>
+                <ConfirmButton label="Delete".into() confirm=confirm.into() disabled=busy on_confirm=delete />
+            </div>
+            {move || error.get().map(|e| view! { <p role="alert" class="text-red-400">{e}</p> })}
+        </div>
+    }
+}

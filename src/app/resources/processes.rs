@@ -1,0 +1,96 @@
+//! Processes the agent left behind (adopted by init, running in the data
+//! directory), with a Kill button each.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::ConfirmButton;
+use crate::api::{kill_process, list_orphans};
+use crate::app::error_list::ErrorList;
+use crate::app::format::{bytes, duration};
+use crate::system::OrphanProcess;
+
+#[component]
+pub fn Orphans() -> impl IntoView {
+    let version = RwSignal::new(0_u32);
+    let orphans = Resource::new(move || version.get(), |_| list_orphans());
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let reload = move || version.update(|v| *v += 1);
+    view! {
+        <Transition fallback=|| view! { <p class="text-neutral-500">"Looking…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                {move || Suspend::new(async move {
+                    orphans
+                        .await
+                        .map(|list| {
+                            if list.is_empty() {
+                                view! { <p class="text-neutral-500">"None."</p> }.into_any()
+                            } else {
+                                list.into_iter()
+                                    .map(|process| view! { <ProcessRow process message reload /> })
+                                    .collect_view()
+                                    .into_any()
+                            }
+                        })
+                })}
+            </ErrorBoundary>
+        </Transition>
+        <button
+            type="button"
+            class="mt-2 min-h-11 border border-neutral-700 px-3"
+            on:click=move |_| reload()
+        >
+            "Look again"
+        </button>
+        {move || {
+            message
+                .get()
+                .map(|m| match m {
+                    Ok(text) => view! { <p role="status" class="text-neutral-400">{text}</p> }.into_any(),
+                    Err(text) => view! { <p role="alert" class="text-red-400">{text}</p> }.into_any(),
+                })
+        }}
+    }
+}
+
+#[component]
+fn ProcessRow(
+    process: OrphanProcess,
+    message: RwSignal<Option<Result<String, String>>>,
+    reload: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let pid = process.pid;
+    let kill = move || {
+        let reload = reload.clone();
+        busy.set(true);
+        spawn_local(async move {
+            match kill_process(pid.to_string()).await {
+                Ok(killed) => message.set(Some(Ok(format!(
+                    "Process {} ended ({}).",
+                    killed.pid, killed.signal
+                )))),
+                Err(e) => message.set(Some(Err(e.to_string()))),
+            }
+            busy.set(false);
+            reload();
+        });
+    };
+    view! {
+        <div role="group" aria-label=format!("process {pid}") class="flex items-center gap-2 border-b border-neutral-900 py-2">
+            <div class="min-w-0 flex-1">
+                <p class="break-all text-neutral-100">{process.command.clone()}</p>
+                <p class="text-xs text-neutral-500">
+                    {format!(
+                        "pid {pid} · up {} · {} · parent {}",
+                        duration(process.age_seconds),
+                        bytes(process.rss_bytes),
+                        process.parent_pid,
+                    )}
+                </p>
+                <p class="truncate text-xs text-neutral-600">{process.cwd.clone()}</p>
+            </div>
+            <ConfirmButton label="Kill".into() confirm="Tap again to kill".into() disabled=busy on_confirm=kill />
+        </div>
+    }
+}

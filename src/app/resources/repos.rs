@@ -1,0 +1,92 @@
+//! The clones, with their size; delete one (with its chats when it has any).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::disk::size_of;
+use super::{ConfirmButton, ResourcesChanged};
+use crate::api::{AppError, delete_repo, list_repos};
+use crate::app::error_list::ErrorList;
+use crate::repos::{DiskUsage, RepoInfo};
+
+#[component]
+pub fn Repos(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
+    let changed = expect_context::<ResourcesChanged>();
+    let repos = Resource::new(move || changed.version(), |_| list_repos());
+    view! {
+        <Transition fallback=|| view! { <p class="text-neutral-500">"Loading repos…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                {move || Suspend::new(async move {
+                    let list = repos.await?;
+                    let usage = disk.await.ok();
+                    Ok::<_, AppError>(
+                        if list.repos.is_empty() {
+                            view! { <p class="text-neutral-500">"No repos."</p> }.into_any()
+                        } else {
+                            list.repos
+                                .into_iter()
+                                .map(|repo| {
+                                    let size = size_of(usage.as_ref(), false, &repo.name);
+                                    view! { <RepoRow repo size /> }
+                                })
+                                .collect_view()
+                                .into_any()
+                        },
+                    )
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn RepoRow(repo: RepoInfo, size: Option<String>) -> impl IntoView {
+    let changed = expect_context::<ResourcesChanged>();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let chats = repo.worktrees;
+    let facts = [
+        Some(repo.default_branch.clone()),
+        Some(match chats {
+            1 => "1 chat".to_owned(),
+            n => format!("{n} chats"),
+        }),
+        size,
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let delete = {
+        let name = repo.name.clone();
+        move || {
+            let name = name.clone();
+            busy.set(true);
+            spawn_local(async move {
+                match delete_repo(name, chats > 0).await {
+                    Ok(_) => changed.notify(),
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let confirm = if chats > 0 {
+        format!("Tap again: delete it and its {chats} chat(s)")
+    } else {
+        "Tap again to delete".to_owned()
+    };
+    view! {
+        <div role="group" aria-label=format!("repo {}", repo.name) class="border-b border-neutral-900 py-2">
+            <div class="flex items-center gap-2">
+                <div class="min-w-0 flex-1">
+                    <p class="truncate text-neutral-100">{repo.name.clone()}</p>
+                    <p class="text-xs text-neutral-500">{facts}</p>
+                    <p class="truncate text-xs text-neutral-600">{repo.origin.clone()}</p>
+                </div>
+                <ConfirmButton label="Delete".into() confirm disabled=busy on_confirm=delete />
+            </div>
+            {move || error.get().map(|e| view! { <p role="alert" class="text-red-400">{e}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,114 @@
+//! The sidebar: every chat across repos with its live status, title, repo,
+//! age and unread mark; tap to open. On phones it is a drawer (the top
+//! bar's button, an edge swipe to open, a swipe back or a tap outside to
+//! close); from `md` up it is a column beside the page.
+
+mod item;
+mod swipe;
+
+pub use item::status_label;
+
+use leptos::prelude::*;
+
+use crate::app::directory::ChatDirectory;
+use crate::app::error_list::ErrorList;
+use item::ChatItem;
+
+/// Whether the drawer is open, shared by the top bar's button and the sidebar.
+#[derive(Clone, Copy)]
+pub struct SidebarOpen(pub RwSignal<bool>);
+
+#[component]
+pub fn Sidebar() -> impl IntoView {
+    let SidebarOpen(open) = expect_context::<SidebarOpen>();
+    let directory = expect_context::<ChatDirectory>();
+    swipe::use_edge_swipe(open);
+    let close = move |_| open.set(false);
+    view! {
+        <div
+            class="fixed inset-0 z-20 bg-black/70 md:hidden"
+            class:hidden=move || !open.get()
+            aria-hidden="true"
+            on:click=close
+        ></div>
+        <nav
+            id="sidebar"
+            aria-label="Chats"
+            data-open=move || open.get().to_string()
+            class="fixed inset-y-0 left-0 z-30 flex w-80 max-w-[85vw] -translate-x-full flex-col border-r border-neutral-800 bg-black pt-[env(safe-area-inset-top)] pb-[env(safe-area-inset-bottom)] pl-[env(safe-area-inset-left)] transition-transform duration-200 data-[open=true]:translate-x-0 md:static md:z-auto md:w-72 md:max-w-none md:translate-x-0 md:shrink-0 md:transition-none"
+        >
+            <div class="flex items-center justify-between border-b border-neutral-800 px-3 py-1">
+                <h2 class="text-sm text-neutral-400 uppercase">"Chats"</h2>
+                <button
+                    type="button"
+                    class="min-h-11 min-w-11 text-neutral-400 md:hidden"
+                    aria-label="Close the chat list"
+                    on:click=close
+                >
+                    "✕"
+                </button>
+            </div>
+            <div class="min-h-0 flex-1 overflow-y-auto overscroll-contain">
+                <Transition fallback=|| {
+                    view! { <p class="p-3 text-neutral-500">"Loading chats…"</p> }
+                }>
+                    <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                        {move || Suspend::new(async move {
+                            directory.chats.await?;
+                            Ok::<_, crate::api::AppError>(view! { <ChatItems /> })
+                        })}
+                    </ErrorBoundary>
+                </Transition>
+            </div>
+            <ul class="border-t border-neutral-800 text-sm">
+                <li>
+                    <a href="/repos" class="flex min-h-11 items-center px-3" on:click=close>
+                        "Repos"
+                    </a>
+                </li>
+                <li>
+                    <a href="/resources" class="flex min-h-11 items-center px-3" on:click=close>
+                        "Resources"
+                    </a>
+                </li>
+                <li>
+                    // A full page load: the logout page is served by the server.
+                    <a href="/logout" rel="external" class="flex min-h-11 items-center px-3">
+                        "Log out"
+                    </a>
+                </li>
+            </ul>
+        </nav>
+    }
+}
+
+/// The chats, most recently active first.
+#[component]
+fn ChatItems() -> impl IntoView {
+    let directory = expect_context::<ChatDirectory>();
+    let entries = Memo::new(move |_| directory.entries().and_then(Result::ok).unwrap_or_default());
+    view! {
+        <Show
+            when=move || !entries.with(Vec::is_empty)
+            fallback=|| {
+                view! {
+                    <p class="p-3 text-neutral-500">
+                        "No chats yet. "
+                        <a href="/repos" class="underline">
+                            "Pick a repo"
+                        </a>
+                        " to start one."
+                    </p>
+                }
+            }
+        >
+            <ul>
+                <For
+                    each=move || entries.get()
+                    key=|entry| entry.clone()
+                    children=|entry| view! { <ChatItem entry /> }
+                />
+            </ul>
+        </Show>
+    }
+}
