@@ -7,7 +7,7 @@ import { defineConfig, devices } from '@playwright/test';
  *
  * Global setup starts `target/release/pocketcode` on a free port with a fresh
  * data dir and a generated login password, unless POCKETCODE_BASE_URL (with
- * POCKETCODE_WORKSPACE and POCKETCODE_PASSWORD) point at a server that is
+ * POCKETCODE_PASSWORD) point at a server that is
  * already running; either way it logs in once for all tests.
  */
 const chromium = {

@@ -4,6 +4,9 @@
 //! that hydrates the server-rendered pages (`hydrate`). Everything that only
 //! runs on the server lives behind the single `ssr` gate on [`server`].
 
+// Leptos views nest deeply typed; the chat page needs more than 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod opencode;

@@ -6,11 +6,11 @@ test('the page hydrates without console errors and says the scripted model is in
 }) => {
   await pocketcode.goto('/');
   await expect(pocketcode.page.getByRole('banner')).toContainText('pocketcode');
-  await expect(pocketcode.page.getByRole('note')).toHaveText('scripted model (no API key set)');
-  await expect(pocketcode.newSessionButton).toBeEnabled();
+  await expect(pocketcode.page.getByRole('banner').getByRole('note')).toHaveText('scripted model (no API key set)');
+  await expect(pocketcode.newChatButton).toBeEnabled();
 
-  // A session page too: SSR transcript, hydration and the live event stream.
-  await pocketcode.newSession();
+  // A chat page too: SSR transcript, hydration and the live event stream.
+  await pocketcode.newChat();
   await pocketcode.reload();
   await expect(pocketcode.prompt).toBeEditable();
 

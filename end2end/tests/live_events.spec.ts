@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 
-import { ASSISTANT_LABEL, expect, PocketcodePage, test } from '../fixtures/pocketcode';
+import { ASSISTANT_LABEL, type Chat, expect, PocketcodePage, test } from '../fixtures/pocketcode';
 
 /**
  * Two tabs of one phone browser, each on its own chat, both streaming at once
@@ -84,10 +84,9 @@ test('two chats stream at once through 5 s offline and a background/resume, each
     b: new PocketcodePage(await context.newPage()),
   };
   const streams = { a: streamRequests(tabs.a.page), b: streamRequests(tabs.b.page) };
-  const ids: Record<string, string> = {};
+  const chats: Record<string, Chat> = {};
   for (const name of ['a', 'b'] as const) {
-    await tabs[name].goto('/');
-    ids[name] = await tabs[name].newSession();
+    chats[name] = await tabs[name].newChat();
     await expect(tabs[name].app).toHaveAttribute('data-live-events', 'open');
     await recordReplies(tabs[name].page);
   }
@@ -171,8 +170,7 @@ test('two chats stream at once through 5 s offline and a background/resume, each
   }
 
   // The same tab switches to the other chat: it shows that chat's answers only.
-  await tabs.a.sessionLink(ids.b).click();
-  await tabs.a.page.waitForURL(`/?session=${ids.b}`);
+  await tabs.a.openFromSidebar(chats.b);
   await expect(tabs.a.messages('Assistant')).toHaveCount(2);
   expect(await replies(tabs.a)).toEqual([slowReply(CHUNKS.b), slowReply(CHUNKS.b)]);
   await expect(tabs.a.transcript).not.toContainText(`a-${tag}`);
@@ -185,8 +183,7 @@ test('a stream that stays silent past the heartbeats is replaced, resuming from 
   await page.clock.install();
   const chat = new PocketcodePage(page);
   const streams = streamRequests(page);
-  await chat.goto('/');
-  await chat.newSession();
+  await chat.newChat();
   await expect(chat.app).toHaveAttribute('data-live-events', 'open');
   await recordReplies(page);
 

@@ -21,11 +21,11 @@ test('a visit while logged out goes through the login page to the page first ask
   // A real session, made in a logged-in browser of its own.
   const other = await browser.newContext({ storageState: process.env.POCKETCODE_STORAGE_STATE });
   const creator = new PocketcodePage(await other.newPage());
-  await creator.goto('/');
-  const id = await creator.newSession();
+  // The request shares the new context's cookie: a chat made while logged in.
+  const chat = await creator.newChat();
   await other.close();
 
-  const wanted = `/?session=${id}`;
+  const wanted = chat.href;
   await page.goto(wanted);
   await loginPage.expectShown();
   expect(new URL(page.url()).searchParams.get('next')).toBe(wanted);
@@ -33,7 +33,7 @@ test('a visit while logged out goes through the login page to the page first ask
   await loginPage.logIn(password);
   await expect(page).toHaveURL((url) => pathAndQuery(url.href) === wanted);
   await pocketcode.waitHydrated();
-  await expect(pocketcode.sessionLink(id)).toHaveAttribute('aria-current', 'page');
+  await expect(pocketcode.chatLink(chat)).toHaveAttribute('aria-current', 'page');
   await expect(pocketcode.prompt).toBeEditable();
   // The login page's and the app's CSPs let everything we ship run.
   expect(consoleErrors).toEqual([]);
@@ -84,11 +84,12 @@ test('logging out from the top bar ends the login on this device', async ({
   await loginPage.logIn(password);
   await pocketcode.waitHydrated();
   // Already logged in: the login page sends the browser on.
-  await page.goto('/login?next=%2F%3Fsession%3Dses_x');
-  await expect(page).toHaveURL((url) => pathAndQuery(url.href) === '/?session=ses_x');
+  await page.goto('/login?next=%2Fresources%3Fx%3D1');
+  await expect(page).toHaveURL((url) => pathAndQuery(url.href) === '/resources?x=1');
   await pocketcode.goto('/');
 
-  // A tap target a thumb can hit.
+  // A tap target a thumb can hit, in the sidebar.
+  await pocketcode.openSidebar();
   const box = await pocketcode.logOutLink.boundingBox();
   expect(box?.height).toBeGreaterThanOrEqual(44);
   expect(box?.width).toBeGreaterThanOrEqual(44);

@@ -2,7 +2,7 @@ import { ASSISTANT_LABEL, expect, test } from '../fixtures/pocketcode';
 
 test('a slow reply streams in step by step and survives a reload', async ({ pocketcode, page }) => {
   await pocketcode.goto('/');
-  await pocketcode.newSession();
+  await pocketcode.newChat();
 
   // Record every length the last assistant message takes, as the DOM changes.
   await pocketcode.transcript.evaluate((list) => {
@@ -38,7 +38,7 @@ test('a slow reply streams in step by step and survives a reload', async ({ pock
 
 test('a reload in the middle of a reply picks the stream up again', async ({ pocketcode }) => {
   await pocketcode.goto('/');
-  await pocketcode.newSession();
+  await pocketcode.newChat();
   await pocketcode.send('[scenario:slow chunks=12 ms=300] again');
   const reply = pocketcode.messages('Assistant').last();
   await expect(reply).toContainText('Slow chunk 2 of 12.');

@@ -1,18 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { expect, test } from '../fixtures/pocketcode';
+import { e2eRepo, expect, test } from '../fixtures/pocketcode';
 
-test('a write scenario leaves the file in the workspace and shows the tool call', async ({
+test('a write scenario leaves the file in the chat worktree and shows the tool call', async ({
   pocketcode,
-  workspaceDir,
 }, testInfo) => {
   const name = `e2e-${testInfo.project.name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.txt`;
-  const file = path.join(workspaceDir, name);
+  const chat = await pocketcode.newChat();
+  const file = path.join(chat.worktree, name);
   expect(fs.existsSync(file)).toBe(false);
 
-  await pocketcode.goto('/');
-  await pocketcode.newSession();
   await pocketcode.send(`[scenario:write path=${name}]`);
 
   const call = pocketcode.toolCall('write');
@@ -26,6 +24,8 @@ test('a write scenario leaves the file in the workspace and shows the tool call'
 
   expect(fs.existsSync(file), `${file} was not written`).toBe(true);
   expect(fs.readFileSync(file, 'utf8').length).toBeGreaterThan(0);
+  // Only there: not in the repo the chat was made from.
+  expect(fs.existsSync(path.join(e2eRepo(), name))).toBe(false);
 
   // The tool call is part of the stored transcript too.
   await pocketcode.reload();

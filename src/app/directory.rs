@@ -46,27 +46,42 @@ pub fn chat_href(repo: &str, chat_id: &str) -> String {
 }
 
 /// The chats and their live state, provided by the app as context.
+///
+/// The two resources load once (on the server, for the first paint) and
+/// never refetch, so views awaiting them are never rebuilt; later loads go
+/// to plain signals that the views read reactively.
 #[derive(Clone, Copy)]
 pub struct ChatDirectory {
-    pub chats: Resource<Result<Vec<ChatSummary>, AppError>>,
-    pub live: Resource<Result<Vec<LiveSummary>, AppError>>,
-    chats_version: RwSignal<u32>,
-    live_version: RwSignal<u32>,
+    chats: Resource<Result<Vec<ChatSummary>, AppError>>,
+    live: Resource<Result<Vec<LiveSummary>, AppError>>,
+    latest_chats: RwSignal<Option<Result<Vec<ChatSummary>, AppError>>>,
+    latest_live: RwSignal<Option<Result<Vec<LiveSummary>, AppError>>>,
+    /// Loads started; an older load finishing late is dropped.
+    chats_loads: StoredValue<u64>,
+    live_loads: StoredValue<u64>,
 }
 
 impl ChatDirectory {
     /// Loads both lists and keeps the live one current from the tab's stream.
     pub fn new() -> Self {
-        let chats_version = RwSignal::new(0_u32);
-        let live_version = RwSignal::new(0_u32);
-        let chats = Resource::new(move || chats_version.get(), |_| list_chats());
-        let live = Resource::new(move || live_version.get(), |_| chat_summaries());
         let directory = Self {
-            chats,
-            live,
-            chats_version,
-            live_version,
+            chats: Resource::new(|| (), |_| list_chats()),
+            live: Resource::new(|| (), |_| chat_summaries()),
+            latest_chats: RwSignal::new(None),
+            latest_live: RwSignal::new(None),
+            chats_loads: StoredValue::new(0),
+            live_loads: StoredValue::new(0),
         };
+        // A chat made elsewhere (another tab or device) shows up in the live
+        // summaries first: then the chat list is out of date.
+        let unknown_seen = StoredValue::new(Vec::<String>::new());
+        Effect::new(move |_| {
+            let unknown = unknown_chats(directory);
+            if !unknown.is_empty() && unknown != unknown_seen.get_value() {
+                unknown_seen.set_value(unknown);
+                directory.refresh_chats();
+            }
+        });
         let pending = StoredValue::new(false);
         use_any_chat_events(
             move |event: &Event| {
@@ -86,24 +101,90 @@ impl ChatDirectory {
         directory
     }
 
-    /// Refetches both lists (a chat was created or deleted).
+    /// Reloads both lists (a chat was created or deleted).
     pub fn refresh(self) {
-        self.chats_version.update(|v| *v = v.wrapping_add(1));
+        self.refresh_chats();
         self.refresh_live();
     }
 
-    /// Refetches the live summaries (status, titles).
+    fn refresh_chats(self) {
+        let Some(mine) = self.chats_loads.try_update_value(|n| {
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let chats = list_chats().await;
+            if self.chats_loads.try_get_value() == Some(mine) {
+                self.latest_chats.try_set(Some(chats));
+            }
+        });
+    }
+
+    /// Reloads the live summaries (status, titles).
     pub fn refresh_live(self) {
-        self.live_version.update(|v| *v = v.wrapping_add(1));
+        let Some(mine) = self.live_loads.try_update_value(|n| {
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let live = chat_summaries().await;
+            if self.live_loads.try_get_value() == Some(mine) {
+                self.latest_live.try_set(Some(live));
+            }
+        });
+    }
+
+    /// Waits for the first load of both lists (the live one may fail: chats
+    /// then show idle). Views that render [`entries`](Self::entries) under a
+    /// `Suspense` await this first, so the server renders what the browser
+    /// hydrates.
+    pub async fn loaded(self) -> Result<(), AppError> {
+        let chats = self.chats.await;
+        let _ = self.live.await;
+        chats.map(drop)
+    }
+
+    /// The chats on disk, newest load first; `None` while loading.
+    pub fn chats(self) -> Option<Result<Vec<ChatSummary>, AppError>> {
+        self.latest_chats.get().or_else(|| self.chats.get())
+    }
+
+    /// The live summaries, newest load first; `None` while loading.
+    pub fn live(self) -> Option<Result<Vec<LiveSummary>, AppError>> {
+        self.latest_live.get().or_else(|| self.live.get())
     }
 
     /// The chats joined with their live state, most recently active first;
     /// `None` while loading, the error when the list failed.
     pub fn entries(self) -> Option<Result<Vec<ChatEntry>, AppError>> {
-        let chats = self.chats.get()?;
-        let live = self.live.get().and_then(Result::ok).unwrap_or_default();
+        let chats = self.chats()?;
+        let live = self.live().and_then(Result::ok).unwrap_or_default();
         Some(chats.map(|chats| join(chats, &live)))
     }
+}
+
+/// Sessions in chat worktrees that the live summaries know and the chat
+/// list does not.
+fn unknown_chats(directory: ChatDirectory) -> Vec<String> {
+    let Some(Ok(live)) = directory.live() else {
+        return Vec::new();
+    };
+    let Some(Ok(chats)) = directory.chats() else {
+        return Vec::new();
+    };
+    live.into_iter()
+        .filter(|s| s.directory.contains("/worktrees/"))
+        .filter(|s| {
+            !chats
+                .iter()
+                .any(|c| c.session_id.as_ref() == Some(&s.session_id))
+        })
+        .map(|s| s.session_id)
+        .collect()
 }
 
 /// Events after which a chat's status or title may read differently.

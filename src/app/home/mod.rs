@@ -50,9 +50,12 @@ pub fn HomePage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="p-3 text-neutral-500">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                 {move || Suspend::new(async move {
-                    let chats = directory.chats.await?;
+                    directory.loaded().await?;
+                    let empty = untrack(|| directory.chats())
+                        .and_then(Result::ok)
+                        .is_none_or(|c| c.is_empty());
                     Ok::<_, crate::api::AppError>(
-                        if chats.is_empty() {
+                        if empty {
                             view! { <RepoPicker /> }.into_any()
                         } else {
                             view! {

@@ -7,13 +7,26 @@ use leptos::task::spawn_local;
 use super::disk::size_of;
 use super::{ConfirmButton, ResourcesChanged};
 use crate::api::live::ChatStatus;
-use crate::api::{AppError, delete_chat};
+use crate::api::{AppError, delete_chat, list_chats};
 use crate::app::directory::{ChatDirectory, ChatEntry};
 use crate::app::sidebar::status_label;
 use crate::repos::{ChatSummary, DiskUsage};
 
 #[component]
 pub fn RunningSessions() -> impl IntoView {
+    let directory = expect_context::<ChatDirectory>();
+    view! {
+        <Suspense fallback=|| view! { <p class="text-neutral-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let _ = directory.loaded().await;
+                view! { <Running /> }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Running() -> impl IntoView {
     let directory = expect_context::<ChatDirectory>();
     let running = Memo::new(move |_| {
         directory
@@ -52,13 +65,16 @@ pub fn RunningSessions() -> impl IntoView {
     }
 }
 
+/// Its own list (not the sidebar's): rows stay put while the sidebar
+/// refetches on live events, so a half-confirmed Delete is not reset.
 #[component]
 pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
+    let changed = expect_context::<ResourcesChanged>();
+    let chats = Resource::new(move || changed.version(), |_| list_chats());
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Loading chats…"</p> }>
             {move || Suspend::new(async move {
-                let chats = directory.chats.await;
+                let chats = chats.await;
                 let usage = disk.await.ok();
                 match chats {
                     Ok(chats) if chats.is_empty() => {
@@ -91,25 +107,9 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
 #[component]
 fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let directory = expect_context::<ChatDirectory>();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let worktree = chat.worktree.clone();
-    let status = Memo::new({
-        let session = chat.session_id.clone();
-        move |_| {
-            directory
-                .live
-                .get()
-                .and_then(Result::ok)
-                .and_then(|live| {
-                    live.into_iter()
-                        .find(|s| Some(&s.session_id) == session.as_ref())
-                })
-                .map(|s| s.status)
-                .unwrap_or_default()
-        }
-    });
     let title = if chat.title.is_empty() {
         "(new chat)".to_owned()
     } else {
@@ -157,7 +157,6 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
                     <a href=href class="block truncate text-neutral-100 underline">{title}</a>
                     <p class="text-xs break-words text-neutral-500">{facts}</p>
                     <p class="truncate text-xs text-neutral-600" title="worktree">{worktree.path.clone()}</p>
-                    {move || status_label(status.get()).map(|(label, colour)| view! { <p class=format!("text-xs {colour}")>{label}</p> })}
                 </div>
                 <ConfirmButton label="Delete".into() confirm=confirm.into() disabled=busy on_confirm=delete />
             </div>

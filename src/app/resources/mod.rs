@@ -11,6 +11,7 @@ mod repos;
 use leptos::prelude::*;
 
 use crate::api::get_disk_usage;
+use crate::app::directory::ChatDirectory;
 use chats::{Chats, RunningSessions};
 use disk::Disk;
 use gc::GarbageCollection;
@@ -18,23 +19,30 @@ use processes::Orphans;
 use repos::Repos;
 
 /// Tells the page's lists to reload after something was deleted.
+/// The sidebar's chats are refreshed too.
 #[derive(Clone, Copy)]
-pub struct ResourcesChanged(RwSignal<u32>);
+pub struct ResourcesChanged {
+    version: RwSignal<u32>,
+    directory: ChatDirectory,
+}
 
 impl ResourcesChanged {
     pub fn notify(self) {
-        self.0.update(|n| *n = n.wrapping_add(1));
-        expect_context::<crate::app::directory::ChatDirectory>().refresh();
+        self.version.update(|n| *n = n.wrapping_add(1));
+        self.directory.refresh();
     }
 
     pub fn version(self) -> u32 {
-        self.0.get()
+        self.version.get()
     }
 }
 
 #[component]
 pub fn ResourcesPage() -> impl IntoView {
-    let changed = ResourcesChanged(RwSignal::new(0));
+    let changed = ResourcesChanged {
+        version: RwSignal::new(0),
+        directory: expect_context::<ChatDirectory>(),
+    };
     provide_context(changed);
     let disk = Resource::new(move || changed.version(), |_| get_disk_usage());
     view! {

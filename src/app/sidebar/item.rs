@@ -20,54 +20,69 @@ pub fn status_label(status: ChatStatus) -> Option<(&'static str, &'static str)> 
     }
 }
 
+/// `entry` is `None` for the moment between the chat leaving the list and
+/// its item being removed.
 #[component]
-pub fn ChatItem(entry: ChatEntry) -> impl IntoView {
+pub fn ChatItem(entry: Memo<Option<ChatEntry>>) -> impl IntoView {
     let SidebarOpen(open) = expect_context::<SidebarOpen>();
     let location = use_location();
-    let href = entry.href();
-    let current = {
-        let href = href.clone();
-        move || (location.pathname.get() == href).then_some("page")
-    };
     let now = use_now();
-    let updated = entry.updated;
-    let title = if entry.title.is_empty() {
-        "(new chat)".to_owned()
-    } else {
-        entry.title.clone()
+    // `try_`: a closure of an item on its way out must not panic.
+    let field = move |f: fn(&ChatEntry) -> String| {
+        entry
+            .try_with(|e| e.as_ref().map(f))
+            .flatten()
+            .unwrap_or_default()
     };
-    let status = status_label(entry.status);
+    let href = move || field(ChatEntry::href);
+    let current = move || (location.pathname.get() == href()).then_some("page");
+    let status = move || {
+        entry
+            .try_with(|e| e.as_ref().map(|e| e.status))
+            .flatten()
+            .unwrap_or_default()
+    };
+    let title = move || {
+        let title = field(|e| e.title.clone());
+        if title.is_empty() {
+            "(new chat)".to_owned()
+        } else {
+            title
+        }
+    };
+    let unread = move || entry.try_with(|e| e.as_ref().is_some_and(|e| e.unread)) == Some(true);
+    let updated = move || {
+        entry
+            .try_with(|e| e.as_ref().map_or(0, |e| e.updated))
+            .unwrap_or(0)
+    };
     view! {
         <li>
             <a
                 href=href
                 aria-current=current
-                data-chat=entry.chat_id.clone()
-                data-status=format!("{:?}", entry.status).to_lowercase()
+                data-chat=move || field(|e| e.chat_id.clone())
+                data-status=move || format!("{:?}", status()).to_lowercase()
                 class="block border-l-2 border-transparent px-3 py-2 active:bg-neutral-900 aria-[current=page]:border-neutral-300 aria-[current=page]:bg-neutral-900"
                 on:click=move |_| open.set(false)
             >
                 <span class="flex items-center gap-2">
                     <span class="min-w-0 flex-1 truncate text-neutral-100">{title}</span>
-                    {entry
-                        .unread
-                        .then(|| {
-                            view! {
-                                <span
-                                    class="h-2 w-2 shrink-0 rounded-full bg-sky-400"
-                                    role="img"
-                                    aria-label="unread"
-                                ></span>
-                            }
-                        })}
+                    <Show when=unread>
+                        <span
+                            class="h-2 w-2 shrink-0 rounded-full bg-sky-400"
+                            role="img"
+                            aria-label="unread"
+                        ></span>
+                    </Show>
                 </span>
                 <span class="flex gap-2 text-xs text-neutral-500">
-                    {status
-                        .map(|(label, colour)| {
-                            view! { <span class=colour>{label}</span> }
-                        })}
-                    <span class="min-w-0 truncate">{entry.repo.clone()}</span>
-                    <span class="ml-auto shrink-0">{move || relative(updated, now.get())}</span>
+                    {move || {
+                        status_label(status())
+                            .map(|(label, colour)| view! { <span class=colour>{label}</span> })
+                    }}
+                    <span class="min-w-0 truncate">{move || field(|e| e.repo.clone())}</span>
+                    <span class="ml-auto shrink-0">{move || relative(updated(), now.get())}</span>
                 </span>
             </a>
         </li>

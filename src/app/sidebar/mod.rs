@@ -35,7 +35,7 @@ pub fn Sidebar() -> impl IntoView {
             id="sidebar"
             aria-label="Chats"
             data-open=move || open.get().to_string()
-            class="fixed inset-y-0 left-0 z-30 flex w-80 max-w-[85vw] -translate-x-full flex-col border-r border-neutral-800 bg-black pt-[env(safe-area-inset-top)] pb-[env(safe-area-inset-bottom)] pl-[env(safe-area-inset-left)] transition-transform duration-200 data-[open=true]:translate-x-0 md:static md:z-auto md:w-72 md:max-w-none md:translate-x-0 md:shrink-0 md:transition-none"
+            class="invisible fixed inset-y-0 left-0 z-30 flex w-80 max-w-[85vw] -translate-x-full flex-col border-r border-neutral-800 bg-black pt-[env(safe-area-inset-top)] pb-[env(safe-area-inset-bottom)] pl-[env(safe-area-inset-left)] transition-[transform,visibility] duration-200 data-[open=true]:visible data-[open=true]:translate-x-0 md:visible md:static md:z-auto md:w-72 md:max-w-none md:translate-x-0 md:shrink-0 md:transition-none"
         >
             <div class="flex items-center justify-between border-b border-neutral-800 px-3 py-1">
                 <h2 class="text-sm text-neutral-400 uppercase">"Chats"</h2>
@@ -54,7 +54,7 @@ pub fn Sidebar() -> impl IntoView {
                 }>
                     <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                         {move || Suspend::new(async move {
-                            directory.chats.await?;
+                            directory.loaded().await?;
                             Ok::<_, crate::api::AppError>(view! { <ChatItems /> })
                         })}
                     </ErrorBoundary>
@@ -103,10 +103,21 @@ fn ChatItems() -> impl IntoView {
             }
         >
             <ul>
+                // Keyed by chat: an item stays put (and tappable) while its
+                // status, title and age change underneath.
                 <For
                     each=move || entries.get()
-                    key=|entry| entry.clone()
-                    children=|entry| view! { <ChatItem entry /> }
+                    key=|entry| (entry.repo.clone(), entry.chat_id.clone())
+                    children=move |entry| {
+                        let (repo, chat_id) = (entry.repo, entry.chat_id);
+                        let entry = Memo::new(move |_| {
+                            entries
+                                .with(|list| {
+                                    list.iter().find(|e| e.repo == repo && e.chat_id == chat_id).cloned()
+                                })
+                        });
+                        view! { <ChatItem entry /> }
+                    }
                 />
             </ul>
         </Show>
