@@ -226,7 +226,7 @@ pub fn join(chats: Vec<ChatSummary>, live: &[LiveSummary]) -> Vec<ChatEntry> {
             }
         })
         .collect();
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     entries
 }
 
