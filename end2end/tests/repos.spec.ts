@@ -40,6 +40,7 @@ test('add a local repo in the picker, start a chat, find it on the resources pag
     await expect(chatRow).toContainText(repo.name);
     await expect(chatRow).toContainText(`pocketcode/${chatId}`);
     await expect(chatRow).toContainText(`__${chatId}`);
+    await expect(chatRow.getByTestId('chat-status')).toHaveText('idle');
     await expect(page.getByRole('group', { name: `repo ${repo.name}` })).toContainText('1 chat');
     await expect(page.getByTestId('disk')).toContainText("pocketcode's data:");
 

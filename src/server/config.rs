@@ -36,7 +36,8 @@ pub struct Config {
     #[arg(long, env = "POCKETCODE_OPENCODE_BIN")]
     pub opencode_bin: Option<PathBuf>,
 
-    /// The directory the first UI works in. Default: `<data dir>/workspace`.
+    /// opencode's working directory (chats work in their own worktrees).
+    /// Default: `<data dir>/workspace`.
     #[arg(long, env = "POCKETCODE_WORKSPACE")]
     pub workspace: Option<PathBuf>,
 

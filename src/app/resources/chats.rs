@@ -107,9 +107,27 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
 #[component]
 fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
+    let directory = expect_context::<ChatDirectory>();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let worktree = chat.worktree.clone();
+    // Always a text node, filled in from the live summaries: the server may
+    // render it before they load, and text may differ at hydration.
+    let status = {
+        let session = chat.session_id.clone();
+        move || {
+            let status = directory
+                .live()
+                .and_then(Result::ok)
+                .and_then(|live| {
+                    live.into_iter()
+                        .find(|s| Some(&s.session_id) == session.as_ref())
+                })
+                .map(|s| s.status)
+                .unwrap_or_default();
+            status_label(status).map_or("idle", |(label, _)| label)
+        }
+    };
     let title = if chat.title.is_empty() {
         "(new chat)".to_owned()
     } else {
@@ -157,6 +175,7 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
                     <a href=href class="block truncate text-neutral-100 underline">{title}</a>
                     <p class="text-xs break-words text-neutral-500">{facts}</p>
                     <p class="truncate text-xs text-neutral-600" title="worktree">{worktree.path.clone()}</p>
+                    <p class="text-xs text-neutral-400" data-testid="chat-status">{status}</p>
                 </div>
                 <ConfirmButton label="Delete".into() confirm=confirm.into() disabled=busy on_confirm=delete />
             </div>
