@@ -4,8 +4,10 @@
 
 mod abort_session;
 mod add_repo;
+mod asks;
 #[cfg(feature = "ssr")]
 mod chat_context;
+mod chat_menu;
 mod chat_summaries;
 #[cfg(feature = "ssr")]
 mod context;
@@ -26,6 +28,13 @@ pub mod validate;
 
 pub use abort_session::{AbortSession, abort_session};
 pub use add_repo::{AddRepo, add_repo};
+pub use asks::{
+    AnswerPermission, AnswerQuestion, GetPendingAsks, answer_permission, answer_question,
+    get_pending_asks,
+};
+pub use chat_menu::{
+    GetDiff, MAX_DIFF_BYTES, RenameChat, ShareChat, get_diff, rename_chat, share_chat,
+};
 pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
 pub use delete_chat::{DeleteChat, delete_chat};
 pub use diff_stat::{GetDiffStat, get_diff_stat};

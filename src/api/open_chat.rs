@@ -15,11 +15,20 @@ pub async fn open_chat(repo: String, chat_id: String) -> Result<OpenedChat, AppE
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))?;
         let dir = std::path::PathBuf::from(&chat.worktree.path);
-        let transcript = match &chat.session_id {
-            Some(id) => Some(super::chat_context::transcript(&client, &dir, id).await?),
-            None => None,
+        let (transcript, asks) = match &chat.session_id {
+            Some(id) => {
+                tokio::try_join!(super::chat_context::transcript(&client, &dir, id), async {
+                    Ok(client.pending_asks(&dir, id).await?)
+                },)
+                .map(|(t, a)| (Some(t), a))?
+            }
+            None => (None, Default::default()),
         };
-        Ok(OpenedChat { chat, transcript })
+        Ok(OpenedChat {
+            chat,
+            transcript,
+            asks,
+        })
     })
     .await
 }

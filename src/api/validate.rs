@@ -21,6 +21,56 @@ pub fn session_id(id: &str) -> Result<&str, AppError> {
     }
 }
 
+/// The longest chat title accepted, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// An id opencode made, `<prefix>_` then letters and digits.
+fn opencode_id<'a>(id: &'a str, prefix: &str, what: &str) -> Result<&'a str, AppError> {
+    let valid = id.len() <= 64
+        && id
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .is_some_and(|rest| {
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+    if valid {
+        Ok(id)
+    } else {
+        Err(AppError::BadRequest(format!(
+            "not a {what} id: {:?}",
+            truncate(id, 70)
+        )))
+    }
+}
+
+/// A permission request's id: `per_…`.
+pub fn permission_id(id: &str) -> Result<&str, AppError> {
+    opencode_id(id, "per", "permission request")
+}
+
+/// A question request's id: `que_…`.
+pub fn question_id(id: &str) -> Result<&str, AppError> {
+    opencode_id(id, "que", "question")
+}
+
+/// A chat title: not blank, one line, not huge; trimmed.
+pub fn title(text: &str) -> Result<&str, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(AppError::BadRequest("the title is empty".into()))
+    } else if text.chars().count() > MAX_TITLE_CHARS {
+        Err(AppError::BadRequest(format!(
+            "the title is too long (at most {MAX_TITLE_CHARS} characters)"
+        )))
+    } else if text.chars().any(char::is_control) {
+        Err(AppError::BadRequest(
+            "the title must be one line of text".into(),
+        ))
+    } else {
+        Ok(text)
+    }
+}
+
 /// A prompt: not blank, not huge.
 pub fn prompt_text(text: &str) -> Result<&str, AppError> {
     if text.trim().is_empty() {
@@ -59,6 +109,20 @@ mod tests {
         ] {
             assert!(session_id(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn request_ids_and_titles_are_checked() {
+        assert!(permission_id("per_abc123").is_ok());
+        assert!(question_id("que_abc123").is_ok());
+        for bad in ["", "per_", "que_abc", "per_a/b", "per_../x", "per"] {
+            assert!(permission_id(bad).is_err(), "{bad:?}");
+        }
+        assert!(question_id("per_abc").is_err());
+        assert_eq!(title("  Fix the login  ").ok(), Some("Fix the login"));
+        assert!(title(" ").is_err());
+        assert!(title("a\nb").is_err());
+        assert!(title(&"x".repeat(MAX_TITLE_CHARS + 1)).is_err());
     }
 
     #[test]

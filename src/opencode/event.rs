@@ -34,6 +34,10 @@ pub enum Event {
         error: Option<MessageError>,
     },
     SessionUpdated(Session),
+    /// A permission request or question was asked, answered or rejected.
+    AsksChanged {
+        session_id: String,
+    },
     /// Heartbeats, plugin noise, file watcher events, kinds added later, and
     /// known kinds whose properties did not parse.
     Other,
@@ -140,6 +144,10 @@ impl Event {
                 session_id: p.session_id,
                 error: p.error,
             }),
+            "permission.asked" | "permission.replied" | "question.asked" | "question.replied"
+            | "question.rejected" => from::<Ids>(props).map(|i| Self::AsksChanged {
+                session_id: i.session_id,
+            }),
             "session.created" | "session.updated" => {
                 from::<InfoProps<_>>(props).map(|p| Self::SessionUpdated(p.info))
             }
@@ -158,7 +166,8 @@ impl Event {
             Self::PartRemoved { session_id, .. }
             | Self::MessageRemoved { session_id, .. }
             | Self::SessionStatus { session_id, .. }
-            | Self::SessionIdle { session_id } => Some(session_id),
+            | Self::SessionIdle { session_id }
+            | Self::AsksChanged { session_id } => Some(session_id),
             Self::SessionError { session_id, .. } => session_id.as_deref(),
             Self::Other => None,
         }

@@ -6,16 +6,20 @@
 //! Unknown fields are ignored; unknown part kinds become [`PartBody::Other`],
 //! unknown tool states [`ToolState::Other`], unknown events [`Event::Other`].
 
+mod asks;
 mod event;
 mod message;
 mod part;
 mod session;
 mod transcript;
 
+pub use asks::{
+    PendingAsks, PermissionReply, PermissionRequest, QuestionInfo, QuestionOption, QuestionRequest,
+};
 pub use event::{Event, PartDelta, SessionStatus, event_stream_url};
 pub use message::{
     MessageError, MessageErrorData, MessageInfo, MessageTime, MessageWithParts, Role,
 };
 pub use part::{Part, PartBody, ToolState};
-pub use session::{Session, SessionTime};
+pub use session::{Session, SessionShare, SessionTime};
 pub use transcript::Transcript;

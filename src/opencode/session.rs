@@ -14,6 +14,15 @@ pub struct Session {
     pub directory: String,
     #[serde(default)]
     pub time: SessionTime,
+    /// Set while the session is shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<SessionShare>,
+}
+
+/// A shared session's public link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionShare {
+    pub url: String,
 }
 
 /// Milliseconds since the Unix epoch.

@@ -88,7 +88,7 @@ impl Transcript {
                 self.session = session.clone();
                 true
             }
-            Event::Other => false,
+            Event::AsksChanged { .. } | Event::Other => false,
         }
     }
 

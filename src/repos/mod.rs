@@ -203,4 +203,7 @@ pub struct GithubListing {
 pub struct OpenedChat {
     pub chat: ChatSummary,
     pub transcript: Option<crate::opencode::Transcript>,
+    /// Permission requests and questions waiting for the user.
+    #[serde(default)]
+    pub asks: crate::opencode::PendingAsks,
 }

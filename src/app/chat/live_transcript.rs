@@ -11,14 +11,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::ChatKey;
+use super::asks::Asks;
 use super::composer::Composer;
 use super::message::MessageView;
 use crate::api::get_transcript;
 use crate::app::use_chat_events;
-use crate::opencode::{Event, SessionStatus, Transcript};
+use crate::opencode::{Event, PendingAsks, SessionStatus, Transcript};
 
 #[component]
-pub fn LiveTranscript(key: ChatKey, initial: Transcript) -> impl IntoView {
+pub fn LiveTranscript(key: ChatKey, initial: Transcript, asks: PendingAsks) -> impl IntoView {
     let session_id = initial.session.id.clone();
     let directory = initial.session.directory.clone();
     let store = RwSignal::new(initial);
@@ -101,6 +102,7 @@ pub fn LiveTranscript(key: ChatKey, initial: Transcript) -> impl IntoView {
                 error.get().map(|error| view! { <p role="alert" class="mt-3 text-red-400">{error}</p> })
             }}
         </div>
+        <Asks key=key.clone() initial=asks />
         <Composer key busy />
     }
 }

@@ -1,6 +1,7 @@
 //! Page `/chat/{owner}/{name}/{chat}`: one chat, its transcript (loaded on
 //! the server, then live) and the composer.
 
+mod asks;
 mod composer;
 mod header;
 mod live_transcript;
@@ -23,6 +24,8 @@ pub struct ChatKey {
     pub repo: String,
     pub chat_id: String,
     pub session_id: String,
+    /// The chat's worktree (its session's directory).
+    pub directory: String,
 }
 
 #[component]
@@ -60,7 +63,11 @@ pub fn ChatPage() -> impl IntoView {
 
 #[component]
 fn OpenChatView(opened: OpenedChat) -> impl IntoView {
-    let OpenedChat { chat, transcript } = opened;
+    let OpenedChat {
+        chat,
+        transcript,
+        asks,
+    } = opened;
     let repo = chat.worktree.repo.clone();
     let chat_id = chat.worktree.chat_id.clone();
     crate::app::storage::remember_chat(&repo, &chat_id);
@@ -84,8 +91,9 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
                 repo,
                 chat_id,
                 session_id: initial.session.id.clone(),
+                directory: initial.session.directory.clone(),
             };
-            view! { <LiveTranscript key initial /> }.into_any()
+            view! { <LiveTranscript key initial asks /> }.into_any()
         }
         None => view! {
             <p role="alert" class="p-3 text-amber-300">

@@ -9,6 +9,8 @@ use std::time::Duration;
 use reqwest::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
+mod asks;
+
 use crate::opencode::{MessageWithParts, Session, SessionStatus};
 use crate::server::state::AppState;
 use crate::server::supervisor::{SupervisorError, Upstream};
@@ -123,14 +125,14 @@ impl OpencodeClient {
         Ok(())
     }
 
-    fn request(&self, method: Method, dir: &Path, path: &str) -> RequestBuilder {
+    pub(super) fn request(&self, method: Method, dir: &Path, path: &str) -> RequestBuilder {
         self.upstream
             .request(&self.http, method, path)
             .header("x-opencode-directory", dir.to_string_lossy().as_ref())
     }
 }
 
-async fn send(request: RequestBuilder) -> Result<Response, OpencodeClientError> {
+pub(super) async fn send(request: RequestBuilder) -> Result<Response, OpencodeClientError> {
     let response = request
         .send()
         .await
@@ -146,7 +148,9 @@ async fn send(request: RequestBuilder) -> Result<Response, OpencodeClientError> 
     })
 }
 
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, OpencodeClientError> {
+pub(super) async fn json<T: DeserializeOwned>(
+    response: Response,
+) -> Result<T, OpencodeClientError> {
     response.json().await.map_err(OpencodeClientError::Decode)
 }
 

@@ -1,0 +1,73 @@
+//! The chat's ⋯ menu: rename, share / unshare, and its full diff.
+
+use leptos::prelude::*;
+
+use super::AppError;
+
+/// The largest diff sent to the browser, in bytes.
+pub const MAX_DIFF_BYTES: usize = 2_000_000;
+
+/// `POST /pocket/fn/rename_chat`: sets the session's title.
+#[server(prefix = "/pocket/fn", endpoint = "rename_chat")]
+pub async fn rename_chat(
+    repo: String,
+    chat_id: String,
+    session_id: String,
+    title: String,
+) -> Result<String, AppError> {
+    super::context::respond(async {
+        let title = super::validate::title(&title)?;
+        let (client, state) = super::context::opencode().await?;
+        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
+        Ok(client.rename_session(&dir, id, title).await?.title)
+    })
+    .await
+}
+
+/// `POST /pocket/fn/share_chat`: shares the session (its public link) or,
+/// with `share=false`, stops sharing it (`None`).
+#[server(prefix = "/pocket/fn", endpoint = "share_chat")]
+pub async fn share_chat(
+    repo: String,
+    chat_id: String,
+    session_id: String,
+    share: bool,
+) -> Result<Option<String>, AppError> {
+    super::context::respond(async {
+        let (client, state) = super::context::opencode().await?;
+        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
+        let session = client.share_session(&dir, id, share).await?;
+        Ok(session.share.map(|s| s.url))
+    })
+    .await
+}
+
+/// `POST /pocket/fn/get_diff`: the chat's changes against the commit it
+/// started from, as a unified diff (uncommitted and untracked included).
+#[server(prefix = "/pocket/fn", endpoint = "get_diff")]
+pub async fn get_diff(repo: String, chat_id: String) -> Result<String, AppError> {
+    super::context::respond(async {
+        let name = super::context::worktree_name(&repo, &chat_id)?;
+        let state = super::context::state()?;
+        let patch = state
+            .git
+            .diff_patch(&name)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))?;
+        if patch.len() > MAX_DIFF_BYTES {
+            let mut end = MAX_DIFF_BYTES;
+            while !patch.is_char_boundary(end) {
+                end -= 1;
+            }
+            return Ok(format!(
+                "{}\n… (diff cut at {MAX_DIFF_BYTES} bytes of {})",
+                &patch[..end],
+                patch.len()
+            ));
+        }
+        Ok(patch)
+    })
+    .await
+}
