@@ -101,6 +101,17 @@ impl ChatDirectory {
         directory
     }
 
+    /// Drops a deleted chat at once (loads still in flight may predate the
+    /// deletion, so they are dropped too), then reloads.
+    pub fn forget(self, repo: &str, chat_id: &str) {
+        self.chats_loads.update_value(|n| *n += 1);
+        if let Some(Ok(mut chats)) = self.chats() {
+            chats.retain(|c| !(c.worktree.repo == repo && c.worktree.chat_id == chat_id));
+            self.latest_chats.set(Some(Ok(chats)));
+        }
+        self.refresh();
+    }
+
     /// Reloads both lists (a chat was created or deleted).
     pub fn refresh(self) {
         self.refresh_chats();

@@ -1,6 +1,7 @@
 //! The Leptos UI, rendered on the server and hydrated in the browser.
 
 mod chat;
+mod confirm;
 mod directory;
 mod error_list;
 mod events;

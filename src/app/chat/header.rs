@@ -1,7 +1,8 @@
-//! The chat's header: its title and branch.
+//! The chat's header: its repo and branch, and the ⋯ menu.
 
 use leptos::prelude::*;
 
+use super::menu::ChatMenu;
 use crate::repos::ChatSummary;
 
 #[component]
@@ -12,9 +13,10 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| "(detached)".into());
     view! {
-        <div class="flex items-baseline gap-2 border-b border-neutral-900 px-3 py-1 text-xs text-neutral-500">
+        <div class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
             <span class="truncate" title="repo">{chat.worktree.repo.clone()}</span>
-            <span class="truncate" title="branch" data-testid="branch">{branch}</span>
+            <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
+            <ChatMenu chat />
         </div>
     }
 }

@@ -2,9 +2,11 @@
 //! the server, then live) and the composer.
 
 mod asks;
+mod changes;
 mod composer;
 mod header;
 mod live_transcript;
+mod menu;
 mod message;
 mod part;
 

@@ -1,0 +1,122 @@
+//! What the chat changed: files with lines added and removed against the
+//! commit it started from, and the full diff a tap away.
+
+use leptos::prelude::*;
+
+use crate::api::{get_diff, get_diff_stat};
+use crate::app::error_list::ErrorList;
+use crate::repos::DiffStat;
+
+#[component]
+pub fn Changes(
+    repo: String,
+    chat_id: String,
+    on_close: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let stat = {
+        let (repo, chat_id) = (repo.clone(), chat_id.clone());
+        Resource::new(|| (), move |_| get_diff_stat(repo.clone(), chat_id.clone()))
+    };
+    let show_full = RwSignal::new(false);
+    let full = Resource::new(
+        move || show_full.get(),
+        move |show| {
+            let (repo, chat_id) = (repo.clone(), chat_id.clone());
+            async move {
+                if show {
+                    get_diff(repo, chat_id).await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            }
+        },
+    );
+    view! {
+        <section
+            aria-label="Changes"
+            class="absolute top-full right-0 left-0 z-20 max-h-[70dvh] overflow-y-auto border-b border-neutral-700 bg-black p-2 text-sm text-neutral-300"
+        >
+            <div class="flex items-center justify-between">
+                <h3 class="text-neutral-100">"Changes"</h3>
+                <button type="button" class="min-h-11 min-w-11" aria-label="Close the changes" on:click=move |_| on_close()>
+                    "✕"
+                </button>
+            </div>
+            <Suspense fallback=|| view! { <p class="text-neutral-500">"Reading the worktree…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                    {move || Suspend::new(async move { stat.await.map(|stat| view! { <Stat stat /> }) })}
+                </ErrorBoundary>
+            </Suspense>
+            <button
+                type="button"
+                class="mt-2 min-h-11 border border-neutral-500 px-3 text-neutral-100"
+                on:click=move |_| show_full.update(|s| *s = !*s)
+            >
+                {move || if show_full.get() { "Hide the full diff" } else { "Show the full diff" }}
+            </button>
+            <Suspense fallback=|| view! { <p class="text-neutral-500">"Loading the diff…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                    {move || Suspend::new(async move {
+                        full.await.map(|patch| patch.map(|patch| view! { <Patch patch /> }))
+                    })}
+                </ErrorBoundary>
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Stat(stat: DiffStat) -> impl IntoView {
+    if stat.files.is_empty() {
+        return view! { <p class="text-neutral-500">"No changes yet."</p> }.into_any();
+    }
+    let summary = format!(
+        "{} file(s), +{} −{}",
+        stat.files.len(),
+        stat.insertions,
+        stat.deletions
+    );
+    let files = stat
+        .files
+        .into_iter()
+        .map(|file| {
+            view! {
+                <li class="flex gap-2">
+                    <span class="min-w-0 flex-1 truncate" title=file.status.clone()>{file.path}</span>
+                    <span class="text-green-400">{format!("+{}", file.insertions)}</span>
+                    <span class="text-red-400">{format!("−{}", file.deletions)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <p data-testid="diff-summary">{summary}</p>
+        <ul aria-label="Changed files" class="mt-1">{files}</ul>
+    }
+    .into_any()
+}
+
+/// A unified diff, line by line, coloured like a terminal's.
+#[component]
+fn Patch(patch: String) -> impl IntoView {
+    let lines = patch
+        .lines()
+        .map(|line| {
+            let class = if line.starts_with("+++") || line.starts_with("---") {
+                "text-neutral-100"
+            } else if line.starts_with('+') {
+                "text-green-400"
+            } else if line.starts_with('-') {
+                "text-red-400"
+            } else if line.starts_with("@@") {
+                "text-sky-300"
+            } else {
+                "text-neutral-400"
+            };
+            view! { <span class=format!("block {class}")>{line.to_owned()}</span> }
+        })
+        .collect_view();
+    view! {
+        <pre aria-label="Diff" class="mt-2 overflow-x-auto text-xs whitespace-pre">{lines}</pre>
+    }
+}
