@@ -53,3 +53,50 @@ fn get(_key: &str) -> Option<String> {
 
 #[cfg(not(feature = "hydrate"))]
 fn set(_key: &str, _value: &str) {}
+
+/// Where the draft of a chat's prompt box is kept.
+fn draft_key(repo: &str, chat_id: &str) -> String {
+    format!("pocketcode.draft.{repo}/{chat_id}")
+}
+
+/// The unsent text of a chat's prompt box, as last typed in any tab.
+pub fn draft(repo: &str, chat_id: &str) -> Option<String> {
+    get(&draft_key(repo, chat_id)).filter(|d| !d.is_empty())
+}
+
+/// Keeps the draft (an empty one is forgotten).
+pub fn save_draft(repo: &str, chat_id: &str, text: &str) {
+    let key = draft_key(repo, chat_id);
+    if text.is_empty() {
+        remove(&key);
+    } else {
+        set(&key, text);
+    }
+}
+
+/// Calls `changed` when another tab changes this chat's draft (the last
+/// write wins); stops when the caller's owner is cleaned up.
+pub fn on_draft_change(repo: &str, chat_id: &str, changed: impl Fn(String) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        let key = draft_key(repo, chat_id);
+        let handle = leptos::prelude::window_event_listener(leptos::ev::storage, move |event| {
+            if event.key().as_deref() == Some(key.as_str()) {
+                changed(event.new_value().unwrap_or_default());
+            }
+        });
+        leptos::prelude::on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (repo, chat_id, changed);
+}
+
+#[cfg(feature = "hydrate")]
+fn remove(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn remove(_key: &str) {}

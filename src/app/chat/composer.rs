@@ -1,11 +1,15 @@
-//! The prompt box: Send (or Ctrl/⌘+Enter), and Stop while the agent works.
+//! The prompt box: Send (or Ctrl/⌘+Enter; a plain Enter is a new line),
+//! and Stop while the agent works. The draft is kept per chat across
+//! reloads and shared with the chat's other tabs (the last write wins);
+//! the box has the focus when the chat opens.
 
 use leptos::ev::KeyboardEvent;
-use leptos::html::Button;
+use leptos::html::{Button, Textarea};
 use leptos::prelude::*;
 
 use super::ChatKey;
 use crate::api::{AbortSession, SendPrompt};
+use crate::app::storage::{draft as saved_draft, on_draft_change, save_draft};
 
 #[component]
 pub fn Composer(key: ChatKey, busy: Signal<bool>) -> impl IntoView {
@@ -13,13 +17,36 @@ pub fn Composer(key: ChatKey, busy: Signal<bool>) -> impl IntoView {
     let abort = ServerAction::<AbortSession>::new();
     let draft = RwSignal::new(String::new());
     let send_button = NodeRef::<Button>::new();
+    let textarea = NodeRef::<Textarea>::new();
+    let (repo, chat_id) = (key.repo.clone(), key.chat_id.clone());
 
-    // The form posts what is in the box; once opencode took it, empty the box.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = send.value().get() {
-            draft.set(String::new());
+    // In the browser, after hydration: the saved draft, and the focus.
+    Effect::new({
+        let (repo, chat_id) = (repo.clone(), chat_id.clone());
+        move |_| {
+            if let Some(saved) = saved_draft(&repo, &chat_id) {
+                draft.set(saved);
+            }
+            if let Some(el) = textarea.get() {
+                let _ = el.focus();
+            }
         }
     });
+    on_draft_change(&repo, &chat_id, move |text| draft.set(text));
+    // The form posts what is in the box; once opencode took it, empty the box.
+    Effect::new({
+        let (repo, chat_id) = (repo.clone(), chat_id.clone());
+        move |_| {
+            if let Some(Ok(())) = send.value().get() {
+                draft.set(String::new());
+                save_draft(&repo, &chat_id, "");
+            }
+        }
+    });
+    let on_input = move |text: String| {
+        save_draft(&repo, &chat_id, &text);
+        draft.set(text);
+    };
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
@@ -60,7 +87,8 @@ pub fn Composer(key: ChatKey, busy: Signal<bool>) -> impl IntoView {
                     placeholder="Ask the agent…"
                     class="block max-h-[40dvh] w-full resize-y border border-neutral-700 bg-black p-2 text-base text-neutral-100 focus:border-neutral-400 focus:outline-none"
                     prop:value=draft
-                    on:input:target=move |ev| draft.set(ev.target().value())
+                    node_ref=textarea
+                    on:input:target=move |ev| on_input(ev.target().value())
                     on:keydown=on_keydown
                 ></textarea>
                 <div class="mt-2 flex justify-end gap-2">

@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 use super::ChatKey;
 use super::asks::Asks;
 use super::composer::Composer;
+use super::follow::Follow;
 use super::message::MessageView;
 use crate::api::get_transcript;
 use crate::app::use_chat_events;
@@ -83,9 +84,15 @@ pub fn LiveTranscript(key: ChatKey, initial: Transcript, asks: PendingAsks) -> i
     let busy = Signal::derive(move || store.with(|t| t.busy));
     let error = Memo::new(move |_| store.with(|t| t.error.clone()));
     let title = Memo::new(move |_| store.with(|t| t.session.title.clone()));
+    let follow = Follow::new(move || store.track());
 
     view! {
-        <div class="min-h-0 flex-1 overflow-y-auto px-3 pt-2" data-testid="transcript-scroll">
+        <div
+            class="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 pt-2 pb-4"
+            data-testid="transcript-scroll"
+            node_ref=follow.scroller
+            on:scroll=move |_| follow.on_scroll()
+        >
             <h2 class="mb-3 truncate text-neutral-100">{title}</h2>
             <ol aria-label="Transcript" class="space-y-4">
                 <For
@@ -101,6 +108,17 @@ pub fn LiveTranscript(key: ChatKey, initial: Transcript, asks: PendingAsks) -> i
             {move || {
                 error.get().map(|error| view! { <p role="alert" class="mt-3 text-red-400">{error}</p> })
             }}
+        </div>
+        <div class="relative">
+            <Show when=move || !follow.pinned.get()>
+                <button
+                    type="button"
+                    class="absolute -top-14 right-3 z-10 min-h-11 border border-neutral-600 bg-black px-3 text-neutral-200 shadow"
+                    on:click=move |_| follow.jump_to_bottom()
+                >
+                    "↓ Scroll to bottom"
+                </button>
+            </Show>
         </div>
         <Asks key=key.clone() initial=asks />
         <Composer key busy />

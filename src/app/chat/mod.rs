@@ -4,6 +4,7 @@
 mod asks;
 mod changes;
 mod composer;
+mod follow;
 mod header;
 mod live_transcript;
 mod menu;

@@ -1,0 +1,54 @@
+import { expect, test } from '../fixtures/pocketcode';
+
+/** Every page fits a 320 px wide phone, and no input is under 16 px (no zoom on focus). */
+test('no page overflows 320 px and every input is at least 16 px', async ({ pocketcode, page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  const chat = await pocketcode.newChat();
+  for (const url of [chat.href, '/repos', '/resources']) {
+    await pocketcode.goto(url);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${url} overflows by ${overflow} px`).toBeLessThanOrEqual(0);
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll('input, textarea, select')]
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .map((el) => [el.id || el.getAttribute('name') || el.tagName, parseFloat(getComputedStyle(el).fontSize)])
+        .filter(([, size]) => (size as number) < 16),
+    );
+    expect(small, `${url}: inputs under 16 px`).toEqual([]);
+  }
+  // The viewport lets the page reach the notch and never zooms on its own.
+  const viewport = await page.locator('meta[name="viewport"]').getAttribute('content');
+  expect(viewport).toContain('viewport-fit=cover');
+  expect(viewport).toContain('width=device-width');
+});
+
+test('on a phone the sidebar opens by an edge swipe and closes by a swipe back', async ({ pocketcode, page }, testInfo) => {
+  test.skip(testInfo.project.name === 'desktop', 'the sidebar is a drawer on phones only');
+  const chat = await pocketcode.newChat();
+  await expect(pocketcode.sidebar).toHaveAttribute('data-open', 'false');
+  // Touch events as a finger makes them (the browser's own edge gestures,
+  // such as back, are not part of the page).
+  const swipe = (from: number, to: number) =>
+    page.evaluate(
+      ([from, to]) => {
+        const touch = (x: number) => new Touch({ identifier: 1, target: document.body, clientX: x, clientY: 300 });
+        const fire = (type: string, x: number, list: 'touches' | 'changedTouches') =>
+          window.dispatchEvent(
+            new TouchEvent(type, {
+              bubbles: true,
+              touches: list === 'touches' ? [touch(x)] : [],
+              changedTouches: [touch(x)],
+            }),
+          );
+        fire('touchstart', from, 'touches');
+        fire('touchend', to, 'changedTouches');
+      },
+      [from, to],
+    );
+  await swipe(12, 220);
+  await expect(pocketcode.sidebar).toHaveAttribute('data-open', 'true');
+  await expect(pocketcode.chatLink(chat)).toBeVisible();
+  await swipe(250, 30);
+  await expect(pocketcode.sidebar).toHaveAttribute('data-open', 'false');
+  await expect(pocketcode.chatLink(chat)).toBeHidden();
+});
