@@ -22,9 +22,17 @@ test('no page overflows 320 px and every input is at least 16 px', async ({ pock
   expect(viewport).toContain('width=device-width');
 });
 
-test('on a phone the sidebar opens by an edge swipe and closes by a swipe back', async ({ pocketcode, page }, testInfo) => {
-  test.skip(testInfo.project.name === 'desktop', 'the sidebar is a drawer on phones only');
+test('on a phone the sidebar opens by an edge swipe and closes by a swipe back; on a desktop it stays', async ({
+  pocketcode,
+  page,
+}, testInfo) => {
   const chat = await pocketcode.newChat();
+  if (testInfo.project.name === 'desktop') {
+    // A column beside the chat: always shown, no drawer button.
+    await expect(pocketcode.sidebarButton).toBeHidden();
+    await expect(pocketcode.chatLink(chat)).toBeVisible();
+    return;
+  }
   await expect(pocketcode.sidebar).toHaveAttribute('data-open', 'false');
   // Touch events as a finger makes them (the browser's own edge gestures,
   // such as back, are not part of the page).

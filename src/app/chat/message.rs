@@ -40,7 +40,8 @@ pub fn MessageView(store: RwSignal<Transcript>, message_id: String) -> impl Into
                     each=move || part_ids.get()
                     key=|id| id.clone()
                     children=move |part_id| {
-                        view! { <PartView store message_id=message_id.clone() part_id /> }
+                        let markdown = role != Some(Role::User);
+                        view! { <PartView store message_id=message_id.clone() part_id markdown /> }
                     }
                 />
             </div>

@@ -7,6 +7,7 @@ mod composer;
 mod follow;
 mod header;
 mod live_transcript;
+mod markdown;
 mod menu;
 mod message;
 mod part;

@@ -6,15 +6,28 @@ use leptos::prelude::*;
 use crate::opencode::{PartBody, ToolState, Transcript};
 
 #[component]
-pub fn PartView(store: RwSignal<Transcript>, message_id: String, part_id: String) -> impl IntoView {
+pub fn PartView(
+    store: RwSignal<Transcript>,
+    message_id: String,
+    part_id: String,
+    /// Text is the agent's markdown (the user's own text is shown as typed).
+    markdown: bool,
+) -> impl IntoView {
     // Only this part's changes re-render it, not every delta of the message.
     let body =
         Memo::new(move |_| store.with(|t| t.part(&message_id, &part_id).map(|p| p.body.clone())));
-    move || body.get().map(render)
+    move || body.get().map(|body| render(body, markdown))
 }
 
-fn render(body: PartBody) -> AnyView {
+fn render(body: PartBody, markdown: bool) -> AnyView {
     match body {
+        PartBody::Text {
+            text,
+            synthetic: false,
+        } if markdown => {
+            view! { <div class="markdown break-words" inner_html=super::markdown::to_html(&text)></div> }
+                .into_any()
+        }
         PartBody::Text {
             text,
             synthetic: false,
