@@ -50,7 +50,8 @@ ENV POCKETCODE_DATA_DIR=/data \
     POCKETCODE_LISTEN=0.0.0.0:8080 \
     POCKETCODE_LOG_JSON=true \
     HOME=/data
-USER pocketcode
+# By number: the user the volume is mounted for and the processes run as.
+USER 1000:1000
 WORKDIR /data
 EXPOSE 8080
 ENTRYPOINT ["/usr/bin/tini", "--", "/app/bin/run"]

@@ -15,8 +15,21 @@ pub mod repos;
 pub mod server;
 pub mod system;
 
-/// The version shown in the UI and reported by `/admin/health`.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The version shown in the UI, reported by `/admin/health` and printed by
+/// `pocketcode --version`: `git describe --always --dirty` at build time and
+/// the build time in UTC, e.g. `a6c41b9-dirty 2025-11-22T16:31:05Z` (see
+/// `build.rs` for builds without git).
+pub const VERSION: &str = concat!(
+    env!("POCKETCODE_GIT_DESCRIBE"),
+    " ",
+    env!("POCKETCODE_BUILT_AT")
+);
+
+/// The first half of [`VERSION`]: which source it was built from.
+pub const GIT_DESCRIBE: &str = env!("POCKETCODE_GIT_DESCRIBE");
+
+/// The second half of [`VERSION`]: when it was built (`YYYY-MM-DDTHH:MM:SSZ`).
+pub const BUILT_AT: &str = env!("POCKETCODE_BUILT_AT");
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -23,6 +23,7 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
     assert_eq!(health["opencode"]["version"], "1.18.33");
     assert_eq!(health["opencode_pinned"], health["opencode"]["version"]);
     assert_eq!(health["version"], pocketcode::VERSION);
+    assert_is_describe_and_build_time(health["version"].as_str().expect("version"));
     assert!(health["opencode"]["pid"].as_u64().is_some());
 
     // The SSE stream: its first event must arrive while the stream is open
@@ -159,4 +160,51 @@ async fn without_opencode_the_proxy_and_health_say_what_is_wrong() {
     let message = body["error"].as_str().expect("error message");
     assert!(message.contains("/nonexistent/opencode"), "{message}");
     server.stop().await;
+}
+
+/// `version` is `<git describe --always --dirty> <UTC build time>`, and the
+/// commit it names is this checkout's HEAD or one of its ancestors (others
+/// may have committed since the build).
+fn assert_is_describe_and_build_time(version: &str) {
+    let (describe, built) = version
+        .rsplit_once(' ')
+        .unwrap_or_else(|| panic!("`{version}`: no build time"));
+    let shape: String = built
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect();
+    assert_eq!(shape, "9999-99-99T99:99:99Z", "build time of `{version}`");
+    if let Some(given) = option_env!("POCKETCODE_VERSION").filter(|v| !v.is_empty()) {
+        assert_eq!(describe, given.trim());
+        return;
+    }
+    // `--always` without tags: an abbreviated hash; with a tag:
+    // `<tag>-<commits since>-g<hash>`, or the tag alone when on it.
+    let clean = describe.strip_suffix("-dirty").unwrap_or(describe);
+    let commit = match clean.rsplit_once("-g") {
+        Some((_, hash)) => hash,
+        None => clean,
+    };
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run git")
+    };
+    let resolved = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("{commit}^{{commit}}"),
+    ]);
+    assert!(
+        resolved.status.success(),
+        "`{describe}` names no commit here"
+    );
+    let ancestor = git(&["merge-base", "--is-ancestor", commit, "HEAD"]);
+    assert!(
+        ancestor.status.success(),
+        "`{describe}` is not in HEAD's history"
+    );
 }

@@ -60,9 +60,20 @@ fn InfoLine(info: AppInfo) -> impl IntoView {
             </span>
         }
     });
+    // The build it came from is what fits a phone's bar; the full version
+    // (with the build time) is the tooltip.
+    let source = info
+        .version
+        .split_once(' ')
+        .map_or(info.version.as_str(), |(describe, _)| describe)
+        .to_owned();
     view! {
-        <span class="shrink-0 text-xs text-neutral-500" title="pocketcode version">
-            {format!("v{}", info.version)}
+        <span
+            class="shrink-0 text-xs text-neutral-500"
+            title=format!("pocketcode {}", info.version)
+            data-version=info.version.clone()
+        >
+            {source}
         </span>
         {degraded}
         {info

@@ -22,7 +22,7 @@ pub enum ScriptedModelMode {
 
 /// pocketcode: a self-hosted coding agent on the web, built on opencode.
 #[derive(Clone, Debug, Parser)]
-#[command(name = "pocketcode", version)]
+#[command(name = "pocketcode", version = crate::VERSION)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "POCKETCODE_LISTEN", default_value = "127.0.0.1:8080")]
