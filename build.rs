@@ -5,6 +5,7 @@
 //! `.git`), the `POCKETCODE_VERSION` environment variable (the image's build
 //! argument) stands in for the describe; without either, the crate version.
 //! `SOURCE_DATE_EPOCH`, when set, is the build time (reproducible builds).
+//! The WASM build embeds placeholders (the browser is told the version).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -17,6 +18,13 @@ fn main() {
     // mark are refreshed with them.
     for path in ["src", "Cargo.toml", "Cargo.lock", "build.rs"] {
         println!("cargo:rerun-if-changed={path}");
+    }
+    // The WASM bundle gets the version from the server (`get_info`), so it
+    // embeds none: a commit then rebuilds only the server, not the bundle.
+    if std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32") {
+        println!("cargo:rustc-env=POCKETCODE_GIT_DESCRIBE=browser");
+        println!("cargo:rustc-env=POCKETCODE_BUILT_AT=unembedded");
+        return;
     }
     let describe = std::env::var("POCKETCODE_VERSION")
         .ok()

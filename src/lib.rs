@@ -18,7 +18,8 @@ pub mod system;
 /// The version shown in the UI, reported by `/admin/health` and printed by
 /// `pocketcode --version`: `git describe --always --dirty` at build time and
 /// the build time in UTC, e.g. `a6c41b9-dirty 2025-11-22T16:31:05Z` (see
-/// `build.rs` for builds without git).
+/// `build.rs` for builds without git). Server side only: the WASM bundle
+/// holds a placeholder and shows what the server reports.
 pub const VERSION: &str = concat!(
     env!("POCKETCODE_GIT_DESCRIBE"),
     " ",
