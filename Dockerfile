@@ -36,7 +36,8 @@ RUN make release && deploy/assemble /app
 FROM debian:bookworm-slim AS runtime
 # git and openssh-client for the agent's work, chromium for the shared
 # browser, tini as PID 1 (reaps what the agent leaves behind, forwards
-# signals). Debian's versions are kept current by the base image tag.
+# signals). Versions are not pinned (DL3008): bookworm's archive only takes
+# security fixes, and superseded versions leave it, so pins would break.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
@@ -50,8 +51,11 @@ ENV POCKETCODE_DATA_DIR=/data \
     POCKETCODE_LISTEN=0.0.0.0:8080 \
     POCKETCODE_LOG_JSON=true \
     HOME=/data
-# By number: the user the volume is mounted for and the processes run as.
+# By number (DL3066): everything runs as uid 1000; /data (the volume) must be
+# writable by it, which deploy/run checks before starting.
 USER 1000:1000
 WORKDIR /data
 EXPOSE 8080
-ENTRYPOINT ["/usr/bin/tini", "--", "/app/bin/run"]
+# -s: tini also reaps orphans where it is not PID 1 (Fly starts the
+# entrypoint under its own init), as a child subreaper.
+ENTRYPOINT ["/usr/bin/tini", "-s", "--", "/app/bin/run"]
