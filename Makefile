@@ -44,10 +44,13 @@ node_modules/.stamp: package.json
 	npm install --no-fund --no-audit
 	@touch $@
 
+# tini: the image's PID 1, which `make deploy-check` starts the app under.
+SYSTEM_PACKAGES := chromium git tini
+
 system-deps:
-	@command -v chromium >/dev/null && command -v git >/dev/null \
-	  || { $(SUDO) $(APT) update && $(SUDO) $(APT) install -y chromium git \
-	       || { $(SUDO) $(APT) -f install -y && $(SUDO) $(APT) install -y chromium git; }; }
+	@command -v chromium >/dev/null && command -v git >/dev/null && command -v tini >/dev/null \
+	  || { $(SUDO) $(APT) update && $(SUDO) $(APT) install -y $(SYSTEM_PACKAGES) \
+	       || { $(SUDO) $(APT) -f install -y && $(SUDO) $(APT) install -y $(SYSTEM_PACKAGES); }; }
 
 deps: rust-deps npm-deps system-deps
 
@@ -92,7 +95,7 @@ test-e2e: build
 # The image's layout, started through its entrypoint on a loopback port with
 # a fresh data dir, then restarted: chats and repos must survive. Docker is
 # not needed: this is the runtime stage's content without the container.
-deploy-check: release deploy-lint
+deploy-check: system-deps release deploy-lint
 	$(HADOLINT) Dockerfile
 	$(SHELLCHECK) deploy/run deploy/assemble deploy/check
 	deploy/check
