@@ -26,9 +26,10 @@ fn main() {
         println!("cargo:rustc-env=POCKETCODE_BUILT_AT=unembedded");
         return;
     }
+    // One word: the version is "<describe> <built at>", split at the space.
     let describe = std::env::var("POCKETCODE_VERSION")
         .ok()
-        .map(|v| v.trim().to_owned())
+        .map(|v| v.split_whitespace().collect::<Vec<_>>().join("-"))
         .filter(|v| !v.is_empty())
         .or_else(git_describe)
         .unwrap_or_else(|| std::env::var("CARGO_PKG_VERSION").expect("set by cargo"));
