@@ -5,6 +5,7 @@
 mod abort_session;
 mod add_repo;
 mod asks;
+pub mod attachments;
 #[cfg(feature = "ssr")]
 mod chat_context;
 mod chat_menu;
@@ -32,6 +33,7 @@ pub use asks::{
     AnswerPermission, AnswerQuestion, GetPendingAsks, answer_permission, answer_question,
     get_pending_asks,
 };
+pub use attachments::Attachment;
 pub use chat_menu::{
     GetDiff, MAX_DIFF_BYTES, RenameChat, ShareChat, get_diff, rename_chat, share_chat,
 };

@@ -15,19 +15,28 @@ pub async fn open_chat(repo: String, chat_id: String) -> Result<OpenedChat, AppE
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))?;
         let dir = std::path::PathBuf::from(&chat.worktree.path);
-        let (transcript, asks) = match &chat.session_id {
-            Some(id) => {
-                tokio::try_join!(super::chat_context::transcript(&client, &dir, id), async {
-                    Ok(client.pending_asks(&dir, id).await?)
-                },)
-                .map(|(t, a)| (Some(t), a))?
+        let opened = async {
+            match &chat.session_id {
+                Some(id) => {
+                    tokio::try_join!(super::chat_context::transcript(&client, &dir, id), async {
+                        Ok(client.pending_asks(&dir, id).await?)
+                    },)
+                    .map(|(t, a)| (Some(t), a))
+                }
+                None => Ok((None, Default::default())),
             }
-            None => (None, Default::default()),
         };
+        // Without the pickers the chat still opens (with opencode's defaults).
+        let (opened, choices) = tokio::join!(opened, client.choices(&dir));
+        let (transcript, asks) = opened?;
+        let choices = choices
+            .inspect_err(|e| tracing::warn!(error = %e, "models and modes unavailable"))
+            .ok();
         Ok(OpenedChat {
             chat,
             transcript,
             asks,
+            choices,
         })
     })
     .await

@@ -5,7 +5,7 @@ mod confirm;
 mod directory;
 mod error_list;
 mod events;
-mod format;
+pub mod format;
 mod home;
 pub mod login;
 mod new_chat;

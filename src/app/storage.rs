@@ -1,5 +1,6 @@
 //! What the browser remembers between visits (localStorage): the last chat
-//! opened, so a reload or a new visit lands back in it.
+//! opened, so a reload or a new visit lands back in it; each chat's draft;
+//! and the model and mode picked in each chat.
 
 use serde::{Deserialize, Serialize};
 
@@ -100,3 +101,25 @@ fn remove(key: &str) {
 
 #[cfg(not(feature = "hydrate"))]
 fn remove(_key: &str) {}
+
+/// The model and mode picked in a chat.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pick {
+    pub model: Option<String>,
+    pub agent: Option<String>,
+}
+
+fn pick_key(repo: &str, chat_id: &str) -> String {
+    format!("pocketcode.pick.{repo}/{chat_id}")
+}
+
+/// The model and mode last picked in this chat, in this browser.
+pub fn pick(repo: &str, chat_id: &str) -> Option<Pick> {
+    serde_json::from_str(&get(&pick_key(repo, chat_id))?).ok()
+}
+
+pub fn save_pick(repo: &str, chat_id: &str, pick: &Pick) {
+    if let Ok(json) = serde_json::to_string(pick) {
+        set(&pick_key(repo, chat_id), &json);
+    }
+}

@@ -29,6 +29,39 @@ pub struct MessageInfo {
     pub error: Option<MessageError>,
     #[serde(rename = "modelID", default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
+    /// An assistant turn's provider (with `model_id`).
+    #[serde(
+        rename = "providerID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provider_id: Option<String>,
+    /// The model a user prompt was sent to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelRef>,
+    /// The agent (mode) the message was written in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+}
+
+/// `{"providerID": …, "modelID": …}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelRef {
+    #[serde(rename = "providerID")]
+    pub provider_id: String,
+    #[serde(rename = "modelID")]
+    pub model_id: String,
+}
+
+impl MessageInfo {
+    /// `provider/model` this message was written with or for.
+    pub fn model_choice(&self) -> Option<String> {
+        match (&self.model, &self.provider_id, &self.model_id) {
+            (Some(m), _, _) => Some(format!("{}/{}", m.provider_id, m.model_id)),
+            (None, Some(provider), Some(model)) => Some(format!("{provider}/{model}")),
+            _ => None,
+        }
+    }
 }
 
 /// Milliseconds since the Unix epoch.

@@ -7,6 +7,7 @@
 //! unknown tool states [`ToolState::Other`], unknown events [`Event::Other`].
 
 mod asks;
+mod choices;
 mod event;
 mod message;
 mod part;
@@ -16,9 +17,10 @@ mod transcript;
 pub use asks::{
     PendingAsks, PermissionReply, PermissionRequest, QuestionInfo, QuestionOption, QuestionRequest,
 };
+pub use choices::{AgentChoice, Choices, ModelChoice, split_model_id};
 pub use event::{Event, PartDelta, SessionStatus, event_stream_url};
 pub use message::{
-    MessageError, MessageErrorData, MessageInfo, MessageTime, MessageWithParts, Role,
+    MessageError, MessageErrorData, MessageInfo, MessageTime, MessageWithParts, ModelRef, Role,
 };
 pub use part::{Part, PartBody, ToolState};
 pub use session::{Session, SessionShare, SessionTime};

@@ -37,6 +37,15 @@ pub enum PartBody {
         call_id: String,
         state: ToolState,
     },
+    /// A file attached to a prompt (images as `data:` URLs).
+    File {
+        #[serde(default)]
+        mime: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
+        #[serde(default)]
+        url: String,
+    },
     StepStart {},
     StepFinish {
         #[serde(default, skip_serializing_if = "Option::is_none")]

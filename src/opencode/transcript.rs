@@ -30,6 +30,20 @@ impl Transcript {
             .find(|p| p.id == part_id)
     }
 
+    /// The model (`provider/model`) and agent of the last prompt, which the
+    /// pickers start from when this browser remembers none for the chat.
+    pub fn last_pick(&self) -> (Option<String>, Option<String>) {
+        let last = self
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.info.role == super::Role::User);
+        (
+            last.and_then(|m| m.info.model_choice()),
+            last.and_then(|m| m.info.agent.clone()),
+        )
+    }
+
     /// Applies one live event; returns whether anything changed. Events of
     /// other sessions are ignored.
     pub fn apply(&mut self, event: &Event) -> bool {

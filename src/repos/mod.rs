@@ -206,4 +206,8 @@ pub struct OpenedChat {
     /// Permission requests and questions waiting for the user.
     #[serde(default)]
     pub asks: crate::opencode::PendingAsks,
+    /// The models and modes for the composer's pickers (`None` when opencode
+    /// could not list them).
+    #[serde(default)]
+    pub choices: Option<crate::opencode::Choices>,
 }

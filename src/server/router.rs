@@ -53,6 +53,11 @@ pub fn app(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(proxy::forward)
+        // Server functions read whole bodies; a prompt with its photos is
+        // the largest (the proxy streams and is not limited by this).
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::api::attachments::MAX_REQUEST_BYTES,
+        ))
         // Everything above, the proxy included, is behind the wall.
         .layer(from_fn_with_state(wall_state, wall::wall))
         .with_state(state)

@@ -1,19 +1,47 @@
 //! The prompt box: Send (or Ctrl/⌘+Enter; a plain Enter is a new line),
-//! and Stop while the agent works. The draft is kept per chat across
-//! reloads and shared with the chat's other tabs (the last write wins);
-//! the box has the focus when the chat opens.
+//! and Stop while the agent works; the mode and model pickers and attached
+//! photos go with the prompt. The draft is kept per chat across reloads and
+//! shared with the chat's other tabs (the last write wins); the box has the
+//! focus when the chat opens.
 
 use leptos::ev::KeyboardEvent;
 use leptos::html::{Button, Textarea};
 use leptos::prelude::*;
 
 use super::ChatKey;
-use crate::api::{AbortSession, SendPrompt};
-use crate::app::storage::{draft as saved_draft, on_draft_change, save_draft};
+use super::attach::{AttachButton, AttachedImages, field_value};
+use super::pickers::{Pickers, restore_pick};
+use crate::api::{AbortSession, Attachment, SendPrompt};
+use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
+use crate::opencode::Choices;
 
 #[component]
-pub fn Composer(key: ChatKey, busy: Signal<bool>) -> impl IntoView {
+pub fn Composer(
+    key: ChatKey,
+    busy: Signal<bool>,
+    /// Models and modes; without them (opencode could not list them) the
+    /// pickers are left out and opencode's defaults apply.
+    choices: Option<Choices>,
+    initial_pick: Pick,
+) -> impl IntoView {
     let send = ServerAction::<SendPrompt>::new();
+    let pick = RwSignal::new(initial_pick);
+    let attachments = RwSignal::new(Vec::<Attachment>::new());
+    let attach_error = RwSignal::new(None::<String>);
+    if let Some(choices) = &choices {
+        restore_pick(&key, choices, pick);
+    }
+    let text_only_model = Signal::derive({
+        let choices = choices.clone();
+        move || {
+            let choices = choices.as_ref()?;
+            let model = pick.with(|p| p.model.clone())?;
+            choices
+                .model(&model)
+                .filter(|m| !m.images)
+                .map(|m| m.name.clone())
+        }
+    });
     let abort = ServerAction::<AbortSession>::new();
     let draft = RwSignal::new(String::new());
     let send_button = NodeRef::<Button>::new();
@@ -40,6 +68,8 @@ pub fn Composer(key: ChatKey, busy: Signal<bool>) -> impl IntoView {
             if let Some(Ok(())) = send.value().get() {
                 draft.set(String::new());
                 save_draft(&repo, &chat_id, "");
+                attachments.set(Vec::new());
+                attach_error.set(None);
             }
         }
     });
@@ -65,17 +95,47 @@ pub fn Composer(key: ChatKey, busy: Signal<bool>) -> impl IntoView {
             });
         }
     };
-    let error = move || {
-        let send_error = send.value().get().and_then(Result::err);
-        send_error.or_else(|| abort.value().get().and_then(Result::err))
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            let files = super::attach::files_of(ev.clipboard_data().and_then(|d| d.files()));
+            // Text pastes as usual; only pasted images are taken over.
+            if !files.is_empty() {
+                ev.prevent_default();
+                super::attach::add_files(files, attachments, attach_error);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
     };
+    let error = move || {
+        let send_error = send
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string());
+        let abort_error = || {
+            abort
+                .value()
+                .get()
+                .and_then(Result::err)
+                .map(|e| e.to_string())
+        };
+        attach_error.get().or(send_error).or_else(abort_error)
+    };
+    let pickers = choices.map(|choices| view! { <Pickers key=key.clone() choices pick /> });
 
     view! {
         <div class="border-t border-neutral-900 bg-black px-3 pt-2 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <ActionForm action=send>
                 <input type="hidden" name="repo" value=key.repo />
                 <input type="hidden" name="chat_id" value=key.chat_id />
-                <input type="hidden" name="session_id" value=key.session_id />
+                <input type="hidden" name="session_id" value=key.session_id.clone() />
+                <input
+                    type="hidden"
+                    name="attachments"
+                    prop:value=move || attachments.with(|list| field_value(list))
+                />
                 <label for="prompt" class="sr-only">
                     "Prompt"
                 </label>
@@ -90,8 +150,13 @@ pub fn Composer(key: ChatKey, busy: Signal<bool>) -> impl IntoView {
                     node_ref=textarea
                     on:input:target=move |ev| on_input(ev.target().value())
                     on:keydown=on_keydown
+                    on:paste=on_paste
                 ></textarea>
-                <div class="mt-2 flex justify-end gap-2">
+                <AttachedImages attachments text_only_model />
+                <div class="mt-2 flex flex-wrap items-center gap-2">
+                    {pickers}
+                    <AttachButton attachments error=attach_error />
+                    <span class="flex-1"></span>
                     {move || {
                         busy.get()
                             .then(|| {
@@ -116,7 +181,7 @@ pub fn Composer(key: ChatKey, busy: Signal<bool>) -> impl IntoView {
                     </button>
                 </div>
             </ActionForm>
-            {move || error().map(|error| view! { <p role="alert" class="mt-2 text-red-400">{error.to_string()}</p> })}
+            {move || error().map(|error| view! { <p role="alert" class="mt-2 text-red-400">{error}</p> })}
         </div>
     }
 }

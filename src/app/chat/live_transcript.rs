@@ -17,10 +17,16 @@ use super::follow::Follow;
 use super::message::MessageView;
 use crate::api::get_transcript;
 use crate::app::use_chat_events;
-use crate::opencode::{Event, PendingAsks, SessionStatus, Transcript};
+use crate::opencode::{Choices, Event, PendingAsks, SessionStatus, Transcript};
 
 #[component]
-pub fn LiveTranscript(key: ChatKey, initial: Transcript, asks: PendingAsks) -> impl IntoView {
+pub fn LiveTranscript(
+    key: ChatKey,
+    initial: Transcript,
+    asks: PendingAsks,
+    choices: Option<Choices>,
+) -> impl IntoView {
+    let initial_pick = super::pickers::initial_pick(choices.as_ref(), &initial);
     let session_id = initial.session.id.clone();
     let directory = initial.session.directory.clone();
     let store = RwSignal::new(initial);
@@ -121,6 +127,6 @@ pub fn LiveTranscript(key: ChatKey, initial: Transcript, asks: PendingAsks) -> i
             </Show>
         </div>
         <Asks key=key.clone() initial=asks />
-        <Composer key busy />
+        <Composer key busy choices initial_pick />
     }
 }

@@ -2,6 +2,7 @@
 //! the server, then live) and the composer.
 
 mod asks;
+mod attach;
 mod changes;
 mod composer;
 mod follow;
@@ -11,6 +12,7 @@ mod markdown;
 mod menu;
 mod message;
 mod part;
+mod pickers;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -71,6 +73,7 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
         chat,
         transcript,
         asks,
+        choices,
     } = opened;
     let repo = chat.worktree.repo.clone();
     let chat_id = chat.worktree.chat_id.clone();
@@ -97,7 +100,7 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
                 session_id: initial.session.id.clone(),
                 directory: initial.session.directory.clone(),
             };
-            view! { <LiveTranscript key initial asks /> }.into_any()
+            view! { <LiveTranscript key initial asks choices /> }.into_any()
         }
         None => view! {
             <p role="alert" class="p-3 text-amber-300">

@@ -1,4 +1,4 @@
-//! One part of a message: text, reasoning or a tool call. Steps and kinds
+//! One part of a message: text, reasoning, a tool call or an attached file. Steps and kinds
 //! this UI does not know render nothing.
 
 use leptos::prelude::*;
@@ -37,6 +37,27 @@ fn render(body: PartBody, markdown: bool) -> AnyView {
         }
         .into_any(),
         PartBody::Tool { tool, state, .. } => view! { <ToolCall tool state /> }.into_any(),
+        PartBody::File {
+            mime,
+            filename,
+            url,
+        } if mime.starts_with("image/") && url.starts_with("data:") => {
+            let name = filename.unwrap_or_else(|| "image".to_owned());
+            view! {
+                <img
+                    src=url
+                    alt=format!("attached image {name}")
+                    class="max-h-40 max-w-full border border-neutral-800"
+                />
+            }
+            .into_any()
+        }
+        PartBody::File { filename, mime, .. } => view! {
+            <div class="text-sm text-neutral-400">
+                {format!("📎 {}", filename.unwrap_or(mime))}
+            </div>
+        }
+        .into_any(),
         _ => ().into_any(),
     }
 }

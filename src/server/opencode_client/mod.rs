@@ -10,6 +10,10 @@ use reqwest::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 mod asks;
+mod choices;
+mod prompt;
+
+pub use prompt::{Prompt, PromptImage};
 
 use crate::opencode::{MessageWithParts, Session, SessionStatus};
 use crate::server::state::AppState;
@@ -102,18 +106,6 @@ impl OpencodeClient {
     }
 
     /// Queues a text prompt; opencode answers at once and works in the background.
-    pub async fn prompt(
-        &self,
-        dir: &Path,
-        id: &str,
-        text: &str,
-    ) -> Result<(), OpencodeClientError> {
-        let body = serde_json::json!({ "parts": [{ "type": "text", "text": text }] });
-        let path = format!("/session/{id}/prompt_async");
-        send(self.request(Method::POST, dir, &path).json(&body)).await?;
-        Ok(())
-    }
-
     /// Stops the session's current work; `false` when there was none.
     pub async fn abort(&self, dir: &Path, id: &str) -> Result<bool, OpencodeClientError> {
         json(send(self.request(Method::POST, dir, &format!("/session/{id}/abort"))).await?).await

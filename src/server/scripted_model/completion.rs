@@ -40,6 +40,14 @@ pub enum Content {
 pub struct ContentPart {
     #[serde(default)]
     pub text: Option<String>,
+    /// An attached image: `{"url": "data:image/png;base64,…"}`.
+    #[serde(default)]
+    pub image_url: Option<ImageUrl>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImageUrl {
+    pub url: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::MODEL_ID;
+use super::{LITE_MODEL_ID, MODEL_ID};
 
 /// opencode's provider id for the scripted model.
 pub const PROVIDER_ID: &str = "scripted";
@@ -10,7 +10,8 @@ pub const PROVIDER_ID: &str = "scripted";
 /// `OPENCODE_CONFIG_CONTENT` for an opencode that talks to the scripted
 /// model at `base_url` (ending in `/v1`). Only this provider is enabled, so
 /// the UI never offers a model that would need a key; `bash` asks first, so
-/// permission prompts can be exercised.
+/// permission prompts can be exercised. Two models, one that takes images
+/// and one text-only, so the model picker has a choice to make.
 pub fn opencode_config(base_url: &str) -> Value {
     json!({
         "$schema": "https://opencode.ai/config.json",
@@ -22,6 +23,13 @@ pub fn opencode_config(base_url: &str) -> Value {
                 "models": {
                     MODEL_ID: {
                         "name": "Scripted model (no API key set)",
+                        "tool_call": true,
+                        "attachment": true,
+                        "modalities": { "input": ["text", "image"], "output": ["text"] },
+                        "limit": { "context": 128000, "output": 4096 },
+                    },
+                    LITE_MODEL_ID: {
+                        "name": "Scripted lite model (text only)",
                         "tool_call": true,
                         "limit": { "context": 128000, "output": 4096 },
                     }

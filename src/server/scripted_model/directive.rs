@@ -30,6 +30,9 @@ pub enum Scenario {
     },
     /// Fail the request with an OpenAI-style error body.
     Error { status: u16, message: String },
+    /// Describe the request itself: the model asked for, the agent's mode
+    /// and the images attached, so tests see what reached the model.
+    Echo,
 }
 
 /// A directive that is present but cannot be followed.
@@ -37,7 +40,9 @@ pub enum Scenario {
 pub enum DirectiveError {
     #[error("the directive is not closed with `]`")]
     Unclosed,
-    #[error("unknown scenario `{0}` (known: plain, slow, write, permission, question, error)")]
+    #[error(
+        "unknown scenario `{0}` (known: plain, slow, write, permission, question, error, echo)"
+    )]
     UnknownScenario(String),
     #[error("scenario `{scenario}` has no option `{key}`")]
     UnknownKey { scenario: String, key: String },
@@ -109,6 +114,7 @@ pub fn parse(text: &str) -> Result<Option<Scenario>, DirectiveError> {
                 message: options.text("message", "Scripted upstream error (scenario:error)"),
             }
         }
+        "echo" => Scenario::Echo,
         other => return Err(DirectiveError::UnknownScenario(other.to_owned())),
     };
     options.reject_leftovers()?;

@@ -13,6 +13,7 @@
 //! | `[scenario:permission command="echo scripted > perm.txt"]` | `bash` tool call (asks), then a summary |
 //! | `[scenario:question question="…" options="Red,Blue"]` | `question` tool call, then the answer quoted |
 //! | `[scenario:error status=400 message="…"]` | that HTTP status with an OpenAI error body |
+//! | `[scenario:echo]` | `Request: model=…; mode=build\|plan; images=N (…)` |
 //!
 //! Requests without tools are opencode's side jobs (the session title, and
 //! summaries) and always get a short plain text: the title job carries the
@@ -21,6 +22,7 @@
 mod completion;
 mod config;
 pub mod directive;
+mod echo;
 mod routes;
 mod scenario;
 mod server;
@@ -31,5 +33,7 @@ pub use directive::{DirectiveError, Scenario};
 pub use routes::router;
 pub use server::ScriptedModel;
 
-/// The model id opencode asks for.
+/// The model id opencode asks for by default (it accepts images).
 pub const MODEL_ID: &str = "scripted-model";
+/// A second, text-only model, for choosing between models.
+pub const LITE_MODEL_ID: &str = "scripted-model-lite";

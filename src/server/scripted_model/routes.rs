@@ -12,10 +12,10 @@ use axum::{Json, Router};
 use futures::StreamExt;
 use tokio::sync::watch;
 
-use super::MODEL_ID;
 use super::completion::{ChatRequest, ErrorBody, ErrorDetail, ModelEntry, ModelList};
 use super::scenario::{self, Failure, Reply};
 use super::stream::{self, Answer};
+use super::{LITE_MODEL_ID, MODEL_ID};
 
 #[derive(Clone)]
 pub(super) struct ModelState {
@@ -80,12 +80,15 @@ async fn chat_completions(
 async fn models() -> Json<ModelList> {
     Json(ModelList {
         object: "list",
-        data: vec![ModelEntry {
-            id: MODEL_ID,
-            object: "model",
-            created: 0,
-            owned_by: "pocketcode",
-        }],
+        data: [MODEL_ID, LITE_MODEL_ID]
+            .into_iter()
+            .map(|id| ModelEntry {
+                id,
+                object: "model",
+                created: 0,
+                owned_by: "pocketcode",
+            })
+            .collect(),
     })
 }
 

@@ -91,6 +91,7 @@ pub fn reply(request: &ChatRequest, request_number: u64) -> Result<Reply, Failur
             )
         }
         Scenario::Error { status, message } => return Err(Failure { status, message }),
+        Scenario::Echo => text(&super::echo::describe(request), Duration::ZERO),
     })
 }
 

@@ -1,0 +1,198 @@
+//! Photos for the agent: picked with the 📎 button (the camera on phones)
+//! or pasted into the prompt box, checked for type and size in the browser
+//! (the server checks again), shown as thumbnails that can be removed, and
+//! sent with the prompt as a JSON form field.
+
+use leptos::prelude::*;
+
+use crate::api::Attachment;
+use crate::api::attachments::{IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_IMAGES, describe_size};
+
+/// The form field the images travel in.
+pub fn field_value(attachments: &[Attachment]) -> String {
+    if attachments.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(attachments).unwrap_or_default()
+    }
+}
+
+/// Why a file can't be attached, before reading it.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn refuse(name: &str, mime: &str, size: usize, attached: usize) -> Option<String> {
+    if attached >= MAX_IMAGES {
+        Some(format!("At most {MAX_IMAGES} images per message."))
+    } else if !IMAGE_TYPES.contains(&mime) {
+        Some(format!(
+            "{name} is not an image type models take (PNG, JPEG, GIF or WebP)."
+        ))
+    } else if size > MAX_IMAGE_BYTES {
+        Some(format!(
+            "{name} is {}; images can be at most {}.",
+            describe_size(size),
+            describe_size(MAX_IMAGE_BYTES)
+        ))
+    } else {
+        None
+    }
+}
+
+/// Reads the files and attaches those that pass; the last refusal is shown.
+#[cfg(feature = "hydrate")]
+pub fn add_files(
+    files: Vec<web_sys::File>,
+    attachments: RwSignal<Vec<Attachment>>,
+    error: RwSignal<Option<String>>,
+) {
+    use base64::Engine;
+    use wasm_bindgen_futures::JsFuture;
+
+    error.set(None);
+    leptos::task::spawn_local(async move {
+        for file in files {
+            let (name, mime) = (file.name(), file.type_());
+            let size = file.size() as usize;
+            let attached = attachments.with_untracked(Vec::len);
+            if let Some(reason) = refuse(&name, &mime, size, attached) {
+                error.set(Some(reason));
+                continue;
+            }
+            let Ok(buffer) = JsFuture::from(file.array_buffer()).await else {
+                error.set(Some(format!("{name} could not be read.")));
+                continue;
+            };
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+            let data_url = format!("data:{mime};base64,{data}");
+            attachments.update(|list| {
+                list.push(Attachment {
+                    name,
+                    mime,
+                    data_url,
+                })
+            });
+        }
+    });
+}
+
+/// The files of a file list (an `<input type=file>`'s or a paste's).
+#[cfg(feature = "hydrate")]
+pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// The 📎 button: opens the photo picker (the camera too, on phones).
+#[component]
+pub fn AttachButton(
+    attachments: RwSignal<Vec<Attachment>>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let input = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+            if let Some(input) = input {
+                add_files(files_of(input.files()), attachments, error);
+                // The same photo can be picked again after removing it.
+                input.set_value("");
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, attachments, error);
+    };
+    view! {
+        <label class="cursor-pointer border border-neutral-700 px-3 py-1 text-neutral-300 focus-within:border-neutral-400 hover:bg-neutral-900">
+            <input
+                type="file"
+                accept="image/*"
+                multiple
+                aria-label="Attach photos"
+                class="sr-only"
+                on:change=on_change
+            />
+            "📎"
+            <span class="sr-only">" Photo"</span>
+        </label>
+    }
+}
+
+/// Thumbnails of the attached images, each with a remove button, and a
+/// warning when the picked model takes no images.
+#[component]
+pub fn AttachedImages(
+    attachments: RwSignal<Vec<Attachment>>,
+    /// The picked model's name, when it takes no images.
+    text_only_model: Signal<Option<String>>,
+) -> impl IntoView {
+    let remove = move |index: usize| {
+        attachments.update(|list| {
+            if index < list.len() {
+                list.remove(index);
+            }
+        })
+    };
+    view! {
+        <Show when=move || attachments.with(|list| !list.is_empty())>
+            <ul class="mt-2 flex flex-wrap gap-2" aria-label="Attached images">
+                {move || {
+                    attachments
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, image)| {
+                            view! {
+                                <li class="relative">
+                                    <img
+                                        src=image.data_url
+                                        alt=image.name.clone()
+                                        class="h-16 w-16 border border-neutral-700 object-cover"
+                                    />
+                                    <button
+                                        type="button"
+                                        aria-label=format!("Remove {}", image.name)
+                                        class="absolute -top-2 -right-2 h-6 w-6 rounded-full border border-neutral-600 bg-black text-sm text-neutral-200"
+                                        on:click=move |_| remove(index)
+                                    >
+                                        "✕"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            {move || {
+                text_only_model
+                    .get()
+                    .map(|name| {
+                        view! {
+                            <p role="alert" class="mt-1 text-amber-300">
+                                {format!("{name} does not take images: pick another model or remove them.")}
+                            </p>
+                        }
+                    })
+            }}
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_the_server_would() {
+        assert!(refuse("a.png", "image/png", 10, 0).is_none());
+        let heic = refuse("a.heic", "image/heic", 10, 0).expect("heic");
+        assert!(heic.contains("a.heic is not an image type"));
+        let big = refuse("b.jpg", "image/jpeg", MAX_IMAGE_BYTES + 1, 0).expect("big");
+        assert!(big.contains("at most 5.0 MiB"));
+        assert!(refuse("c.png", "image/png", 1, MAX_IMAGES).is_some());
+    }
+}
