@@ -23,7 +23,7 @@ HADOLINT := $(TOOLS)/hadolint-$(HADOLINT_VERSION)/bin/hadolint
 SHELLCHECK_VERSION := 0.11.0.1
 SHELLCHECK := $(TOOLS)/shellcheck-$(SHELLCHECK_VERSION)/bin/shellcheck
 
-.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check deploy-lint bench clean fmt lint
+.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check deploy-lint bench screenshots clean fmt lint
 
 ## Toolchain ---------------------------------------------------------------
 
@@ -119,8 +119,15 @@ clean:
 ## Benchmarks --------------------------------------------------------------
 
 # Through pocketcode vs direct to opencode, side by side in one run; then
-# "new chat" on a cached 10k-file clone vs `git worktree add`.
-bench: deps
+# "new chat" on a cached 10k-file clone vs `git worktree add`; then, in
+# Chromium on a throttled phone profile, a 1,000-message chat against a
+# 10-message one.
+bench: deps build
 	cargo bench --features ssr --bench proxy
 	cargo bench --features ssr --bench worktree
 	cargo bench --features ssr --bench events
+	npx playwright test -c end2end/playwright.bench.config.ts
+
+# Phone screenshots of the main views into end2end/screenshots/.
+screenshots: build
+	npx playwright test -c end2end/playwright.bench.config.ts screenshots

@@ -233,6 +233,17 @@ async fn no_route_answers_without_a_valid_cookie() {
         .await
         .expect("GET /");
     assert_eq!(page.status(), 200);
+    // The app's login check: 204 while logged in, the wall's 401 after.
+    for (cookie, expected) in [(&fresh, 204), (&revoked, 401)] {
+        let check = server
+            .anonymous
+            .get(server.url(pocketcode::api::live::SESSION_CHECK_PATH))
+            .header(COOKIE, cookie)
+            .send()
+            .await
+            .expect("GET the session check");
+        assert_eq!(check.status(), expected, "{cookie}");
+    }
 
     // opencode's own port refuses requests without the internal password.
     let direct = http
@@ -247,9 +258,26 @@ async fn no_route_answers_without_a_valid_cookie() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exactly_the_login_health_and_style_paths_are_public() {
     let server = TestServer::start(&["--opencode-bin", "/nonexistent/opencode"]).await;
-    assert_eq!(PUBLIC_PATHS, ["/login", "/logout", "/admin/health"]);
-    assert_eq!(PUBLIC_FILES, ["/favicon.svg"]);
-    for path in ["/login", "/admin/health", "/favicon.svg"] {
+    assert_eq!(
+        PUBLIC_PATHS,
+        ["/login", "/logout", "/admin/health", "/sw.js"]
+    );
+    assert_eq!(
+        PUBLIC_FILES,
+        [
+            "/favicon.svg",
+            "/manifest.webmanifest",
+            "/icons/icon-192.png",
+            "/icons/icon-512.png",
+            "/icons/apple-touch-icon.png",
+            "/pwa.js"
+        ]
+    );
+    for path in PUBLIC_PATHS
+        .iter()
+        .chain(PUBLIC_FILES)
+        .filter(|p| **p != "/logout")
+    {
         let response = server
             .anonymous
             .get(server.url(path))

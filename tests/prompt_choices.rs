@@ -7,7 +7,7 @@ mod common;
 use base64::Engine;
 use common::TestServer;
 use common::git_fixture::Remote;
-use common::http::call;
+use common::http::{NewChat, call};
 use serde_json::{Value, json};
 
 /// A real 1×1 PNG.
@@ -51,16 +51,9 @@ async fn picks_and_photos_reach_the_model_and_bad_ones_are_refused() {
     server.wait_ready().await;
     let fixtures = common::TempDir::new();
     let remote = Remote::create(fixtures.path(), "remote");
-    let (status, chat) = call(&server, "new_chat", &[("repo", &remote.url())]).await;
-    assert_eq!(status, 200, "{chat}");
-    let repo = chat["worktree"]["repo"].as_str().expect("repo").to_owned();
-    let chat_id = chat["worktree"]["chat_id"].as_str().expect("id").to_owned();
-    let session = chat["session_id"].as_str().expect("session").to_owned();
-    let chat_form = [
-        ("repo", repo.as_str()),
-        ("chat_id", chat_id.as_str()),
-        ("session_id", session.as_str()),
-    ];
+    let chat = NewChat::make(&server, &remote.url()).await;
+    let (repo, chat_id) = (&chat.repo, &chat.chat_id);
+    let chat_form = chat.form();
 
     // The pickers' contents come with the opened chat.
     let (status, opened) = call(

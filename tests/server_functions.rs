@@ -6,7 +6,7 @@ mod common;
 
 use common::TestServer;
 use common::git_fixture::Remote;
-use common::http::call;
+use common::http::{NewChat, call};
 use serde_json::Value;
 
 /// Chat `chat` of `repo` with session `session` as a form.
@@ -28,15 +28,12 @@ async fn a_chat_is_opened_prompted_and_bad_input_is_refused() {
     let fixtures = common::TempDir::new();
     let remote = Remote::create(fixtures.path(), "remote");
 
-    let (status, chat) = call(&server, "new_chat", &[("repo", &remote.url())]).await;
-    assert_eq!(status, 200, "{chat}");
-    let repo = chat["worktree"]["repo"].as_str().expect("repo").to_owned();
-    let chat_id = chat["worktree"]["chat_id"]
-        .as_str()
-        .expect("chat id")
-        .to_owned();
-    let worktree = chat["worktree"]["path"].as_str().expect("path").to_owned();
-    let session = chat["session_id"].as_str().expect("session").to_owned();
+    let NewChat {
+        repo,
+        chat_id,
+        session,
+        worktree,
+    } = NewChat::make(&server, &remote.url()).await;
     assert_eq!(repo, "local/remote");
 
     // Opened: the chat with its (empty) transcript, bound to the worktree.

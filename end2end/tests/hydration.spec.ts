@@ -16,3 +16,31 @@ test('the page hydrates without console errors and says the scripted model is in
 
   expect(consoleErrors).toEqual([]);
 });
+
+test("pocketcode's own responses are compressed for a browser that asks, the event stream is not", async ({
+  pocketcode,
+  page,
+}) => {
+  await pocketcode.goto('/');
+  const assets = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e.name)
+      .filter((name) => /\/pkg\/.*\.(wasm|js|css)$/.test(name)),
+  );
+  expect(assets.length).toBeGreaterThanOrEqual(3);
+  for (const url of [...assets, '/']) {
+    const response = await page.request.get(url, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(response.status(), url).toBe(200);
+    expect(response.headers()['content-encoding'], url).toMatch(/^(br|gzip)$/);
+  }
+  const encoding = await page.evaluate(async () => {
+    const controller = new AbortController();
+    const response = await fetch('/pocket/events', { signal: controller.signal });
+    const result = [response.headers.get('content-type'), response.headers.get('content-encoding')];
+    controller.abort();
+    return result;
+  });
+  expect(encoding[0]).toContain('text/event-stream');
+  expect(encoding[1]).toBeNull();
+});

@@ -103,3 +103,28 @@ test('logging out from the top bar ends the login on this device', async ({
   await page.goto('/');
   await loginPage.expectShown();
 });
+
+test('a tab whose login ends (here: its cookie is gone) goes to the login page when its stream reconnects', async ({
+  page,
+  context,
+  pocketcode,
+  loginPage,
+  password,
+}) => {
+  await page.goto('/');
+  await loginPage.logIn(password);
+  await pocketcode.waitHydrated();
+  const chat = await pocketcode.newChat();
+
+  await context.clearCookies();
+  // The phone lost its network and got it back: the stream reconnects, the
+  // wall refuses it, and the session check says why.
+  await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await loginPage.expectShown();
+  expect(new URL(page.url()).searchParams.get('next')).toBe(chat.href);
+
+  // Logging in again comes back to the chat.
+  await loginPage.logIn(password);
+  await expect(page).toHaveURL((url) => url.pathname === chat.href);
+});

@@ -24,7 +24,7 @@ test('the ⋯ menu copies the branch, renames, shows the diff and deletes the ch
   const copy = menu.getByRole('menuitem', { name: /Copy branch/ });
   await expect(copy).toContainText(branch);
   await copy.click();
-  await expect(menu.getByRole('status')).toHaveText(`Copied ${branch}`);
+  await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toHaveText(`Copied ${branch}`);
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(branch);
 
   // Rename: the sidebar and the transcript's title follow.
@@ -48,8 +48,8 @@ test('the ⋯ menu copies the branch, renames, shows the diff and deletes the ch
 
   // Delete (second tap), with the uncommitted file: chat, worktree and link gone.
   await menuButton.click();
-  await menu.getByRole('button', { name: 'Delete chat' }).click();
-  await menu.getByRole('button', { name: /Tap again/ }).click();
+  await menu.getByRole('menuitem', { name: 'Delete chat' }).click();
+  await menu.getByRole('menuitem', { name: /Tap again/ }).click();
   await expect(page).not.toHaveURL(new RegExp(chat.chatId));
   await expect(pocketcode.chatLink(chat)).toHaveCount(0);
   expect(fs.existsSync(chat.worktree)).toBe(false);

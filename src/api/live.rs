@@ -11,6 +11,11 @@ use serde_json::value::RawValue;
 /// Where the stream is served.
 pub const EVENTS_PATH: &str = "/pocket/events";
 
+/// Answers 204 to a logged-in browser (the auth wall answers 401 otherwise):
+/// the app asks it when its event stream fails, to tell a lost login (go to
+/// the login page) from a lost network (retry).
+pub const SESSION_CHECK_PATH: &str = "/pocket/session";
+
 /// One message of the stream. Read it with [`StreamItem::parse`]: serde
 /// cannot derive `Deserialize` for an internally tagged enum holding a
 /// `RawValue` (it buffers the map before choosing the variant).

@@ -23,6 +23,7 @@ mod list_repos;
 pub mod live;
 mod new_chat;
 mod open_chat;
+mod push;
 mod resources;
 mod send_prompt;
 pub mod validate;
@@ -48,6 +49,9 @@ pub use list_github_repos::{ListGithubRepos, list_github_repos};
 pub use list_repos::{ListRepos, list_repos};
 pub use new_chat::{NewChat, new_chat};
 pub use open_chat::{OpenChat, open_chat};
+pub use push::{
+    PushKey, PushSubscribe, PushUnsubscribe, push_key, push_subscribe, push_unsubscribe,
+};
 pub use resources::{
     CollectGarbage, DeleteRepo, GetDiskUsage, KillProcess, ListOrphans, collect_garbage,
     delete_repo, get_disk_usage, kill_process, list_orphans,

@@ -10,6 +10,9 @@ pub fn ConfirmButton(
     confirm: String,
     #[prop(into)] disabled: Signal<bool>,
     on_confirm: impl Fn() + 'static,
+    /// An ARIA role, when it is an item of a menu.
+    #[prop(optional)]
+    role: Option<&'static str>,
 ) -> impl IntoView {
     let armed = RwSignal::new(false);
     let text = {
@@ -25,6 +28,7 @@ pub fn ConfirmButton(
     view! {
         <button
             type="button"
+            role=role
             class="min-h-11 shrink-0 border border-red-900 px-3 text-red-300 disabled:text-neutral-600 data-[armed=true]:bg-red-950"
             data-armed=move || armed.get().to_string()
             disabled=move || disabled.get()

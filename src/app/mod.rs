@@ -2,6 +2,7 @@
 
 mod chat;
 mod confirm;
+mod diff;
 mod directory;
 mod error_list;
 mod events;

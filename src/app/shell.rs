@@ -27,6 +27,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 />
                 <meta name="theme-color" content="#000000" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // Installable: the manifest, iOS's icon and standalone mode,
+                // and the script that registers the service worker.
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                <meta name="mobile-web-app-capable" content="yes" />
+                <meta name="apple-mobile-web-app-capable" content="yes" />
+                <meta name="apple-mobile-web-app-status-bar-style" content="black" />
+                <meta name="apple-mobile-web-app-title" content="pocketcode" />
+                <script src="/pwa.js" defer></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

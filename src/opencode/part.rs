@@ -74,6 +74,9 @@ pub enum ToolState {
         input: serde_json::Value,
         #[serde(default)]
         output: String,
+        /// What the tool reported besides its output (an edit's `diff`, …).
+        #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+        metadata: serde_json::Value,
     },
     Error {
         #[serde(default)]
@@ -115,6 +118,24 @@ impl ToolState {
             .iter()
             .find_map(|key| input.get(key).and_then(|v| v.as_str()))
             .map(str::to_owned)
+    }
+
+    /// The call's input (null while pending).
+    pub fn input(&self) -> Option<&serde_json::Value> {
+        match self {
+            Self::Running { input, .. }
+            | Self::Completed { input, .. }
+            | Self::Error { input, .. } => Some(input),
+            Self::Pending {} | Self::Other => None,
+        }
+    }
+
+    /// A string field of the completed call's metadata (e.g. an edit's `diff`).
+    pub fn metadata_str(&self, key: &str) -> Option<&str> {
+        match self {
+            Self::Completed { metadata, .. } => metadata.get(key).and_then(|v| v.as_str()),
+            _ => None,
+        }
     }
 }
 

@@ -68,6 +68,11 @@ pub struct Config {
     #[arg(long, env = "GITHUB_USER")]
     pub github_user: Option<String>,
 
+    /// How push services can reach whoever runs this server (the VAPID
+    /// `sub` claim): a `mailto:` or `https:` URL.
+    #[arg(long, env = "PUSH_CONTACT", default_value = "mailto:pocketcode@localhost", value_parser = parse_contact)]
+    pub push_contact: String,
+
     /// The GitHub API (GitHub Enterprise has its own).
     #[arg(
         long,
@@ -140,6 +145,19 @@ impl Config {
     }
 }
 
+/// A VAPID contact: push services accept only `mailto:` and `https:` URLs.
+fn parse_contact(text: &str) -> Result<String, String> {
+    let ok = (text.starts_with("mailto:") && text.len() > "mailto:".len() && text.contains('@'))
+        || (text.starts_with("https://") && text.len() > "https://".len());
+    if ok && !text.chars().any(char::is_whitespace) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "`{text}` is not a mailto: or https: URL (e.g. mailto:you@example.com)"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +198,27 @@ mod tests {
         assert!(!config.use_scripted_model());
         assert!(Config::try_parse_from(["pocketcode", "--listen", "nowhere"]).is_err());
         assert!(Config::try_parse_from(["pocketcode", "--scripted-model", "maybe"]).is_err());
+    }
+
+    #[test]
+    fn the_push_contact_must_be_mailto_or_https() {
+        let config = Config::try_parse_from(["pocketcode"]).expect("defaults");
+        assert_eq!(config.push_contact, "mailto:pocketcode@localhost");
+        for bad in [
+            "me@example.com",
+            "http://example.com",
+            "mailto:",
+            "mailto:a b@c",
+        ] {
+            assert!(
+                Config::try_parse_from(["pocketcode", "--push-contact", bad]).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            Config::try_parse_from(["pocketcode", "--push-contact", "https://example.com/me"])
+                .is_ok()
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod github;
 pub mod logging;
 pub mod opencode_client;
 pub mod proxy;
+pub mod push;
+pub mod pwa;
 pub mod router;
 pub mod routes;
 pub mod scripted_model;

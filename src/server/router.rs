@@ -5,12 +5,13 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::app::{App, shell};
 use crate::server::auth::{headers, login, wall};
 use crate::server::state::AppState;
-use crate::server::{admin, events, proxy, routes};
+use crate::server::{admin, events, proxy, pwa, routes};
 
 /// Builds the whole application; tests drive it in-process or on port 0.
 pub fn app(state: AppState) -> Router {
@@ -26,6 +27,11 @@ pub fn app(state: AppState) -> Router {
             get(login::show_logout).post(login::submit_logout),
         )
         .route("/admin/health", get(admin::health))
+        .route(pwa::SERVICE_WORKER_PATH, get(pwa::service_worker))
+        .route(
+            crate::api::live::SESSION_CHECK_PATH,
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
         .merge(admin::router())
         .route(crate::api::live::EVENTS_PATH, get(events::stream::events))
         .nest_service(
@@ -52,6 +58,11 @@ pub fn app(state: AppState) -> Router {
             },
             move || shell(options.clone()),
         )
+        // pocketcode's own answers (pages, the WASM bundle, server
+        // functions) go compressed to a browser that asks; the event stream
+        // never is (the default predicate skips text/event-stream), nor is
+        // the proxy, which relays opencode's bytes as they come.
+        .route_layer(CompressionLayer::new())
         .fallback(proxy::forward)
         // Server functions read whole bodies; a prompt with its photos is
         // the largest (the proxy streams and is not limited by this).

@@ -5,8 +5,16 @@
 /// Prefixes pocketcode owns entirely (machine endpoints and assets).
 pub const OWNED_PREFIXES: &[&str] = &["/pocket/", "/admin/", "/pkg/"];
 
-/// Single files served from `public/`.
-pub const PUBLIC_FILES: &[&str] = &["/favicon.svg"];
+/// Single files served from `public/`. Browsers fetch the manifest and its
+/// icons without cookies, so they are public like the favicon.
+pub const PUBLIC_FILES: &[&str] = &[
+    "/favicon.svg",
+    "/manifest.webmanifest",
+    "/icons/icon-192.png",
+    "/icons/icon-512.png",
+    "/icons/apple-touch-icon.png",
+    "/pwa.js",
+];
 
 /// The login form (GET shows it, POST checks the password).
 pub const LOGIN_PATH: &str = "/login";
@@ -14,9 +22,15 @@ pub const LOGIN_PATH: &str = "/login";
 pub const LOGOUT_PATH: &str = "/logout";
 
 /// Paths anyone may reach without logging in: the login and logout routes,
-/// the health check, and what the login page needs to look right (public
-/// files and stylesheets; not the app's JavaScript or WASM).
-pub const PUBLIC_PATHS: &[&str] = &[LOGIN_PATH, LOGOUT_PATH, "/admin/health"];
+/// the health check, the service worker (browsers check it for updates on
+/// their own), and what the login page needs to look right (public files
+/// and stylesheets; not the app's JavaScript or WASM).
+pub const PUBLIC_PATHS: &[&str] = &[
+    LOGIN_PATH,
+    LOGOUT_PATH,
+    "/admin/health",
+    crate::server::pwa::SERVICE_WORKER_PATH,
+];
 
 /// Whether the auth wall lets `path` through without a session.
 pub fn is_public(path: &str) -> bool {
@@ -62,7 +76,14 @@ pub fn owned_paths() -> Vec<String> {
         .collect();
     paths.extend(server_fn::axum::server_fn_paths().map(|(path, _method)| path.to_string()));
     paths.extend(PUBLIC_FILES.iter().map(|p| p.to_string()));
-    paths.extend([LOGIN_PATH, LOGOUT_PATH].map(String::from));
+    paths.extend(
+        [
+            LOGIN_PATH,
+            LOGOUT_PATH,
+            crate::server::pwa::SERVICE_WORKER_PATH,
+        ]
+        .map(String::from),
+    );
     paths.extend(OWNED_PREFIXES.iter().map(|p| format!("{p}*")));
     paths.sort();
     paths.dedup();
@@ -80,6 +101,9 @@ mod tests {
             "/logout",
             "/admin/health",
             "/favicon.svg",
+            "/manifest.webmanifest",
+            "/icons/icon-512.png",
+            "/sw.js",
             "/pkg/pocketcode.css",
         ] {
             assert!(is_public(path), "{path}");
@@ -94,6 +118,8 @@ mod tests {
             "/session",
             "/login/x",
             "/loginx",
+            "/icons/other.png",
+            "/sw.js/x",
         ] {
             assert!(!is_public(path), "{path}");
         }

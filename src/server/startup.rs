@@ -14,6 +14,7 @@ use crate::server::config::Config;
 use crate::server::events::EventHub;
 use crate::server::git::{GithubToken, Layout, RepoStore};
 use crate::server::github::GithubClient;
+use crate::server::push::Push;
 use crate::server::scripted_model::{self, ScriptedModel};
 use crate::server::state::AppState;
 use crate::server::supervisor::{OpencodeSettings, Supervisor};
@@ -99,6 +100,25 @@ impl Pocketcode {
             http.clone(),
             workspace.clone(),
         ));
+        // Web Push: keys and subscriptions in the data dir; a broken file
+        // turns notifications off with its reason rather than the server.
+        let push = match Push::open(&data_dir) {
+            Ok(push) => {
+                let (alerts, incoming) = tokio::sync::mpsc::unbounded_channel();
+                events.send_alerts_to(alerts);
+                let sender = crate::server::push::Sender {
+                    push,
+                    http: http.clone(),
+                    contact: config.push_contact.clone(),
+                };
+                sender.clone().spawn(incoming);
+                Ok(sender)
+            }
+            Err(err) => {
+                tracing::error!(%err, "push notifications are off");
+                Err(err.to_string())
+            }
+        };
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
@@ -110,6 +130,7 @@ impl Pocketcode {
             gc_max_age: Duration::from_secs(config.gc_max_age_hours.saturating_mul(3600)),
             auth,
             events,
+            push: Arc::new(push),
         };
         Ok(Self { state, scripted })
     }

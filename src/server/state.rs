@@ -34,6 +34,8 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// The live event multiplexer behind `/pocket/events`.
     pub events: Arc<EventHub>,
+    /// Web Push keys and subscriptions, or why notifications are off.
+    pub push: Arc<Result<crate::server::push::Sender, String>>,
 }
 
 impl AppState {

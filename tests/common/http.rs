@@ -41,3 +41,35 @@ pub async fn decode(response: reqwest::Response) -> (u16, Value) {
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
 }
+
+/// A chat `new_chat` made: the names every chat server function takes.
+pub struct NewChat {
+    pub repo: String,
+    pub chat_id: String,
+    pub session: String,
+    pub worktree: String,
+}
+
+impl NewChat {
+    /// `new_chat` for `repo` (a URL, path or `owner/name`); must succeed.
+    pub async fn make(server: &TestServer, repo: &str) -> Self {
+        let (status, chat) = call(server, "new_chat", &[("repo", repo)]).await;
+        assert_eq!(status, 200, "{chat}");
+        let field = |value: &Value| value.as_str().expect("a string field").to_owned();
+        Self {
+            repo: field(&chat["worktree"]["repo"]),
+            chat_id: field(&chat["worktree"]["chat_id"]),
+            session: field(&chat["session_id"]),
+            worktree: field(&chat["worktree"]["path"]),
+        }
+    }
+
+    /// `repo`, `chat_id` and `session_id`, as a form.
+    pub fn form(&self) -> [(&str, &str); 3] {
+        [
+            ("repo", self.repo.as_str()),
+            ("chat_id", self.chat_id.as_str()),
+            ("session_id", self.session.as_str()),
+        ]
+    }
+}

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::{get_diff, get_diff_stat};
+use crate::app::diff::Patch;
 use crate::app::error_list::ErrorList;
 use crate::repos::DiffStat;
 
@@ -94,29 +95,4 @@ fn Stat(stat: DiffStat) -> impl IntoView {
         <ul aria-label="Changed files" class="mt-1">{files}</ul>
     }
     .into_any()
-}
-
-/// A unified diff, line by line, coloured like a terminal's.
-#[component]
-fn Patch(patch: String) -> impl IntoView {
-    let lines = patch
-        .lines()
-        .map(|line| {
-            let class = if line.starts_with("+++") || line.starts_with("---") {
-                "text-neutral-100"
-            } else if line.starts_with('+') {
-                "text-green-400"
-            } else if line.starts_with('-') {
-                "text-red-400"
-            } else if line.starts_with("@@") {
-                "text-sky-300"
-            } else {
-                "text-neutral-400"
-            };
-            view! { <span class=format!("block {class}")>{line.to_owned()}</span> }
-        })
-        .collect_view();
-    view! {
-        <pre aria-label="Diff" class="mt-2 overflow-x-auto text-xs whitespace-pre">{lines}</pre>
-    }
 }

@@ -14,12 +14,27 @@ pub fn at_bottom(scroll_top: i32, client_height: i32, scroll_height: i32) -> boo
     scroll_height - scroll_top - client_height <= SLACK
 }
 
+/// What a scroll event means for following: back at the bottom pins, a
+/// move up (the user's: ours only ever go down) unpins, and anything else
+/// (content grew under a pinned box before it was scrolled) changes nothing.
+pub fn after_scroll(pinned: bool, at_bottom: bool, top: i32, last_top: i32) -> bool {
+    if at_bottom {
+        true
+    } else if top < last_top {
+        false
+    } else {
+        pinned
+    }
+}
+
 /// The scroll box's state and what keeps it following.
 #[derive(Clone, Copy)]
 pub struct Follow {
     pub scroller: NodeRef<Div>,
     /// Whether the user is at the bottom (and new content follows).
     pub pinned: RwSignal<bool>,
+    /// The scroll position at the last scroll event.
+    last_top: StoredValue<i32>,
 }
 
 impl Follow {
@@ -28,6 +43,7 @@ impl Follow {
         let follow = Self {
             scroller: NodeRef::new(),
             pinned: RwSignal::new(true),
+            last_top: StoredValue::new(0),
         };
         Effect::new(move |_| {
             content();
@@ -47,9 +63,13 @@ impl Follow {
     /// Call from the scroll box's `scroll` event.
     pub fn on_scroll(self) {
         if let Some(el) = self.scroller.get_untracked() {
-            let bottom = at_bottom(el.scroll_top(), el.client_height(), el.scroll_height());
-            if bottom != self.pinned.get_untracked() {
-                self.pinned.set(bottom);
+            let top = el.scroll_top();
+            let bottom = at_bottom(top, el.client_height(), el.scroll_height());
+            let pinned = self.pinned.get_untracked();
+            let next = after_scroll(pinned, bottom, top, self.last_top.get_value());
+            self.last_top.set_value(top);
+            if next != pinned {
+                self.pinned.set(next);
             }
         }
     }
@@ -66,6 +86,7 @@ impl Follow {
                 // Instant: a smooth scroll's own scroll events, with content
                 // still growing, would unpin it half-way.
                 el.set_scroll_top(el.scroll_height());
+                let _ = self.last_top.try_set_value(el.scroll_top());
                 self.pinned.try_set(true);
             }
         });
@@ -74,7 +95,7 @@ impl Follow {
 
 #[cfg(test)]
 mod tests {
-    use super::at_bottom;
+    use super::{after_scroll, at_bottom};
 
     #[test]
     fn the_bottom_has_some_slack() {
@@ -82,5 +103,17 @@ mod tests {
         assert!(at_bottom(860, 100, 1000));
         assert!(!at_bottom(500, 100, 1000));
         assert!(at_bottom(0, 100, 50), "content shorter than the box");
+    }
+
+    #[test]
+    fn only_a_move_up_unpins_and_only_the_bottom_pins() {
+        // Content grew under a pinned box: still pinned (it follows next).
+        assert!(after_scroll(true, false, 500, 500));
+        // The user scrolled up.
+        assert!(!after_scroll(true, false, 0, 500));
+        // Unpinned and the content grows: stays put.
+        assert!(!after_scroll(false, false, 0, 0));
+        // Back at the bottom, however it got there.
+        assert!(after_scroll(false, true, 900, 0));
     }
 }

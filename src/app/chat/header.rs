@@ -1,9 +1,19 @@
-//! The chat's header: its repo and branch, and the ⋯ menu.
+//! The chat's header: its repo and branch, a link to the same session in
+//! opencode's own web UI, and the ⋯ menu.
 
 use leptos::prelude::*;
 
 use super::menu::ChatMenu;
 use crate::repos::ChatSummary;
+
+/// Where opencode's web UI shows a session: `/{directory}/session/{id}`,
+/// the directory base64url-encoded without padding as that UI encodes it.
+/// pocketcode's proxy passes the path on to opencode.
+pub fn opencode_web_path(directory: &str, session_id: &str) -> String {
+    use base64::Engine;
+    let dir = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(directory);
+    format!("/{dir}/session/{session_id}")
+}
 
 #[component]
 pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
@@ -12,11 +22,41 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
         .branch
         .clone()
         .unwrap_or_else(|| "(detached)".into());
+    let web = chat.session_id.as_deref().map(|id| {
+        let href = opencode_web_path(&chat.worktree.path, id);
+        view! {
+            <a
+                href=href
+                target="_blank"
+                rel="noopener"
+                class="shrink-0 px-1 py-2 underline decoration-neutral-700"
+                title="This session in opencode's own web UI"
+            >
+                "opencode ↗"
+            </a>
+        }
+    });
     view! {
         <div class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
             <span class="truncate" title="repo">{chat.worktree.repo.clone()}</span>
             <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
+            {web}
             <ChatMenu chat />
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::opencode_web_path;
+
+    #[test]
+    fn the_directory_is_base64url_without_padding() {
+        // "/w/a" is 4 bytes: standard base64 would end in "==" and use '/'.
+        assert_eq!(opencode_web_path("/w/a", "ses_1"), "/L3cvYQ/session/ses_1");
+        assert_eq!(
+            opencode_web_path("/x/?>?", "ses_2"),
+            "/L3gvPz4_/session/ses_2"
+        );
     }
 }

@@ -1,8 +1,11 @@
 //! The agent's markdown as HTML: CommonMark with tables, strikethrough and
-//! task lists. Raw HTML in the text is shown as text, links open in a new
-//! tab, and script-like link targets are dropped.
+//! task lists; fenced code in a known language is highlighted. Raw HTML in
+//! the text is shown as text, links open in a new tab, and script-like link
+//! targets are dropped.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use super::highlight::highlight;
 
 /// Link schemes never followed.
 const UNSAFE_SCHEMES: [&str; 3] = ["javascript:", "vbscript:", "data:"];
@@ -37,13 +40,45 @@ pub fn to_html(text: &str) -> String {
         other => other,
     });
     let mut out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, highlighted(events));
     out.replace(
         "<a href=",
         "<a target=\"_blank\" rel=\"noopener noreferrer\" href=",
     )
     .trim_end()
     .to_owned()
+}
+
+/// Replaces each fenced code block in a known language by its highlighted
+/// HTML (escaped by the highlighter); other events pass through.
+fn highlighted<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut out = Vec::new();
+    let mut block: Option<(CowStr<'a>, String)> = None;
+    for event in events {
+        match (&mut block, event) {
+            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))))
+                if highlight(&lang, "").is_some() =>
+            {
+                block = Some((lang, String::new()));
+            }
+            (Some((_, code)), Event::Text(text)) => code.push_str(&text),
+            (Some(_), Event::End(TagEnd::CodeBlock)) => {
+                let Some((lang, code)) = block.take() else {
+                    continue;
+                };
+                let body = highlight(&lang, &code).unwrap_or_default();
+                let class: String = lang
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '-')
+                    .collect();
+                out.push(Event::Html(CowStr::from(format!(
+                    "<pre><code class=\"language-{class}\">{body}</code></pre>\n"
+                ))));
+            }
+            (_, event) => out.push(event),
+        }
+    }
+    out.into_iter()
 }
 
 fn safe(url: CowStr<'_>) -> CowStr<'_> {
@@ -67,7 +102,9 @@ mod tests {
         assert!(html.contains("<h1>Title</h1>"), "{html}");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
         assert!(
-            html.contains("<code class=\"language-rust\">fn main() {}"),
+            html.contains(
+                "<code class=\"language-rust\"><span class=\"tok-k\">fn</span> main() {}"
+            ),
             "{html}"
         );
         assert!(
@@ -90,6 +127,21 @@ mod tests {
                 "target=\"_blank\" rel=\"noopener noreferrer\" href=\"https://example.com\""
             ),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn unknown_languages_stay_plain_and_highlighting_escapes() {
+        let plain = to_html("```brainfuck\n<+>\n```");
+        assert!(
+            plain.contains("<code class=\"language-brainfuck\">&lt;+&gt;"),
+            "{plain}"
+        );
+        let js = to_html("```js\nconst a = '<script>';\n```");
+        assert!(!js.contains("<script>"), "{js}");
+        assert!(
+            js.contains("<span class=\"tok-s\">'&lt;script&gt;'</span>"),
+            "{js}"
         );
     }
 

@@ -86,11 +86,8 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
             "⋯"
         </button>
         <Show when=move || open.get()>
-            <div
-                role="menu"
-                aria-label="Chat menu"
-                class="absolute top-full right-0 z-20 w-72 max-w-[calc(100vw-1rem)] border border-neutral-700 bg-black py-1 shadow-lg"
-            >
+            <div class="absolute top-full right-0 z-20 w-72 max-w-[calc(100vw-1rem)] border border-neutral-700 bg-black py-1 shadow-lg">
+            <div role="menu" aria-label="Chat menu">
                 <button type="button" role="menuitem" class=ITEM on:click=copy.clone()>
                     "Copy branch"
                     <code class="min-w-0 truncate text-neutral-400">{branch.clone()}</code>
@@ -119,14 +116,16 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
                 }>
                     "Unshare"
                 </button>
-                <div class="px-3 py-1">
+                <div role="none" class="px-3 py-1">
                     <ConfirmButton
                         label="Delete chat".into()
                         confirm=confirm.into()
                         disabled=Signal::derive(|| false)
                         on_confirm=delete.clone()
+                        role="menuitem"
                     />
                 </div>
+            </div>
                 {move || {
                     note.get()
                         .map(|n| match n {

@@ -7,12 +7,14 @@ mod changes;
 mod composer;
 mod follow;
 mod header;
+mod highlight;
 mod live_transcript;
 mod markdown;
 mod menu;
 mod message;
 mod part;
 mod pickers;
+mod tool;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -1,9 +1,11 @@
 //! One part of a message: text, reasoning, a tool call or an attached file. Steps and kinds
-//! this UI does not know render nothing.
+//! this UI does not know render nothing. Reasoning and tool calls are shown
+//! in full and collapse with a tap; that choice outlives the part's updates.
 
 use leptos::prelude::*;
 
-use crate::opencode::{PartBody, ToolState, Transcript};
+use super::tool::ToolCall;
+use crate::opencode::{PartBody, Transcript};
 
 #[component]
 pub fn PartView(
@@ -16,10 +18,11 @@ pub fn PartView(
     // Only this part's changes re-render it, not every delta of the message.
     let body =
         Memo::new(move |_| store.with(|t| t.part(&message_id, &part_id).map(|p| p.body.clone())));
-    move || body.get().map(|body| render(body, markdown))
+    let open = RwSignal::new(true);
+    move || body.get().map(|body| render(body, markdown, open))
 }
 
-fn render(body: PartBody, markdown: bool) -> AnyView {
+fn render(body: PartBody, markdown: bool, open: RwSignal<bool>) -> AnyView {
     match body {
         PartBody::Text {
             text,
@@ -33,10 +36,17 @@ fn render(body: PartBody, markdown: bool) -> AnyView {
             synthetic: false,
         } => view! { <div class="break-words whitespace-pre-wrap">{text}</div> }.into_any(),
         PartBody::Reasoning { text } if !text.is_empty() => view! {
-            <div class="break-words whitespace-pre-wrap text-neutral-500 italic">{text}</div>
+            <details
+                aria-label="Reasoning"
+                open=move || open.get()
+                on:toggle:target=move |ev| open.set(ev.target().open())
+            >
+                <summary class="cursor-pointer text-sm text-neutral-400">"Thinking"</summary>
+                <div class="break-words whitespace-pre-wrap text-neutral-400 italic">{text}</div>
+            </details>
         }
         .into_any(),
-        PartBody::Tool { tool, state, .. } => view! { <ToolCall tool state /> }.into_any(),
+        PartBody::Tool { tool, state, .. } => view! { <ToolCall tool state open /> }.into_any(),
         PartBody::File {
             mime,
             filename,
@@ -59,43 +69,5 @@ fn render(body: PartBody, markdown: bool) -> AnyView {
         }
         .into_any(),
         _ => ().into_any(),
-    }
-}
-
-#[component]
-fn ToolCall(tool: String, state: ToolState) -> impl IntoView {
-    let status = state.status();
-    let summary = state.summary();
-    let color = match status {
-        "completed" => "text-emerald-400",
-        "error" => "text-red-400",
-        _ => "text-amber-300",
-    };
-    let detail = match state {
-        ToolState::Completed { output, .. } if !output.is_empty() => Some(view! {
-            <details class="mt-1">
-                <summary class="cursor-pointer text-neutral-500">"output"</summary>
-                <pre class="overflow-x-auto text-xs whitespace-pre-wrap text-neutral-400">{output}</pre>
-            </details>
-        }
-        .into_any()),
-        ToolState::Error { error, .. } => {
-            Some(view! { <div class="text-red-400 whitespace-pre-wrap">{error}</div> }.into_any())
-        }
-        _ => None,
-    };
-    view! {
-        <div
-            role="group"
-            aria-label=format!("tool {tool}")
-            data-tool-status=status
-            class="border border-neutral-800 px-2 py-1 text-sm"
-        >
-            <span class="text-neutral-100">{format!("⚙ {tool}")}</span>
-            " "
-            <span class=color>{status}</span>
-            {summary.map(|s| view! { <span class="text-neutral-500">{format!(" {s}")}</span> })}
-            {detail}
-        </div>
     }
 }

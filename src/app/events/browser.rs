@@ -205,6 +205,7 @@ fn on_error(event: web_sys::Event) {
     });
     if let Some(connected) = failed {
         connected.set(false);
+        super::login_check::check_still_logged_in();
     }
 }
 

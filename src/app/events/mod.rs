@@ -14,12 +14,18 @@
 //! and the affected chats refetch their transcripts; so do all chats when a
 //! stream starts from scratch, since what happened before it is unknown.
 //!
+//! A failing stream may mean the login is gone (it expired, or the user
+//! logged out elsewhere): then the tab goes to the login page, which brings
+//! it back here afterwards.
+//!
 //! ## On the server
 //! Nothing is opened and no chat is subscribed: SSR renders the loaded data
 //! only, and [`LiveEvents::connected`] stays `false`.
 
 #[cfg(feature = "hydrate")]
 mod browser;
+#[cfg(feature = "hydrate")]
+mod login_check;
 #[cfg(any(feature = "hydrate", test))]
 mod position;
 #[cfg(any(feature = "hydrate", test))]

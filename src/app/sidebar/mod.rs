@@ -4,6 +4,7 @@
 //! close); from `md` up it is a column beside the page.
 
 mod item;
+mod notifications;
 mod swipe;
 
 pub use item::status_label;
@@ -13,6 +14,7 @@ use leptos::prelude::*;
 use crate::app::directory::ChatDirectory;
 use crate::app::error_list::ErrorList;
 use item::ChatItem;
+use notifications::NotificationsToggle;
 
 /// Whether the drawer is open, shared by the top bar's button and the sidebar.
 #[derive(Clone, Copy)]
@@ -71,6 +73,7 @@ pub fn Sidebar() -> impl IntoView {
                         "Resources"
                     </a>
                 </li>
+                <NotificationsToggle />
                 <li>
                     // A full page load: the logout page is served by the server.
                     <a href="/logout" rel="external" class="flex min-h-11 items-center px-3">

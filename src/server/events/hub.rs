@@ -11,6 +11,7 @@ use std::time::Instant;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
+use super::alert::{Alert, AlertKind, alert_detail};
 use super::config::EventsConfig;
 use super::replay::{Replay, ReplayBuffer, Stored};
 use super::summary::Summaries;
@@ -50,6 +51,9 @@ pub struct EventHub {
     upstreams: Mutex<HashMap<String, tokio::task::JoinHandle<()>>>,
     /// Directories whose upstream is connected right now.
     connected: Mutex<std::collections::HashSet<String>>,
+    /// Where a chat that finished or needs the user is announced (push
+    /// notifications), once something listens.
+    alerts: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Alert>>,
 }
 
 impl std::fmt::Debug for EventHub {
@@ -77,7 +81,13 @@ impl EventHub {
             http,
             upstreams: Mutex::new(HashMap::new()),
             connected: Mutex::new(std::collections::HashSet::new()),
+            alerts: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Sends every [`Alert`] from now on to `to` (set once).
+    pub fn send_alerts_to(&self, to: tokio::sync::mpsc::UnboundedSender<Alert>) {
+        let _ = self.alerts.set(to);
     }
 
     fn lock(&self) -> MutexGuard<'_, HubState> {
@@ -110,9 +120,19 @@ impl EventHub {
         );
         let mut state = self.lock();
         if let Some(session) = session {
+            let before = state.summaries.get(session).map(|c| c.status);
             state
                 .summaries
                 .apply(directory, session, kind, props, unix_now() * 1000);
+            if let (Some(alerts), Some(chat)) = (self.alerts.get(), state.summaries.get(session))
+                && let Some(kind) = AlertKind::between(before, chat.status)
+            {
+                let _ = alerts.send(Alert {
+                    kind,
+                    chat: chat.clone(),
+                    detail: alert_detail(props),
+                });
+            }
         }
         self.push(&mut state, frame);
     }

@@ -3,6 +3,7 @@
 //! replay after reconnects, heartbeats, fan-out that never waits for a slow
 //! client, and per-chat summaries kept for the sidebar's first paint.
 
+pub mod alert;
 pub mod config;
 pub mod hub;
 pub mod replay;
@@ -10,5 +11,6 @@ pub mod stream;
 pub mod summary;
 mod upstream;
 
+pub use alert::{Alert, AlertKind};
 pub use config::EventsConfig;
 pub use hub::EventHub;

@@ -94,6 +94,10 @@ impl Summaries {
         }
     }
 
+    pub fn get(&self, session: &str) -> Option<&ChatSummary> {
+        self.chats.get(session)
+    }
+
     pub fn mark_read(&mut self, session: &str) -> bool {
         self.chats
             .get_mut(session)

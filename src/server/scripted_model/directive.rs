@@ -30,6 +30,11 @@ pub enum Scenario {
     },
     /// Fail the request with an OpenAI-style error body.
     Error { status: u16, message: String },
+    /// Answer exactly `text` (quoted, with `\n` escapes), e.g. markdown.
+    Verbatim { text: String },
+    /// Set the session's todo list with the `todowrite` tool: the first item
+    /// done, the second in progress, the rest pending.
+    Todo { items: Vec<String> },
     /// Describe the request itself: the model asked for, the agent's mode
     /// and the images attached, so tests see what reached the model.
     Echo,
@@ -41,7 +46,7 @@ pub enum DirectiveError {
     #[error("the directive is not closed with `]`")]
     Unclosed,
     #[error(
-        "unknown scenario `{0}` (known: plain, slow, write, permission, question, error, echo)"
+        "unknown scenario `{0}` (known: plain, slow, write, permission, question, error, echo, todo, verbatim)"
     )]
     UnknownScenario(String),
     #[error("scenario `{scenario}` has no option `{key}`")]
@@ -115,6 +120,17 @@ pub fn parse(text: &str) -> Result<Option<Scenario>, DirectiveError> {
             }
         }
         "echo" => Scenario::Echo,
+        "verbatim" => Scenario::Verbatim {
+            text: options.text("text", "Verbatim."),
+        },
+        "todo" => Scenario::Todo {
+            items: options
+                .text("items", "Read the code,Make the change,Run the tests")
+                .split(',')
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
+        },
         other => return Err(DirectiveError::UnknownScenario(other.to_owned())),
     };
     options.reject_leftovers()?;
@@ -339,5 +355,21 @@ mod tests {
         );
         assert_eq!(strip(r#"[scenario:write content="a ] b"] done"#), "done");
         assert_eq!(strip("broken [scenario:slow"), "broken");
+    }
+
+    #[test]
+    fn verbatim_keeps_newlines_and_todo_splits_items() {
+        assert_eq!(
+            parse(r#"[scenario:verbatim text="a\nb"]"#),
+            Ok(Some(Scenario::Verbatim {
+                text: "a\nb".into()
+            }))
+        );
+        assert_eq!(
+            parse(r#"[scenario:todo items="x, y"]"#),
+            Ok(Some(Scenario::Todo {
+                items: vec!["x".into(), "y".into()]
+            }))
+        );
     }
 }

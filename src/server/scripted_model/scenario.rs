@@ -90,8 +90,24 @@ pub fn reply(request: &ChatRequest, request_number: u64) -> Result<Reply, Failur
                 json!({ "questions": questions }),
             )
         }
+        Scenario::Todo { items } => {
+            let todos: Vec<_> = items
+                .iter()
+                .enumerate()
+                .map(|(i, content)| {
+                    let status = match i {
+                        0 => "completed",
+                        1 => "in_progress",
+                        _ => "pending",
+                    };
+                    json!({ "id": format!("todo-{}", i + 1), "content": content, "status": status, "priority": "medium" })
+                })
+                .collect();
+            tool_call(request, call_id, "todowrite", json!({ "todos": todos }))
+        }
         Scenario::Error { status, message } => return Err(Failure { status, message }),
         Scenario::Echo => text(&super::echo::describe(request), Duration::ZERO),
+        Scenario::Verbatim { text: answer } => text(&answer, Duration::from_millis(5)),
     })
 }
 

@@ -1,0 +1,54 @@
+import { expect, test } from '../fixtures/pocketcode';
+
+/**
+ * What a phone downloads to open a chat the first time (empty cache): each
+ * response's bytes on the wire (compressed as the server sent them) by kind,
+ * and the same bodies uncompressed, side by side.
+ */
+test('first-load size of the chat page', async ({ pocketcode, page }) => {
+  const chat = await pocketcode.newChat();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const kinds = new Map<string, string>();
+  const wire = new Map<string, number>();
+  cdp.on('Network.responseReceived', (e) => {
+    const url = new URL(e.response.url);
+    const kind = url.pathname.endsWith('.wasm')
+      ? 'wasm'
+      : url.pathname.endsWith('.js')
+        ? 'js'
+        : url.pathname.endsWith('.css')
+          ? 'css'
+          : e.type === 'Document'
+            ? 'html'
+            : 'other';
+    kinds.set(e.requestId, `${kind} ${url.pathname} ${e.response.headers['content-encoding'] ?? 'identity'}`);
+  });
+  cdp.on('Network.loadingFinished', (e) => wire.set(e.requestId, e.encodedDataLength));
+  const raw = new Map<string, number>();
+  cdp.on('Network.dataReceived', (e) => raw.set(e.requestId, (raw.get(e.requestId) ?? 0) + e.dataLength));
+
+  await pocketcode.goto(chat.href);
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  const totals = new Map<string, [number, number]>();
+  for (const [id, label] of kinds) {
+    const kind = label.split(' ')[0];
+    if (kind === 'other') continue;
+    console.log(`  ${label}: ${wire.get(id) ?? 0} B on the wire, ${raw.get(id) ?? 0} B uncompressed`);
+    const [w, r] = totals.get(kind) ?? [0, 0];
+    totals.set(kind, [w + (wire.get(id) ?? 0), r + (raw.get(id) ?? 0)]);
+  }
+  let sumWire = 0;
+  let sumRaw = 0;
+  for (const [kind, [w, r]] of totals) {
+    console.log(`first load, ${kind}: ${(w / 1024).toFixed(1)} KiB on the wire (${(r / 1024).toFixed(1)} KiB uncompressed)`);
+    sumWire += w;
+    sumRaw += r;
+  }
+  console.log(
+    `first load of the chat page, HTML+WASM+JS+CSS: ${(sumWire / 1024).toFixed(1)} KiB on the wire, ` +
+      `${(sumRaw / 1024).toFixed(1)} KiB uncompressed (${(sumRaw / sumWire).toFixed(1)}× smaller)`,
+  );
+  expect(totals.has('wasm') && totals.has('html')).toBe(true);
+});
