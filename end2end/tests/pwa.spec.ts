@@ -72,13 +72,15 @@ test('offline, a page shows the chats last seen; the worker keeps only app files
   context,
 }) => {
   const chat = await pocketcode.newChat();
-  await pocketcode.send(`Offline list ${Math.random().toString(36).slice(2, 8)}`);
+  const word = `offline${Math.random().toString(36).slice(2, 8)}`;
+  await pocketcode.send(`Offline list ${word}`);
   await pocketcode.waitUntilIdle();
   await page.evaluate(() => navigator.serviceWorker.ready);
   await pocketcode.reload();
   await pocketcode.openSidebar();
+  // The title the scripted model gave the chat (from the prompt's words).
+  await expect(pocketcode.chatLink(chat)).toContainText(word);
   const title = (await pocketcode.chatLink(chat).locator('.text-neutral-100').textContent())?.trim() ?? '';
-  expect(title.length).toBeGreaterThan(0);
   // The page hands the list to the worker shortly after it changes.
   await expect
     .poll(() =>
@@ -91,7 +93,7 @@ test('offline, a page shows the chats last seen; the worker keeps only app files
         return '';
       }),
     )
-    .toContain(chat.href);
+    .toContain(`"title":"${title}"`);
 
   const cached = await page.evaluate(async () => {
     const urls: string[] = [];
@@ -143,4 +145,17 @@ test("the worker shows a pushed chat's notification, pointing at the chat", asyn
       }),
     )
     .toEqual([{ title: 'Fix the login bug', body: 'Finished: 3 files changed', url: '/chat/local/project/abc123' }]);
+});
+
+test('turning notifications on says plainly why it could not, and leaves them off', async ({ pocketcode, page }) => {
+  await pocketcode.goto('/repos');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await pocketcode.openSidebar();
+  const toggle = pocketcode.sidebar.getByRole('button', { name: /^Notifications: off/ });
+  await expect(toggle).toBeEnabled();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  // Permission not granted (a test browser answers the prompt with "denied").
+  await toggle.click();
+  await expect(pocketcode.sidebar.getByRole('alert')).toContainText('blocks notifications from pocketcode');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
 });

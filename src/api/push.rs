@@ -19,13 +19,18 @@ fn push() -> Result<crate::server::push::Sender, AppError> {
 /// The key a browser's `pushManager.subscribe` needs (base64url).
 #[server(prefix = "/pocket/fn", endpoint = "push_key")]
 pub async fn push_key() -> Result<String, AppError> {
-    Ok(push()?.push.keys.public_key.clone())
+    super::context::respond(async { Ok(push()?.push.keys.public_key.clone()) }).await
 }
 
 /// Stores a browser's subscription (its `PushSubscription` as JSON) and
 /// sends it a first push saying notifications are on.
 #[server(prefix = "/pocket/fn", endpoint = "push_subscribe")]
 pub async fn push_subscribe(subscription: String) -> Result<(), AppError> {
+    super::context::respond(subscribe(subscription)).await
+}
+
+#[cfg(feature = "ssr")]
+async fn subscribe(subscription: String) -> Result<(), AppError> {
     use crate::server::push::{Payload, Subscription};
     if subscription.len() > 8 * 1024 {
         return Err(AppError::BadRequest(
@@ -69,9 +74,12 @@ pub async fn push_subscribe(subscription: String) -> Result<(), AppError> {
 /// Forgets a browser's subscription; whether it was known.
 #[server(prefix = "/pocket/fn", endpoint = "push_unsubscribe")]
 pub async fn push_unsubscribe(endpoint: String) -> Result<bool, AppError> {
-    push()?
-        .push
-        .subscriptions
-        .remove(&endpoint)
-        .map_err(|e| AppError::Internal(e.to_string()))
+    super::context::respond(async move {
+        push()?
+            .push
+            .subscriptions
+            .remove(&endpoint)
+            .map_err(|e| AppError::Internal(e.to_string()))
+    })
+    .await
 }

@@ -174,7 +174,7 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
                 <div class="min-w-0 flex-1">
                     <a href=href class="block truncate text-neutral-100 underline">{title}</a>
                     <p class="text-xs break-words text-neutral-500">{facts}</p>
-                    <p class="truncate text-xs text-neutral-600" title="worktree">{worktree.path.clone()}</p>
+                    <p class="truncate text-xs text-neutral-500" title="worktree">{worktree.path.clone()}</p>
                     <p class="text-xs text-neutral-400" data-testid="chat-status">{status}</p>
                 </div>
                 <ConfirmButton label="Delete".into() confirm=confirm.into() disabled=busy on_confirm=delete />

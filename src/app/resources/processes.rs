@@ -88,7 +88,7 @@ fn ProcessRow(
                         process.parent_pid,
                     )}
                 </p>
-                <p class="truncate text-xs text-neutral-600">{process.cwd.clone()}</p>
+                <p class="truncate text-xs text-neutral-500">{process.cwd.clone()}</p>
             </div>
             <ConfirmButton label="Kill".into() confirm="Tap again to kill".into() disabled=busy on_confirm=kill />
         </div>

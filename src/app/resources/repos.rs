@@ -82,7 +82,7 @@ fn RepoRow(repo: RepoInfo, size: Option<String>) -> impl IntoView {
                 <div class="min-w-0 flex-1">
                     <p class="truncate text-neutral-100">{repo.name.clone()}</p>
                     <p class="text-xs text-neutral-500">{facts}</p>
-                    <p class="truncate text-xs text-neutral-600">{repo.origin.clone()}</p>
+                    <p class="truncate text-xs text-neutral-500">{repo.origin.clone()}</p>
                 </div>
                 <ConfirmButton label="Delete".into() confirm disabled=busy on_confirm=delete />
             </div>

@@ -128,6 +128,12 @@ impl Sender {
             VapidSignatureBuilder::from_base64(self.push.keys.private_base64(), &info)
                 .map_err(build)?;
         signature.add_claim("sub", self.contact.as_str());
+        // The push service's origin, port included (web-push leaves a
+        // non-default port out, which such a service would refuse).
+        let audience = reqwest::Url::parse(&subscription.endpoint)
+            .map(|url| url.origin().ascii_serialization())
+            .map_err(|e| PushError::InvalidSubscription(e.to_string()))?;
+        signature.add_claim("aud", audience.as_str());
         let signature = signature.build().map_err(build)?;
         let content = serde_json::to_vec(payload).map_err(|e| PushError::Build(e.to_string()))?;
         let mut message = WebPushMessageBuilder::new(&info);
