@@ -5,6 +5,9 @@ import { expect, test } from '../fixtures/pocketcode';
  * response's bytes on the wire (compressed as the server sent them) by kind,
  * and the same bodies uncompressed, side by side.
  */
+// A first visit: no service worker yet (it would answer from its own fetches).
+test.use({ serviceWorkers: 'block' });
+
 test('first-load size of the chat page', async ({ pocketcode, page }) => {
   const chat = await pocketcode.newChat();
   const cdp = await page.context().newCDPSession(page);

@@ -65,14 +65,19 @@ self.addEventListener('fetch', (event) => {
   // Anything else goes to the network as if there were no worker.
 });
 
+// The same file as the copy kept: its validators match (the WASM bundle is
+// megabytes, not worth writing again on every page load).
+const sameFile = (a, b) =>
+  ['etag', 'last-modified'].some((h) => a.headers.get(h) && a.headers.get(h) === b.headers.get(h));
+
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
+  const cached = await cache.match(request);
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(request, response.clone());
+    if (response.ok && !(cached && sameFile(cached, response))) await cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match(request);
     if (cached) return cached;
     throw error;
   }
