@@ -59,7 +59,7 @@ async fn picks_and_photos_reach_the_model_and_bad_ones_are_refused() {
     let (status, opened) = call(
         &server,
         "open_chat",
-        &[("repo", &repo), ("chat_id", &chat_id)],
+        &[("repo", repo), ("chat_id", chat_id)],
     )
     .await;
     assert_eq!(status, 200, "{opened}");

@@ -56,7 +56,9 @@ test('opening a 1,000-message chat vs a 10-message chat on a throttled phone', a
     results.short.push(await open(page, short.href));
     results.long.push(await open(page, long.href));
   }
-  await expect(pocketcode.messages('You')).toHaveCount(500);
+  // It opens at its end: the last 100 messages, the rest a tap away.
+  await expect(pocketcode.messages('You')).toHaveCount(50);
+  await expect(page.getByRole('button', { name: 'Show earlier messages (900 more)' })).toBeVisible();
 
   const row = (name: string) => {
     const t = results[name];

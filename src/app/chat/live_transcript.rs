@@ -19,6 +19,10 @@ use crate::api::get_transcript;
 use crate::app::use_chat_events;
 use crate::opencode::{Choices, Event, PendingAsks, SessionStatus, Transcript};
 
+/// How many messages a chat shows at first, and how many more each
+/// "Show earlier messages" adds.
+const PAGE: usize = 100;
+
 #[component]
 pub fn LiveTranscript(
     key: ChatKey,
@@ -79,10 +83,15 @@ pub fn LiveTranscript(
         reload,
     );
 
+    // Long chats open at their end: the last PAGE messages, more on request.
+    let shown = RwSignal::new(PAGE);
+    let hidden = Memo::new(move |_| store.with(|t| t.messages.len().saturating_sub(shown.get())));
     let message_ids = Memo::new(move |_| {
+        let skip = hidden.get();
         store.with(|t| {
             t.messages
                 .iter()
+                .skip(skip)
                 .map(|m| m.info.id.clone())
                 .collect::<Vec<_>>()
         })
@@ -100,6 +109,15 @@ pub fn LiveTranscript(
             on:scroll=move |_| follow.on_scroll()
         >
             <h2 class="mb-3 truncate text-neutral-100">{title}</h2>
+            <Show when=move || { hidden.get() > 0 }>
+                <button
+                    type="button"
+                    class="mb-3 min-h-11 w-full border border-neutral-800 text-neutral-300 hover:bg-neutral-900"
+                    on:click=move |_| shown.update(|n| *n += PAGE)
+                >
+                    {move || format!("Show earlier messages ({} more)", hidden.get())}
+                </button>
+            </Show>
             <ol aria-label="Transcript" class="space-y-4">
                 <For
                     each=move || message_ids.get()
