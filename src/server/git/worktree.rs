@@ -44,6 +44,10 @@ pub fn create(layout: &Layout, name: &WorktreeName) -> Result<WorktreeInfo, GitE
             }
             _ => e.into(),
         })?;
+    // libgit2 makes `.git/worktrees` on the first worktree and fails if
+    // another chat of the same repo made it a moment before: make it first.
+    let admin = repo.path().join("worktrees");
+    std::fs::create_dir_all(&admin).map_err(|e| GitError::io(admin.display(), e))?;
     let mut options = WorktreeAddOptions::new();
     options.reference(Some(branch.get()));
     if let Err(e) = repo.worktree(&name.as_string(), &path, Some(&options)) {
