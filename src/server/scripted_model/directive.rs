@@ -101,12 +101,7 @@ pub fn parse(text: &str) -> Result<Option<Scenario>, DirectiveError> {
         },
         "question" => Scenario::Question {
             question: options.text("question", "Which colour should I use?"),
-            options: options
-                .text("options", "Red,Blue")
-                .split(',')
-                .map(|o| o.trim().to_owned())
-                .filter(|o| !o.is_empty())
-                .collect(),
+            options: options.list("options", "Red,Blue"),
         },
         "error" => {
             let status = options.number("status", 400)?;
@@ -124,12 +119,7 @@ pub fn parse(text: &str) -> Result<Option<Scenario>, DirectiveError> {
             text: options.text("text", "Verbatim."),
         },
         "todo" => Scenario::Todo {
-            items: options
-                .text("items", "Read the code,Make the change,Run the tests")
-                .split(',')
-                .map(|o| o.trim().to_owned())
-                .filter(|o| !o.is_empty())
-                .collect(),
+            items: options.list("items", "Read the code,Make the change,Run the tests"),
         },
         other => return Err(DirectiveError::UnknownScenario(other.to_owned())),
     };
@@ -223,6 +213,15 @@ impl Options {
         self.values
             .remove(key)
             .unwrap_or_else(|| default.to_owned())
+    }
+
+    /// A comma-separated list, items trimmed, empty ones dropped.
+    fn list(&mut self, key: &str, default: &str) -> Vec<String> {
+        self.text(key, default)
+            .split(',')
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty())
+            .collect()
     }
 
     fn number(&mut self, key: &str, default: u32) -> Result<u32, DirectiveError> {
