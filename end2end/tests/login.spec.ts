@@ -1,8 +1,15 @@
-import { SESSION_COOKIE } from '../fixtures/login';
+import { type LoginPage, SESSION_COOKIE } from '../fixtures/login';
 import { expect, PocketcodePage, test } from '../fixtures/pocketcode';
 
 // Every test here starts logged out, whatever the config's shared login.
 test.use({ storageState: { cookies: [], origins: [] } });
+
+/** Opens `/` logged out, logs in there and waits for the app to hydrate. */
+async function logInAtHome(pocketcode: PocketcodePage, loginPage: LoginPage, password: string): Promise<void> {
+  await pocketcode.page.goto('/');
+  await loginPage.logIn(password);
+  await pocketcode.waitHydrated();
+}
 
 /** Path and query of the page the browser is on. */
 function pathAndQuery(url: string): string {
@@ -80,9 +87,7 @@ test('logging out from the top bar ends the login on this device', async ({
   loginPage,
   password,
 }) => {
-  await page.goto('/');
-  await loginPage.logIn(password);
-  await pocketcode.waitHydrated();
+  await logInAtHome(pocketcode, loginPage, password);
   // Already logged in: the login page sends the browser on.
   await page.goto('/login?next=%2Fresources%3Fx%3D1');
   await expect(page).toHaveURL((url) => pathAndQuery(url.href) === '/resources?x=1');
@@ -111,9 +116,7 @@ test('a tab whose login ends (here: its cookie is gone) goes to the login page w
   loginPage,
   password,
 }) => {
-  await page.goto('/');
-  await loginPage.logIn(password);
-  await pocketcode.waitHydrated();
+  await logInAtHome(pocketcode, loginPage, password);
   const chat = await pocketcode.newChat();
 
   await context.clearCookies();
