@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 /**
@@ -23,6 +25,25 @@ const chromium = {
   ],
 };
 
+/**
+ * Specs about what differs between a phone and a desktop (layout, swipes,
+ * the composer's keys, menus, pickers, accessibility) run in every profile.
+ * The rest test the server's behaviour through a browser, which the profile
+ * does not change, so each runs in one phone profile: the two phones split
+ * them, which keeps a 2-core machine from running the same stream three
+ * times over.
+ */
+const spec = (...names: string[]) => new RegExp(`/(${names.join('|')})\\.spec\\.ts$`);
+const EVERY_PROFILE = ['accessibility', 'composer', 'hydration', 'layout', 'menu', 'pickers', 'sidebar'];
+const IPHONE_ONLY = ['asks', 'first_visit', 'markdown', 'repos', 'streaming', 'tool_call'];
+const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'pwa', 'version'];
+const unlisted = fs
+  .readdirSync(path.join(__dirname, 'tests'))
+  .filter((file) => file.endsWith('.spec.ts'))
+  .map((file) => file.replace(/\.spec\.ts$/, ''))
+  .filter((name) => ![...EVERY_PROFILE, ...IPHONE_ONLY, ...PIXEL_ONLY].includes(name));
+if (unlisted.length) throw new Error(`specs in no profile (add them to playwright.config.ts): ${unlisted.join(', ')}`);
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -32,8 +53,11 @@ export default defineConfig({
   workers: Number(process.env.E2E_WORKERS ?? 3),
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
+  // Generous waits: a chat's first prompt makes opencode boot that
+  // directory's services, which took up to 20 s with three browsers on two
+  // cores. Tests check behaviour; speed is measured by `make bench`.
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
   reporter: [['list'], ['html', { outputFolder: './playwright-report', open: 'never' }]],
   use: {
     // Logged in: global setup logs in once and saves the cookie here. Workers
@@ -46,14 +70,17 @@ export default defineConfig({
   projects: [
     {
       name: 'desktop',
+      testMatch: spec(...EVERY_PROFILE),
       use: { ...devices['Desktop Chrome'], launchOptions: chromium },
     },
     {
       name: 'iphone-13',
+      testMatch: spec(...EVERY_PROFILE, ...IPHONE_ONLY),
       use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions: chromium },
     },
     {
       name: 'pixel-7',
+      testMatch: spec(...EVERY_PROFILE, ...PIXEL_ONLY),
       use: { ...devices['Pixel 7'], launchOptions: chromium },
     },
   ],

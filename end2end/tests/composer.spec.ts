@@ -47,7 +47,7 @@ test('the transcript follows new content at the bottom; scrolled up, a button br
   await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(button).toBeVisible();
   const top = await scroller.evaluate((el) => el.scrollTop);
-  await expect(pocketcode.messages('Assistant').last()).toContainText('Slow chunk 150 of 200.', { timeout: 30_000 });
+  await expect(pocketcode.messages('Assistant').last()).toContainText('Slow chunk 150 of 200.', { timeout: 45_000 });
   expect(await scroller.evaluate((el) => el.scrollTop)).toBe(top);
 
   await button.click();

@@ -118,7 +118,7 @@ test('two chats stream at once through 5 s offline and a background/resume, each
   async function expectComplete(round: number): Promise<void> {
     for (const name of ['a', 'b'] as const) {
       const reply = tabs[name].messages('Assistant').nth(round - 1);
-      await expect(reply).toContainText(`Slow chunk ${CHUNKS[name]} of ${CHUNKS[name]}.`, { timeout: 30_000 });
+      await expect(reply).toContainText(`Slow chunk ${CHUNKS[name]} of ${CHUNKS[name]}.`, { timeout: 45_000 });
       await tabs[name].waitUntilIdle();
       expect(await replies(tabs[name])).toEqual(Array(round).fill(slowReply(CHUNKS[name])));
     }
@@ -198,7 +198,7 @@ test('a stream that stays silent past the heartbeats is replaced, resuming from 
     .toBeGreaterThan(0);
 
   await expect(chat.messages('Assistant').last()).toContainText(`Slow chunk ${CHUNKS.a} of ${CHUNKS.a}.`, {
-    timeout: 30_000,
+    timeout: 45_000,
   });
   await chat.waitUntilIdle();
   expect(await replies(chat)).toEqual([slowReply(CHUNKS.a)]);

@@ -11,7 +11,7 @@ test('the ⋯ menu copies the branch, renames, shows the diff and deletes the ch
   const chat = await pocketcode.newChat();
   await pocketcode.send('[scenario:write path=menu.txt content="hello menu"]');
   await expect(pocketcode.messages('Assistant').last()).toContainText('Done. The write tool returned', {
-    timeout: 30_000,
+    timeout: 45_000,
   });
   await pocketcode.waitUntilIdle();
 

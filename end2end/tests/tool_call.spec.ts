@@ -18,7 +18,7 @@ test('a write scenario leaves the file in the chat worktree and shows the tool c
   await expect(call).toContainText('completed');
   await expect(call).toContainText(name);
   await expect(pocketcode.messages('Assistant').last()).toContainText('Done. The write tool returned', {
-    timeout: 30_000,
+    timeout: 45_000,
   });
   await pocketcode.waitUntilIdle();
 
