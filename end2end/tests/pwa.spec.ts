@@ -120,8 +120,13 @@ test('offline, a page shows the chats last seen; the worker keeps only app files
   await expect(pocketcode.prompt).toBeVisible();
 });
 
-test("the worker shows a pushed chat's notification, pointing at the chat", async ({ pocketcode, page, context }) => {
+test("the worker shows a pushed chat's notification, and a tap on it opens the chat", async ({
+  pocketcode,
+  page,
+  context,
+}) => {
   await context.grantPermissions(['notifications']);
+  const chat = await pocketcode.newChat();
   await pocketcode.goto('/repos');
   await page.evaluate(() => navigator.serviceWorker.ready);
   const cdp = await context.newCDPSession(page);
@@ -135,16 +140,32 @@ test("the worker shows a pushed chat's notification, pointing at the chat", asyn
   await cdp.send('ServiceWorker.deliverPushMessage', {
     origin,
     registrationId: registration!.registrationId,
-    data: JSON.stringify({ title: 'Fix the login bug', body: 'Finished: 3 files changed', url: '/chat/local/project/abc123' }),
+    data: JSON.stringify({ title: 'Fix the login bug', body: 'Finished: 3 files changed', url: chat.href }),
   });
+  const shown = () =>
+    page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.ready;
+      return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, url: n.data?.url }));
+    });
   await expect
-    .poll(() =>
-      page.evaluate(async () => {
-        const reg = await navigator.serviceWorker.ready;
-        return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, url: n.data?.url }));
-      }),
-    )
-    .toEqual([{ title: 'Fix the login bug', body: 'Finished: 3 files changed', url: '/chat/local/project/abc123' }]);
+    .poll(shown)
+    .toEqual([{ title: 'Fix the login bug', body: 'Finished: 3 files changed', url: chat.href }]);
+
+  // The tap: the worker's notificationclick handler, called in the worker
+  // (a test cannot click a system notification). The open tab goes to the chat.
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  await worker.evaluate(async () => {
+    const scope = self as unknown as {
+      registration: ServiceWorkerRegistration;
+      openFromNotification: (n: Notification) => Promise<unknown>;
+    };
+    const [notification] = await scope.registration.getNotifications();
+    await scope.openFromNotification(notification);
+  });
+  await page.waitForURL(`${origin}${chat.href}`);
+  await pocketcode.waitHydrated();
+  await expect(pocketcode.prompt).toBeVisible();
+  expect(await shown()).toEqual([]);
 });
 
 test('turning notifications on says plainly why it could not, and leaves them off', async ({ pocketcode, page }) => {

@@ -28,7 +28,7 @@ test('the sidebar picks up the title opencode generates, without a reload', asyn
   const marker = `title${Date.now().toString(36)}`;
   await pocketcode.send(`${marker} please name this chat`);
   await pocketcode.waitUntilIdle();
-  await expect(pocketcode.chatLink(chat)).toContainText(`${marker} please name this chat`, { timeout: 20_000 });
+  await expect(pocketcode.chatLink(chat)).toContainText(`${marker} please name this chat`, { timeout: 45_000 });
 });
 
 test('a busy chat shows as working in the sidebar, then idle', async ({ pocketcode }) => {
@@ -38,4 +38,54 @@ test('a busy chat shows as working in the sidebar, then idle', async ({ pocketco
   await expect(pocketcode.chatLink(chat)).toContainText('working');
   await pocketcode.waitUntilIdle();
   await expect(pocketcode.chatLink(chat)).toHaveAttribute('data-status', 'idle');
+});
+
+test('three chats at once: each shows its own live status in the sidebar, and switching shows each one', async ({
+  pocketcode,
+  page,
+}) => {
+  test.setTimeout(180_000);
+  // Long enough to still be working when the test leaves it for the others.
+  const slow = await pocketcode.newChat();
+  await pocketcode.send('[scenario:slow chunks=100 ms=400] keep working');
+  const asking = await pocketcode.newChat();
+  await pocketcode.send('[scenario:question question="Tea or coffee?" options="Tea,Coffee"]');
+  const permission = await pocketcode.newChat();
+  await pocketcode.send('[scenario:permission command="echo three > three.txt"]');
+
+  await pocketcode.openSidebar();
+  await expect(pocketcode.chatLink(slow)).toHaveAttribute('data-status', 'busy');
+  await expect(pocketcode.chatLink(slow)).toContainText('working');
+  await expect(pocketcode.chatLink(asking)).toHaveAttribute('data-status', 'waitinganswer');
+  await expect(pocketcode.chatLink(asking)).toContainText('asks you');
+  await expect(pocketcode.chatLink(permission)).toHaveAttribute('data-status', 'waitingpermission');
+  await expect(pocketcode.chatLink(permission)).toContainText('needs permission');
+
+  // Each chat's page shows that chat only.
+  const question = page.getByRole('group', { name: 'Question', exact: true });
+  const request = page.getByRole('group', { name: 'Permission request' });
+  await pocketcode.openFromSidebar(slow);
+  await expect(pocketcode.messages('Assistant').last()).toContainText('Slow chunk');
+  await expect(question).toHaveCount(0);
+  await expect(request).toHaveCount(0);
+
+  await pocketcode.openFromSidebar(asking);
+  await expect(question).toContainText('Tea or coffee?');
+  await expect(request).toHaveCount(0);
+  await question.getByRole('button', { name: 'Tea' }).click();
+  await expect(pocketcode.messages('Assistant').last()).toContainText('"Tea or coffee?"="Tea"', { timeout: 45_000 });
+
+  await pocketcode.openFromSidebar(permission);
+  await expect(request).toContainText('echo three > three.txt');
+  await expect(question).toHaveCount(0);
+  await request.getByRole('button', { name: 'Allow once' }).click();
+  await expect(pocketcode.messages('Assistant').last()).toContainText('bash tool returned', { timeout: 45_000 });
+
+  // The slow one finishes while another chat is open: idle, and marked unread.
+  await pocketcode.openSidebar();
+  await expect(pocketcode.chatLink(asking)).toHaveAttribute('data-status', 'idle');
+  await expect(pocketcode.chatLink(permission)).toHaveAttribute('data-status', 'idle');
+  await expect(pocketcode.chatLink(slow)).toHaveAttribute('data-status', 'idle', { timeout: 60_000 });
+  await expect(pocketcode.chatLink(slow).getByRole('img', { name: 'unread' })).toBeVisible();
+  await expect(pocketcode.chatLink(permission).getByRole('img', { name: 'unread' })).toHaveCount(0);
 });

@@ -37,17 +37,24 @@ pub async fn chat_session<'a>(
     }
 }
 
-/// A session's transcript, loaded from `dir` (the session must be there).
+/// A session's transcript, loaded from `dir` (the session must be there):
+/// its latest `limit` messages, and whether there are earlier ones.
 pub async fn transcript(
     client: &OpencodeClient,
     dir: &Path,
     id: &str,
+    limit: usize,
 ) -> Result<Transcript, AppError> {
-    let (session, messages, statuses) = tokio::try_join!(
+    // One more than shown says whether anything is left out.
+    let (session, mut messages, statuses) = tokio::try_join!(
         client.session(dir, id),
-        client.messages(dir, id),
+        client.messages(dir, id, Some(limit + 1)),
         client.statuses(dir)
     )?;
+    let earlier = messages.len() > limit;
+    if earlier {
+        messages.drain(..messages.len() - limit);
+    }
     if Path::new(&session.directory) != dir {
         return Err(AppError::NotFound(format!(
             "session {id} does not belong to this chat"
@@ -57,6 +64,7 @@ pub async fn transcript(
     Ok(Transcript {
         session,
         messages,
+        earlier,
         busy,
         error: None,
     })

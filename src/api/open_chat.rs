@@ -15,14 +15,14 @@ pub async fn open_chat(repo: String, chat_id: String) -> Result<OpenedChat, AppE
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))?;
         let dir = std::path::PathBuf::from(&chat.worktree.path);
+        const PAGE: usize = crate::opencode::TRANSCRIPT_PAGE;
         let opened = async {
             match &chat.session_id {
-                Some(id) => {
-                    tokio::try_join!(super::chat_context::transcript(&client, &dir, id), async {
-                        Ok(client.pending_asks(&dir, id).await?)
-                    },)
-                    .map(|(t, a)| (Some(t), a))
-                }
+                Some(id) => tokio::try_join!(
+                    super::chat_context::transcript(&client, &dir, id, PAGE),
+                    async { Ok(client.pending_asks(&dir, id).await?) },
+                )
+                .map(|(t, a)| (Some(t), a)),
                 None => Ok((None, Default::default())),
             }
         };

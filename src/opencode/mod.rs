@@ -24,4 +24,4 @@ pub use message::{
 };
 pub use part::{Part, PartBody, ToolState};
 pub use session::{Session, SessionShare, SessionTime};
-pub use transcript::Transcript;
+pub use transcript::{TRANSCRIPT_PAGE, Transcript};

@@ -5,12 +5,21 @@ use serde::{Deserialize, Serialize};
 
 use super::{Event, MessageWithParts, Part, Session, SessionStatus};
 
+/// How many of a chat's latest messages a load brings, and how many more
+/// each "Show earlier messages" adds: a long chat opens at its end without
+/// sending (or hydrating) its whole history.
+pub const TRANSCRIPT_PAGE: usize = 100;
+
 /// Everything the chat view needs about one session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Transcript {
     pub session: Session,
-    /// In creation order (opencode's ids sort that way).
+    /// In creation order (opencode's ids sort that way): the latest ones
+    /// when the load was limited.
     pub messages: Vec<MessageWithParts>,
+    /// Older messages exist that this load left out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub earlier: bool,
     /// Whether the agent is working on this session.
     pub busy: bool,
     /// The last error the session reported, until it starts working again.
@@ -167,6 +176,7 @@ mod tests {
         Transcript {
             session,
             messages: Vec::new(),
+            earlier: false,
             busy: false,
             error: None,
         }

@@ -133,6 +133,7 @@ impl Rebuilt {
             let transcript = Transcript {
                 session: session.clone(),
                 messages: Vec::new(),
+                earlier: false,
                 busy: false,
                 error: None,
             };

@@ -17,11 +17,7 @@ use super::follow::Follow;
 use super::message::MessageView;
 use crate::api::get_transcript;
 use crate::app::use_chat_events;
-use crate::opencode::{Choices, Event, PendingAsks, SessionStatus, Transcript};
-
-/// How many messages a chat shows at first, and how many more each
-/// "Show earlier messages" adds.
-const PAGE: usize = 100;
+use crate::opencode::{Choices, Event, PendingAsks, SessionStatus, TRANSCRIPT_PAGE, Transcript};
 
 #[component]
 pub fn LiveTranscript(
@@ -34,6 +30,10 @@ pub fn LiveTranscript(
     let session_id = initial.session.id.clone();
     let directory = initial.session.directory.clone();
     let store = RwSignal::new(initial);
+    // How many of the latest messages the loads bring: a long chat opens at
+    // its end, and "Show earlier messages" asks for a page more.
+    let limit = RwSignal::new(TRANSCRIPT_PAGE);
+    let loading_earlier = RwSignal::new(false);
 
     // Loads started later win; an older load finishing late is dropped.
     let generation = StoredValue::new(0_u64);
@@ -47,11 +47,22 @@ pub fn LiveTranscript(
             }) else {
                 return;
             };
+            let Some(wanted) = limit.try_get_untracked() else {
+                return;
+            };
             spawn_local(async move {
-                let Ok(fresh) = get_transcript(key.repo, key.chat_id, key.session_id).await else {
+                let fresh = get_transcript(
+                    key.repo,
+                    key.chat_id,
+                    key.session_id,
+                    Some(wanted.to_string()),
+                )
+                .await;
+                if generation.try_get_value() != Some(mine) {
                     return;
-                };
-                if generation.try_get_value() == Some(mine) {
+                }
+                loading_earlier.try_set(false);
+                if let Ok(fresh) = fresh {
                     store.try_update(|t| t.merge_snapshot(fresh));
                 }
             });
@@ -80,18 +91,19 @@ pub fn LiveTranscript(
                 }
             }
         },
-        reload,
+        reload.clone(),
     );
 
-    // Long chats open at their end: the last PAGE messages, more on request.
-    let shown = RwSignal::new(PAGE);
-    let hidden = Memo::new(move |_| store.with(|t| t.messages.len().saturating_sub(shown.get())));
+    let earlier = Memo::new(move |_| store.with(|t| t.earlier));
+    let show_earlier = move |_| {
+        limit.update(|n| *n += TRANSCRIPT_PAGE);
+        loading_earlier.set(true);
+        reload();
+    };
     let message_ids = Memo::new(move |_| {
-        let skip = hidden.get();
         store.with(|t| {
             t.messages
                 .iter()
-                .skip(skip)
                 .map(|m| m.info.id.clone())
                 .collect::<Vec<_>>()
         })
@@ -109,13 +121,20 @@ pub fn LiveTranscript(
             on:scroll=move |_| follow.on_scroll()
         >
             <h2 class="mb-3 truncate text-neutral-100">{title}</h2>
-            <Show when=move || { hidden.get() > 0 }>
+            <Show when=move || earlier.get()>
                 <button
                     type="button"
-                    class="mb-3 min-h-11 w-full border border-neutral-800 text-neutral-300 hover:bg-neutral-900"
-                    on:click=move |_| shown.update(|n| *n += PAGE)
+                    class="mb-3 min-h-11 w-full border border-neutral-800 text-neutral-300 hover:bg-neutral-900 disabled:text-neutral-500"
+                    prop:disabled=move || loading_earlier.get()
+                    on:click=show_earlier.clone()
                 >
-                    {move || format!("Show earlier messages ({} more)", hidden.get())}
+                    {move || {
+                        if loading_earlier.get() {
+                            "Loading earlier messages…"
+                        } else {
+                            "Show earlier messages"
+                        }
+                    }}
                 </button>
             </Show>
             <ol aria-label="Transcript" class="space-y-4">

@@ -14,6 +14,7 @@ mod menu;
 mod message;
 mod part;
 mod pickers;
+mod read_mark;
 mod tool;
 
 use leptos::prelude::*;
@@ -80,18 +81,8 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     let repo = chat.worktree.repo.clone();
     let chat_id = chat.worktree.chat_id.clone();
     crate::app::storage::remember_chat(&repo, &chat_id);
-    #[cfg(feature = "hydrate")]
-    {
-        if let Some(session_id) = chat.session_id.clone() {
-            leptos::task::spawn_local(async move {
-                // The sidebar's unread mark goes when the chat is opened.
-                if crate::api::mark_chat_read(session_id).await.is_ok()
-                    && let Some(directory) = use_context::<crate::app::directory::ChatDirectory>()
-                {
-                    directory.refresh_live();
-                }
-            });
-        }
+    if let Some(session_id) = chat.session_id.clone() {
+        read_mark::keep_read(repo.clone(), chat_id.clone(), session_id);
     }
     let header = view! { <ChatHeader chat=chat.clone() /> };
     let body = match transcript {

@@ -89,12 +89,19 @@ impl OpencodeClient {
         json(send(request).await?).await
     }
 
+    /// A session's messages in creation order: the latest `limit` of them,
+    /// or all.
     pub async fn messages(
         &self,
         dir: &Path,
         id: &str,
+        limit: Option<usize>,
     ) -> Result<Vec<MessageWithParts>, OpencodeClientError> {
-        json(send(self.request(Method::GET, dir, &format!("/session/{id}/message"))).await?).await
+        let path = match limit {
+            Some(limit) => format!("/session/{id}/message?limit={limit}"),
+            None => format!("/session/{id}/message"),
+        };
+        json(send(self.request(Method::GET, dir, &path)).await?).await
     }
 
     /// The run state of the sessions that are not idle (idle ones are absent).

@@ -144,18 +144,25 @@ self.addEventListener('push', (event) => {
   );
 });
 
+// A tap on a notification: the tab already on that chat comes forward, or
+// a tab of the app goes there, or a new one opens. Browsers allow focus()
+// and openWindow() only while handling the tap; a refused focus still
+// leaves the tab on the chat. (Top level, so a test can call it.)
+async function openFromNotification(notification) {
+  notification.close();
+  const target = new URL((notification.data && notification.data.url) || '/', self.location.origin).href;
+  const focus = (client) => client.focus().catch(() => client);
+  const clients = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const there = clients.find((client) => client.url === target);
+  if (there) return focus(there);
+  const tab = clients.find((client) => 'navigate' in client);
+  if (tab) {
+    const moved = await tab.navigate(target).catch(() => null);
+    if (moved) return focus(moved);
+  }
+  return self.clients.openWindow(target);
+}
+
 self.addEventListener('notificationclick', (event) => {
-  event.notification.close();
-  const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin).href;
-  event.waitUntil(
-    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((clients) => {
-      for (const client of clients) {
-        if (client.url === target && 'focus' in client) return client.focus();
-      }
-      for (const client of clients) {
-        if ('navigate' in client) return client.navigate(target).then((c) => (c ? c.focus() : undefined));
-      }
-      return self.clients.openWindow(target);
-    }),
-  );
+  event.waitUntil(openFromNotification(event.notification));
 });
