@@ -32,7 +32,10 @@ test('phone screenshots', async ({ pocketcode, page, context }) => {
   await expect(pocketcode.messages('Assistant').last()).toContainText('Slow chunk 12 of 60.', { timeout: 30_000 });
   await shot(page, 'chat-streaming');
   await pocketcode.openSidebar();
-  for (const chat of chats) await expect(pocketcode.chatLink(chat)).toBeVisible();
+  const statuses = ['busy', 'waitingpermission', 'waitinganswer'];
+  for (const [i, chat] of chats.entries()) {
+    await expect(pocketcode.chatLink(chat)).toHaveAttribute('data-status', statuses[i]);
+  }
   await shot(page, 'sidebar-three-chats');
 
   // Permission prompt.

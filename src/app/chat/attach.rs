@@ -1,4 +1,4 @@
-//! Photos for the agent: picked with the 📎 button (the camera on phones)
+//! Photos for the agent: picked with the photo button (the camera on phones)
 //! or pasted into the prompt box, checked for type and size in the browser
 //! (the server checks again), shown as thumbnails that can be removed, and
 //! sent with the prompt as a JSON form field.
@@ -84,7 +84,7 @@ pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
-/// The 📎 button: opens the photo picker (the camera too, on phones).
+/// The photo button: opens the photo picker (the camera too, on phones).
 #[component]
 pub fn AttachButton(
     attachments: RwSignal<Vec<Attachment>>,
@@ -116,7 +116,22 @@ pub fn AttachButton(
                 class="sr-only"
                 on:change=on_change
             />
-            "📎"
+            // A picture: a frame, the sun and a hill (Consolas and its
+            // fallbacks have no paperclip glyph).
+            <svg
+                viewBox="0 0 24 24"
+                width="20"
+                height="20"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="2"
+                aria-hidden="true"
+                class="inline-block align-middle"
+            >
+                <rect x="3" y="5" width="18" height="14" rx="1" />
+                <circle cx="9" cy="10" r="2" />
+                <path d="M21 17l-5-5-8 7" />
+            </svg>
             <span class="sr-only">" Photo"</span>
         </label>
     }

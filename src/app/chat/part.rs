@@ -64,7 +64,7 @@ fn render(body: PartBody, markdown: bool, open: RwSignal<bool>) -> AnyView {
         }
         PartBody::File { filename, mime, .. } => view! {
             <div class="text-sm text-neutral-400">
-                {format!("📎 {}", filename.unwrap_or(mime))}
+                {format!("Attached: {}", filename.unwrap_or(mime))}
             </div>
         }
         .into_any(),

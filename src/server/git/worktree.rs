@@ -65,31 +65,46 @@ pub fn is_checkout(path: &Path) -> bool {
     path.join(".git").exists()
 }
 
+/// `Ok(None)` when there is no such worktree, including one deleted while
+/// it was being read (another request removing that chat).
 pub fn info(layout: &Layout, name: &WorktreeName) -> Result<Option<WorktreeInfo>, GitError> {
     let path = layout.worktree(name);
     if !is_checkout(&path) {
         return Ok(None);
     }
-    let checkout = Repository::open(&path)?;
+    unless_gone(&path, read_info(&path, name))
+}
+
+/// A failed read of a worktree that is gone by now is no worktree, not an error.
+fn unless_gone<T>(path: &Path, read: Result<T, GitError>) -> Result<Option<T>, GitError> {
+    match read {
+        Ok(value) => Ok(Some(value)),
+        Err(_) if !is_checkout(path) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+fn read_info(path: &Path, name: &WorktreeName) -> Result<WorktreeInfo, GitError> {
+    let checkout = Repository::open(path)?;
     let branch = match checkout.head() {
         Ok(head) if head.is_branch() => head.shorthand().map(str::to_owned),
         _ => None,
     };
-    let metadata = std::fs::metadata(&path).map_err(|e| GitError::io(path.display(), e))?;
+    let metadata = std::fs::metadata(path).map_err(|e| GitError::io(path.display(), e))?;
     let created = metadata
         .created()
         .or_else(|_| metadata.modified())
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs());
-    Ok(Some(WorktreeInfo {
+    Ok(WorktreeInfo {
         repo: name.repo.to_string(),
         chat_id: name.chat.to_string(),
         path: path.display().to_string(),
         branch,
         dirty: is_dirty(&checkout)?,
         created,
-    }))
+    })
 }
 
 pub fn list(layout: &Layout) -> Result<Vec<WorktreeInfo>, GitError> {
@@ -178,4 +193,24 @@ fn remove_branch(repo: &Repository, branch: &BranchName, always: bool) -> Result
         return Ok(true);
     }
     Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worktree_that_vanished_while_read_is_none_and_a_broken_one_an_error() {
+        let dir =
+            std::env::temp_dir().join(format!("pocketcode-unless-gone-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let failed = || Err::<(), _>(GitError::io("x", std::io::Error::other("read failed")));
+        // Gone (no `.git`): the failure meant the chat was being deleted.
+        assert!(matches!(unless_gone(&dir, failed()), Ok(None)));
+        // Still there: the failure is real.
+        std::fs::write(dir.join(".git"), "gitdir: /nowhere").expect(".git");
+        assert!(unless_gone(&dir, failed()).is_err());
+        assert!(matches!(unless_gone(&dir, Ok(7)), Ok(Some(7))));
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
 }
