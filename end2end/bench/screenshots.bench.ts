@@ -20,7 +20,7 @@ test('phone screenshots', async ({ pocketcode, page, context }) => {
   // Three chats working at once; one streaming.
   const chats = [];
   for (const prompt of [
-    '[scenario:slow chunks=60 ms=200] Refactor the parser',
+    '[scenario:slow chunks=600 ms=200] Refactor the parser',
     '[scenario:permission command="cargo test"] Run the tests',
     '[scenario:question question="Which licence?" options="MIT,Apache-2.0"] Add a licence',
   ]) {
@@ -29,7 +29,7 @@ test('phone screenshots', async ({ pocketcode, page, context }) => {
     chats.push(chat);
   }
   await pocketcode.goto(chats[0].href);
-  await expect(pocketcode.messages('Assistant').last()).toContainText('Slow chunk 12 of 60.', { timeout: 30_000 });
+  await expect(pocketcode.messages('Assistant').last()).toContainText('Slow chunk 12 of 600.', { timeout: 30_000 });
   await shot(page, 'chat-streaming');
   await pocketcode.openSidebar();
   const statuses = ['busy', 'waitingpermission', 'waitinganswer'];
