@@ -80,6 +80,25 @@ async fn a_chat_is_opened_prompted_and_bad_input_is_refused() {
         .await;
         assert_eq!(status, expected, "abort_session {form:?}: {body}");
     }
+    // Arguments that do not decode are the caller's mistake too: a 400 that says why.
+    for (function, form) in [
+        (
+            "delete_chat",
+            vec![
+                ("repo", repo.as_str()),
+                ("chat_id", chat_id.as_str()),
+                ("force", "maybe"),
+            ],
+        ),
+        (
+            "get_transcript",
+            vec![("repo", repo.as_str()), ("chat_id", chat_id.as_str())],
+        ),
+    ] {
+        let (status, body) = call(&server, function, &form).await;
+        assert_eq!(status, 400, "{function} {form:?}: {body}");
+        assert!(body.to_string().contains("could not be read"), "{body}");
+    }
     // Malformed session ids, one opencode does not know, and one of another chat.
     for bad in ["../../etc/passwd", "ses_../x", "", "ses_", "--help"] {
         let (status, body) =

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod bad_arguments;
 pub mod chats;
 pub mod config;
 pub mod events;

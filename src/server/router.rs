@@ -11,7 +11,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::app::{App, shell};
 use crate::server::auth::{headers, login, wall};
 use crate::server::state::AppState;
-use crate::server::{admin, events, proxy, pwa, routes};
+use crate::server::{admin, bad_arguments, events, proxy, pwa, routes};
 
 /// Builds the whole application; tests drive it in-process or on port 0.
 pub fn app(state: AppState) -> Router {
@@ -62,6 +62,7 @@ pub fn app(state: AppState) -> Router {
         // functions) go compressed to a browser that asks; the event stream
         // never is (the default predicate skips text/event-stream), nor is
         // the proxy, which relays opencode's bytes as they come.
+        .route_layer(axum::middleware::from_fn(bad_arguments::bad_arguments))
         .route_layer(CompressionLayer::new())
         .fallback(proxy::forward)
         // Server functions read whole bodies; a prompt with its photos is
