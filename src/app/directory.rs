@@ -18,6 +18,8 @@ use crate::opencode::Event;
 use crate::repos::ChatSummary;
 
 /// How long the summaries wait for more events before refetching.
+/// How long a failed chat list reload waits before its one retry.
+const CHATS_RETRY: Duration = Duration::from_secs(2);
 const SUMMARY_DEBOUNCE: Duration = Duration::from_millis(300);
 
 /// One chat as the sidebar lists it.
@@ -119,6 +121,12 @@ impl ChatDirectory {
     }
 
     fn refresh_chats(self) {
+        self.load_chats(true);
+    }
+
+    /// A failed reload (opencode busy or restarting) keeps the list the
+    /// sidebar shows and, when `retry`, tries once more a little later.
+    fn load_chats(self, retry: bool) {
         let Some(mine) = self.chats_loads.try_update_value(|n| {
             *n += 1;
             *n
@@ -127,9 +135,16 @@ impl ChatDirectory {
         };
         leptos::task::spawn_local(async move {
             let chats = list_chats().await;
-            if self.chats_loads.try_get_value() == Some(mine) {
-                self.latest_chats.try_set(Some(chats));
+            if self.chats_loads.try_get_value() != Some(mine) {
+                return;
             }
+            if chats.is_err() && matches!(untrack(|| self.chats()), Some(Ok(_))) {
+                if retry {
+                    set_timeout(move || self.load_chats(false), CHATS_RETRY);
+                }
+                return;
+            }
+            self.latest_chats.try_set(Some(chats));
         });
     }
 
