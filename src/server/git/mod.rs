@@ -10,6 +10,7 @@ mod layout;
 mod names;
 mod remote;
 mod repo;
+mod repo_locks;
 mod source;
 mod store;
 mod worktree;

@@ -12,6 +12,7 @@ use super::chat_id::{ChatId, WorktreeName};
 use super::layout::Layout;
 use super::names::RepoName;
 use super::remote::{self, GithubToken};
+use super::repo_locks::RepoLocks;
 use super::source::RepoSource;
 use super::worktree::{self, Removed};
 use super::{GitError, diff, disk, repo};
@@ -38,6 +39,8 @@ pub struct RepoStore {
     /// Chats between "worktree created" and "session created": the garbage
     /// collector must not take their worktree for an orphan.
     starting: Arc<Mutex<HashSet<WorktreeName>>>,
+    /// Worktrees of one repo are added and removed one at a time.
+    worktree_locks: Arc<RepoLocks>,
 }
 
 /// Marks a chat as starting until dropped.
@@ -59,6 +62,7 @@ impl RepoStore {
             token,
             clones: Arc::default(),
             starting: Arc::default(),
+            worktree_locks: Arc::default(),
         }
     }
 
@@ -184,7 +188,8 @@ impl RepoStore {
             return Err(GitError::Conflict(format!("{name} is being cloned")));
         }
         let name = name.clone();
-        self.blocking(move |layout| repo::delete(layout, &name, force))
+        let locks = Arc::clone(&self.worktree_locks);
+        self.blocking(move |layout| locks.with(&name, || repo::delete(layout, &name, force)))
             .await
     }
 
@@ -219,6 +224,7 @@ impl RepoStore {
     pub async fn create_worktree(&self, name: &WorktreeName) -> Result<WorktreeInfo, GitError> {
         let name = name.clone();
         let token = self.token.clone();
+        let locks = Arc::clone(&self.worktree_locks);
         self.blocking(move |layout| {
             if repo::open(layout, &name.repo)?.is_none() {
                 return Err(GitError::RepoNotFound(name.repo.clone()));
@@ -226,7 +232,7 @@ impl RepoStore {
             if let Err(error) = remote::fetch(&name.repo, &layout.repo(&name.repo), token.as_ref()) {
                 tracing::warn!(repo = %name.repo, %error, "fetch failed; starting from the cached clone");
             }
-            worktree::create(layout, &name)
+            locks.with(&name.repo, || worktree::create(layout, &name))
         })
         .await
     }
@@ -238,8 +244,13 @@ impl RepoStore {
         delete_branch: bool,
     ) -> Result<Option<Removed>, GitError> {
         let name = name.clone();
-        self.blocking(move |layout| worktree::remove(layout, &name, force, delete_branch))
-            .await
+        let locks = Arc::clone(&self.worktree_locks);
+        self.blocking(move |layout| {
+            locks.with(&name.repo, || {
+                worktree::remove(layout, &name, force, delete_branch)
+            })
+        })
+        .await
     }
 
     pub async fn diff_stat(&self, name: &WorktreeName) -> Result<Option<DiffStat>, GitError> {
@@ -294,4 +305,59 @@ fn clone_into_place(
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // The maps stay consistent even if a holder panicked.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A local repo with one commit on `main`, at the layout's place for `name`.
+    fn seed_repo(layout: &Layout, name: &RepoName) {
+        let repo = git2::Repository::init(layout.repo(name)).expect("init");
+        repo.set_head("refs/heads/main").expect("head");
+        let signature = git2::Signature::now("t", "t@example.com").expect("signature");
+        let tree = repo
+            .treebuilder(None)
+            .and_then(|builder| builder.write())
+            .and_then(|id| repo.find_tree(id))
+            .expect("tree");
+        repo.commit(Some("HEAD"), &signature, &signature, "first", &tree, &[])
+            .expect("commit");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn chats_of_one_repo_made_and_deleted_at_once_all_succeed() {
+        let dir =
+            std::env::temp_dir().join(format!("pocketcode-store-race-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let layout = Layout::new(dir.clone());
+        let name = RepoName::new("local", "race").expect("name");
+        std::fs::create_dir_all(layout.repos_dir()).expect("repos dir");
+        seed_repo(&layout, &name);
+        let store = Arc::new(RepoStore::new(layout, None));
+        for round in 0..3 {
+            let names: Vec<WorktreeName> =
+                (0..10).map(|_| store.start_chat(name.clone()).0).collect();
+            let made = futures::future::join_all(names.iter().map(|chat| {
+                let store = Arc::clone(&store);
+                let chat = chat.clone();
+                async move { store.create_worktree(&chat).await }
+            }))
+            .await;
+            for result in &made {
+                assert!(result.is_ok(), "round {round}: {result:?}");
+            }
+            let removed = futures::future::join_all(names.iter().map(|chat| {
+                let store = Arc::clone(&store);
+                let chat = chat.clone();
+                async move { store.remove_worktree(&chat, true, true).await }
+            }))
+            .await;
+            for result in &removed {
+                assert!(matches!(result, Ok(Some(_))), "round {round}: {result:?}");
+            }
+        }
+        assert!(store.worktrees().await.expect("list").is_empty());
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
 }
