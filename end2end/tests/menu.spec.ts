@@ -65,3 +65,48 @@ test('a bad title is refused with a message and changes nothing', async ({ pocke
   await expect(page.getByRole('alert')).toContainText('the title is empty');
   await expect(pocketcode.chatLink(chat)).toHaveText(before ?? '');
 });
+
+test('share gives a public link that opens and copies; unshare takes it down', async ({
+  pocketcode,
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const chat = await pocketcode.newChat();
+  await pocketcode.send('Something worth sharing');
+  await expect(pocketcode.messages('Assistant').last()).toContainText('You said', { timeout: 45_000 });
+  await pocketcode.waitUntilIdle();
+
+  const menuButton = page.getByRole('button', { name: 'Chat menu' });
+  const menu = page.getByRole('menu', { name: 'Chat menu' });
+  await menuButton.click();
+  await menu.getByRole('menuitem', { name: 'Share', exact: true }).click();
+  const shared = page.getByRole('status').filter({ hasText: 'Shared:' });
+  const link = shared.getByRole('link');
+  await expect(link).toHaveAttribute('href', /^http:\/\/127\.0\.0\.1:\d+\/share\/\w+$/);
+  const href = (await link.getAttribute('href')) ?? '';
+  await expect(link).toHaveText(href);
+  await expect(link).toHaveAttribute('target', '_blank');
+
+  // The share service (opencode's, here its loopback stand-in) has the
+  // session, and opencode keeps it in sync.
+  const served = await page.request.get(href);
+  expect(served.status()).toBe(200);
+  expect(await served.text()).toContain(chat.sessionId);
+  await expect
+    .poll(async () => Number((/(\d+) items synced/.exec(await (await page.request.get(href)).text()) ?? [])[1]))
+    .toBeGreaterThan(0);
+
+  // The link opens in a new tab and copies.
+  const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
+  await expect(tab.getByRole('heading', { name: 'Shared session' })).toBeVisible();
+  await tab.close();
+  await shared.getByRole('button', { name: 'Copy link' }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(href);
+
+  // Unshare: the link is gone at the service.
+  if (!(await menu.isVisible())) await menuButton.click();
+  await menu.getByRole('menuitem', { name: 'Unshare', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'No longer shared.' })).toBeVisible();
+  expect((await page.request.get(href)).status()).toBe(404);
+});

@@ -39,7 +39,9 @@ pub async fn share_chat(
         let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
         let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
         let session = client.share_session(&dir, id, share).await?;
-        Ok(session.share.map(|s| s.url))
+        // opencode 1.18 still reports the old link after unsharing (the
+        // share service has dropped it by then): unshared means no link.
+        Ok(session.share.filter(|_| share).map(|s| s.url))
     })
     .await
 }

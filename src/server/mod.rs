@@ -9,6 +9,7 @@ pub mod config;
 pub mod events;
 pub mod git;
 pub mod github;
+pub mod html;
 pub mod logging;
 pub mod opencode_client;
 pub mod proxy;

@@ -18,14 +18,14 @@ const ITEM: &str = "flex min-h-11 w-full items-center gap-2 px-3 text-left text-
 #[component]
 pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
     let open = RwSignal::new(false);
-    let note = RwSignal::new(None::<Result<String, String>>);
+    let note = RwSignal::new(None::<Note>);
     let panel = RwSignal::new(Panel::None);
     let repo = chat.worktree.repo.clone();
     let chat_id = chat.worktree.chat_id.clone();
     let session = chat.session_id.clone().unwrap_or_default();
     let branch = chat.worktree.branch.clone().unwrap_or_default();
     let report = move |result: Result<String, String>| {
-        note.try_set(Some(result));
+        note.try_set(Some(result.map_or_else(Note::Failed, Note::Done)));
     };
 
     let copy = {
@@ -46,11 +46,11 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
         move |on: bool| {
             let (repo, chat_id, session) = (repo.clone(), chat_id.clone(), session.clone());
             spawn_local(async move {
-                report(match share_chat(repo, chat_id, session, on).await {
-                    Ok(Some(url)) => Ok(format!("Shared: {url}")),
-                    Ok(None) => Ok("No longer shared.".into()),
-                    Err(e) => Err(format!("Sharing failed: {e}")),
-                });
+                note.try_set(Some(match share_chat(repo, chat_id, session, on).await {
+                    Ok(Some(url)) => Note::Shared(url),
+                    Ok(None) => Note::Done("No longer shared.".into()),
+                    Err(e) => Note::Failed(format!("Sharing failed: {e}")),
+                }));
             });
         }
     };
@@ -129,8 +129,9 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
                 {move || {
                     note.get()
                         .map(|n| match n {
-                            Ok(text) => view! { <p role="status" class="px-3 py-1 break-all text-neutral-300">{text}</p> }.into_any(),
-                            Err(text) => view! { <p role="alert" class="px-3 py-1 text-red-400">{text}</p> }.into_any(),
+                            Note::Done(text) => view! { <p role="status" class="px-3 py-1 break-all text-neutral-300">{text}</p> }.into_any(),
+                            Note::Shared(url) => view! { <SharedLink url note /> }.into_any(),
+                            Note::Failed(text) => view! { <p role="alert" class="px-3 py-1 text-red-400">{text}</p> }.into_any(),
                         })
                 }}
             </div>
@@ -149,6 +150,42 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
                 }
             }
         }
+    }
+}
+
+/// The line under the menu after an action.
+#[derive(Clone)]
+enum Note {
+    Done(String),
+    /// The session's public link.
+    Shared(String),
+    Failed(String),
+}
+
+/// The share link, opened in a new tab, with a button that copies it.
+#[component]
+fn SharedLink(url: String, note: RwSignal<Option<Note>>) -> impl IntoView {
+    let copy = {
+        let url = url.clone();
+        move |_| {
+            let url = url.clone();
+            spawn_local(async move {
+                if let Err(e) = copy_text(&url).await {
+                    note.try_set(Some(Note::Failed(e)));
+                }
+            });
+        }
+    };
+    view! {
+        <div role="status" class="flex flex-wrap items-center gap-2 px-3 py-1 text-neutral-300">
+            "Shared: "
+            <a href=url.clone() target="_blank" rel="noopener noreferrer" class="break-all text-neutral-100 underline">
+                {url.clone()}
+            </a>
+            <button type="button" class="min-h-11 border border-neutral-700 px-3 text-sm" on:click=copy>
+                "Copy link"
+            </button>
+        </div>
     }
 }
 
@@ -214,7 +251,7 @@ async fn copy_text(text: &str) -> Result<(), String> {
             .await
             .map(drop)
             .map_err(|_| {
-                "The browser refused the clipboard: select the branch name and copy it.".to_owned()
+                "The browser refused the clipboard: select the text and copy it by hand.".to_owned()
             })
     }
     #[cfg(not(feature = "hydrate"))]

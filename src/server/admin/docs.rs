@@ -9,6 +9,8 @@ use axum::response::Html;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{OpenApi, RefOr};
 
+use crate::server::html::escape;
+
 /// The OpenAPI 3.1 document of every `/admin/*` route.
 #[utoipa::path(get, path = "/admin/openapi.json", tag = "docs",
     responses((status = 200, description = "the OpenAPI document", content_type = "application/json")))]
@@ -100,13 +102,6 @@ fn section(html: &mut String, method: &str, path: &str, op: &Operation) {
         );
     }
     html.push_str("</ul></section>");
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -41,6 +41,8 @@ pub fn opencode_config(base_url: &str) -> Value {
         "enabled_providers": [PROVIDER_ID],
         "autoupdate": false,
         "permission": { "bash": "ask" },
+        // Sharing goes to the stand-in share service served next to the model.
+        "enterprise": { "url": base_url.trim_end_matches("/v1") },
     })
 }
 
@@ -58,6 +60,7 @@ mod tests {
         assert_eq!(config["model"], "scripted/scripted-model");
         assert_eq!(config["small_model"], "scripted/scripted-model");
         assert_eq!(config["enabled_providers"], json!(["scripted"]));
+        assert_eq!(config["enterprise"]["url"], "http://127.0.0.1:1");
         assert_eq!(config["permission"]["bash"], "ask");
         let name = config["provider"]["scripted"]["models"]["scripted-model"]["name"].as_str();
         assert!(name.is_some_and(|n| n.contains("Scripted")));

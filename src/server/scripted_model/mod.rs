@@ -15,6 +15,9 @@
 //! | `[scenario:error status=400 message="…"]` | that HTTP status with an OpenAI error body |
 //! | `[scenario:echo]` | `Request: model=…; mode=build\|plan; images=N (…)` |
 //!
+//! It also stands in for opencode's share service (see [`share`]): the
+//! opencode config it prints points `enterprise.url` at it.
+//!
 //! Requests without tools are opencode's side jobs (the session title, and
 //! summaries) and always get a short plain text: the title job carries the
 //! user's text, directive included.
@@ -26,6 +29,7 @@ mod echo;
 mod routes;
 mod scenario;
 mod server;
+mod share;
 mod stream;
 
 pub use config::{PROVIDER_ID, opencode_config};

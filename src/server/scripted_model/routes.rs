@@ -1,4 +1,5 @@
-//! The two OpenAI routes: chat completions (streamed or not) and the model list.
+//! The two OpenAI routes: chat completions (streamed or not) and the model
+//! list; with the share service's stand-in next to them.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,6 +40,7 @@ pub(super) fn app(state: ModelState) -> Router {
         .route("/v1/chat/completions", post(chat_completions))
         .route("/v1/models", get(models))
         .with_state(state)
+        .merge(super::share::routes(super::share::Shares::default()))
 }
 
 async fn chat_completions(

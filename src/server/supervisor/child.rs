@@ -85,8 +85,7 @@ impl OpencodeChild {
         if settings.offline {
             command
                 .env("OPENCODE_DISABLE_MODELS_FETCH", "1")
-                .env("OPENCODE_DISABLE_LSP_DOWNLOAD", "1")
-                .env("OPENCODE_DISABLE_SHARE", "1");
+                .env("OPENCODE_DISABLE_LSP_DOWNLOAD", "1");
         }
         // SAFETY: the closure only calls prctl(2), which is async-signal-safe.
         // If pocketcode dies without a chance to clean up, opencode gets SIGTERM

@@ -43,7 +43,8 @@ pub struct OpencodeSettings {
     /// `OPENCODE_CONFIG_CONTENT`, when pocketcode supplies opencode's config.
     pub config_json: Option<String>,
     /// Turn off opencode's network fetches that fail offline (models list,
-    /// LSP downloads, sharing).
+    /// LSP downloads). Sharing goes wherever the config's `enterprise.url`
+    /// says (the scripted model's stand-in share service when offline).
     pub offline: bool,
     /// Health must answer within this after the port opens, or the start failed.
     pub start_timeout: Duration,
