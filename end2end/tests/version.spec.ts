@@ -18,3 +18,22 @@ test('the top bar shows the build /admin/health reports, with its build time on 
   await expect(shown).toHaveAttribute('title', `pocketcode ${version}`);
   expect(consoleErrors).toEqual([]);
 });
+
+test("the chat's header opens the same session in opencode's own web UI, through pocketcode", async ({
+  pocketcode,
+  context,
+}) => {
+  const chat = await pocketcode.newChat();
+  await pocketcode.send('Also visible in the opencode UI');
+  await expect(pocketcode.messages('Assistant').last()).toContainText('You said', { timeout: 45_000 });
+  await pocketcode.waitUntilIdle();
+
+  const link = pocketcode.page.getByRole('link', { name: 'opencode ↗' });
+  await expect(link).toHaveAttribute('target', '_blank');
+  const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
+  // Same origin: the proxy passes opencode's UI and its API calls through.
+  expect(new URL(tab.url()).origin).toBe(new URL(pocketcode.page.url()).origin);
+  expect(tab.url()).toContain(`/session/${chat.sessionId}`);
+  await expect(tab.locator('body')).toContainText('Also visible in the opencode UI', { timeout: 45_000 });
+  await tab.close();
+});

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use super::chat::ChatPage;
 use super::directory::ChatDirectory;
@@ -74,7 +74,10 @@ pub fn App() -> impl IntoView {
                 >
                     <Routes fallback=|| view! { <p class="p-3">"Not found."</p> }>
                         <Route path=path!("/") view=HomePage />
-                        <Route path=path!("/chat/:owner/:name/:chat") view=ChatPage />
+                        // In order: the transcript is in the HTML itself, so a
+                        // chat reads with JavaScript off (out-of-order streaming
+                        // needs a script to put it in place).
+                        <Route path=path!("/chat/:owner/:name/:chat") view=ChatPage ssr=SsrMode::InOrder />
                         <Route path=path!("/repos") view=ReposPage />
                         <Route path=path!("/resources") view=ResourcesPage />
                     </Routes>

@@ -15,6 +15,12 @@ use crate::api::{AbortSession, Attachment, SendPrompt};
 use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
 use crate::opencode::Choices;
 
+/// Shown only when JavaScript is off: what still works and what does not.
+const NO_SCRIPT_NOTE: &str = "<noscript><p role=\"note\" aria-label=\"JavaScript is off\" \
+    class=\"mt-2 text-sm text-amber-300\">JavaScript is off: this chat reads in full, and Send \
+    posts the prompt (reload for the answer). Stop, model and mode choice, photos, answering \
+    the agent, the chat list on phones and live updates need JavaScript.</p></noscript>";
+
 #[component]
 pub fn Composer(
     key: ChatKey,
@@ -182,6 +188,8 @@ pub fn Composer(
                 </div>
             </ActionForm>
             {move || error().map(|error| view! { <p role="alert" class="mt-2 text-red-400">{error}</p> })}
+            // As markup, not nodes: hydration never walks into it.
+            <div inner_html=NO_SCRIPT_NOTE></div>
         </div>
     }
 }
