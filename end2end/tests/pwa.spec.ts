@@ -41,7 +41,17 @@ test.describe('logged out', () => {
     expect(worker.headers()['content-type']).toContain('javascript');
     expect(worker.headers()['cache-control']).toBe('no-cache');
     const health = await (await request.get('/admin/health')).json();
-    expect(await worker.text()).toContain(`const VERSION = ${JSON.stringify(health.version)};`);
+    const script = await worker.text();
+    expect(script).toContain(`const VERSION = ${JSON.stringify(health.version)};`);
+
+    // The build's content-hashed stylesheet: the worker keeps it, the login
+    // page (before any login) links it, and it loads.
+    const stylesheet = /const APP_FILES = \["(\/pkg\/pocketcode\.[\w-]+\.css)"/.exec(script)?.[1];
+    expect(stylesheet, script.slice(0, 400)).toBeTruthy();
+    expect(await (await request.get('/login')).text()).toContain(`href="${stylesheet}"`);
+    const css = await request.get(stylesheet!);
+    expect(css.status()).toBe(200);
+    expect(css.headers()['content-type']).toContain('text/css');
   });
 });
 

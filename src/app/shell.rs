@@ -1,7 +1,7 @@
 //! The HTML document and the top-level router.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -36,6 +36,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="apple-mobile-web-app-status-bar-style" content="black" />
                 <meta name="apple-mobile-web-app-title" content="pocketcode" />
                 <script src="/pwa.js" defer></script>
+                // The build's stylesheet; its name carries a content hash
+                // in a release build (cargo-leptos `hash-files`).
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -60,7 +63,6 @@ pub fn App() -> impl IntoView {
     // Runs only in the browser, after hydration: tests wait for this marker.
     Effect::new(move |_| hydrated.set(true));
     view! {
-        <Stylesheet id="leptos" href="/pkg/pocketcode.css" />
         <Title text="pocketcode" />
         <Router>
             <TopBar />

@@ -36,7 +36,9 @@ pub fn app(state: AppState) -> Router {
         .route(crate::api::live::EVENTS_PATH, get(events::stream::events))
         .nest_service(
             "/pkg",
-            ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())),
+            Router::new()
+                .fallback_service(ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())))
+                .layer(axum::middleware::from_fn(pwa::cache_hashed)),
         );
     for file in routes::PUBLIC_FILES {
         let on_disk = site_root.join(file.trim_start_matches('/'));

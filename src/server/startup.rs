@@ -180,6 +180,9 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
+        // Hashed file names when the build wrote its hashes beside the binary.
+        .hash_files(crate::server::pwa::site_assets().hashed)
+        .hash_file(crate::server::pwa::HASH_FILE.into())
         .build()
 }
 

@@ -3,8 +3,13 @@
 use leptos::prelude::*;
 
 /// Renders `body` into a complete page titled `title`, styled by the app's
-/// stylesheet. Runs on the server only.
-pub fn render_document<V: IntoView + 'static>(title: &str, body: impl FnOnce() -> V) -> String {
+/// stylesheet at `stylesheet`. Runs on the server only.
+pub fn render_document<V: IntoView + 'static>(
+    title: &str,
+    stylesheet: &str,
+    body: impl FnOnce() -> V,
+) -> String {
+    let stylesheet = stylesheet.to_owned();
     let title = format!("{title} · pocketcode");
     let owner = Owner::new();
     owner.with(|| {
@@ -21,7 +26,7 @@ pub fn render_document<V: IntoView + 'static>(title: &str, body: impl FnOnce() -
                     <meta name="robots" content="noindex" />
                     <title>{title}</title>
                     <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                    <link rel="stylesheet" href="/pkg/pocketcode.css" />
+                    <link rel="stylesheet" href=stylesheet />
                 </head>
                 <body class="flex min-h-dvh flex-col items-center justify-center bg-black px-4 font-mono text-neutral-300">
                     {body()}

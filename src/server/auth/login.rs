@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::Auth;
 use super::client::ClientInfo;
 use crate::app::login::{LoginNotice, LoginPage, LogoutPage, render_document};
+use crate::server::pwa::site_assets;
 use crate::server::routes::{LOGIN_PATH, LOGOUT_PATH};
 
 /// Longest password looked at; longer guesses fail without hashing.
@@ -114,7 +115,9 @@ pub async fn show_logout(State(auth): State<Arc<Auth>>, headers: HeaderMap) -> R
     }
     html(
         StatusCode::OK,
-        render_document("Log out", || leptos::view! { <LogoutPage /> }),
+        render_document("Log out", &site_assets().css, || {
+            leptos::view! { <LogoutPage /> }
+        }),
     )
 }
 
@@ -169,10 +172,9 @@ fn too_many(next: String, locked: super::rate_limit::Locked) -> Response {
 fn page(status: StatusCode, next: String, notice: Option<LoginNotice>) -> Response {
     html(
         status,
-        render_document(
-            "Log in",
-            move || leptos::view! { <LoginPage next notice /> },
-        ),
+        render_document("Log in", &site_assets().css, move || {
+            leptos::view! { <LoginPage next notice /> }
+        }),
     )
 }
 

@@ -1,10 +1,14 @@
 // pocketcode's service worker. The server prepends `const VERSION = "…";`
-// (the build's version), so every deploy is a new worker.
+// (the build's version), `const BUILD = "…";` (its files' content hashes)
+// and `const APP_FILES = [css, js, wasm];` (their names), so every deploy
+// is a new worker.
 //
 // What it does:
-// - Keeps copies of the app's files (/pkg/: WASM, JS, CSS; icons) and
-//   serves them only when the network fails: the network always wins, so a
-//   page never hydrates with an older WASM than its HTML.
+// - Keeps copies of the app's files (/pkg/: WASM, JS, CSS; icons), fetched
+//   at install. Files whose names carry a content hash never change, so
+//   they come from the copy first; any other file comes from the network
+//   first (the copy only when it fails), so a page never hydrates with an
+//   older WASM than its HTML.
 // - When a page can't be loaded (offline, server down), answers with an
 //   offline page listing the chats the app last showed.
 // - Never touches server functions, the event stream, opencode's routes or
@@ -13,11 +17,12 @@
 //   a "reload" prompt), so open tabs are never switched under the user.
 // - Shows push notifications and opens the chat when one is tapped.
 
-const CACHE = `pocketcode-${VERSION}`;
+const CACHE = `pocketcode-${VERSION}-${BUILD}`;
 const CHATS_KEY = '/__pocketcode/chats.json';
 const PAGES = [/^\/$/, /^\/chat\//, /^\/repos$/, /^\/resources$/];
 const FILES = [/^\/pkg\//, /^\/icons\//, /^\/favicon\.svg$/, /^\/manifest\.webmanifest$/];
-const PRECACHE = ['/pkg/pocketcode.css', '/icons/icon-192.png', '/favicon.svg'];
+const HASHED = BUILD === 'unhashed' ? /^$/ : /^\/pkg\/pocketcode\.[^./]+\.(css|js|wasm)$/;
+const PRECACHE = [...APP_FILES, '/icons/icon-192.png', '/favicon.svg'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -59,6 +64,8 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate' && PAGES.some((p) => p.test(url.pathname))) {
     event.respondWith(fetch(request).catch(() => offlinePage(url)));
+  } else if (HASHED.test(url.pathname)) {
+    event.respondWith(cacheFirst(request));
   } else if (FILES.some((p) => p.test(url.pathname))) {
     event.respondWith(networkFirst(request));
   }
@@ -69,6 +76,15 @@ self.addEventListener('fetch', (event) => {
 // megabytes, not worth writing again on every page load).
 const sameFile = (a, b) =>
   ['etag', 'last-modified'].some((h) => a.headers.get(h) && a.headers.get(h) === b.headers.get(h));
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
 
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
@@ -104,7 +120,7 @@ async function offlinePage(url) {
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="theme-color" content="#000000"><title>pocketcode (offline)</title>
-<link rel="stylesheet" href="/pkg/pocketcode.css"></head>
+<link rel="stylesheet" href="${APP_FILES[0]}"></head>
 <body class="bg-black p-4 font-mono text-neutral-300">
 <h1 class="font-bold text-neutral-100">pocketcode is out of reach</h1>
 <p role="alert" class="mt-2 text-amber-300">You are offline, or the server is not answering. Your chats keep running on the server.</p>

@@ -1,0 +1,144 @@
+//! The site's built files under `/pkg/` and their names. A release build
+//! with cargo-leptos's `hash-files` puts a content hash in each name
+//! (`pocketcode.<hash>.wasm`) and lists the hashes in `hash.txt` beside the
+//! binary; the page, the login page and the service worker take the names
+//! from here, and such files are cached by browsers for good (a new build
+//! has new names). Without `hash.txt` (a dev build) the plain names serve.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// cargo-leptos's file of hashes, next to the server binary.
+pub const HASH_FILE: &str = "hash.txt";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteAssets {
+    pub css: String,
+    pub js: String,
+    pub wasm: String,
+    /// Whether the names carry content hashes (and never change content).
+    pub hashed: bool,
+}
+
+/// This binary's assets, read once.
+pub fn site_assets() -> &'static SiteAssets {
+    static ASSETS: OnceLock<SiteAssets> = OnceLock::new();
+    ASSETS.get_or_init(SiteAssets::load)
+}
+
+impl SiteAssets {
+    /// From `hash.txt` beside the running binary, if there is one.
+    pub fn load() -> Self {
+        Self::from_hash_file(&hash_file_path())
+    }
+
+    pub fn from_hash_file(path: &Path) -> Self {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text).unwrap_or_else(|| {
+                tracing::warn!(path = %path.display(), "hash file without js, wasm and css hashes: serving plain names");
+                Self::plain()
+            }),
+            Err(_) => Self::plain(),
+        }
+    }
+
+    /// `js: <hash>`, `wasm: <hash>`, `css: <hash>` lines (others ignored).
+    pub fn parse(text: &str) -> Option<Self> {
+        let hash = |kind: &str| {
+            text.lines()
+                .filter_map(|line| line.split_once(':'))
+                .find(|(key, _)| key.trim() == kind)
+                .map(|(_, value)| value.trim().to_owned())
+                .filter(|value| {
+                    !value.is_empty()
+                        && value
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                })
+        };
+        Some(Self {
+            css: format!("/pkg/pocketcode.{}.css", hash("css")?),
+            js: format!("/pkg/pocketcode.{}.js", hash("js")?),
+            wasm: format!("/pkg/pocketcode.{}.wasm", hash("wasm")?),
+            hashed: true,
+        })
+    }
+
+    fn plain() -> Self {
+        Self {
+            css: "/pkg/pocketcode.css".into(),
+            js: "/pkg/pocketcode.js".into(),
+            wasm: "/pkg/pocketcode.wasm".into(),
+            hashed: false,
+        }
+    }
+
+    /// What tells one build's files from another's.
+    pub fn build_id(&self) -> String {
+        if self.hashed {
+            [&self.css, &self.js, &self.wasm]
+                .iter()
+                .filter_map(|name| name.split('.').nth(1))
+                .collect::<Vec<_>>()
+                .join("-")
+        } else {
+            "unhashed".into()
+        }
+    }
+}
+
+/// Middleware for `/pkg/`: this build's hashed files never change, so
+/// browsers may keep them for a year without asking again.
+pub async fn cache_hashed(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    // Nested under /pkg: the request's own URI has lost the prefix.
+    let path = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(
+            || request.uri().path().to_owned(),
+            |uri| uri.path().to_owned(),
+        );
+    let mut response = next.run(request).await;
+    let assets = site_assets();
+    let hashed = assets.hashed && [&assets.css, &assets.js, &assets.wasm].contains(&&path);
+    if hashed && response.status().is_success() {
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    response
+}
+
+fn hash_file_path() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_default()
+        .join(HASH_FILE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cargo_leptos_hashes_and_refuses_odd_ones() {
+        let assets = SiteAssets::parse("js: aB1_-\nwasm: w9\ncss: c7\n").expect("hashes");
+        assert_eq!(assets.js, "/pkg/pocketcode.aB1_-.js");
+        assert_eq!(assets.wasm, "/pkg/pocketcode.w9.wasm");
+        assert_eq!(assets.css, "/pkg/pocketcode.c7.css");
+        assert!(assets.hashed);
+        assert_eq!(assets.build_id(), "c7-aB1_--w9");
+        // A hash that could leave /pkg/ or break a string, or a missing one.
+        assert_eq!(SiteAssets::parse("js: ../x\nwasm: w\ncss: c"), None);
+        assert_eq!(SiteAssets::parse("js: \"x\nwasm: w\ncss: c"), None);
+        assert_eq!(SiteAssets::parse("js: a\nwasm: w"), None);
+        let missing = SiteAssets::from_hash_file(Path::new("/nonexistent/hash.txt"));
+        assert_eq!(missing.css, "/pkg/pocketcode.css");
+        assert!(!missing.hashed);
+    }
+}
