@@ -45,10 +45,12 @@ node_modules/.stamp: package.json
 	@touch $@
 
 # tini: the image's PID 1, which `make deploy-check` starts the app under.
-SYSTEM_PACKAGES := chromium git tini
+# openssh: remote backends run the system ssh; their tests a loopback sshd.
+SYSTEM_PACKAGES := chromium git tini openssh-client openssh-server
 
 system-deps:
 	@command -v chromium >/dev/null && command -v git >/dev/null && command -v tini >/dev/null \
+	  && command -v ssh >/dev/null && test -x /usr/sbin/sshd \
 	  || { $(SUDO) $(APT) update && $(SUDO) $(APT) install -y $(SYSTEM_PACKAGES) \
 	       || { $(SUDO) $(APT) -f install -y && $(SUDO) $(APT) install -y $(SYSTEM_PACKAGES); }; }
 

@@ -19,6 +19,7 @@ pub mod router;
 pub mod routes;
 pub mod scripted_model;
 pub mod shutdown;
+pub mod ssh;
 pub mod startup;
 pub mod state;
 pub mod supervisor;

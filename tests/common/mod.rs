@@ -9,6 +9,7 @@
 
 pub mod git_fixture;
 pub mod http;
+pub mod sshd;
 mod temp_dir;
 
 pub use temp_dir::TempDir;

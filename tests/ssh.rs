@@ -1,0 +1,206 @@
+//! Remote backends over a real sshd on loopback: the tunnel, discovery
+//! through it, each error type with its message, and disconnecting.
+//! The "remote opencode" is a health endpoint served by the test where
+//! only its answer matters (a version from another major release).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::routing::get;
+use common::sshd::Sshd;
+use pocketcode::server::ssh::{Profile, SshError, SshSettings, Tunnel, discover};
+use pocketcode::server::supervisor::PINNED_OPENCODE_VERSION;
+use serde_json::json;
+
+/// Serves `GET /global/health` with `body` on a free loopback port.
+async fn health_endpoint(body: serde_json::Value) -> (u16, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let app = axum::Router::new().route("/global/health", get(move || async move { Json(body) }));
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (port, task)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port()
+}
+
+fn profile(sshd: &Sshd, remote_port: u16) -> Profile {
+    Profile {
+        name: "loopback".into(),
+        host: "127.0.0.1".into(),
+        hostname: None,
+        port: Some(sshd.port),
+        user: Some(sshd.user.clone()),
+        identity_file: Some(sshd.key.display().to_string()),
+        proxy_jump: None,
+        remote_port,
+        bootstrap: false,
+    }
+}
+
+fn settings(known_hosts: &std::path::Path) -> SshSettings {
+    SshSettings {
+        known_hosts: Some(known_hosts.to_path_buf()),
+        ..SshSettings::default()
+    }
+}
+
+fn alive(pid: u32) -> bool {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None).is_ok()
+}
+
+#[tokio::test]
+async fn remote_backends_over_a_real_sshd() {
+    let sshd = Sshd::start();
+    let http = reqwest::Client::new();
+    let (remote, server) =
+        health_endpoint(json!({"healthy": true, "version": PINNED_OPENCODE_VERSION})).await;
+    let trusted = settings(&sshd.known_hosts);
+
+    // Connected: the forward reaches the remote's port, discovery finds opencode.
+    let tunnel = Tunnel::open(&profile(&sshd, remote), &trusted)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", sshd.log()));
+    let found = discover(
+        &http,
+        tunnel.local_port,
+        "the remote",
+        PINNED_OPENCODE_VERSION,
+    )
+    .await
+    .expect("discovered");
+    assert_eq!(found.version, PINNED_OPENCODE_VERSION);
+    let args = tunnel.args.join(" ");
+    assert!(
+        args.contains(&format!(
+            "-L 127.0.0.1:{}:127.0.0.1:{remote}",
+            tunnel.local_port
+        )),
+        "{args}"
+    );
+    assert!(args.contains("StrictHostKeyChecking=yes") && args.contains("BatchMode=yes"));
+    // Disconnect: the ssh process is gone, and the forward with it.
+    let (pid, port) = (tunnel.pid(), tunnel.local_port);
+    assert!(alive(pid));
+    tunnel.close().await;
+    assert!(!alive(pid), "ssh {pid} still runs");
+    assert!(
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+    );
+
+    // The same through a jump host (the same sshd as its own bastion).
+    let jumped = Profile {
+        proxy_jump: Some(format!("{}@127.0.0.1:{}", sshd.user, sshd.port)),
+        ..profile(&sshd, remote)
+    };
+    let tunnel = Tunnel::open(&jumped, &trusted)
+        .await
+        .unwrap_or_else(|e| panic!("through the jump host: {e}\n{}", sshd.log()));
+    assert!(tunnel.args.iter().any(|a| a.starts_with("ProxyCommand=")));
+    discover(
+        &http,
+        tunnel.local_port,
+        "the remote",
+        PINNED_OPENCODE_VERSION,
+    )
+    .await
+    .expect("discovered through the jump host");
+    tunnel.close().await;
+
+    // Unknown host key: Transport, saying how to accept it by hand.
+    let error = Tunnel::open(&profile(&sshd, remote), &settings(&sshd.empty_known_hosts))
+        .await
+        .expect_err("an unknown host key");
+    assert_eq!(error.kind(), "Transport");
+    let message = error.to_string();
+    assert!(message.contains("is not known"), "{message}");
+    assert!(
+        message.contains(&format!("ssh -p {}", sshd.port)),
+        "{message}"
+    );
+
+    // A key locked by a passphrase: Transport at once, no prompt, no hang.
+    let started = Instant::now();
+    let locked = Profile {
+        identity_file: Some(sshd.locked_key.display().to_string()),
+        ..profile(&sshd, remote)
+    };
+    let error = Tunnel::open(&locked, &trusted)
+        .await
+        .expect_err("a locked key");
+    assert!(
+        matches!(&error, SshError::Transport(m) if m.contains("needs a passphrase") && m.contains("ssh-add")),
+        "{error}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    // The remote port closed: ssh stays up, discovery says nothing answers.
+    let closed = free_port();
+    let tunnel = Tunnel::open(&profile(&sshd, closed), &trusted)
+        .await
+        .expect("the tunnel itself works");
+    let error = discover(
+        &http,
+        tunnel.local_port,
+        &format!("port {closed} of the remote"),
+        PINNED_OPENCODE_VERSION,
+    )
+    .await
+    .expect_err("nothing there");
+    assert_eq!(error.kind(), "Discovery");
+    assert!(
+        error.to_string().contains(&format!("port {closed}")),
+        "{error}"
+    );
+    tunnel.close().await;
+
+    // Another major version: Compatibility, naming both.
+    let (future, future_server) =
+        health_endpoint(json!({"healthy": true, "version": "2.0.0"})).await;
+    let tunnel = Tunnel::open(&profile(&sshd, future), &trusted)
+        .await
+        .expect("tunnel");
+    let error = discover(
+        &http,
+        tunnel.local_port,
+        "the remote",
+        PINNED_OPENCODE_VERSION,
+    )
+    .await
+    .expect_err("another major version");
+    assert_eq!(error.kind(), "Compatibility");
+    assert!(
+        error.to_string().contains("2.0.0") && error.to_string().contains(PINNED_OPENCODE_VERSION)
+    );
+    tunnel.close().await;
+
+    // A bad profile value: Configuration, and nothing is started.
+    let injected = Profile {
+        host: "-oProxyCommand=touch /tmp/pwned".into(),
+        ..profile(&sshd, remote)
+    };
+    let error = Tunnel::open(&injected, &trusted)
+        .await
+        .expect_err("refused");
+    assert_eq!(error.kind(), "Configuration");
+    assert!(!std::path::Path::new("/tmp/pwned").exists());
+
+    server.abort();
+    future_server.abort();
+}
