@@ -204,3 +204,173 @@ async fn remote_backends_over_a_real_sshd() {
     server.abort();
     future_server.abort();
 }
+
+/// A "remote" whose non-interactive ssh sessions find opencode on the PATH
+/// (or, with `with_opencode = false`, do not), with its home in a temp dir.
+fn remote_machine(home: &std::path::Path, with_opencode: bool) -> Sshd {
+    let bin = home.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    std::fs::create_dir_all(home.join("tmp")).expect("tmp");
+    if with_opencode {
+        let opencode = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("node_modules/opencode-linux-x64/bin/opencode");
+        std::os::unix::fs::symlink(opencode, bin.join("opencode")).expect("symlink");
+    }
+    let home = home.display().to_string();
+    Sshd::start_with_env(&[
+        ("PATH", format!("{}:/usr/bin:/bin", bin.display())),
+        ("HOME", home.clone()),
+        ("TMPDIR", format!("{home}/tmp")),
+        ("XDG_DATA_HOME", format!("{home}/data")),
+        ("XDG_CONFIG_HOME", format!("{home}/config")),
+        ("XDG_STATE_HOME", format!("{home}/state")),
+        ("XDG_CACHE_HOME", format!("{home}/cache")),
+        ("OPENCODE_DISABLE_AUTOUPDATE", "1".into()),
+        ("OPENCODE_DISABLE_MODELS_FETCH", "1".into()),
+    ])
+}
+
+fn stop_pid(pid: i32) {
+    use nix::sys::signal::{Signal, kill};
+    let pid = nix::unistd::Pid::from_raw(pid);
+    let _ = kill(pid, Signal::SIGTERM);
+    for _ in 0..60 {
+        if kill(pid, None).is_err() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = kill(pid, Signal::SIGKILL);
+}
+
+#[tokio::test]
+async fn connections_step_through_states_recover_and_bootstrap_opencode() {
+    use pocketcode::server::ssh::{ConnectionState, Connections};
+    let http = reqwest::Client::new();
+    let home = common::TempDir::new();
+    let sshd = remote_machine(home.path(), true);
+    let connections = Connections::new(
+        settings(&sshd.known_hosts),
+        http.clone(),
+        PINNED_OPENCODE_VERSION,
+    );
+
+    // Bootstrap: nothing answers on the remote port, so opencode is started
+    // there (the real one), and then found.
+    let port = free_port();
+    let bootstrapped = Profile {
+        bootstrap: true,
+        ..profile(&sshd, port)
+    };
+    let state = connections.connect(bootstrapped).await;
+    let report = connections.diagnostics("loopback").await.expect("a report");
+    let pid: Option<i32> = report
+        .lines()
+        .find_map(|l| serde_json::from_str::<serde_json::Value>(l.trim()).ok())
+        .and_then(|v| v["pid"].as_i64())
+        .and_then(|p| i32::try_from(p).ok());
+    let ConnectionState::Connected {
+        local_port,
+        version,
+    } = state
+    else {
+        if let Some(pid) = pid {
+            stop_pid(pid);
+        }
+        panic!("not connected: {state:?}\n{report}\n{}", sshd.log());
+    };
+    assert_eq!(version, PINNED_OPENCODE_VERSION);
+    for step in ["Connecting", "Discovering", "Bootstrapping", "Connected"] {
+        assert!(report.contains(step), "{step} in {report}");
+    }
+    assert!(
+        report.contains(&format!("-L 127.0.0.1:{local_port}:127.0.0.1:{port}")),
+        "{report}"
+    );
+    let remote_pid = pid.expect("the bootstrap printed the remote opencode's pid");
+
+    // ssh killed while connected: the state changes, then recovers.
+    let ssh_pid = report_ssh_pid(&connections).await;
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(ssh_pid),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .expect("kill ssh");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen_down = false;
+    loop {
+        match connections.state("loopback") {
+            ConnectionState::Connected {
+                local_port: now, ..
+            } if seen_down || now != local_port => break,
+            ConnectionState::Connected { .. } => {}
+            _ => seen_down = true,
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no recovery: {:?}",
+            connections.state("loopback")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let report = connections.diagnostics("loopback").await.expect("report");
+    assert!(report.matches("Connected").count() >= 2, "{report}");
+
+    // Disconnect: ssh is gone.
+    let ssh_pid = report_ssh_pid(&connections).await;
+    assert!(connections.disconnect("loopback").await);
+    assert_eq!(connections.state("loopback"), ConnectionState::Disconnected);
+    assert!(nix::sys::signal::kill(nix::unistd::Pid::from_raw(ssh_pid), None).is_err());
+    stop_pid(remote_pid);
+
+    // A remote without opencode: the bootstrap fails, and says why.
+    let bare_home = common::TempDir::new();
+    let bare = remote_machine(bare_home.path(), false);
+    let connections = Connections::new(settings(&bare.known_hosts), http, PINNED_OPENCODE_VERSION);
+    let state = connections
+        .connect(Profile {
+            bootstrap: true,
+            ..profile(&bare, free_port())
+        })
+        .await;
+    match state {
+        ConnectionState::Failed { kind, message } => {
+            assert_eq!(kind, "Bootstrap");
+            assert!(
+                message.contains("exit 127") && message.contains("not installed"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let report = connections.diagnostics("loopback").await.expect("report");
+    assert!(
+        report.contains("bootstrap output") && report.contains("not installed"),
+        "{report}"
+    );
+    connections.shutdown().await;
+}
+
+/// The running ssh's pid, from the system: the one child process holding
+/// the forward of this connection.
+async fn report_ssh_pid(connections: &pocketcode::server::ssh::Connections) -> i32 {
+    let pocketcode::server::ssh::ConnectionState::Connected { local_port, .. } =
+        connections.state("loopback")
+    else {
+        panic!("not connected");
+    };
+    let wanted = format!("127.0.0.1:{local_port}:");
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        if cmdline.starts_with("ssh\0") && cmdline.contains(&wanted) {
+            return pid;
+        }
+    }
+    panic!("no ssh process forwards {wanted}");
+}

@@ -50,6 +50,12 @@ fn free_port() -> u16 {
 
 impl Sshd {
     pub fn start() -> Self {
+        Self::start_with_env(&[])
+    }
+
+    /// With `SetEnv` for every session (PATH, HOME, …: what the "remote"
+    /// machine looks like to a command run over ssh).
+    pub fn start_with_env(env: &[(&str, String)]) -> Self {
         let dir = TempDir::new();
         let path = |name: &str| dir.path().join(name);
         keygen(&path("host_key"), "");
@@ -65,10 +71,20 @@ impl Sshd {
         let config = format!(
             "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\n\
              StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-             PermitRootLogin prohibit-password\nAllowTcpForwarding yes\nLogLevel VERBOSE\n",
+             PermitRootLogin prohibit-password\nAllowTcpForwarding yes\nLogLevel VERBOSE\n{}",
             path("host_key").display(),
             path("sshd.pid").display(),
             path("authorized_keys").display(),
+            // One line: sshd keeps only the first of repeated keywords.
+            if env.is_empty() {
+                String::new()
+            } else {
+                let pairs: Vec<String> = env
+                    .iter()
+                    .map(|(name, value)| format!("\"{name}={value}\""))
+                    .collect();
+                format!("SetEnv {}\n", pairs.join(" "))
+            },
         );
         std::fs::write(path("sshd_config"), config).expect("sshd_config");
         let log = std::fs::File::create(path("sshd.log")).expect("log");
@@ -116,6 +132,11 @@ impl Sshd {
             std::thread::sleep(Duration::from_millis(20));
         }
         sshd
+    }
+
+    /// A directory of this sshd's that lives as long as it does.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
     }
 
     pub fn log(&self) -> String {

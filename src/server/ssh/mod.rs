@@ -2,15 +2,22 @@
 //! opencode through the system `ssh` (no SSH library), and discovery of
 //! what answers at the other end. Errors are typed by the step that failed.
 
+pub mod bootstrap;
 mod classify;
 mod command;
+mod connections;
+mod diagnostics;
 mod discovery;
 mod error;
 mod profile;
+mod store;
 mod tunnel;
 
 pub use command::{SshSettings, forward_args, remote_command_args};
+pub use connections::{ConnectionState, Connections};
+pub use diagnostics::redact;
 pub use discovery::{RemoteOpencode, discover};
 pub use error::SshError;
 pub use profile::{DEFAULT_REMOTE_PORT, Profile};
+pub use store::{PROFILES_FILE, ProfileStore};
 pub use tunnel::Tunnel;

@@ -1,0 +1,306 @@
+//! Live connections: per profile, the steps Connecting → Discovering →
+//! (Bootstrapping →) Connected or Failed, each recorded with its time; the
+//! tunnel while connected, watched and rebuilt with backoff if ssh dies;
+//! and the diagnostics report.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::command::SshSettings;
+use super::diagnostics::redact;
+use super::profile::Profile;
+use super::tunnel::Tunnel;
+use super::{SshError, bootstrap, discover};
+
+/// How long opencode may take to answer after a bootstrap started it.
+const AFTER_BOOTSTRAP: Duration = Duration::from_secs(30);
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+const LONGEST_BACKOFF: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ConnectionState {
+    Disconnected,
+    Connecting,
+    Discovering,
+    Bootstrapping,
+    Connected { local_port: u16, version: String },
+    Failed { kind: String, message: String },
+}
+
+#[derive(Default)]
+struct Record {
+    state: Option<ConnectionState>,
+    history: Vec<(Duration, ConnectionState)>,
+    started: Option<Instant>,
+    args: Vec<String>,
+    ssh_output: String,
+    bootstrap_output: String,
+    tunnel: Option<Arc<tokio::sync::Mutex<Option<Tunnel>>>>,
+    watcher: Option<tokio::task::JoinHandle<()>>,
+}
+
+pub struct Connections {
+    settings: SshSettings,
+    http: reqwest::Client,
+    pinned: String,
+    records: Mutex<HashMap<String, Record>>,
+}
+
+impl Connections {
+    pub fn new(settings: SshSettings, http: reqwest::Client, pinned: &str) -> Arc<Self> {
+        Arc::new(Self {
+            settings,
+            http,
+            pinned: pinned.to_owned(),
+            records: Mutex::default(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Record>> {
+        self.records.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn state(&self, name: &str) -> ConnectionState {
+        self.lock()
+            .get(name)
+            .and_then(|r| r.state.clone())
+            .unwrap_or(ConnectionState::Disconnected)
+    }
+
+    fn set(&self, name: &str, state: ConnectionState) {
+        let mut records = self.lock();
+        let record = records.entry(name.to_owned()).or_default();
+        let at = record.started.map_or(Duration::ZERO, |s| s.elapsed());
+        record.history.push((at, state.clone()));
+        record.state = Some(state);
+    }
+
+    fn fail(&self, name: &str, error: &SshError) -> ConnectionState {
+        let state = ConnectionState::Failed {
+            kind: error.kind().to_owned(),
+            message: error.to_string(),
+        };
+        self.set(name, state.clone());
+        state
+    }
+
+    /// Runs the steps for `profile` (any earlier connection of it ends
+    /// first) and returns where they ended.
+    pub async fn connect(self: &Arc<Self>, profile: Profile) -> ConnectionState {
+        self.disconnect(&profile.name).await;
+        {
+            let mut records = self.lock();
+            let record = records.entry(profile.name.clone()).or_default();
+            *record = Record {
+                started: Some(Instant::now()),
+                ..Record::default()
+            };
+        }
+        match self.establish(&profile).await {
+            Ok((tunnel, version)) => {
+                let local_port = tunnel.local_port;
+                let slot = Arc::new(tokio::sync::Mutex::new(Some(tunnel)));
+                let watcher =
+                    tokio::spawn(Arc::clone(self).watch(profile.clone(), Arc::clone(&slot)));
+                {
+                    let mut records = self.lock();
+                    let record = records.entry(profile.name.clone()).or_default();
+                    record.tunnel = Some(slot);
+                    record.watcher = Some(watcher);
+                }
+                let state = ConnectionState::Connected {
+                    local_port,
+                    version,
+                };
+                self.set(&profile.name, state.clone());
+                state
+            }
+            Err(error) => self.fail(&profile.name, &error),
+        }
+    }
+
+    /// Tunnel, discovery, and the bootstrap when discovery fails and the
+    /// profile allows it.
+    async fn establish(&self, profile: &Profile) -> Result<(Tunnel, String), SshError> {
+        self.set(&profile.name, ConnectionState::Connecting);
+        let tunnel = self.open_tunnel(profile).await?;
+        self.set(&profile.name, ConnectionState::Discovering);
+        let where_ = format!("port {} of {}", profile.remote_port, profile.host);
+        let found = discover(&self.http, tunnel.local_port, &where_, &self.pinned).await;
+        let found = match found {
+            Err(SshError::Discovery(_)) if profile.bootstrap => {
+                self.set(&profile.name, ConnectionState::Bootstrapping);
+                let (started, output) = bootstrap::run(profile, &self.settings).await;
+                if let Some(record) = self.lock().get_mut(&profile.name) {
+                    record.bootstrap_output =
+                        format!("stdout:\n{}stderr:\n{}", output.stdout, output.stderr);
+                }
+                if let Err(error) = started {
+                    tunnel.close().await;
+                    return Err(error);
+                }
+                self.set(&profile.name, ConnectionState::Discovering);
+                self.discover_for(tunnel.local_port, &where_, AFTER_BOOTSTRAP)
+                    .await
+            }
+            other => other,
+        };
+        match found {
+            Ok(remote) => Ok((tunnel, remote.version)),
+            Err(error) => {
+                tunnel.close().await;
+                Err(error)
+            }
+        }
+    }
+
+    async fn open_tunnel(&self, profile: &Profile) -> Result<Tunnel, SshError> {
+        let opened = Tunnel::open(profile, &self.settings).await;
+        if let Some(record) = self.lock().get_mut(&profile.name) {
+            record.args = super::forward_args(profile, &self.settings, 0);
+            if let Ok(tunnel) = &opened {
+                record.args.clone_from(&tunnel.args);
+            }
+        }
+        opened
+    }
+
+    /// Discovery, again and again until `limit` (opencode starting up).
+    async fn discover_for(
+        &self,
+        port: u16,
+        where_: &str,
+        limit: Duration,
+    ) -> Result<super::RemoteOpencode, SshError> {
+        let deadline = Instant::now() + limit;
+        loop {
+            match discover(&self.http, port, where_, &self.pinned).await {
+                Err(SshError::Discovery(_)) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Rebuilds the tunnel with backoff whenever ssh dies while connected.
+    async fn watch(
+        self: Arc<Self>,
+        profile: Profile,
+        slot: Arc<tokio::sync::Mutex<Option<Tunnel>>>,
+    ) {
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            tokio::time::sleep(WATCH_EVERY).await;
+            let mut guard = slot.lock().await;
+            let Some(tunnel) = guard.as_mut() else { return };
+            if tunnel.is_running() {
+                backoff = Duration::from_secs(1);
+                continue;
+            }
+            let output = tunnel.stderr();
+            if let Some(record) = self.lock().get_mut(&profile.name) {
+                record.ssh_output.push_str(&output);
+            }
+            *guard = None;
+            drop(guard);
+            tracing::warn!(profile = %profile.name, "ssh tunnel died; reconnecting");
+            loop {
+                match self.establish(&profile).await {
+                    Ok((tunnel, version)) => {
+                        let local_port = tunnel.local_port;
+                        *slot.lock().await = Some(tunnel);
+                        self.set(
+                            &profile.name,
+                            ConnectionState::Connected {
+                                local_port,
+                                version,
+                            },
+                        );
+                        break;
+                    }
+                    Err(error) => {
+                        self.fail(&profile.name, &error);
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(LONGEST_BACKOFF);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the connection: the watcher stops, ssh gets SIGTERM (then
+    /// SIGKILL). `false` when it was not connected.
+    pub async fn disconnect(&self, name: &str) -> bool {
+        let (watcher, slot) = match self.lock().get_mut(name) {
+            Some(record) => (record.watcher.take(), record.tunnel.take()),
+            None => return false,
+        };
+        if let Some(watcher) = watcher {
+            watcher.abort();
+        }
+        let Some(slot) = slot else { return false };
+        if let Some(tunnel) = slot.lock().await.take() {
+            let output = tunnel.stderr();
+            if let Some(record) = self.lock().get_mut(name) {
+                record.ssh_output.push_str(&output);
+            }
+            tunnel.close().await;
+        }
+        self.set(name, ConnectionState::Disconnected);
+        true
+    }
+
+    /// Every connection ends (pocketcode shutting down).
+    pub async fn shutdown(&self) {
+        let names: Vec<String> = self.lock().keys().cloned().collect();
+        for name in names {
+            self.disconnect(&name).await;
+        }
+    }
+
+    /// The report behind "Copy diagnostics", redacted.
+    pub async fn diagnostics(&self, name: &str) -> Option<String> {
+        let live_output = {
+            let slot = self.lock().get(name).and_then(|r| r.tunnel.clone());
+            match slot {
+                Some(slot) => slot
+                    .lock()
+                    .await
+                    .as_ref()
+                    .map(Tunnel::stderr)
+                    .unwrap_or_default(),
+                None => String::new(),
+            }
+        };
+        let records = self.lock();
+        let record = records.get(name)?;
+        let mut text = String::new();
+        let _ = writeln!(text, "pocketcode connection diagnostics: {name}");
+        let _ = writeln!(
+            text,
+            "state: {:?}",
+            record
+                .state
+                .clone()
+                .unwrap_or(ConnectionState::Disconnected)
+        );
+        let binary = self.settings.binary.display();
+        let _ = writeln!(text, "ssh command: {binary} {}", record.args.join(" "));
+        let _ = writeln!(text, "history:");
+        for (at, state) in &record.history {
+            let _ = writeln!(text, "  +{} ms {state:?}", at.as_millis());
+        }
+        let _ = writeln!(text, "ssh output:\n{}{live_output}", record.ssh_output);
+        if !record.bootstrap_output.is_empty() {
+            let _ = writeln!(text, "bootstrap output:\n{}", record.bootstrap_output);
+        }
+        let home = std::env::var("HOME").ok();
+        Some(redact(&text, home.as_deref()))
+    }
+}
