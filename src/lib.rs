@@ -10,6 +10,7 @@
 pub mod api;
 pub mod app;
 pub mod opencode;
+pub mod remotes;
 pub mod repos;
 #[cfg(feature = "ssr")]
 pub mod server;

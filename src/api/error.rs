@@ -109,6 +109,16 @@ impl From<crate::server::chats::ChatError> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<crate::server::ssh::SshError> for AppError {
+    fn from(error: crate::server::ssh::SshError) -> Self {
+        match error {
+            crate::server::ssh::SshError::Configuration(message) => Self::BadRequest(message),
+            other => Self::Unavailable(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<crate::server::system::SystemError> for AppError {
     fn from(error: crate::server::system::SystemError) -> Self {
         let message = error.to_string();

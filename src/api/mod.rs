@@ -10,6 +10,7 @@ pub mod attachments;
 mod chat_context;
 mod chat_menu;
 mod chat_summaries;
+mod connections;
 #[cfg(feature = "ssr")]
 mod context;
 mod delete_chat;
@@ -39,6 +40,11 @@ pub use chat_menu::{
     GetDiff, MAX_DIFF_BYTES, RenameChat, ShareChat, get_diff, rename_chat, share_chat,
 };
 pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
+pub use connections::{
+    Connect, ConnectionDiagnostics, DeleteConnection, Disconnect, ListConnections, SaveConnection,
+    connect, connection_diagnostics, delete_connection, disconnect, list_connections,
+    save_connection,
+};
 pub use delete_chat::{DeleteChat, delete_chat};
 pub use diff_stat::{GetDiffStat, get_diff_stat};
 pub use error::AppError;

@@ -68,6 +68,16 @@ pub struct Config {
     #[arg(long, env = "GITHUB_USER")]
     pub github_user: Option<String>,
 
+    /// The known_hosts file remote connections check host keys against
+    /// (default: ssh's own, ~/.ssh/known_hosts). pocketcode never writes it.
+    #[arg(long, env = "POCKETCODE_SSH_KNOWN_HOSTS")]
+    pub ssh_known_hosts: Option<PathBuf>,
+
+    /// An ssh config file to use instead of ~/.ssh/config for remote
+    /// connections (profile values still win over it).
+    #[arg(long, env = "POCKETCODE_SSH_CONFIG")]
+    pub ssh_config: Option<PathBuf>,
+
     /// How push services can reach whoever runs this server (the VAPID
     /// `sub` claim): a `mailto:` or `https:` URL.
     #[arg(long, env = "PUSH_CONTACT", default_value = "mailto:pocketcode@localhost", value_parser = parse_contact)]

@@ -119,6 +119,15 @@ impl Pocketcode {
                 Err(err.to_string())
             }
         };
+        let ssh = crate::server::ssh::Connections::new(
+            crate::server::ssh::SshSettings {
+                known_hosts: config.ssh_known_hosts.clone(),
+                config: config.ssh_config.clone(),
+                ..crate::server::ssh::SshSettings::default()
+            },
+            http.clone(),
+            crate::server::supervisor::PINNED_OPENCODE_VERSION,
+        );
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
@@ -131,6 +140,8 @@ impl Pocketcode {
             auth,
             events,
             push: Arc::new(push),
+            ssh_profiles: Arc::new(crate::server::ssh::ProfileStore::new(&data_dir)),
+            ssh,
         };
         Ok(Self { state, scripted })
     }
@@ -143,8 +154,10 @@ impl Pocketcode {
         &self.state.supervisor
     }
 
-    /// Stops opencode (its whole process group) and the scripted model.
+    /// Ends remote tunnels, stops opencode (its whole process group) and
+    /// the scripted model.
     pub async fn shutdown(self) {
+        self.state.ssh.shutdown().await;
         self.state.events.shutdown();
         self.state.supervisor.shutdown().await;
         if let Some(model) = self.scripted {

@@ -36,6 +36,9 @@ pub struct AppState {
     pub events: Arc<EventHub>,
     /// Web Push keys and subscriptions, or why notifications are off.
     pub push: Arc<Result<crate::server::push::Sender, String>>,
+    /// Remote machines: their profiles and live connections.
+    pub ssh_profiles: Arc<crate::server::ssh::ProfileStore>,
+    pub ssh: Arc<crate::server::ssh::Connections>,
 }
 
 impl AppState {

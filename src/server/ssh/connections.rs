@@ -8,29 +8,17 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
 use super::command::SshSettings;
 use super::diagnostics::redact;
 use super::profile::Profile;
 use super::tunnel::Tunnel;
 use super::{SshError, bootstrap, discover};
+pub use crate::remotes::ConnectionState;
 
 /// How long opencode may take to answer after a bootstrap started it.
 const AFTER_BOOTSTRAP: Duration = Duration::from_secs(30);
 const WATCH_EVERY: Duration = Duration::from_secs(1);
 const LONGEST_BACKOFF: Duration = Duration::from_secs(30);
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum ConnectionState {
-    Disconnected,
-    Connecting,
-    Discovering,
-    Bootstrapping,
-    Connected { local_port: u16, version: String },
-    Failed { kind: String, message: String },
-}
 
 #[derive(Default)]
 struct Record {

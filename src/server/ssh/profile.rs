@@ -4,41 +4,8 @@
 //! none may start with `-` (it would be read as an option) or hold a
 //! newline or a space (it would split a config line).
 
-use serde::{Deserialize, Serialize};
-
 use super::SshError;
-
-/// opencode's default `serve` port.
-pub const DEFAULT_REMOTE_PORT: u16 = 4096;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Profile {
-    /// The profile's own name: `[a-z0-9_-]`, 1 to 40 characters.
-    pub name: String,
-    /// The host as ssh knows it: an alias from `~/.ssh/config` or a hostname.
-    pub host: String,
-    #[serde(default)]
-    pub hostname: Option<String>,
-    #[serde(default)]
-    pub port: Option<u16>,
-    #[serde(default)]
-    pub user: Option<String>,
-    #[serde(default)]
-    pub identity_file: Option<String>,
-    /// `[user@]host[:port]`, several separated by commas.
-    #[serde(default)]
-    pub proxy_jump: Option<String>,
-    /// Where opencode serves on the remote machine (its loopback).
-    #[serde(default = "default_remote_port")]
-    pub remote_port: u16,
-    /// Start opencode on the remote when none answers.
-    #[serde(default)]
-    pub bootstrap: bool,
-}
-
-fn default_remote_port() -> u16 {
-    DEFAULT_REMOTE_PORT
-}
+pub use crate::remotes::{DEFAULT_REMOTE_PORT, Profile};
 
 impl Profile {
     /// Checks every value; the first bad one is the error.
