@@ -11,7 +11,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('axe-core finds nothing serious on the chat, repos and resources pages', async ({ pocketcode, page }) => {
+test('axe-core finds nothing serious on the chat, repos, resources and connections pages', async ({ pocketcode, page }) => {
   const chat = await pocketcode.newChat();
   // A transcript with a reply, a tool call with its diff and a todo list.
   await pocketcode.send('some **bold**, `code` and\n```rust\nfn main() {}\n```');
@@ -28,7 +28,7 @@ test('axe-core finds nothing serious on the chat, repos and resources pages', as
   await pocketcode.openSidebar();
   expect(await seriousViolations(page), `${chat.href} with the sidebar`).toEqual([]);
 
-  for (const url of ['/repos', '/resources']) {
+  for (const url of ['/repos', '/resources', '/connections']) {
     await pocketcode.goto(url);
     expect(await seriousViolations(page), url).toEqual([]);
   }

@@ -4,7 +4,7 @@ import { expect, test } from '../fixtures/pocketcode';
 test('no page overflows 320 px and every input is at least 16 px', async ({ pocketcode, page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
   const chat = await pocketcode.newChat();
-  for (const url of [chat.href, '/repos', '/resources']) {
+  for (const url of [chat.href, '/repos', '/resources', '/connections']) {
     await pocketcode.goto(url);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${url} overflows by ${overflow} px`).toBeLessThanOrEqual(0);

@@ -1,7 +1,9 @@
 //! The Leptos UI, rendered on the server and hydrated in the browser.
 
 mod chat;
+mod clipboard;
 mod confirm;
+mod connections;
 mod diff;
 mod directory;
 mod error_list;

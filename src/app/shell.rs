@@ -6,6 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use super::chat::ChatPage;
+use super::connections::ConnectionsPage;
 use super::directory::ChatDirectory;
 use super::events::use_live_events;
 use super::home::HomePage;
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/chat/:owner/:name/:chat") view=ChatPage ssr=SsrMode::InOrder />
                         <Route path=path!("/repos") view=ReposPage />
                         <Route path=path!("/resources") view=ResourcesPage />
+                        <Route path=path!("/connections") view=ConnectionsPage />
                     </Routes>
                 </main>
             </div>

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::changes::Changes;
 use crate::api::{delete_chat, rename_chat, share_chat};
+use crate::app::clipboard::copy_text;
 use crate::app::confirm::ConfirmButton;
 use crate::app::directory::ChatDirectory;
 use crate::repos::ChatSummary;
@@ -236,27 +237,5 @@ fn Rename(repo: String, chat_id: String, session: String, panel: RwSignal<Panel>
             </button>
             {move || error.get().map(|e| view! { <p role="alert" class="w-full text-red-400">{e}</p> })}
         </form>
-    }
-}
-
-/// Puts `text` on the clipboard.
-async fn copy_text(text: &str) -> Result<(), String> {
-    #[cfg(feature = "hydrate")]
-    {
-        let clipboard = web_sys::window()
-            .ok_or("no window")?
-            .navigator()
-            .clipboard();
-        wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
-            .await
-            .map(drop)
-            .map_err(|_| {
-                "The browser refused the clipboard: select the text and copy it by hand.".to_owned()
-            })
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = text;
-        Err("not in a browser".into())
     }
 }

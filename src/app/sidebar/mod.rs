@@ -73,6 +73,11 @@ pub fn Sidebar() -> impl IntoView {
                         "Resources"
                     </a>
                 </li>
+                <li>
+                    <a href="/connections" class="flex min-h-11 items-center px-3" on:click=close>
+                        "Connections"
+                    </a>
+                </li>
                 <NotificationsToggle />
                 <li>
                     // A full page load: the logout page is served by the server.

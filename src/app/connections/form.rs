@@ -1,0 +1,83 @@
+//! "Add a connection": a profile's fields, checked by the server (a bad
+//! value comes back naming its field, and nothing is saved).
+
+use leptos::prelude::*;
+
+use super::ConnectionsChanged;
+use crate::api::SaveConnection;
+
+const INPUT: &str = "min-h-11 w-full border border-neutral-700 bg-black px-2 text-base text-neutral-100 focus:border-neutral-400 focus:outline-none";
+
+#[component]
+fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
+    let id = format!("connection-{name}");
+    view! {
+        <div>
+            <label for=id.clone() class="mb-1 block text-sm text-neutral-400">{label}</label>
+            <input
+                id=id
+                name=name
+                type="text"
+                inputmode=if numeric { "numeric" } else { "text" }
+                required=required
+                autocomplete="off"
+                autocapitalize="off"
+                spellcheck="false"
+                placeholder=placeholder
+                class=INPUT
+            />
+        </div>
+    }
+}
+
+#[component]
+pub fn ConnectionForm() -> impl IntoView {
+    let save = ServerAction::<SaveConnection>::new();
+    let changed = expect_context::<ConnectionsChanged>();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            changed.notify();
+        }
+    });
+    let outcome = move || {
+        save.value().get().map(|result| match result {
+            Ok(saved) => view! {
+                <p role="status" class="mt-2 text-neutral-400">{format!("Saved {}.", saved.profile.name)}</p>
+            }
+            .into_any(),
+            Err(error) => view! { <p role="alert" class="mt-2 text-red-400">{error.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <ActionForm action=save>
+            <div class="grid gap-3 sm:grid-cols-2">
+                <Field name="name" label="Name (a-z, 0-9, - and _)" placeholder="devbox" required=true />
+                <Field name="host" label="Host (an alias from ~/.ssh/config, or a hostname)" placeholder="devbox.example.com" required=true />
+                <Field name="hostname" label="HostName (optional)" />
+                <Field name="port" label="Port (optional)" placeholder="22" numeric=true />
+                <Field name="user" label="User (optional)" />
+                <Field name="identity_file" label="IdentityFile (optional, absolute or ~/)" placeholder="~/.ssh/id_ed25519" />
+                <Field name="proxy_jump" label="ProxyJump (optional, [user@]host[:port])" />
+                <Field name="remote_port" label="opencode port on the remote" placeholder="4096" numeric=true />
+            </div>
+            <label class="mt-3 flex min-h-11 items-center gap-2 text-sm">
+                <input type="checkbox" name="bootstrap" value="true" class="size-5 text-base" />
+                "Start opencode on the remote when none answers (bootstrap)"
+            </label>
+            <button
+                type="submit"
+                class="mt-2 min-h-11 border border-neutral-500 px-4 text-neutral-100 disabled:text-neutral-600"
+                disabled=move || save.pending().get()
+            >
+                {move || if save.pending().get() { "Saving…" } else { "Save connection" }}
+            </button>
+        </ActionForm>
+        {outcome}
+    }
+}

@@ -1,0 +1,90 @@
+//! The Connections page (`/connections`): remote machines reached over SSH.
+//! Add or edit a profile, connect and disconnect, see each one's state
+//! (with the step that failed and what to do), copy diagnostics.
+
+mod form;
+mod row;
+
+use leptos::prelude::*;
+
+use crate::api::list_connections;
+use form::ConnectionForm;
+use row::ConnectionRow;
+
+/// Tells the list to reload (a profile was saved, deleted or (dis)connected).
+#[derive(Clone, Copy)]
+pub struct ConnectionsChanged(RwSignal<u32>);
+
+impl ConnectionsChanged {
+    pub fn notify(self) {
+        self.0.update(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// Whether a state is on its way somewhere (worth polling).
+#[cfg(feature = "hydrate")]
+fn moving(state: &crate::remotes::ConnectionState) -> bool {
+    use crate::remotes::ConnectionState;
+    matches!(
+        state,
+        ConnectionState::Connecting | ConnectionState::Discovering | ConnectionState::Bootstrapping
+    )
+}
+
+#[component]
+pub fn ConnectionsPage() -> impl IntoView {
+    let changed = RwSignal::new(0_u32);
+    provide_context(ConnectionsChanged(changed));
+    let connections = Resource::new(move || changed.get(), |_| list_connections());
+    // While a connection is on its way (or another tab connects), refresh.
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = leptos::prelude::set_interval_with_handle(
+            move || {
+                let busy = connections
+                    .get_untracked()
+                    .and_then(Result::ok)
+                    .is_some_and(|list| list.iter().any(|c| moving(&c.state)));
+                if busy {
+                    ConnectionsChanged(changed).notify();
+                }
+            },
+            std::time::Duration::from_secs(1),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    view! {
+        <div class="min-h-0 flex-1 overflow-y-auto p-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
+            <h2 class="mb-1 text-neutral-100">"Connections"</h2>
+            <p class="mb-4 text-sm text-neutral-400">
+                "Remote machines whose opencode pocketcode reaches through an SSH tunnel from this server. "
+                "Values you set here win; values left blank come from the server's ~/.ssh/config. "
+                "Host keys are checked against its known_hosts, which pocketcode never writes."
+            </p>
+            <Transition fallback=|| view! { <p class="text-neutral-500">"Loading connections…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <crate::app::error_list::ErrorList errors /> }>
+                    {move || Suspend::new(async move {
+                        connections.await.map(|list| {
+                            if list.is_empty() {
+                                view! { <p class="text-neutral-500">"No connections yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul aria-label="Connections" class="divide-y divide-neutral-800 border-y border-neutral-800">
+                                        {list.into_iter().map(|c| view! { <ConnectionRow connection=c /> }).collect_view()}
+                                    </ul>
+                                }
+                                .into_any()
+                            }
+                        })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <section aria-label="Add a connection" class="mt-6">
+                <h3 class="mb-2 text-sm text-neutral-400 uppercase">"Add a connection"</h3>
+                <ConnectionForm />
+            </section>
+        </div>
+    }
+}
