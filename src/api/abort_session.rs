@@ -12,8 +12,7 @@ pub async fn abort_session(
     session_id: String,
 ) -> Result<bool, AppError> {
     super::context::respond(async {
-        let (client, state) = super::context::opencode().await?;
-        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
         let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
         Ok(client.abort(&dir, id).await?)
     })

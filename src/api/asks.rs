@@ -23,8 +23,7 @@ pub async fn get_pending_asks(
     session_id: String,
 ) -> Result<PendingAsks, AppError> {
     super::context::respond(async {
-        let (client, state) = super::context::opencode().await?;
-        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
         let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
         Ok(client.pending_asks(&dir, id).await?)
     })
@@ -45,8 +44,7 @@ pub async fn answer_permission(
         let reply = crate::opencode::PermissionReply::parse(&reply).ok_or_else(|| {
             AppError::BadRequest("the reply must be once, always or reject".into())
         })?;
-        let (client, state) = super::context::opencode().await?;
-        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
         let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
         let pending = client.pending_asks(&dir, id).await?;
         if !pending.permissions.iter().any(|p| p.id == request) {
@@ -81,8 +79,7 @@ pub async fn answer_question(
                 "too many or too long answers (at most {MAX_ANSWERS} of {MAX_ANSWER_BYTES} bytes)"
             )));
         }
-        let (client, state) = super::context::opencode().await?;
-        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
         let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
         let pending = client.pending_asks(&dir, id).await?;
         let Some(asked) = pending.questions.iter().find(|q| q.id == request) else {

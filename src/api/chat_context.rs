@@ -1,7 +1,9 @@
-//! What the chat server functions share: finding a chat's worktree and
-//! checking that a session really is that chat's.
+//! What the chat server functions share: finding where a chat works (a
+//! local worktree, or a directory on a connected remote) and checking that
+//! a session really is that chat's.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::AppError;
 use crate::opencode::{SessionStatus, Transcript};
@@ -18,6 +20,54 @@ pub fn chat_dir(state: &AppState, repo: &str, chat_id: &str) -> Result<PathBuf, 
     } else {
         Err(AppError::NotFound(format!("no chat {chat_id} in {repo}")))
     }
+}
+
+/// Where chat `chat_id` of `repo` works, and a client for the opencode
+/// running it: pocketcode's own and the chat's worktree, or, for `repo`
+/// `@<connection>` (`chat_id` is then the session id), the remote's opencode
+/// and the directory the session is bound to there.
+pub async fn chat_target(repo: &str, chat_id: &str) -> Result<(OpencodeClient, PathBuf), AppError> {
+    let state = super::context::state()?;
+    match crate::remotes::remote_connection(repo) {
+        None => {
+            let dir = chat_dir(&state, repo, chat_id)?;
+            Ok((OpencodeClient::from_state(&state).await?, dir))
+        }
+        Some(name) => {
+            let id = super::validate::session_id(chat_id)?;
+            let client = remote_client(&state, name).await?;
+            let session = client.find_session(id).await?;
+            Ok((client, PathBuf::from(session.directory)))
+        }
+    }
+}
+
+/// A client for connection `name`'s opencode: 404 when there is no such
+/// connection, 503 while it is not connected. Its events are relayed from
+/// then on.
+pub async fn remote_client(state: &AppState, name: &str) -> Result<OpencodeClient, AppError> {
+    if state.ssh_profiles.get(name).await?.is_none() {
+        return Err(AppError::NotFound(format!(
+            "there is no connection named {name:?}"
+        )));
+    }
+    let client = state.ssh.client(name).ok_or_else(|| {
+        AppError::Unavailable(format!(
+            "connection {name} is not connected: connect it on the Connections page"
+        ))
+    })?;
+    watch_remote(state, name);
+    Ok(client)
+}
+
+/// Relays connection `name`'s events (from wherever its tunnel is now).
+pub fn watch_remote(state: &AppState, name: &str) {
+    let ssh = state.ssh.clone();
+    let owned = name.to_owned();
+    state.events.watch_remote(
+        &crate::remotes::remote_repo(name),
+        Arc::new(move || ssh.upstream(&owned)),
+    );
 }
 
 /// `session_id` validated, and 404 unless it is a session of the chat in `dir`.

@@ -17,8 +17,7 @@ pub async fn rename_chat(
 ) -> Result<String, AppError> {
     super::context::respond(async {
         let title = super::validate::title(&title)?;
-        let (client, state) = super::context::opencode().await?;
-        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
         let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
         Ok(client.rename_session(&dir, id, title).await?.title)
     })
@@ -35,8 +34,7 @@ pub async fn share_chat(
     share: bool,
 ) -> Result<Option<String>, AppError> {
     super::context::respond(async {
-        let (client, state) = super::context::opencode().await?;
-        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
         let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
         let session = client.share_session(&dir, id, share).await?;
         // opencode 1.18 still reports the old link after unsharing (the

@@ -81,6 +81,9 @@ pub async fn delete_connection(name: String) -> Result<(), AppError> {
         let state = super::context::state()?;
         known(&state, &name).await?;
         state.ssh.disconnect(&name).await;
+        state
+            .events
+            .unwatch_remote(&crate::remotes::remote_repo(&name));
         state.ssh_profiles.delete(&name).await?;
         Ok(())
     })
@@ -94,7 +97,11 @@ pub async fn connect(name: String) -> Result<ConnectionState, AppError> {
     super::context::respond(async {
         let state = super::context::state()?;
         let profile = known(&state, &name).await?;
-        Ok(state.ssh.connect(profile).await)
+        let connected = state.ssh.connect(profile).await;
+        if matches!(connected, ConnectionState::Connected { .. }) {
+            super::chat_context::watch_remote(&state, &name);
+        }
+        Ok(connected)
     })
     .await
 }
@@ -105,6 +112,9 @@ pub async fn disconnect(name: String) -> Result<ConnectionState, AppError> {
         let state = super::context::state()?;
         known(&state, &name).await?;
         state.ssh.disconnect(&name).await;
+        state
+            .events
+            .unwatch_remote(&crate::remotes::remote_repo(&name));
         Ok(state.ssh.state(&name))
     })
     .await

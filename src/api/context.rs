@@ -26,6 +26,11 @@ pub fn worktree_name(
     chat_id: &str,
 ) -> Result<crate::server::git::WorktreeName, AppError> {
     use crate::server::git::{ChatId, RepoName, WorktreeName};
+    if let Some(name) = crate::remotes::remote_connection(repo) {
+        return Err(AppError::BadRequest(format!(
+            "{repo} is a chat on the remote {name}: git (changes, branches, worktrees) is for local chats only"
+        )));
+    }
     Ok(WorktreeName::new(
         RepoName::parse(repo)?,
         ChatId::parse(chat_id)?,

@@ -1,5 +1,6 @@
 //! `POST /pocket/fn/delete_chat`: delete a chat's sessions, worktree and
-//! (when merged, or asked) branch. Uncommitted changes need `force`.
+//! (when merged, or asked) branch. Uncommitted changes need `force`. A
+//! remote chat is its session: deleting it leaves the remote's files alone.
 
 use leptos::prelude::*;
 
@@ -14,6 +15,15 @@ pub async fn delete_chat(
     #[server(default)] delete_branch: bool,
 ) -> Result<DeletedChat, AppError> {
     super::context::respond(async {
+        if crate::remotes::remote_connection(&repo).is_some() {
+            // A remote chat is its session: the remote's files stay as they are.
+            let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
+            client.delete_session(&dir, &chat_id).await?;
+            return Ok(DeletedChat {
+                sessions: 1,
+                branch_deleted: false,
+            });
+        }
         let name = super::context::worktree_name(&repo, &chat_id)?;
         let (client, state) = super::context::opencode().await?;
         let deleted =

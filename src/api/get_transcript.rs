@@ -31,8 +31,7 @@ pub async fn get_transcript(
                 )));
             }
         };
-        let (client, state) = super::context::opencode().await?;
-        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
         super::chat_context::transcript(&client, &dir, id, limit).await
     })
     .await

@@ -23,6 +23,7 @@ mod list_github_repos;
 mod list_repos;
 pub mod live;
 mod new_chat;
+mod new_remote_chat;
 mod open_chat;
 mod push;
 mod resources;
@@ -54,6 +55,7 @@ pub use list_chats::{ListChats, list_chats};
 pub use list_github_repos::{ListGithubRepos, list_github_repos};
 pub use list_repos::{ListRepos, list_repos};
 pub use new_chat::{NewChat, new_chat};
+pub use new_remote_chat::{NewRemoteChat, new_remote_chat};
 pub use open_chat::{OpenChat, open_chat};
 pub use push::{
     PushKey, PushSubscribe, PushUnsubscribe, push_key, push_subscribe, push_unsubscribe,

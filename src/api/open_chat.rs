@@ -1,5 +1,5 @@
-//! `POST /pocket/fn/open_chat`: a chat (worktree, branch, session) with its
-//! transcript, for the chat page's first paint.
+//! `POST /pocket/fn/open_chat`: a chat (worktree, branch, session; or a
+//! remote's session) with its transcript, for the chat page's first paint.
 
 use leptos::prelude::*;
 
@@ -9,12 +9,17 @@ use crate::repos::OpenedChat;
 #[server(prefix = "/pocket/fn", endpoint = "open_chat")]
 pub async fn open_chat(repo: String, chat_id: String) -> Result<OpenedChat, AppError> {
     super::context::respond(async {
-        let name = super::context::worktree_name(&repo, &chat_id)?;
-        let (client, state) = super::context::opencode().await?;
-        let chat = crate::server::chats::chat(&state.git, &client, &name)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))?;
-        let dir = std::path::PathBuf::from(&chat.worktree.path);
+        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
+        let chat = match crate::remotes::remote_connection(&repo) {
+            Some(name) => crate::server::ssh::as_chat(name, client.find_session(&chat_id).await?),
+            None => {
+                let name = super::context::worktree_name(&repo, &chat_id)?;
+                let state = super::context::state()?;
+                crate::server::chats::chat(&state.git, &client, &name)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))?
+            }
+        };
         const PAGE: usize = crate::opencode::TRANSCRIPT_PAGE;
         let opened = async {
             match &chat.session_id {

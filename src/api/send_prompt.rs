@@ -24,8 +24,7 @@ pub async fn send_prompt(
     super::context::respond(async {
         let text = super::validate::prompt_text(&text)?;
         let images = super::attachments::parse(attachments.as_deref().unwrap_or_default())?;
-        let (client, state) = super::context::opencode().await?;
-        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
+        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
         let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
         // Left out, opencode would reuse the session's last model: name the
         // default instead, so "no pick" always means the configured default.

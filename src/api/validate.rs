@@ -71,6 +71,30 @@ pub fn title(text: &str) -> Result<&str, AppError> {
     }
 }
 
+/// The longest remote directory path accepted, in bytes.
+const MAX_REMOTE_PATH: usize = 4096;
+
+/// A directory on a remote machine: absolute, one line, no `..`; trimmed,
+/// trailing slashes dropped (but `/` stays `/`).
+pub fn remote_directory(path: &str) -> Result<&str, AppError> {
+    let path = path.trim();
+    let bad = |why: &str| Err(AppError::BadRequest(format!("directory {path:?}: {why}")));
+    if !path.starts_with('/') {
+        return bad("give an absolute path (starting with /)");
+    }
+    if path.len() > MAX_REMOTE_PATH {
+        return bad("the path is too long");
+    }
+    if path.chars().any(char::is_control) {
+        return bad("the path must be one line");
+    }
+    if path.split('/').any(|part| part == "..") {
+        return bad("the path may not contain '..'");
+    }
+    let trimmed = path.trim_end_matches('/');
+    Ok(if trimmed.is_empty() { "/" } else { trimmed })
+}
+
 /// A prompt: not blank, not huge.
 pub fn prompt_text(text: &str) -> Result<&str, AppError> {
     if text.trim().is_empty() {
@@ -129,6 +153,15 @@ fn truncate(s: &str, max_chars: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_directories_are_absolute_lines_without_dot_dot() {
+        assert_eq!(remote_directory(" /home/me/p/ "), Ok("/home/me/p"));
+        assert_eq!(remote_directory("/"), Ok("/"));
+        for bad in ["home/me", "~/p", "/home/../etc", "/a\nb", ""] {
+            assert!(remote_directory(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn accepts_opencode_session_ids_only() {

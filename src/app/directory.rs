@@ -40,11 +40,24 @@ impl ChatEntry {
     pub fn href(&self) -> String {
         chat_href(&self.repo, &self.chat_id)
     }
+
+    /// Where the chat works, as a list shows it: its repo, or the
+    /// connection a remote's chat runs on.
+    pub fn place(&self) -> String {
+        match crate::remotes::remote_connection(&self.repo) {
+            Some(connection) => format!("on {connection}"),
+            None => self.repo.clone(),
+        }
+    }
 }
 
-/// The chat page of chat `chat_id` of `repo` (`owner/name`).
+/// The chat page of chat `chat_id` of `repo` (`owner/name`, or a remote's
+/// `@<connection>` with the session id as `chat_id`).
 pub fn chat_href(repo: &str, chat_id: &str) -> String {
-    format!("/chat/{repo}/{chat_id}")
+    match crate::remotes::remote_connection(repo) {
+        Some(connection) => crate::remotes::remote_chat_href(connection, chat_id),
+        None => format!("/chat/{repo}/{chat_id}"),
+    }
 }
 
 /// The chats and their live state, provided by the app as context.
@@ -302,5 +315,11 @@ mod tests {
         assert!(entries[0].unread);
         assert_eq!(entries[1].status, ChatStatus::Idle);
         assert_eq!(entries[0].href(), "/chat/local/r/bbbbbb");
+        assert_eq!(entries[0].place(), "local/r");
+        let mut remote = entries[0].clone();
+        remote.repo = "@devbox".into();
+        remote.chat_id = "ses_b".into();
+        assert_eq!(remote.href(), "/remote/devbox/ses_b");
+        assert_eq!(remote.place(), "on devbox");
     }
 }

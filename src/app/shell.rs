@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                         // chat reads with JavaScript off (out-of-order streaming
                         // needs a script to put it in place).
                         <Route path=path!("/chat/:owner/:name/:chat") view=ChatPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/remote/:connection/:chat") view=ChatPage ssr=SsrMode::InOrder />
                         <Route path=path!("/repos") view=ReposPage />
                         <Route path=path!("/resources") view=ResourcesPage />
                         <Route path=path!("/connections") view=ConnectionsPage />

@@ -62,3 +62,49 @@ pub struct Connection {
     pub profile: Profile,
     pub state: ConnectionState,
 }
+
+/// What marks a remote chat's "repo": `@<connection>`. Local repo names
+/// (`owner/name`) never start with it.
+pub const REMOTE_MARK: char = '@';
+
+/// The connection a chat's `repo` names, when it is a remote chat.
+pub fn remote_connection(repo: &str) -> Option<&str> {
+    repo.strip_prefix(REMOTE_MARK)
+}
+
+/// The `repo` of the chats of connection `name`.
+pub fn remote_repo(name: &str) -> String {
+    format!("{REMOTE_MARK}{name}")
+}
+
+/// Where the live stream files a remote directory's events: `@name:/dir`,
+/// so that a remote path never meets a local one of the same name.
+pub fn event_directory(repo: &str, directory: &str) -> String {
+    match remote_connection(repo) {
+        Some(name) => format!("{REMOTE_MARK}{name}:{directory}"),
+        None => directory.to_owned(),
+    }
+}
+
+/// The page of a remote chat: `/remote/<connection>/<session id>`.
+pub fn remote_chat_href(name: &str, session_id: &str) -> String {
+    format!("/remote/{name}/{session_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_chats_are_told_apart_by_their_repo() {
+        assert_eq!(remote_connection("@devbox"), Some("devbox"));
+        assert_eq!(remote_connection("local/project"), None);
+        assert_eq!(remote_repo("devbox"), "@devbox");
+        assert_eq!(
+            event_directory("@devbox", "/home/me/p"),
+            "@devbox:/home/me/p"
+        );
+        assert_eq!(event_directory("local/p", "/data/w"), "/data/w");
+        assert_eq!(remote_chat_href("devbox", "ses_1"), "/remote/devbox/ses_1");
+    }
+}

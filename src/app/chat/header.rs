@@ -1,5 +1,6 @@
 //! The chat's header: its repo and branch, a link to the same session in
-//! opencode's own web UI, and the ⋯ menu.
+//! opencode's own web UI, and the ⋯ menu; for a remote's chat, the
+//! connection and the directory on the remote instead.
 
 use leptos::prelude::*;
 
@@ -17,6 +18,20 @@ pub fn opencode_web_path(directory: &str, session_id: &str) -> String {
 
 #[component]
 pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
+    if let Some(connection) = crate::remotes::remote_connection(&chat.worktree.repo) {
+        // opencode's web UI behind pocketcode's proxy is the local one.
+        let connection = connection.to_owned();
+        return view! {
+            <div class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
+                <span class="truncate text-sky-300" title="remote connection">{format!("on {connection}")}</span>
+                <span class="min-w-0 flex-1 truncate" title="directory on the remote" data-testid="remote-directory">
+                    {chat.worktree.path.clone()}
+                </span>
+                <ChatMenu chat />
+            </div>
+        }
+        .into_any();
+    }
     let branch = chat
         .worktree
         .branch
@@ -44,6 +59,7 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
             <ChatMenu chat />
         </div>
     }
+    .into_any()
 }
 
 #[cfg(test)]

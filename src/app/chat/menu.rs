@@ -1,6 +1,7 @@
 //! The chat's ⋯ menu: copy the branch name (shown inline), rename, share
 //! or unshare, the changes (diff stat, tap through to the full diff), and
-//! delete the chat with its worktree.
+//! delete the chat with its worktree. A remote's chat (`@<connection>`)
+//! has no branch or diff here: rename, share and delete its session.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,6 +26,8 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
     let chat_id = chat.worktree.chat_id.clone();
     let session = chat.session_id.clone().unwrap_or_default();
     let branch = chat.worktree.branch.clone().unwrap_or_default();
+    // A remote's chat has chat features only: no branch, no diff here.
+    let remote = crate::remotes::remote_connection(&repo).is_some();
     let report = move |result: Result<String, String>| {
         note.try_set(Some(result.map_or_else(Note::Failed, Note::Done)));
     };
@@ -74,7 +77,11 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
         }
     };
     let share_on = share.clone();
-    let confirm = "Tap again: delete it and any uncommitted changes";
+    let confirm = if remote {
+        "Tap again: delete this session (the remote's files stay)"
+    } else {
+        "Tap again: delete it and any uncommitted changes"
+    };
     view! {
         <button
             type="button"
@@ -89,22 +96,26 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
         <Show when=move || open.get()>
             <div class="absolute top-full right-0 z-20 w-72 max-w-[calc(100vw-1rem)] border border-neutral-700 bg-black py-1 shadow-lg">
             <div role="menu" aria-label="Chat menu">
-                <button type="button" role="menuitem" class=ITEM on:click=copy.clone()>
-                    "Copy branch"
-                    <code class="min-w-0 truncate text-neutral-400">{branch.clone()}</code>
-                </button>
+                {(!remote).then(|| view! {
+                    <button type="button" role="menuitem" class=ITEM on:click=copy.clone()>
+                        "Copy branch"
+                        <code class="min-w-0 truncate text-neutral-400">{branch.clone()}</code>
+                    </button>
+                })}
                 <button type="button" role="menuitem" class=ITEM on:click=move |_| {
                     panel.set(Panel::Rename);
                     open.set(false);
                 }>
                     "Rename"
                 </button>
-                <button type="button" role="menuitem" class=ITEM on:click=move |_| {
-                    panel.set(Panel::Changes);
-                    open.set(false);
-                }>
-                    "Changes (diff)"
-                </button>
+                {(!remote).then(|| view! {
+                    <button type="button" role="menuitem" class=ITEM on:click=move |_| {
+                        panel.set(Panel::Changes);
+                        open.set(false);
+                    }>
+                        "Changes (diff)"
+                    </button>
+                })}
                 <button type="button" role="menuitem" class=ITEM on:click={
                     let share_on = share_on.clone();
                     move |_| share_on(true)

@@ -1,5 +1,6 @@
-//! Page `/chat/{owner}/{name}/{chat}`: one chat, its transcript (loaded on
-//! the server, then live) and the composer.
+//! Page `/chat/{owner}/{name}/{chat}` (or `/remote/{connection}/{session}`
+//! for a connected remote's chat): one chat, its transcript (loaded on the
+//! server, then live) and the composer.
 
 mod asks;
 mod attach;
@@ -42,12 +43,14 @@ pub fn ChatPage() -> impl IntoView {
     let params = use_params_map();
     let key = Memo::new(move |_| {
         let params = params.read();
+        let chat = params.get("chat").unwrap_or_default();
+        // `/remote/{connection}/{session}`: a connected remote's chat.
+        if let Some(connection) = params.get("connection") {
+            return (crate::remotes::remote_repo(&connection), chat);
+        }
         let owner = params.get("owner").unwrap_or_default();
         let name = params.get("name").unwrap_or_default();
-        (
-            format!("{owner}/{name}"),
-            params.get("chat").unwrap_or_default(),
-        )
+        (format!("{owner}/{name}"), chat)
     });
     let opened = Resource::new(move || key.get(), |(repo, chat)| open_chat(repo, chat));
     view! {
@@ -87,11 +90,13 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     let header = view! { <ChatHeader chat=chat.clone() /> };
     let body = match transcript {
         Some(initial) => {
+            // A remote's events are filed under `@<connection>:<dir>`.
+            let directory = crate::remotes::event_directory(&repo, &initial.session.directory);
             let key = ChatKey {
                 repo,
                 chat_id,
                 session_id: initial.session.id.clone(),
-                directory: initial.session.directory.clone(),
+                directory,
             };
             view! { <LiveTranscript key initial asks choices /> }.into_any()
         }

@@ -3,6 +3,7 @@
 //! (with the step that failed and what to do), copy diagnostics.
 
 mod form;
+mod remote_chat;
 mod row;
 
 use leptos::prelude::*;

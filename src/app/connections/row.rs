@@ -1,13 +1,16 @@
 //! One connection: where it points, its state (the failed step and what to
-//! do), Connect / Disconnect, Copy diagnostics and Delete.
+//! do), Connect / Disconnect, Copy diagnostics and Delete; once connected,
+//! a new chat in a directory on it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::ConnectionsChanged;
+use super::remote_chat::NewRemoteChat;
 use crate::api::{connect, connection_diagnostics, delete_connection, disconnect};
 use crate::app::clipboard::copy_text;
 use crate::app::confirm::ConfirmButton;
+use crate::app::directory::ChatDirectory;
 use crate::remotes::{Connection, ConnectionState};
 
 fn describe(state: &ConnectionState) -> String {
@@ -25,6 +28,7 @@ fn describe(state: &ConnectionState) -> String {
 pub fn ConnectionRow(connection: Connection) -> impl IntoView {
     let Connection { profile, state } = connection;
     let changed = expect_context::<ConnectionsChanged>();
+    let directory = expect_context::<ChatDirectory>();
     let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Result<String, String>>);
     let report = RwSignal::new(None::<String>);
@@ -56,6 +60,8 @@ pub fn ConnectionRow(connection: Connection) -> impl IntoView {
                 }
                 busy.try_set(false);
                 changed.notify();
+                // The remote's chats join (or leave) the sidebar.
+                directory.refresh();
             });
         }
     };
@@ -128,6 +134,7 @@ pub fn ConnectionRow(connection: Connection) -> impl IntoView {
                     on_confirm=delete
                 />
             </div>
+            {connected.then(|| view! { <NewRemoteChat connection=name.clone() /> })}
             {move || note.get().map(|n| match n {
                 Ok(text) => view! { <p role="status" class="mt-1 text-sm text-neutral-400">{text}</p> }.into_any(),
                 Err(text) => view! { <p role="alert" class="mt-1 text-sm text-red-400">{text}</p> }.into_any(),

@@ -76,6 +76,11 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
             {move || Suspend::new(async move {
                 let chats = chats.await;
                 let usage = disk.await.ok();
+                // Worktrees on this machine: a remote's chats are not here.
+                let chats = chats.map(|mut chats| {
+                    chats.retain(|c| crate::remotes::remote_connection(&c.worktree.repo).is_none());
+                    chats
+                });
                 match chats {
                     Ok(chats) if chats.is_empty() => {
                         view! { <p class="text-neutral-500">"No chats."</p> }.into_any()

@@ -81,7 +81,7 @@ pub fn ChatItem(entry: Memo<Option<ChatEntry>>) -> impl IntoView {
                         status_label(status())
                             .map(|(label, colour)| view! { <span class=colour>{label}</span> })
                     }}
-                    <span class="min-w-0 truncate">{move || field(|e| e.repo.clone())}</span>
+                    <span class="min-w-0 truncate" data-testid="chat-place">{move || field(ChatEntry::place)}</span>
                     <span class="ml-auto shrink-0">{move || relative(updated(), now.get())}</span>
                 </span>
             </a>

@@ -211,6 +211,37 @@ impl EventHub {
         upstreams.insert(key, task);
     }
 
+    /// Starts relaying every directory of remote `repo` (`@<connection>`),
+    /// whose opencode `source` gives while connected (no-op when already
+    /// relayed). Its events are filed under `@<connection>:<directory>`.
+    pub fn watch_remote(self: &Arc<Self>, repo: &str, source: super::remote::UpstreamSource) {
+        let mut upstreams = self
+            .upstreams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if upstreams.get(repo).is_some_and(|task| !task.is_finished()) {
+            return;
+        }
+        let task = tokio::spawn(super::remote::relay(self.clone(), repo.to_owned(), source));
+        upstreams.insert(repo.to_owned(), task);
+    }
+
+    /// Stops relaying remote `repo` and forgets its chats (disconnected).
+    pub fn unwatch_remote(&self, repo: &str) {
+        let task = self
+            .upstreams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(repo);
+        if let Some(task) = task {
+            task.abort();
+        }
+        self.set_connected(repo, false);
+        self.lock()
+            .summaries
+            .forget_under(&crate::remotes::event_directory(repo, ""));
+    }
+
     /// Stops relaying `directory` (its worktree is gone).
     pub fn unwatch(&self, directory: &Path) {
         let key = directory.display().to_string();

@@ -6,6 +6,7 @@
 pub mod alert;
 pub mod config;
 pub mod hub;
+mod remote;
 pub mod replay;
 pub mod stream;
 pub mod summary;
@@ -14,3 +15,4 @@ mod upstream;
 pub use alert::{Alert, AlertKind};
 pub use config::EventsConfig;
 pub use hub::EventHub;
+pub use remote::UpstreamSource;

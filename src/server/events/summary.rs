@@ -120,6 +120,12 @@ impl Summaries {
         self.chats.retain(|_, chat| chat.directory != directory);
     }
 
+    /// Forgets every chat whose directory starts with `prefix` (a remote's).
+    pub fn forget_under(&mut self, prefix: &str) {
+        self.chats
+            .retain(|_, chat| !chat.directory.starts_with(prefix));
+    }
+
     fn entry(&mut self, directory: &str, session: &str) -> &mut ChatSummary {
         self.chats
             .entry(session.to_string())

@@ -18,10 +18,10 @@ use crate::api::live::ChatStatus;
 use crate::opencode::{Session, SessionStatus};
 use crate::server::opencode_client::OpencodeClient;
 
-const FIRST_RETRY: Duration = Duration::from_millis(250);
-const LONGEST_RETRY: Duration = Duration::from_secs(10);
+pub(super) const FIRST_RETRY: Duration = Duration::from_millis(250);
+pub(super) const LONGEST_RETRY: Duration = Duration::from_secs(10);
 /// A connection that lasted this long resets the backoff.
-const STABLE: Duration = Duration::from_secs(30);
+pub(super) const STABLE: Duration = Duration::from_secs(30);
 /// How long to wait for opencode to be up before trying again.
 const WAIT_FOR_OPENCODE: Duration = Duration::from_secs(30);
 
@@ -115,6 +115,6 @@ async fn resync(hub: &EventHub, client: &OpencodeClient, directory: &str) -> Res
 }
 
 /// ±25 %, so many upstreams that broke together do not retry together.
-fn jittered(base: Duration) -> Duration {
+pub(super) fn jittered(base: Duration) -> Duration {
     base.mul_f64(rand::rng().random_range(0.75..1.25))
 }

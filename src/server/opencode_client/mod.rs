@@ -81,6 +81,39 @@ impl OpencodeClient {
         json(send(self.request(Method::GET, dir, &format!("/session/{id}"))).await?).await
     }
 
+    /// A session wherever it works (the directory it is bound to is in it).
+    pub async fn find_session(&self, id: &str) -> Result<Session, OpencodeClientError> {
+        let request = self
+            .upstream
+            .request(&self.http, Method::GET, &format!("/session/{id}"));
+        json(send(request).await?).await
+    }
+
+    /// The latest `limit` top-level sessions of every project, newest first.
+    pub async fn recent_root_sessions(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<Session>, OpencodeClientError> {
+        let request = self
+            .upstream
+            .request(&self.http, Method::GET, "/experimental/session")
+            .query(&[("roots", "true"), ("limit", &limit.to_string())]);
+        json(send(request).await?).await
+    }
+
+    /// Whether `dir` is a directory opencode can list (it answers an error
+    /// for a path that does not exist or is not a directory).
+    pub async fn is_directory(&self, dir: &Path) -> Result<bool, OpencodeClientError> {
+        let request = self
+            .request(Method::GET, dir, "/file")
+            .query(&[("path", ".")]);
+        match send(request).await {
+            Ok(_) => Ok(true),
+            Err(OpencodeClientError::Status { .. }) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
     /// A new session bound to `dir`: its tools will run there.
     pub async fn create_session(&self, dir: &Path) -> Result<Session, OpencodeClientError> {
         let request = self

@@ -34,7 +34,7 @@ struct Record {
 
 pub struct Connections {
     settings: SshSettings,
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     pinned: String,
     records: Mutex<HashMap<String, Record>>,
 }
@@ -58,6 +58,11 @@ impl Connections {
             .get(name)
             .and_then(|r| r.state.clone())
             .unwrap_or(ConnectionState::Disconnected)
+    }
+
+    /// Every connection that has a record (connected or not).
+    pub(super) fn names(&self) -> Vec<String> {
+        self.lock().keys().cloned().collect()
     }
 
     fn set(&self, name: &str, state: ConnectionState) {
@@ -246,8 +251,7 @@ impl Connections {
 
     /// Every connection ends (pocketcode shutting down).
     pub async fn shutdown(&self) {
-        let names: Vec<String> = self.lock().keys().cloned().collect();
-        for name in names {
+        for name in self.names() {
             self.disconnect(&name).await;
         }
     }

@@ -2,6 +2,7 @@
 //! opencode through the system `ssh` (no SSH library), and discovery of
 //! what answers at the other end. Errors are typed by the step that failed.
 
+mod backend;
 pub mod bootstrap;
 mod classify;
 mod command;
@@ -13,6 +14,7 @@ mod profile;
 mod store;
 mod tunnel;
 
+pub use backend::{LISTED_SESSIONS, as_chat};
 pub use command::{SshSettings, forward_args, remote_command_args};
 pub use connections::{ConnectionState, Connections};
 pub use diagnostics::redact;

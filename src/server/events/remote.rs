@@ -1,0 +1,155 @@
+//! One upstream per connected remote: its opencode's `GET /global/event`
+//! (every directory at once) through the SSH tunnel. Each event is filed
+//! under `@<connection>:<directory>` and published to the same hub as the
+//! local ones. While the connection is down (or being rebuilt) the relay
+//! waits and retries with backoff; after every (re)connect it resyncs the
+//! remote's recent chats and tells clients to refetch.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use eventsource_stream::Eventsource as _;
+use futures::StreamExt as _;
+use serde_json::Value;
+
+use super::hub::EventHub;
+use super::upstream::{FIRST_RETRY, LONGEST_RETRY, STABLE, jittered};
+use crate::api::live::ChatStatus;
+use crate::opencode::SessionStatus;
+use crate::remotes::event_directory;
+use crate::server::opencode_client::OpencodeClient;
+use crate::server::supervisor::Upstream;
+
+/// Where a remote's opencode is right now (`None` while not connected).
+pub type UpstreamSource = Arc<dyn Fn() -> Option<Upstream> + Send + Sync>;
+
+/// How many of the remote's latest chats a resync looks at.
+const RESYNC_SESSIONS: usize = 50;
+
+/// Runs until aborted by [`EventHub::unwatch_remote`] or shutdown.
+pub async fn relay(hub: Arc<EventHub>, repo: String, source: UpstreamSource) {
+    let mut backoff = FIRST_RETRY;
+    let mut connected_before = false;
+    loop {
+        let started = Instant::now();
+        match source() {
+            None => tracing::debug!(%repo, "remote not connected; its events wait"),
+            Some(upstream) => match stream_once(&hub, &repo, upstream, connected_before).await {
+                Ok(()) => {
+                    connected_before = true;
+                    tracing::info!(%repo, "remote event stream ended; reconnecting");
+                }
+                Err(err) => tracing::warn!(%repo, %err, "remote event stream unavailable"),
+            },
+        }
+        if started.elapsed() > STABLE {
+            backoff = FIRST_RETRY;
+        }
+        tokio::time::sleep(jittered(backoff)).await;
+        backoff = (backoff * 2).min(LONGEST_RETRY);
+    }
+}
+
+async fn stream_once(
+    hub: &Arc<EventHub>,
+    repo: &str,
+    upstream: Upstream,
+    reconnect: bool,
+) -> Result<(), String> {
+    let response = upstream
+        .request(&hub.http, reqwest::Method::GET, "/global/event")
+        .header(reqwest::header::ACCEPT, "text/event-stream")
+        .send()
+        .await
+        .map_err(|err| err.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!(
+            "the remote opencode answered {}",
+            response.status()
+        ));
+    }
+    let client = OpencodeClient::new(hub.http.clone(), upstream);
+    if let Err(err) = resync(hub, &client, repo).await {
+        tracing::warn!(%repo, %err, "cannot resync the remote's chat states");
+    }
+    if reconnect {
+        hub.publish_resync(None, "a remote's event stream reconnected");
+    }
+    hub.set_connected(repo, true);
+    let mut events = response.bytes_stream().eventsource();
+    while let Some(event) = events.next().await {
+        match event {
+            Ok(event) => {
+                if let Some((directory, payload)) = unwrap_global(&event.data) {
+                    hub.publish_upstream(&event_directory(repo, &directory), &payload);
+                }
+            }
+            Err(err) => {
+                tracing::debug!(%repo, %err, "remote event stream broke");
+                break;
+            }
+        }
+    }
+    hub.set_connected(repo, false);
+    Ok(())
+}
+
+/// `{"directory": …, "payload": {…}}` → the directory and the event as
+/// JSON text; events of no directory (the server's own) are dropped.
+fn unwrap_global(data: &str) -> Option<(String, String)> {
+    let mut wrapped: Value = serde_json::from_str(data).ok()?;
+    let directory = wrapped["directory"].as_str()?.to_owned();
+    let payload = wrapped.get_mut("payload")?.take();
+    payload
+        .is_object()
+        .then(|| (directory, payload.to_string()))
+}
+
+/// The remote's recent chats: titles, and the run state of each directory.
+async fn resync(hub: &EventHub, client: &OpencodeClient, repo: &str) -> Result<(), String> {
+    let sessions = client
+        .recent_root_sessions(RESYNC_SESSIONS)
+        .await
+        .map_err(|err| err.to_string())?;
+    let directories: BTreeSet<&str> = sessions.iter().map(|s| s.directory.as_str()).collect();
+    for directory in directories {
+        let statuses = client
+            .statuses(Path::new(directory))
+            .await
+            .map_err(|err| err.to_string())?;
+        let listed: Vec<(String, String)> = sessions
+            .iter()
+            .filter(|s| s.directory == directory)
+            .map(|s| (s.id.clone(), s.title.clone()))
+            .collect();
+        let busy: HashMap<String, ChatStatus> = statuses
+            .into_iter()
+            .filter_map(|(id, status)| match status {
+                SessionStatus::Busy => Some((id, ChatStatus::Busy)),
+                SessionStatus::Retry { .. } => Some((id, ChatStatus::Retrying)),
+                SessionStatus::Idle | SessionStatus::Other => None,
+            })
+            .collect();
+        hub.resync_summaries(&event_directory(repo, directory), &listed, &busy);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn global_events_are_unwrapped_with_their_directory() {
+        let data = r#"{"directory":"/home/me/p","payload":{"type":"session.idle","properties":{"sessionID":"ses_a"}}}"#;
+        let (directory, payload) = unwrap_global(data).expect("unwrapped");
+        assert_eq!(directory, "/home/me/p");
+        let payload: Value = serde_json::from_str(&payload).expect("json");
+        assert_eq!(payload["type"], "session.idle");
+        assert_eq!(payload["properties"]["sessionID"], "ses_a");
+        assert!(unwrap_global(r#"{"payload":{"type":"server.connected"}}"#).is_none());
+        assert!(unwrap_global("not json").is_none());
+    }
+}
