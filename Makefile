@@ -91,7 +91,10 @@ run: build
 test-rust: deps
 	cargo test --release --features ssr
 
+# The remote-connection specs run the scripted model on its own beside a
+# second opencode: the same build test-rust makes (fast when it is done).
 test-e2e: build
+	cargo build --release --features ssr --bin scripted-model
 	npx playwright test -c end2end/playwright.config.ts
 
 # The image's layout, started through its entrypoint on a loopback port with
@@ -121,13 +124,15 @@ clean:
 ## Benchmarks --------------------------------------------------------------
 
 # Through pocketcode vs direct to opencode, side by side in one run; then
-# "new chat" on a cached 10k-file clone vs `git worktree add`; then, in
-# Chromium on a throttled phone profile, a 1,000-message chat against a
-# 10-message one.
+# "new chat" on a cached 10k-file clone vs `git worktree add`; then events
+# through pocketcode; connecting to a remote over SSH, and its events
+# against a local chat's; then, in Chromium on a throttled phone profile,
+# a 1,000-message chat against a 10-message one.
 bench: deps build
 	cargo bench --features ssr --bench proxy
 	cargo bench --features ssr --bench worktree
 	cargo bench --features ssr --bench events
+	cargo bench --features ssr --bench remote
 	npx playwright test -c end2end/playwright.bench.config.ts
 
 # Phone screenshots of the main views into end2end/screenshots/.

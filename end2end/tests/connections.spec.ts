@@ -1,25 +1,45 @@
 import { LoginPage } from '../fixtures/login';
 import { expect, PocketcodePage, test } from '../fixtures/pocketcode';
 import { type Server, startPocketcode } from '../fixtures/server';
+import { type RemoteOpencode, startRemoteOpencode } from '../fixtures/remote_opencode';
 import { healthEndpoint, type Sshd, startSshd } from '../fixtures/sshd';
 
-// A server of its own that trusts the test's sshd, and an "opencode" on
-// the remote side (its health endpoint: discovery is what is tested here).
+// A server of its own that trusts the test's sshd; on the "remote" side
+// either a bare health endpoint (discovery is what the first test is
+// about) or a real opencode with its own scripted model (remote chats).
 test.use({ storageState: { cookies: [], origins: [] } });
+// One worker runs both, in order: one set of servers.
+test.describe.configure({ mode: 'default' });
 
 let sshd: Sshd;
 let server: Server;
 let remote: { port: number; stop: () => Promise<void> };
+let remoteOpencode: RemoteOpencode;
 test.beforeAll(async () => {
   sshd = await startSshd();
   remote = await healthEndpoint('1.18.33');
+  remoteOpencode = await startRemoteOpencode();
   server = await startPocketcode({ env: { POCKETCODE_SSH_KNOWN_HOSTS: sshd.knownHosts } });
 });
 test.afterAll(async () => {
   await server?.stop();
+  await remoteOpencode?.stop();
   await remote?.stop();
   await sshd?.stop();
 });
+
+/** Saves connection `name` to the test's sshd, the remote opencode at `remotePort`. */
+async function addConnection(page: import('@playwright/test').Page, name: string, remotePort: number) {
+  const form = page.getByRole('region', { name: 'Add a connection' });
+  await form.getByLabel(/^Name/).fill(name);
+  await form.getByLabel(/^Host \(/).fill('127.0.0.1');
+  await form.getByLabel(/^Port/).fill(String(sshd.port));
+  await form.getByLabel(/^User/).fill(sshd.user);
+  await form.getByLabel(/^IdentityFile/).fill(sshd.key);
+  await form.getByLabel('opencode port on the remote').fill(String(remotePort));
+  await form.getByRole('button', { name: 'Save connection' }).click();
+  return page.getByRole('listitem', { name: `Connection ${name}` });
+}
 
 test('add a connection on a phone, connect, copy its diagnostics, disconnect and delete it', async ({
   page,
@@ -40,13 +60,7 @@ test('add a connection on a phone, connect, copy its diagnostics, disconnect and
   await expect(page.getByRole('alert')).toContainText('Host');
   await expect(page.getByText('No connections yet.')).toBeVisible();
 
-  await form.getByLabel(/^Host \(/).fill('127.0.0.1');
-  await form.getByLabel(/^Port/).fill(String(sshd.port));
-  await form.getByLabel(/^User/).fill(sshd.user);
-  await form.getByLabel(/^IdentityFile/).fill(sshd.key);
-  await form.getByLabel('opencode port on the remote').fill(String(remote.port));
-  await form.getByRole('button', { name: 'Save connection' }).click();
-  const row = page.getByRole('listitem', { name: 'Connection loopback' });
+  const row = await addConnection(page, 'loopback', remote.port);
   await expect(row).toContainText(`${sshd.user}@127.0.0.1:${sshd.port}`);
   await expect(row.getByTestId('connection-state')).toHaveText('Not connected');
 
@@ -66,4 +80,60 @@ test('add a connection on a phone, connect, copy its diagnostics, disconnect and
   await row.getByRole('button', { name: 'Delete' }).click();
   await row.getByRole('button', { name: 'Tap again to delete' }).click();
   await expect(page.getByText('No connections yet.')).toBeVisible();
+});
+
+test('a connected remote on a phone: its chat in the sidebar, opened, prompted and streamed; a new chat in a directory on it', async ({
+  page,
+}) => {
+  const project = remoteOpencode.project('webapp');
+  const existing = await remoteOpencode.createSession(project, 'Remote triage');
+  const pocketcode = new PocketcodePage(page);
+  await page.goto(`${server.baseUrl}/connections`);
+  await new LoginPage(page).logIn(server.password);
+  await pocketcode.waitHydrated();
+
+  const row = await addConnection(page, 'devbox', remoteOpencode.port);
+  await row.getByRole('button', { name: 'Connect' }).click();
+  await expect(row.getByTestId('connection-state')).toHaveText(/^Connected: opencode /);
+
+  // The remote's chat is in the sidebar, marked with the connection.
+  await pocketcode.openSidebar();
+  const link = pocketcode.sidebar.locator(`a[href="/remote/devbox/${existing}"]`);
+  await expect(link).toContainText('Remote triage');
+  await expect(link.getByTestId('chat-place')).toHaveText('on devbox');
+  await link.click();
+  await page.waitForURL(`**/remote/devbox/${existing}`);
+  await expect(page.getByTestId('remote-directory')).toHaveText(project);
+
+  // A prompt streams its answer back through the tunnel.
+  await pocketcode.send('hello from the phone');
+  await expect(pocketcode.messages('Assistant').last()).toContainText('hello from the phone', { timeout: 45_000 });
+  await pocketcode.waitUntilIdle();
+  // Git stays local: a remote chat's menu has no branch or diff.
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  const menu = page.getByRole('menu', { name: 'Chat menu' });
+  await expect(menu.getByRole('menuitem', { name: 'Rename' })).toBeVisible();
+  await expect(menu.getByRole('menuitem', { name: /Copy branch|Changes/ })).toHaveCount(0);
+
+  // A new chat in a directory on the remote: a wrong path is refused, a
+  // real one opens its chat.
+  await pocketcode.goto(`${server.baseUrl}/connections`);
+  const newChat = row.getByLabel('New chat in a directory on devbox');
+  await newChat.fill('/no/such/directory');
+  await row.getByRole('button', { name: 'Start chat' }).click();
+  await expect(row.getByRole('alert')).toContainText('no directory /no/such/directory on devbox');
+  const api = remoteOpencode.project('api');
+  await newChat.fill(api);
+  await row.getByRole('button', { name: 'Start chat' }).click();
+  await page.waitForURL(/\/remote\/devbox\/ses_/);
+  await expect(page.getByTestId('remote-directory')).toHaveText(api);
+  await pocketcode.send('second remote chat');
+  await expect(pocketcode.messages('Assistant').last()).toContainText('second remote chat', { timeout: 45_000 });
+
+  // Disconnected: the remote's chats leave the sidebar.
+  await pocketcode.goto(`${server.baseUrl}/connections`);
+  await row.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(row.getByTestId('connection-state')).toHaveText('Not connected');
+  await pocketcode.openSidebar();
+  await expect(link).toHaveCount(0);
 });
