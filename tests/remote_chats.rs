@@ -56,6 +56,7 @@ async fn a_remotes_chats_list_open_stream_and_take_prompts_through_the_tunnel() 
     assert_eq!(status, 503, "{body}");
     assert!(body.to_string().contains("Connections page"), "{body}");
 
+    let mut stream = support::open(&server, None).await;
     let (status, state) = call(&server, "connect", &[("name", "devbox")]).await;
     assert_eq!(
         state["state"],
@@ -64,6 +65,25 @@ async fn a_remotes_chats_list_open_stream_and_take_prompts_through_the_tunnel() 
         sshd.log()
     );
     let local_port = state["local_port"].as_u64().expect("local port") as u16;
+    // Each step reached the tabs live, as a resync of the remote's chats.
+    let mut steps = Vec::new();
+    while !steps
+        .iter()
+        .any(|s: &String| s.starts_with("connection devbox: Connected"))
+    {
+        let (_, item) = tokio::time::timeout(support::DEADLINE, stream.next())
+            .await
+            .expect("the steps stream in time")
+            .expect("the stream stays open");
+        if item["kind"] == "resync" && item["directory"] == repo {
+            steps.push(item["reason"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    assert!(steps[0].ends_with("Connecting"), "{steps:?}");
+    assert!(
+        steps.iter().any(|s| s.ends_with("Discovering")),
+        "{steps:?}"
+    );
 
     // The remote's session is in the chat list, marked with the connection.
     let (status, chats) = call(&server, "list_chats", &[]).await;
@@ -83,7 +103,6 @@ async fn a_remotes_chats_list_open_stream_and_take_prompts_through_the_tunnel() 
 
     // A prompt through pocketcode streams back on pocketcode's own stream,
     // filed under `@devbox:<directory>`.
-    let mut stream = support::open(&server, None).await;
     let filed = format!("@devbox:{}", project.display());
     let (status, body) = call(
         &server,

@@ -64,7 +64,10 @@ test('add a connection on a phone, connect, copy its diagnostics, disconnect and
   await expect(row).toContainText(`${sshd.user}@127.0.0.1:${sshd.port}`);
   await expect(row.getByTestId('connection-state')).toHaveText('Not connected');
 
-  await row.getByRole('button', { name: 'Connect' }).click();
+  // Connected from elsewhere (another tab, a script): the row follows
+  // through the live event stream, with no reload and no polling.
+  const connected = await page.request.post(`${server.baseUrl}/pocket/fn/connect`, { form: { name: 'loopback' } });
+  expect(connected.status(), await connected.text()).toBe(200);
   await expect(row.getByTestId('connection-state')).toHaveText('Connected: opencode 1.18.33');
 
   await row.getByRole('button', { name: 'Copy diagnostics' }).click();

@@ -128,6 +128,18 @@ impl Pocketcode {
             http.clone(),
             crate::server::supervisor::PINNED_OPENCODE_VERSION,
         );
+        // Every step of every connection reaches the tabs live: as a resync
+        // of the remote's chats (the sidebar refetches, the Connections
+        // page reloads its states).
+        let hub = Arc::downgrade(&events);
+        ssh.on_change(Box::new(move |name, state| {
+            if let Some(hub) = hub.upgrade() {
+                hub.publish_resync(
+                    Some(&crate::remotes::remote_repo(name)),
+                    &format!("connection {name}: {state:?}"),
+                );
+            }
+        }));
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,

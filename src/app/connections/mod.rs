@@ -1,6 +1,7 @@
 //! The Connections page (`/connections`): remote machines reached over SSH.
 //! Add or edit a profile, connect and disconnect, see each one's state
-//! (with the step that failed and what to do), copy diagnostics.
+//! (with the step that failed and what to do) live, copy diagnostics, and
+//! start a chat on a connected one.
 
 mod form;
 mod remote_chat;
@@ -22,9 +23,8 @@ impl ConnectionsChanged {
     }
 }
 
-/// Whether a state is on its way somewhere (worth polling).
-#[cfg(feature = "hydrate")]
-fn moving(state: &crate::remotes::ConnectionState) -> bool {
+/// Whether a state is on its way somewhere (its row waits).
+pub(crate) fn moving(state: &crate::remotes::ConnectionState) -> bool {
     use crate::remotes::ConnectionState;
     matches!(
         state,
@@ -37,25 +37,9 @@ pub fn ConnectionsPage() -> impl IntoView {
     let changed = RwSignal::new(0_u32);
     provide_context(ConnectionsChanged(changed));
     let connections = Resource::new(move || changed.get(), |_| list_connections());
-    // While a connection is on its way (or another tab connects), refresh.
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = leptos::prelude::set_interval_with_handle(
-            move || {
-                let busy = connections
-                    .get_untracked()
-                    .and_then(Result::ok)
-                    .is_some_and(|list| list.iter().any(|c| moving(&c.state)));
-                if busy {
-                    ConnectionsChanged(changed).notify();
-                }
-            },
-            std::time::Duration::from_secs(1),
-        );
-        if let Ok(handle) = handle {
-            on_cleanup(move || handle.clear());
-        }
-    }
+    // Every step of every connection (made here, in another tab, or by
+    // the tunnel's watcher) comes as a resync on the tab's live stream.
+    crate::app::use_any_chat_events(|_| {}, move || ConnectionsChanged(changed).notify());
     view! {
         <div class="min-h-0 flex-1 overflow-y-auto p-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <h2 class="mb-1 text-neutral-100">"Connections"</h2>

@@ -44,6 +44,7 @@ pub fn ConnectionRow(connection: Connection) -> impl IntoView {
         profile.port.map(|p| format!(":{p}")).unwrap_or_default()
     );
     let connected = matches!(state, ConnectionState::Connected { .. });
+    let moving = super::moving(&state);
     let toggle = {
         let name = name.clone();
         move |_| {
@@ -115,10 +116,10 @@ pub fn ConnectionRow(connection: Connection) -> impl IntoView {
                 <button
                     type="button"
                     class="min-h-11 border border-neutral-500 px-3 text-neutral-100 disabled:text-neutral-600"
-                    disabled=move || busy.get()
+                    disabled=move || busy.get() || moving
                     on:click=toggle
                 >
-                    {move || match (busy.get(), connected) {
+                    {move || match (busy.get() || moving, connected) {
                         (true, _) => "Working…",
                         (false, true) => "Disconnect",
                         (false, false) => "Connect",

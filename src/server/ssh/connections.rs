@@ -32,11 +32,15 @@ struct Record {
     watcher: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// Told of every state a connection enters.
+pub type OnChange = Box<dyn Fn(&str, &ConnectionState) + Send + Sync>;
+
 pub struct Connections {
     settings: SshSettings,
     pub(super) http: reqwest::Client,
     pinned: String,
     records: Mutex<HashMap<String, Record>>,
+    on_change: std::sync::OnceLock<OnChange>,
 }
 
 impl Connections {
@@ -46,7 +50,14 @@ impl Connections {
             http,
             pinned: pinned.to_owned(),
             records: Mutex::default(),
+            on_change: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Calls `observer` with every state any connection enters from now
+    /// on (set once; later calls are ignored).
+    pub fn on_change(&self, observer: OnChange) {
+        let _ = self.on_change.set(observer);
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Record>> {
@@ -70,7 +81,11 @@ impl Connections {
         let record = records.entry(name.to_owned()).or_default();
         let at = record.started.map_or(Duration::ZERO, |s| s.elapsed());
         record.history.push((at, state.clone()));
-        record.state = Some(state);
+        record.state = Some(state.clone());
+        drop(records);
+        if let Some(observer) = self.on_change.get() {
+            observer(name, &state);
+        }
     }
 
     fn fail(&self, name: &str, error: &SshError) -> ConnectionState {
