@@ -1,6 +1,6 @@
 import { LoginPage } from '../fixtures/login';
 import { expect, PocketcodePage, test } from '../fixtures/pocketcode';
-import { type Server, startPocketcode } from '../fixtures/server';
+import { freePort, type Server, startPocketcode } from '../fixtures/server';
 import { type RemoteOpencode, startRemoteOpencode } from '../fixtures/remote_opencode';
 import { healthEndpoint, type Sshd, startSshd } from '../fixtures/sshd';
 
@@ -80,6 +80,22 @@ test('add a connection on a phone, connect, copy its diagnostics, disconnect and
 
   await row.getByRole('button', { name: 'Disconnect' }).click();
   await expect(row.getByTestId('connection-state')).toHaveText('Not connected');
+
+  // Edit: the form comes filled with the profile; saving replaces it.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await expect(form.getByLabel(/^Name/)).toHaveValue('loopback');
+  await expect(form.getByLabel(/^Host \(/)).toHaveValue('127.0.0.1');
+  await expect(form.getByLabel(/^Port/)).toHaveValue(String(sshd.port));
+  await expect(form.getByText(/^Editing loopback: saving replaces it/)).toBeVisible();
+  const closed = await freePort();
+  await form.getByLabel('opencode port on the remote').fill(String(closed));
+  await form.getByRole('button', { name: 'Save connection' }).click();
+  await expect(page.getByRole('listitem', { name: /^Connection / })).toHaveCount(1);
+  // Nothing answers there: the step that failed, and what to do.
+  await row.getByRole('button', { name: 'Connect' }).click();
+  await expect(row.getByTestId('connection-state')).toHaveText('Failed (Discovery)');
+  await expect(row.getByRole('alert')).toContainText(String(closed));
+
   await row.getByRole('button', { name: 'Delete' }).click();
   await row.getByRole('button', { name: 'Tap again to delete' }).click();
   await expect(page.getByText('No connections yet.')).toBeVisible();

@@ -10,7 +10,7 @@ mod row;
 use leptos::prelude::*;
 
 use crate::api::list_connections;
-use form::ConnectionForm;
+use form::{ConnectionForm, Editing};
 use row::ConnectionRow;
 
 /// Tells the list to reload (a profile was saved, deleted or (dis)connected).
@@ -36,6 +36,7 @@ pub(crate) fn moving(state: &crate::remotes::ConnectionState) -> bool {
 pub fn ConnectionsPage() -> impl IntoView {
     let changed = RwSignal::new(0_u32);
     provide_context(ConnectionsChanged(changed));
+    provide_context(Editing(RwSignal::new(None)));
     let connections = Resource::new(move || changed.get(), |_| list_connections());
     // Every step of every connection (made here, in another tab, or by
     // the tunnel's watcher) comes as a resync on the tab's live stream.
@@ -66,7 +67,7 @@ pub fn ConnectionsPage() -> impl IntoView {
                     })}
                 </ErrorBoundary>
             </Transition>
-            <section aria-label="Add a connection" class="mt-6">
+            <section id="connection-form" aria-label="Add a connection" class="mt-6">
                 <h3 class="mb-2 text-sm text-neutral-400 uppercase">"Add a connection"</h3>
                 <ConnectionForm />
             </section>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::ConnectionsChanged;
+use super::form::Editing;
 use super::remote_chat::NewRemoteChat;
 use crate::api::{connect, connection_diagnostics, delete_connection, disconnect};
 use crate::app::clipboard::copy_text;
@@ -28,6 +29,17 @@ fn describe(state: &ConnectionState) -> String {
 pub fn ConnectionRow(connection: Connection) -> impl IntoView {
     let Connection { profile, state } = connection;
     let changed = expect_context::<ConnectionsChanged>();
+    let Editing(editing) = expect_context::<Editing>();
+    let edit = {
+        let profile = profile.clone();
+        move |_| {
+            editing.set(Some(profile.clone()));
+            #[cfg(feature = "hydrate")]
+            if let Some(form) = document().get_element_by_id("connection-form") {
+                form.scroll_into_view();
+            }
+        }
+    };
     let directory = expect_context::<ChatDirectory>();
     let busy = RwSignal::new(false);
     let note = RwSignal::new(None::<Result<String, String>>);
@@ -127,6 +139,9 @@ pub fn ConnectionRow(connection: Connection) -> impl IntoView {
                 </button>
                 <button type="button" class="min-h-11 border border-neutral-700 px-3" on:click=copy>
                     "Copy diagnostics"
+                </button>
+                <button type="button" class="min-h-11 border border-neutral-700 px-3" on:click=edit>
+                    "Edit"
                 </button>
                 <ConfirmButton
                     label="Delete".into()
