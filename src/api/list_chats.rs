@@ -32,7 +32,7 @@ pub async fn list_chats() -> Result<Vec<ChatSummary>, AppError> {
                 }
             }
         }
-        chats.sort_by(|a, b| b.updated.cmp(&a.updated));
+        chats.sort_by_key(|chat| std::cmp::Reverse(chat.updated));
         Ok(chats)
     })
     .await
