@@ -119,6 +119,25 @@ async fn remote_backends_over_a_real_sshd() {
     .expect("discovered through the jump host");
     tunnel.close().await;
 
+    // Two jump hosts: each hop gets the strict options (nested commands).
+    let hop = format!("{}@127.0.0.1:{}", sshd.user, sshd.port);
+    let chained = Profile {
+        proxy_jump: Some(format!("{hop},{hop}")),
+        ..profile(&sshd, remote)
+    };
+    let tunnel = Tunnel::open(&chained, &trusted)
+        .await
+        .unwrap_or_else(|e| panic!("through two jump hosts: {e}\n{}", sshd.log()));
+    discover(
+        &http,
+        tunnel.local_port,
+        "the remote",
+        PINNED_OPENCODE_VERSION,
+    )
+    .await
+    .expect("discovered through two jump hosts");
+    tunnel.close().await;
+
     // Unknown host key: Transport, saying how to accept it by hand.
     let error = Tunnel::open(&profile(&sshd, remote), &settings(&sshd.empty_known_hosts))
         .await

@@ -1,8 +1,9 @@
 //! The exact `ssh` command line for a profile's tunnel. Options given here
 //! win over `~/.ssh/config`; what a profile leaves unset, ssh resolves
-//! from its own configuration. A jump host is reached through a
-//! `ProxyCommand` running ssh with the same options, so the jump hop is
-//! checked as strictly as the target (`-J` would not pass them on).
+//! from its own configuration. Jump hosts are reached through nested
+//! `ProxyCommand`s running ssh with the same options, so every hop of a
+//! chain is checked as strictly as the target (`-J` would not pass them
+//! on).
 
 use std::path::PathBuf;
 
@@ -79,10 +80,12 @@ fn target_options(profile: &Profile, settings: &SshSettings) -> Vec<String> {
     args
 }
 
-/// `ssh <common options> [-i key] [-J earlier hops] -W %h:%p <last hop>`,
-/// quoted for the shell ssh runs it with: the last jump host connects to
-/// the target, logging in with the profile's key too. (Earlier hops of a
-/// chain go through `-J`, with ssh's defaults.)
+/// `ssh <common options> [-i key] [-o ProxyCommand=<the hops before>]
+/// -W %h:%p <last hop>`, quoted for the shell ssh runs it with: the last
+/// jump host connects to the target, and each earlier one to the hop after
+/// it, every one with the same strict options and the profile's key. A
+/// nested command's `%` are doubled, so that its `%h:%p` survive the outer
+/// ssh's expansion and name the hop it is for.
 fn proxy_command(jumps: &str, profile: &Profile, settings: &SshSettings) -> String {
     let hops: Vec<&str> = jumps.split(',').collect();
     let (last, earlier) = hops.split_last().unwrap_or((&"", &[]));
@@ -97,7 +100,11 @@ fn proxy_command(jumps: &str, profile: &Profile, settings: &SshSettings) -> Stri
         ]);
     }
     if !earlier.is_empty() {
-        words.extend(["-J".to_owned(), earlier.join(",")]);
+        let before = proxy_command(&earlier.join(","), profile, settings);
+        words.extend([
+            "-o".to_owned(),
+            format!("ProxyCommand={}", before.replace('%', "%%")),
+        ]);
     }
     let (destination, port) = split_port(last);
     if let Some(port) = port {
@@ -218,11 +225,14 @@ mod tests {
             .iter()
             .find_map(|a| a.strip_prefix("ProxyCommand="))
             .expect("a ProxyCommand");
+        let strict = "-o BatchMode=yes -o StrictHostKeyChecking=yes -o ServerAliveInterval=15 \
+             -o ServerAliveCountMax=3 -o ConnectTimeout=10 -i /keys/id -o IdentitiesOnly=yes";
+        // The first hop is as strict as the last; its %h:%p are kept for it.
+        let first = format!("ssh {strict} -p 2200 -W '%%h:%%p' -- j@bastion");
+        let quoted = shell_quote(&format!("ProxyCommand={first}"));
         assert_eq!(
             proxy,
-            "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ServerAliveInterval=15 \
-             -o ServerAliveCountMax=3 -o ConnectTimeout=10 -i /keys/id -o IdentitiesOnly=yes \
-             -J j@bastion:2200 -W '%h:%p' -- inner"
+            format!("ssh {strict} -o {quoted} -W '%h:%p' -- inner")
         );
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }
