@@ -257,24 +257,7 @@ async fn connect(server: &TestServer, name: &str) -> Result<HashMap<String, u64>
 /// it (its pid comes back in the diagnostics, and is ended afterwards).
 async fn bootstrap_once(server: &TestServer, known_hosts: &Path) -> Result<(), BoxError> {
     let home = common::TempDir::new();
-    let bin = home.path().join("bin");
-    std::fs::create_dir_all(&bin)?;
-    std::fs::create_dir_all(home.path().join("tmp"))?;
-    let opencode =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/opencode-linux-x64/bin/opencode");
-    std::os::unix::fs::symlink(opencode, bin.join("opencode"))?;
-    let h = home.path().display().to_string();
-    let machine = Sshd::start_with_env(&[
-        ("PATH", format!("{}:/usr/bin:/bin", bin.display())),
-        ("HOME", h.clone()),
-        ("TMPDIR", format!("{h}/tmp")),
-        ("XDG_DATA_HOME", format!("{h}/data")),
-        ("XDG_CONFIG_HOME", format!("{h}/config")),
-        ("XDG_STATE_HOME", format!("{h}/state")),
-        ("XDG_CACHE_HOME", format!("{h}/cache")),
-        ("OPENCODE_DISABLE_AUTOUPDATE", "1".into()),
-        ("OPENCODE_DISABLE_MODELS_FETCH", "1".into()),
-    ]);
+    let machine = Sshd::remote_machine(home.path(), true);
     let port = std::net::TcpListener::bind(("127.0.0.1", 0))?
         .local_addr()?
         .port();

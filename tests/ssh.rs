@@ -224,31 +224,6 @@ async fn remote_backends_over_a_real_sshd() {
     future_server.abort();
 }
 
-/// A "remote" whose non-interactive ssh sessions find opencode on the PATH
-/// (or, with `with_opencode = false`, do not), with its home in a temp dir.
-fn remote_machine(home: &std::path::Path, with_opencode: bool) -> Sshd {
-    let bin = home.join("bin");
-    std::fs::create_dir_all(&bin).expect("bin");
-    std::fs::create_dir_all(home.join("tmp")).expect("tmp");
-    if with_opencode {
-        let opencode = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("node_modules/opencode-linux-x64/bin/opencode");
-        std::os::unix::fs::symlink(opencode, bin.join("opencode")).expect("symlink");
-    }
-    let home = home.display().to_string();
-    Sshd::start_with_env(&[
-        ("PATH", format!("{}:/usr/bin:/bin", bin.display())),
-        ("HOME", home.clone()),
-        ("TMPDIR", format!("{home}/tmp")),
-        ("XDG_DATA_HOME", format!("{home}/data")),
-        ("XDG_CONFIG_HOME", format!("{home}/config")),
-        ("XDG_STATE_HOME", format!("{home}/state")),
-        ("XDG_CACHE_HOME", format!("{home}/cache")),
-        ("OPENCODE_DISABLE_AUTOUPDATE", "1".into()),
-        ("OPENCODE_DISABLE_MODELS_FETCH", "1".into()),
-    ])
-}
-
 fn stop_pid(pid: i32) {
     use nix::sys::signal::{Signal, kill};
     let pid = nix::unistd::Pid::from_raw(pid);
@@ -267,7 +242,7 @@ async fn connections_step_through_states_recover_and_bootstrap_opencode() {
     use pocketcode::server::ssh::{ConnectionState, Connections};
     let http = reqwest::Client::new();
     let home = common::TempDir::new();
-    let sshd = remote_machine(home.path(), true);
+    let sshd = Sshd::remote_machine(home.path(), true);
     let connections = Connections::new(
         settings(&sshd.known_hosts),
         http.clone(),
@@ -344,7 +319,7 @@ async fn connections_step_through_states_recover_and_bootstrap_opencode() {
 
     // A remote without opencode: the bootstrap fails, and says why.
     let bare_home = common::TempDir::new();
-    let bare = remote_machine(bare_home.path(), false);
+    let bare = Sshd::remote_machine(bare_home.path(), false);
     let connections = Connections::new(settings(&bare.known_hosts), http, PINNED_OPENCODE_VERSION);
     let state = connections
         .connect(Profile {

@@ -134,6 +134,31 @@ impl Sshd {
         sshd
     }
 
+    /// A "remote" whose non-interactive ssh sessions find opencode on the PATH
+    /// (or, with `with_opencode = false`, do not), with its home in a temp dir.
+    pub fn remote_machine(home: &Path, with_opencode: bool) -> Self {
+        let bin = home.join("bin");
+        std::fs::create_dir_all(&bin).expect("bin");
+        std::fs::create_dir_all(home.join("tmp")).expect("tmp");
+        if with_opencode {
+            let opencode = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("node_modules/opencode-linux-x64/bin/opencode");
+            std::os::unix::fs::symlink(opencode, bin.join("opencode")).expect("symlink");
+        }
+        let home = home.display().to_string();
+        Self::start_with_env(&[
+            ("PATH", format!("{}:/usr/bin:/bin", bin.display())),
+            ("HOME", home.clone()),
+            ("TMPDIR", format!("{home}/tmp")),
+            ("XDG_DATA_HOME", format!("{home}/data")),
+            ("XDG_CONFIG_HOME", format!("{home}/config")),
+            ("XDG_STATE_HOME", format!("{home}/state")),
+            ("XDG_CACHE_HOME", format!("{home}/cache")),
+            ("OPENCODE_DISABLE_AUTOUPDATE", "1".into()),
+            ("OPENCODE_DISABLE_MODELS_FETCH", "1".into()),
+        ])
+    }
+
     /// A directory of this sshd's that lives as long as it does.
     pub fn dir(&self) -> &Path {
         self.dir.path()
