@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod app;
+pub mod browser;
 pub mod opencode;
 pub mod remotes;
 pub mod repos;

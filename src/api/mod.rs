@@ -6,13 +6,14 @@ mod abort_session;
 mod add_repo;
 mod asks;
 pub mod attachments;
+mod browser;
 #[cfg(feature = "ssr")]
 mod chat_context;
 mod chat_menu;
 mod chat_summaries;
 mod connections;
 #[cfg(feature = "ssr")]
-mod context;
+pub(crate) mod context;
 mod delete_chat;
 mod diff_stat;
 mod error;
@@ -37,6 +38,9 @@ pub use asks::{
     get_pending_asks,
 };
 pub use attachments::Attachment;
+pub use browser::{
+    BrowserState, StartBrowser, StopBrowser, browser_state, start_browser, stop_browser,
+};
 pub use chat_menu::{
     GetDiff, MAX_DIFF_BYTES, RenameChat, ShareChat, get_diff, rename_chat, share_chat,
 };

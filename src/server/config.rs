@@ -78,6 +78,18 @@ pub struct Config {
     #[arg(long, env = "POCKETCODE_SSH_CONFIG")]
     pub ssh_config: Option<PathBuf>,
 
+    /// The Chromium each chat's shared browser runs (`chromium` on PATH by default).
+    #[arg(long, env = "POCKETCODE_CHROMIUM", default_value = "chromium")]
+    pub chromium: PathBuf,
+
+    /// How many chats' browsers may run at once (each takes about 1 GB of memory).
+    #[arg(long, env = "POCKETCODE_MAX_BROWSERS", default_value_t = 2)]
+    pub max_browsers: usize,
+
+    /// A chat's browser that nobody watched or used for this many minutes is stopped.
+    #[arg(long, env = "POCKETCODE_BROWSER_IDLE_MINUTES", default_value_t = 30)]
+    pub browser_idle_minutes: u64,
+
     /// How push services can reach whoever runs this server (the VAPID
     /// `sub` claim): a `mailto:` or `https:` URL.
     #[arg(long, env = "PUSH_CONTACT", default_value = "mailto:pocketcode@localhost", value_parser = parse_contact)]

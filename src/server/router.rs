@@ -11,7 +11,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::app::{App, shell};
 use crate::server::auth::{headers, login, wall};
 use crate::server::state::AppState;
-use crate::server::{admin, bad_arguments, events, proxy, pwa, routes};
+use crate::server::{admin, bad_arguments, browser, events, proxy, pwa, routes};
 
 /// Builds the whole application; tests drive it in-process or on port 0.
 pub fn app(state: AppState) -> Router {
@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(admin::router())
         .route(crate::api::live::EVENTS_PATH, get(events::stream::events))
+        .route(crate::browser::SOCKET_PATH, get(browser::socket))
         .nest_service(
             "/pkg",
             Router::new()

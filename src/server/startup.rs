@@ -140,6 +140,17 @@ impl Pocketcode {
                 );
             }
         }));
+        let browsers = crate::server::browser::Browsers::new(
+            crate::server::browser::BrowserSettings {
+                chromium: config.chromium.clone(),
+                data_dir: data_dir.clone(),
+                max: config.max_browsers.max(1),
+                idle: Duration::from_secs(config.browser_idle_minutes.saturating_mul(60)),
+                mcp_cli: crate::server::browser::locate_mcp_cli(),
+            },
+            http.clone(),
+            supervisor.clone(),
+        );
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
@@ -154,6 +165,7 @@ impl Pocketcode {
             push: Arc::new(push),
             ssh_profiles: Arc::new(crate::server::ssh::ProfileStore::new(&data_dir)),
             ssh,
+            browsers,
         };
         Ok(Self { state, scripted })
     }
@@ -170,6 +182,7 @@ impl Pocketcode {
     /// the scripted model.
     pub async fn shutdown(self) {
         self.state.ssh.shutdown().await;
+        self.state.browsers.shutdown().await;
         self.state.events.shutdown();
         self.state.supervisor.shutdown().await;
         if let Some(model) = self.scripted {

@@ -39,6 +39,8 @@ pub struct AppState {
     /// Remote machines: their profiles and live connections.
     pub ssh_profiles: Arc<crate::server::ssh::ProfileStore>,
     pub ssh: Arc<crate::server::ssh::Connections>,
+    /// Each chat's shared browser.
+    pub browsers: Arc<crate::server::browser::Browsers>,
 }
 
 impl AppState {
@@ -47,7 +49,13 @@ impl AppState {
     pub fn known_services(&self) -> crate::server::system::KnownServices {
         crate::server::system::KnownServices {
             data_dir: self.git.layout().data_dir().to_path_buf(),
-            pids: self.supervisor.status().pid.into_iter().collect(),
+            pids: self
+                .supervisor
+                .status()
+                .pid
+                .into_iter()
+                .chain(self.browsers.pids())
+                .collect(),
         }
     }
 }

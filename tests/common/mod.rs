@@ -9,6 +9,7 @@
 
 pub mod git_fixture;
 pub mod http;
+pub mod panel;
 pub mod remote_opencode;
 pub mod sshd;
 mod temp_dir;

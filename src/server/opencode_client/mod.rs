@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 mod asks;
 mod choices;
+mod mcp;
 mod prompt;
 
 pub use prompt::{Prompt, PromptImage};

@@ -35,6 +35,9 @@ pub enum Scenario {
     /// Set the session's todo list with the `todowrite` tool: the first item
     /// done, the second in progress, the rest pending.
     Todo { items: Vec<String> },
+    /// Call the tool `name` (any tool the agent offers, e.g. an MCP
+    /// server's) with `arguments` (JSON text), then summarise its output.
+    Tool { name: String, arguments: String },
     /// Describe the request itself: the model asked for, the agent's mode
     /// and the images attached, so tests see what reached the model.
     Echo,
@@ -46,7 +49,7 @@ pub enum DirectiveError {
     #[error("the directive is not closed with `]`")]
     Unclosed,
     #[error(
-        "unknown scenario `{0}` (known: plain, slow, write, permission, question, error, echo, todo, verbatim)"
+        "unknown scenario `{0}` (known: plain, slow, write, permission, question, error, echo, todo, tool, verbatim)"
     )]
     UnknownScenario(String),
     #[error("scenario `{scenario}` has no option `{key}`")]
@@ -117,6 +120,10 @@ pub fn parse(text: &str) -> Result<Option<Scenario>, DirectiveError> {
         "echo" => Scenario::Echo,
         "verbatim" => Scenario::Verbatim {
             text: options.text("text", "Verbatim."),
+        },
+        "tool" => Scenario::Tool {
+            name: options.text("name", "playwright_browser_snapshot"),
+            arguments: options.text("args", "{}"),
         },
         "todo" => Scenario::Todo {
             items: options.list("items", "Read the code,Make the change,Run the tests"),

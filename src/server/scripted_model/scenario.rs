@@ -105,6 +105,13 @@ pub fn reply(request: &ChatRequest, request_number: u64) -> Result<Reply, Failur
                 .collect();
             tool_call(request, call_id, "todowrite", json!({ "todos": todos }))
         }
+        Scenario::Tool { name, arguments } => match serde_json::from_str(&arguments) {
+            Ok(arguments) => tool_call(request, call_id, &name, arguments),
+            Err(err) => text(
+                &format!("The scripted model could not read the tool arguments: {err}."),
+                Duration::ZERO,
+            ),
+        },
         Scenario::Error { status, message } => return Err(Failure { status, message }),
         Scenario::Echo => text(&super::echo::describe(request), Duration::ZERO),
         Scenario::Verbatim { text: answer } => text(&answer, Duration::from_millis(5)),
@@ -247,6 +254,26 @@ mod tests {
                 arguments: json!({"filePath": "/tmp/ws/notes/a.txt", "content": "hi\n"}),
             })
         );
+    }
+
+    #[test]
+    fn tool_calls_any_offered_tool_with_json_arguments() {
+        let tools = r#"[{"type":"function","function":{"name":"playwright_browser_navigate"}}]"#;
+        let rest = user(
+            r#"[scenario:tool name=playwright_browser_navigate args={"url":"http://127.0.0.1:9/"}]"#,
+        );
+        assert_eq!(
+            reply(&request(SYSTEM, tools, &rest), 3),
+            Ok(Reply::ToolCall {
+                id: "call_scripted_3".into(),
+                name: "playwright_browser_navigate".into(),
+                arguments: json!({"url": "http://127.0.0.1:9/"}),
+            })
+        );
+        let Ok(Reply::Text { chunks, .. }) = reply(&request(SYSTEM, TOOLS, &rest), 4) else {
+            panic!("expected text");
+        };
+        assert!(chunks.concat().contains("does not offer it"), "{chunks:?}");
     }
 
     #[test]

@@ -22,14 +22,7 @@ pub fn locate(configured: Option<&Path>) -> Result<PathBuf, String> {
             ))
         };
     }
-    let mut roots = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        roots.push(cwd);
-    }
-    if let Ok(exe) = std::env::current_exe() {
-        roots.extend(exe.ancestors().skip(1).map(Path::to_path_buf));
-    }
-    for root in &roots {
+    for root in &project_roots() {
         for rel in [NPM_NATIVE, NPM_LAUNCHER] {
             let candidate = root.join(rel);
             if is_executable(&candidate) {
@@ -50,6 +43,19 @@ pub fn locate(configured: Option<&Path>) -> Result<PathBuf, String> {
          or set POCKETCODE_OPENCODE_BIN"
             .to_string(),
     )
+}
+
+/// Where the project's npm installs may be: the working directory, then
+/// the executable's ancestors (`target/release/..`, an image's `/app`).
+pub fn project_roots() -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    if let Ok(cwd) = std::env::current_dir() {
+        roots.push(cwd);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        roots.extend(exe.ancestors().skip(1).map(Path::to_path_buf));
+    }
+    roots
 }
 
 fn is_executable(path: &Path) -> bool {

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-pub use locate::locate;
+pub use locate::{locate, project_roots};
 
 /// The opencode version pocketcode is built and tested against (the exact
 /// `opencode-ai` version in `package.json`; a unit test keeps them equal).

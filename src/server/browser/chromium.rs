@@ -1,0 +1,166 @@
+//! One headless Chromium: started in its own process group with remote
+//! debugging on loopback only, its own profile directory, and watched
+//! until it ends.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use tokio::process::Command;
+use tokio::sync::watch;
+
+use super::BrowserError;
+
+/// Chromium opens its port about a second after starting; a loaded
+/// machine may need much longer.
+const PORT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long SIGTERM may take before the group gets SIGKILL.
+const TERM_GRACE: Duration = Duration::from_secs(3);
+
+/// A running Chromium. Dropping it does not stop it: call [`stop`](Self::stop).
+pub struct Chromium {
+    pub pid: u32,
+    /// The debugging port on 127.0.0.1 (never another address).
+    pub port: u16,
+    /// `None` while it runs; then how it ended.
+    exited: watch::Receiver<Option<String>>,
+}
+
+impl Chromium {
+    /// Starts `binary` with its profile in `profile_dir` and waits for its
+    /// debugging port.
+    pub async fn launch(binary: &Path, profile_dir: &Path) -> Result<Self, BrowserError> {
+        let launch_error = |reason: String| BrowserError::Launch {
+            binary: binary.display().to_string(),
+            reason,
+        };
+        std::fs::create_dir_all(profile_dir).map_err(|e| launch_error(e.to_string()))?;
+        let port_file = profile_dir.join("DevToolsActivePort");
+        // A file left by an earlier run would name a dead port.
+        let _ = std::fs::remove_file(&port_file);
+        let mut command = Command::new(binary);
+        command
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-breakpad",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+                "--window-size=390,844",
+            ])
+            .arg(format!("--user-data-dir={}", profile_dir.display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own group: stopping it stops its renderers and helpers too.
+            .process_group(0)
+            .kill_on_drop(true);
+        // SAFETY: the closure only calls prctl(2), which is async-signal-safe.
+        // If pocketcode dies without cleaning up, Chromium ends with it.
+        unsafe {
+            command.pre_exec(|| {
+                nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(std::io::Error::from)
+            });
+        }
+        let mut child = command.spawn().map_err(|e| launch_error(e.to_string()))?;
+        let pid = child.id().unwrap_or_default();
+        let (report, exited) = watch::channel(None);
+        tokio::spawn(async move {
+            let how = match child.wait().await {
+                Ok(status) => match (
+                    status.code(),
+                    std::os::unix::process::ExitStatusExt::signal(&status),
+                ) {
+                    (_, Some(signal)) => format!("Chromium was killed by signal {signal}"),
+                    (Some(code), _) => format!("Chromium exited with status {code}"),
+                    _ => "Chromium ended".to_owned(),
+                },
+                Err(err) => format!("Chromium could not be waited for: {err}"),
+            };
+            let _ = report.send(Some(how));
+        });
+        let mut chromium = Self {
+            pid,
+            port: 0,
+            exited,
+        };
+        match chromium.wait_for_port(&port_file).await {
+            Ok(port) => {
+                chromium.port = port;
+                Ok(chromium)
+            }
+            Err(err) => {
+                chromium.stop().await;
+                Err(err)
+            }
+        }
+    }
+
+    async fn wait_for_port(&mut self, port_file: &Path) -> Result<u16, BrowserError> {
+        let deadline = tokio::time::Instant::now() + PORT_TIMEOUT;
+        loop {
+            if let Some(how) = self.exited.borrow().clone() {
+                return Err(BrowserError::Launch {
+                    binary: "chromium".into(),
+                    reason: how,
+                });
+            }
+            let port = std::fs::read_to_string(port_file)
+                .ok()
+                .and_then(|text| text.lines().next()?.trim().parse::<u16>().ok());
+            if let Some(port) = port {
+                return Ok(port);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(BrowserError::NoPort(PORT_TIMEOUT));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// `None` while Chromium runs; then how it ended.
+    pub fn exited(&self) -> Option<String> {
+        self.exited.borrow().clone()
+    }
+
+    /// Resolves when Chromium ends, with how it ended.
+    pub fn on_exit(&self) -> impl std::future::Future<Output = String> + Send + 'static {
+        let mut exited = self.exited.clone();
+        async move {
+            match exited.wait_for(Option::is_some).await {
+                Ok(how) => how.clone().unwrap_or_default(),
+                Err(_) => "Chromium ended".to_owned(),
+            }
+        }
+    }
+
+    /// Ends the whole process group: SIGTERM, then SIGKILL after a grace.
+    pub async fn stop(&self) {
+        let group = Pid::from_raw(self.pid as i32);
+        if self.exited().is_none() {
+            let _ = killpg(group, Signal::SIGTERM);
+            let mut exited = self.exited.clone();
+            let timed_out = tokio::time::timeout(TERM_GRACE, exited.wait_for(Option::is_some))
+                .await
+                .is_err();
+            if timed_out {
+                let _ = killpg(group, Signal::SIGKILL);
+                let _ = tokio::time::timeout(TERM_GRACE, exited.wait_for(Option::is_some)).await;
+            }
+        }
+        // Helpers that outlived the main process (zygotes) go too.
+        let _ = killpg(group, Signal::SIGKILL);
+    }
+}
+
+/// Where each chat's browser keeps its profile and the agent's files.
+pub fn browser_dir(data_dir: &Path, key: &str) -> PathBuf {
+    data_dir.join("browsers").join(key)
+}

@@ -1,0 +1,20 @@
+//! The shared live browser: one headless Chromium per chat that both the
+//! agent (through `@playwright/mcp`, registered in the chat's opencode
+//! with `--cdp-endpoint`) and the user (through the Browser panel's
+//! WebSocket: a screencast out, taps and typing in) act on. The debugging
+//! port listens on loopback only and is never proxied.
+
+mod cdp;
+mod chromium;
+mod error;
+mod input;
+mod instance;
+mod registry;
+mod screencast;
+mod socket;
+
+pub use error::BrowserError;
+pub use input::address;
+pub use instance::ChatBrowser;
+pub use registry::{BrowserSettings, Browsers, locate_mcp_cli};
+pub use socket::socket;

@@ -1,0 +1,242 @@
+//! Every chat's browser: started on demand, at most `max` at once, the
+//! agent's browser tools registered in the chat's opencode while it runs,
+//! stopped when idle, when its chat is deleted, or on shutdown.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::BrowserError;
+use super::chromium::browser_dir;
+use super::instance::ChatBrowser;
+use crate::browser::{BrowserStatus, MCP_NAME};
+use crate::server::opencode_client::OpencodeClient;
+use crate::server::supervisor::Supervisor;
+
+/// How browsers are run.
+#[derive(Clone, Debug)]
+pub struct BrowserSettings {
+    pub chromium: PathBuf,
+    /// Where each chat's browser gets its own directory (`browsers/<chat>`).
+    pub data_dir: PathBuf,
+    /// How many may run at once (~1 GB of memory each).
+    pub max: usize,
+    /// A browser nobody watched or used for this long is stopped.
+    pub idle: Duration,
+    /// `@playwright/mcp`'s `cli.js`, run with `node`: the agent's browser tools.
+    pub mcp_cli: Option<PathBuf>,
+}
+
+/// `@playwright/mcp`'s entry point in the project's pinned npm install.
+pub fn locate_mcp_cli() -> Option<PathBuf> {
+    crate::server::supervisor::project_roots()
+        .into_iter()
+        .map(|root| root.join("node_modules/@playwright/mcp/cli.js"))
+        .find(|path| path.is_file())
+}
+
+pub struct Browsers {
+    settings: BrowserSettings,
+    http: reqwest::Client,
+    supervisor: Arc<Supervisor>,
+    browsers: Mutex<HashMap<String, Arc<ChatBrowser>>>,
+    /// One start at a time, so the cap holds.
+    starting: tokio::sync::Mutex<()>,
+}
+
+impl Browsers {
+    pub fn new(
+        settings: BrowserSettings,
+        http: reqwest::Client,
+        supervisor: Arc<Supervisor>,
+    ) -> Arc<Self> {
+        let browsers = Arc::new(Self {
+            settings,
+            http,
+            supervisor,
+            browsers: Mutex::default(),
+            starting: tokio::sync::Mutex::new(()),
+        });
+        tokio::spawn(reap_idle(Arc::downgrade(&browsers)));
+        browsers
+    }
+
+    pub fn settings(&self) -> &BrowserSettings {
+        &self.settings
+    }
+
+    pub fn get(&self, key: &str) -> Option<Arc<ChatBrowser>> {
+        self.browsers.lock().ok()?.get(key).cloned()
+    }
+
+    pub fn status(&self, key: &str) -> BrowserStatus {
+        self.get(key)
+            .map(|b| b.status())
+            .unwrap_or(BrowserStatus::Stopped)
+    }
+
+    /// The pids of the running browsers' main processes.
+    pub fn pids(&self) -> Vec<u32> {
+        self.all().iter().map(|b| b.pid()).collect()
+    }
+
+    fn all(&self) -> Vec<Arc<ChatBrowser>> {
+        self.browsers
+            .lock()
+            .map(|b| b.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn running(&self) -> usize {
+        self.all()
+            .iter()
+            .filter(|b| matches!(b.status(), BrowserStatus::Running { .. }))
+            .count()
+    }
+
+    /// Chat `key`'s browser, started if it is not running (a crashed one
+    /// is cleaned up and started afresh), with the agent's browser tools
+    /// added to the opencode instance of `directory`.
+    pub async fn start(
+        &self,
+        key: &str,
+        directory: &Path,
+    ) -> Result<Arc<ChatBrowser>, BrowserError> {
+        let _one_at_a_time = self.starting.lock().await;
+        if let Some(existing) = self.get(key) {
+            if matches!(existing.status(), BrowserStatus::Running { .. }) {
+                return Ok(existing);
+            }
+            self.remove(key);
+            existing.stop().await;
+        }
+        let running = self.running();
+        if running >= self.settings.max {
+            return Err(BrowserError::CapReached { running });
+        }
+        let home = browser_dir(&self.settings.data_dir, key);
+        let browser = ChatBrowser::start(
+            &self.http,
+            &self.settings.chromium,
+            home,
+            directory.to_path_buf(),
+        )
+        .await?;
+        if let Err(err) = self.register_mcp(&browser).await {
+            browser.stop().await;
+            return Err(err);
+        }
+        tracing::info!(chat = key, pid = browser.pid(), "started a chat's browser");
+        if let Ok(mut browsers) = self.browsers.lock() {
+            browsers.insert(key.to_owned(), browser.clone());
+        }
+        Ok(browser)
+    }
+
+    /// Stops chat `key`'s browser; returns whether there was one.
+    pub async fn stop(&self, key: &str) -> bool {
+        let Some(browser) = self.remove(key) else {
+            return false;
+        };
+        browser.stop().await;
+        self.unregister_mcp(&browser).await;
+        tracing::info!(chat = key, "stopped a chat's browser");
+        true
+    }
+
+    fn remove(&self, key: &str) -> Option<Arc<ChatBrowser>> {
+        self.browsers.lock().ok()?.remove(key)
+    }
+
+    /// Stops every browser (pocketcode is shutting down).
+    pub async fn shutdown(&self) {
+        let keys: Vec<String> = self
+            .browsers
+            .lock()
+            .map(|b| b.keys().cloned().collect())
+            .unwrap_or_default();
+        for key in keys {
+            self.stop(&key).await;
+        }
+    }
+
+    async fn opencode(&self) -> Result<OpencodeClient, BrowserError> {
+        let upstream = self
+            .supervisor
+            .upstream_within(Duration::from_secs(30))
+            .await
+            .map_err(|e| BrowserError::Mcp(e.to_string()))?;
+        Ok(OpencodeClient::new(self.http.clone(), upstream))
+    }
+
+    async fn register_mcp(&self, browser: &ChatBrowser) -> Result<(), BrowserError> {
+        let Some(cli) = &self.settings.mcp_cli else {
+            tracing::warn!("@playwright/mcp is not installed: the agent gets no browser tools");
+            return Ok(());
+        };
+        let files = browser.home.join("agent");
+        std::fs::create_dir_all(&files).map_err(|e| BrowserError::Mcp(e.to_string()))?;
+        let command = [
+            "node".to_owned(),
+            cli.display().to_string(),
+            "--cdp-endpoint".to_owned(),
+            format!("http://127.0.0.1:{}", browser.cdp_port()),
+            "--output-dir".to_owned(),
+            files.display().to_string(),
+        ];
+        let status = self
+            .opencode()
+            .await?
+            .add_mcp(&browser.directory, MCP_NAME, &command, &files)
+            .await
+            .map_err(|e| BrowserError::Mcp(e.to_string()))?;
+        match status["status"].as_str() {
+            Some("connected") => Ok(()),
+            _ => Err(BrowserError::Mcp(format!("opencode reports {status}"))),
+        }
+    }
+
+    async fn unregister_mcp(&self, browser: &ChatBrowser) {
+        let result = match self.opencode().await {
+            Ok(client) => client
+                .disconnect_mcp(&browser.directory, MCP_NAME)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(err) => Err(err.to_string()),
+        };
+        if let Err(err) = result {
+            tracing::warn!(%err, "cannot take the browser tools away from a chat");
+        }
+    }
+}
+
+/// Stops browsers nobody has watched or used for the idle time.
+async fn reap_idle(browsers: std::sync::Weak<Browsers>) {
+    loop {
+        let every = match browsers.upgrade() {
+            Some(b) => {
+                (b.settings.idle / 4).clamp(Duration::from_millis(200), Duration::from_secs(30))
+            }
+            None => return,
+        };
+        tokio::time::sleep(every).await;
+        let Some(browsers) = browsers.upgrade() else {
+            return;
+        };
+        let idle: Vec<String> = browsers
+            .browsers
+            .lock()
+            .map(|all| {
+                all.iter()
+                    .filter(|(_, b)| b.idle_for() >= browsers.settings.idle)
+                    .map(|(key, _)| key.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for key in idle {
+            tracing::info!(chat = key, "stopping a chat's browser that sat idle");
+            browsers.stop(&key).await;
+        }
+    }
+}

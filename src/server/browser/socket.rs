@@ -1,0 +1,222 @@
+//! `GET /pocket/browser/socket?repo=…&chat=…`: the Browser panel's
+//! WebSocket (behind the auth wall like every `/pocket/` path). Frames go
+//! out one at a time, each after the previous one was acked, always the
+//! latest: a slow client gets fewer frames, never a queue; while it lags,
+//! frames get cheaper.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use futures::{SinkExt, StreamExt};
+use serde::Deserialize;
+
+use super::input;
+use super::instance::{ChatBrowser, Frame};
+use super::screencast::LEVELS;
+use crate::api::AppError;
+use crate::browser::{BrowserStatus, ClientMessage, FrameHeader, ServerMessage, join_frame};
+use crate::server::state::AppState;
+
+/// Acks slower than this (ms, smoothed) make frames cheaper…
+const LAGGING_MS: f64 = 250.0;
+/// …and faster than this make them better again.
+const KEEPING_UP_MS: f64 = 80.0;
+/// The least time between two changes of quality.
+const SETTLE: Duration = Duration::from_secs(1);
+
+#[derive(Deserialize)]
+pub struct SocketQuery {
+    repo: String,
+    chat: String,
+}
+
+pub async fn socket(
+    State(state): State<AppState>,
+    Query(query): Query<SocketQuery>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let key = match crate::api::context::worktree_name(&query.repo, &query.chat) {
+        Ok(name) => name.as_string(),
+        Err(err) => return error_response(err),
+    };
+    let Some(browser) = state.browsers.get(&key) else {
+        return error_response(super::BrowserError::NotRunning.into());
+    };
+    upgrade
+        .max_message_size(64 * 1024)
+        .on_upgrade(move |socket| serve(socket, browser))
+}
+
+fn error_response(err: AppError) -> Response {
+    let status = axum::http::StatusCode::from_u16(err.status_code())
+        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    (status, err.to_string()).into_response()
+}
+
+/// Where one client stands: the frame it has not acked yet, how fast it
+/// acks, and the quality level asked for it.
+struct Pace {
+    waiting_for: Option<(u64, Instant)>,
+    sent: u64,
+    lag_ms: f64,
+    level: usize,
+    changed_at: Instant,
+}
+
+impl Pace {
+    /// The ack of frame `seq`: returns a new level when it should change.
+    fn acked(&mut self, seq: u64) -> Option<usize> {
+        let (waited, since) = self.waiting_for?;
+        if waited != seq {
+            return None;
+        }
+        self.waiting_for = None;
+        let took = since.elapsed().as_secs_f64() * 1000.0;
+        self.lag_ms = 0.7 * self.lag_ms + 0.3 * took;
+        if self.changed_at.elapsed() < SETTLE {
+            return None;
+        }
+        let level = if self.lag_ms > LAGGING_MS {
+            (self.level + 1).min(LEVELS.len() - 1)
+        } else if self.lag_ms < KEEPING_UP_MS {
+            self.level.saturating_sub(1)
+        } else {
+            self.level
+        };
+        (level != self.level).then(|| {
+            self.level = level;
+            self.changed_at = Instant::now();
+            level
+        })
+    }
+}
+
+async fn serve(socket: WebSocket, browser: Arc<ChatBrowser>) {
+    let (mut sink, mut incoming) = socket.split();
+    if browser.client_joined().await.is_err() {
+        let _ = sink
+            .send(text(&ServerMessage::Error {
+                message: "the browser does not answer: restart it".into(),
+            }))
+            .await;
+        return;
+    }
+    let mut frames = browser.watch_frames();
+    let mut page = browser.watch_page();
+    let mut status = browser.watch_status();
+    let first = [
+        ServerMessage::Status {
+            status: status.borrow_and_update().clone(),
+        },
+        page_message(&page.borrow_and_update()),
+    ];
+    for message in first {
+        if sink.send(text(&message)).await.is_err() {
+            browser.client_left().await;
+            return;
+        }
+    }
+    let mut pace = Pace {
+        waiting_for: None,
+        sent: 0,
+        lag_ms: 0.0,
+        level: 0,
+        changed_at: Instant::now(),
+    };
+    // A frame that came while the client had not acked the last one.
+    let mut due = frames.borrow_and_update().is_some();
+    loop {
+        if due && pace.waiting_for.is_none() {
+            let frame = frames.borrow_and_update().clone();
+            due = false;
+            if let Some(frame) = frame.filter(|f| f.seq > pace.sent) {
+                if sink.send(frame_message(&frame)).await.is_err() {
+                    break;
+                }
+                pace.sent = frame.seq;
+                pace.waiting_for = Some((frame.seq, Instant::now()));
+            }
+        }
+        tokio::select! {
+            changed = frames.changed() => {
+                if changed.is_err() { break; }
+                due = true;
+            }
+            changed = page.changed() => {
+                if changed.is_err() { break; }
+                let message = page_message(&page.borrow_and_update());
+                if sink.send(text(&message)).await.is_err() { break; }
+            }
+            changed = status.changed() => {
+                if changed.is_err() { break; }
+                let now = status.borrow_and_update().clone();
+                let over = !matches!(now, BrowserStatus::Running { .. });
+                if sink.send(text(&ServerMessage::Status { status: now })).await.is_err() || over {
+                    break;
+                }
+            }
+            message = incoming.next() => {
+                let Some(Ok(message)) = message else { break };
+                let Message::Text(body) = message else { continue };
+                let reply = handle(&browser, &mut pace, body.as_str()).await;
+                if let Some(reply) = reply && sink.send(text(&reply)).await.is_err() {
+                    break;
+                }
+                due = due || pace.waiting_for.is_none();
+            }
+        }
+    }
+    browser.client_left().await;
+}
+
+/// Carries out one client message; returns what to tell the client.
+async fn handle(browser: &ChatBrowser, pace: &mut Pace, body: &str) -> Option<ServerMessage> {
+    let message = match serde_json::from_str::<ClientMessage>(body) {
+        Ok(message) => message,
+        Err(err) => {
+            return Some(ServerMessage::Error {
+                message: format!("the panel sent a message the server does not know: {err}"),
+            });
+        }
+    };
+    browser.touch();
+    let result = match &message {
+        ClientMessage::Ack { seq } => match pace.acked(*seq) {
+            Some(level) => browser.set_level(level).await,
+            None => Ok(()),
+        },
+        ClientMessage::Viewport {
+            width,
+            height,
+            ratio,
+        } => browser.set_viewport(*width, *height, *ratio).await,
+        other => input::apply(&browser.cdp, other).await,
+    };
+    result.err().map(|err| ServerMessage::Error {
+        message: err.to_string(),
+    })
+}
+
+fn text(message: &ServerMessage) -> Message {
+    Message::text(serde_json::to_string(message).unwrap_or_default())
+}
+
+fn page_message(page: &super::instance::PageInfo) -> ServerMessage {
+    ServerMessage::Page {
+        url: page.url.clone(),
+        title: page.title.clone(),
+    }
+}
+
+fn frame_message(frame: &Frame) -> Message {
+    let header = FrameHeader {
+        seq: frame.seq,
+        page_width: frame.page_width,
+        page_height: frame.page_height,
+        quality: frame.quality,
+    };
+    Message::binary(join_frame(&header, &frame.jpeg))
+}
