@@ -11,8 +11,9 @@
 ARG RUST_VERSION=1.95
 ARG NODE_VERSION=20
 
-# Node only provides npm and node for the build (Tailwind, binaryen's
-# wasm-opt, the opencode-ai package); the runtime needs neither.
+# Node provides npm and node for the build (Tailwind, binaryen's wasm-opt,
+# the opencode-ai package); the runtime needs node alone, for the agent's
+# browser tools (@playwright/mcp).
 FROM node:${NODE_VERSION}-bookworm-slim AS node
 
 FROM rust:${RUST_VERSION}-bookworm AS build
@@ -46,6 +47,7 @@ RUN apt-get update \
 RUN useradd --uid 1000 --user-group --home-dir /data --no-create-home --shell /bin/sh pocketcode \
     && mkdir -p /data \
     && chown pocketcode:pocketcode /data
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
 COPY --from=build /app /app
 ENV POCKETCODE_DATA_DIR=/data \
     POCKETCODE_LISTEN=0.0.0.0:8080 \
