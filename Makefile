@@ -126,13 +126,15 @@ clean:
 # Through pocketcode vs direct to opencode, side by side in one run; then
 # "new chat" on a cached 10k-file clone vs `git worktree add`; then events
 # through pocketcode; connecting to a remote over SSH, and its events
-# against a local chat's; then, in Chromium on a throttled phone profile,
+# against a local chat's; the shared browser's frame rate, frame size,
+# tap-to-frame latency and memory; then, in Chromium on a throttled phone profile,
 # a 1,000-message chat against a 10-message one.
 bench: deps build
 	cargo bench --features ssr --bench proxy
 	cargo bench --features ssr --bench worktree
 	cargo bench --features ssr --bench events
 	cargo bench --features ssr --bench remote
+	cargo bench --features ssr --bench browser
 	npx playwright test -c end2end/playwright.bench.config.ts
 
 # Phone screenshots of the main views into end2end/screenshots/.

@@ -178,6 +178,19 @@ async fn agent_and_user_act_on_one_browser_per_chat() {
         .until("Enter", |p| p.url.ends_with("#entered=hello%20phone"))
         .await;
 
+    // A link to a new window opens in the same page (the one shown).
+    let second = pages.url("/second");
+    panel.send(&ClientMessage::Tap { x: 195.0, y: 280.0 }).await;
+    panel
+        .until("the linked page, in the same tab", |p| p.url == second)
+        .await;
+    panel.send(&ClientMessage::Back).await;
+    panel
+        .until("back from the link", |p| {
+            p.url.starts_with(&first) && p.url != second
+        })
+        .await;
+
     // Scrolling down to the blue block.
     panel
         .send(&ClientMessage::Scroll {
@@ -192,7 +205,6 @@ async fn agent_and_user_act_on_one_browser_per_chat() {
         .await;
 
     // The URL bar, back and forward.
-    let second = pages.url("/second");
     panel
         .send(&ClientMessage::Navigate {
             url: second.clone(),
@@ -306,6 +318,18 @@ async fn a_slow_panel_gets_the_latest_frame_only_and_bad_requests_are_refused() 
         assert!((400..500).contains(&status), "{repo} {chat_id}: {status}");
     }
     assert!(!server.data_dir.path().join("browsers").exists());
+    // Behind the login, like every /pocket/ path.
+    let anonymous = server
+        .anonymous
+        .get(server.url(pocketcode::browser::SOCKET_PATH))
+        .query(&[
+            ("repo", chat.repo.as_str()),
+            ("chat", chat.chat_id.as_str()),
+        ])
+        .send()
+        .await
+        .expect("anonymous socket request");
+    assert_eq!(anonymous.status(), 401);
 
     let (status, state) = call(&server, "start_browser", &chat_form(&chat)).await;
     assert_eq!(status, 200, "{state}");

@@ -28,6 +28,21 @@ pub struct Transcript {
 }
 
 impl Transcript {
+    /// Whether the agent is acting on the shared browser right now: one of
+    /// its browser tools is pending or running in the latest message.
+    pub fn browser_tool_running(&self) -> bool {
+        self.busy
+            && self.messages.last().is_some_and(|m| {
+                m.parts.iter().any(|p| match &p.body {
+                    super::PartBody::Tool { tool, state, .. } => {
+                        crate::browser::is_browser_tool(tool)
+                            && matches!(state.status(), "pending" | "running")
+                    }
+                    _ => false,
+                })
+            })
+    }
+
     pub fn message(&self, id: &str) -> Option<&MessageWithParts> {
         self.messages.iter().find(|m| m.info.id == id)
     }

@@ -14,19 +14,21 @@ use super::TestServer;
 /// How long a frame, page or status may take to come.
 pub const WAIT: Duration = Duration::from_secs(30);
 
-/// The first page: a red button (0–200 px, green once tapped) that counts
-/// taps, a text field (200–260 px) that puts what is typed in the address's
-/// hash, a light block, then a blue one from 2260 px down.
+/// The first page: a red button (0–200 px, green after an odd number of
+/// taps) that counts them, a text field (200–260 px) that puts what is
+/// typed in the address's hash, a `target=_blank` link (260–300 px), a
+/// light block, then a blue one from 2300 px down.
 const FIRST: &str = r#"<!doctype html><html><head><meta name="viewport" content="width=device-width"><title>Shared page</title>
 <style>body{margin:0;font:20px sans-serif}
 #tap{display:block;width:100%;height:200px;border:0;color:#fff;font-size:24px;background:rgb(200,30,30)}
 #tap.on{background:rgb(30,160,60)}
 #field{display:block;width:100%;height:60px;box-sizing:border-box;font-size:20px}</style></head>
 <body><button id="tap">Clicked 0</button><input id="field" placeholder="type here">
+<a href="/second" target="_blank" style="display:block;height:40px">Second page, in a new window</a>
 <div style="height:2000px;background:rgb(250,250,250)"></div>
 <div style="height:2000px;background:rgb(20,40,200)"></div>
 <script>let n=0;
-tap.onclick=()=>{n++;tap.textContent='Clicked '+n;tap.className='on'};
+tap.onclick=()=>{n++;tap.textContent='Clicked '+n;tap.className=n%2?'on':''};
 field.oninput=()=>{location.hash='typed='+encodeURIComponent(field.value)};
 field.onkeydown=e=>{if(e.key==='Enter')location.hash='entered='+encodeURIComponent(field.value)};
 </script></body></html>"#;

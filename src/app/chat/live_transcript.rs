@@ -30,6 +30,9 @@ pub fn LiveTranscript(
     let session_id = initial.session.id.clone();
     let directory = initial.session.directory.clone();
     let store = RwSignal::new(initial);
+    if let Some(browsing) = use_context::<super::browser::AgentBrowsing>() {
+        Effect::new(move |_| browsing.0.set(store.with(Transcript::browser_tool_running)));
+    }
     // How many of the latest messages the loads bring: a long chat opens at
     // its end, and "Show earlier messages" asks for a page more.
     let limit = RwSignal::new(TRANSCRIPT_PAGE);

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
+use super::browser::BrowserPanel;
 use super::changes::Changes;
 use crate::api::{delete_chat, rename_chat, share_chat};
 use crate::app::clipboard::copy_text;
@@ -116,6 +117,15 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
                         "Changes (diff)"
                     </button>
                 })}
+                {(!remote).then(|| view! {
+                    <button type="button" role="menuitem" class=ITEM on:click=move |_| {
+                        panel.set(Panel::Browser);
+                        open.set(false);
+                    }>
+                        "Browser"
+                        <span class="text-neutral-500">"shared with the agent"</span>
+                    </button>
+                })}
                 <button type="button" role="menuitem" class=ITEM on:click={
                     let share_on = share_on.clone();
                     move |_| share_on(true)
@@ -158,6 +168,10 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
                 }
                 Panel::Changes => {
                     view! { <Changes repo=repo.clone() chat_id=chat_id.clone() on_close=move || panel.set(Panel::None) /> }
+                        .into_any()
+                }
+                Panel::Browser => {
+                    view! { <BrowserPanel repo=repo.clone() chat_id=chat_id.clone() on_close=move || panel.set(Panel::None) /> }
                         .into_any()
                 }
             }
@@ -207,6 +221,7 @@ enum Panel {
     None,
     Rename,
     Changes,
+    Browser,
 }
 
 #[component]

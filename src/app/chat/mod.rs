@@ -4,6 +4,7 @@
 
 mod asks;
 mod attach;
+mod browser;
 mod changes;
 mod composer;
 mod follow;
@@ -84,6 +85,8 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     let repo = chat.worktree.repo.clone();
     let chat_id = chat.worktree.chat_id.clone();
     crate::app::storage::remember_chat(&repo, &chat_id);
+    // The transcript says when the agent acts on the shared browser.
+    provide_context(browser::AgentBrowsing(RwSignal::new(false)));
     if let Some(session_id) = chat.session_id.clone() {
         read_mark::keep_read(repo.clone(), chat_id.clone(), session_id);
     }

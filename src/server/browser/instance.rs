@@ -17,6 +17,11 @@ use super::chromium::Chromium;
 use super::screencast::Screencast;
 use crate::browser::BrowserStatus;
 
+/// Run in every document before its own scripts.
+const SAME_TAB: &str = "window.open = (url) => { if (url) location.href = url; return window; };\
+document.addEventListener('click', (e) => { const a = e.target.closest && e.target.closest('a[target]');\
+if (a && a.target !== '_self') a.target = '_self'; }, true);";
+
 /// A screencast frame as Chromium sent it.
 pub struct Frame {
     pub seq: u64,
@@ -70,6 +75,13 @@ impl ChatBrowser {
         for method in ["Page.enable", "Runtime.enable"] {
             cdp.call(method, json!({})).await?;
         }
+        // Navigation stays in the one page the panel shows: new windows
+        // and `target=_blank` links open in it instead.
+        cdp.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": SAME_TAB }),
+        )
+        .await?;
         let pid = chromium.pid;
         let on_exit = chromium.on_exit();
         let browser = Arc::new(Self {
