@@ -4,12 +4,13 @@
 //!
 //! - frames per second and bytes per frame on a page that changes every
 //!   animation frame, for a panel of 390×700 CSS px at pixel ratio 1 and 2;
-//! - the same for a slow panel that takes 150 ms before acking each frame
-//!   (the quality it is brought down to, and its frame size);
+//! - the same for a slow panel that takes 400 ms before acking each frame
+//!   (the quality and size it is brought down to), and once it is fast again;
 //! - tap-to-frame latency: a tap sent on the socket until the first frame
 //!   showing the tapped button's new colour arrives;
 //! - Chromium's memory for one chat (PSS of its whole process group, so
-//!   shared pages are counted once), idle on about:blank and on a page.
+//!   shared pages are counted once; the plain sum of RSS beside it),
+//!   idle on about:blank and after two pages.
 //!
 //! Run with `cargo bench --features ssr --bench browser`.
 
@@ -49,21 +50,23 @@ async fn main() -> ExitCode {
     }
     let pid = state["pid"].as_u64().unwrap_or_default() as u32;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let idle_memory = group_pss_mib(pid);
+    let idle_memory = group_memory_mib(pid);
 
     let mut panel = Panel::open(&server, &chat.repo, &chat.chat_id).await;
     println!(
         "shared browser through pocketcode (loopback, {} cores)",
         cores()
     );
-    println!("\n| panel | ack delay | frames/s | KiB/frame (mean) | JPEG quality at the end |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "\n| panel | ack delay | frames/s | KiB/frame (mean) | last frame (px) | JPEG quality at the end |"
+    );
+    println!("|---|---|---|---|---|---|");
     panel
         .send(&ClientMessage::Navigate {
             url: pages.url("/animated"),
         })
         .await;
-    for (ratio, delay) in [(1.0, 0), (2.0, 0), (2.0, 150)] {
+    for (ratio, delay) in [(1.0, 0), (2.0, 0), (2.0, 400)] {
         panel
             .send(&ClientMessage::Viewport {
                 width: 390,
@@ -73,17 +76,21 @@ async fn main() -> ExitCode {
             .await;
         // Settle: the new size (and quality) takes a restart of the screencast.
         let _ = stream(&mut panel, Duration::from_secs(2), 0).await;
-        let (count, bytes, quality) = stream(&mut panel, RUN, delay).await;
+        let (count, bytes, size, quality) = stream(&mut panel, RUN, delay).await;
         println!(
-            "| 390×700 @{ratio} | {delay} ms | {:.1} | {:.1} | {quality} |",
+            "| 390×700 @{ratio} | {delay} ms | {:.1} | {:.1} | {size} | {quality} |",
             count as f64 / RUN.as_secs_f64(),
             bytes as f64 / count.max(1) as f64 / 1024.0,
         );
     }
-    // Back to a fast panel: the quality climbs back.
-    let _ = stream(&mut panel, Duration::from_secs(4), 0).await;
-    let (_, _, quality) = stream(&mut panel, Duration::from_secs(1), 0).await;
-    println!("| 390×700 @2, caught up again | 0 ms | | | {quality} |");
+    // Back to a fast panel: the quality climbs back a step a second.
+    let _ = stream(&mut panel, Duration::from_secs(5), 0).await;
+    let (count, bytes, size, quality) = stream(&mut panel, RUN, 0).await;
+    println!(
+        "| 390×700 @2, fast again | 0 ms | {:.1} | {:.1} | {size} | {quality} |",
+        count as f64 / RUN.as_secs_f64(),
+        bytes as f64 / count.max(1) as f64 / 1024.0,
+    );
 
     panel
         .send(&ClientMessage::Viewport {
@@ -101,7 +108,7 @@ async fn main() -> ExitCode {
         .frame_where("the button page", |f| f.shows(20.0, 100.0, RED))
         .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let page_memory = group_pss_mib(pid);
+    let page_memory = group_memory_mib(pid);
     let mut latencies = Vec::new();
     for i in 0..TAPS {
         let wanted = if i % 2 == 0 { GREEN } else { RED };
@@ -122,17 +129,18 @@ async fn main() -> ExitCode {
         at(1.0)
     );
     println!(
-        "Chromium's memory for one chat (PSS of its process group): {idle_memory:.0} MiB idle on about:blank, {page_memory:.0} MiB after the animated and button pages"
+        "Chromium's memory for one chat, PSS (RSS summed) of its process group: {:.0} ({:.0}) MiB idle on about:blank, {:.0} ({:.0}) MiB after the animated and button pages",
+        idle_memory.0, idle_memory.1, page_memory.0, page_memory.1
     );
     server.stop().await;
     ExitCode::SUCCESS
 }
 
 /// Reads frames for `run`, acking each after `delay` ms; returns how many
-/// came, their bytes, and the last one's JPEG quality.
-async fn stream(panel: &mut Panel, run: Duration, delay: u64) -> (usize, usize, u8) {
+/// came, their bytes, and the last one's size and JPEG quality.
+async fn stream(panel: &mut Panel, run: Duration, delay: u64) -> (usize, usize, String, u8) {
     let end = Instant::now() + run;
-    let (mut count, mut bytes, mut quality) = (0, 0, 0);
+    let (mut count, mut bytes, mut size, mut quality) = (0, 0, String::new(), 0);
     while Instant::now() < end {
         let left = end.saturating_duration_since(Instant::now());
         match panel.receive(left).await {
@@ -140,6 +148,7 @@ async fn stream(panel: &mut Panel, run: Duration, delay: u64) -> (usize, usize, 
                 count += 1;
                 bytes += frame.bytes;
                 quality = frame.header.quality;
+                size = format!("{}×{}", frame.width, frame.height);
                 tokio::time::sleep(Duration::from_millis(delay)).await;
                 panel
                     .send(&ClientMessage::Ack {
@@ -151,12 +160,13 @@ async fn stream(panel: &mut Panel, run: Duration, delay: u64) -> (usize, usize, 
             None => break,
         }
     }
-    (count, bytes, quality)
+    (count, bytes, size, quality)
 }
 
-/// The proportional set size of every process in group `pgid`, in MiB.
-fn group_pss_mib(pgid: u32) -> f64 {
-    let mut kib = 0_u64;
+/// The proportional set size of every process in group `pgid`, and their
+/// resident sizes summed, in MiB.
+fn group_memory_mib(pgid: u32) -> (f64, f64) {
+    let (mut pss, mut rss) = (0_u64, 0_u64);
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let path = entry.path();
         let Ok(stat) = std::fs::read_to_string(path.join("stat")) else {
@@ -171,13 +181,17 @@ fn group_pss_mib(pgid: u32) -> f64 {
             continue;
         }
         let rollup = std::fs::read_to_string(path.join("smaps_rollup")).unwrap_or_default();
-        kib += rollup
-            .lines()
-            .find_map(|l| l.strip_prefix("Pss:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .unwrap_or_default();
+        let field = |name: &str| {
+            rollup
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or_default()
+        };
+        pss += field("Pss:");
+        rss += field("Rss:");
     }
-    kib as f64 / 1024.0
+    (pss as f64 / 1024.0, rss as f64 / 1024.0)
 }
 
 fn cores() -> usize {

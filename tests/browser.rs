@@ -103,11 +103,9 @@ async fn agent_and_user_act_on_one_browser_per_chat() {
     let pid = state["pid"].as_u64().expect("a running browser's pid") as u32;
     assert!(group_alive(pid));
 
-    // The agent's browser tools are this chat's only.
+    // The agent's browser tools are in the chat's opencode instance.
     let mcp = opencode_mcp(&server, &chat.worktree).await;
     assert_eq!(mcp["playwright"]["status"], "connected", "{mcp}");
-    let elsewhere = opencode_mcp(&server, &other.worktree).await;
-    assert!(elsewhere.get("playwright").is_none(), "{elsewhere}");
 
     // One browser at a time here: the other chat is refused, clearly.
     let (status, body) = call(&server, "start_browser", &chat_form(&other)).await;
@@ -146,6 +144,24 @@ async fn agent_and_user_act_on_one_browser_per_chat() {
     assert!(frame.header.page_width > 300.0, "{:?}", frame.header);
     assert_eq!(panel.title, "Shared page");
 
+    // The other chat's agent has its own browser (refused here: the cap),
+    // never this one.
+    let elsewhere = format!(
+        "[scenario:tool name=playwright_browser_navigate args={{\"url\":\"{}\"}}]",
+        pages.url("/second")
+    );
+    prompt_until(
+        &server,
+        &other,
+        &elsewhere,
+        "playwright_browser_navigate tool returned",
+    )
+    .await;
+    let (_, state) = call(&server, "browser_state", &chat_form(&other)).await;
+    assert_eq!(state["state"], "stopped", "{state}");
+    let (_, state) = call(&server, "browser_state", &chat_form(&chat)).await;
+    assert_eq!(state["pid"].as_u64(), Some(u64::from(pid)), "{state}");
+
     // The user taps the button; the agent's next snapshot sees it.
     panel.send(&ClientMessage::Tap { x: 195.0, y: 100.0 }).await;
     panel
@@ -158,6 +174,7 @@ async fn agent_and_user_act_on_one_browser_per_chat() {
         "Clicked 1",
     )
     .await;
+    assert_eq!(panel.url, first, "another chat's agent moved this browser");
 
     // Typing into the field, Enter included.
     panel.send(&ClientMessage::Tap { x: 195.0, y: 230.0 }).await;
@@ -317,7 +334,16 @@ async fn a_slow_panel_gets_the_latest_frame_only_and_bad_requests_are_refused() 
         let (status, _) = Panel::refused(&server, repo, chat_id).await;
         assert!((400..500).contains(&status), "{repo} {chat_id}: {status}");
     }
-    assert!(!server.data_dir.path().join("browsers").exists());
+    // Nothing made for them: only the real chat's directory (its agent's
+    // files) may be there.
+    let chat_dir = std::path::Path::new(&chat.worktree)
+        .file_name()
+        .expect("worktree name")
+        .to_owned();
+    let made: Vec<_> = std::fs::read_dir(server.data_dir.path().join("browsers"))
+        .map(|dir| dir.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(made.iter().all(|name| *name == chat_dir), "{made:?}");
     // Behind the login, like every /pocket/ path.
     let anonymous = server
         .anonymous
@@ -419,7 +445,19 @@ async fn a_slow_panel_gets_the_latest_frame_only_and_bad_requests_are_refused() 
         "{state}"
     );
     until_group_gone(pid).await;
-    let mcp = opencode_mcp(&server, &chat.worktree).await;
-    assert_ne!(mcp["playwright"]["status"], "connected", "{mcp}");
+
+    // The agent's next browser call starts it again, by itself.
+    let first = pages.url("/");
+    let navigate =
+        format!("[scenario:tool name=playwright_browser_navigate args={{\"url\":\"{first}\"}}]");
+    prompt_until(&server, &chat, &navigate, "Page URL: ").await;
+    let (_, state) = call(&server, "browser_state", &chat_form(&chat)).await;
+    let again = state["pid"].as_u64().expect("running again") as u32;
+    assert_ne!(again, pid);
+    let mut panel = Panel::open(&server, &chat.repo, &chat.chat_id).await;
+    panel
+        .until("the page the agent opened", |p| p.url == first)
+        .await;
     server.stop().await;
+    until_group_gone(again).await;
 }

@@ -54,3 +54,34 @@ fn chat_browser(
     let key = super::context::worktree_name(repo, chat_id)?.as_string();
     Ok((state, key, dir))
 }
+
+/// Gives the agent of a local chat its browser tools in the background
+/// (a new or opened chat: they are usually there by its next prompt).
+#[cfg(feature = "ssr")]
+pub(crate) fn offer_tools(
+    state: &crate::server::state::AppState,
+    key: String,
+    dir: std::path::PathBuf,
+) {
+    let browsers = state.browsers.clone();
+    tokio::spawn(async move {
+        if let Err(err) = browsers.give_tools(&key, &dir).await {
+            tracing::warn!(chat = key, %err, "the agent gets no browser tools");
+        }
+    });
+}
+
+/// Gives the agent of a local chat its browser tools before a prompt
+/// (quick when it has them); a failure is logged, the prompt still goes.
+#[cfg(feature = "ssr")]
+pub(crate) async fn ensure_tools(repo: &str, chat_id: &str, dir: &std::path::Path) {
+    let Ok(name) = super::context::worktree_name(repo, chat_id) else {
+        return;
+    };
+    let Ok(state) = super::context::state() else {
+        return;
+    };
+    if let Err(err) = state.browsers.give_tools(&name.as_string(), dir).await {
+        tracing::warn!(chat = chat_id, %err, "the agent gets no browser tools");
+    }
+}

@@ -27,7 +27,8 @@ pub async fn delete_chat(
         let name = super::context::worktree_name(&repo, &chat_id)?;
         let (client, state) = super::context::opencode().await?;
         // Its browser goes first: nothing of a deleted chat keeps running.
-        state.browsers.stop(&name.as_string()).await;
+        let dir = state.git.layout().worktree(&name);
+        state.browsers.forget(&name.as_string(), &dir).await;
         let deleted =
             crate::server::chats::delete_chat(&state.git, &client, &name, force, delete_branch)
                 .await?;

@@ -15,6 +15,7 @@ pub async fn open_chat(repo: String, chat_id: String) -> Result<OpenedChat, AppE
             None => {
                 let name = super::context::worktree_name(&repo, &chat_id)?;
                 let state = super::context::state()?;
+                super::browser::offer_tools(&state, name.as_string(), dir.clone());
                 crate::server::chats::chat(&state.git, &client, &name)
                     .await?
                     .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))?

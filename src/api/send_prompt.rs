@@ -26,6 +26,9 @@ pub async fn send_prompt(
         let images = super::attachments::parse(attachments.as_deref().unwrap_or_default())?;
         let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
         let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
+        if crate::remotes::remote_connection(&repo).is_none() {
+            super::browser::ensure_tools(&repo, &chat_id, &dir).await;
+        }
         // Left out, opencode would reuse the session's last model: name the
         // default instead, so "no pick" always means the configured default.
         let choices = client.choices(&dir).await?;

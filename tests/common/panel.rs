@@ -37,10 +37,11 @@ field.onkeydown=e=>{if(e.key==='Enter')location.hash='entered='+encodeURICompone
 const SECOND: &str = r#"<!doctype html><html><head><meta name="viewport" content="width=device-width"><title>Second page</title></head>
 <body style="margin:0;background:rgb(240,200,0)">Second page</body></html>"#;
 
-/// A page that changes every animation frame: frames come as fast as
-/// Chromium makes them.
+/// A page of text that changes every animation frame: frames come as fast
+/// as Chromium makes them.
 const ANIMATED: &str = r#"<!doctype html><html><head><meta name="viewport" content="width=device-width"><title>Animated</title></head>
-<body style="margin:0"><div id="n" style="font-size:80px">0</div><script>let i=0;
+<body style="margin:0;font:16px serif"><div id="n" style="font-size:80px">0</div><p id="text"></p><script>let i=0;
+text.textContent='A page with some text on it, as pages have, so frames are not just a flat colour. '.repeat(40);
 (function step(){i++;n.textContent=i;document.body.style.background='hsl('+(i%360)+',70%,50%)';
 requestAnimationFrame(step)})();</script></body></html>"#;
 
@@ -116,6 +117,9 @@ pub struct Panel {
     pub title: String,
     pub status: Option<pocketcode::browser::BrowserStatus>,
     pub errors: Vec<String>,
+    /// The last frame [`until`](Self::until) read: a page that stopped
+    /// changing sends no other.
+    latest: Option<Frame>,
 }
 
 /// What one read from the socket gave.
@@ -160,6 +164,7 @@ impl Panel {
             title: String::new(),
             status: None,
             errors: Vec::new(),
+            latest: None,
         }
     }
 
@@ -206,6 +211,9 @@ impl Panel {
 
     /// Reads (acking every frame) until a frame satisfies `wanted`.
     pub async fn frame_where(&mut self, what: &str, wanted: impl Fn(&Frame) -> bool) -> Frame {
+        if let Some(frame) = self.latest.take().filter(|f| wanted(f)) {
+            return frame;
+        }
         let deadline = tokio::time::Instant::now() + WAIT;
         let mut last = String::from("none");
         loop {
@@ -247,6 +255,7 @@ impl Panel {
                         seq: frame.header.seq,
                     })
                     .await;
+                    self.latest = Some(frame);
                 }
                 Some(Received::Message) => {}
                 None => panic!(

@@ -22,7 +22,11 @@ const SAME_TAB: &str = "window.open = (url) => { if (url) location.href = url; r
 document.addEventListener('click', (e) => { const a = e.target.closest && e.target.closest('a[target]');\
 if (a && a.target !== '_self') a.target = '_self'; }, true);";
 
-/// A screencast frame as Chromium sent it.
+/// How long a restarted screencast or a loaded page may stay silent
+/// before a screenshot is taken instead.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A screencast frame as Chromium sent it (or a screenshot standing in).
 pub struct Frame {
     pub seq: u64,
     pub jpeg: Vec<u8>,
@@ -221,7 +225,60 @@ impl ChatBrowser {
             .map(|s| s.params())
             .unwrap_or_else(|_| Screencast::default().params());
         let _ = self.cdp.call("Page.stopScreencast", json!({})).await;
-        self.cdp.call("Page.startScreencast", params).await?;
+        if self
+            .cdp
+            .call("Page.startScreencast", params.clone())
+            .await
+            .is_err()
+        {
+            // Mid-navigation there may be no page to attach to for a moment.
+            tokio::time::sleep(QUIET).await;
+            self.cdp.call("Page.startScreencast", params).await?;
+        }
+        // A page that does not change sends no frame after a restart, and
+        // one painted while the screencast was stopped would never show.
+        self.capture_if_quiet().await;
+        Ok(())
+    }
+
+    /// When no frame comes for a moment (while a panel is open), a
+    /// screenshot of the page as it is becomes the latest frame.
+    async fn capture_if_quiet(&self) {
+        let before = self.next_seq.load(Ordering::Relaxed);
+        tokio::time::sleep(QUIET).await;
+        let quiet = self.next_seq.load(Ordering::Relaxed) == before;
+        if quiet
+            && self.clients.load(Ordering::Relaxed) > 0
+            && let Err(err) = self.capture().await
+        {
+            tracing::debug!(%err, "no screenshot in place of a frame");
+        }
+    }
+
+    /// Takes the page as it is now and makes it the latest frame.
+    async fn capture(&self) -> Result<(), BrowserError> {
+        let quality = self.screencast.lock().map(|s| s.quality()).unwrap_or(60);
+        let (shot, layout) = tokio::try_join!(
+            self.cdp.call(
+                "Page.captureScreenshot",
+                json!({ "format": "jpeg", "quality": quality })
+            ),
+            self.cdp.call("Page.getLayoutMetrics", json!({})),
+        )?;
+        let Some(jpeg) = shot["data"]
+            .as_str()
+            .and_then(|data| base64::engine::general_purpose::STANDARD.decode(data).ok())
+        else {
+            return Ok(());
+        };
+        let viewport = &layout["cssVisualViewport"];
+        self.frames.send_replace(Some(Arc::new(Frame {
+            seq: self.next_seq.fetch_add(1, Ordering::Relaxed),
+            jpeg,
+            page_width: viewport["clientWidth"].as_f64().unwrap_or_default(),
+            page_height: viewport["clientHeight"].as_f64().unwrap_or_default(),
+            quality,
+        })));
         Ok(())
     }
 
@@ -246,6 +303,13 @@ impl ChatBrowser {
                     browser.touch();
                     let browser = browser.clone();
                     tokio::spawn(async move { browser.refresh_page().await });
+                }
+                // A navigation may swap renderers, and a frame painted
+                // before the screencast followed is never sent: a static
+                // page would stay unseen. A screenshot stands in for it.
+                "Page.frameStoppedLoading" => {
+                    let browser = browser.clone();
+                    tokio::spawn(async move { browser.capture_if_quiet().await });
                 }
                 "Inspector.targetCrashed" => {
                     browser.status.send_replace(BrowserStatus::Crashed {

@@ -7,6 +7,7 @@
 mod cdp;
 mod chromium;
 mod error;
+mod gate;
 mod input;
 mod instance;
 mod registry;

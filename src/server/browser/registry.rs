@@ -1,6 +1,8 @@
-//! Every chat's browser: started on demand, at most `max` at once, the
-//! agent's browser tools registered in the chat's opencode while it runs,
-//! stopped when idle, when its chat is deleted, or on shutdown.
+//! Every chat's browser: started on demand (from the panel, or by the
+//! agent's first browser tool call through the chat's gate), at most `max`
+//! at once, stopped when idle, when its chat is deleted, or on shutdown.
+//! The agent's browser tools are registered in the chat's opencode
+//! instance only, pointed at the chat's gate.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -9,6 +11,7 @@ use std::time::Duration;
 
 use super::BrowserError;
 use super::chromium::browser_dir;
+use super::gate::Gate;
 use super::instance::ChatBrowser;
 use crate::browser::{BrowserStatus, MCP_NAME};
 use crate::server::opencode_client::OpencodeClient;
@@ -43,6 +46,12 @@ pub struct Browsers {
     browsers: Mutex<HashMap<String, Arc<ChatBrowser>>>,
     /// One start at a time, so the cap holds.
     starting: tokio::sync::Mutex<()>,
+    /// Each chat's gate, by key.
+    gates: Mutex<HashMap<String, Gate>>,
+    /// Chat directories whose opencode instance has the browser tools, and
+    /// the opencode process that has them (a restarted one has not).
+    tools: tokio::sync::Mutex<HashMap<PathBuf, u32>>,
+    me: std::sync::Weak<Self>,
 }
 
 impl Browsers {
@@ -51,12 +60,15 @@ impl Browsers {
         http: reqwest::Client,
         supervisor: Arc<Supervisor>,
     ) -> Arc<Self> {
-        let browsers = Arc::new(Self {
+        let browsers = Arc::new_cyclic(|me| Self {
             settings,
             http,
             supervisor,
             browsers: Mutex::default(),
             starting: tokio::sync::Mutex::new(()),
+            gates: Mutex::default(),
+            tools: tokio::sync::Mutex::default(),
+            me: me.clone(),
         });
         tokio::spawn(reap_idle(Arc::downgrade(&browsers)));
         browsers
@@ -96,9 +108,20 @@ impl Browsers {
     }
 
     /// Chat `key`'s browser, started if it is not running (a crashed one
-    /// is cleaned up and started afresh), with the agent's browser tools
-    /// added to the opencode instance of `directory`.
+    /// is cleaned up and started afresh); the agent gets its browser tools
+    /// in the opencode instance of `directory` if it has not yet.
     pub async fn start(
+        &self,
+        key: &str,
+        directory: &Path,
+    ) -> Result<Arc<ChatBrowser>, BrowserError> {
+        let browser = self.launch(key, directory).await?;
+        self.give_tools(key, directory).await?;
+        Ok(browser)
+    }
+
+    /// Starts Chromium unless it runs (the gate's way in: no tools needed).
+    pub(super) async fn launch(
         &self,
         key: &str,
         directory: &Path,
@@ -123,10 +146,6 @@ impl Browsers {
             directory.to_path_buf(),
         )
         .await?;
-        if let Err(err) = self.register_mcp(&browser).await {
-            browser.stop().await;
-            return Err(err);
-        }
         tracing::info!(chat = key, pid = browser.pid(), "started a chat's browser");
         if let Ok(mut browsers) = self.browsers.lock() {
             browsers.insert(key.to_owned(), browser.clone());
@@ -134,19 +153,39 @@ impl Browsers {
         Ok(browser)
     }
 
-    /// Stops chat `key`'s browser; returns whether there was one.
+    /// Stops chat `key`'s Chromium; returns whether one ran. Its gate and
+    /// the agent's tools stay: the agent's next browser call starts it again.
     pub async fn stop(&self, key: &str) -> bool {
         let Some(browser) = self.remove(key) else {
             return false;
         };
         browser.stop().await;
-        self.unregister_mcp(&browser).await;
         tracing::info!(chat = key, "stopped a chat's browser");
         true
     }
 
     fn remove(&self, key: &str) -> Option<Arc<ChatBrowser>> {
         self.browsers.lock().ok()?.remove(key)
+    }
+
+    /// Chat `key` is gone: its Chromium, its gate and the agent's tools.
+    pub async fn forget(&self, key: &str, directory: &Path) {
+        self.stop(key).await;
+        let gate = self.gates.lock().ok().and_then(|mut g| g.remove(key));
+        drop(gate);
+        if self.tools.lock().await.remove(directory).is_none() {
+            return;
+        }
+        let result = match self.opencode().await {
+            Ok(client) => client
+                .disconnect_mcp(directory, MCP_NAME)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(err) => Err(err.to_string()),
+        };
+        if let Err(err) = result {
+            tracing::warn!(%err, "cannot take the browser tools away from a deleted chat");
+        }
     }
 
     /// Stops every browser (pocketcode is shutting down).
@@ -159,6 +198,62 @@ impl Browsers {
         for key in keys {
             self.stop(&key).await;
         }
+        if let Ok(mut gates) = self.gates.lock() {
+            gates.clear();
+        }
+    }
+
+    /// Gives the agent of chat `key` (working in `directory`) its browser
+    /// tools, pointed at the chat's gate; quick when it has them already.
+    pub async fn give_tools(&self, key: &str, directory: &Path) -> Result<(), BrowserError> {
+        let Some(cli) = &self.settings.mcp_cli else {
+            return Ok(());
+        };
+        let mut tools = self.tools.lock().await;
+        let opencode_pid = self.supervisor.status().pid.unwrap_or_default();
+        if tools.get(directory) == Some(&opencode_pid) {
+            return Ok(());
+        }
+        let port = self.gate(key, directory).await?;
+        let files = browser_dir(&self.settings.data_dir, key).join("agent");
+        std::fs::create_dir_all(&files).map_err(|e| BrowserError::Mcp(e.to_string()))?;
+        let command = [
+            "node".to_owned(),
+            cli.display().to_string(),
+            "--cdp-endpoint".to_owned(),
+            format!("http://127.0.0.1:{port}"),
+            "--output-dir".to_owned(),
+            files.display().to_string(),
+        ];
+        let status = self
+            .opencode()
+            .await?
+            .add_mcp(directory, MCP_NAME, &command, &files)
+            .await
+            .map_err(|e| BrowserError::Mcp(e.to_string()))?;
+        if status["status"].as_str() != Some("connected") {
+            return Err(BrowserError::Mcp(format!("opencode reports {status}")));
+        }
+        tools.insert(directory.to_path_buf(), opencode_pid);
+        Ok(())
+    }
+
+    /// Chat `key`'s gate port, opened if it has none.
+    async fn gate(&self, key: &str, directory: &Path) -> Result<u16, BrowserError> {
+        let open = self
+            .gates
+            .lock()
+            .ok()
+            .and_then(|gates| gates.get(key).map(|gate| gate.port));
+        if let Some(port) = open {
+            return Ok(port);
+        }
+        let gate = Gate::open(self.me.clone(), key.to_owned(), directory.to_path_buf()).await?;
+        let port = gate.port;
+        if let Ok(mut gates) = self.gates.lock() {
+            gates.insert(key.to_owned(), gate);
+        }
+        Ok(port)
     }
 
     async fn opencode(&self) -> Result<OpencodeClient, BrowserError> {
@@ -168,46 +263,6 @@ impl Browsers {
             .await
             .map_err(|e| BrowserError::Mcp(e.to_string()))?;
         Ok(OpencodeClient::new(self.http.clone(), upstream))
-    }
-
-    async fn register_mcp(&self, browser: &ChatBrowser) -> Result<(), BrowserError> {
-        let Some(cli) = &self.settings.mcp_cli else {
-            tracing::warn!("@playwright/mcp is not installed: the agent gets no browser tools");
-            return Ok(());
-        };
-        let files = browser.home.join("agent");
-        std::fs::create_dir_all(&files).map_err(|e| BrowserError::Mcp(e.to_string()))?;
-        let command = [
-            "node".to_owned(),
-            cli.display().to_string(),
-            "--cdp-endpoint".to_owned(),
-            format!("http://127.0.0.1:{}", browser.cdp_port()),
-            "--output-dir".to_owned(),
-            files.display().to_string(),
-        ];
-        let status = self
-            .opencode()
-            .await?
-            .add_mcp(&browser.directory, MCP_NAME, &command, &files)
-            .await
-            .map_err(|e| BrowserError::Mcp(e.to_string()))?;
-        match status["status"].as_str() {
-            Some("connected") => Ok(()),
-            _ => Err(BrowserError::Mcp(format!("opencode reports {status}"))),
-        }
-    }
-
-    async fn unregister_mcp(&self, browser: &ChatBrowser) {
-        let result = match self.opencode().await {
-            Ok(client) => client
-                .disconnect_mcp(&browser.directory, MCP_NAME)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(err) => Err(err.to_string()),
-        };
-        if let Err(err) = result {
-            tracing::warn!(%err, "cannot take the browser tools away from a chat");
-        }
     }
 }
 

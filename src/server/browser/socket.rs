@@ -184,10 +184,16 @@ async fn handle(browser: &ChatBrowser, pace: &mut Pace, body: &str) -> Option<Se
     };
     browser.touch();
     let result = match &message {
-        ClientMessage::Ack { seq } => match pace.acked(*seq) {
-            Some(level) => browser.set_level(level).await,
-            None => Ok(()),
-        },
+        ClientMessage::Ack { seq } => {
+            // Quality is the server's business: a failed change is retried
+            // with the next one, never the user's concern.
+            if let Some(level) = pace.acked(*seq)
+                && let Err(err) = browser.set_level(level).await
+            {
+                tracing::debug!(%err, "frame quality unchanged");
+            }
+            Ok(())
+        }
         ClientMessage::Viewport {
             width,
             height,
