@@ -458,6 +458,21 @@ async fn a_slow_panel_gets_the_latest_frame_only_and_bad_requests_are_refused() 
     panel
         .until("the page the agent opened", |p| p.url == first)
         .await;
-    server.stop().await;
+
+    // Deleted another way (the admin API; garbage collection is the same):
+    // its browser ends too.
+    let (owner, name) = chat.repo.split_once('/').expect("owner/name");
+    let (status, body) = common::http::admin(
+        &server,
+        "DELETE",
+        &format!(
+            "/admin/worktrees/{owner}/{name}/{}?force=true",
+            chat.chat_id
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
     until_group_gone(again).await;
+    server.stop().await;
 }

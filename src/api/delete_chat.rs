@@ -26,13 +26,11 @@ pub async fn delete_chat(
         }
         let name = super::context::worktree_name(&repo, &chat_id)?;
         let (client, state) = super::context::opencode().await?;
-        // Its browser goes first: nothing of a deleted chat keeps running.
-        let dir = state.git.layout().worktree(&name);
-        state.browsers.forget(&name.as_string(), &dir).await;
         let deleted =
             crate::server::chats::delete_chat(&state.git, &client, &name, force, delete_branch)
                 .await?;
-        crate::server::chats::forget_removed(&state.events, state.git.layout());
+        // Nothing of a deleted chat keeps running: its browser ends too.
+        state.forget_removed_chats().await;
         deleted.ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))
     })
     .await

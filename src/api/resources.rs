@@ -27,7 +27,7 @@ pub async fn collect_garbage(dry_run: bool) -> Result<GcReport, AppError> {
         let report =
             crate::server::chats::collect_garbage(&state.git, &client, state.gc_max_age, dry_run)
                 .await;
-        crate::server::chats::forget_removed(&state.events, state.git.layout());
+        state.forget_removed_chats().await;
         Ok(report?)
     })
     .await
@@ -78,7 +78,7 @@ pub async fn delete_repo(repo: String, #[server(default)] force: bool) -> Result
                 .map_err(crate::server::chats::ChatError::from)
         };
         let deleted = crate::server::chats::delete_repo(&state.git, client, &name, force).await;
-        crate::server::chats::forget_removed(&state.events, state.git.layout());
+        state.forget_removed_chats().await;
         deleted?.ok_or_else(|| AppError::NotFound(format!("no repo {repo}")))
     })
     .await

@@ -112,7 +112,7 @@ pub async fn delete_repo(
     let Query(query) = query?;
     let client = async || Ok(OpencodeClient::from_state(&state).await?);
     let deleted = chats::delete_repo(&state.git, client, &name, query.force).await;
-    chats::forget_removed(&state.events, state.git.layout());
+    state.forget_removed_chats().await;
     match deleted? {
         Some(worktrees_removed) => Ok(Json(DeletedRepo {
             name: name.to_string(),

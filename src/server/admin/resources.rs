@@ -64,7 +64,7 @@ pub async fn gc(
     };
     let client = OpencodeClient::from_state(&state).await?;
     let report = chats::collect_garbage(&state.git, &client, max_age, query.dry_run).await;
-    chats::forget_removed(&state.events, state.git.layout());
+    state.forget_removed_chats().await;
     let report = report?;
     Ok(Json(report))
 }

@@ -111,7 +111,7 @@ pub async fn delete_worktree(
     let client = OpencodeClient::from_state(&state).await?;
     let deleted =
         chats::delete_chat(&state.git, &client, &name, query.force, query.delete_branch).await?;
-    chats::forget_removed(&state.events, state.git.layout());
+    state.forget_removed_chats().await;
     deleted.map(Json).ok_or_else(|| not_found(&name))
 }
 

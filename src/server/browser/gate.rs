@@ -14,6 +14,8 @@ use super::registry::Browsers;
 
 pub struct Gate {
     pub port: u16,
+    /// The chat's worktree.
+    pub directory: PathBuf,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -31,6 +33,7 @@ impl Gate {
             .local_addr()
             .map_err(|e| BrowserError::Mcp(e.to_string()))?
             .port();
+        let gate_directory = directory.clone();
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let Some(browsers) = browsers.upgrade() else {
@@ -44,7 +47,11 @@ impl Gate {
                 });
             }
         });
-        Ok(Self { port, task })
+        Ok(Self {
+            port,
+            directory: gate_directory,
+            task,
+        })
     }
 }
 

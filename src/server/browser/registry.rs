@@ -188,6 +188,35 @@ impl Browsers {
         }
     }
 
+    /// Forgets every chat whose worktree is gone (deleted by any path:
+    /// the UI, the admin API, garbage collection).
+    pub async fn forget_removed(&self) {
+        let mut gone: Vec<(String, PathBuf)> = self
+            .gates
+            .lock()
+            .map(|g| {
+                g.iter()
+                    .map(|(key, gate)| (key.clone(), gate.directory.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        gone.extend(
+            self.browsers
+                .lock()
+                .map(|b| {
+                    b.iter()
+                        .map(|(key, browser)| (key.clone(), browser.directory.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default(),
+        );
+        gone.retain(|(_, dir)| !dir.exists());
+        gone.dedup();
+        for (key, dir) in gone {
+            self.forget(&key, &dir).await;
+        }
+    }
+
     /// Stops every browser (pocketcode is shutting down).
     pub async fn shutdown(&self) {
         let keys: Vec<String> = self
