@@ -476,3 +476,32 @@ async fn a_slow_panel_gets_the_latest_frame_only_and_bad_requests_are_refused() 
     until_group_gone(again).await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_nobody_watches_or_uses_is_stopped_after_the_idle_time() {
+    let server = TestServer::start(&["--browser-idle-seconds", "3"]).await;
+    server.wait_ready().await;
+    let fixtures = common::TempDir::new();
+    let remote = Remote::create(fixtures.path(), "remote");
+    let chat = NewChat::make(&server, &remote.url()).await;
+    let (status, state) = call(&server, "start_browser", &chat_form(&chat)).await;
+    assert_eq!(status, 200, "{state}");
+    let pid = state["pid"].as_u64().expect("pid") as u32;
+
+    // Watched, it is never idle, however long the panel stays open.
+    let mut panel = Panel::open(&server, &chat.repo, &chat.chat_id).await;
+    panel
+        .until("running", |p| {
+            matches!(p.status, Some(BrowserStatus::Running { .. }))
+        })
+        .await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert!(group_alive(pid), "stopped while a panel watched it");
+    drop(panel);
+
+    // Nobody watching: it stops by itself, the whole group.
+    until_group_gone(pid).await;
+    let (_, state) = call(&server, "browser_state", &chat_form(&chat)).await;
+    assert_eq!(state["state"], "stopped", "{state}");
+    server.stop().await;
+}

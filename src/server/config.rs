@@ -86,9 +86,10 @@ pub struct Config {
     #[arg(long, env = "POCKETCODE_MAX_BROWSERS", default_value_t = 2)]
     pub max_browsers: usize,
 
-    /// A chat's browser that nobody watched or used for this many minutes is stopped.
-    #[arg(long, env = "POCKETCODE_BROWSER_IDLE_MINUTES", default_value_t = 30)]
-    pub browser_idle_minutes: u64,
+    /// A chat's browser that nobody watched or used for this many seconds
+    /// is stopped (the agent's next browser call starts it again).
+    #[arg(long, env = "POCKETCODE_BROWSER_IDLE_SECONDS", default_value_t = 1800)]
+    pub browser_idle_seconds: u64,
 
     /// How push services can reach whoever runs this server (the VAPID
     /// `sub` claim): a `mailto:` or `https:` URL.

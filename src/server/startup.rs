@@ -145,7 +145,7 @@ impl Pocketcode {
                 chromium: config.chromium.clone(),
                 data_dir: data_dir.clone(),
                 max: config.max_browsers.max(1),
-                idle: Duration::from_secs(config.browser_idle_minutes.saturating_mul(60)),
+                idle: Duration::from_secs(config.browser_idle_seconds),
                 mcp_cli: crate::server::browser::locate_mcp_cli(),
             },
             http.clone(),
