@@ -117,6 +117,8 @@ impl Browsers {
     ) -> Result<Arc<ChatBrowser>, BrowserError> {
         let browser = self.launch(key, directory).await?;
         self.give_tools(key, directory).await?;
+        // Idle from now on, not from before the tools were given.
+        browser.touch();
         Ok(browser)
     }
 
