@@ -209,6 +209,21 @@ impl Panel {
         }
     }
 
+    /// Reads one message before `deadline`, acking a frame at once:
+    /// `Err(())` when nothing came in time, `Ok(Some(frame))` for a frame.
+    async fn next_acked(&mut self, deadline: tokio::time::Instant) -> Result<Option<Frame>, ()> {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match self.receive(left).await {
+            Some(Received::Frame(frame)) => {
+                let seq = frame.header.seq;
+                self.send(&ClientMessage::Ack { seq }).await;
+                Ok(Some(frame))
+            }
+            Some(Received::Message) => Ok(None),
+            None => Err(()),
+        }
+    }
+
     /// Reads (acking every frame) until a frame satisfies `wanted`.
     pub async fn frame_where(&mut self, what: &str, wanted: impl Fn(&Frame) -> bool) -> Frame {
         if let Some(frame) = self.latest.take().filter(|f| wanted(f)) {
@@ -217,16 +232,9 @@ impl Panel {
         let deadline = tokio::time::Instant::now() + WAIT;
         let mut last = String::from("none");
         loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match self.receive(left).await {
-                Some(Received::Frame(frame)) => {
-                    self.send(&ClientMessage::Ack {
-                        seq: frame.header.seq,
-                    })
-                    .await;
-                    if wanted(&frame) {
-                        return frame;
-                    }
+            match self.next_acked(deadline).await {
+                Ok(Some(frame)) if wanted(&frame) => return frame,
+                Ok(Some(frame)) => {
                     last = format!(
                         "{:?}, {}×{} px, top-left colour {:?}",
                         frame.header,
@@ -235,8 +243,8 @@ impl Panel {
                         frame.color_at(10.0, 10.0)
                     );
                 }
-                Some(Received::Message) => {}
-                None => panic!(
+                Ok(None) => {}
+                Err(()) => panic!(
                     "no frame showing {what} (url {}, errors {:?}; last frame: {last})",
                     self.url, self.errors
                 ),
@@ -248,17 +256,10 @@ impl Panel {
     pub async fn until(&mut self, what: &str, wanted: impl Fn(&Self) -> bool) {
         let deadline = tokio::time::Instant::now() + WAIT;
         while !wanted(self) {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match self.receive(left).await {
-                Some(Received::Frame(frame)) => {
-                    self.send(&ClientMessage::Ack {
-                        seq: frame.header.seq,
-                    })
-                    .await;
-                    self.latest = Some(frame);
-                }
-                Some(Received::Message) => {}
-                None => panic!(
+            match self.next_acked(deadline).await {
+                Ok(Some(frame)) => self.latest = Some(frame),
+                Ok(None) => {}
+                Err(()) => panic!(
                     "never {what}: url {}, status {:?}, errors {:?}",
                     self.url, self.status, self.errors
                 ),
