@@ -18,6 +18,7 @@ pub mod push;
 pub mod pwa;
 pub mod router;
 pub mod routes;
+pub mod sandbox;
 pub mod scripted_model;
 pub mod shutdown;
 pub mod ssh;

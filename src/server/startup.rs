@@ -44,6 +44,11 @@ impl Pocketcode {
     /// Creates the data directories and starts opencode (in the background;
     /// `/admin/health` shows its progress).
     pub async fn start(config: &Config) -> Result<Self, StartupError> {
+        // Before any child starts: none of them may read our environment
+        // or memory through /proc.
+        if let Err(err) = crate::server::sandbox::forbid_inspection() {
+            tracing::warn!(%err, "cannot make pocketcode non-dumpable");
+        }
         let data_dir = absolute(&config.data_dir)?;
         let workspace = absolute(&config.workspace_dir())?;
         let opencode_home = data_dir.join("opencode");

@@ -56,6 +56,9 @@ impl Chromium {
             ])
             .arg(format!("--user-data-dir={}", profile_dir.display()))
             .arg("about:blank")
+            // Pages and the agent drive it: it gets none of pocketcode's secrets.
+            .env_clear()
+            .envs(crate::server::sandbox::env::inherited_with_home())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -43,6 +43,8 @@ pub async fn run(profile: &Profile, settings: &SshSettings) -> (Result<Started, 
     let args = remote_command_args(profile, settings, &script(profile.remote_port));
     let child = Command::new(&settings.binary)
         .args(&args)
+        .env_clear()
+        .envs(crate::server::sandbox::env::for_ssh())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -75,6 +75,8 @@ impl Tunnel {
         let args = forward_args(profile, settings, port);
         let mut child = Command::new(&settings.binary)
             .args(&args)
+            .env_clear()
+            .envs(crate::server::sandbox::env::for_ssh())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -203,6 +205,8 @@ async fn key_needs_passphrase(key: Option<&str>) -> bool {
     let output = Command::new("ssh-keygen")
         .args(["-y", "-P", "", "-f"])
         .arg(&path)
+        .env_clear()
+        .envs(crate::server::sandbox::env::for_ssh())
         .stdin(Stdio::null())
         .output()
         .await;

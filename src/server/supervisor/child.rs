@@ -66,6 +66,10 @@ impl OpencodeChild {
                 &port.to_string(),
             ])
             .current_dir(&settings.workdir)
+            // Never pocketcode's environment: the agent's tools inherit this one.
+            .env_clear()
+            .envs(crate::server::sandbox::env::inherited())
+            .env("HOME", home)
             .env("OPENCODE_SERVER_PASSWORD", &password)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
