@@ -30,6 +30,8 @@ pub enum StartupError {
     ScriptedModel(std::io::Error),
     #[error("auth: {0}")]
     Auth(#[from] AuthSetupError),
+    #[error(transparent)]
+    Sandbox(#[from] crate::server::sandbox::SandboxError),
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[from] reqwest::Error),
 }
@@ -60,6 +62,15 @@ impl Pocketcode {
         for dir in [&workspace, &opencode_home, &repos, &worktrees] {
             create_dir(dir)?;
         }
+        // Fail loudly, before anything runs, when the sandbox cannot be built.
+        let sandboxed = !config.no_sandbox;
+        if sandboxed {
+            crate::server::sandbox::probe().await?;
+        } else {
+            tracing::warn!(
+                "--no-sandbox: the agent runs without the sandbox and can read every file this user can"
+            );
+        }
         let scripted = if config.use_scripted_model() {
             let model = ScriptedModel::start()
                 .await
@@ -69,8 +80,11 @@ impl Pocketcode {
         } else {
             None
         };
-        let mut settings = OpencodeSettings::new(opencode_home, workspace.clone());
+        let mut settings = OpencodeSettings::new(opencode_home.clone(), workspace.clone());
         settings.binary = config.opencode_bin.clone();
+        if sandboxed {
+            settings.sandbox = Some(agent_zone(config, &data_dir, &workspace, &opencode_home));
+        }
         if let Some(model) = &scripted {
             settings.config_json =
                 Some(scripted_model::opencode_config(&model.base_url()).to_string());
@@ -162,6 +176,7 @@ impl Pocketcode {
             http,
             workspace,
             scripted_model: scripted.is_some(),
+            sandboxed,
             git,
             github,
             gc_max_age: Duration::from_secs(config.gc_max_age_hours.saturating_mul(3600)),
@@ -227,6 +242,38 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .hash_files(crate::server::pwa::site_assets().hashed)
         .hash_file(crate::server::pwa::HASH_FILE.into())
         .build()
+}
+
+/// What opencode and its children may see: their own directories
+/// writable, pocketcode's secrets covered, the rest of the system read-only.
+fn agent_zone(
+    config: &Config,
+    data_dir: &Path,
+    workspace: &Path,
+    opencode_home: &Path,
+) -> crate::server::sandbox::Zone {
+    use crate::server::sandbox;
+    let layout = Layout::new(data_dir.to_path_buf());
+    sandbox::Zone {
+        hidden: sandbox::secrets_outside(
+            data_dir,
+            &[config.ssh_known_hosts.clone(), config.ssh_config.clone()],
+        ),
+        // The browser tools' MCP server, which opencode starts.
+        readable: crate::server::browser::locate_mcp_cli()
+            .as_deref()
+            .and_then(sandbox::install_root)
+            .into_iter()
+            .collect(),
+        writable: vec![
+            workspace.to_path_buf(),
+            opencode_home.to_path_buf(),
+            layout.repos_dir(),
+            layout.worktrees_dir(),
+            // Each chat's browser tools work in browsers/<chat>/agent.
+            data_dir.join("browsers"),
+        ],
+    }
 }
 
 fn create_dir(path: &Path) -> Result<(), StartupError> {

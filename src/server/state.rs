@@ -24,6 +24,9 @@ pub struct AppState {
     pub workspace: PathBuf,
     /// Whether opencode's default model is pocketcode's scripted model.
     pub scripted_model: bool,
+    /// opencode and its children run inside the bubblewrap sandbox
+    /// (false only with `--no-sandbox`).
+    pub sandboxed: bool,
     /// Repos and chat worktrees under the data directory.
     pub git: Arc<RepoStore>,
     /// The GitHub API, for the repo picker.
