@@ -87,20 +87,24 @@ async fn run_bash(server: &TestServer, chat: &NewChat, command: &str) -> String 
     let (status, body) = call(server, "send_prompt", &form).await;
     assert_eq!(status, 200, "{body}");
     let deadline = tokio::time::Instant::now() + READY;
-    let mut answered = false;
+    let mut answered: Vec<String> = Vec::new();
     loop {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the command never finished"
-        );
-        if !answered {
+        if tokio::time::Instant::now() > deadline {
             let (_, asks) = call(server, "pending_asks", &chat.form()).await;
-            if let Some(id) = asks["permissions"][0]["id"].as_str() {
+            let (_, transcript) = call(server, "get_transcript", &chat.form()).await;
+            panic!("the command never finished; asks: {asks}; transcript: {transcript}");
+        }
+        // The command may ask more than once (the bash tool, then the
+        // directories outside the worktree it touches): answer each ask.
+        let (_, asks) = call(server, "pending_asks", &chat.form()).await;
+        for ask in asks["permissions"].as_array().into_iter().flatten() {
+            let id = ask["id"].as_str().expect("permission id");
+            if !answered.iter().any(|a| a == id) {
                 let mut form = chat.form().to_vec();
                 form.extend([("request_id", id), ("reply", "once")]);
                 let (status, body) = call(server, "answer_permission", &form).await;
                 assert_eq!(status, 200, "{body}");
-                answered = true;
+                answered.push(id.to_string());
             }
         }
         let (status, transcript) = call(server, "get_transcript", &chat.form()).await;
