@@ -4,5 +4,7 @@
 //! under `tests/security/`.
 
 mod common;
+#[path = "security/sandbox_start.rs"]
+mod sandbox_start;
 #[path = "security/secrets.rs"]
 mod secrets;

@@ -51,6 +51,15 @@ impl Pocketcode {
         if let Err(err) = crate::server::sandbox::forbid_inspection() {
             tracing::warn!(%err, "cannot make pocketcode non-dumpable");
         }
+        // Fail loudly, before anything is made or run, when the sandbox cannot be built.
+        let sandboxed = !config.no_sandbox;
+        if sandboxed {
+            crate::server::sandbox::probe().await?;
+        } else {
+            tracing::warn!(
+                "--no-sandbox: the agent runs without the sandbox and can read every file this user can"
+            );
+        }
         let data_dir = absolute(&config.data_dir)?;
         let workspace = absolute(&config.workspace_dir())?;
         let opencode_home = data_dir.join("opencode");
@@ -61,15 +70,6 @@ impl Pocketcode {
         let (repos, worktrees) = (layout.repos_dir(), layout.worktrees_dir());
         for dir in [&workspace, &opencode_home, &repos, &worktrees] {
             create_dir(dir)?;
-        }
-        // Fail loudly, before anything runs, when the sandbox cannot be built.
-        let sandboxed = !config.no_sandbox;
-        if sandboxed {
-            crate::server::sandbox::probe().await?;
-        } else {
-            tracing::warn!(
-                "--no-sandbox: the agent runs without the sandbox and can read every file this user can"
-            );
         }
         let scripted = if config.use_scripted_model() {
             let model = ScriptedModel::start()
