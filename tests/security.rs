@@ -3,4 +3,6 @@
 //! for what lies outside its chat, and find nothing. One file per property
 //! under `tests/security/`.
 
+#[path = "security/browser_reach.rs"]
+mod browser_reach;
 mod common;

@@ -15,6 +15,7 @@ use crate::server::events::EventHub;
 use crate::server::git::{GithubToken, Layout, RepoStore};
 use crate::server::github::GithubClient;
 use crate::server::push::Push;
+use crate::server::sandbox::internal_ports::InternalPorts;
 use crate::server::scripted_model::{self, ScriptedModel};
 use crate::server::state::AppState;
 use crate::server::supervisor::{OpencodeSettings, Supervisor};
@@ -77,6 +78,20 @@ impl Pocketcode {
             settings.offline = true;
         }
         let supervisor = Supervisor::spawn(settings);
+        // Ports the shared browser's pages may not reach; the listener's
+        // is added by whoever binds it (see `serving_on`).
+        let internal_ports = Arc::new(InternalPorts::default());
+        if let Some(model) = &scripted {
+            internal_ports.add(model.addr().port());
+        }
+        let opencode = Arc::downgrade(&supervisor);
+        internal_ports.add_source(Box::new(move || {
+            opencode
+                .upgrade()
+                .and_then(|s| s.status().port)
+                .into_iter()
+                .collect()
+        }));
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             // The proxy passes redirects through to the client untouched.
@@ -145,6 +160,13 @@ impl Pocketcode {
                 );
             }
         }));
+        let tunnels = Arc::downgrade(&ssh);
+        internal_ports.add_source(Box::new(move || {
+            tunnels
+                .upgrade()
+                .map(|ssh| ssh.local_ports())
+                .unwrap_or_default()
+        }));
         let browsers = crate::server::browser::Browsers::new(
             crate::server::browser::BrowserSettings {
                 chromium: config.chromium.clone(),
@@ -155,6 +177,7 @@ impl Pocketcode {
             },
             http.clone(),
             supervisor.clone(),
+            internal_ports.clone(),
         );
         let state = AppState {
             leptos_options: leptos_options(config),
@@ -171,8 +194,14 @@ impl Pocketcode {
             ssh_profiles: Arc::new(crate::server::ssh::ProfileStore::new(&data_dir)),
             ssh,
             browsers,
+            internal_ports,
         };
         Ok(Self { state, scripted })
+    }
+
+    /// pocketcode serves on `addr`: a port of its own from now on.
+    pub fn serving_on(&self, addr: std::net::SocketAddr) {
+        self.state.internal_ports.add(addr.port());
     }
 
     pub fn router(&self) -> axum::Router {

@@ -4,6 +4,7 @@
 //! it starts can read its `/proc/<pid>/environ` or memory.
 
 pub mod env;
+pub mod internal_ports;
 
 /// Makes this process non-dumpable: its `/proc/<pid>/environ`, `mem` and
 /// `maps` become unreadable to other processes of the same user, and they
