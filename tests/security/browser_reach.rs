@@ -90,7 +90,6 @@ async fn a_page_cannot_fetch_pocketcodes_or_opencodes_loopback_port() {
     let results: Value =
         serde_json::from_str(&panel.title["probed ".len()..]).expect("the results as JSON");
 
-    eprintln!("probe results: {results}");
     // pocketcode's and opencode's ports: refused by pocketcode's proxy, with
     // the reason (without it, the requests reached them, and failed only
     // for want of CORS headers).
