@@ -13,17 +13,29 @@ use crate::common::http::{NewChat, call};
 use crate::common::panel::Panel;
 use pocketcode::browser::{BrowserStatus, ClientMessage};
 
-/// Fetches every URL of the `#` JSON map (each given 8 s) and puts what
-/// came back in the title, then moves the hash so the panel hears of it.
+/// Fetches every URL of the `#` JSON map (each given 8 s; a `ws://` one
+/// is opened as a WebSocket and sent "ping") and puts what came back in
+/// the title, then moves the hash so the panel hears of it.
 const PROBE: &str = r#"<!doctype html><title>probing</title><script>
+const socket = (url) => new Promise((resolve) => {
+  const ws = new WebSocket(url);
+  const timer = setTimeout(() => resolve({ error: 'no answer' }), 8000);
+  ws.onopen = () => ws.send('ping');
+  ws.onmessage = (event) => { clearTimeout(timer); resolve({ text: event.data }); ws.close(); };
+  ws.onerror = () => { clearTimeout(timer); resolve({ error: 'the WebSocket failed' }); };
+});
 (async () => {
   const targets = JSON.parse(decodeURIComponent(location.hash.slice(1)));
   const results = {};
   for (const [name, url] of Object.entries(targets)) {
     const started = performance.now();
     try {
-      const response = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(8000) });
-      results[name] = { status: response.status, text: (await response.text()).slice(0, 300) };
+      if (url.startsWith('ws')) {
+        results[name] = await socket(url);
+      } else {
+        const response = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(8000) });
+        results[name] = { status: response.status, text: (await response.text()).slice(0, 300) };
+      }
     } catch (error) {
       results[name] = { error: String(error) };
     }
@@ -46,14 +58,28 @@ async fn serve(router: axum::Router) -> (String, tokio::task::JoinHandle<()>) {
     (url, task)
 }
 
+/// Answers a WebSocket's first message with "pong".
+async fn pong(upgrade: axum::extract::ws::WebSocketUpgrade) -> axum::response::Response {
+    use axum::extract::ws::Message;
+    upgrade.on_upgrade(|mut socket| async move {
+        if let Some(Ok(Message::Text(_))) = socket.recv().await {
+            let _ = socket.send(Message::text("pong")).await;
+        }
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_cannot_fetch_pocketcodes_or_opencodes_loopback_port() {
     let (pages, pages_task) =
         serve(axum::Router::new().route("/", get(|| async { Html(PROBE) }))).await;
-    let (dev_server, dev_task) = serve(axum::Router::new().route(
-        "/allowed",
-        get(|| async { ([("access-control-allow-origin", "*")], "allowed") }),
-    ))
+    let (dev_server, dev_task) = serve(
+        axum::Router::new()
+            .route(
+                "/allowed",
+                get(|| async { ([("access-control-allow-origin", "*")], "allowed") }),
+            )
+            .route("/socket", get(pong)),
+    )
     .await;
     let server = TestServer::start(&[]).await;
     let opencode = server.wait_ready().await;
@@ -77,6 +103,8 @@ async fn a_page_cannot_fetch_pocketcodes_or_opencodes_loopback_port() {
         "pocketcode_by_name": format!("http://localhost:{pocketcode_port}/"),
         "opencode": format!("{}/global/health", opencode.base_url),
         "dev_server": format!("{dev_server}/allowed"),
+        "dev_server_socket": format!("{}/socket", dev_server.replacen("http", "ws", 1)),
+        "opencode_socket": format!("{}/global/event", opencode.base_url.replacen("http", "ws", 1)),
         "metadata": "http://169.254.169.254/latest/meta-data/",
     });
     let probe = format!(
@@ -102,6 +130,11 @@ async fn a_page_cannot_fetch_pocketcodes_or_opencodes_loopback_port() {
             "{name}: {results}"
         );
     }
+    // A WebSocket (a CONNECT tunnel through the proxy) to opencode: refused.
+    assert_eq!(
+        results["opencode_socket"]["error"], "the WebSocket failed",
+        "{results}"
+    );
     // A cloud metadata address: refused at once, never left hanging.
     assert_eq!(results["metadata"]["status"], 403, "{results}");
     let took = results["metadata"]["ms"].as_u64().unwrap_or(u64::MAX);
@@ -109,6 +142,7 @@ async fn a_page_cannot_fetch_pocketcodes_or_opencodes_loopback_port() {
     // Another server on loopback (the agent's dev server): reached.
     assert_eq!(results["dev_server"]["status"], 200, "{results}");
     assert_eq!(results["dev_server"]["text"], "allowed", "{results}");
+    assert_eq!(results["dev_server_socket"]["text"], "pong", "{results}");
 
     drop(panel);
     server.stop().await;
