@@ -82,12 +82,9 @@ async fn handle(reach: &Reach, request: Request<Incoming>) -> Response<Body> {
         forward(reach, request).await
     };
     result.unwrap_or_else(|err| {
-        match &err {
-            EgressError::Refused { .. } => {
-                tracing::info!(%target, %err, "the shared browser was refused")
-            }
-            _ => tracing::debug!(%target, %err, "the shared browser's request failed"),
-        }
+        // Debug only: the page shows the reason, and a page can make
+        // thousands of such requests a second.
+        tracing::debug!(%target, %err, "the shared browser's request was refused or failed");
         refusal(&err)
     })
 }
