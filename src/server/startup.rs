@@ -15,6 +15,7 @@ use crate::server::events::EventHub;
 use crate::server::git::{GithubToken, Layout, RepoStore};
 use crate::server::github::GithubClient;
 use crate::server::push::Push;
+use crate::server::sandbox::internal_ports::InternalPorts;
 use crate::server::scripted_model::{self, ScriptedModel};
 use crate::server::state::AppState;
 use crate::server::supervisor::{OpencodeSettings, Supervisor};
@@ -82,15 +83,28 @@ impl Pocketcode {
         };
         let mut settings = OpencodeSettings::new(opencode_home.clone(), workspace.clone());
         settings.binary = config.opencode_bin.clone();
-        if sandboxed {
-            settings.sandbox = Some(agent_zone(config, &data_dir, &workspace, &opencode_home));
-        }
+        let zone = sandboxed.then(|| agent_zone(config, &data_dir, &workspace, &opencode_home));
+        settings.sandbox = zone.clone();
         if let Some(model) = &scripted {
             settings.config_json =
                 Some(scripted_model::opencode_config(&model.base_url()).to_string());
             settings.offline = true;
         }
         let supervisor = Supervisor::spawn(settings);
+        // Ports the shared browser's pages may not reach; the listener's
+        // is added by whoever binds it (see `serving_on`).
+        let internal_ports = Arc::new(InternalPorts::default());
+        if let Some(model) = &scripted {
+            internal_ports.add(model.addr().port());
+        }
+        let opencode = Arc::downgrade(&supervisor);
+        internal_ports.add_source(Box::new(move || {
+            opencode
+                .upgrade()
+                .and_then(|s| s.status().port)
+                .into_iter()
+                .collect()
+        }));
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             // The proxy passes redirects through to the client untouched.
@@ -159,6 +173,13 @@ impl Pocketcode {
                 );
             }
         }));
+        let tunnels = Arc::downgrade(&ssh);
+        internal_ports.add_source(Box::new(move || {
+            tunnels
+                .upgrade()
+                .map(|ssh| ssh.local_ports())
+                .unwrap_or_default()
+        }));
         let browsers = crate::server::browser::Browsers::new(
             crate::server::browser::BrowserSettings {
                 chromium: config.chromium.clone(),
@@ -166,9 +187,11 @@ impl Pocketcode {
                 max: config.max_browsers.max(1),
                 idle: Duration::from_secs(config.browser_idle_seconds),
                 mcp_cli: crate::server::browser::locate_mcp_cli(),
+                zone,
             },
             http.clone(),
             supervisor.clone(),
+            internal_ports.clone(),
         );
         let state = AppState {
             leptos_options: leptos_options(config),
@@ -186,8 +209,14 @@ impl Pocketcode {
             ssh_profiles: Arc::new(crate::server::ssh::ProfileStore::new(&data_dir)),
             ssh,
             browsers,
+            internal_ports,
         };
         Ok(Self { state, scripted })
+    }
+
+    /// pocketcode serves on `addr`: a port of its own from now on.
+    pub fn serving_on(&self, addr: std::net::SocketAddr) {
+        self.state.internal_ports.add(addr.port());
     }
 
     pub fn router(&self) -> axum::Router {

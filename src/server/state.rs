@@ -44,6 +44,10 @@ pub struct AppState {
     pub ssh: Arc<crate::server::ssh::Connections>,
     /// Each chat's shared browser.
     pub browsers: Arc<crate::server::browser::Browsers>,
+    /// pocketcode's own loopback ports (its listener, opencode's, the
+    /// provider gateway's, …): out of the shared browser's reach. A
+    /// component that opens one adds it.
+    pub internal_ports: Arc<crate::server::sandbox::internal_ports::InternalPorts>,
 }
 
 impl AppState {

@@ -139,6 +139,7 @@ impl TestServer {
             .expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
         let pocketcode = Pocketcode::start(&config).await.expect("pocketcode starts");
+        pocketcode.serving_on(listener.local_addr().expect("addr"));
         let router = pocketcode.router();
         let server = tokio::spawn(async move {
             let _ = startup::serve(listener, router, std::future::pending()).await;

@@ -6,6 +6,7 @@
 //! `/proc/<pid>/environ` or memory.
 
 pub mod env;
+pub mod internal_ports;
 mod zone;
 
 use std::path::{Path, PathBuf};
