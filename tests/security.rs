@@ -4,3 +4,5 @@
 //! under `tests/security/`.
 
 mod common;
+#[path = "security/trust.rs"]
+mod trust;
