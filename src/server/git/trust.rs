@@ -179,4 +179,77 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).expect("kept"), "{not json");
         std::fs::remove_dir_all(&dir).expect("cleanup");
     }
+
+    /// A clone at the layout's place for `name` whose one commit has a config.
+    fn seed_configured_repo(layout: &super::super::Layout, name: &RepoName) {
+        let path = layout.repo(name);
+        std::fs::create_dir_all(&path).expect("repos dir");
+        let repo = git2::Repository::init(&path).expect("init");
+        std::fs::write(path.join("opencode.json"), "{}").expect("write");
+        std::fs::write(path.join("README.md"), "hello").expect("write");
+        let mut index = repo.index().expect("index");
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .expect("add");
+        let tree = repo
+            .find_tree(index.write_tree().expect("tree"))
+            .expect("tree");
+        let signature = git2::Signature::now("t", "t@localhost").expect("signature");
+        repo.commit(Some("HEAD"), &signature, &signature, "first", &tree, &[])
+            .expect("commit");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn trust_reaches_every_chat_of_the_repo_and_startup_hides_chats_made_before() {
+        let dir =
+            std::env::temp_dir().join(format!("pocketcode-trust-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let layout = super::super::Layout::new(dir.clone());
+        let name = RepoName::new("local", "configured").expect("name");
+        seed_configured_repo(&layout, &name);
+        let store = RepoStore::new(layout.clone(), None);
+        let config =
+            |chat: &super::super::WorktreeName| layout.worktree(chat).join("opencode.json");
+
+        let first = store.start_chat(name.clone()).0;
+        assert!(!store.create_worktree(&first).await.expect("chat").trusted);
+        assert!(!config(&first).exists(), "untrusted by default");
+        let changed = store.set_trust(&name, true).await.expect("trust");
+        assert_eq!(changed, vec![layout.worktree(&first)]);
+        assert!(config(&first).is_file());
+        assert!(
+            store
+                .repo(&name)
+                .await
+                .expect("repo")
+                .expect("some")
+                .trusted
+        );
+        let second = store.start_chat(name.clone()).0;
+        assert!(store.create_worktree(&second).await.expect("chat").trusted);
+        assert!(
+            config(&second).is_file(),
+            "a trusted repo's new chat has it"
+        );
+
+        // As if both chats were made before trust existed.
+        store
+            .trust
+            .set(&name, false)
+            .expect("distrust the list only");
+        assert_eq!(store.hide_untrusted().await.expect("hide"), 2);
+        assert!(!config(&first).exists() && !config(&second).exists());
+        assert_eq!(store.hide_untrusted().await.expect("again"), 0);
+
+        let nothing = RepoName::new("local", "nothing").expect("name");
+        let error = store
+            .set_trust(&nothing, true)
+            .await
+            .expect_err("no such repo");
+        assert_eq!(error.status(), 404);
+        store.set_trust(&name, true).await.expect("trust");
+        store.delete_repo(&name, true).await.expect("delete");
+        assert!(!store.trust.is_trusted(&name).expect("read"), "forgotten");
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
 }
