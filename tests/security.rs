@@ -12,3 +12,5 @@ mod common;
 mod sandbox_start;
 #[path = "security/secrets.rs"]
 mod secrets;
+#[path = "security/trust.rs"]
+mod trust;

@@ -118,6 +118,18 @@ impl Pocketcode {
             config.github_user.clone(),
         );
         let git = Arc::new(RepoStore::new(layout, github_token.clone()));
+        // Before anything asks opencode about a chat (the event streams
+        // below do): chats made before trust existed keep no live config.
+        match git.hide_untrusted().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                chats = n,
+                "set aside the opencode config of untrusted repos"
+            ),
+            Err(err) => {
+                tracing::error!(%err, "cannot set aside the opencode config of untrusted repos")
+            }
+        }
         let events = EventHub::new(config.events.clone(), supervisor.clone(), http.clone());
         events.watch(&workspace);
         // Every chat's worktree: its session is bound there.

@@ -253,6 +253,12 @@ impl Browsers {
         }
     }
 
+    /// opencode dropped `directory`'s instance, the browser tools with it:
+    /// the agent's next prompt there gives them again.
+    pub async fn instance_reloaded(&self, directory: &Path) {
+        self.tools.lock().await.remove(directory);
+    }
+
     /// Forgets every chat whose worktree is gone (deleted by any path:
     /// the UI, the admin API, garbage collection).
     pub async fn forget_removed(&self) {

@@ -63,6 +63,9 @@ pub fn as_chat(connection: &str, session: Session) -> ChatSummary {
             path: session.directory,
             branch: None,
             dirty: false,
+            // The remote's opencode loads its directory's config as that
+            // machine is set up to; pocketcode sets nothing aside there.
+            trusted: true,
             created: session.time.created / 1000,
         },
         session_id: Some(session.id),
