@@ -51,7 +51,9 @@ pub fn seq(id: &str) -> u64 {
 
 /// A git worktree of the test workspace, with an opencode session in it.
 pub async fn chat_in_worktree(server: &TestServer, name: &str) -> (PathBuf, Session) {
-    let dir = server.data_dir.path().join(format!("wt-{name}"));
+    // Inside the workspace: the agent's sandbox shows opencode the
+    // workspace and the chat worktrees, not the rest of the data dir.
+    let dir = server.workspace().join(format!("wt-{name}"));
     let status = std::process::Command::new("git")
         .args(["worktree", "add", "-q", "-b", name])
         .arg(&dir)

@@ -19,9 +19,8 @@ use crate::common::{READY, TempDir, TestServer};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repos_own_opencode_config_runs_only_once_the_repo_is_trusted() {
     let root = TempDir::new();
-    let marker = root.path().join("marker");
     let remote = Remote::create(root.path(), "configured");
-    remote.push_file("opencode.json", &marker_config(&marker));
+    remote.push_file("opencode.json", &marker_config());
     std::fs::create_dir_all(remote.work.join(".opencode/command")).expect("mkdir");
     remote.push_file(
         ".opencode/command/hello.md",
@@ -29,6 +28,9 @@ async fn a_repos_own_opencode_config_runs_only_once_the_repo_is_trusted() {
     );
     let server = TestServer::start(&[]).await;
     server.wait_ready().await;
+    // Where the MCP server writes, inside the agent's sandbox (its /tmp is
+    // its own): opencode's state directory, seen from here too.
+    let marker = server.data_dir.path().join("opencode").join(MARKER);
     // Catch a failed assertion so pocketcode and opencode are stopped anyway.
     let outcome = AssertUnwindSafe(async {
         untrusted_then_trusted_then_revoked(&server, &remote, &marker).await;
@@ -110,10 +112,13 @@ async fn bad_requests(server: &TestServer) {
     assert_eq!(status, 400, "{body}");
 }
 
-/// A config whose one MCP server appends its directory to `marker` and
+/// The marker file, in opencode's XDG directory.
+const MARKER: &str = "trust-marker";
+
+/// A config whose one MCP server appends its directory to [`MARKER`] and
 /// then idles (it speaks no MCP: opencode gives up on it after a second).
-fn marker_config(marker: &Path) -> String {
-    let script = format!("echo \"$PWD\" >> '{}'; exec sleep 600", marker.display());
+fn marker_config() -> String {
+    let script = format!("echo \"$PWD\" >> \"$XDG_STATE_HOME/../{MARKER}\"; exec sleep 600");
     json!({
         "$schema": "https://opencode.ai/config.json",
         "mcp": {
