@@ -135,6 +135,7 @@ bench: deps build
 	cargo bench --features ssr --bench events
 	cargo bench --features ssr --bench remote
 	cargo bench --features ssr --bench browser
+	cargo bench --features ssr --bench gateway
 	npx playwright test -c end2end/playwright.bench.config.ts
 
 # Phone screenshots of the main views into end2end/screenshots/.

@@ -4,3 +4,5 @@
 //! under `tests/security/`.
 
 mod common;
+#[path = "security/gateway.rs"]
+mod gateway;
