@@ -26,9 +26,10 @@ async fn the_model_gets_the_real_key_and_the_agent_only_the_token() {
     let run_env = r#"[scenario:tool name=bash args={"command":"env","description":"Environment"}]"#;
     send(&server, &chat, run_env).await;
     allow_once(&server, &chat).await;
-    let transcript = transcript_until(&server, &chat, &token).await.to_string();
-    assert!(transcript.contains(&gateway.url("scripted")), "{transcript}");
+    let transcript = transcript_until(&server, &chat, "OPENCODE_CONFIG_CONTENT").await.to_string();
     assert!(!transcript.contains(&key), "the agent saw the model's key");
+    assert!(transcript.contains(&token), "{transcript}");
+    assert!(transcript.contains(&gateway.url("scripted")), "{transcript}");
 
     // Every request reached the model through the gateway, with the key.
     assert!(model.requests() >= 2, "{} requests", model.requests());
