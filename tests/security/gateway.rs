@@ -15,7 +15,10 @@ async fn the_model_gets_the_real_key_and_the_agent_only_the_token() {
     let server = TestServer::start(&[]).await;
     server.wait_ready().await;
     let pocketcode = server.pocketcode.as_ref().expect("running");
-    let (gateway, model) = (pocketcode.gateway(), pocketcode.scripted_model().expect("scripted"));
+    let (gateway, model) = (
+        pocketcode.gateway(),
+        pocketcode.scripted_model().expect("scripted"),
+    );
     let (key, token) = (model.api_key().to_owned(), gateway.token().to_owned());
     let fixtures = TempDir::new();
     let remote = Remote::create(fixtures.path(), "remote");
@@ -26,10 +29,15 @@ async fn the_model_gets_the_real_key_and_the_agent_only_the_token() {
     let run_env = r#"[scenario:tool name=bash args={"command":"env","description":"Environment"}]"#;
     send(&server, &chat, run_env).await;
     allow_once(&server, &chat).await;
-    let transcript = transcript_until(&server, &chat, "OPENCODE_CONFIG_CONTENT").await.to_string();
+    let transcript = transcript_until(&server, &chat, "OPENCODE_CONFIG_CONTENT")
+        .await
+        .to_string();
     assert!(!transcript.contains(&key), "the agent saw the model's key");
     assert!(transcript.contains(&token), "{transcript}");
-    assert!(transcript.contains(&gateway.url("scripted")), "{transcript}");
+    assert!(
+        transcript.contains(&gateway.url("scripted")),
+        "{transcript}"
+    );
 
     // Every request reached the model through the gateway, with the key.
     assert!(model.requests() >= 2, "{} requests", model.requests());
@@ -59,9 +67,18 @@ async fn the_model_gets_the_real_key_and_the_agent_only_the_token() {
         let error: Value = response.json().await.expect("a JSON error");
         assert!(error["error"]["message"].is_string(), "{error}");
     }
-    assert_eq!(model.requests(), before, "a refused request reached the model");
+    assert_eq!(
+        model.requests(),
+        before,
+        "a refused request reached the model"
+    );
     assert_eq!(model.authorizations(), [format!("Bearer {key}")]);
-    let stolen = http.post(&direct).bearer_auth(&token).json(&body).send().await;
+    let stolen = http
+        .post(&direct)
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await;
     assert_eq!(stolen.expect("answers").status(), 401);
     server.stop().await;
 }
@@ -102,7 +119,10 @@ async fn transcript_until(server: &TestServer, chat: &NewChat, needle: &str) -> 
         if transcript.to_string().contains(needle) {
             return transcript;
         }
-        assert!(tokio::time::Instant::now() < deadline, "no {needle:?} in {transcript}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no {needle:?} in {transcript}"
+        );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }

@@ -141,10 +141,17 @@ mod tests {
     fn the_upstream_url_stays_under_the_providers_base() {
         let base = Url::parse("https://openrouter.ai/api/v1").expect("url");
         let ok = upstream_url(&base, "chat/completions", Some("a=1")).expect("ok");
-        assert_eq!(ok.as_str(), "https://openrouter.ai/api/v1/chat/completions?a=1");
+        assert_eq!(
+            ok.as_str(),
+            "https://openrouter.ai/api/v1/chat/completions?a=1"
+        );
         let google = Url::parse("https://generativelanguage.googleapis.com/v1beta").expect("url");
-        let stream = upstream_url(&google, "models/gemini-2.5-pro:streamGenerateContent", Some("alt=sse"))
-            .expect("ok");
+        let stream = upstream_url(
+            &google,
+            "models/gemini-2.5-pro:streamGenerateContent",
+            Some("alt=sse"),
+        )
+        .expect("ok");
         assert_eq!(stream.host_str(), Some("generativelanguage.googleapis.com"));
         for bad in [
             "../../x",
@@ -156,7 +163,12 @@ mod tests {
             assert!(upstream_url(&base, bad, None).is_err(), "{bad}");
         }
         // Whatever follows the base, the host stays the provider's.
-        for odd in ["@evil.test/x", "/evil.test/x", "//evil.test", "x@evil.test:1/"] {
+        for odd in [
+            "@evil.test/x",
+            "/evil.test/x",
+            "//evil.test",
+            "x@evil.test:1/",
+        ] {
             if let Ok(url) = upstream_url(&base, odd, None) {
                 assert_eq!(url.host_str(), Some("openrouter.ai"), "{odd}");
             }

@@ -17,9 +17,9 @@ mod forward;
 mod opencode_config;
 mod provider;
 mod server;
-mod token;
 #[cfg(test)]
 mod tests;
+mod token;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -169,7 +169,10 @@ mod tests {
 
     #[test]
     fn every_recognised_key_variable_has_a_provider_and_back() {
-        let vars: Vec<&str> = KNOWN.iter().flat_map(|k| k.key_vars.iter().copied()).collect();
+        let vars: Vec<&str> = KNOWN
+            .iter()
+            .flat_map(|k| k.key_vars.iter().copied())
+            .collect();
         let mut sorted = vars.clone();
         sorted.sort_unstable();
         let mut recognised = PROVIDER_KEY_VARS.to_vec();
@@ -202,11 +205,14 @@ mod tests {
 
     #[test]
     fn ids_are_one_segment_and_urls_must_parse() {
-        assert!(ProviderRoute::new("a/b", "https://x.test", KeyHeader::Bearer, "k".into()).is_none());
+        assert!(
+            ProviderRoute::new("a/b", "https://x.test", KeyHeader::Bearer, "k".into()).is_none()
+        );
         assert!(ProviderRoute::new("", "https://x.test", KeyHeader::Bearer, "k".into()).is_none());
         assert!(ProviderRoute::new("x", "not a url", KeyHeader::Bearer, "k".into()).is_none());
-        let route = ProviderRoute::new("x", "http://127.0.0.1:9/v1/", KeyHeader::Bearer, "k".into())
-            .expect("valid");
+        let route =
+            ProviderRoute::new("x", "http://127.0.0.1:9/v1/", KeyHeader::Bearer, "k".into())
+                .expect("valid");
         assert_eq!(route.base_url.as_str(), "http://127.0.0.1:9/v1");
     }
 }

@@ -26,28 +26,29 @@ impl Upstream {
     async fn start() -> Self {
         let (release_tx, release_rx) = oneshot::channel::<()>();
         let release_rx = Arc::new(Mutex::new(Some(release_rx)));
-        let router = axum::Router::new()
-            .route("/v9/echo", any(echo))
-            .route(
-                "/v9/stream",
-                any(move || {
-                    let waiting = release_rx.lock().expect("lock").take();
-                    async move {
-                        let first = futures::stream::once(async { Ok::<_, std::io::Error>("data: first\n\n") });
-                        let rest = futures::stream::once(async move {
-                            if let Some(waiting) = waiting {
-                                let _ = waiting.await;
-                            }
-                            Ok("data: last\n\n")
-                        });
-                        axum::response::Response::builder()
-                            .header("content-type", "text/event-stream")
-                            .body(axum::body::Body::from_stream(first.chain(rest)))
-                            .expect("response")
-                    }
-                }),
-            );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let router = axum::Router::new().route("/v9/echo", any(echo)).route(
+            "/v9/stream",
+            any(move || {
+                let waiting = release_rx.lock().expect("lock").take();
+                async move {
+                    let first =
+                        futures::stream::once(async { Ok::<_, std::io::Error>("data: first\n\n") });
+                    let rest = futures::stream::once(async move {
+                        if let Some(waiting) = waiting {
+                            let _ = waiting.await;
+                        }
+                        Ok("data: last\n\n")
+                    });
+                    axum::response::Response::builder()
+                        .header("content-type", "text/event-stream")
+                        .body(axum::body::Body::from_stream(first.chain(rest)))
+                        .expect("response")
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
@@ -91,8 +92,13 @@ fn chat(stream: bool) -> Value {
 #[tokio::test]
 async fn the_scripted_model_gets_its_key_and_never_the_token() {
     let model = ScriptedModel::start().await.expect("model");
-    let route = ProviderRoute::new("scripted", &model.base_url(), KeyHeader::Bearer, model.api_key().into())
-        .expect("route");
+    let route = ProviderRoute::new(
+        "scripted",
+        &model.base_url(),
+        KeyHeader::Bearer,
+        model.api_key().into(),
+    )
+    .expect("route");
     let gateway = Gateway::start(vec![route]).await.expect("gateway");
     let http = reqwest::Client::new();
     let url = format!("{}/chat/completions", gateway.url("scripted"));
@@ -106,11 +112,29 @@ async fn the_scripted_model_gets_its_key_and_never_the_token() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     let text = response.text().await.expect("body");
-    assert!(text.contains("chat.completion.chunk") && text.contains("[DONE]"), "{text}");
-    assert_eq!(model.authorizations(), [format!("Bearer {}", model.api_key())]);
+    assert!(
+        text.contains("chat.completion.chunk") && text.contains("[DONE]"),
+        "{text}"
+    );
+    assert_eq!(
+        model.authorizations(),
+        [format!("Bearer {}", model.api_key())]
+    );
     // The real key is worthless to the gateway, and the token to the model.
-    for (target, key) in [(url.clone(), model.api_key()), (format!("{}/chat/completions", model.base_url()), gateway.token())] {
-        let refused = http.post(target).bearer_auth(key).json(&chat(false)).send().await.expect("answers");
+    for (target, key) in [
+        (url.clone(), model.api_key()),
+        (
+            format!("{}/chat/completions", model.base_url()),
+            gateway.token(),
+        ),
+    ] {
+        let refused = http
+            .post(target)
+            .bearer_auth(key)
+            .json(&chat(false))
+            .send()
+            .await
+            .expect("answers");
         assert_eq!(refused.status(), 401);
     }
     assert_eq!(model.requests(), 1);
@@ -122,20 +146,38 @@ async fn the_scripted_model_gets_its_key_and_never_the_token() {
 async fn refusals_reach_nothing() {
     let upstream = Upstream::start().await;
     let model = ScriptedModel::start().await.expect("model");
-    let route = ProviderRoute::new("scripted", &model.base_url(), KeyHeader::Bearer, model.api_key().into())
-        .expect("route");
+    let route = ProviderRoute::new(
+        "scripted",
+        &model.base_url(),
+        KeyHeader::Bearer,
+        model.api_key().into(),
+    )
+    .expect("route");
     let gateway = Gateway::start(vec![route, upstream.route("echo", KeyHeader::Bearer)])
         .await
         .expect("gateway");
     let http = reqwest::Client::new();
-    let post = |path: &str| http.post(format!("http://{}{path}", gateway.addr())).json(&chat(false));
+    let post = |path: &str| {
+        http.post(format!("http://{}{path}", gateway.addr()))
+            .json(&chat(false))
+    };
     let cases = [
         (post("/scripted/chat/completions"), 401, "gateway_token"),
-        (post("/scripted/chat/completions").bearer_auth("sk-guess"), 401, "gateway_token"),
-        (post("/nowhere/chat/completions"), 401, "gateway_token"),
-        (post("/nowhere/chat/completions").bearer_auth(gateway.token()), 404, "unknown_provider"),
         (
-            post("/scripted/chat/completions").header("x-api-key", gateway.token()).bearer_auth("sk-other"),
+            post("/scripted/chat/completions").bearer_auth("sk-guess"),
+            401,
+            "gateway_token",
+        ),
+        (post("/nowhere/chat/completions"), 401, "gateway_token"),
+        (
+            post("/nowhere/chat/completions").bearer_auth(gateway.token()),
+            404,
+            "unknown_provider",
+        ),
+        (
+            post("/scripted/chat/completions")
+                .header("x-api-key", gateway.token())
+                .bearer_auth("sk-other"),
             401,
             "gateway_token",
         ),
@@ -145,7 +187,11 @@ async fn refusals_reach_nothing() {
         assert_eq!(response.status(), status);
         let body: Value = response.json().await.expect("JSON error");
         assert_eq!(body["error"]["code"], code, "{body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
     }
     // Clients resolve `..` before sending; a raw request does not.
     let raw = format!(
@@ -221,7 +267,11 @@ async fn an_event_stream_comes_through_chunk_by_chunk() {
         .expect("through");
     // The upstream holds its second chunk until released: the first must
     // arrive without it, or the gateway buffers.
-    let first = response.chunk().await.expect("read").expect("a first chunk");
+    let first = response
+        .chunk()
+        .await
+        .expect("read")
+        .expect("a first chunk");
     assert_eq!(&first[..], b"data: first\n\n");
     if let Some(release) = upstream.release.lock().expect("lock").take() {
         let _ = release.send(());

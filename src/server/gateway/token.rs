@@ -52,7 +52,11 @@ impl GatewayToken {
             return false;
         }
         presented.all(|(bearer, value)| {
-            let given = if bearer { strip_bearer(value) } else { Some(value) };
+            let given = if bearer {
+                strip_bearer(value)
+            } else {
+                Some(value)
+            };
             given.is_some_and(|given| bool::from(given.ct_eq(self.0.as_bytes())))
         })
     }

@@ -9,8 +9,17 @@ use std::ffi::OsString;
 /// What programs need to run and to speak the user's language; none of it
 /// is a secret or a pocketcode setting.
 const INHERITED: &[&str] = &[
-    "PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TERM", "USER",
-    "LOGNAME", "SHELL",
+    "PATH",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LC_MESSAGES",
+    "TZ",
+    "TERM",
+    "USER",
+    "LOGNAME",
+    "SHELL",
 ];
 
 /// The allowed variables of this process's environment, as pairs to hand

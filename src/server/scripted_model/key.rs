@@ -37,7 +37,10 @@ impl KeyCheck {
     /// The distinct `Authorization` values requests arrived with, in order
     /// (`""` for none), at most [`REMEMBERED`].
     pub(super) fn seen(&self) -> Vec<String> {
-        self.seen.lock().map(|seen| seen.clone()).unwrap_or_default()
+        self.seen
+            .lock()
+            .map(|seen| seen.clone())
+            .unwrap_or_default()
     }
 
     fn record(&self, value: &str) {

@@ -13,8 +13,8 @@ use axum::{Json, Router, middleware};
 use futures::StreamExt;
 use tokio::sync::watch;
 
-use super::key::{KeyCheck, require_key};
 use super::completion::{ChatRequest, ErrorBody, ErrorDetail, ModelEntry, ModelList};
+use super::key::{KeyCheck, require_key};
 use super::scenario::{self, Failure, Reply};
 use super::stream::{self, Answer};
 use super::{LITE_MODEL_ID, MODEL_ID};

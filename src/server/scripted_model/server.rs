@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use axum::serve::ListenerExt as _;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -46,6 +47,11 @@ impl ScriptedModel {
         let requests = state.requests.clone();
         let router = app(state);
         let task = tokio::spawn(async move {
+            // Each SSE event leaves at once, as a provider's do: without
+            // TCP_NODELAY a small write can wait ~40 ms for a delayed ACK.
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             let served = axum::serve(listener, router)
                 .with_graceful_shutdown(stopped(stopping_rx))
                 .await;
