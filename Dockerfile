@@ -42,7 +42,7 @@ FROM debian:bookworm-slim AS runtime
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-       ca-certificates chromium git libssl3 openssh-client tini \
+       bubblewrap ca-certificates chromium git libssl3 openssh-client tini \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --uid 1000 --user-group --home-dir /data --no-create-home --shell /bin/sh pocketcode \
     && mkdir -p /data \

@@ -46,11 +46,12 @@ node_modules/.stamp: package.json
 
 # tini: the image's PID 1, which `make deploy-check` starts the app under.
 # openssh: remote backends run the system ssh; their tests a loopback sshd.
-SYSTEM_PACKAGES := chromium git tini openssh-client openssh-server
+# bubblewrap: the agent's sandbox.
+SYSTEM_PACKAGES := bubblewrap chromium git tini openssh-client openssh-server
 
 system-deps:
 	@command -v chromium >/dev/null && command -v git >/dev/null && command -v tini >/dev/null \
-	  && command -v ssh >/dev/null && test -x /usr/sbin/sshd \
+	  && command -v ssh >/dev/null && test -x /usr/sbin/sshd && command -v bwrap >/dev/null \
 	  || { $(SUDO) $(APT) update && $(SUDO) $(APT) install -y $(SYSTEM_PACKAGES) \
 	       || { $(SUDO) $(APT) -f install -y && $(SUDO) $(APT) install -y $(SYSTEM_PACKAGES); }; }
 
@@ -127,7 +128,8 @@ clean:
 # "new chat" on a cached 10k-file clone vs `git worktree add`; then events
 # through pocketcode; connecting to a remote over SSH, and its events
 # against a local chat's; the shared browser's frame rate, frame size,
-# tap-to-frame latency and memory; then, in Chromium on a throttled phone profile,
+# tap-to-frame latency and memory; the agent sandbox's cost (a process start,
+# opencode's start) against none; then, in Chromium on a throttled phone profile,
 # a 1,000-message chat against a 10-message one.
 bench: deps build
 	cargo bench --features ssr --bench proxy
@@ -136,6 +138,7 @@ bench: deps build
 	cargo bench --features ssr --bench remote
 	cargo bench --features ssr --bench browser
 	cargo bench --features ssr --bench gateway
+	cargo bench --features ssr --bench sandbox
 	npx playwright test -c end2end/playwright.bench.config.ts
 
 # Phone screenshots of the main views into end2end/screenshots/.

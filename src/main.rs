@@ -32,6 +32,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
     let pocketcode = Pocketcode::start(&config).await?;
+    pocketcode.serving_on(listener.local_addr()?);
     tracing::info!(
         version = pocketcode::VERSION,
         url = %format!("http://{}", listener.local_addr()?),

@@ -3,6 +3,16 @@
 //! for what lies outside its chat, and find nothing. One file per property
 //! under `tests/security/`.
 
+#[path = "security/browser_files.rs"]
+mod browser_files;
+#[path = "security/browser_reach.rs"]
+mod browser_reach;
 mod common;
 #[path = "security/gateway.rs"]
 mod gateway;
+#[path = "security/sandbox_start.rs"]
+mod sandbox_start;
+#[path = "security/secrets.rs"]
+mod secrets;
+#[path = "security/trust.rs"]
+mod trust;

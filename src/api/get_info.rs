@@ -14,6 +14,8 @@ pub struct AppInfo {
     pub opencode_version: Option<String>,
     /// opencode's default model is pocketcode's scripted one (no API key set).
     pub scripted_model: bool,
+    /// The agent runs inside the sandbox (false only with `--no-sandbox`).
+    pub sandboxed: bool,
     /// The directory whose sessions the UI lists.
     pub workspace: String,
 }
@@ -27,6 +29,7 @@ pub async fn get_info() -> Result<AppInfo, AppError> {
         opencode_state: format!("{:?}", status.state).to_lowercase(),
         opencode_version: status.version,
         scripted_model: state.scripted_model,
+        sandboxed: state.sandboxed,
         workspace: state.workspace.display().to_string(),
     })
 }

@@ -29,6 +29,7 @@ mod open_chat;
 mod push;
 mod resources;
 mod send_prompt;
+mod set_repo_trust;
 pub mod validate;
 
 pub use abort_session::{AbortSession, abort_session};
@@ -69,6 +70,7 @@ pub use resources::{
     delete_repo, get_disk_usage, kill_process, list_orphans,
 };
 pub use send_prompt::{SendPrompt, send_prompt};
+pub use set_repo_trust::{SetRepoTrust, set_repo_trust};
 
 /// Where every server function of pocketcode lives.
 pub const PREFIX: &str = "/pocket/fn";

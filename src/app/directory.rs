@@ -282,6 +282,7 @@ mod tests {
                 path: format!("/d/worktrees/local__r__{chat_id}"),
                 branch: Some(format!("pocketcode/{chat_id}")),
                 dirty: false,
+                trusted: false,
                 created: 1,
             },
             session_id: session.map(Into::into),

@@ -19,6 +19,7 @@ mod sidebar;
 mod storage;
 mod timestamp;
 mod top_bar;
+mod trust;
 
 pub use events::{
     LiveEvents, UseLiveEventsOptions, use_any_chat_events, use_chat_events, use_live_events,

@@ -76,6 +76,18 @@ fn InfoLine(info: AppInfo) -> impl IntoView {
             {source}
         </span>
         {degraded}
+        {(!info.sandboxed)
+            .then(|| {
+                view! {
+                    <span
+                        role="alert"
+                        class="shrink-0 rounded bg-red-700 px-1.5 text-xs font-semibold text-white"
+                        title="pocketcode was started with --no-sandbox: the agent can read every file of this server's user"
+                    >
+                        "no sandbox"
+                    </span>
+                }
+            })}
         {info
             .scripted_model
             .then(|| {

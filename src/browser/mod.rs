@@ -30,11 +30,13 @@ pub enum BrowserStatus {
     Stopped,
     Running {
         pid: u32,
+        /// Whether Chromium runs with its own sandbox (not as root, nor
+        /// where the kernel allows no user namespaces).
+        #[serde(default)]
+        sandboxed: bool,
     },
     /// Chromium ended on its own; `message` says how.
-    Crashed {
-        message: String,
-    },
+    Crashed { message: String },
 }
 
 /// What the panel sends.

@@ -17,6 +17,21 @@ pub struct RepoInfo {
     pub path: String,
     /// The chats (worktrees) made from this repo.
     pub worktrees: u32,
+    /// Whether its own opencode config (`opencode.json`, `.opencode/`) may
+    /// run in its chats; untrusted, it is set aside in them.
+    #[serde(default)]
+    pub trusted: bool,
+}
+
+/// A repo's trust, as `set_repo_trust` left it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RepoTrust {
+    /// `owner/name`.
+    pub repo: String,
+    pub trusted: bool,
+    /// The repo's chats opencode reloaded, with or without its config.
+    pub reloaded: u32,
 }
 
 /// A clone that is still running.
@@ -69,6 +84,10 @@ pub struct WorktreeInfo {
     pub branch: Option<String>,
     /// Uncommitted changes (untracked files included).
     pub dirty: bool,
+    /// Whether the repo's own opencode config is in place here (the repo
+    /// was trusted) rather than set aside.
+    #[serde(default)]
+    pub trusted: bool,
     /// Seconds since the Unix epoch when the worktree was made.
     pub created: u64,
 }

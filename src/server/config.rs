@@ -78,6 +78,12 @@ pub struct Config {
     #[arg(long, env = "POCKETCODE_SSH_CONFIG")]
     pub ssh_config: Option<PathBuf>,
 
+    /// Run opencode and everything it starts outside the bubblewrap
+    /// sandbox. Only for machines that cannot build it: the agent can then
+    /// read every file pocketcode's user can (the top bar says so, in red).
+    #[arg(long, env = "POCKETCODE_NO_SANDBOX", default_value_t = false)]
+    pub no_sandbox: bool,
+
     /// The Chromium each chat's shared browser runs (`chromium` on PATH by default).
     #[arg(long, env = "POCKETCODE_CHROMIUM", default_value = "chromium")]
     pub chromium: PathBuf,

@@ -16,6 +16,7 @@ use crate::server::gateway::{Gateway, GatewayError, KeyHeader, ProviderRoute};
 use crate::server::git::{GithubToken, Layout, RepoStore};
 use crate::server::github::GithubClient;
 use crate::server::push::Push;
+use crate::server::sandbox::internal_ports::InternalPorts;
 use crate::server::scripted_model::{self, ScriptedModel};
 use crate::server::state::AppState;
 use crate::server::supervisor::{OpencodeSettings, Supervisor};
@@ -33,6 +34,8 @@ pub enum StartupError {
     Gateway(#[from] GatewayError),
     #[error("auth: {0}")]
     Auth(#[from] AuthSetupError),
+    #[error(transparent)]
+    Sandbox(#[from] crate::server::sandbox::SandboxError),
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[from] reqwest::Error),
 }
@@ -52,6 +55,15 @@ impl Pocketcode {
         // or memory through /proc.
         if let Err(err) = crate::server::sandbox::forbid_inspection() {
             tracing::warn!(%err, "cannot make pocketcode non-dumpable");
+        }
+        // Fail loudly, before anything is made or run, when the sandbox cannot be built.
+        let sandboxed = !config.no_sandbox;
+        if sandboxed {
+            crate::server::sandbox::probe().await?;
+        } else {
+            tracing::warn!(
+                "--no-sandbox: the agent runs without the sandbox and can read every file this user can"
+            );
         }
         let data_dir = absolute(&config.data_dir)?;
         let workspace = absolute(&config.workspace_dir())?;
@@ -74,8 +86,10 @@ impl Pocketcode {
             None
         };
         let gateway = start_gateway(scripted.as_ref()).await?;
-        let mut settings = OpencodeSettings::new(opencode_home, workspace.clone());
+        let mut settings = OpencodeSettings::new(opencode_home.clone(), workspace.clone());
         settings.binary = config.opencode_bin.clone();
+        let zone = sandboxed.then(|| agent_zone(config, &data_dir, &workspace, &opencode_home));
+        settings.sandbox = zone.clone();
         // opencode holds the gateway's token, never a key (its environment
         // does not carry them either).
         if let Some(model) = &scripted {
@@ -89,6 +103,21 @@ impl Pocketcode {
                 crate::server::gateway::opencode_config(&gateway).map(|c| c.to_string());
         }
         let supervisor = Supervisor::spawn(settings);
+        // Ports the shared browser's pages may not reach; the listener's
+        // is added by whoever binds it (see `serving_on`).
+        let internal_ports = Arc::new(InternalPorts::default());
+        if let Some(model) = &scripted {
+            internal_ports.add(model.addr().port());
+        }
+        internal_ports.add(gateway.addr().port());
+        let opencode = Arc::downgrade(&supervisor);
+        internal_ports.add_source(Box::new(move || {
+            opencode
+                .upgrade()
+                .and_then(|s| s.status().port)
+                .into_iter()
+                .collect()
+        }));
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             // The proxy passes redirects through to the client untouched.
@@ -102,6 +131,18 @@ impl Pocketcode {
             config.github_user.clone(),
         );
         let git = Arc::new(RepoStore::new(layout, github_token.clone()));
+        // Before anything asks opencode about a chat (the event streams
+        // below do): chats made before trust existed keep no live config.
+        match git.hide_untrusted().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                chats = n,
+                "set aside the opencode config of untrusted repos"
+            ),
+            Err(err) => {
+                tracing::error!(%err, "cannot set aside the opencode config of untrusted repos")
+            }
+        }
         let events = EventHub::new(config.events.clone(), supervisor.clone(), http.clone());
         events.watch(&workspace);
         // Every chat's worktree: its session is bound there.
@@ -157,6 +198,13 @@ impl Pocketcode {
                 );
             }
         }));
+        let tunnels = Arc::downgrade(&ssh);
+        internal_ports.add_source(Box::new(move || {
+            tunnels
+                .upgrade()
+                .map(|ssh| ssh.local_ports())
+                .unwrap_or_default()
+        }));
         let browsers = crate::server::browser::Browsers::new(
             crate::server::browser::BrowserSettings {
                 chromium: config.chromium.clone(),
@@ -164,9 +212,11 @@ impl Pocketcode {
                 max: config.max_browsers.max(1),
                 idle: Duration::from_secs(config.browser_idle_seconds),
                 mcp_cli: crate::server::browser::locate_mcp_cli(),
+                zone,
             },
             http.clone(),
             supervisor.clone(),
+            internal_ports.clone(),
         );
         let state = AppState {
             leptos_options: leptos_options(config),
@@ -174,6 +224,7 @@ impl Pocketcode {
             http,
             workspace,
             scripted_model: scripted.is_some(),
+            sandboxed,
             git,
             github,
             gc_max_age: Duration::from_secs(config.gc_max_age_hours.saturating_mul(3600)),
@@ -183,12 +234,18 @@ impl Pocketcode {
             ssh_profiles: Arc::new(crate::server::ssh::ProfileStore::new(&data_dir)),
             ssh,
             browsers,
+            internal_ports,
         };
         Ok(Self {
             state,
             scripted,
             gateway,
         })
+    }
+
+    /// pocketcode serves on `addr`: a port of its own from now on.
+    pub fn serving_on(&self, addr: std::net::SocketAddr) {
+        self.state.internal_ports.add(addr.port());
     }
 
     pub fn router(&self) -> axum::Router {
@@ -274,6 +331,38 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .hash_files(crate::server::pwa::site_assets().hashed)
         .hash_file(crate::server::pwa::HASH_FILE.into())
         .build()
+}
+
+/// What opencode and its children may see: their own directories
+/// writable, pocketcode's secrets covered, the rest of the system read-only.
+fn agent_zone(
+    config: &Config,
+    data_dir: &Path,
+    workspace: &Path,
+    opencode_home: &Path,
+) -> crate::server::sandbox::Zone {
+    use crate::server::sandbox;
+    let layout = Layout::new(data_dir.to_path_buf());
+    sandbox::Zone {
+        hidden: sandbox::secrets_outside(
+            data_dir,
+            &[config.ssh_known_hosts.clone(), config.ssh_config.clone()],
+        ),
+        // The browser tools' MCP server, which opencode starts.
+        readable: crate::server::browser::locate_mcp_cli()
+            .as_deref()
+            .and_then(sandbox::install_root)
+            .into_iter()
+            .collect(),
+        writable: vec![
+            workspace.to_path_buf(),
+            opencode_home.to_path_buf(),
+            layout.repos_dir(),
+            layout.worktrees_dir(),
+            // Each chat's browser tools work in browsers/<chat>/agent.
+            data_dir.join("browsers"),
+        ],
+    }
 }
 
 fn create_dir(path: &Path) -> Result<(), StartupError> {

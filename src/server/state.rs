@@ -24,6 +24,9 @@ pub struct AppState {
     pub workspace: PathBuf,
     /// Whether opencode's default model is pocketcode's scripted model.
     pub scripted_model: bool,
+    /// opencode and its children run inside the bubblewrap sandbox
+    /// (false only with `--no-sandbox`).
+    pub sandboxed: bool,
     /// Repos and chat worktrees under the data directory.
     pub git: Arc<RepoStore>,
     /// The GitHub API, for the repo picker.
@@ -41,6 +44,10 @@ pub struct AppState {
     pub ssh: Arc<crate::server::ssh::Connections>,
     /// Each chat's shared browser.
     pub browsers: Arc<crate::server::browser::Browsers>,
+    /// pocketcode's own loopback ports (its listener, opencode's, the
+    /// provider gateway's, …): out of the shared browser's reach. A
+    /// component that opens one adds it.
+    pub internal_ports: Arc<crate::server::sandbox::internal_ports::InternalPorts>,
 }
 
 impl AppState {

@@ -108,6 +108,8 @@ pub struct TestServer {
     pub anonymous: reqwest::Client,
     pub data_dir: TempDir,
     server: tokio::task::JoinHandle<()>,
+    /// The `pocketcode` binary, when the server runs as its own process.
+    process: Option<std::process::Child>,
 }
 
 impl TestServer {
@@ -137,6 +139,7 @@ impl TestServer {
             .expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
         let pocketcode = Pocketcode::start(&config).await.expect("pocketcode starts");
+        pocketcode.serving_on(listener.local_addr().expect("addr"));
         let router = pocketcode.router();
         let server = tokio::spawn(async move {
             let _ = startup::serve(listener, router, std::future::pending()).await;
@@ -171,7 +174,74 @@ impl TestServer {
             anonymous,
             data_dir,
             server,
+            process: None,
         }
+    }
+
+    /// Runs the `pocketcode` binary as its own process (as deployed), with
+    /// `env` added to this test's environment and the scripted model;
+    /// logged in with `password`.
+    pub async fn start_binary(env: &[(&str, &str)], password: &str) -> Self {
+        use std::io::{BufRead, BufReader};
+        let data_dir = TempDir::new();
+        let mut process = std::process::Command::new(env!("CARGO_BIN_EXE_pocketcode"))
+            .args(["--scripted-model", "always"])
+            .env("POCKETCODE_LISTEN", "127.0.0.1:0")
+            .env("POCKETCODE_DATA_DIR", data_dir.path())
+            .env("POCKETCODE_LOG_JSON", "true")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start pocketcode");
+        let stderr = process.stderr.take().expect("stderr");
+        let base_url = tokio::task::spawn_blocking(move || {
+            let mut lines = BufReader::new(stderr).lines();
+            let url = loop {
+                let line = lines.next().expect("pocketcode logs before serving");
+                let entry: serde_json::Value =
+                    serde_json::from_str(&line.expect("log line")).unwrap_or_default();
+                if entry["fields"]["message"] == "pocketcode is serving" {
+                    break entry["fields"]["url"].as_str().expect("url").to_string();
+                }
+            };
+            // Keep reading, so pocketcode never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            url
+        })
+        .await
+        .expect("serving line");
+        let anonymous = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let cookie = login(&anonymous, &base_url, password)
+            .await
+            .expect("the password logs in");
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::COOKIE, cookie.parse().expect("cookie"));
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("client");
+        wait_for_opencode_state(&http, &base_url, "healthy").await;
+        Self {
+            base_url,
+            pocketcode: None,
+            http,
+            cookie,
+            anonymous,
+            data_dir,
+            server: tokio::spawn(async {}),
+            process: Some(process),
+        }
+    }
+
+    /// The pid of the pocketcode serving this test.
+    pub fn pid(&self) -> u32 {
+        self.process
+            .as_ref()
+            .map_or_else(std::process::id, std::process::Child::id)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -196,6 +266,11 @@ impl TestServer {
         self.server.abort();
         if let Some(pocketcode) = self.pocketcode.take() {
             pocketcode.shutdown().await;
+        }
+        if let Some(mut process) = self.process.take() {
+            let pid = nix::unistd::Pid::from_raw(process.id() as i32);
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+            let _ = tokio::task::spawn_blocking(move || process.wait()).await;
         }
     }
 }

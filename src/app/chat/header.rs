@@ -1,10 +1,12 @@
-//! The chat's header: its repo and branch, a link to the same session in
+//! The chat's header: its repo and branch, whether the repo's own opencode
+//! config runs here (one tap flips it), a link to the same session in
 //! opencode's own web UI, and the ⋯ menu; for a remote's chat, the
 //! connection and the directory on the remote instead.
 
 use leptos::prelude::*;
 
 use super::menu::ChatMenu;
+use crate::app::trust::TrustSwitch;
 use crate::repos::ChatSummary;
 
 /// Where opencode's web UI shows a session: `/{directory}/session/{id}`,
@@ -55,6 +57,7 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
         <div class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
             <span class="truncate" title="repo">{chat.worktree.repo.clone()}</span>
             <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
+            <TrustSwitch repo=chat.worktree.repo.clone() trusted=chat.worktree.trusted compact=true />
             {web}
             <ChatMenu chat />
         </div>

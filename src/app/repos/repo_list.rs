@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::api::{AppError, NewChat};
 use crate::app::error_list::ErrorList;
 use crate::app::new_chat::use_start_chat;
+use crate::app::trust::TrustSwitch;
 use crate::repos::{RepoInfo, RepoList as Repos};
 
 #[component]
@@ -57,6 +58,7 @@ fn Repos(list: Vec<RepoInfo>, start: ServerAction<NewChat>) -> impl IntoView {
                         <p class="truncate text-xs text-neutral-500">
                             {format!("{} · {chats} · {}", repo.default_branch, repo.origin)}
                         </p>
+                        <TrustSwitch repo=repo.name.clone() trusted=repo.trusted />
                     </div>
                     <button
                         type="button"

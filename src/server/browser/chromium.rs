@@ -1,13 +1,17 @@
 //! One headless Chromium: started in its own process group with remote
-//! debugging on loopback only, its own profile directory, and watched
-//! until it ends.
+//! debugging on loopback only, its own profile directory, every request
+//! through pocketcode's forward proxy, its own sandbox when it can have
+//! it, and watched until it ends.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
+use tokio::io::AsyncBufReadExt;
 use tokio::process::Command;
 use tokio::sync::watch;
 
@@ -18,6 +22,22 @@ use super::BrowserError;
 const PORT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long SIGTERM may take before the group gets SIGKILL.
 const TERM_GRACE: Duration = Duration::from_secs(3);
+/// Chromium's last stderr lines kept, to say why it would not start.
+const STDERR_LINES: usize = 20;
+
+/// How a Chromium is started.
+#[derive(Clone, Debug)]
+pub struct LaunchOptions {
+    /// pocketcode's forward proxy on 127.0.0.1: its only way out.
+    pub proxy_port: u16,
+    /// With Chromium's own sandbox (it refuses to start without
+    /// `--no-sandbox` where it cannot have one).
+    pub sandbox: bool,
+    /// Inside the agent's bubblewrap zone (`None` with `--no-sandbox`):
+    /// the agent drives it, so a `file://` page must not show what the
+    /// agent's own tools cannot read.
+    pub zone: Option<crate::server::sandbox::Zone>,
+}
 
 /// A running Chromium. Dropping it does not stop it: call [`stop`](Self::stop).
 pub struct Chromium {
@@ -26,12 +46,18 @@ pub struct Chromium {
     pub port: u16,
     /// `None` while it runs; then how it ended.
     exited: watch::Receiver<Option<String>>,
+    /// Its last lines on stderr.
+    stderr: Arc<Mutex<VecDeque<String>>>,
 }
 
 impl Chromium {
     /// Starts `binary` with its profile in `profile_dir` and waits for its
     /// debugging port.
-    pub async fn launch(binary: &Path, profile_dir: &Path) -> Result<Self, BrowserError> {
+    pub async fn launch(
+        binary: &Path,
+        profile_dir: &Path,
+        options: LaunchOptions,
+    ) -> Result<Self, BrowserError> {
         let launch_error = |reason: String| BrowserError::Launch {
             binary: binary.display().to_string(),
             reason,
@@ -40,11 +66,23 @@ impl Chromium {
         let port_file = profile_dir.join("DevToolsActivePort");
         // A file left by an earlier run would name a dead port.
         let _ = std::fs::remove_file(&port_file);
-        let mut command = Command::new(binary);
+        let mut command = match &options.zone {
+            Some(zone) => {
+                let mut command = Command::new(crate::server::sandbox::BWRAP);
+                command
+                    .args(
+                        zone.bwrap_args(profile_dir)
+                            .map_err(|e| launch_error(e.to_string()))?,
+                    )
+                    .arg("--")
+                    .arg(binary);
+                command
+            }
+            None => Command::new(binary),
+        };
         command
             .args([
                 "--headless",
-                "--no-sandbox",
                 "--disable-gpu",
                 "--disable-breakpad",
                 "--disable-dev-shm-usage",
@@ -53,7 +91,17 @@ impl Chromium {
                 "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0",
                 "--window-size=390,844",
+                // Loopback too goes through the proxy (Chromium bypasses
+                // it for loopback unless told not to), and WebRTC sends no
+                // UDP around it.
+                "--proxy-bypass-list=<-loopback>",
+                "--webrtc-ip-handling-policy=disable_non_proxied_udp",
             ])
+            .arg(format!(
+                "--proxy-server=http://127.0.0.1:{}",
+                options.proxy_port
+            ))
+            .args((!options.sandbox).then_some("--no-sandbox"))
             .arg(format!("--user-data-dir={}", profile_dir.display()))
             .arg("about:blank")
             // Pages and the agent drive it: it gets none of pocketcode's secrets.
@@ -61,7 +109,7 @@ impl Chromium {
             .envs(crate::server::sandbox::env::inherited_with_home())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             // Its own group: stopping it stops its renderers and helpers too.
             .process_group(0)
             .kill_on_drop(true);
@@ -74,6 +122,10 @@ impl Chromium {
         }
         let mut child = command.spawn().map_err(|e| launch_error(e.to_string()))?;
         let pid = child.id().unwrap_or_default();
+        let stderr = Arc::new(Mutex::new(VecDeque::new()));
+        if let Some(pipe) = child.stderr.take() {
+            tokio::spawn(keep_tail(pipe, stderr.clone()));
+        }
         let (report, exited) = watch::channel(None);
         tokio::spawn(async move {
             let how = match child.wait().await {
@@ -93,6 +145,7 @@ impl Chromium {
             pid,
             port: 0,
             exited,
+            stderr,
         };
         match chromium.wait_for_port(&port_file).await {
             Ok(port) => {
@@ -109,10 +162,19 @@ impl Chromium {
     async fn wait_for_port(&mut self, port_file: &Path) -> Result<u16, BrowserError> {
         let deadline = tokio::time::Instant::now() + PORT_TIMEOUT;
         loop {
-            if let Some(how) = self.exited.borrow().clone() {
+            if let Some(how) = self.exited() {
+                // The pipe may still hold its last words.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let said = self
+                    .stderr
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .back()
+                    .map(|line| format!(": {line}"))
+                    .unwrap_or_default();
                 return Err(BrowserError::Launch {
                     binary: "chromium".into(),
-                    reason: how,
+                    reason: format!("{how}{said}"),
                 });
             }
             let port = std::fs::read_to_string(port_file)
@@ -160,6 +222,29 @@ impl Chromium {
         }
         // Helpers that outlived the main process (zygotes) go too.
         let _ = killpg(group, Signal::SIGKILL);
+    }
+}
+
+/// Keeps the last lines `pipe` gives, without the log prefix Chromium
+/// puts before each (`[pid:tid:time:LEVEL:file.cc(123)] `).
+async fn keep_tail(pipe: tokio::process::ChildStderr, tail: Arc<Mutex<VecDeque<String>>>) {
+    let mut lines = tokio::io::BufReader::new(pipe).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let text = match line
+            .strip_prefix('[')
+            .and_then(|rest| rest.split_once("] "))
+        {
+            Some((_, text)) => text,
+            None => line.as_str(),
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let mut tail = tail.lock().unwrap_or_else(PoisonError::into_inner);
+        if tail.len() == STDERR_LINES {
+            tail.pop_front();
+        }
+        tail.push_back(text.chars().take(300).collect());
     }
 }
 

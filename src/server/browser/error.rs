@@ -22,6 +22,8 @@ pub enum BrowserError {
     Mcp(String),
     #[error("{0}")]
     BadInput(String),
+    #[error(transparent)]
+    Egress(#[from] super::egress::EgressError),
 }
 
 impl From<BrowserError> for crate::api::AppError {

@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::BrowserError;
 use super::cdp::{Cdp, Event};
-use super::chromium::Chromium;
+use super::chromium::{Chromium, LaunchOptions};
 use super::screencast::Screencast;
 use crate::browser::BrowserStatus;
 
@@ -65,10 +65,12 @@ impl ChatBrowser {
     pub async fn start(
         http: &reqwest::Client,
         binary: &std::path::Path,
+        options: LaunchOptions,
         home: PathBuf,
         directory: PathBuf,
     ) -> Result<Arc<Self>, BrowserError> {
-        let chromium = Chromium::launch(binary, &home.join("profile")).await?;
+        let sandboxed = options.sandbox;
+        let chromium = Chromium::launch(binary, &home.join("profile"), options).await?;
         let (cdp, events) = match Cdp::connect_page(http, chromium.port).await {
             Ok(connected) => connected,
             Err(err) => {
@@ -95,7 +97,7 @@ impl ChatBrowser {
             cdp,
             frames: watch::channel(None).0,
             page: watch::channel(PageInfo::default()).0,
-            status: watch::channel(BrowserStatus::Running { pid }).0,
+            status: watch::channel(BrowserStatus::Running { pid, sandboxed }).0,
             screencast: Mutex::new(Screencast::default()),
             clients: AtomicUsize::new(0),
             last_used: Mutex::new(Instant::now()),

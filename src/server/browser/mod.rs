@@ -2,10 +2,13 @@
 //! agent (through `@playwright/mcp`, registered in the chat's opencode
 //! with `--cdp-endpoint`) and the user (through the Browser panel's
 //! WebSocket: a screencast out, taps and typing in) act on. The debugging
-//! port listens on loopback only and is never proxied.
+//! port listens on loopback only and is never proxied. Chromium is in the
+//! agent zone: its pages reach the network only through [`egress`].
 
 mod cdp;
 mod chromium;
+mod chromium_sandbox;
+pub mod egress;
 mod error;
 mod gate;
 mod input;
@@ -14,6 +17,7 @@ mod registry;
 mod screencast;
 mod socket;
 
+pub use cdp::Cdp;
 pub use error::BrowserError;
 pub use input::address;
 pub use instance::ChatBrowser;

@@ -10,11 +10,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::BrowserError;
-use super::chromium::browser_dir;
+use super::chromium::{LaunchOptions, browser_dir};
+use super::chromium_sandbox::SandboxChoice;
+use super::egress::{ForwardProxy, Reach};
 use super::gate::Gate;
 use super::instance::ChatBrowser;
 use crate::browser::{BrowserStatus, MCP_NAME};
 use crate::server::opencode_client::OpencodeClient;
+use crate::server::sandbox::internal_ports::InternalPorts;
 use crate::server::supervisor::Supervisor;
 
 /// How browsers are run.
@@ -29,6 +32,8 @@ pub struct BrowserSettings {
     pub idle: Duration,
     /// `@playwright/mcp`'s `cli.js`, run with `node`: the agent's browser tools.
     pub mcp_cli: Option<PathBuf>,
+    /// The agent zone Chromium runs in (`None` with `--no-sandbox`).
+    pub zone: Option<crate::server::sandbox::Zone>,
 }
 
 /// `@playwright/mcp`'s entry point in the project's pinned npm install.
@@ -51,14 +56,22 @@ pub struct Browsers {
     /// Chat directories whose opencode instance has the browser tools, and
     /// the opencode process that has them (a restarted one has not).
     tools: tokio::sync::Mutex<HashMap<PathBuf, u32>>,
+    /// pocketcode's own ports, which pages may not reach.
+    internal: Arc<InternalPorts>,
+    /// Every Chromium's way out, opened with the first browser.
+    proxy: tokio::sync::OnceCell<ForwardProxy>,
+    sandbox: SandboxChoice,
     me: std::sync::Weak<Self>,
 }
 
 impl Browsers {
+    /// Browsers whose pages may not reach `internal`; their own gates,
+    /// debugging ports and proxy join it.
     pub fn new(
         settings: BrowserSettings,
         http: reqwest::Client,
         supervisor: Arc<Supervisor>,
+        internal: Arc<InternalPorts>,
     ) -> Arc<Self> {
         let browsers = Arc::new_cyclic(|me| Self {
             settings,
@@ -68,10 +81,27 @@ impl Browsers {
             starting: tokio::sync::Mutex::new(()),
             gates: Mutex::default(),
             tools: tokio::sync::Mutex::default(),
+            internal: internal.clone(),
+            proxy: tokio::sync::OnceCell::new(),
+            sandbox: SandboxChoice::new(),
             me: me.clone(),
         });
+        let weak = Arc::downgrade(&browsers);
+        internal.add_source(Box::new(move || {
+            weak.upgrade().map(|b| b.own_ports()).unwrap_or_default()
+        }));
         tokio::spawn(reap_idle(Arc::downgrade(&browsers)));
         browsers
+    }
+
+    /// The proxy's port, every gate's and every Chromium's debugging port.
+    fn own_ports(&self) -> Vec<u16> {
+        let mut ports: Vec<u16> = self.proxy.get().map(|p| p.port).into_iter().collect();
+        if let Ok(gates) = self.gates.lock() {
+            ports.extend(gates.values().map(|gate| gate.port));
+        }
+        ports.extend(self.all().iter().map(|b| b.cdp_port()));
+        ports
     }
 
     pub fn settings(&self) -> &BrowserSettings {
@@ -140,15 +170,48 @@ impl Browsers {
         if running >= self.settings.max {
             return Err(BrowserError::CapReached { running });
         }
-        let home = browser_dir(&self.settings.data_dir, key);
-        let browser = ChatBrowser::start(
-            &self.http,
-            &self.settings.chromium,
-            home,
-            directory.to_path_buf(),
-        )
-        .await?;
-        tracing::info!(chat = key, pid = browser.pid(), "started a chat's browser");
+        let proxy = self
+            .proxy
+            .get_or_try_init(|| ForwardProxy::start(Reach::new(self.internal.clone())))
+            .await?;
+        let options = |sandbox| LaunchOptions {
+            proxy_port: proxy.port,
+            sandbox,
+            zone: self.settings.zone.clone(),
+        };
+        let start = |sandbox| {
+            ChatBrowser::start(
+                &self.http,
+                &self.settings.chromium,
+                options(sandbox),
+                browser_dir(&self.settings.data_dir, key),
+                directory.to_path_buf(),
+            )
+        };
+        let sandbox = self.sandbox.wanted();
+        let browser = match start(sandbox).await {
+            Ok(browser) => {
+                if sandbox {
+                    self.sandbox.works();
+                }
+                browser
+            }
+            // Only the first time: a sandbox that worked once is not the
+            // reason a later start failed.
+            Err(BrowserError::Launch { reason, .. }) if sandbox && self.sandbox.untried() => {
+                let browser = start(false).await?;
+                self.sandbox
+                    .failed(format!("Chromium would not start sandboxed ({reason})"));
+                browser
+            }
+            Err(err) => return Err(err),
+        };
+        tracing::info!(
+            chat = key,
+            pid = browser.pid(),
+            sandboxed = sandbox && self.sandbox.wanted(),
+            "started a chat's browser"
+        );
         if let Ok(mut browsers) = self.browsers.lock() {
             browsers.insert(key.to_owned(), browser.clone());
         }
@@ -188,6 +251,12 @@ impl Browsers {
         if let Err(err) = result {
             tracing::warn!(%err, "cannot take the browser tools away from a deleted chat");
         }
+    }
+
+    /// opencode dropped `directory`'s instance, the browser tools with it:
+    /// the agent's next prompt there gives them again.
+    pub async fn instance_reloaded(&self, directory: &Path) {
+        self.tools.lock().await.remove(directory);
     }
 
     /// Forgets every chat whose worktree is gone (deleted by any path:

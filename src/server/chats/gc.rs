@@ -87,6 +87,7 @@ mod tests {
                 path: "/data/worktrees/local__r__abcdef".into(),
                 branch: Some("pocketcode/abcdef".into()),
                 dirty: false,
+                trusted: false,
                 created: 1_000,
             },
             session_id: session.then(|| "ses_x".into()),

@@ -6,12 +6,14 @@ mod delete;
 mod gc;
 mod list;
 mod live;
+mod trust;
 
 pub use create::new_chat;
 pub use delete::{delete_chat, delete_repo};
 pub use gc::collect_garbage;
 pub use list::{chat, list_chats};
 pub use live::{forget_removed, watch_chat};
+pub use trust::set_repo_trust;
 
 use crate::server::git::GitError;
 use crate::server::opencode_client::OpencodeClientError;

@@ -1,11 +1,12 @@
 //! A worktree's changes against the commit its chat started from
-//! (blocking): committed, staged, unstaged and untracked alike.
+//! (blocking): committed, staged, unstaged and untracked alike; a config
+//! set aside (an untrusted repo's) is no change.
 
 use git2::{Delta, Diff, DiffFormat, DiffOptions, Oid, Patch, Repository};
 
 use super::chat_id::WorktreeName;
 use super::layout::Layout;
-use super::{GitError, repo, worktree};
+use super::{GitError, project_config, repo, worktree};
 use crate::repos::{DiffStat, FileChange};
 
 /// The longest patch returned; the rest is cut with a note.
@@ -96,6 +97,9 @@ fn diff(checkout: &Repository, base: Oid) -> Result<Diff<'_>, GitError> {
         .include_untracked(true)
         .recurse_untracked_dirs(true)
         .show_untracked_content(true);
+    for spec in project_config::exclusions(checkout) {
+        options.pathspec(spec);
+    }
     Ok(checkout.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))?)
 }
 

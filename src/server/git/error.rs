@@ -37,6 +37,9 @@ pub enum GitError {
     Shared(std::sync::Arc<GitError>),
     #[error("a git task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    /// The list of trusted repos cannot be read or written.
+    #[error("{0}")]
+    Trust(String),
 }
 
 impl GitError {
@@ -47,7 +50,7 @@ impl GitError {
             Self::Conflict(_) => 409,
             Self::Remote { .. } => 502,
             Self::Shared(inner) => inner.status(),
-            Self::Git(_) | Self::Io { .. } | Self::Task(_) => 500,
+            Self::Git(_) | Self::Io { .. } | Self::Task(_) | Self::Trust(_) => 500,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Repos and a worktree per chat, with git2: clone on first use, fetch,
-//! create and remove worktrees, diffs, disk usage. Blocking git2 work lives
+//! create and remove worktrees, diffs, disk usage, which repos are trusted
+//! to run their own opencode config. Blocking git2 work lives
 //! in plain functions; [`RepoStore`] runs it on the blocking pool.
 
 mod chat_id;
@@ -8,11 +9,13 @@ mod disk;
 mod error;
 mod layout;
 mod names;
+mod project_config;
 mod remote;
 mod repo;
 mod repo_locks;
 mod source;
 mod store;
+mod trust;
 mod worktree;
 
 pub use chat_id::{ChatId, WorktreeName};
@@ -22,4 +25,5 @@ pub use names::{BranchName, RepoName};
 pub use remote::GithubToken;
 pub use source::RepoSource;
 pub use store::{RepoStore, StartingChat};
+pub use trust::TRUST_FILE;
 pub use worktree::Removed;

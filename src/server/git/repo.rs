@@ -58,6 +58,8 @@ pub fn info(layout: &Layout, name: &RepoName) -> Result<Option<RepoInfo>, GitErr
         default_branch: default_branch(&repo).unwrap_or_default(),
         path: layout.repo(name).display().to_string(),
         worktrees: u32::try_from(worktrees).unwrap_or(u32::MAX),
+        // The trust list is the store's to read: see `RepoStore::repo`.
+        trusted: false,
     }))
 }
 

@@ -14,6 +14,7 @@ use super::names::RepoName;
 use super::remote::{self, GithubToken};
 use super::repo_locks::RepoLocks;
 use super::source::RepoSource;
+use super::trust::TrustStore;
 use super::worktree::{self, Removed};
 use super::{GitError, diff, disk, repo};
 use crate::repos::{
@@ -40,7 +41,9 @@ pub struct RepoStore {
     /// collector must not take their worktree for an orphan.
     starting: Arc<Mutex<HashSet<WorktreeName>>>,
     /// Worktrees of one repo are added and removed one at a time.
-    worktree_locks: Arc<RepoLocks>,
+    pub(super) worktree_locks: Arc<RepoLocks>,
+    /// Which repos may run their own opencode config.
+    pub(super) trust: Arc<TrustStore>,
 }
 
 /// Marks a chat as starting until dropped.
@@ -58,6 +61,7 @@ impl Drop for StartingChat {
 impl RepoStore {
     pub fn new(layout: Layout, token: Option<GithubToken>) -> Self {
         Self {
+            trust: Arc::new(TrustStore::new(layout.data_dir())),
             layout,
             token,
             clones: Arc::default(),
@@ -71,12 +75,29 @@ impl RepoStore {
     }
 
     pub async fn repos(&self) -> Result<Vec<RepoInfo>, GitError> {
-        self.blocking(repo::list).await
+        let trust = Arc::clone(&self.trust);
+        self.blocking(move |layout| {
+            let trusted = trust.trusted()?;
+            let mut repos = repo::list(layout)?;
+            for repo in &mut repos {
+                repo.trusted = trusted.contains(&repo.name);
+            }
+            Ok(repos)
+        })
+        .await
     }
 
     pub async fn repo(&self, name: &RepoName) -> Result<Option<RepoInfo>, GitError> {
         let name = name.clone();
-        self.blocking(move |layout| repo::info(layout, &name)).await
+        let trust = Arc::clone(&self.trust);
+        self.blocking(move |layout| {
+            let Some(mut info) = repo::info(layout, &name)? else {
+                return Ok(None);
+            };
+            info.trusted = trust.is_trusted(&name)?;
+            Ok(Some(info))
+        })
+        .await
     }
 
     pub fn clones_in_flight(&self) -> Vec<CloneInFlight> {
@@ -189,8 +210,17 @@ impl RepoStore {
         }
         let name = name.clone();
         let locks = Arc::clone(&self.worktree_locks);
-        self.blocking(move |layout| locks.with(&name, || repo::delete(layout, &name, force)))
-            .await
+        let trust = Arc::clone(&self.trust);
+        self.blocking(move |layout| {
+            locks.with(&name, || {
+                let deleted = repo::delete(layout, &name, force)?;
+                if deleted.is_some() {
+                    trust.set(&name, false)?;
+                }
+                Ok(deleted)
+            })
+        })
+        .await
     }
 
     pub async fn worktrees(&self) -> Result<Vec<WorktreeInfo>, GitError> {
@@ -219,12 +249,14 @@ impl RepoStore {
     }
 
     /// Fetches the clone, then makes the chat's worktree from the fresh
-    /// default branch. A failed fetch (offline, remote down) is logged and
-    /// the chat starts from what the clone has.
+    /// default branch, with the repo's own opencode config set aside unless
+    /// the repo is trusted. A failed fetch (offline, remote down) is logged
+    /// and the chat starts from what the clone has.
     pub async fn create_worktree(&self, name: &WorktreeName) -> Result<WorktreeInfo, GitError> {
         let name = name.clone();
         let token = self.token.clone();
         let locks = Arc::clone(&self.worktree_locks);
+        let trust = Arc::clone(&self.trust);
         self.blocking(move |layout| {
             if repo::open(layout, &name.repo)?.is_none() {
                 return Err(GitError::RepoNotFound(name.repo.clone()));
@@ -232,7 +264,10 @@ impl RepoStore {
             if let Err(error) = remote::fetch(&name.repo, &layout.repo(&name.repo), token.as_ref()) {
                 tracing::warn!(repo = %name.repo, %error, "fetch failed; starting from the cached clone");
             }
-            locks.with(&name.repo, || worktree::create(layout, &name))
+            // Read under the lock `set_trust` holds: never a stale answer.
+            locks.with(&name.repo, || {
+                worktree::create(layout, &name, trust.is_trusted(&name.repo)?)
+            })
         })
         .await
     }
@@ -268,7 +303,7 @@ impl RepoStore {
         self.blocking(disk::usage).await
     }
 
-    async fn blocking<T: Send + 'static>(
+    pub(super) async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Layout) -> Result<T, GitError> + Send + 'static,
     ) -> Result<T, GitError> {

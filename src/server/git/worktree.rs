@@ -1,5 +1,6 @@
 //! A worktree per chat (blocking): create on a new branch from the default
-//! branch, describe, check for uncommitted work, remove.
+//! branch (the repo's own opencode config set aside unless it is trusted),
+//! describe, check for uncommitted work, remove.
 
 use std::path::Path;
 use std::time::UNIX_EPOCH;
@@ -11,7 +12,7 @@ use git2::{
 use super::chat_id::WorktreeName;
 use super::layout::Layout;
 use super::names::BranchName;
-use super::{GitError, repo};
+use super::{GitError, project_config, repo};
 use crate::repos::WorktreeInfo;
 
 /// What removing a worktree did.
@@ -22,7 +23,13 @@ pub struct Removed {
 
 /// Creates the chat's worktree on branch `pocketcode/<chat>` from the
 /// default branch (fetch first to start from the remote's current state).
-pub fn create(layout: &Layout, name: &WorktreeName) -> Result<WorktreeInfo, GitError> {
+/// Unless `trusted`, the repo's opencode config is set aside before anyone
+/// (opencode included) is told the worktree exists.
+pub fn create(
+    layout: &Layout,
+    name: &WorktreeName,
+    trusted: bool,
+) -> Result<WorktreeInfo, GitError> {
     let repo =
         repo::open(layout, &name.repo)?.ok_or_else(|| GitError::RepoNotFound(name.repo.clone()))?;
     let path = layout.worktree(name);
@@ -56,6 +63,13 @@ pub fn create(layout: &Layout, name: &WorktreeName) -> Result<WorktreeInfo, GitE
             .find_branch(branch_name.as_str(), BranchType::Local)
             .and_then(|mut b| b.delete());
         return Err(e.into());
+    }
+    if !trusted && let Err(error) = project_config::hide(&path) {
+        // A worktree whose config may still be in place is no chat.
+        if let Err(cleanup) = remove(layout, name, true, true) {
+            tracing::warn!(%cleanup, worktree = %name, "cannot remove a worktree whose config could not be set aside");
+        }
+        return Err(error);
     }
     info(layout, name)?.ok_or_else(|| GitError::Conflict(format!("the worktree {name} vanished")))
 }
@@ -103,6 +117,7 @@ fn read_info(path: &Path, name: &WorktreeName) -> Result<WorktreeInfo, GitError>
         path: path.display().to_string(),
         branch,
         dirty: is_dirty(&checkout)?,
+        trusted: !project_config::hidden(&checkout),
         created,
     })
 }
@@ -117,13 +132,17 @@ pub fn list(layout: &Layout) -> Result<Vec<WorktreeInfo>, GitError> {
     Ok(worktrees)
 }
 
-/// Uncommitted changes, untracked files included (ignored ones are not).
+/// Uncommitted changes, untracked files included (ignored ones are not,
+/// nor a config set aside).
 fn is_dirty(checkout: &Repository) -> Result<bool, GitError> {
     let mut options = StatusOptions::new();
     options
         .include_untracked(true)
         .include_ignored(false)
         .exclude_submodules(true);
+    for spec in project_config::exclusions(checkout) {
+        options.pathspec(spec);
+    }
     Ok(!checkout.statuses(Some(&mut options))?.is_empty())
 }
 

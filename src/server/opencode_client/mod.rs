@@ -158,6 +158,13 @@ impl OpencodeClient {
         Ok(())
     }
 
+    /// Drops `dir`'s instance (its config, MCP servers, plugins, agents):
+    /// the next request for `dir` loads them afresh from its files.
+    pub async fn dispose_instance(&self, dir: &Path) -> Result<(), OpencodeClientError> {
+        send(self.request(Method::POST, dir, "/instance/dispose")).await?;
+        Ok(())
+    }
+
     pub(super) fn request(&self, method: Method, dir: &Path, path: &str) -> RequestBuilder {
         self.upstream
             .request(&self.http, method, path)

@@ -32,6 +32,18 @@ impl Connections {
             .map(|upstream| OpencodeClient::new(self.http.clone(), upstream))
     }
 
+    /// The local ends of the connected tunnels: loopback ports of
+    /// pocketcode's that lead to a remote opencode with no password.
+    pub fn local_ports(&self) -> Vec<u16> {
+        self.names()
+            .iter()
+            .filter_map(|name| match self.state(name) {
+                ConnectionState::Connected { local_port, .. } => Some(local_port),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The connections that are connected right now, by name.
     pub fn connected(&self) -> Vec<String> {
         let mut names: Vec<String> = self.names();
@@ -51,6 +63,9 @@ pub fn as_chat(connection: &str, session: Session) -> ChatSummary {
             path: session.directory,
             branch: None,
             dirty: false,
+            // The remote's opencode loads its directory's config as that
+            // machine is set up to; pocketcode sets nothing aside there.
+            trusted: true,
             created: session.time.created / 1000,
         },
         session_id: Some(session.id),

@@ -56,15 +56,37 @@ impl OpencodeChild {
             std::fs::create_dir_all(home.join(dir))?;
         }
         std::fs::create_dir_all(&settings.workdir)?;
-        let mut command = Command::new(binary);
+        let serve = [
+            "serve",
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ];
+        let mut command = match &settings.sandbox {
+            Some(zone) => {
+                let mut zone = zone.clone();
+                // opencode's own install must stay readable inside.
+                zone.readable
+                    .extend(crate::server::sandbox::install_root(binary));
+                let mut command = Command::new(crate::server::sandbox::BWRAP);
+                command
+                    .args(
+                        zone.bwrap_args(&settings.workdir)
+                            .map_err(std::io::Error::other)?,
+                    )
+                    .arg("--")
+                    .arg(binary)
+                    .args(serve);
+                command
+            }
+            None => {
+                let mut command = Command::new(binary);
+                command.args(serve);
+                command
+            }
+        };
         command
-            .args([
-                "serve",
-                "--hostname",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-            ])
             .current_dir(&settings.workdir)
             // Never pocketcode's environment: the agent's tools inherit this one.
             .env_clear()
@@ -80,8 +102,6 @@ impl OpencodeChild {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            // Its own group, so stopping it also stops what it started.
-            .process_group(0)
             .kill_on_drop(true);
         if let Some(config) = &settings.config_json {
             command.env("OPENCODE_CONFIG_CONTENT", config);
@@ -94,8 +114,13 @@ impl OpencodeChild {
         // SAFETY: the closure only calls prctl(2), which is async-signal-safe.
         // If pocketcode dies without a chance to clean up, opencode gets SIGTERM
         // instead of living on as an orphan.
+        //
+        // Its own session (so its own process group): stopping the group
+        // stops what it started, and without a controlling terminal the
+        // agent cannot push keystrokes into the terminal pocketcode runs in.
         unsafe {
             command.pre_exec(|| {
+                nix::unistd::setsid().map_err(std::io::Error::from)?;
                 nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(std::io::Error::from)
             });
         }

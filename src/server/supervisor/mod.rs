@@ -48,6 +48,8 @@ pub struct OpencodeSettings {
     pub offline: bool,
     /// Health must answer within this after the port opens, or the start failed.
     pub start_timeout: Duration,
+    /// Run it inside this bubblewrap sandbox (`None`: unsandboxed).
+    pub sandbox: Option<crate::server::sandbox::Zone>,
 }
 
 impl OpencodeSettings {
@@ -59,6 +61,7 @@ impl OpencodeSettings {
             config_json: None,
             offline: false,
             start_timeout: Duration::from_secs(60),
+            sandbox: None,
         }
     }
 }

@@ -18,6 +18,8 @@ const REAPERS: &[&str] = &[
     "dumb-init",
     "docker-init",
     "catatonit",
+    // PID 1 of the agent sandbox's PID namespace.
+    "bwrap",
     "s6-svscan",
 ];
 

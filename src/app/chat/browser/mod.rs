@@ -161,7 +161,7 @@ pub fn BrowserPanel(
         Some(BrowserStatus::Crashed { .. }) => "Stopped unexpectedly".to_owned(),
     };
     let pid = move || match state.status.get() {
-        Some(BrowserStatus::Running { pid }) => pid.to_string(),
+        Some(BrowserStatus::Running { pid, .. }) => pid.to_string(),
         _ => String::new(),
     };
     let close = on_close.clone();
