@@ -137,6 +137,7 @@ bench: deps build
 	cargo bench --features ssr --bench events
 	cargo bench --features ssr --bench remote
 	cargo bench --features ssr --bench browser
+	cargo bench --features ssr --bench gateway
 	cargo bench --features ssr --bench sandbox
 	npx playwright test -c end2end/playwright.bench.config.ts
 

@@ -16,7 +16,7 @@ mod common;
 
 use common::TempDir;
 use pocketcode::server::sandbox::{self, BWRAP, Zone};
-use pocketcode::server::scripted_model::{self, ScriptedModel};
+use pocketcode::server::scripted_model::ScriptedModel;
 use pocketcode::server::supervisor::{OpencodeSettings, Supervisor};
 
 const SPAWNS: usize = 200;
@@ -57,7 +57,7 @@ async fn start_once(dir: &Path, model: &ScriptedModel, sandboxed: bool) -> Durat
     let workspace = dir.join("data/workspace");
     common::git_workspace(&workspace);
     let mut settings = OpencodeSettings::new(home.clone(), workspace);
-    settings.config_json = Some(scripted_model::opencode_config(&model.base_url()).to_string());
+    settings.config_json = Some(model.opencode_config().to_string());
     settings.offline = true;
     if sandboxed {
         let mut zone = zone(dir);

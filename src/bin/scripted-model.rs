@@ -19,7 +19,16 @@ struct Args {
     /// Address to serve on.
     #[arg(long, env = "SCRIPTED_MODEL_LISTEN", default_value = "127.0.0.1:4010")]
     listen: SocketAddr,
-    /// Print the opencode config (`OPENCODE_CONFIG_CONTENT`) for this address and exit.
+    /// The API key requests must carry (`Authorization: Bearer <key>`), as
+    /// a real provider's do.
+    #[arg(
+        long,
+        env = "SCRIPTED_MODEL_API_KEY",
+        default_value = "sk-scripted-local",
+        hide_env_values = true
+    )]
+    api_key: String,
+    /// Print the opencode config (`OPENCODE_CONFIG_CONTENT`) for this address and key, and exit.
     #[arg(long)]
     print_config: bool,
     /// Log filter in `tracing` syntax; `debug` logs every request.
@@ -31,12 +40,14 @@ struct Args {
 async fn main() -> ExitCode {
     let args = Args::parse();
     if args.print_config {
-        let base_url = format!("http://{}/v1", args.listen);
-        println!("{}", scripted_model::opencode_config(&base_url));
+        let share_url = format!("http://{}", args.listen);
+        let base_url = format!("{share_url}/v1");
+        let config = scripted_model::opencode_config(&base_url, &args.api_key, &share_url);
+        println!("{config}");
         return ExitCode::SUCCESS;
     }
     logging::init(&args.log, false);
-    let model = match ScriptedModel::bind(args.listen).await {
+    let model = match ScriptedModel::bind(args.listen, args.api_key).await {
         Ok(model) => model,
         Err(err) => {
             tracing::error!(listen = %args.listen, %err, "cannot listen");

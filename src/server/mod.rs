@@ -8,6 +8,7 @@ pub mod browser;
 pub mod chats;
 pub mod config;
 pub mod events;
+pub mod gateway;
 pub mod git;
 pub mod github;
 pub mod html;

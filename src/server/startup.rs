@@ -12,6 +12,7 @@ use leptos::config::LeptosOptions;
 use crate::server::auth::{Auth, AuthSetupError};
 use crate::server::config::Config;
 use crate::server::events::EventHub;
+use crate::server::gateway::{Gateway, GatewayError, KeyHeader, ProviderRoute};
 use crate::server::git::{GithubToken, Layout, RepoStore};
 use crate::server::github::GithubClient;
 use crate::server::push::Push;
@@ -29,6 +30,8 @@ pub enum StartupError {
     },
     #[error("cannot start the scripted model: {0}")]
     ScriptedModel(std::io::Error),
+    #[error("cannot start the provider gateway: {0}")]
+    Gateway(#[from] GatewayError),
     #[error("auth: {0}")]
     Auth(#[from] AuthSetupError),
     #[error(transparent)]
@@ -41,6 +44,7 @@ pub enum StartupError {
 pub struct Pocketcode {
     pub state: AppState,
     scripted: Option<ScriptedModel>,
+    gateway: Gateway,
 }
 
 impl Pocketcode {
@@ -81,14 +85,22 @@ impl Pocketcode {
         } else {
             None
         };
+        let gateway = start_gateway(scripted.as_ref()).await?;
         let mut settings = OpencodeSettings::new(opencode_home.clone(), workspace.clone());
         settings.binary = config.opencode_bin.clone();
         let zone = sandboxed.then(|| agent_zone(config, &data_dir, &workspace, &opencode_home));
         settings.sandbox = zone.clone();
+        // opencode holds the gateway's token, never a key (its environment
+        // does not carry them either).
         if let Some(model) = &scripted {
-            settings.config_json =
-                Some(scripted_model::opencode_config(&model.base_url()).to_string());
+            let via_gateway = gateway.url(scripted_model::PROVIDER_ID);
+            let config =
+                scripted_model::opencode_config(&via_gateway, gateway.token(), &model.share_url());
+            settings.config_json = Some(config.to_string());
             settings.offline = true;
+        } else {
+            settings.config_json =
+                crate::server::gateway::opencode_config(&gateway).map(|c| c.to_string());
         }
         let supervisor = Supervisor::spawn(settings);
         // Ports the shared browser's pages may not reach; the listener's
@@ -97,6 +109,7 @@ impl Pocketcode {
         if let Some(model) = &scripted {
             internal_ports.add(model.addr().port());
         }
+        internal_ports.add(gateway.addr().port());
         let opencode = Arc::downgrade(&supervisor);
         internal_ports.add_source(Box::new(move || {
             opencode
@@ -223,7 +236,11 @@ impl Pocketcode {
             browsers,
             internal_ports,
         };
-        Ok(Self { state, scripted })
+        Ok(Self {
+            state,
+            scripted,
+            gateway,
+        })
     }
 
     /// pocketcode serves on `addr`: a port of its own from now on.
@@ -239,13 +256,24 @@ impl Pocketcode {
         &self.state.supervisor
     }
 
-    /// Ends remote tunnels, stops opencode (its whole process group) and
-    /// the scripted model.
+    /// The provider gateway opencode reaches models through.
+    pub fn gateway(&self) -> &Gateway {
+        &self.gateway
+    }
+
+    /// The scripted model, when it is opencode's model.
+    pub fn scripted_model(&self) -> Option<&ScriptedModel> {
+        self.scripted.as_ref()
+    }
+
+    /// Ends remote tunnels, stops opencode (its whole process group), the
+    /// provider gateway and the scripted model.
     pub async fn shutdown(self) {
         self.state.ssh.shutdown().await;
         self.state.browsers.shutdown().await;
         self.state.events.shutdown();
         self.state.supervisor.shutdown().await;
+        self.gateway.stop().await;
         if let Some(model) = self.scripted {
             model.stop().await;
         }
@@ -271,6 +299,26 @@ pub async fn serve(
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// The gateway in front of the scripted model when it is in use, else in
+/// front of every provider whose key is set.
+async fn start_gateway(scripted: Option<&ScriptedModel>) -> Result<Gateway, StartupError> {
+    let routes = match scripted {
+        Some(model) => ProviderRoute::new(
+            scripted_model::PROVIDER_ID,
+            &model.base_url(),
+            KeyHeader::Bearer,
+            model.api_key().to_owned(),
+        )
+        .into_iter()
+        .collect(),
+        None => ProviderRoute::from_env(|var| std::env::var(var).ok()),
+    };
+    let gateway = Gateway::start(routes).await?;
+    let providers: Vec<&str> = gateway.providers().collect();
+    tracing::info!(addr = %gateway.addr(), ?providers, "provider gateway listening");
+    Ok(gateway)
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {

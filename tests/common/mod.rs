@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use pocketcode::server::config::Config;
-use pocketcode::server::scripted_model::{self, ScriptedModel};
+use pocketcode::server::scripted_model::ScriptedModel;
 use pocketcode::server::startup::{self, Pocketcode};
 use pocketcode::server::supervisor::{OpencodeSettings, Supervisor, Upstream};
 
@@ -69,7 +69,7 @@ impl TestOpencode {
         git_workspace(&workspace);
         let model = ScriptedModel::start().await.expect("scripted model");
         let mut settings = OpencodeSettings::new(dir.path().join("opencode"), workspace.clone());
-        settings.config_json = Some(scripted_model::opencode_config(&model.base_url()).to_string());
+        settings.config_json = Some(model.opencode_config().to_string());
         settings.offline = true;
         let supervisor = Supervisor::spawn(settings);
         let upstream = supervisor.ready(READY).await.expect("opencode healthy");

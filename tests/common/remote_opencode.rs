@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use pocketcode::opencode::Session;
-use pocketcode::server::scripted_model::{ScriptedModel, opencode_config};
+use pocketcode::server::scripted_model::ScriptedModel;
 use serde_json::json;
 
 use super::TempDir;
@@ -28,7 +28,7 @@ impl RemoteOpencode {
     pub async fn start() -> Self {
         let dir = TempDir::new();
         let model = ScriptedModel::start().await.expect("scripted model");
-        let config = opencode_config(&model.base_url()).to_string();
+        let config = model.opencode_config().to_string();
         let port = std::net::TcpListener::bind(("127.0.0.1", 0))
             .and_then(|l| l.local_addr())
             .expect("a free port")

@@ -3,7 +3,7 @@
 //! internal credentials added. Nothing is buffered, so an SSE stream's first
 //! event reaches the client as soon as opencode sends it.
 
-mod headers;
+pub mod headers;
 mod websocket;
 
 use std::time::Duration;

@@ -8,18 +8,19 @@ use super::{LITE_MODEL_ID, MODEL_ID};
 pub const PROVIDER_ID: &str = "scripted";
 
 /// `OPENCODE_CONFIG_CONTENT` for an opencode that talks to the scripted
-/// model at `base_url` (ending in `/v1`). Only this provider is enabled, so
+/// model at `base_url` (its `/v1`, or the gateway's route to it) with
+/// `api_key`, and shares to `share_url`. Only this provider is enabled, so
 /// the UI never offers a model that would need a key; `bash` asks first, so
 /// permission prompts can be exercised. Two models, one that takes images
 /// and one text-only, so the model picker has a choice to make.
-pub fn opencode_config(base_url: &str) -> Value {
+pub fn opencode_config(base_url: &str, api_key: &str, share_url: &str) -> Value {
     json!({
         "$schema": "https://opencode.ai/config.json",
         "provider": {
             PROVIDER_ID: {
                 "npm": "@ai-sdk/openai-compatible",
                 "name": "Scripted",
-                "options": { "baseURL": base_url, "apiKey": "unused" },
+                "options": { "baseURL": base_url, "apiKey": api_key },
                 "models": {
                     MODEL_ID: {
                         "name": "Scripted model (no API key set)",
@@ -42,7 +43,7 @@ pub fn opencode_config(base_url: &str) -> Value {
         "autoupdate": false,
         "permission": { "bash": "ask" },
         // Sharing goes to the stand-in share service served next to the model.
-        "enterprise": { "url": base_url.trim_end_matches("/v1") },
+        "enterprise": { "url": share_url },
     })
 }
 
@@ -52,11 +53,10 @@ mod tests {
 
     #[test]
     fn registers_the_scripted_provider_as_the_only_model() {
-        let config = opencode_config("http://127.0.0.1:1/v1");
-        assert_eq!(
-            config["provider"]["scripted"]["options"]["baseURL"],
-            "http://127.0.0.1:1/v1"
-        );
+        let config = opencode_config("http://127.0.0.1:2/scripted", "tok", "http://127.0.0.1:1");
+        let options = &config["provider"]["scripted"]["options"];
+        assert_eq!(options["baseURL"], "http://127.0.0.1:2/scripted");
+        assert_eq!(options["apiKey"], "tok");
         assert_eq!(config["model"], "scripted/scripted-model");
         assert_eq!(config["small_model"], "scripted/scripted-model");
         assert_eq!(config["enabled_providers"], json!(["scripted"]));

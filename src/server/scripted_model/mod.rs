@@ -15,6 +15,9 @@
 //! | `[scenario:error status=400 message="…"]` | that HTTP status with an OpenAI error body |
 //! | `[scenario:echo]` | `Request: model=…; mode=build\|plan; images=N (…)` |
 //!
+//! Like a real provider it requires an API key (`Authorization: Bearer`),
+//! which pocketcode's gateway adds (see `key.rs`).
+//!
 //! It also stands in for opencode's share service (see [`share`]): the
 //! opencode config it prints points `enterprise.url` at it.
 //!
@@ -26,6 +29,7 @@ mod completion;
 mod config;
 pub mod directive;
 mod echo;
+mod key;
 mod routes;
 mod scenario;
 mod server;
@@ -34,6 +38,7 @@ mod stream;
 
 pub use config::{PROVIDER_ID, opencode_config};
 pub use directive::{DirectiveError, Scenario};
+pub use key::random_key;
 pub use routes::router;
 pub use server::ScriptedModel;
 

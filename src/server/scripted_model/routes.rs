@@ -9,11 +9,12 @@ use axum::http::StatusCode;
 use axum::response::sse::Sse;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Json, Router, middleware};
 use futures::StreamExt;
 use tokio::sync::watch;
 
 use super::completion::{ChatRequest, ErrorBody, ErrorDetail, ModelEntry, ModelList};
+use super::key::{KeyCheck, require_key};
 use super::scenario::{self, Failure, Reply};
 use super::stream::{self, Answer};
 use super::{LITE_MODEL_ID, MODEL_ID};
@@ -21,25 +22,31 @@ use super::{LITE_MODEL_ID, MODEL_ID};
 #[derive(Clone)]
 pub(super) struct ModelState {
     pub(super) requests: Arc<AtomicU64>,
+    pub(super) key: KeyCheck,
     /// Turns `true` when the server stops, ending streams still running
     /// (a slow scenario would otherwise hold the graceful shutdown for ~30 s).
     pub(super) stopping: watch::Receiver<bool>,
 }
 
-/// `/v1/chat/completions` and `/v1/models`, for serving anywhere.
-pub fn router() -> Router {
+/// `/v1/chat/completions` and `/v1/models` (which require `api_key`), for
+/// serving anywhere.
+pub fn router(api_key: &str) -> Router {
     let (_never_stops, stopping) = watch::channel(false);
     app(ModelState {
         requests: Arc::default(),
+        key: KeyCheck::new(api_key),
         stopping,
     })
 }
 
 pub(super) fn app(state: ModelState) -> Router {
+    let key = state.key.clone();
     Router::new()
         .route("/v1/chat/completions", post(chat_completions))
         .route("/v1/models", get(models))
+        .route_layer(middleware::from_fn_with_state(key, require_key))
         .with_state(state)
+        // opencode reaches the share service directly, without a key.
         .merge(super::share::routes(super::share::Shares::default()))
 }
 

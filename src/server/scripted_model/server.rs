@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use axum::serve::ListenerExt as _;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::key::{KeyCheck, random_key};
 use super::routes::{ModelState, app, stopped};
 
 /// How long `stop` waits for open connections to close before cutting them.
@@ -18,29 +20,38 @@ const STOP_GRACE: Duration = Duration::from_secs(2);
 /// Dropping it stops the server too.
 pub struct ScriptedModel {
     addr: SocketAddr,
+    api_key: String,
+    key: KeyCheck,
     requests: Arc<AtomicU64>,
     stopping: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
 
 impl ScriptedModel {
-    /// Serves on a free port of 127.0.0.1.
+    /// Serves on a free port of 127.0.0.1, requiring a random key.
     pub async fn start() -> std::io::Result<Self> {
-        Self::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+        Self::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), random_key()).await
     }
 
-    /// Serves on `addr`.
-    pub async fn bind(addr: SocketAddr) -> std::io::Result<Self> {
+    /// Serves on `addr`, requiring `api_key`.
+    pub async fn bind(addr: SocketAddr, api_key: String) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (stopping, stopping_rx) = watch::channel(false);
+        let key = KeyCheck::new(&api_key);
         let state = ModelState {
             requests: Arc::default(),
+            key: key.clone(),
             stopping: stopping_rx.clone(),
         };
         let requests = state.requests.clone();
         let router = app(state);
         let task = tokio::spawn(async move {
+            // Each SSE event leaves at once, as a provider's do: without
+            // TCP_NODELAY a small write can wait ~40 ms for a delayed ACK.
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             let served = axum::serve(listener, router)
                 .with_graceful_shutdown(stopped(stopping_rx))
                 .await;
@@ -50,6 +61,8 @@ impl ScriptedModel {
         });
         Ok(Self {
             addr,
+            api_key,
+            key,
             requests,
             stopping,
             task: Some(task),
@@ -63,6 +76,29 @@ impl ScriptedModel {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The key its OpenAI routes require (`Authorization: Bearer <key>`).
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// The stand-in share service's URL (opencode's `enterprise.url`).
+    pub fn share_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// opencode's config for talking to this model directly, key included
+    /// (for an opencode that is not pocketcode's: the remote machine's in
+    /// tests, or one started by hand).
+    pub fn opencode_config(&self) -> serde_json::Value {
+        super::opencode_config(&self.base_url(), &self.api_key, &self.share_url())
+    }
+
+    /// The distinct `Authorization` headers requests arrived with, in the
+    /// order first seen (`""` for none; the first 16 only).
+    pub fn authorizations(&self) -> Vec<String> {
+        self.key.seen()
     }
 
     /// How many chat-completion requests arrived so far (title jobs included).
@@ -100,6 +136,7 @@ mod tests {
     async fn post(model: &ScriptedModel, body: Value) -> reqwest::Response {
         reqwest::Client::new()
             .post(format!("{}/chat/completions", model.base_url()))
+            .bearer_auth(model.api_key())
             .json(&body)
             .send()
             .await
@@ -175,13 +212,39 @@ mod tests {
             .as_str()
             .expect("content");
         assert!(content.contains("\"Hi\""));
-        let models: Value = reqwest::get(format!("{}/models", model.base_url()))
+        let models: Value = reqwest::Client::new()
+            .get(format!("{}/models", model.base_url()))
+            .bearer_auth(model.api_key())
+            .send()
             .await
             .expect("models")
             .json()
             .await
             .expect("JSON");
         assert_eq!(models["data"][0]["id"], MODEL_ID);
+        model.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_request_without_the_key_gets_401_and_no_answer() {
+        let model = ScriptedModel::start().await.expect("start");
+        let url = format!("{}/chat/completions", model.base_url());
+        let client = reqwest::Client::new();
+        let missing = client.post(&url).json(&body("Hi", true)).send().await;
+        let wrong = client
+            .post(&url)
+            .bearer_auth("sk-wrong")
+            .json(&body("Hi", true))
+            .send()
+            .await;
+        for response in [missing, wrong] {
+            let response = response.expect("answers");
+            assert_eq!(response.status(), 401);
+            let error: Value = response.json().await.expect("JSON");
+            assert_eq!(error["error"]["code"], "invalid_api_key");
+        }
+        assert_eq!(model.requests(), 0);
+        assert_eq!(model.authorizations(), ["", "Bearer sk-wrong"]);
         model.stop().await;
     }
 

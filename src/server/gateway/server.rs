@@ -1,0 +1,109 @@
+//! [`Gateway`]: the forwarding routes served on a loopback port for as long
+//! as the handle lives.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::GatewayError;
+use super::forward::{Routes, forward};
+use super::provider::ProviderRoute;
+use super::token::GatewayToken;
+
+/// How long `stop` lets open streams finish before cutting them.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+/// A provider that does not accept a connection by then is down.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The gateway on 127.0.0.1 in a background task. Dropping it stops it.
+pub struct Gateway {
+    addr: SocketAddr,
+    token: GatewayToken,
+    providers: Vec<String>,
+    stopping: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Gateway {
+    /// Serves `providers` on a free loopback port, with a fresh token.
+    pub async fn start(providers: Vec<ProviderRoute>) -> Result<Self, GatewayError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            // A redirect could lead anywhere, the key in tow: it goes back
+            // to opencode as it came.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(GatewayError::Client)?;
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .await
+            .map_err(GatewayError::Bind)?;
+        let addr = listener.local_addr().map_err(GatewayError::Bind)?;
+        let token = GatewayToken::random();
+        let ids = providers.iter().map(|p| p.id.clone()).collect();
+        let routes = Routes {
+            token: token.clone(),
+            providers: providers.into_iter().map(|p| (p.id.clone(), p)).collect(),
+            http,
+        };
+        let router = axum::Router::new()
+            .fallback(forward)
+            .with_state(Arc::new(routes));
+        let (stopping, mut stopped) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            };
+            if let Err(err) = crate::server::startup::serve(listener, router, shutdown).await {
+                tracing::warn!(%err, "the provider gateway stopped serving");
+            }
+        });
+        Ok(Self {
+            addr,
+            token,
+            providers: ids,
+            stopping,
+            task: Some(task),
+        })
+    }
+
+    /// The base URL opencode uses for `provider`, e.g. `http://127.0.0.1:PORT/openrouter`.
+    pub fn url(&self, provider: &str) -> String {
+        format!("http://{}/{provider}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The token opencode presents instead of a key.
+    pub fn token(&self) -> &str {
+        self.token.as_str()
+    }
+
+    /// The ids of the providers behind it.
+    pub fn providers(&self) -> impl Iterator<Item = &str> {
+        self.providers.iter().map(String::as_str)
+    }
+
+    /// Stops accepting, lets running streams end briefly, then cuts them.
+    pub async fn stop(mut self) {
+        self.stopping.send_replace(true);
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(STOP_GRACE, task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
