@@ -88,7 +88,14 @@ impl Pocketcode {
         let gateway = start_gateway(scripted.as_ref()).await?;
         let mut settings = OpencodeSettings::new(opencode_home.clone(), workspace.clone());
         settings.binary = config.opencode_bin.clone();
-        let zone = sandboxed.then(|| agent_zone(config, &data_dir, &workspace, &opencode_home));
+        let zone = sandboxed.then(|| {
+            crate::server::sandbox::agent_zone(
+                &Layout::new(data_dir.clone()),
+                &workspace,
+                &opencode_home,
+                &[config.ssh_known_hosts.clone(), config.ssh_config.clone()],
+            )
+        });
         settings.sandbox = zone.clone();
         // opencode holds the gateway's token, never a key (its environment
         // does not carry them either).
@@ -331,38 +338,6 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .hash_files(crate::server::pwa::site_assets().hashed)
         .hash_file(crate::server::pwa::HASH_FILE.into())
         .build()
-}
-
-/// What opencode and its children may see: their own directories
-/// writable, pocketcode's secrets covered, the rest of the system read-only.
-fn agent_zone(
-    config: &Config,
-    data_dir: &Path,
-    workspace: &Path,
-    opencode_home: &Path,
-) -> crate::server::sandbox::Zone {
-    use crate::server::sandbox;
-    let layout = Layout::new(data_dir.to_path_buf());
-    sandbox::Zone {
-        hidden: sandbox::secrets_outside(
-            data_dir,
-            &[config.ssh_known_hosts.clone(), config.ssh_config.clone()],
-        ),
-        // The browser tools' MCP server, which opencode starts.
-        readable: crate::server::browser::locate_mcp_cli()
-            .as_deref()
-            .and_then(sandbox::install_root)
-            .into_iter()
-            .collect(),
-        writable: vec![
-            workspace.to_path_buf(),
-            opencode_home.to_path_buf(),
-            layout.repos_dir(),
-            layout.worktrees_dir(),
-            // Each chat's browser tools work in browsers/<chat>/agent.
-            data_dir.join("browsers"),
-        ],
-    }
 }
 
 fn create_dir(path: &Path) -> Result<(), StartupError> {

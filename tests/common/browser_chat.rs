@@ -15,6 +15,11 @@ pub async fn prompt_until(server: &TestServer, chat: &NewChat, text: &str, needl
     form.push(("text", text));
     let (status, body) = call(server, "send_prompt", &form).await;
     assert_eq!(status, 200, "{body}");
+    transcript_until(server, chat, needle).await
+}
+
+/// Waits for the chat's transcript to hold `needle`, and returns it.
+pub async fn transcript_until(server: &TestServer, chat: &NewChat, needle: &str) -> Value {
     let deadline = tokio::time::Instant::now() + super::READY;
     loop {
         let (status, transcript) = call(server, "get_transcript", &chat.form()).await;

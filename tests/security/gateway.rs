@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::common::browser_chat::transcript_until;
 use crate::common::git_fixture::Remote;
 use crate::common::http::{NewChat, call};
-use crate::common::{READY, TempDir, TestServer};
+use crate::common::{TempDir, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_model_gets_the_real_key_and_the_agent_only_the_token() {
@@ -109,20 +110,4 @@ async fn allow_once(server: &TestServer, chat: &NewChat) {
     form.extend([("request_id", id.as_str()), ("reply", "once")]);
     let (status, body) = call(server, "answer_permission", &form).await;
     assert_eq!(status, 200, "{body}");
-}
-
-async fn transcript_until(server: &TestServer, chat: &NewChat, needle: &str) -> Value {
-    let deadline = tokio::time::Instant::now() + READY;
-    loop {
-        let (status, transcript) = call(server, "get_transcript", &chat.form()).await;
-        assert_eq!(status, 200, "{transcript}");
-        if transcript.to_string().contains(needle) {
-            return transcript;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no {needle:?} in {transcript}"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
 }

@@ -73,6 +73,35 @@ pub async fn probe() -> Result<(), SandboxError> {
     }
 }
 
+/// What opencode and its children may see: their own directories
+/// writable, pocketcode's secrets covered, the rest of the system read-only.
+pub fn agent_zone(
+    layout: &crate::server::git::Layout,
+    workspace: &Path,
+    opencode_home: &Path,
+    ssh_files: &[Option<PathBuf>],
+) -> Zone {
+    let data_dir = layout.data_dir();
+    Zone {
+        hidden: secrets_outside(data_dir, ssh_files),
+        // The browser tools' MCP server, which opencode starts.
+        readable: crate::server::browser::locate_mcp_cli()
+            .as_deref()
+            .and_then(install_root)
+            .into_iter()
+            .collect(),
+        writable: vec![
+            workspace.to_path_buf(),
+            opencode_home.to_path_buf(),
+            layout.repos_dir(),
+            layout.worktrees_dir(),
+            // Each chat's browser (its profile, the agent's browser tools'
+            // files) lives in browsers/<chat>/.
+            data_dir.join("browsers"),
+        ],
+    }
+}
+
 /// What pocketcode keeps from the agent besides its data directory: the
 /// user's home (ssh keys, tokens, credentials of other tools), the ssh
 /// files it was told to use, the ssh agent's socket, other users' runtime
