@@ -6,8 +6,9 @@
 
 use std::ffi::OsString;
 
-/// What programs need to run and to speak the user's language; none of it
-/// is a secret or a pocketcode setting.
+/// What programs need to run, to speak the user's language and to reach
+/// the network the way this machine does (proxies, extra CA certificates,
+/// the npm registry, no credentials); none of it is a pocketcode setting.
 const INHERITED: &[&str] = &[
     "PATH",
     "LANG",
@@ -20,6 +21,16 @@ const INHERITED: &[&str] = &[
     "USER",
     "LOGNAME",
     "SHELL",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "NODE_EXTRA_CA_CERTS",
+    "npm_config_registry",
 ];
 
 /// The allowed variables of this process's environment, as pairs to hand
@@ -68,12 +79,14 @@ mod tests {
             ("POCKETCODE_DATA_DIR", "/data"),
             ("LANG", "C.UTF-8"),
             ("HOME", "/root"),
+            ("npm_config_registry", "http://127.0.0.1:9/"),
+            ("npm_config__authToken", "npm_secret"),
         ]
         .map(|(k, v)| (OsString::from(k), OsString::from(v)));
         let kept: Vec<_> = inherited_from(given.into_iter())
             .into_iter()
             .map(|(k, _)| k.into_string().expect("utf-8"))
             .collect();
-        assert_eq!(kept, ["PATH", "LANG"]);
+        assert_eq!(kept, ["PATH", "LANG", "npm_config_registry"]);
     }
 }
