@@ -21,6 +21,7 @@ pub mod router;
 pub mod routes;
 pub mod sandbox;
 pub mod scripted_model;
+pub mod served;
 pub mod shutdown;
 pub mod ssh;
 pub mod startup;

@@ -6,15 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 use super::GatewayError;
 use super::forward::{Routes, forward};
 use super::provider::ProviderRoute;
 use super::token::GatewayToken;
+use crate::server::served::ServedTask;
 
-/// How long `stop` lets open streams finish before cutting them.
-const STOP_GRACE: Duration = Duration::from_secs(2);
 /// A provider that does not accept a connection by then is down.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -23,8 +21,7 @@ pub struct Gateway {
     addr: SocketAddr,
     token: GatewayToken,
     providers: Vec<String>,
-    stopping: watch::Sender<bool>,
-    task: Option<JoinHandle<()>>,
+    served: ServedTask,
 }
 
 impl Gateway {
@@ -64,8 +61,7 @@ impl Gateway {
             addr,
             token,
             providers: ids,
-            stopping,
-            task: Some(task),
+            served: ServedTask::new(stopping, task),
         })
     }
 
@@ -89,21 +85,7 @@ impl Gateway {
     }
 
     /// Stops accepting, lets running streams end briefly, then cuts them.
-    pub async fn stop(mut self) {
-        self.stopping.send_replace(true);
-        if let Some(task) = self.task.take() {
-            let abort = task.abort_handle();
-            if tokio::time::timeout(STOP_GRACE, task).await.is_err() {
-                abort.abort();
-            }
-        }
-    }
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn stop(self) {
+        self.served.stop().await;
     }
 }

@@ -4,17 +4,13 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use axum::serve::ListenerExt as _;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 use super::key::{KeyCheck, random_key};
 use super::routes::{ModelState, app, stopped};
-
-/// How long `stop` waits for open connections to close before cutting them.
-const STOP_GRACE: Duration = Duration::from_secs(2);
+use crate::server::served::ServedTask;
 
 /// The scripted model served on a loopback port in a background task.
 /// Dropping it stops the server too.
@@ -23,8 +19,7 @@ pub struct ScriptedModel {
     api_key: String,
     key: KeyCheck,
     requests: Arc<AtomicU64>,
-    stopping: watch::Sender<bool>,
-    task: Option<JoinHandle<()>>,
+    served: ServedTask,
 }
 
 impl ScriptedModel {
@@ -64,8 +59,7 @@ impl ScriptedModel {
             api_key,
             key,
             requests,
-            stopping,
-            task: Some(task),
+            served: ServedTask::new(stopping, task),
         })
     }
 
@@ -107,23 +101,8 @@ impl ScriptedModel {
     }
 
     /// Ends running streams, closes connections and waits (briefly) for it.
-    pub async fn stop(mut self) {
-        self.stopping.send_replace(true);
-        if let Some(task) = self.task.take() {
-            let abort = task.abort_handle();
-            if tokio::time::timeout(STOP_GRACE, task).await.is_err() {
-                abort.abort();
-            }
-        }
-    }
-}
-
-impl Drop for ScriptedModel {
-    fn drop(&mut self) {
-        self.stopping.send_replace(true);
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn stop(self) {
+        self.served.stop().await;
     }
 }
 
@@ -131,7 +110,9 @@ impl Drop for ScriptedModel {
 mod tests {
     use super::*;
     use crate::server::scripted_model::MODEL_ID;
+    use crate::server::served::STOP_GRACE;
     use serde_json::{Value, json};
+    use std::time::Duration;
 
     async fn post(model: &ScriptedModel, body: Value) -> reqwest::Response {
         reqwest::Client::new()
