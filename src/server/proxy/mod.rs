@@ -1,8 +1,10 @@
 //! The catch-all proxy: every path pocketcode does not own goes to opencode,
 //! with method, query, headers, status and body streamed both ways and the
-//! internal credentials added. Nothing is buffered, so an SSE stream's first
+//! internal credentials added, once the directory fence (`fence`) has let
+//! the request through. Nothing is buffered, so an SSE stream's first
 //! event reaches the client as soon as opencode sends it.
 
+pub mod fence;
 pub mod headers;
 mod websocket;
 
@@ -28,11 +30,14 @@ pub enum ProxyError {
     WebSocketRefused(StatusCode),
     #[error("WebSocket to opencode failed: {0}")]
     WebSocket(String),
+    #[error(transparent)]
+    Fenced(#[from] fence::FenceError),
 }
 
 impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
         let status = match &self {
+            Self::Fenced(_) => StatusCode::FORBIDDEN,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(_) | Self::WebSocket(_) => StatusCode::BAD_GATEWAY,
             // opencode's own answer (404 for an unknown PTY) stays meaningful.
@@ -61,12 +66,18 @@ pub async fn forward(State(state): State<AppState>, request: Request) -> Respons
 }
 
 async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Response, ProxyError> {
+    let (mut parts, body) = request.into_parts();
+    // Before anything reaches opencode, WebSockets included.
+    let fence = fence::Fence {
+        workspace: state.workspace.clone(),
+        worktrees: state.git.layout().worktrees_dir(),
+    };
+    fence.admit(&mut parts).await?;
     let upstream = state
         .supervisor
         .upstream_within(WAIT_FOR_OPENCODE)
         .await
         .map_err(|err| ProxyError::Unavailable(err.to_string()))?;
-    let (parts, body) = request.into_parts();
     // A WebSocket cannot ride the streaming HTTP path: it needs both upgrades.
     if websocket::is_upgrade(&parts.headers) {
         return websocket::forward(&state.http, &upstream, parts).await;
