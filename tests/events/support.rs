@@ -1,5 +1,5 @@
 //! Helpers for the event tests: the client stream, worktree chats, calls
-//! to opencode through pocketcode, and transcripts rebuilt from events.
+//! to opencode, and transcripts rebuilt from events.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -78,7 +78,10 @@ pub async fn chat_in_worktree(server: &TestServer, name: &str) -> (PathBuf, Sess
     (dir, session)
 }
 
-/// A call to opencode through pocketcode for `dir`.
+/// A call to opencode for `dir`, straight to opencode with pocketcode's
+/// credentials: these worktrees sit inside the workspace, a directory the
+/// proxy's fence refuses (it lets only the workspace itself and chat
+/// worktrees through).
 pub async fn opencode<T: serde::de::DeserializeOwned>(
     server: &TestServer,
     dir: &Path,
@@ -86,9 +89,9 @@ pub async fn opencode<T: serde::de::DeserializeOwned>(
     path: &str,
     body: Option<Value>,
 ) -> Option<T> {
-    let mut request = server
-        .http
-        .request(method, server.url(path))
+    let upstream = server.wait_ready().await;
+    let mut request = upstream
+        .request(&server.anonymous, method, path)
         .header("x-opencode-directory", dir.display().to_string());
     if let Some(body) = body {
         request = request.json(&body);

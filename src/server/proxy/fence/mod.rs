@@ -39,9 +39,7 @@ pub enum FenceError {
     Unresolvable { directory: String, reason: String },
     #[error("directories {first:?} and {second:?} are refused: a request names one directory")]
     Conflicting { first: String, second: String },
-    #[error(
-        "opencode workspace {0:?} is refused: pocketcode relays only directories it can check"
-    )]
+    #[error("opencode workspace {0:?} is refused: pocketcode relays only directories it can check")]
     Workspace(String),
     #[error("the {DIRECTORY_HEADER} header is refused: it is not text")]
     Unreadable,
@@ -109,7 +107,9 @@ impl Fence {
         let worktrees = tokio::fs::canonicalize(&self.worktrees).await.ok();
         if let (Some(parent), Some(name)) = (canonical.parent(), canonical.file_name())
             && Some(parent) == worktrees.as_deref()
-            && name.to_str().is_some_and(|n| WorktreeName::parse(n).is_ok())
+            && name
+                .to_str()
+                .is_some_and(|n| WorktreeName::parse(n).is_ok())
             && tokio::fs::metadata(&canonical)
                 .await
                 .is_ok_and(|m| m.is_dir())
@@ -124,15 +124,15 @@ impl Fence {
 /// each query value. `root` has no `%`, so it reads the same decoded once or
 /// twice; the rest of the query keeps its bytes.
 fn rewrite(parts: &mut Parts, root: &Path) -> Result<(), FenceError> {
-    let root = root
-        .to_str()
-        .filter(|r| !r.contains('%'))
-        .ok_or_else(|| FenceError::Unresolvable {
-            directory: root.display().to_string(),
-            // opencode would decode the `%` and name another directory.
-            reason: "pocketcode cannot spell it for opencode (not UTF-8, or has a `%`)"
-                .to_string(),
-        })?;
+    let root =
+        root.to_str()
+            .filter(|r| !r.contains('%'))
+            .ok_or_else(|| FenceError::Unresolvable {
+                directory: root.display().to_string(),
+                // opencode would decode the `%` and name another directory.
+                reason: "pocketcode cannot spell it for opencode (not UTF-8, or has a `%`)"
+                    .to_string(),
+            })?;
     if parts.headers.contains_key(DIRECTORY_HEADER) {
         // opencode decodes the header, so a path a header cannot carry
         // (not ASCII) goes encoded, as opencode's own clients send it.

@@ -18,10 +18,8 @@ struct Tree {
 
 impl Tree {
     fn new(label: &str) -> Self {
-        let root = std::env::temp_dir().join(format!(
-            "pocketcode-fence-{label}-{}",
-            std::process::id()
-        ));
+        let root =
+            std::env::temp_dir().join(format!("pocketcode-fence-{label}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         let data = root.join("data");
         for dir in [
@@ -106,7 +104,8 @@ async fn the_workspace_and_chat_worktrees_are_allowed_in_pocketcodes_spelling() 
         tree.fence.worktrees.join(OTHER_CHAT)
     );
     assert_eq!(
-        tree.allowed(&tree.path("data/worktrees/../workspace")).await,
+        tree.allowed(&tree.path("data/worktrees/../workspace"))
+            .await,
         workspace
     );
 }
@@ -139,7 +138,9 @@ async fn dot_dot_and_lookalike_prefixes_are_refused() {
         tree.refused("data/workspace").await,
         FenceError::Relative(_)
     ));
-    let missing = tree.refused(&tree.path("data/worktrees/acme__app__nochat1")).await;
+    let missing = tree
+        .refused(&tree.path("data/worktrees/acme__app__nochat1"))
+        .await;
     assert!(missing.to_string().contains("does not exist"), "{missing}");
 }
 
@@ -186,7 +187,10 @@ async fn requests_are_rewritten_to_the_allowed_directory() {
     let parts = tree.admit(&uri, Some(&dotted)).await.expect("admitted");
     assert_eq!(parts.headers[DIRECTORY_HEADER], chat.as_str());
     let forwarded = parts.uri.query().expect("query");
-    assert!(forwarded.starts_with("path=a%20b&directory="), "{forwarded}");
+    assert!(
+        forwarded.starts_with("path=a%20b&directory="),
+        "{forwarded}"
+    );
     assert!(forwarded.ends_with("&x=%2F"), "{forwarded}");
     assert_eq!(
         query(forwarded),
@@ -218,18 +222,26 @@ async fn encoded_dots_in_the_query_and_header_are_refused() {
     ] {
         let err = tree.admit(&uri, None).await.expect_err(&uri);
         assert!(
-            matches!(err, FenceError::Outside(_) | FenceError::Unresolvable { .. }),
+            matches!(
+                err,
+                FenceError::Outside(_) | FenceError::Unresolvable { .. }
+            ),
             "{uri}: {err}"
         );
     }
     let header = format!("{chat}%2F..%2F..%2F..%2Fetc");
-    let err = tree.admit("/file", Some(&header)).await.expect_err("header");
+    let err = tree
+        .admit("/file", Some(&header))
+        .await
+        .expect_err("header");
     assert!(err.to_string().contains("/etc"), "{err}");
     // The same directory twice is fine; a second, different one is not.
     let uri = format!("/file?directory={chat}");
     let err = tree.admit(&uri, Some("/etc")).await.expect_err("two");
     assert!(matches!(err, FenceError::Conflicting { .. }), "{err}");
-    tree.admit(&uri, Some(&chat)).await.expect("the same one twice");
+    tree.admit(&uri, Some(&chat))
+        .await
+        .expect("the same one twice");
 }
 
 #[test]
