@@ -93,3 +93,130 @@ async fn no_pocketcode_route_shadows_an_opencode_route() {
         "pocketcode shadows opencode routes: {collisions:#?}"
     );
 }
+
+/// One operation of the spec: its method, its path with dummies for the
+/// path parameters (the fence answers before any routing), and whether it
+/// takes a `directory` parameter, or `/api/*`'s `location` one.
+struct Operation {
+    method: reqwest::Method,
+    path: String,
+    directory: bool,
+    location: bool,
+}
+
+fn operations(spec: &serde_json::Value) -> Vec<Operation> {
+    let mut operations = Vec::new();
+    for (template, item) in spec["paths"].as_object().expect("spec has paths") {
+        let path: Vec<&str> = template
+            .split('/')
+            .map(|s| if is_wildcard(s) { "dummy" } else { s })
+            .collect();
+        for (method, operation) in item.as_object().expect("path item") {
+            let Ok(method) = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                continue;
+            };
+            let takes = |name: &str| {
+                operation["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == name))
+            };
+            operations.push(Operation {
+                method,
+                path: path.join("/"),
+                directory: takes("directory"),
+                location: takes("location"),
+            });
+        }
+    }
+    operations
+}
+
+/// The directory fence in front of every opencode route: each operation of
+/// the spec, sent through pocketcode naming `/etc` (by query, by header, and
+/// as `location[directory]` where the route takes it), gets the fence's 403,
+/// never opencode's answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_opencode_route_refuses_an_outside_directory() {
+    let server = common::TestServer::start(&[]).await;
+    server.wait_ready().await;
+    let through = std::panic::AssertUnwindSafe(fenced_everywhere(&server));
+    let outcome = futures::FutureExt::catch_unwind(through).await;
+    server.stop().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+async fn fenced_everywhere(server: &common::TestServer) {
+    // The spec of the opencode behind this pocketcode, fetched through it.
+    let spec: serde_json::Value = server
+        .http
+        .get(server.url("/doc"))
+        .send()
+        .await
+        .expect("fetch /doc")
+        .json()
+        .await
+        .expect("spec json");
+    let operations = operations(&spec);
+    let with_directory = operations.iter().filter(|o| o.directory).count();
+    let with_location = operations.iter().filter(|o| o.location).count();
+    assert!(with_directory > 100, "{with_directory} take a directory");
+    assert!(with_location > 20, "{with_location} take a location");
+    let mut reached = Vec::new();
+    let mut tried = 0;
+    for operation in &operations {
+        let path = &operation.path;
+        let mut variants = vec![
+            (format!("{path}?directory=/etc"), None),
+            (path.clone(), Some("/etc")),
+        ];
+        if operation.location {
+            variants.push((format!("{path}?location%5Bdirectory%5D=/etc"), None));
+        }
+        for (url, header) in variants {
+            tried += 1;
+            let method = operation.method.clone();
+            let mut request = server
+                .http
+                .request(method.clone(), server.url(&url))
+                .timeout(std::time::Duration::from_secs(10));
+            if let Some(header) = header {
+                request = request.header("x-opencode-directory", header);
+            }
+            if !matches!(method, reqwest::Method::GET | reqwest::Method::HEAD) {
+                request = request.json(&serde_json::json!({}));
+            }
+            // Without the fence some routes long-poll: no answer is no refusal.
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(err) => {
+                    reached.push(format!("{method} {url} {header:?}: {err}"));
+                    continue;
+                }
+            };
+            let status = response.status();
+            // Only a refusal's body is read: opencode's event streams never end.
+            let body = if status == 403 {
+                response.text().await.unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let fenced: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            let error = fenced["error"].as_str().unwrap_or_default();
+            if status != 403 || !error.contains("\"/etc\" is refused") {
+                reached.push(format!("{method} {url} {header:?}: {status} {body}"));
+            }
+        }
+    }
+    assert!(
+        reached.is_empty(),
+        "{} of {tried} requests were not refused by the fence:\n{}",
+        reached.len(),
+        reached.join("\n")
+    );
+    eprintln!(
+        "{tried} requests over {} operations, all fenced",
+        operations.len()
+    );
+}
