@@ -78,12 +78,14 @@ pub async fn wait_for(limit: Duration, what: &str, done: impl Fn() -> bool) {
     }
 }
 
-/// A request to opencode through pocketcode's proxy, for one directory.
+/// A request straight to opencode (with pocketcode's credentials), for one
+/// directory: what opencode knows of a deleted chat's worktree, which the
+/// proxy's directory fence would refuse to name.
 pub async fn opencode(server: &TestServer, method: &str, dir: &Path, path: &str) -> (u16, Value) {
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let request = server
-        .http
-        .request(method, server.url(path))
+    let upstream = server.wait_ready().await;
+    let request = upstream
+        .request(&server.anonymous, method, path)
         .header("x-opencode-directory", dir.display().to_string());
     decode(request.send().await.expect("opencode request")).await
 }
