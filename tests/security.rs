@@ -10,6 +10,8 @@ mod browser_reach;
 mod common;
 #[path = "security/gateway.rs"]
 mod gateway;
+#[path = "security/remote_password.rs"]
+mod remote_password;
 #[path = "security/sandbox_start.rs"]
 mod sandbox_start;
 #[path = "security/secrets.rs"]

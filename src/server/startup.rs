@@ -192,6 +192,7 @@ impl Pocketcode {
             },
             http.clone(),
             crate::server::supervisor::PINNED_OPENCODE_VERSION,
+            &data_dir,
         );
         // Every step of every connection reaches the tabs live: as a resync
         // of the remote's chats (the sidebar refetches, the Connections
