@@ -10,6 +10,8 @@ mod browser_reach;
 mod common;
 #[path = "security/gateway.rs"]
 mod gateway;
+#[path = "security/names_and_limits.rs"]
+mod names_and_limits;
 #[path = "security/remote_password.rs"]
 mod remote_password;
 #[path = "security/sandbox_start.rs"]

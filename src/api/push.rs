@@ -41,6 +41,20 @@ async fn subscribe(subscription: String) -> Result<(), AppError> {
         AppError::BadRequest(format!("The subscription is not a PushSubscription: {e}"))
     })?;
     let sender = push()?;
+    // A host that resolves to a private address is refused now; one that
+    // does not resolve yet is kept (every send checks again).
+    match sender
+        .push
+        .subscriptions
+        .policy
+        .resolve(&parsed.endpoint)
+        .await
+    {
+        Err(e @ crate::server::push::PushError::InvalidSubscription(_)) => {
+            return Err(AppError::BadRequest(e.to_string()));
+        }
+        Ok(_) | Err(_) => {}
+    }
     sender
         .push
         .subscriptions
