@@ -43,17 +43,11 @@ async fn subscribe(subscription: String) -> Result<(), AppError> {
     let sender = push()?;
     // A host that resolves to a private address is refused now; one that
     // does not resolve yet is kept (every send checks again).
-    match sender
-        .push
-        .subscriptions
-        .policy
-        .resolve(&parsed.endpoint)
-        .await
+    let policy = sender.push.subscriptions.policy;
+    if let Err(e @ crate::server::push::PushError::InvalidSubscription(_)) =
+        policy.resolve(&parsed.endpoint).await
     {
-        Err(e @ crate::server::push::PushError::InvalidSubscription(_)) => {
-            return Err(AppError::BadRequest(e.to_string()));
-        }
-        Ok(_) | Err(_) => {}
+        return Err(AppError::BadRequest(e.to_string()));
     }
     sender
         .push
