@@ -72,7 +72,18 @@ async fn connections_are_saved_checked_connected_and_deleted_over_http() {
     let (status, saved) = save(form(&[])).await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["state"]["state"], "disconnected");
+    // The health endpoint wants no password: an open remote, used only
+    // once the user accepts it.
     let (status, state) = call(&server, "connect", &[("name", "loopback")]).await;
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["kind"], "Open", "{state}\n{}", sshd.log());
+    assert!(
+        state["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("open to every user of 127.0.0.1")),
+        "{state}"
+    );
+    let (status, state) = call(&server, "use_open_connection", &[("name", "loopback")]).await;
     assert_eq!(status, 200, "{state}");
     assert_eq!(state["state"], "connected", "{state}\n{}", sshd.log());
     assert_eq!(state["version"], PINNED_OPENCODE_VERSION);
@@ -101,6 +112,7 @@ async fn connections_are_saved_checked_connected_and_deleted_over_http() {
         "disconnect",
         "connection_diagnostics",
         "delete_connection",
+        "use_open_connection",
     ] {
         let (status, body) = call(&server, function, &[("name", "nowhere")]).await;
         assert_eq!(status, 404, "{function}: {body}");

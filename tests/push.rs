@@ -165,7 +165,8 @@ fn check_vapid(push: &Received, server_key: &str, audience: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_finished_chat_is_pushed_encrypted_and_signed_and_gone_subscriptions_are_dropped() {
     let (service, origin, service_task) = PushService::start().await;
-    let server = TestServer::start(&[]).await;
+    // The push service is on loopback: only the hidden test flag lets it in.
+    let server = TestServer::start(&["--push-allow-loopback"]).await;
     server.wait_ready().await;
     let stored = || -> Vec<String> {
         let path = server.data_dir.path().join("push/subscriptions.json");

@@ -57,7 +57,10 @@ async fn a_remotes_chats_list_open_stream_and_take_prompts_through_the_tunnel() 
     assert!(body.to_string().contains("Connections page"), "{body}");
 
     let mut stream = support::open(&server, None).await;
+    // This remote opencode has no password: used once the user accepts that.
     let (status, state) = call(&server, "connect", &[("name", "devbox")]).await;
+    assert_eq!(state["kind"], "Open", "{status} {state}\n{}", sshd.log());
+    let (status, state) = call(&server, "use_open_connection", &[("name", "devbox")]).await;
     assert_eq!(
         state["state"],
         "connected",

@@ -12,6 +12,10 @@ mod common;
 mod fence;
 #[path = "security/gateway.rs"]
 mod gateway;
+#[path = "security/names_and_limits.rs"]
+mod names_and_limits;
+#[path = "security/remote_password.rs"]
+mod remote_password;
 #[path = "security/sandbox_start.rs"]
 mod sandbox_start;
 #[path = "security/secrets.rs"]

@@ -76,6 +76,7 @@ async fn remote_backends_over_a_real_sshd() {
         tunnel.local_port,
         "the remote",
         PINNED_OPENCODE_VERSION,
+        None,
     )
     .await
     .expect("discovered");
@@ -114,6 +115,7 @@ async fn remote_backends_over_a_real_sshd() {
         tunnel.local_port,
         "the remote",
         PINNED_OPENCODE_VERSION,
+        None,
     )
     .await
     .expect("discovered through the jump host");
@@ -133,6 +135,7 @@ async fn remote_backends_over_a_real_sshd() {
         tunnel.local_port,
         "the remote",
         PINNED_OPENCODE_VERSION,
+        None,
     )
     .await
     .expect("discovered through two jump hosts");
@@ -179,6 +182,7 @@ async fn remote_backends_over_a_real_sshd() {
         tunnel.local_port,
         &format!("port {closed} of the remote"),
         PINNED_OPENCODE_VERSION,
+        None,
     )
     .await
     .expect_err("nothing there");
@@ -200,6 +204,7 @@ async fn remote_backends_over_a_real_sshd() {
         tunnel.local_port,
         "the remote",
         PINNED_OPENCODE_VERSION,
+        None,
     )
     .await
     .expect_err("another major version");
@@ -243,10 +248,12 @@ async fn connections_step_through_states_recover_and_bootstrap_opencode() {
     let http = reqwest::Client::new();
     let home = common::TempDir::new();
     let sshd = Sshd::remote_machine(home.path(), true);
+    let data = common::TempDir::new();
     let connections = Connections::new(
         settings(&sshd.known_hosts),
         http.clone(),
         PINNED_OPENCODE_VERSION,
+        data.path(),
     );
 
     // Bootstrap: nothing answers on the remote port, so opencode is started
@@ -320,7 +327,12 @@ async fn connections_step_through_states_recover_and_bootstrap_opencode() {
     // A remote without opencode: the bootstrap fails, and says why.
     let bare_home = common::TempDir::new();
     let bare = Sshd::remote_machine(bare_home.path(), false);
-    let connections = Connections::new(settings(&bare.known_hosts), http, PINNED_OPENCODE_VERSION);
+    let connections = Connections::new(
+        settings(&bare.known_hosts),
+        http,
+        PINNED_OPENCODE_VERSION,
+        data.path(),
+    );
     let state = connections
         .connect(Profile {
             bootstrap: true,

@@ -1,5 +1,6 @@
 //! Remote machines over SSH (`POST /pocket/fn/…`): list, save and delete
-//! connection profiles; connect, disconnect, and copy diagnostics.
+//! connection profiles; connect (or use an open remote anyway),
+//! disconnect, and copy diagnostics.
 
 // `save_connection` takes one argument per form field, in the browser's
 // generated caller too.
@@ -85,6 +86,7 @@ pub async fn delete_connection(name: String) -> Result<(), AppError> {
             .events
             .unwatch_remote(&crate::remotes::remote_repo(&name));
         state.ssh_profiles.delete(&name).await?;
+        state.ssh.forget(&name)?;
         Ok(())
     })
     .await
@@ -97,6 +99,24 @@ pub async fn connect(name: String) -> Result<ConnectionState, AppError> {
     super::context::respond(async {
         let state = super::context::state()?;
         let profile = known(&state, &name).await?;
+        let connected = state.ssh.connect(profile).await;
+        if matches!(connected, ConnectionState::Connected { .. }) {
+            super::chat_context::watch_remote(&state, &name);
+        }
+        Ok(connected)
+    })
+    .await
+}
+
+/// `use_open_connection`: the user tapped "Use anyway" on a remote
+/// opencode without a password; it is accepted (for that host and port)
+/// and connected.
+#[server(prefix = "/pocket/fn", endpoint = "use_open_connection")]
+pub async fn use_open_connection(name: String) -> Result<ConnectionState, AppError> {
+    super::context::respond(async {
+        let state = super::context::state()?;
+        let profile = known(&state, &name).await?;
+        state.ssh.accept_open(&profile)?;
         let connected = state.ssh.connect(profile).await;
         if matches!(connected, ConnectionState::Connected { .. }) {
             super::chat_context::watch_remote(&state, &name);

@@ -85,7 +85,7 @@ impl From<crate::server::git::GitError> for AppError {
     fn from(error: crate::server::git::GitError) -> Self {
         let message = error.to_string();
         match error.status() {
-            400 => Self::BadRequest(message),
+            400 | 413 | 422 => Self::BadRequest(message),
             404 => Self::NotFound(message),
             409 => Self::Conflict(message),
             502 => Self::Remote(message),

@@ -48,8 +48,8 @@ pub use chat_menu::{
 pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
 pub use connections::{
     Connect, ConnectionDiagnostics, DeleteConnection, Disconnect, ListConnections, SaveConnection,
-    connect, connection_diagnostics, delete_connection, disconnect, list_connections,
-    save_connection,
+    UseOpenConnection, connect, connection_diagnostics, delete_connection, disconnect,
+    list_connections, save_connection, use_open_connection,
 };
 pub use delete_chat::{DeleteChat, delete_chat};
 pub use diff_stat::{GetDiffStat, get_diff_stat};

@@ -41,6 +41,14 @@ async fn subscribe(subscription: String) -> Result<(), AppError> {
         AppError::BadRequest(format!("The subscription is not a PushSubscription: {e}"))
     })?;
     let sender = push()?;
+    // A host that resolves to a private address is refused now; one that
+    // does not resolve yet is kept (every send checks again).
+    let policy = sender.push.subscriptions.policy;
+    if let Err(e @ crate::server::push::PushError::InvalidSubscription(_)) =
+        policy.resolve(&parsed.endpoint).await
+    {
+        return Err(AppError::BadRequest(e.to_string()));
+    }
     sender
         .push
         .subscriptions

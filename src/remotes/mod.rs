@@ -49,12 +49,16 @@ pub enum ConnectionState {
         version: String,
     },
     /// `kind` is the step that failed: Configuration, Transport,
-    /// Discovery, Bootstrap or Compatibility.
+    /// Discovery, Bootstrap, Password, Compatibility, or Open (the remote
+    /// opencode has no password: the UI offers "Use anyway").
     Failed {
         kind: String,
         message: String,
     },
 }
+
+/// The failure `kind` of a remote opencode without a password.
+pub const OPEN_REMOTE: &str = "Open";
 
 /// A profile and its state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -59,6 +59,15 @@ pub struct Config {
     #[arg(long, env = "POCKETCODE_GC_MAX_AGE_HOURS", default_value_t = 168)]
     pub gc_max_age_hours: u64,
 
+    /// A clone that grows past this many MB is stopped and removed.
+    #[arg(long, env = "POCKETCODE_CLONE_MAX_MB", default_value_t = crate::server::git::DEFAULT_MAX_MB)]
+    pub clone_max_mb: u64,
+
+    /// A clone (or fetch) whose remote sends nothing for this many seconds
+    /// is stopped.
+    #[arg(long, env = "POCKETCODE_CLONE_STALL_SECS", default_value_t = crate::server::git::DEFAULT_STALL_SECS)]
+    pub clone_stall_secs: u64,
+
     /// A GitHub token: clones private repos over HTTPS and lists your repos.
     /// Only ever sent to github.com; never logged nor written to a clone.
     #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true, value_parser = parse_token)]
@@ -101,6 +110,11 @@ pub struct Config {
     /// `sub` claim): a `mailto:` or `https:` URL.
     #[arg(long, env = "PUSH_CONTACT", default_value = "mailto:pocketcode@localhost", value_parser = parse_contact)]
     pub push_contact: String,
+
+    /// Tests only: lets push endpoints be loopback addresses (plain http
+    /// too). Off, pushes go only to public https hosts.
+    #[arg(long, env = "POCKETCODE_PUSH_ALLOW_LOOPBACK", hide = true)]
+    pub push_allow_loopback: bool,
 
     /// The GitHub API (GitHub Enterprise has its own).
     #[arg(

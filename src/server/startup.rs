@@ -137,7 +137,10 @@ impl Pocketcode {
             github_token.clone(),
             config.github_user.clone(),
         );
-        let git = Arc::new(RepoStore::new(layout, github_token.clone()));
+        let limits =
+            crate::server::git::CloneLimits::new(config.clone_max_mb, config.clone_stall_secs);
+        limits.apply_to_libgit2();
+        let git = Arc::new(RepoStore::new(layout, github_token.clone()).with_clone_limits(limits));
         // Before anything asks opencode about a chat (the event streams
         // below do): chats made before trust existed keep no live config.
         match git.hide_untrusted().await {
@@ -167,7 +170,10 @@ impl Pocketcode {
         ));
         // Web Push: keys and subscriptions in the data dir; a broken file
         // turns notifications off with its reason rather than the server.
-        let push = match Push::open(&data_dir) {
+        let endpoints = crate::server::push::EndpointPolicy {
+            allow_loopback: config.push_allow_loopback,
+        };
+        let push = match Push::open(&data_dir, endpoints) {
             Ok(push) => {
                 let (alerts, incoming) = tokio::sync::mpsc::unbounded_channel();
                 events.send_alerts_to(alerts);
@@ -192,6 +198,7 @@ impl Pocketcode {
             },
             http.clone(),
             crate::server::supervisor::PINNED_OPENCODE_VERSION,
+            &data_dir,
         );
         // Every step of every connection reaches the tabs live: as a resync
         // of the remote's chats (the sidebar refetches, the Connections

@@ -4,6 +4,7 @@
 //! start a chat on a connected one.
 
 mod form;
+mod open_remote;
 mod remote_chat;
 mod row;
 

@@ -7,12 +7,13 @@ use leptos::task::spawn_local;
 
 use super::ConnectionsChanged;
 use super::form::Editing;
+use super::open_remote::UseOpenRemote;
 use super::remote_chat::NewRemoteChat;
 use crate::api::{connect, connection_diagnostics, delete_connection, disconnect};
 use crate::app::clipboard::copy_text;
 use crate::app::confirm::ConfirmButton;
 use crate::app::directory::ChatDirectory;
-use crate::remotes::{Connection, ConnectionState};
+use crate::remotes::{Connection, ConnectionState, OPEN_REMOTE};
 
 fn describe(state: &ConnectionState) -> String {
     match state {
@@ -116,6 +117,8 @@ pub fn ConnectionRow(connection: Connection) -> impl IntoView {
         ),
         _ => None,
     };
+    let open = matches!(&state, ConnectionState::Failed { kind, .. } if kind == OPEN_REMOTE)
+        .then(|| view! { <UseOpenRemote connection=name.clone() host=profile.host.clone() /> });
     view! {
         <li class="py-3" aria-label=format!("Connection {name}") data-state=format!("{state:?}")>
             <div class="flex flex-wrap items-baseline gap-x-3">
@@ -124,6 +127,7 @@ pub fn ConnectionRow(connection: Connection) -> impl IntoView {
             </div>
             <p class="mt-1 text-sm text-neutral-300" data-testid="connection-state">{describe(&state)}</p>
             {failure}
+            {open}
             <div class="mt-2 flex flex-wrap gap-2">
                 <button
                     type="button"

@@ -25,6 +25,12 @@ pub enum GitError {
         repo: RepoName,
         message: String,
     },
+    /// A clone passed the size cap.
+    #[error("{0}")]
+    CloneTooBig(String),
+    /// A clone's remote went quiet for longer than the stall timeout.
+    #[error("{0}")]
+    CloneStalled(String),
     #[error("git: {0}")]
     Git(#[from] git2::Error),
     #[error("{context}: {source}")]
@@ -48,6 +54,8 @@ impl GitError {
             Self::InvalidName(_) | Self::InvalidSource(_) => 400,
             Self::RepoNotFound(_) | Self::WorktreeNotFound { .. } => 404,
             Self::Conflict(_) => 409,
+            Self::CloneTooBig(_) => 413,
+            Self::CloneStalled(_) => 422,
             Self::Remote { .. } => 502,
             Self::Shared(inner) => inner.status(),
             Self::Git(_) | Self::Io { .. } | Self::Task(_) | Self::Trust(_) => 500,

@@ -4,10 +4,12 @@
 //! in plain functions; [`RepoStore`] runs it on the blocking pool.
 
 mod chat_id;
+mod clone_job;
 mod diff;
 mod disk;
 mod error;
 mod layout;
+mod limits;
 mod names;
 mod project_config;
 mod remote;
@@ -21,6 +23,7 @@ mod worktree;
 pub use chat_id::{ChatId, WorktreeName};
 pub use error::GitError;
 pub use layout::Layout;
+pub use limits::{CloneLimits, DEFAULT_MAX_MB, DEFAULT_STALL_SECS};
 pub use names::{BranchName, RepoName};
 pub use remote::GithubToken;
 pub use source::RepoSource;

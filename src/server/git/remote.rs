@@ -36,13 +36,14 @@ impl fmt::Debug for GithubToken {
     }
 }
 
-/// Clones `url` into `dest` (a regular, non-bare clone), reporting progress.
+/// Clones `url` into `dest` (a regular, non-bare clone), reporting
+/// progress; `progress` answering `false` stops it.
 pub fn clone(
     repo: &RepoName,
     url: &str,
     dest: &Path,
     token: Option<&GithubToken>,
-    progress: &(dyn Fn(CloneProgress) + Send + Sync),
+    progress: &(dyn Fn(CloneProgress) -> bool + Send + Sync),
 ) -> Result<(), GitError> {
     let mut builder = git2::build::RepoBuilder::new();
     builder.fetch_options(fetch_options(url, token, Some(progress)));
@@ -76,7 +77,7 @@ pub fn fetch(
 fn fetch_options<'a>(
     url: &str,
     token: Option<&'a GithubToken>,
-    progress: Option<&'a (dyn Fn(CloneProgress) + Send + Sync)>,
+    progress: Option<&'a (dyn Fn(CloneProgress) -> bool + Send + Sync)>,
 ) -> FetchOptions<'a> {
     let mut callbacks = RemoteCallbacks::new();
     if let Some(progress) = progress {
@@ -85,8 +86,7 @@ fn fetch_options<'a>(
                 received_objects: stats.received_objects() as u64,
                 total_objects: stats.total_objects() as u64,
                 received_bytes: stats.received_bytes() as u64,
-            });
-            true
+            })
         });
     }
     // Only GitHub gets the token; other hosts clone anonymously.
@@ -157,6 +157,7 @@ mod tests {
         let progress = |p: CloneProgress| {
             calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             *last.lock().expect("lock") = p;
+            true
         };
         let name = RepoName::parse("local/source").expect("name");
         let url = format!("file://{}", source.display());

@@ -23,6 +23,37 @@ pub fn open(layout: &Layout, name: &RepoName) -> Result<Option<Repository>, GitE
     }
 }
 
+/// Where a clone records whose it is: `owner/name` (two names can share a
+/// directory: `a_/b` and `a/_b` are both `a___b`).
+const NAME_KEY: &str = "pocketcode.repo";
+
+/// Records `name` in the clone at `path` (before it is moved into place).
+pub fn record_name(path: &Path, name: &RepoName) -> Result<(), GitError> {
+    let repo = Repository::open(path)?;
+    repo.config()?
+        .open_level(git2::ConfigLevel::Local)?
+        .set_str(NAME_KEY, &name.to_string())?;
+    Ok(())
+}
+
+/// Whose clone is in `name`'s directory: the name recorded at clone time,
+/// or, for clones made before names were recorded, the directory name read
+/// back. `Ok(None)` when there is no clone there.
+pub fn owner(layout: &Layout, name: &RepoName) -> Result<Option<RepoName>, GitError> {
+    let Some(repo) = open(layout, name)? else {
+        return Ok(None);
+    };
+    let recorded = repo
+        .config()
+        .and_then(|c| c.open_level(git2::ConfigLevel::Local))
+        .and_then(|c| c.get_string(NAME_KEY))
+        .ok()
+        .and_then(|text| RepoName::parse(&text).ok());
+    Ok(Some(recorded.unwrap_or_else(|| {
+        RepoName::from_dir_name(&name.dir_name()).unwrap_or_else(|_| name.clone())
+    })))
+}
+
 /// The branch the clone checked out: the remote's default branch.
 pub fn default_branch(repo: &Repository) -> Result<String, GitError> {
     let head = repo.find_reference("HEAD")?;
@@ -68,6 +99,7 @@ pub fn list(layout: &Layout) -> Result<Vec<RepoInfo>, GitError> {
     let mut repos = Vec::new();
     for dir in dir_names(&layout.repos_dir())? {
         if let Ok(name) = RepoName::from_dir_name(&dir)
+            && let Some(name) = owner(layout, &name)?
             && let Some(info) = info(layout, &name)?
         {
             repos.push(info);
@@ -80,7 +112,8 @@ pub fn list(layout: &Layout) -> Result<Vec<RepoInfo>, GitError> {
 /// Deletes a clone; refuses while chats (worktrees) of it exist unless
 /// `force`, which deletes those too. `Ok(None)` when there is no such repo.
 pub fn delete(layout: &Layout, name: &RepoName, force: bool) -> Result<Option<u32>, GitError> {
-    if open(layout, name)?.is_none() {
+    // Another repo's clone in the same directory is not this repo's.
+    if owner(layout, name)?.is_none_or(|owner| &owner != name) {
         return Ok(None);
     }
     let worktrees = worktree_names(layout, Some(name))?;

@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::watch;
 
 use super::chat_id::{ChatId, WorktreeName};
+use super::clone_job::clone_into_place;
 use super::layout::Layout;
+use super::limits::CloneLimits;
 use super::names::RepoName;
 use super::remote::{self, GithubToken};
 use super::repo_locks::RepoLocks;
@@ -44,6 +46,7 @@ pub struct RepoStore {
     pub(super) worktree_locks: Arc<RepoLocks>,
     /// Which repos may run their own opencode config.
     pub(super) trust: Arc<TrustStore>,
+    limits: CloneLimits,
 }
 
 /// Marks a chat as starting until dropped.
@@ -67,7 +70,14 @@ impl RepoStore {
             clones: Arc::default(),
             starting: Arc::default(),
             worktree_locks: Arc::default(),
+            limits: CloneLimits::default(),
         }
+    }
+
+    /// Clones from now on stop at `limits`.
+    pub fn with_clone_limits(mut self, limits: CloneLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     pub fn layout(&self) -> &Layout {
@@ -134,6 +144,12 @@ impl RepoStore {
         let name = source.repo_name().clone();
         let job = {
             let mut jobs = lock(&self.clones);
+            let sharing = jobs
+                .keys()
+                .find(|other| *other != &name && other.dir_name() == name.dir_name());
+            if let Some(other) = sharing {
+                return Err(collision(&name, other));
+            }
             if let Some(rx) = jobs.get(&name) {
                 Some((rx.clone(), CloneOutcome::Joined))
             } else if self.layout.repo(&name).exists() {
@@ -145,6 +161,13 @@ impl RepoStore {
             }
         };
         let Some((mut rx, outcome)) = job else {
+            let asked = name.clone();
+            let owner = self
+                .blocking(move |layout| repo::owner(layout, &asked))
+                .await?;
+            if let Some(other) = owner.filter(|owner| owner != &name) {
+                return Err(collision(&name, &other));
+            }
             let repo = self.repo(&name).await?.ok_or_else(|| {
                 GitError::Conflict(format!("{name} exists but is not a git clone"))
             })?;
@@ -178,14 +201,16 @@ impl RepoStore {
         let layout = self.layout.clone();
         let token = self.token.clone();
         let jobs = Arc::clone(&self.clones);
+        let limits = self.limits;
         let progress = Arc::clone(&tx);
         tokio::spawn(async move {
             tracing::info!(repo = %name, %url, "cloning");
             let job_name = name.clone();
             let result = tokio::task::spawn_blocking(move || {
-                clone_into_place(&layout, &job_name, &url, token.as_ref(), &move |p| {
+                let report = move |p| {
                     progress.send_replace(CloneState::Running(p));
-                })
+                };
+                clone_into_place(&layout, &job_name, &url, token.as_ref(), limits, &report)
             })
             .await
             .map_err(GitError::from)
@@ -312,29 +337,13 @@ impl RepoStore {
     }
 }
 
-/// Clones into a staging directory, then renames it into place, so a clone
-/// is either complete or absent.
-fn clone_into_place(
-    layout: &Layout,
-    name: &RepoName,
-    url: &str,
-    token: Option<&GithubToken>,
-    progress: &(dyn Fn(CloneProgress) + Send + Sync),
-) -> Result<(), GitError> {
-    let staging = layout.clone_staging(name);
-    let repos = layout.repos_dir();
-    std::fs::create_dir_all(&repos).map_err(|e| GitError::io(repos.display(), e))?;
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| GitError::io(staging.display(), e))?;
-    }
-    let result = remote::clone(name, url, &staging, token, progress).and_then(|()| {
-        let dest = layout.repo(name);
-        std::fs::rename(&staging, &dest).map_err(|e| GitError::io(dest.display(), e))
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+/// Two names whose clones would share one directory: the second is
+/// refused, never merged into the first.
+fn collision(name: &RepoName, other: &RepoName) -> GitError {
+    GitError::Conflict(format!(
+        "{name} collides with {other}: both would be cloned into repos/{}; delete {other} first, or add this one under another name",
+        name.dir_name()
+    ))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -4,6 +4,7 @@
 //! into encrypted pushes (RFC 8291, by the `web-push` crate), dropping
 //! subscriptions their push service says are gone (404/410).
 
+mod endpoint;
 mod keys;
 mod sender;
 mod subscriptions;
@@ -11,6 +12,7 @@ mod subscriptions;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use endpoint::{EndpointPolicy, is_public};
 pub use keys::VapidKeys;
 pub use sender::{Payload, Sender, chat_url};
 pub use subscriptions::{Subscription, SubscriptionKeys, Subscriptions};
@@ -63,13 +65,14 @@ pub struct Push {
 }
 
 impl Push {
-    /// Loads (or makes, the first time) `<data>/push/`.
-    pub fn open(data_dir: &Path) -> Result<Self, PushError> {
+    /// Loads (or makes, the first time) `<data>/push/`; endpoints must
+    /// pass `policy`.
+    pub fn open(data_dir: &Path, policy: EndpointPolicy) -> Result<Self, PushError> {
         let dir = data_dir.join("push");
         std::fs::create_dir_all(&dir).map_err(|e| PushError::io(&dir, e))?;
         Ok(Self {
             keys: Arc::new(VapidKeys::load_or_create(&dir.join("vapid.json"))?),
-            subscriptions: Arc::new(Subscriptions::open(dir.join("subscriptions.json"))?),
+            subscriptions: Arc::new(Subscriptions::open(dir.join("subscriptions.json"), policy)?),
         })
     }
 }

@@ -144,10 +144,22 @@ impl Sender {
         let request =
             web_push::request_builder::build_request::<Vec<u8>>(message.build().map_err(build)?);
 
-        let mut outgoing = self
-            .http
-            .post(request.uri().to_string())
-            .timeout(SEND_TIMEOUT);
+        // The endpoint is checked (and its host resolved) at every send,
+        // and the connection goes to the address that passed.
+        let target = self
+            .push
+            .subscriptions
+            .policy
+            .resolve(&subscription.endpoint)
+            .await?;
+        let http = match &target.pinned {
+            Some((host, address)) => reqwest::Client::builder()
+                .resolve(host, *address)
+                .build()
+                .map_err(|e| PushError::Transport(e.to_string()))?,
+            None => self.http.clone(),
+        };
+        let mut outgoing = http.post(request.uri().to_string()).timeout(SEND_TIMEOUT);
         for (name, value) in request.headers() {
             outgoing = outgoing.header(name.as_str(), value.as_bytes());
         }

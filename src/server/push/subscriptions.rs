@@ -9,6 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use super::PushError;
+use super::endpoint::EndpointPolicy;
 
 /// A browser's `PushSubscription.toJSON()` (the fields push needs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,13 +26,10 @@ pub struct SubscriptionKeys {
     pub auth: String,
 }
 
-/// Hosts a push endpoint may use plain HTTP on (a test's push service).
-const LOOPBACK: [&str; 3] = ["127.0.0.1", "[::1]", "localhost"];
-
 impl Subscription {
-    /// Checks what a browser sent before it is stored: an https endpoint
-    /// (http only on loopback), keys of the right sizes.
-    pub fn validate(&self) -> Result<(), PushError> {
+    /// Checks what a browser sent before it is stored: an endpoint
+    /// `policy` allows (a public https host), keys of the right sizes.
+    pub fn validate(&self, policy: &EndpointPolicy) -> Result<(), PushError> {
         let bad = |reason: &str| Err(PushError::InvalidSubscription(reason.to_owned()));
         if self.endpoint.len() > 2048 || self.endpoint.chars().any(char::is_whitespace) {
             return bad("the endpoint is not a URL");
@@ -39,13 +37,7 @@ impl Subscription {
         let Ok(url) = reqwest::Url::parse(&self.endpoint) else {
             return bad("the endpoint is not a URL");
         };
-        let host = url.host_str().unwrap_or_default();
-        let loopback = LOOPBACK.contains(&host);
-        match url.scheme() {
-            "https" => {}
-            "http" if loopback => {}
-            _ => return bad("the endpoint must be an https URL"),
-        }
+        policy.check(&url)?;
         if !url.username().is_empty() || url.password().is_some() {
             return bad("the endpoint must not carry credentials");
         }
@@ -67,11 +59,12 @@ pub const MAX_SUBSCRIPTIONS: usize = 32;
 #[derive(Debug)]
 pub struct Subscriptions {
     path: PathBuf,
+    pub policy: EndpointPolicy,
     list: Mutex<Vec<Subscription>>,
 }
 
 impl Subscriptions {
-    pub fn open(path: PathBuf) -> Result<Self, PushError> {
+    pub fn open(path: PathBuf, policy: EndpointPolicy) -> Result<Self, PushError> {
         let list = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| PushError::Corrupt {
                 path: path.display().to_string(),
@@ -82,6 +75,7 @@ impl Subscriptions {
         };
         Ok(Self {
             path,
+            policy,
             list: Mutex::new(list),
         })
     }
@@ -93,7 +87,7 @@ impl Subscriptions {
     /// Adds (or refreshes the keys of) a subscription; the oldest goes when
     /// there are too many.
     pub fn add(&self, subscription: Subscription) -> Result<(), PushError> {
-        subscription.validate()?;
+        subscription.validate(&self.policy)?;
         self.change(|list| {
             list.retain(|s| s.endpoint != subscription.endpoint);
             list.push(subscription);
@@ -150,13 +144,21 @@ mod tests {
     fn only_well_formed_subscriptions_are_taken() {
         assert!(
             subscription("https://push.example.com/send/abc")
-                .validate()
+                .validate(&EndpointPolicy::default())
+                .is_ok()
+        );
+        let tests = EndpointPolicy {
+            allow_loopback: true,
+        };
+        assert!(
+            subscription("http://127.0.0.1:9000/push/1")
+                .validate(&tests)
                 .is_ok()
         );
         assert!(
             subscription("http://127.0.0.1:9000/push/1")
-                .validate()
-                .is_ok()
+                .validate(&EndpointPolicy::default())
+                .is_err()
         );
         for endpoint in [
             "http://push.example.com/x",
@@ -164,14 +166,17 @@ mod tests {
             "not a url",
             "https://user:pw@push.example.com/x",
         ] {
-            assert!(subscription(endpoint).validate().is_err(), "{endpoint}");
+            assert!(
+                subscription(endpoint).validate(&tests).is_err(),
+                "{endpoint}"
+            );
         }
         let mut short = subscription("https://push.example.com/x");
         short.keys.auth = URL_SAFE_NO_PAD.encode([1u8; 8]);
-        assert!(short.validate().is_err());
+        assert!(short.validate(&tests).is_err());
         let mut compressed = subscription("https://push.example.com/x");
         compressed.keys.p256dh = URL_SAFE_NO_PAD.encode([2u8; 33]);
-        assert!(compressed.validate().is_err());
+        assert!(compressed.validate(&tests).is_err());
     }
 
     #[test]
@@ -179,14 +184,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pocketcode-subs-{}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("subscriptions.json");
-        let subs = Subscriptions::open(path.clone()).expect("open");
+        let subs = Subscriptions::open(path.clone(), EndpointPolicy::default()).expect("open");
         subs.add(subscription("https://a.example/1")).expect("add");
         subs.add(subscription("https://a.example/1"))
             .expect("again");
         subs.add(subscription("https://b.example/2")).expect("add");
         assert!(subs.add(subscription("http://evil.example/")).is_err());
         assert_eq!(
-            Subscriptions::open(path.clone())
+            Subscriptions::open(path.clone(), EndpointPolicy::default())
                 .expect("reopen")
                 .list()
                 .len(),
@@ -194,7 +199,13 @@ mod tests {
         );
         assert!(subs.remove("https://a.example/1").expect("remove"));
         assert!(!subs.remove("https://a.example/1").expect("remove again"));
-        assert_eq!(Subscriptions::open(path).expect("reopen").list().len(), 1);
+        assert_eq!(
+            Subscriptions::open(path, EndpointPolicy::default())
+                .expect("reopen")
+                .list()
+                .len(),
+            1
+        );
         std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }

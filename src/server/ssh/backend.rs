@@ -13,14 +13,14 @@ use crate::server::supervisor::Upstream;
 pub const LISTED_SESSIONS: usize = 50;
 
 impl Connections {
-    /// How to reach connection `name`'s opencode, while it is connected.
-    /// It listens on the remote's loopback without a password: the tunnel
-    /// (ssh's authentication) is the access control.
+    /// How to reach connection `name`'s opencode, while it is connected:
+    /// with the password pocketcode started it with (empty for an open
+    /// one the user accepted).
     pub fn upstream(&self, name: &str) -> Option<Upstream> {
         match self.state(name) {
             ConnectionState::Connected { local_port, .. } => Some(Upstream {
                 base_url: format!("http://127.0.0.1:{local_port}"),
-                password: String::new(),
+                password: self.password(name).unwrap_or_default(),
             }),
             _ => None,
         }
@@ -33,7 +33,8 @@ impl Connections {
     }
 
     /// The local ends of the connected tunnels: loopback ports of
-    /// pocketcode's that lead to a remote opencode with no password.
+    /// pocketcode's that lead to a remote opencode (the agent must not
+    /// reach them: an accepted open remote has no password).
     pub fn local_ports(&self) -> Vec<u16> {
         self.names()
             .iter()

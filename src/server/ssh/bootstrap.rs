@@ -1,12 +1,16 @@
 //! Starting opencode on the remote when nothing answers there: one remote
 //! command, with nothing from the user in it but the (validated) port. It
 //! starts `opencode serve` detached on the remote's loopback and prints
-//! `{"port": P, "pid": N}`.
+//! `{"port": P, "pid": N}`. The opencode gets a password (every user of
+//! that machine can reach its loopback port), handed over on ssh's stdin:
+//! a remote command line is visible to every user there (`ps`), the
+//! environment of another user's process is not.
 
 use std::process::Stdio;
 use std::time::Duration;
 
 use serde::Deserialize;
+use tokio::io::AsyncWriteExt as _;
 use tokio::process::Command;
 
 use super::SshError;
@@ -30,27 +34,49 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// The remote shell command (POSIX sh) for `port`.
+/// The remote shell command (POSIX sh) for `port`; the password is its
+/// first line of stdin.
 pub fn script(port: u16) -> String {
     format!(
         "command -v opencode >/dev/null 2>&1 || {{ echo 'opencode is not installed (or not on the PATH of a non-interactive ssh session)' >&2; exit 127; }}; \
+         IFS= read -r OPENCODE_SERVER_PASSWORD && [ -n \"$OPENCODE_SERVER_PASSWORD\" ] || {{ echo 'no password on stdin' >&2; exit 2; }}; \
+         export OPENCODE_SERVER_PASSWORD; \
          nohup opencode serve --hostname 127.0.0.1 --port {port} >\"${{TMPDIR:-/tmp}}/pocketcode-opencode-{port}.log\" 2>&1 </dev/null & \
          echo \"{{\\\"port\\\":{port},\\\"pid\\\":$!}}\""
     )
 }
 
-pub async fn run(profile: &Profile, settings: &SshSettings) -> (Result<Started, SshError>, Output) {
+/// Starts opencode on the remote with `password` as its
+/// `OPENCODE_SERVER_PASSWORD`.
+pub async fn run(
+    profile: &Profile,
+    settings: &SshSettings,
+    password: &str,
+) -> (Result<Started, SshError>, Output) {
     let args = remote_command_args(profile, settings, &script(profile.remote_port));
-    let child = Command::new(&settings.binary)
+    let spawned = Command::new(&settings.binary)
         .args(&args)
         .env_clear()
         .envs(crate::server::sandbox::env::for_ssh())
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
-        .output();
-    let output = match tokio::time::timeout(TIMEOUT, child).await {
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            return (
+                Err(SshError::Bootstrap(format!("cannot run ssh: {e}"))),
+                Output::default(),
+            );
+        }
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // A failed write shows as the script's "no password on stdin".
+        let _ = stdin.write_all(format!("{password}\n").as_bytes()).await;
+    }
+    let output = match tokio::time::timeout(TIMEOUT, child.wait_with_output()).await {
         Err(_) => {
             return (
                 Err(SshError::Bootstrap(format!(
@@ -120,6 +146,7 @@ mod tests {
     fn the_script_holds_only_the_port_and_prints_json() {
         let script = script(4242);
         assert!(script.contains("opencode serve --hostname 127.0.0.1 --port 4242"));
+        assert!(script.contains("IFS= read -r OPENCODE_SERVER_PASSWORD"));
         assert!(
             script.contains(r#"echo "{\"port\":4242,\"pid\":$!}""#),
             "{script}"

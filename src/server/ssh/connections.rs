@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use super::access::{RemoteAccess, new_password};
 use super::command::SshSettings;
 use super::diagnostics::redact;
 use super::profile::Profile;
@@ -28,6 +29,8 @@ struct Record {
     args: Vec<String>,
     ssh_output: String,
     bootstrap_output: String,
+    /// The remote opencode's password while connected (None: it has none).
+    password: Option<String>,
     tunnel: Option<Arc<tokio::sync::Mutex<Option<Tunnel>>>>,
     watcher: Option<tokio::task::JoinHandle<()>>,
 }
@@ -39,16 +42,24 @@ pub struct Connections {
     settings: SshSettings,
     pub(super) http: reqwest::Client,
     pinned: String,
+    access: RemoteAccess,
     records: Mutex<HashMap<String, Record>>,
     on_change: std::sync::OnceLock<OnChange>,
 }
 
 impl Connections {
-    pub fn new(settings: SshSettings, http: reqwest::Client, pinned: &str) -> Arc<Self> {
+    /// Remote passwords and accepted open remotes are kept in `data_dir`.
+    pub fn new(
+        settings: SshSettings,
+        http: reqwest::Client,
+        pinned: &str,
+        data_dir: &std::path::Path,
+    ) -> Arc<Self> {
         Arc::new(Self {
             settings,
             http,
             pinned: pinned.to_owned(),
+            access: RemoteAccess::new(data_dir),
             records: Mutex::default(),
             on_change: std::sync::OnceLock::new(),
         })
@@ -69,6 +80,11 @@ impl Connections {
             .get(name)
             .and_then(|r| r.state.clone())
             .unwrap_or(ConnectionState::Disconnected)
+    }
+
+    /// The password of connection `name`'s remote opencode, if it has one.
+    pub(super) fn password(&self, name: &str) -> Option<String> {
+        self.lock().get(name).and_then(|r| r.password.clone())
     }
 
     /// Every connection that has a record (connected or not).
@@ -110,7 +126,7 @@ impl Connections {
             };
         }
         match self.establish(&profile).await {
-            Ok((tunnel, version)) => {
+            Ok((tunnel, version, password)) => {
                 let local_port = tunnel.local_port;
                 let slot = Arc::new(tokio::sync::Mutex::new(Some(tunnel)));
                 let watcher =
@@ -118,6 +134,7 @@ impl Connections {
                 {
                     let mut records = self.lock();
                     let record = records.entry(profile.name.clone()).or_default();
+                    record.password = password;
                     record.tunnel = Some(slot);
                     record.watcher = Some(watcher);
                 }
@@ -133,17 +150,29 @@ impl Connections {
     }
 
     /// Tunnel, discovery, and the bootstrap when discovery fails and the
-    /// profile allows it.
-    async fn establish(&self, profile: &Profile) -> Result<(Tunnel, String), SshError> {
+    /// profile allows it: the tunnel, opencode's version and its password.
+    async fn establish(
+        &self,
+        profile: &Profile,
+    ) -> Result<(Tunnel, String, Option<String>), SshError> {
         self.set(&profile.name, ConnectionState::Connecting);
+        let mut password = self.access.password(&profile.name)?;
         let tunnel = self.open_tunnel(profile).await?;
         self.set(&profile.name, ConnectionState::Discovering);
         let where_ = format!("port {} of {}", profile.remote_port, profile.host);
-        let found = discover(&self.http, tunnel.local_port, &where_, &self.pinned).await;
+        let port = tunnel.local_port;
+        let found = discover(&self.http, port, &where_, &self.pinned, password.as_deref()).await;
         let found = match found {
             Err(SshError::Discovery(_)) if profile.bootstrap => {
                 self.set(&profile.name, ConnectionState::Bootstrapping);
-                let (started, output) = bootstrap::run(profile, &self.settings).await;
+                // Stored first: an opencode pocketcode cannot enter is no use.
+                let fresh = new_password();
+                if let Err(error) = self.access.set_password(&profile.name, &fresh) {
+                    tunnel.close().await;
+                    return Err(error);
+                }
+                let (started, output) = bootstrap::run(profile, &self.settings, &fresh).await;
+                password = Some(fresh);
                 if let Some(record) = self.lock().get_mut(&profile.name) {
                     record.bootstrap_output =
                         format!("stdout:\n{}stderr:\n{}", output.stdout, output.stderr);
@@ -153,18 +182,42 @@ impl Connections {
                     return Err(error);
                 }
                 self.set(&profile.name, ConnectionState::Discovering);
-                self.discover_for(tunnel.local_port, &where_, AFTER_BOOTSTRAP)
+                self.discover_for(port, &where_, password.as_deref(), AFTER_BOOTSTRAP)
                     .await
             }
             other => other,
         };
-        match found {
-            Ok(remote) => Ok((tunnel, remote.version)),
+        let checked = found.and_then(|remote| {
+            if !remote.open {
+                return Ok((remote.version, password));
+            }
+            if self.access.open_accepted(&profile.name, &open_target(profile))? {
+                return Ok((remote.version, None));
+            }
+            Err(SshError::Open(format!(
+                "the opencode on {where_} has no password: it is open to every user of {host}. Use it anyway only if you trust every user of {host}; or stop it there and connect again with bootstrap on, so that pocketcode starts one with a password",
+                host = profile.host
+            )))
+        });
+        match checked {
+            Ok((version, password)) => Ok((tunnel, version, password)),
             Err(error) => {
                 tunnel.close().await;
                 Err(error)
             }
         }
+    }
+
+    /// The user accepts that profile `name`'s remote opencode has no
+    /// password (until the profile points elsewhere).
+    pub fn accept_open(&self, profile: &Profile) -> Result<(), SshError> {
+        self.access
+            .accept_open(&profile.name, &open_target(profile))
+    }
+
+    /// Profile `name` was deleted: its password and acceptance go too.
+    pub fn forget(&self, name: &str) -> Result<(), SshError> {
+        self.access.forget(name)
     }
 
     async fn open_tunnel(&self, profile: &Profile) -> Result<Tunnel, SshError> {
@@ -183,11 +236,12 @@ impl Connections {
         &self,
         port: u16,
         where_: &str,
+        password: Option<&str>,
         limit: Duration,
     ) -> Result<super::RemoteOpencode, SshError> {
         let deadline = Instant::now() + limit;
         loop {
-            match discover(&self.http, port, where_, &self.pinned).await {
+            match discover(&self.http, port, where_, &self.pinned, password).await {
                 Err(SshError::Discovery(_)) if Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }
@@ -220,9 +274,12 @@ impl Connections {
             tracing::warn!(profile = %profile.name, "ssh tunnel died; reconnecting");
             loop {
                 match self.establish(&profile).await {
-                    Ok((tunnel, version)) => {
+                    Ok((tunnel, version, password)) => {
                         let local_port = tunnel.local_port;
                         *slot.lock().await = Some(tunnel);
+                        if let Some(record) = self.lock().get_mut(&profile.name) {
+                            record.password = password;
+                        }
                         self.set(
                             &profile.name,
                             ConnectionState::Connected {
@@ -307,7 +364,19 @@ impl Connections {
         if !record.bootstrap_output.is_empty() {
             let _ = writeln!(text, "bootstrap output:\n{}", record.bootstrap_output);
         }
+        if let Some(password) = record.password.as_deref().filter(|p| !p.is_empty()) {
+            text = text.replace(password, "[password removed]");
+        }
         let home = std::env::var("HOME").ok();
         Some(redact(&text, home.as_deref()))
     }
+}
+
+/// What an acceptance of an open remote is tied to: `host:port`.
+fn open_target(profile: &Profile) -> String {
+    format!(
+        "{}:{}",
+        profile.hostname.as_deref().unwrap_or(&profile.host),
+        profile.remote_port
+    )
 }

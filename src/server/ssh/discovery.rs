@@ -1,12 +1,17 @@
 //! Is there an opencode at the other end of the tunnel, and one pocketcode
 //! can work with? `GET /global/health` through the forward: 200 JSON with
 //! `healthy` and `version`, of the same major version as the pinned one.
+//! Asked first without a password: an opencode that answers is open to
+//! every user of its machine (anyone there can reach its loopback port),
+//! which the caller must not use unless the user accepted it. One that
+//! wants a password gets the stored one.
 
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use super::SshError;
+use crate::server::supervisor::Upstream;
 
 /// Each health request's limit.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -17,6 +22,8 @@ const BETWEEN_ATTEMPTS: Duration = Duration::from_millis(500);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RemoteOpencode {
     pub version: String,
+    /// It answered without a password.
+    pub open: bool,
 }
 
 #[derive(Deserialize)]
@@ -26,12 +33,14 @@ struct Health {
 }
 
 /// Asks the opencode behind `127.0.0.1:<local_port>`; `where_` names the
-/// remote end in messages (e.g. `port 4096 of box`).
+/// remote end in messages (e.g. `port 4096 of box`); `password` is the
+/// one pocketcode stored for it, if any.
 pub async fn discover(
     http: &reqwest::Client,
     local_port: u16,
     where_: &str,
     pinned: &str,
+    password: Option<&str>,
 ) -> Result<RemoteOpencode, SshError> {
     let url = format!("http://127.0.0.1:{local_port}/global/health");
     let mut last = String::new();
@@ -39,7 +48,19 @@ pub async fn discover(
         if attempt > 0 {
             tokio::time::sleep(BETWEEN_ATTEMPTS).await;
         }
-        let response = match http.get(&url).timeout(REQUEST_TIMEOUT).send().await {
+        let request = || http.get(&url).timeout(REQUEST_TIMEOUT);
+        let mut open = true;
+        let mut sent = request().send().await;
+        if let (Ok(response), Some(password)) = (&sent, password)
+            && response.status() == reqwest::StatusCode::UNAUTHORIZED
+        {
+            open = false;
+            sent = request()
+                .basic_auth(Upstream::USER, Some(password))
+                .send()
+                .await;
+        }
+        let response = match sent {
             Ok(response) => response,
             Err(error) => {
                 last = if error.is_timeout() {
@@ -52,9 +73,15 @@ pub async fn discover(
         };
         let status = response.status();
         if status == reqwest::StatusCode::UNAUTHORIZED {
-            return Err(SshError::Discovery(format!(
-                "the opencode on {where_} wants a password (OPENCODE_SERVER_PASSWORD is set there); start it without one: it listens on the remote's loopback only, and the ssh tunnel is the access control"
-            )));
+            return Err(SshError::Password(if password.is_some() {
+                format!(
+                    "the opencode on {where_} refuses the password pocketcode gave it when it started it (it was restarted with another one): stop that opencode on the remote and connect again with bootstrap on, so that pocketcode starts one with a new password"
+                )
+            } else {
+                format!(
+                    "the opencode on {where_} wants a password, and pocketcode has none for it (pocketcode did not start it): stop that opencode on the remote and connect again with bootstrap on, so that pocketcode starts one with a password of its own"
+                )
+            }));
         }
         let body = response.text().await.unwrap_or_default();
         let health: Health = match (status.is_success(), serde_json::from_str(&body)) {
@@ -70,7 +97,8 @@ pub async fn discover(
             last = format!("opencode {} says it is not healthy", health.version);
             continue;
         }
-        return check_version(health.version, pinned);
+        let version = check_version(health.version, pinned)?;
+        return Ok(RemoteOpencode { version, open });
     }
     Err(SshError::Discovery(format!(
         "no opencode answers on {where_} ({last}). Start `opencode serve --port <port>` there, or turn on bootstrap in the profile"
@@ -85,14 +113,14 @@ fn major(version: &str) -> &str {
         .unwrap_or_default()
 }
 
-fn check_version(version: String, pinned: &str) -> Result<RemoteOpencode, SshError> {
+fn check_version(version: String, pinned: &str) -> Result<String, SshError> {
     if major(&version) != major(pinned) {
         return Err(SshError::Compatibility(format!(
             "the remote runs opencode {version}, and pocketcode works with opencode {pinned} (major version {}): install it there with `npm i -g opencode-ai@{pinned}`",
             major(pinned)
         )));
     }
-    Ok(RemoteOpencode { version })
+    Ok(version)
 }
 
 #[cfg(test)]

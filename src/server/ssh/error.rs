@@ -17,6 +17,13 @@ pub enum SshError {
     /// Starting opencode on the remote failed.
     #[error("bootstrap: {0}")]
     Bootstrap(String),
+    /// The remote opencode wants a password pocketcode does not have.
+    #[error("password: {0}")]
+    Password(String),
+    /// The remote opencode has no password, and the user has not accepted
+    /// that (every user of that machine can drive it).
+    #[error("open: {0}")]
+    Open(String),
     /// The remote opencode is of another major version.
     #[error("compatibility: {0}")]
     Compatibility(String),
@@ -30,6 +37,8 @@ impl SshError {
             Self::Transport(_) => "Transport",
             Self::Discovery(_) => "Discovery",
             Self::Bootstrap(_) => "Bootstrap",
+            Self::Password(_) => "Password",
+            Self::Open(_) => "Open",
             Self::Compatibility(_) => "Compatibility",
         }
     }

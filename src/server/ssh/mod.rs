@@ -2,6 +2,7 @@
 //! opencode through the system `ssh` (no SSH library), and discovery of
 //! what answers at the other end. Errors are typed by the step that failed.
 
+mod access;
 mod backend;
 pub mod bootstrap;
 mod classify;
@@ -14,6 +15,7 @@ mod profile;
 mod store;
 mod tunnel;
 
+pub use access::ACCESS_FILE;
 pub use backend::{LISTED_SESSIONS, as_chat};
 pub use command::{SshSettings, forward_args, remote_command_args};
 pub use connections::{ConnectionState, Connections};
