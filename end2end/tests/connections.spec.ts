@@ -41,6 +41,15 @@ async function addConnection(page: import('@playwright/test').Page, name: string
   return page.getByRole('listitem', { name: `Connection ${name}` });
 }
 
+/** The fixture's remote opencode has no password: pocketcode shows it as
+ * open to every user of the host and uses it only after two taps. */
+async function useOpenRemote(row: import('@playwright/test').Locator) {
+  await expect(row.getByTestId('connection-state')).toHaveText('Failed (Open)');
+  await expect(row.getByText('Open to every user of 127.0.0.1: its opencode has no password.')).toBeVisible();
+  await row.getByRole('button', { name: 'Use anyway' }).click();
+  await row.getByRole('button', { name: 'Tap again: every user of 127.0.0.1 can drive it' }).click();
+}
+
 test('add a connection on a phone, connect, copy its diagnostics, disconnect and delete it', async ({
   page,
   context,
@@ -68,6 +77,7 @@ test('add a connection on a phone, connect, copy its diagnostics, disconnect and
   // through the live event stream, with no reload and no polling.
   const connected = await page.request.post(`${server.baseUrl}/pocket/fn/connect`, { form: { name: 'loopback' } });
   expect(connected.status(), await connected.text()).toBe(200);
+  await useOpenRemote(row);
   await expect(row.getByTestId('connection-state')).toHaveText('Connected: opencode 1.18.33');
 
   await row.getByRole('button', { name: 'Copy diagnostics' }).click();
@@ -113,6 +123,7 @@ test('a connected remote on a phone: its chat in the sidebar, opened, prompted a
 
   const row = await addConnection(page, 'devbox', remoteOpencode.port);
   await row.getByRole('button', { name: 'Connect' }).click();
+  await useOpenRemote(row);
   await expect(row.getByTestId('connection-state')).toHaveText(/^Connected: opencode /);
 
   // The remote's chat is in the sidebar, marked with the connection.
