@@ -66,9 +66,14 @@ async fn repo_names_sharing_a_directory_are_refused_never_merged() {
         listed["repos"][0]["origin"],
         first.bare.display().to_string()
     );
-    // Deleting the other name deletes nothing.
-    let (status, body) = admin(&server, "DELETE", "/admin/repos/a/_b", None).await;
+    // The other name is not there: not to read, nor to delete (forced
+    // or not, nothing goes).
+    let (status, body) = admin(&server, "GET", "/admin/repos/a/_b", None).await;
     assert_eq!(status, 404, "{body}");
+    for delete in ["/admin/repos/a/_b", "/admin/repos/a/_b?force=true"] {
+        let (status, body) = admin(&server, "DELETE", delete, None).await;
+        assert_eq!(status, 404, "{delete}: {body}");
+    }
     assert_eq!(repos_on_disk(&server), before);
     // The same name again is the same repo, as before.
     let (status, body) = add(&server, &first.url(), Some("a_/b")).await;

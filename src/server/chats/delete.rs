@@ -51,6 +51,11 @@ pub async fn delete_repo(
     name: &RepoName,
     force: bool,
 ) -> Result<Option<u32>, ChatError> {
+    // Not this repo (another one's clone may share its directory): its
+    // chats are not this name's to delete.
+    if store.repo(name).await?.is_none() {
+        return Ok(None);
+    }
     let repo = name.to_string();
     let chats: Vec<WorktreeName> = store
         .worktrees()

@@ -74,7 +74,11 @@ pub fn base_commit<'r>(repo: &'r Repository, default: &str) -> Result<Commit<'r>
     }
 }
 
+/// `Ok(None)` too when the directory holds another repo's clone.
 pub fn info(layout: &Layout, name: &RepoName) -> Result<Option<RepoInfo>, GitError> {
+    if owner(layout, name)?.is_none_or(|owner| &owner != name) {
+        return Ok(None);
+    }
     let Some(repo) = open(layout, name)? else {
         return Ok(None);
     };
