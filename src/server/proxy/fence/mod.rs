@@ -43,6 +43,9 @@ pub enum FenceError {
     Workspace(String),
     #[error("the {DIRECTORY_HEADER} header is refused: it is not text")]
     Unreadable,
+    /// Fails closed: a check that did not finish lets nothing through.
+    #[error("the directory check failed: {0}")]
+    Check(String),
 }
 
 /// The directories a logged-in client may name, as pocketcode spells them.
@@ -60,9 +63,19 @@ impl Fence {
         let Some(named) = naming::named(&parts.headers, parts.uri.query())? else {
             return Ok(());
         };
+        // canonicalize is a blocking syscall: every reading in one trip.
+        let fence = self.clone();
+        let root = tokio::task::spawn_blocking(move || fence.allowed(&named.readings))
+            .await
+            .map_err(|err| FenceError::Check(err.to_string()))??;
+        rewrite(parts, &root)
+    }
+
+    /// The one allowed directory all `readings` resolve to.
+    fn allowed(&self, readings: &[String]) -> Result<PathBuf, FenceError> {
         let mut allowed: Option<PathBuf> = None;
-        for reading in &named.readings {
-            let root = self.resolve(reading).await?;
+        for reading in readings {
+            let root = self.resolve(reading)?;
             match &allowed {
                 Some(first) if *first != root => {
                     return Err(FenceError::Conflicting {
@@ -73,14 +86,11 @@ impl Fence {
                 _ => allowed = Some(root),
             }
         }
-        match allowed {
-            Some(root) => rewrite(parts, &root),
-            None => Ok(()),
-        }
+        allowed.ok_or(FenceError::Unreadable)
     }
 
     /// The allowed directory `directory` is, after resolving it on disk.
-    async fn resolve(&self, directory: &str) -> Result<PathBuf, FenceError> {
+    fn resolve(&self, directory: &str) -> Result<PathBuf, FenceError> {
         if !Path::new(directory).is_absolute() {
             // opencode would resolve it against its own working directory.
             return Err(FenceError::Relative(directory.to_string()));
@@ -96,23 +106,17 @@ impl Fence {
         // its nearest existing ancestor: opencode would make state for it,
         // and the name could become a symlink later. No pocketcode client
         // names one (a chat's worktree exists as long as the chat).
-        let canonical = tokio::fs::canonicalize(directory)
-            .await
-            .map_err(unresolvable)?;
-        if let Ok(workspace) = tokio::fs::canonicalize(&self.workspace).await
-            && canonical == workspace
-        {
+        let canonical = std::fs::canonicalize(directory).map_err(unresolvable)?;
+        if std::fs::canonicalize(&self.workspace).is_ok_and(|w| w == canonical) {
             return Ok(self.workspace.clone());
         }
-        let worktrees = tokio::fs::canonicalize(&self.worktrees).await.ok();
+        let worktrees = std::fs::canonicalize(&self.worktrees).ok();
         if let (Some(parent), Some(name)) = (canonical.parent(), canonical.file_name())
             && Some(parent) == worktrees.as_deref()
             && name
                 .to_str()
                 .is_some_and(|n| WorktreeName::parse(n).is_ok())
-            && tokio::fs::metadata(&canonical)
-                .await
-                .is_ok_and(|m| m.is_dir())
+            && canonical.is_dir()
         {
             return Ok(self.worktrees.join(name));
         }

@@ -60,15 +60,15 @@ impl Tree {
         self.fence.admit(&mut parts).await.map(|()| parts)
     }
 
-    async fn allowed(&self, directory: &str) -> PathBuf {
-        match self.fence.resolve(directory).await {
+    fn allowed(&self, directory: &str) -> PathBuf {
+        match self.fence.resolve(directory) {
             Ok(root) => root,
             Err(err) => panic!("{directory:?} refused: {err}"),
         }
     }
 
-    async fn refused(&self, directory: &str) -> FenceError {
-        match self.fence.resolve(directory).await {
+    fn refused(&self, directory: &str) -> FenceError {
+        match self.fence.resolve(directory) {
             Ok(root) => panic!("{directory:?} let through to {}", root.display()),
             Err(err) => err,
         }
@@ -88,30 +88,29 @@ fn query(uri: &str) -> String {
         .join("&")
 }
 
-#[tokio::test]
-async fn the_workspace_and_chat_worktrees_are_allowed_in_pocketcodes_spelling() {
+#[test]
+fn the_workspace_and_chat_worktrees_are_allowed_in_pocketcodes_spelling() {
     let tree = Tree::new("allowed");
     let chat = tree.chat();
     let workspace = tree.fence.workspace.clone();
-    assert_eq!(tree.allowed(&chat.display().to_string()).await, chat);
-    assert_eq!(tree.allowed(&format!("{}/", chat.display())).await, chat);
-    assert_eq!(tree.allowed(&format!("{}//", chat.display())).await, chat);
+    assert_eq!(tree.allowed(&chat.display().to_string()), chat);
+    assert_eq!(tree.allowed(&format!("{}/", chat.display())), chat);
+    assert_eq!(tree.allowed(&format!("{}//", chat.display())), chat);
     // `..` after a directory that does not exist resolves nowhere.
-    tree.refused(&tree.path("data/worktrees/x/../..")).await;
+    tree.refused(&tree.path("data/worktrees/x/../.."));
     let via_dots = tree.path(&format!("data/worktrees/{CHAT}/src/../../{OTHER_CHAT}"));
     assert_eq!(
-        tree.allowed(&via_dots).await,
+        tree.allowed(&via_dots),
         tree.fence.worktrees.join(OTHER_CHAT)
     );
     assert_eq!(
-        tree.allowed(&tree.path("data/worktrees/../workspace"))
-            .await,
+        tree.allowed(&tree.path("data/worktrees/../workspace")),
         workspace
     );
 }
 
-#[tokio::test]
-async fn dot_dot_and_lookalike_prefixes_are_refused() {
+#[test]
+fn dot_dot_and_lookalike_prefixes_are_refused() {
     let tree = Tree::new("outside");
     for outside in [
         "/etc".to_string(),
@@ -127,25 +126,23 @@ async fn dot_dot_and_lookalike_prefixes_are_refused() {
         tree.path(&format!("data/worktrees/{CHAT}/src")),
         tree.path("data/workspace/.git/.."),
     ] {
-        let err = tree.refused(&outside).await;
+        let err = tree.refused(&outside);
         assert!(err.to_string().contains(&outside), "{err} names {outside}");
     }
     assert!(matches!(
-        tree.refused(&tree.path("data/workspace/.git/..")).await,
+        tree.refused(&tree.path("data/workspace/.git/..")),
         FenceError::Unresolvable { .. }
     ));
     assert!(matches!(
-        tree.refused("data/workspace").await,
+        tree.refused("data/workspace"),
         FenceError::Relative(_)
     ));
-    let missing = tree
-        .refused(&tree.path("data/worktrees/acme__app__nochat1"))
-        .await;
+    let missing = tree.refused(&tree.path("data/worktrees/acme__app__nochat1"));
     assert!(missing.to_string().contains("does not exist"), "{missing}");
 }
 
-#[tokio::test]
-async fn a_symlink_out_of_a_worktree_is_refused_one_to_another_chat_resolves() {
+#[test]
+fn a_symlink_out_of_a_worktree_is_refused_one_to_another_chat_resolves() {
     let tree = Tree::new("symlink");
     let chat = tree.chat();
     symlink(tree.path("outside/secret"), chat.join("escape")).expect("symlink");
@@ -153,24 +150,18 @@ async fn a_symlink_out_of_a_worktree_is_refused_one_to_another_chat_resolves() {
     symlink(tree.fence.worktrees.join(OTHER_CHAT), chat.join("next")).expect("symlink");
     for link in ["escape", "etc", "escape/", "escape/.."] {
         let directory = format!("{}/{link}", chat.display());
-        assert!(matches!(
-            tree.refused(&directory).await,
-            FenceError::Outside(_)
-        ));
+        assert!(matches!(tree.refused(&directory), FenceError::Outside(_)));
     }
     // A symlink to another chat is that chat, forwarded as pocketcode names it.
     let via_link = format!("{}/next", chat.display());
     assert_eq!(
-        tree.allowed(&via_link).await,
+        tree.allowed(&via_link),
         tree.fence.worktrees.join(OTHER_CHAT)
     );
     // The worktrees dir itself behind a symlink still counts as the worktrees.
     let alias = PathBuf::from(tree.path("alias"));
     symlink(&tree.fence.worktrees, &alias).expect("symlink");
-    assert_eq!(
-        tree.allowed(&alias.join(CHAT).display().to_string()).await,
-        chat
-    );
+    assert_eq!(tree.allowed(&alias.join(CHAT).display().to_string()), chat);
 }
 
 #[tokio::test]
