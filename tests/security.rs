@@ -8,6 +8,8 @@ mod browser_files;
 #[path = "security/browser_reach.rs"]
 mod browser_reach;
 mod common;
+#[path = "security/cross_site.rs"]
+mod cross_site;
 #[path = "security/gateway.rs"]
 mod gateway;
 #[path = "security/sandbox_start.rs"]
