@@ -12,6 +12,10 @@ mod common;
 mod cross_site;
 #[path = "security/gateway.rs"]
 mod gateway;
+#[path = "security/health.rs"]
+mod health;
+#[path = "security/login_limits.rs"]
+mod login_limits;
 #[path = "security/sandbox_start.rs"]
 mod sandbox_start;
 #[path = "security/secrets.rs"]
