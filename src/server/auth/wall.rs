@@ -1,7 +1,7 @@
 //! The middleware in front of every route: refuses cross-site requests
 //! (page navigations excepted), lets public paths through, and requires a
-//! valid session cookie for everything else — pocketcode's pages, server functions, admin API and the
-//! whole opencode proxy.
+//! valid session cookie for everything else — pocketcode's pages, server
+//! functions, admin API and the whole opencode proxy.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
