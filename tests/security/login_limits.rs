@@ -91,7 +91,13 @@ async fn sixty_strangers_cannot_lock_the_owner_out() {
     });
     let expired = format!("pocketcode_session={expired}");
     for cookie in [expired.clone()].into_iter().chain(device.clone()) {
-        let response = post_login(&owner, &server, TEST_PASSWORD, &[cookie.clone()]).await;
+        let response = post_login(
+            &owner,
+            &server,
+            TEST_PASSWORD,
+            std::slice::from_ref(&cookie),
+        )
+        .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{cookie}");
         assert!(set_cookie(&response, "pocketcode_session").is_some());
     }
