@@ -31,6 +31,7 @@ fn spawn(
         .env("POCKETCODE_LISTEN", "127.0.0.1:0")
         .env("POCKETCODE_DATA_DIR", data.path())
         .env("POCKETCODE_LOG_JSON", "true")
+        .env("AUTH_PASSWORD", common::TEST_PASSWORD)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -53,9 +54,22 @@ fn spawn(
     (child, url, lines)
 }
 
+/// opencode's pid, from `/admin/health`'s details (which need a login).
 async fn opencode_pid(url: &str) -> u32 {
-    let (_, health) =
-        common::wait_for_opencode_state(&reqwest::Client::new(), url, "healthy").await;
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let cookie = common::login(&anonymous, url, common::TEST_PASSWORD)
+        .await
+        .expect("log in");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::COOKIE, cookie.parse().expect("cookie"));
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client");
+    let (_, health) = common::wait_for_opencode_state(&http, url, "healthy").await;
     health["opencode"]["pid"].as_u64().expect("pid") as u32
 }
 

@@ -8,10 +8,16 @@ mod browser_files;
 #[path = "security/browser_reach.rs"]
 mod browser_reach;
 mod common;
+#[path = "security/cross_site.rs"]
+mod cross_site;
 #[path = "security/fence.rs"]
 mod fence;
 #[path = "security/gateway.rs"]
 mod gateway;
+#[path = "security/health.rs"]
+mod health;
+#[path = "security/login_limits.rs"]
+mod login_limits;
 #[path = "security/names_and_limits.rs"]
 mod names_and_limits;
 #[path = "security/remote_password.rs"]

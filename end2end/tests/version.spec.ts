@@ -7,6 +7,9 @@ test('the top bar shows the build /admin/health reports, with its build time on 
   const response = await pocketcode.page.request.get('/admin/health');
   expect(response.status()).toBe(200);
   const version: string = (await response.json()).version;
+  // The service worker caches this very build.
+  const worker = await (await pocketcode.page.request.get('/sw.js')).text();
+  expect(worker).toContain(`const VERSION = ${JSON.stringify(version)};`);
   // `git describe --always --dirty` of the build, then its UTC build time.
   const match = version.match(/^(\S+) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$/);
   expect(match, version).not.toBeNull();

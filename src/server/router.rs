@@ -20,7 +20,10 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route(
             routes::LOGIN_PATH,
-            get(login::show_login).post(login::submit_login),
+            get(login::show_login)
+                .post(login::submit_login)
+                // Strangers' forms: a password and a path, never megabytes.
+                .layer(axum::extract::DefaultBodyLimit::max(login::MAX_FORM_BYTES)),
         )
         .route(
             routes::LOGOUT_PATH,

@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use error::{AdminError, ErrorBody};
-pub use health::{Health, health};
+pub use health::{Health, HealthAnswer, HealthStatus, PublicHealth, health};
 
 use crate::server::state::AppState;
 

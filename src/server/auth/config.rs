@@ -40,12 +40,14 @@ pub struct AuthConfig {
     )]
     pub trusted_proxies: Vec<IpNet>,
 
-    /// Failed logins allowed per client address in one window before it is locked out.
+    /// Failed logins allowed per client address (IPv6: per /64) in one
+    /// window before it is locked out; browsers the server does not know
+    /// may fail ten times as often together before they all wait.
     #[arg(long, env = "POCKETCODE_LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: u32,
 
-    /// Length of the failed-login window, in seconds; lockouts start at one
-    /// window and double with each repeat.
+    /// Length of the failed-login window, in seconds; a lockout lasts one
+    /// window.
     #[arg(long, env = "POCKETCODE_LOGIN_WINDOW_SECS", default_value_t = 60)]
     pub login_window_secs: u64,
 }

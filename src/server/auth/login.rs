@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::Auth;
 use super::client::ClientInfo;
+use super::rate_limit::{Attempt, Locked, Scope};
 use crate::app::login::{LoginNotice, LoginPage, LogoutPage, render_document};
 use crate::server::pwa::site_assets;
 use crate::server::routes::{LOGIN_PATH, LOGOUT_PATH};
@@ -20,6 +21,8 @@ use crate::server::routes::{LOGIN_PATH, LOGOUT_PATH};
 const MAX_PASSWORD_LEN: usize = 4096;
 /// Longest `next` kept; longer ones fall back to `/`.
 const MAX_NEXT_LEN: usize = 2048;
+/// Largest login form read (both fields at their longest, percent-encoded).
+pub const MAX_FORM_BYTES: usize = 3 * (MAX_PASSWORD_LEN + MAX_NEXT_LEN) + 64;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct LoginQuery {
@@ -74,34 +77,47 @@ pub async fn show_login(
     page(StatusCode::OK, next, notice)
 }
 
-/// `POST /login`: checks the password, rate limited per address and globally.
+/// `POST /login`: checks the password, within the login limits
+/// (`rate_limit`) and a few checks at a time (`PasswordGate`).
 pub async fn submit_login(
     State(auth): State<Arc<Auth>>,
     client: Option<Extension<ClientInfo>>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let client = client.map(|Extension(c)| c).unwrap_or_else(unknown_client);
     let next = safe_next(Some(&form.next));
-    let now = Auth::now();
-    if let Err(locked) = auth.limiter().check(client.ip, now) {
+    let attempt = Attempt {
+        client: client.ip,
+        known_device: auth.known_device(&headers),
+    };
+    if let Err(locked) = auth.limiter().check(attempt, Auth::now()) {
         return too_many(next, locked);
     }
     let matches = if form.password.is_empty() || form.password.len() > MAX_PASSWORD_LEN {
         false
     } else {
-        let check = auth.password().clone();
-        let guess = form.password;
-        tokio::task::spawn_blocking(move || check.matches(&guess))
-            .await
-            .unwrap_or(false)
+        let slot = match auth.password().slot().await {
+            Ok(slot) => slot,
+            Err(busy) => {
+                tracing::warn!(client = %client.ip, %busy, "login turned away");
+                return busy_now(next);
+            }
+        };
+        // Attempts from one address that waited together for a slot: the
+        // first failures may have locked the rest out meanwhile.
+        if let Err(locked) = auth.limiter().check(attempt, Auth::now()) {
+            return too_many(next, locked);
+        }
+        slot.matches(form.password).await
     };
     if matches {
         auth.limiter().record_success(client.ip);
         tracing::info!(client = %client.ip, "logged in");
         return logged_in(&auth, client.https, &next);
     }
-    tracing::warn!(client = %client.ip, "wrong password");
-    if let Some(locked) = auth.limiter().record_failure(client.ip, now) {
+    tracing::warn!(client = %client.ip, known_device = attempt.known_device, "wrong password");
+    if let Some(locked) = auth.limiter().record_failure(attempt, Auth::now()) {
         return too_many(next, locked);
     }
     let notice = LoginNotice::Error("Wrong password. Try again.".into());
@@ -151,18 +167,37 @@ pub async fn submit_logout(
 fn logged_in(auth: &Auth, https: bool, next: &str) -> Response {
     let mut response = redirect(next);
     set_cookie(&mut response, &auth.login_cookie(https));
+    set_cookie(&mut response, &auth.device_cookie(https));
     response
 }
 
-fn too_many(next: String, locked: super::rate_limit::Locked) -> Response {
-    let seconds = locked.retry_after.as_secs().max(1);
-    let who = if locked.global {
-        "Too many failed logins on this server"
-    } else {
-        "Too many failed logins from your address"
+fn too_many(next: String, locked: Locked) -> Response {
+    // Rounded up: a client that waits this long is let in.
+    let seconds = locked.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+    let message = match locked.scope {
+        Scope::Address => format!(
+            "Too many failed logins from your address. Wait {seconds} s before trying again."
+        ),
+        Scope::Strangers => format!(
+            "Too many failed logins on this server from browsers it does not know. Wait {seconds} s, or log in from a browser that logged in here before."
+        ),
     };
-    let notice = LoginNotice::Error(format!("{who}. Wait {seconds} s before trying again."));
-    let mut response = page(StatusCode::TOO_MANY_REQUESTS, next, Some(notice));
+    let response = page(
+        StatusCode::TOO_MANY_REQUESTS,
+        next,
+        Some(LoginNotice::Error(message)),
+    );
+    retry_after(response, seconds)
+}
+
+fn busy_now(next: String) -> Response {
+    let notice = LoginNotice::Error(
+        "The server is busy checking other login attempts. Try again in a moment.".into(),
+    );
+    retry_after(page(StatusCode::SERVICE_UNAVAILABLE, next, Some(notice)), 1)
+}
+
+fn retry_after(mut response: Response, seconds: u64) -> Response {
     if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
         response.headers_mut().insert(RETRY_AFTER, value);
     }

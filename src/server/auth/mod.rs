@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod config;
+pub mod device;
 pub mod generation;
 pub mod headers;
 pub mod login;
@@ -20,8 +21,9 @@ use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
 use cookie::{Cookie, SameSite};
 
+use crate::server::auth::device::DeviceKey;
 use crate::server::auth::generation::Generation;
-use crate::server::auth::password::PasswordCheck;
+use crate::server::auth::password::PasswordGate;
 use crate::server::auth::rate_limit::LoginLimiter;
 use crate::server::auth::token::{SESSION_LIFETIME_SECS, SessionToken, TokenError, TokenKey};
 
@@ -34,7 +36,8 @@ pub const COOKIE_NAME: &str = "pocketcode_session";
 /// Everything the wall and the login routes share.
 pub struct Auth {
     key: TokenKey,
-    password: PasswordCheck,
+    device: DeviceKey,
+    password: PasswordGate,
     generation: Generation,
     limiter: std::sync::Mutex<LoginLimiter>,
     trusted_proxies: Vec<ipnet::IpNet>,
@@ -64,21 +67,34 @@ impl Auth {
     /// The valid session cookie of a request, if any.
     pub fn session(&self, headers: &HeaderMap) -> Result<SessionToken, TokenError> {
         let mut outcome = Err(TokenError::Malformed);
-        let values = headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| Cookie::split_parse(v).filter_map(Result::ok))
-            .filter(|c| c.name() == COOKIE_NAME);
-        for cookie in values {
+        for value in cookie_values(headers, COOKIE_NAME) {
             outcome = self
                 .key
-                .verify(cookie.value(), unix_now(), self.generation.current());
+                .verify(&value, unix_now(), self.generation.current());
             if outcome.is_ok() {
                 break;
             }
         }
         outcome
+    }
+
+    /// Whether this browser logged in here before: it carries a device
+    /// cookie, or a session cookie we signed (expired or logged out
+    /// everywhere still counts: only the owner's browser can have one).
+    pub fn known_device(&self, headers: &HeaderMap) -> bool {
+        let now = unix_now();
+        let signed = cookie_values(headers, COOKIE_NAME).iter().any(|value| {
+            matches!(
+                self.key.verify(value, now, self.generation.current()),
+                Ok(_) | Err(TokenError::Expired | TokenError::Revoked)
+            )
+        });
+        signed || self.device.recognises(headers, now)
+    }
+
+    /// A fresh device cookie, set with every login.
+    pub fn device_cookie(&self, https: bool) -> Cookie<'static> {
+        self.device.cookie(unix_now(), https)
     }
 
     /// A fresh login cookie.
@@ -103,7 +119,7 @@ impl Auth {
         self.generation.bump()
     }
 
-    pub fn password(&self) -> &PasswordCheck {
+    pub fn password(&self) -> &PasswordGate {
         &self.password
     }
 
@@ -150,6 +166,18 @@ impl Auth {
     pub fn now() -> Instant {
         Instant::now()
     }
+}
+
+/// The values of every cookie called `name` the request carries.
+fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| Cookie::split_parse(v).filter_map(Result::ok))
+        .filter(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+        .collect()
 }
 
 fn base_cookie(value: String, https: bool) -> Cookie<'static> {

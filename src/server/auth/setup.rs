@@ -11,8 +11,9 @@ use rand::RngCore as _;
 
 use super::Auth;
 use super::config::AuthConfig;
+use super::device::DeviceKey;
 use super::generation::{Generation, write_atomically};
-use super::password::{BadHash, PasswordCheck};
+use super::password::{BadHash, PasswordCheck, PasswordGate};
 use super::rate_limit::LoginLimiter;
 use super::token::TokenKey;
 
@@ -53,9 +54,11 @@ impl Auth {
         let generation = Generation::load(&generation_path)
             .map_err(|source| state_error(&generation_path, source))?;
         let one_time_token = generated_password.as_ref().map(|_| random_token(32));
+        let key = TokenKey::new(&secret);
         Ok(Self {
-            key: TokenKey::new(&secret),
-            password,
+            device: DeviceKey::new(&key),
+            key,
+            password: PasswordGate::new(password),
             generation,
             limiter: std::sync::Mutex::new(LoginLimiter::new(
                 config.login_max_failures,
@@ -184,7 +187,7 @@ mod tests {
         let auth = Auth::from_config(&config(&[]), &dir).expect("local run");
         let password = auth.generated_password().expect("generated").to_string();
         assert!(password.len() >= 20);
-        assert!(auth.password().matches(&password));
+        assert!(auth.password().check().matches(&password));
         let path = auth.one_time_login_path().expect("link");
         let token = path.strip_prefix("/login?token=").expect("shape");
         assert!(!auth.redeem_one_time_token("wrong"));

@@ -59,6 +59,14 @@ impl TokenKey {
         }
     }
 
+    /// A key of its own for another kind of token (`label` names it), so
+    /// no token of one kind is ever valid as another.
+    pub fn derive(&self, label: &str) -> Self {
+        let mut mac = self.mac();
+        mac.update(label.as_bytes());
+        Self::new(&mac.finalize().into_bytes())
+    }
+
     fn mac(&self) -> HmacSha256 {
         // HMAC takes keys of any length; this cannot fail.
         HmacSha256::new_from_slice(&self.key).expect("HMAC accepts any key length")

@@ -1,7 +1,7 @@
-//! The middleware in front of every route: refuses cross-site state changes,
-//! lets public paths through, and requires a valid session cookie for
-//! everything else — pocketcode's pages, server functions, admin API and the
-//! whole opencode proxy.
+//! The middleware in front of every route: refuses cross-site requests
+//! (page navigations excepted), lets public paths through, and requires a
+//! valid session cookie for everything else — pocketcode's pages, server
+//! functions, admin API and the whole opencode proxy.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -38,7 +38,7 @@ pub async fn wall(State(wall): State<Wall>, mut request: Request, next: Next) ->
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0);
     let client = ClientInfo::of(request.headers(), peer, auth.trusted_proxies());
-    if let Some(refusal) = cross_site_refusal(&request, &client) {
+    if let Some(refusal) = cross_site_refusal(&request, &client, &wall.pages) {
         return finish(refusal, true);
     }
     let path = request.uri().path();
@@ -82,43 +82,72 @@ pub fn encode_next(next: &str) -> String {
         .finish()
 }
 
-/// State-changing requests (and WebSocket upgrades, which browsers send
-/// cross-site with cookies) must come from our own origin. Requests without
-/// an Origin (non-browser clients) are let through to the cookie check; a
-/// browser's `Sec-Fetch-Site` still gives a cross-site request away.
-fn cross_site_refusal(request: &Request, client: &ClientInfo) -> Option<Response> {
+/// Only a top-level page navigation may come from another site (a link in
+/// a mail, a bookmark page): it shows a page, or sends the visitor to the
+/// login page. Anything else — API reads, server functions, the event
+/// stream, WebSockets, the opencode proxy, and a navigation straight to one
+/// of those — must come from our own origin, since SameSite=Lax sends the
+/// cookie along with a cross-site top-level GET.
+///
+/// `Sec-Fetch-Site` is the browser's own word; `same-site` (a sibling
+/// subdomain, a stranger on shared hosts such as `*.fly.dev`) counts as
+/// foreign. Browsers without it still send `Origin` on every cross-origin
+/// request but a GET navigation. Requests with neither (curl, scripts) are
+/// left to the cookie check.
+fn cross_site_refusal(
+    request: &Request,
+    client: &ClientInfo,
+    pages: &[String],
+) -> Option<Response> {
     let headers = request.headers();
-    let safe_method = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
-    );
-    if safe_method && !headers.contains_key(UPGRADE) {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let origin = header(ORIGIN.as_str());
+    let fetch_site = header("sec-fetch-site");
+    let foreign_origin = origin.is_some_and(|o| Some(o.to_ascii_lowercase()) != client.origin());
+    let foreign_site = fetch_site.is_some_and(|site| !matches!(site, "same-origin" | "none"));
+    if !foreign_origin && !foreign_site {
         return None;
     }
-    let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let foreign = match origin {
-        Some(origin) => Some(origin.to_ascii_lowercase()) != client.origin(),
-        None => fetch_site.is_some_and(|site| !matches!(site, "same-origin" | "none")),
-    };
-    if !foreign {
+    let path = request.uri().path();
+    if is_page_navigation(request) && (routes::is_page(pages, path) || routes::is_public(path)) {
         return None;
     }
     tracing::warn!(
         origin = origin.unwrap_or("-"),
         fetch_site = fetch_site.unwrap_or("-"),
+        fetch_mode = header("sec-fetch-mode").unwrap_or("-"),
         method = %request.method(),
-        path = %request.uri().path(),
+        %path,
         "refused a cross-site request"
     );
     let message = format!(
-        "Cross-site request refused: {} {} came from {}, not from this site.",
+        "Cross-site request refused: {} {path} came from {}, not from this site; only page links may.",
         request.method(),
-        request.uri().path(),
         origin.unwrap_or("another site"),
     );
     let body = serde_json::json!({ "error": message });
     Some((StatusCode::FORBIDDEN, Json(body)).into_response())
+}
+
+/// A browser loading a whole tab or window: GET, `Sec-Fetch-Mode:
+/// navigate`, and a document destination (frames are `iframe`; browsers
+/// from before `Sec-Fetch-Dest` send only the mode). Without
+/// `Sec-Fetch-Mode` a navigation cannot be told from a `fetch`.
+fn is_page_navigation(request: &Request) -> bool {
+    let headers = request.headers();
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && !headers.contains_key(UPGRADE)
+        && header("sec-fetch-mode") == Some("navigate")
+        && header("sec-fetch-dest").is_none_or(|dest| dest == "document")
 }
 
 #[cfg(test)]
