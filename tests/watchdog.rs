@@ -1,0 +1,235 @@
+//! The liveness watchdog on a whole pocketcode: an opencode that stops
+//! answering (SIGSTOP: its process and port stay, nothing answers) is
+//! declared hung, its group killed and a new opencode started, with the
+//! chats kept and the cause in `/admin/health`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{READY, TestServer};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use serde_json::{Value, json};
+
+/// Short probes, so the test sees a hang within seconds.
+const PROBE_SECS: u64 = 1;
+const PROBE_TIMEOUT_SECS: u64 = 1;
+const PROBE_MISSES: u32 = 2;
+
+/// A live, not-zombie process.
+fn alive(pid: i32) -> bool {
+    kill(Pid::from_raw(pid), None).is_ok()
+        && std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|stat| !stat.contains(") Z "))
+            .unwrap_or(false)
+}
+
+/// The processes in process group `group`.
+fn group_members(group: u32) -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .expect("read /proc")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            nix::unistd::getpgid(Some(Pid::from_raw(*pid))).ok()
+                == Some(Pid::from_raw(group as i32))
+        })
+        .collect()
+}
+
+/// The `opencode serve` process itself in the supervised group (the
+/// group's leader is bubblewrap when sandboxed).
+fn opencode_serve(group: u32) -> i32 {
+    group_members(group)
+        .into_iter()
+        .find(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+            args.first()
+                .is_some_and(|argv0| argv0.ends_with(b"/opencode") || *argv0 == b"opencode")
+                && args.get(1) == Some(&&b"serve"[..])
+        })
+        .unwrap_or_else(|| panic!("no `opencode serve` in group {group}"))
+}
+
+async fn health(server: &TestServer) -> Value {
+    common::admin_health(&server.http, &server.base_url).await.1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_opencode_is_declared_hung_killed_and_replaced_keeping_its_chats() {
+    let server = TestServer::start(&[
+        "--opencode-probe-secs",
+        &PROBE_SECS.to_string(),
+        "--opencode-probe-timeout-secs",
+        &PROBE_TIMEOUT_SECS.to_string(),
+        "--opencode-probe-misses",
+        &PROBE_MISSES.to_string(),
+    ])
+    .await;
+    server.wait_ready().await;
+    let workspace = server.workspace().display().to_string();
+
+    // A chat with a turn in it, before the hang.
+    let session: Value = server
+        .http
+        .post(server.url("/session"))
+        .header("x-opencode-directory", &workspace)
+        .json(&json!({ "title": "made before the hang" }))
+        .send()
+        .await
+        .expect("create session")
+        .error_for_status()
+        .expect("created")
+        .json()
+        .await
+        .expect("session json");
+    let id = session["id"].as_str().expect("session id").to_owned();
+    server
+        .http
+        .post(server.url(&format!("/session/{id}/message")))
+        .header("x-opencode-directory", &workspace)
+        .json(&json!({ "parts": [{ "type": "text", "text": "hello before the hang" }] }))
+        .send()
+        .await
+        .expect("prompt")
+        .error_for_status()
+        .expect("prompted");
+    let messages_before = messages(&server, &workspace, &id).await;
+    assert!(
+        messages_before >= 2,
+        "a prompt and its answer: {messages_before}"
+    );
+
+    let before = health(&server).await;
+    assert_eq!(before["opencode"]["state"], "healthy");
+    assert_eq!(before["opencode"]["last_restart"], Value::Null);
+    let group = before["opencode"]["pid"].as_u64().expect("pid") as u32;
+    let stopped = opencode_serve(group);
+    let members = group_members(group);
+
+    kill(Pid::from_raw(stopped), Signal::SIGSTOP).expect("SIGSTOP opencode");
+    let hung_at = Instant::now();
+    // A request that reaches the stopped opencode: it waits for the kill.
+    let in_flight = {
+        let http = server.http.clone();
+        let url = server.url("/session");
+        let workspace = workspace.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let status = http
+                .get(url)
+                .header("x-opencode-directory", workspace)
+                .timeout(READY)
+                .send()
+                .await
+                .map(|r| r.status().as_u16());
+            (started.elapsed(), status)
+        })
+    };
+
+    // Declared hung within the bound the flags give.
+    let bound =
+        Duration::from_secs(PROBE_SECS.max(PROBE_TIMEOUT_SECS) * u64::from(PROBE_MISSES + 1));
+    let restarted = loop {
+        let now = health(&server).await;
+        if now["opencode"]["last_restart"]["cause"] == "hung" {
+            break now;
+        }
+        assert!(
+            hung_at.elapsed() < bound + Duration::from_secs(5),
+            "not declared hung within {bound:?}: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let detected = hung_at.elapsed();
+    let reason = restarted["opencode"]["last_restart"]["reason"]
+        .as_str()
+        .expect("reason");
+    assert!(
+        reason.starts_with(&format!("hung: {PROBE_MISSES} health probes missed")),
+        "{reason}"
+    );
+    assert!(
+        restarted["opencode"]["last_error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("hung:")),
+        "{restarted}"
+    );
+
+    // Killed, whole group, although it was stopped.
+    for pid in &members {
+        assert!(!alive(*pid), "{pid} of the hung group is still alive");
+    }
+
+    // A request sent now waits for the new opencode instead of failing.
+    let during_restart = Instant::now();
+    let listed = server
+        .http
+        .get(server.url("/session"))
+        .header("x-opencode-directory", &workspace)
+        .send()
+        .await
+        .expect("list during restart");
+    let waited_during_restart = during_restart.elapsed();
+    assert_eq!(listed.status(), 200);
+    let recovered = hung_at.elapsed();
+
+    let after = health(&server).await;
+    assert_eq!(after["opencode"]["state"], "healthy", "{after}");
+    assert_eq!(after["opencode"]["restarts"], 1);
+    let new_group = after["opencode"]["pid"].as_u64().expect("new pid") as u32;
+    assert_ne!(new_group, group);
+    assert_ne!(opencode_serve(new_group), stopped);
+
+    // The chat made before is still there, with its turn.
+    let kept = server
+        .http
+        .get(server.url(&format!("/session/{id}")))
+        .header("x-opencode-directory", &workspace)
+        .send()
+        .await
+        .expect("get session");
+    assert_eq!(kept.status(), 200);
+    let kept: Value = kept.json().await.expect("session json");
+    assert_eq!(kept["title"], "made before the hang");
+    assert_eq!(messages(&server, &workspace, &id).await, messages_before);
+
+    let (in_flight_waited, in_flight_status) = in_flight.await.expect("in-flight request");
+    println!(
+        "watchdog: declared hung after {detected:?} (bound {bound:?}), new opencode answered \
+         after {recovered:?}; a request in flight at the hang waited {in_flight_waited:?} \
+         ({in_flight_status:?}), one sent after the kill waited {waited_during_restart:?}"
+    );
+    assert!(
+        in_flight_waited < bound + Duration::from_secs(15),
+        "{in_flight_waited:?}"
+    );
+
+    server.stop().await;
+    assert!(!alive(stopped));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while group_members(new_group).iter().any(|pid| alive(*pid)) {
+        assert!(
+            Instant::now() < deadline,
+            "the new opencode outlived the server"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn messages(server: &TestServer, workspace: &str, id: &str) -> usize {
+    let list: Value = server
+        .http
+        .get(server.url(&format!("/session/{id}/message")))
+        .header("x-opencode-directory", workspace)
+        .send()
+        .await
+        .expect("messages")
+        .error_for_status()
+        .expect("messages listed")
+        .json()
+        .await
+        .expect("messages json");
+    list.as_array().expect("an array").len()
+}
