@@ -1,16 +1,46 @@
 //! The liveness watchdog on a whole pocketcode: an opencode that stops
 //! answering (SIGSTOP: its process and port stay, nothing answers) is
 //! declared hung, its group killed and a new opencode started, with the
-//! chats kept and the cause in `/admin/health`.
+//! chats kept, the cause in `/admin/health` and the top bar, and a push
+//! "opencode was restarted".
 
 mod common;
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::http::call;
 use common::{READY, TestServer};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use serde_json::{Value, json};
+
+/// A loopback push service: keeps the body of every push it gets.
+async fn push_service() -> (
+    String,
+    Arc<Mutex<Vec<Vec<u8>>>>,
+    tokio::task::JoinHandle<()>,
+) {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let keep = received.clone();
+    let app = axum::Router::new().route(
+        "/push/phone",
+        axum::routing::post(move |body: axum::body::Bytes| async move {
+            keep.lock().expect("lock").push(body.to_vec());
+            axum::http::StatusCode::CREATED
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let endpoint = format!("http://{}/push/phone", listener.local_addr().expect("addr"));
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (endpoint, received, task)
+}
 
 /// Short probes, so the test sees a hang within seconds.
 const PROBE_SECS: u64 = 1;
@@ -65,10 +95,39 @@ async fn a_stopped_opencode_is_declared_hung_killed_and_replaced_keeping_its_cha
         &PROBE_TIMEOUT_SECS.to_string(),
         "--opencode-probe-misses",
         &PROBE_MISSES.to_string(),
+        "--push-allow-loopback",
     ])
     .await;
     server.wait_ready().await;
     let workspace = server.workspace().display().to_string();
+
+    // A phone subscribed to pushes (it gets a first one at once).
+    let (endpoint, pushes, push_task) = push_service().await;
+    let (keys, auth) = ece::generate_keypair_and_auth_secret().expect("browser keys");
+    let subscription = json!({
+        "endpoint": endpoint,
+        "keys": {
+            "p256dh": URL_SAFE_NO_PAD.encode(keys.pub_as_raw().expect("public key")),
+            "auth": URL_SAFE_NO_PAD.encode(auth),
+        }
+    })
+    .to_string();
+    let (status, body) = call(
+        &server,
+        "push_subscribe",
+        &[("subscription", &subscription)],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let pushed = |n: usize| {
+        let pushes = pushes.lock().expect("lock");
+        pushes.get(n).map(|body| {
+            let components = keys.raw_components().expect("components");
+            let plain = ece::decrypt(&components, &auth, body).expect("decrypts");
+            serde_json::from_slice::<Value>(&plain).expect("JSON payload")
+        })
+    };
+    poll("the first push", || pushed(0).is_some()).await;
 
     // A chat with a turn in it, before the hang.
     let session: Value = server
@@ -195,6 +254,38 @@ async fn a_stopped_opencode_is_declared_hung_killed_and_replaced_keeping_its_cha
     assert_eq!(kept["title"], "made before the hang");
     assert_eq!(messages(&server, &workspace, &id).await, messages_before);
 
+    // The top bar says so, and the phone heard of it.
+    let (status, info) = call(&server, "info", &[]).await;
+    assert_eq!(status, 200, "{info}");
+    assert_eq!(info["opencode_restart"]["cause"], "hung", "{info}");
+    let page = server
+        .http
+        .get(server.url("/"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("opencode restarted just now (hung)"),
+        "{page}"
+    );
+    // Among the chat's own alerts (its prompt finished).
+    let restart_push = || {
+        (0..)
+            .map_while(|n| pushed(n))
+            .find(|p| p["title"] == "opencode was restarted")
+    };
+    poll("the restart push", || restart_push().is_some()).await;
+    let restart = restart_push().expect("the restart push");
+    assert!(
+        restart["body"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("it stopped answering (hung:")),
+        "{restart}"
+    );
+
     let (in_flight_waited, in_flight_status) = in_flight.await.expect("in-flight request");
     println!(
         "watchdog: declared hung after {detected:?} (bound {bound:?}), new opencode answered \
@@ -207,6 +298,7 @@ async fn a_stopped_opencode_is_declared_hung_killed_and_replaced_keeping_its_cha
     );
 
     server.stop().await;
+    push_task.abort();
     assert!(!alive(stopped));
     let deadline = Instant::now() + Duration::from_secs(10);
     while group_members(new_group).iter().any(|pid| alive(*pid)) {
@@ -214,6 +306,14 @@ async fn a_stopped_opencode_is_declared_hung_killed_and_replaced_keeping_its_cha
             Instant::now() < deadline,
             "the new opencode outlived the server"
         );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn poll(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + READY;
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

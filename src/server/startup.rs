@@ -184,6 +184,7 @@ impl Pocketcode {
                     contact: config.push_contact.clone(),
                 };
                 sender.clone().spawn(incoming);
+                crate::server::push::notify_restarts(sender.clone(), &supervisor);
                 Ok(sender)
             }
             Err(err) => {

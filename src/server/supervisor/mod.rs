@@ -114,6 +114,11 @@ impl Supervisor {
         self.snapshot.borrow().status.clone()
     }
 
+    /// Hears every change of the status (restarts, probe misses, state).
+    pub(crate) fn subscribe(&self) -> watch::Receiver<Snapshot> {
+        self.snapshot.subscribe()
+    }
+
     /// How to reach opencode, when it is healthy.
     pub fn upstream(&self) -> Option<Upstream> {
         let snapshot = self.snapshot.borrow();

@@ -60,17 +60,34 @@ pub struct LastRestart {
     pub at_ms: u64,
 }
 
+impl std::fmt::Display for RestartCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Exited => "exited",
+            Self::Hung => "hung",
+        })
+    }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}
+
 impl LastRestart {
     pub(super) fn now(cause: RestartCause, reason: String) -> Self {
-        let at_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as u64)
-            .unwrap_or_default();
         Self {
             cause,
             reason,
-            at_ms,
+            at_ms: now_ms(),
         }
+    }
+
+    /// How long ago it happened.
+    pub fn age(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(now_ms().saturating_sub(self.at_ms))
     }
 }
 
