@@ -274,7 +274,7 @@ async fn a_stopped_opencode_is_declared_hung_killed_and_replaced_keeping_its_cha
     // Among the chat's own alerts (its prompt finished).
     let restart_push = || {
         (0..)
-            .map_while(|n| pushed(n))
+            .map_while(pushed)
             .find(|p| p["title"] == "opencode was restarted")
     };
     poll("the restart push", || restart_push().is_some()).await;
