@@ -310,6 +310,61 @@ async fn a_stopped_opencode_is_declared_hung_killed_and_replaced_keeping_its_cha
     }
 }
 
+/// A pause shorter than the limit is not a hang: misses count in a row,
+/// and an answer resets them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_pauses_are_missed_probes_but_no_restart() {
+    // Three rounds of up to two misses each: more than the limit in all,
+    // never in a row.
+    let server = TestServer::start(&[
+        "--opencode-probe-secs",
+        "1",
+        "--opencode-probe-timeout-secs",
+        "1",
+        "--opencode-probe-misses",
+        "3",
+    ])
+    .await;
+    server.wait_ready().await;
+    let group = health(&server).await["opencode"]["pid"]
+        .as_u64()
+        .expect("pid") as u32;
+    let opencode = Pid::from_raw(opencode_serve(group));
+    let mut misses_seen = 0;
+    for _ in 0..3 {
+        kill(opencode, Signal::SIGSTOP).expect("SIGSTOP");
+        let deadline = Instant::now() + READY;
+        let missed = loop {
+            let now = health(&server).await;
+            if now["opencode"]["probe_misses"] == 1 {
+                break now;
+            }
+            assert!(Instant::now() < deadline, "no missed probe: {now}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        kill(opencode, Signal::SIGCONT).expect("SIGCONT");
+        assert_eq!(missed["opencode"]["state"], "healthy", "{missed}");
+        let deadline = Instant::now() + READY;
+        loop {
+            let now = health(&server).await;
+            assert_eq!(now["opencode"]["last_restart"], Value::Null, "{now}");
+            let misses = now["opencode"]["probe_misses"].as_u64().expect("misses");
+            misses_seen = misses_seen.max(misses);
+            if misses == 0 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "misses never reset: {now}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    let after = health(&server).await;
+    assert_eq!(after["opencode"]["restarts"], 0, "{after}");
+    assert_eq!(after["opencode"]["pid"], group, "{after}");
+    assert!(alive(opencode.as_raw()));
+    println!("watchdog: three short pauses, at most {misses_seen} misses in a row, no restart");
+    server.stop().await;
+}
+
 async fn poll(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + READY;
     while !done() {
