@@ -336,6 +336,7 @@ async fn short_pauses_are_missed_probes_but_no_restart() {
         let deadline = Instant::now() + READY;
         let missed = loop {
             let now = health(&server).await;
+            assert_eq!(now["opencode"]["last_restart"], Value::Null, "{now}");
             if now["opencode"]["probe_misses"] == 1 {
                 break now;
             }
