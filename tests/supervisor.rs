@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::{READY, TestOpencode};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use pocketcode::server::supervisor::{OpencodeSettings, OpencodeState, Supervisor};
+use pocketcode::server::supervisor::{OpencodeSettings, OpencodeState, RestartCause, Supervisor};
 
 fn alive(pid: u32) -> bool {
     // Signal 0 checks existence; a zombie still counts until reaped, so
@@ -62,6 +62,9 @@ async fn starts_reports_health_restarts_after_kill_and_stops_its_group() {
     assert_ne!(second_pid, first_pid);
     let error = status.last_error.expect("the exit is recorded");
     assert!(error.contains("signal: 9"), "{error}");
+    let restart = status.last_restart.expect("the restart is recorded");
+    assert_eq!(restart.cause, RestartCause::Exited);
+    assert_eq!(restart.reason, error);
     let health = upstream
         .request(&oc.http, reqwest::Method::GET, "/global/health")
         .send()

@@ -18,6 +18,17 @@ pub struct AppInfo {
     pub sandboxed: bool,
     /// The directory whose sessions the UI lists.
     pub workspace: String,
+    /// opencode's last restart, while it is recent: the top bar says so.
+    pub opencode_restart: Option<RecentRestart>,
+}
+
+/// A restart of an opencode that had been healthy, within the last hour.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentRestart {
+    /// `hung` or `exited`.
+    pub cause: String,
+    pub reason: String,
+    pub minutes_ago: u64,
 }
 
 #[server(prefix = "/pocket/fn", endpoint = "info")]
@@ -31,5 +42,17 @@ pub async fn get_info() -> Result<AppInfo, AppError> {
         scripted_model: state.scripted_model,
         sandboxed: state.sandboxed,
         workspace: state.workspace.display().to_string(),
+        opencode_restart: status.last_restart.and_then(recent),
+    })
+}
+
+/// Older restarts are history, not news.
+#[cfg(feature = "ssr")]
+fn recent(restart: crate::server::supervisor::LastRestart) -> Option<RecentRestart> {
+    let age = restart.age();
+    (age < std::time::Duration::from_secs(3600)).then(|| RecentRestart {
+        cause: restart.cause.to_string(),
+        reason: restart.reason,
+        minutes_ago: age.as_secs() / 60,
     })
 }

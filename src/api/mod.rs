@@ -54,7 +54,7 @@ pub use connections::{
 pub use delete_chat::{DeleteChat, delete_chat};
 pub use diff_stat::{GetDiffStat, get_diff_stat};
 pub use error::AppError;
-pub use get_info::{AppInfo, GetInfo, get_info};
+pub use get_info::{AppInfo, GetInfo, RecentRestart, get_info};
 pub use get_transcript::{GetTranscript, get_transcript};
 pub use list_chats::{ListChats, list_chats};
 pub use list_github_repos::{ListGithubRepos, list_github_repos};

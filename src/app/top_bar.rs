@@ -1,6 +1,6 @@
 //! The top bar: the sidebar button (phones), name and version, what is
-//! degraded (opencode not healthy, live updates reconnecting: nothing when
-//! all is well), the scripted-model note, and `+` for a new chat.
+//! degraded (opencode not healthy or restarted within the hour, live
+//! updates reconnecting: nothing when all is well), the scripted-model note, and `+` for a new chat.
 
 use leptos::prelude::*;
 
@@ -76,6 +76,24 @@ fn InfoLine(info: AppInfo) -> impl IntoView {
             {source}
         </span>
         {degraded}
+        {info
+            .opencode_restart
+            .map(|restart| {
+                let when = match restart.minutes_ago {
+                    0 => "just now".to_owned(),
+                    m => format!("{m} min ago"),
+                };
+                view! {
+                    <span
+                        role="status"
+                        class="shrink-0 text-xs text-amber-300"
+                        title=restart.reason.clone()
+                        data-opencode-restart=restart.cause.clone()
+                    >
+                        {format!("opencode restarted {when} ({})", restart.cause)}
+                    </span>
+                }
+            })}
         {(!info.sandboxed)
             .then(|| {
                 view! {

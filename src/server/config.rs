@@ -36,6 +36,23 @@ pub struct Config {
     #[arg(long, env = "POCKETCODE_OPENCODE_BIN")]
     pub opencode_bin: Option<PathBuf>,
 
+    /// Probe opencode's health every this many seconds; after
+    /// `--opencode-probe-misses` misses in a row it is hung and restarted
+    /// (0: never probe, only restart it when it exits).
+    #[arg(long, env = "POCKETCODE_OPENCODE_PROBE_SECS", default_value_t = 5)]
+    pub opencode_probe_secs: u64,
+
+    /// A probe not answered within this many seconds is a miss.
+    #[arg(long, env = "POCKETCODE_OPENCODE_PROBE_TIMEOUT_SECS", default_value_t = 3,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub opencode_probe_timeout_secs: u64,
+
+    /// Misses in a row after which opencode is hung: its process group is
+    /// killed and it is started again.
+    #[arg(long, env = "POCKETCODE_OPENCODE_PROBE_MISSES", default_value_t = 3,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub opencode_probe_misses: u32,
+
     /// opencode's working directory (chats work in their own worktrees).
     /// Default: `<data dir>/workspace`.
     #[arg(long, env = "POCKETCODE_WORKSPACE")]
@@ -182,6 +199,15 @@ impl Config {
             .unwrap_or_else(|| self.data_dir.join("workspace"))
     }
 
+    /// How the watchdog probes opencode.
+    pub fn liveness(&self) -> crate::server::supervisor::Liveness {
+        crate::server::supervisor::Liveness {
+            every: std::time::Duration::from_secs(self.opencode_probe_secs),
+            timeout: std::time::Duration::from_secs(self.opencode_probe_timeout_secs),
+            misses: self.opencode_probe_misses,
+        }
+    }
+
     /// Root of opencode's XDG directories.
     pub fn opencode_home(&self) -> PathBuf {
         self.data_dir.join("opencode")
@@ -262,6 +288,26 @@ mod tests {
             Config::try_parse_from(["pocketcode", "--push-contact", "https://example.com/me"])
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn the_watchdog_defaults_to_three_misses_of_five_second_probes() {
+        use crate::server::supervisor::Liveness;
+        let config = Config::try_parse_from(["pocketcode"]).expect("defaults");
+        assert_eq!(config.liveness(), Liveness::default());
+        let off = Config::try_parse_from(["pocketcode", "--opencode-probe-secs", "0"])
+            .expect("0 turns it off");
+        assert!(off.liveness().every.is_zero());
+        for bad in [
+            ["--opencode-probe-timeout-secs", "0"],
+            ["--opencode-probe-misses", "0"],
+            ["--opencode-probe-secs", "-1"],
+        ] {
+            assert!(
+                Config::try_parse_from(["pocketcode", bad[0], bad[1]]).is_err(),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -88,6 +88,7 @@ impl Pocketcode {
         let gateway = start_gateway(scripted.as_ref()).await?;
         let mut settings = OpencodeSettings::new(opencode_home.clone(), workspace.clone());
         settings.binary = config.opencode_bin.clone();
+        settings.liveness = config.liveness();
         let zone = sandboxed.then(|| {
             crate::server::sandbox::agent_zone(
                 &Layout::new(data_dir.clone()),
@@ -183,6 +184,7 @@ impl Pocketcode {
                     contact: config.push_contact.clone(),
                 };
                 sender.clone().spawn(incoming);
+                crate::server::push::notify_restarts(sender.clone(), &supervisor);
                 Ok(sender)
             }
             Err(err) => {

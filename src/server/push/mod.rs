@@ -2,10 +2,12 @@
 //! the browsers that subscribed (kept there too), and the sender that turns
 //! the event hub's alerts (a chat finished, failed or waits on the user)
 //! into encrypted pushes (RFC 8291, by the `web-push` crate), dropping
-//! subscriptions their push service says are gone (404/410).
+//! subscriptions their push service says are gone (404/410); and the
+//! supervisor's restarts of opencode.
 
 mod endpoint;
 mod keys;
+mod restart;
 mod sender;
 mod subscriptions;
 
@@ -14,6 +16,7 @@ use std::sync::Arc;
 
 pub use endpoint::{EndpointPolicy, is_public};
 pub use keys::VapidKeys;
+pub use restart::notify_restarts;
 pub use sender::{Payload, Sender, chat_url};
 pub use subscriptions::{Subscription, SubscriptionKeys, Subscriptions};
 

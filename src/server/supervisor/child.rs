@@ -213,6 +213,14 @@ impl OpencodeChild {
         let _ = self.child.wait().await;
     }
 
+    /// SIGKILL to the whole group at once: a hung opencode would not act
+    /// on SIGTERM (a stopped one cannot), and SIGKILL ends stopped
+    /// processes too.
+    pub async fn kill_group(&mut self) {
+        let _ = killpg(Pid::from_raw(self.pid as i32), Signal::SIGKILL);
+        let _ = self.child.wait().await;
+    }
+
     /// After the leader exited on its own: clears what is left of its group.
     pub fn reap_group(&self) {
         let _ = killpg(Pid::from_raw(self.pid as i32), Signal::SIGKILL);

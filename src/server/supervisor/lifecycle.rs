@@ -1,12 +1,13 @@
-//! The supervising loop: start, wait for health, watch, restart with backoff.
+//! The supervising loop: start, wait for health, watch (exit and liveness),
+//! restart with backoff.
 
 use std::time::Duration;
 
 use tokio::sync::watch;
 
 use super::child::OpencodeChild;
-use super::status::OpencodeState;
-use super::{OpencodeSettings, Snapshot, locate};
+use super::status::{LastRestart, OpencodeState, RestartCause};
+use super::{OpencodeSettings, Snapshot, locate, watchdog};
 
 /// After this many failed starts in a row the state shows `failed`.
 const FAILED_AFTER: u32 = 3;
@@ -32,12 +33,19 @@ pub(super) async fn run(
         if *stop.borrow() {
             break;
         }
+        let mut restart = None;
         let error = match start_and_watch(&settings, &http, &snapshot, &mut stop, &mut started_once)
             .await
         {
             Outcome::Stopped => break,
             Outcome::Exited(error) => {
                 failures = 0;
+                restart = Some(RestartCause::Exited);
+                error
+            }
+            Outcome::Hung(error) => {
+                failures = 0;
+                restart = Some(RestartCause::Hung);
                 error
             }
             Outcome::FailedToStart(error) => {
@@ -53,8 +61,12 @@ pub(super) async fn run(
         };
         snapshot.send_modify(|s| {
             s.status.state = state;
+            if let Some(cause) = restart {
+                s.status.last_restart = Some(LastRestart::now(cause, error.clone()));
+            }
             s.status.last_error = Some(error);
             s.status.pid = None;
+            s.status.probe_misses = 0;
             s.upstream = None;
         });
         tokio::select! {
@@ -73,6 +85,8 @@ enum Outcome {
     Stopped,
     /// It was healthy, then exited.
     Exited(String),
+    /// It was healthy, then stopped answering; its group was killed.
+    Hung(String),
     /// It never became healthy.
     FailedToStart(String),
 }
@@ -144,10 +158,24 @@ async fn start_and_watch(
         s.upstream = Some(child.upstream.clone());
     });
 
+    // Pinned outside the loop: its count of misses must survive the other
+    // branches firing.
+    let upstream = child.upstream.clone();
+    let watchdog = watchdog::watch(http, &upstream, settings.liveness, |misses| {
+        snapshot.send_modify(|s| s.status.probe_misses = misses);
+    });
+    tokio::pin!(watchdog);
     // Keep the tail of stderr visible while it runs.
     let mut tail_tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
+            hung = &mut watchdog => {
+                tracing::error!(pid = child.pid, error = %hung, "opencode is hung: killing its process group");
+                child.kill_group().await;
+                child.drain_stderr().await;
+                copy_tail(snapshot, &child);
+                return Outcome::Hung(hung.to_string());
+            }
             exit = child.exited() => {
                 child.reap_group();
                 child.drain_stderr().await;

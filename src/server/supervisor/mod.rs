@@ -1,11 +1,13 @@
 //! Runs `opencode serve` on loopback: starts it on a free port with a random
 //! internal password, waits for health, restarts it with backoff when it
-//! exits, and stops its whole process group on shutdown.
+//! exits or hangs (see [`watchdog`]), and stops its whole process group on
+//! shutdown.
 
 mod child;
 mod lifecycle;
 mod locate;
 mod status;
+mod watchdog;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,7 +20,8 @@ pub use locate::{locate, project_roots};
 /// The opencode version pocketcode is built and tested against (the exact
 /// `opencode-ai` version in `package.json`; a unit test keeps them equal).
 pub const PINNED_OPENCODE_VERSION: &str = "1.18.33";
-pub use status::{OpencodeState, OpencodeStatus, Upstream};
+pub use status::{LastRestart, OpencodeState, OpencodeStatus, RestartCause, Upstream};
+pub use watchdog::Liveness;
 
 /// Errors the supervisor reports to callers.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +53,8 @@ pub struct OpencodeSettings {
     pub start_timeout: Duration,
     /// Run it inside this bubblewrap sandbox (`None`: unsandboxed).
     pub sandbox: Option<crate::server::sandbox::Zone>,
+    /// How a healthy opencode is probed for hangs.
+    pub liveness: Liveness,
 }
 
 impl OpencodeSettings {
@@ -62,6 +67,7 @@ impl OpencodeSettings {
             offline: false,
             start_timeout: Duration::from_secs(60),
             sandbox: None,
+            liveness: Liveness::default(),
         }
     }
 }
@@ -106,6 +112,11 @@ impl Supervisor {
     /// The current status, as `/admin/health` shows it.
     pub fn status(&self) -> OpencodeStatus {
         self.snapshot.borrow().status.clone()
+    }
+
+    /// Hears every change of the status (restarts, probe misses, state).
+    pub(crate) fn subscribe(&self) -> watch::Receiver<Snapshot> {
+        self.snapshot.subscribe()
     }
 
     /// How to reach opencode, when it is healthy.

@@ -33,6 +33,62 @@ pub struct OpencodeStatus {
     pub stderr_tail: Vec<String>,
     /// The binary being run.
     pub binary: Option<String>,
+    /// Health probes missed in a row by the running opencode (see the
+    /// liveness flags); at the limit it is declared hung and restarted.
+    pub probe_misses: u32,
+    /// Why and when opencode was last restarted after running healthy.
+    pub last_restart: Option<LastRestart>,
+}
+
+/// Why a running opencode was replaced by a new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RestartCause {
+    /// It exited (crashed, killed, out of memory).
+    Exited,
+    /// It stopped answering the watchdog's probes; pocketcode killed it.
+    Hung,
+}
+
+/// The last restart of an opencode that had been healthy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct LastRestart {
+    pub cause: RestartCause,
+    /// What happened, e.g. `hung: 3 health probes missed in a row (…)`.
+    pub reason: String,
+    /// When, in milliseconds since the Unix epoch.
+    pub at_ms: u64,
+}
+
+impl std::fmt::Display for RestartCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Exited => "exited",
+            Self::Hung => "hung",
+        })
+    }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}
+
+impl LastRestart {
+    pub(super) fn now(cause: RestartCause, reason: String) -> Self {
+        Self {
+            cause,
+            reason,
+            at_ms: now_ms(),
+        }
+    }
+
+    /// How long ago it happened.
+    pub fn age(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(now_ms().saturating_sub(self.at_ms))
+    }
 }
 
 impl OpencodeStatus {
@@ -46,6 +102,8 @@ impl OpencodeStatus {
             last_error: None,
             stderr_tail: Vec::new(),
             binary,
+            probe_misses: 0,
+            last_restart: None,
         }
     }
 }
