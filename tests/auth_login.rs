@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::net::IpAddr;
 use std::time::Duration;
 
-use common::{TEST_PASSWORD, TestServer};
+use common::{TEST_PASSWORD, TestServer, client_from};
 use reqwest::StatusCode;
 use reqwest::header::{
     CONTENT_SECURITY_POLICY, COOKIE, LOCATION, ORIGIN, REFERRER_POLICY, RETRY_AFTER, SET_COOKIE,
@@ -20,15 +19,6 @@ async fn start(extra: &[&str]) -> TestServer {
     let mut args = NO_OPENCODE.to_vec();
     args.extend_from_slice(extra);
     TestServer::start(&args).await
-}
-
-/// A client that connects from `ip` (any 127.0.0.0/8 address is loopback).
-fn client_from(ip: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(ip.parse::<IpAddr>().expect("ip"))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
 }
 
 async fn post_login(

@@ -56,19 +56,7 @@ fn spawn(
 
 /// opencode's pid, from `/admin/health`'s details (which need a login).
 async fn opencode_pid(url: &str) -> u32 {
-    let anonymous = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let cookie = common::login(&anonymous, url, common::TEST_PASSWORD)
-        .await
-        .expect("log in");
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::COOKIE, cookie.parse().expect("cookie"));
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .expect("client");
+    let (_, _, http) = common::logged_in(url, common::TEST_PASSWORD).await;
     let (_, health) = common::wait_for_opencode_state(&http, url, "healthy").await;
     health["opencode"]["pid"].as_u64().expect("pid") as u32
 }

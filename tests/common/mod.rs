@@ -211,19 +211,7 @@ impl TestServer {
         })
         .await
         .expect("serving line");
-        let anonymous = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        let cookie = login(&anonymous, &base_url, password)
-            .await
-            .expect("the password logs in");
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(reqwest::header::COOKIE, cookie.parse().expect("cookie"));
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .build()
-            .expect("client");
+        let (anonymous, cookie, http) = logged_in(&base_url, password).await;
         wait_for_opencode_state(&http, &base_url, "healthy").await;
         Self {
             base_url,
@@ -273,6 +261,38 @@ impl TestServer {
             let _ = tokio::task::spawn_blocking(move || process.wait()).await;
         }
     }
+}
+
+/// Logs in to the pocketcode at `base_url`: a cookie-less client (no
+/// redirects followed), the session cookie, and a client that carries it.
+pub async fn logged_in(
+    base_url: &str,
+    password: &str,
+) -> (reqwest::Client, String, reqwest::Client) {
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let cookie = login(&anonymous, base_url, password)
+        .await
+        .expect("the password logs in");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::COOKIE, cookie.parse().expect("cookie"));
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client");
+    (anonymous, cookie, http)
+}
+
+/// A client that connects from `ip` (any 127.0.0.0/8 address is loopback)
+/// and follows no redirects.
+pub fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(ip.parse::<std::net::IpAddr>().expect("ip"))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 /// Posts the login form; on success returns the `name=value` of the session

@@ -3,7 +3,6 @@
 //! runs only a few argon2 checks at once, so pocketcode's memory stays
 //! bounded.
 
-use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
@@ -14,18 +13,9 @@ use pocketcode::server::auth::unix_now;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, SET_COOKIE};
 
-use crate::common::{TEST_PASSWORD, TestServer};
+use crate::common::{TEST_PASSWORD, TestServer, client_from};
 
 const SECRET: &str = "login-limits-test-secret-0123456789abcdef";
-
-/// A client that connects from `ip` (any 127.0.0.0/8 address is loopback).
-fn client_from(ip: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(ip.parse::<IpAddr>().expect("ip"))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
 
 async fn post_login(
     client: &reqwest::Client,
