@@ -4,6 +4,7 @@
 //! in plain functions; [`RepoStore`] runs it on the blocking pool.
 
 mod chat_id;
+mod clone_flight;
 mod clone_job;
 mod diff;
 mod disk;
