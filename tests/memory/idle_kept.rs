@@ -25,27 +25,7 @@ async fn chats_that_work_wait_or_are_shown_keep_their_instance() {
     let [idle, asking, working, shown] = &chats[..] else {
         unreachable!()
     };
-    prompt_until(&server, idle, "Please repeat idle", "You said").await;
-    prompt_until(&server, shown, "Please repeat shown", "You said").await;
-    let send = async |chat: &NewChat, text: &str| {
-        let mut form = chat.form().to_vec();
-        form.push(("text", text));
-        let (status, body) = call(&server, "send_prompt", &form).await;
-        assert_eq!(status, 200, "{body}");
-    };
-    send(asking, "Run it [scenario:permission]").await;
-    send(working, "[scenario:slow chunks=400 ms=250]").await;
-    // Watched from the sidebar's summaries only: asking the chats
-    // themselves would be a need.
-    until(
-        "the permission asked and the slow turn running",
-        async || {
-            let live = statuses(&server).await;
-            live.get(&asking.session).map(String::as_str) == Some("waiting_permission")
-                && live.get(&working.session).map(String::as_str) == Some("busy")
-        },
-    )
-    .await;
+    // A tab shows this one from the start.
     let beacon = {
         let server_http = server.http.clone();
         let url = server.url("/pocket/fn/chat_shown");
@@ -67,20 +47,56 @@ async fn chats_that_work_wait_or_are_shown_keep_their_instance() {
         })
     };
 
+    prompt_until(&server, idle, "Please repeat idle", "You said").await;
+    prompt_until(&server, shown, "Please repeat shown", "You said").await;
+    let send = async |chat: &NewChat, text: &str| {
+        let mut form = chat.form().to_vec();
+        form.push(("text", text));
+        let (status, body) = call(&server, "send_prompt", &form).await;
+        assert_eq!(status, 200, "{body}");
+    };
+    send(asking, "Run it [scenario:permission]").await;
+    send(working, "[scenario:slow chunks=400 ms=250]").await;
+    // Watched from the sidebar's summaries only: asking the chats
+    // themselves would be a need.
+    until(
+        "the permission asked and the slow turn running",
+        async || {
+            let live = statuses(&server).await;
+            live.get(&asking.session).map(String::as_str) == Some("waiting_permission")
+                && live.get(&working.session).map(String::as_str) == Some("busy")
+        },
+    )
+    .await;
+    // Made and prompted a while ago: the chats may have gone and come
+    // back meanwhile; from now on the three must stay.
+    let protected = [("asking", asking), ("working", working), ("shown", shown)];
+    let before = protected.map(|(_, chat)| disposals.of(&chat.worktree));
     until("the idle chat's instance disposed", async || {
-        disposals.of(&idle.worktree) == 1
+        disposals.of(&idle.worktree) >= 1
     })
     .await;
     // Well past the idle time again: still nothing else went.
     let idle_secs: u64 = crate::idle::IDLE_SECS.parse().expect("secs");
     tokio::time::sleep(Duration::from_secs(2 * idle_secs + 2)).await;
-    for (what, chat) in [("asking", asking), ("working", working), ("shown", shown)] {
-        assert_eq!(
-            disposals.of(&chat.worktree),
-            0,
-            "the {what} chat's instance was disposed"
-        );
+    let alive = server
+        .pocketcode
+        .as_ref()
+        .expect("running")
+        .state
+        .instances
+        .alive();
+    let mut wrong = Vec::new();
+    for ((what, chat), before) in protected.iter().zip(before) {
+        if disposals.of(&chat.worktree) != before {
+            wrong.push(format!("the {what} chat's instance was disposed"));
+        }
+        if !alive.contains(&std::path::PathBuf::from(&chat.worktree)) {
+            wrong.push(format!("the {what} chat's instance is not loaded"));
+        }
     }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(!alive.contains(&std::path::PathBuf::from(&idle.worktree)));
     let live = statuses(&server).await;
     assert_eq!(live.get(&working.session).map(String::as_str), Some("busy"));
     beacon.abort();
