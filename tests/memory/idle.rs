@@ -15,7 +15,9 @@ use crate::common::browser_chat::{prompt_until, transcript_until};
 use crate::common::git_fixture::Remote;
 use crate::common::http::{NewChat, call};
 use crate::common::{TempDir, TestServer};
-use crate::opencode_tree::{Disposals, QUIET, mcp_processes, rss_mb, streams_to};
+use crate::opencode_tree::{
+    Disposals, QUIET, instances_created, mcp_processes, rss_mb, streams_to,
+};
 
 /// The idle time in these tests (the flag is in seconds).
 pub const IDLE_SECS: &str = "3";
@@ -160,12 +162,19 @@ async fn twenty_idle_chats_cost_nothing_until_one_is_opened() {
     );
 
     // Left alone, and the sidebar polled all along: every instance goes,
-    // each once (the listing brings none back to be disposed again).
+    // and stays gone (opencode's log says when it loads one).
     let watched_since = Instant::now();
     let disposed_since = |i: usize| disposals.of(&chats[i].worktree) - before[i];
     let all_gone = async || (0..CHATS).all(|i| disposed_since(i) >= 1);
+    let created = || {
+        chats
+            .iter()
+            .map(|c| instances_created(server.data_dir.path(), &c.worktree))
+            .collect::<Vec<_>>()
+    };
     let mut polls = 0;
     let mut gone_at = None;
+    let mut created_when_gone = Vec::new();
     while gone_at.is_none_or(|at: Instant| at.elapsed() < Duration::from_secs(6)) {
         if let Err(wrong) = sidebar_is_right(&server, &chats).await {
             panic!("poll {polls}: {wrong}");
@@ -173,6 +182,7 @@ async fn twenty_idle_chats_cost_nothing_until_one_is_opened() {
         polls += 1;
         if gone_at.is_none() && all_gone().await {
             gone_at = Some(Instant::now());
+            created_when_gone = created();
         }
         assert!(
             watched_since.elapsed() < DEADLINE,
@@ -183,14 +193,10 @@ async fn twenty_idle_chats_cost_nothing_until_one_is_opened() {
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    for (i, chat) in chats.iter().enumerate() {
-        assert_eq!(
-            disposed_since(i),
-            1,
-            "{} disposed again: revived",
-            chat.worktree
-        );
-    }
+    assert!(
+        created_when_gone.iter().all(|n| *n >= 1),
+        "opencode's log shows no instance loads: {created_when_gone:?}"
+    );
     let disposed_after = gone_at.expect("gone").duration_since(watched_since);
     until("the MCP processes gone", async || mcp_processes(pid) == 0).await;
     let instances = &server.pocketcode.as_ref().expect("running").state.instances;
@@ -217,6 +223,11 @@ async fn twenty_idle_chats_cost_nothing_until_one_is_opened() {
          ({disposed_after:?} after the sidebar polls began, {polls} polls); {streams} streams"
     );
     assert_eq!(streams, 2, "pocketcode's one global stream and this test's");
+    // Nothing loaded them again: not the sidebar's polls, not the streams.
+    assert_eq!(created(), created_when_gone, "instances loaded again");
+    for (i, chat) in chats.iter().enumerate() {
+        assert_eq!(disposed_since(i), 1, "{} disposed again", chat.worktree);
+    }
     assert!(idle_mb < RSS_BOUND_MB, "opencode's tree holds {idle_mb} MB");
 
     // Opening a chat brings it back: its page opens, its prompt streams.

@@ -132,6 +132,19 @@ pub fn streams_to(port: u16) -> usize {
     streams
 }
 
+/// How many times opencode loaded `dir`'s instance, from its own log
+/// (`<data dir>/opencode/data/opencode/log/opencode.log`).
+pub fn instances_created(data_dir: &std::path::Path, dir: &str) -> usize {
+    let log = data_dir.join("opencode/data/opencode/log/opencode.log");
+    let wanted = format!("directory={dir}");
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("message=\"creating instance\""))
+        .filter(|l| l.split_whitespace().any(|t| t == wanted))
+        .count()
+}
+
 /// Long enough that pooled connections look idle to [`streams_to`].
 pub const QUIET: Duration = Duration::from_secs(14);
 

@@ -158,7 +158,10 @@ async fn stream_once(hub: &Arc<EventHub>, reconnect: bool) -> Result<(), String>
         tracing::warn!(%err, "cannot resync chat states");
     }
     if reconnect {
-        hub.publish_resync(None, "the upstream event stream reconnected");
+        // As each directory's own stream did: clients refetch per chat.
+        for directory in local.list() {
+            hub.publish_resync(Some(&directory), "the upstream event stream reconnected");
+        }
     }
     local
         .connected
