@@ -191,33 +191,45 @@ async fn stream_once(hub: &Arc<EventHub>, reconnect: bool) -> Result<(), String>
 }
 
 fn relay_one(hub: &EventHub, data: &str) {
-    let Some((directory, kind, payload)) = unwrap_local(data) else {
+    let Some(event) = unwrap_local(data) else {
         return;
     };
     let local = hub.local();
     if let Some(observer) = local.observer.get() {
-        let session = serde_json::from_str::<Value>(&payload)
-            .ok()
-            .and_then(|event| {
-                super::hub::session_of(&kind, &event["properties"]).map(str::to_owned)
-            });
-        observer.heard(&directory, &kind, session.as_deref());
+        observer.heard(&event.directory, &event.kind, event.session.as_deref());
     }
-    if local.contains(&directory) {
-        hub.publish_upstream(&directory, &payload);
+    if local.contains(&event.directory) {
+        hub.publish_upstream(&event.directory, &event.payload);
     }
 }
 
-/// `{"directory": …, "payload": {…}}` → the directory, the event's type
-/// and the event as JSON text. opencode also sends each durable event a
-/// second time as a `sync` record (for its own replicas): dropped, as are
-/// events of no directory.
-fn unwrap_local(data: &str) -> Option<(String, String, String)> {
+/// One event of a local directory.
+struct LocalEvent {
+    directory: String,
+    kind: String,
+    session: Option<String>,
+    /// The event as the directory's own `/event` sends it (JSON text).
+    payload: String,
+}
+
+/// `{"directory": …, "payload": {…}}` → a [`LocalEvent`]. opencode also
+/// sends each durable event a second time as a `sync` record (for its own
+/// replicas): dropped, as are events of no directory.
+fn unwrap_local(data: &str) -> Option<LocalEvent> {
     let mut wrapped: Value = serde_json::from_str(data).ok()?;
     let directory = wrapped["directory"].as_str()?.to_owned();
     let payload = wrapped.get_mut("payload")?.take();
     let kind = payload["type"].as_str()?.to_owned();
-    (payload.is_object() && kind != "sync").then(|| (directory, kind, payload.to_string()))
+    if !payload.is_object() || kind == "sync" {
+        return None;
+    }
+    let session = super::hub::session_of(&kind, &payload["properties"]).map(str::to_owned);
+    Some(LocalEvent {
+        directory,
+        kind,
+        session,
+        payload: payload.to_string(),
+    })
 }
 
 /// Sets the chat states of `directories` from opencode's REST API without
@@ -277,9 +289,13 @@ mod tests {
     #[test]
     fn local_events_are_unwrapped_and_sync_copies_dropped() {
         let data = r#"{"directory":"/w","payload":{"id":"evt_1","type":"session.idle","properties":{"sessionID":"ses_a"}}}"#;
-        let (directory, kind, payload) = unwrap_local(data).expect("unwrapped");
-        assert_eq!((directory.as_str(), kind.as_str()), ("/w", "session.idle"));
-        let payload: Value = serde_json::from_str(&payload).expect("json");
+        let event = unwrap_local(data).expect("unwrapped");
+        assert_eq!(
+            (event.directory.as_str(), event.kind.as_str()),
+            ("/w", "session.idle")
+        );
+        assert_eq!(event.session.as_deref(), Some("ses_a"));
+        let payload: Value = serde_json::from_str(&event.payload).expect("json");
         assert_eq!(payload["properties"]["sessionID"], "ses_a");
         let sync = r#"{"directory":"/w","payload":{"type":"sync","syncEvent":{}}}"#;
         assert!(unwrap_local(sync).is_none());
