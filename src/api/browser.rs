@@ -22,6 +22,8 @@ pub async fn browser_state(repo: String, chat_id: String) -> Result<BrowserStatu
 pub async fn start_browser(repo: String, chat_id: String) -> Result<BrowserStatus, AppError> {
     super::context::respond(async {
         let (state, key, dir) = chat_browser(&repo, &chat_id)?;
+        // The tools go to the chat's instance, loaded again if it was disposed.
+        state.instances.touch(&dir).await;
         Ok(state.browsers.start(&key, &dir).await?.status())
     })
     .await

@@ -23,14 +23,17 @@ pub fn chat_dir(state: &AppState, repo: &str, chat_id: &str) -> Result<PathBuf, 
 }
 
 /// Where chat `chat_id` of `repo` works, and a client for the opencode
-/// running it: pocketcode's own and the chat's worktree, or, for `repo`
-/// `@<connection>` (`chat_id` is then the session id), the remote's opencode
-/// and the directory the session is bound to there.
+/// running it: pocketcode's own and the chat's worktree (whose instance the
+/// caller's requests load again if it was disposed: see
+/// `server::instances`), or, for `repo` `@<connection>` (`chat_id` is then
+/// the session id), the remote's opencode and the directory the session is
+/// bound to there.
 pub async fn chat_target(repo: &str, chat_id: &str) -> Result<(OpencodeClient, PathBuf), AppError> {
     let state = super::context::state()?;
     match crate::remotes::remote_connection(repo) {
         None => {
             let dir = chat_dir(&state, repo, chat_id)?;
+            state.instances.touch(&dir).await;
             Ok((OpencodeClient::from_state(&state).await?, dir))
         }
         Some(name) => {

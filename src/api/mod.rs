@@ -10,6 +10,7 @@ mod browser;
 #[cfg(feature = "ssr")]
 mod chat_context;
 mod chat_menu;
+mod chat_shown;
 mod chat_summaries;
 mod connections;
 #[cfg(feature = "ssr")]
@@ -45,6 +46,7 @@ pub use browser::{
 pub use chat_menu::{
     GetDiff, MAX_DIFF_BYTES, RenameChat, ShareChat, get_diff, rename_chat, share_chat,
 };
+pub use chat_shown::{CHAT_SHOWN_EVERY_SECS, ChatShown, chat_shown};
 pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
 pub use connections::{
     Connect, ConnectionDiagnostics, DeleteConnection, Disconnect, ListConnections, SaveConnection,

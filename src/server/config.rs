@@ -154,6 +154,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub events: EventsConfig,
+
+    #[command(flatten)]
+    pub instances: crate::server::instances::InstancesConfig,
 }
 
 /// Environment variables that name a real model provider's key. When one is

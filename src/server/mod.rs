@@ -12,6 +12,7 @@ pub mod gateway;
 pub mod git;
 pub mod github;
 pub mod html;
+pub mod instances;
 pub mod logging;
 pub mod opencode_client;
 pub mod proxy;

@@ -234,6 +234,14 @@ impl Pocketcode {
             supervisor.clone(),
             internal_ports.clone(),
         );
+        let instances = crate::server::instances::Instances::new(
+            config.instances.idle(),
+            workspace.clone(),
+            supervisor.clone(),
+            http.clone(),
+            events.clone(),
+            browsers.clone(),
+        );
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
@@ -250,6 +258,7 @@ impl Pocketcode {
             ssh_profiles: Arc::new(crate::server::ssh::ProfileStore::new(&data_dir)),
             ssh,
             browsers,
+            instances,
             internal_ports,
         };
         Ok(Self {

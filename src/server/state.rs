@@ -44,6 +44,8 @@ pub struct AppState {
     pub ssh: Arc<crate::server::ssh::Connections>,
     /// Each chat's shared browser.
     pub browsers: Arc<crate::server::browser::Browsers>,
+    /// Which chats' opencode instances are loaded; idle ones are disposed.
+    pub instances: Arc<crate::server::instances::Instances>,
     /// pocketcode's own loopback ports (its listener, opencode's, the
     /// provider gateway's, …): out of the shared browser's reach. A
     /// component that opens one adds it.

@@ -17,6 +17,7 @@ mod message;
 mod part;
 mod pickers;
 mod read_mark;
+mod shown;
 mod tool;
 
 use leptos::prelude::*;
@@ -85,6 +86,7 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     let repo = chat.worktree.repo.clone();
     let chat_id = chat.worktree.chat_id.clone();
     crate::app::storage::remember_chat(&repo, &chat_id);
+    shown::keep_shown(repo.clone(), chat_id.clone());
     // The transcript says when the agent acts on the shared browser.
     provide_context(browser::AgentBrowsing(RwSignal::new(false)));
     if let Some(session_id) = chat.session_id.clone() {

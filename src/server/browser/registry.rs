@@ -254,9 +254,9 @@ impl Browsers {
     }
 
     /// opencode dropped `directory`'s instance, the browser tools with it:
-    /// the agent's next prompt there gives them again.
-    pub async fn instance_reloaded(&self, directory: &Path) {
-        self.tools.lock().await.remove(directory);
+    /// the agent's next prompt there gives them again. Whether it had them.
+    pub async fn instance_reloaded(&self, directory: &Path) -> bool {
+        self.tools.lock().await.remove(directory).is_some()
     }
 
     /// Forgets every chat whose worktree is gone (deleted by any path:

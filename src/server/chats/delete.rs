@@ -35,6 +35,10 @@ pub async fn delete_chat(
             sessions += 1;
         }
     }
+    // Listing loaded the chat's instance; nothing will need it again.
+    if let Err(err) = client.dispose_instance(dir).await {
+        tracing::warn!(%err, chat = %name, "cannot dispose a deleted chat's opencode instance");
+    }
     let removed = store.remove_worktree(name, true, delete_branch).await?;
     Ok(removed.map(|r| DeletedChat {
         sessions,

@@ -1,8 +1,7 @@
 //! Chats listed by joining the worktrees on disk with opencode's sessions.
 
+use std::collections::HashMap;
 use std::path::Path;
-
-use futures::future::try_join_all;
 
 use super::ChatError;
 use crate::opencode::Session;
@@ -10,13 +9,31 @@ use crate::repos::{ChatSummary, WorktreeInfo};
 use crate::server::git::{RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
 
-/// Every chat, most recently active first.
+/// Every chat, most recently active first. The sessions come from
+/// opencode's global list, which loads no chat's instance: listing the
+/// chats must not bring back the idle ones pocketcode let go.
 pub async fn list_chats(
     store: &RepoStore,
     client: &OpencodeClient,
 ) -> Result<Vec<ChatSummary>, ChatError> {
-    let worktrees = store.worktrees().await?;
-    let mut chats = try_join_all(worktrees.into_iter().map(|w| join(client, w))).await?;
+    let (worktrees, sessions) = tokio::try_join!(
+        async { Ok::<_, ChatError>(store.worktrees().await?) },
+        async { Ok(client.all_sessions(true).await?) }
+    )?;
+    let mut by_directory: HashMap<String, Vec<Session>> = HashMap::new();
+    for session in sessions {
+        by_directory
+            .entry(session.directory.clone())
+            .or_default()
+            .push(session);
+    }
+    let mut chats: Vec<ChatSummary> = worktrees
+        .into_iter()
+        .map(|w| {
+            let sessions = by_directory.remove(&w.path).unwrap_or_default();
+            summary(w, sessions)
+        })
+        .collect();
     chats.sort_by(|a, b| {
         b.updated
             .cmp(&a.updated)
@@ -37,14 +54,21 @@ pub async fn chat(
     }
 }
 
-/// A worktree with its newest session (a chat normally has exactly one).
+/// A worktree with its newest session, asking its own instance (the chat
+/// is being opened: it is needed anyway).
 async fn join(client: &OpencodeClient, worktree: WorktreeInfo) -> Result<ChatSummary, ChatError> {
     let sessions = client.list_root_sessions(Path::new(&worktree.path)).await?;
+    Ok(summary(worktree, sessions))
+}
+
+/// A worktree with its newest session of `sessions` (a chat normally has
+/// exactly one).
+fn summary(worktree: WorktreeInfo, sessions: Vec<Session>) -> ChatSummary {
     let newest: Option<Session> = sessions
         .into_iter()
         .filter(|s| s.directory == worktree.path)
         .max_by_key(|s| s.time.updated);
-    Ok(match newest {
+    match newest {
         Some(session) => ChatSummary {
             worktree,
             session_id: Some(session.id),
@@ -57,5 +81,5 @@ async fn join(client: &OpencodeClient, worktree: WorktreeInfo) -> Result<ChatSum
             session_id: None,
             title: String::new(),
         },
-    })
+    }
 }

@@ -13,9 +13,9 @@ use tokio::sync::broadcast;
 
 use super::alert::{Alert, AlertKind, alert_detail};
 use super::config::EventsConfig;
+use super::global::{InstanceObserver, LocalDirectories};
 use super::replay::{Replay, ReplayBuffer, Stored};
 use super::summary::Summaries;
-use super::upstream;
 use crate::api::live::{ChatStatus, ChatSummary};
 use crate::server::auth::unix_now;
 use crate::server::supervisor::Supervisor;
@@ -48,8 +48,10 @@ pub struct EventHub {
     config: EventsConfig,
     pub(super) supervisor: Arc<Supervisor>,
     pub(super) http: reqwest::Client,
+    /// Remote repos' upstreams (local directories share one: `local`).
     upstreams: Mutex<HashMap<String, tokio::task::JoinHandle<()>>>,
-    /// Directories whose upstream is connected right now.
+    local: LocalDirectories,
+    /// Remote repos whose upstream is connected right now.
     connected: Mutex<std::collections::HashSet<String>>,
     /// Where a chat that finished or needs the user is announced (push
     /// notifications), once something listens.
@@ -80,6 +82,7 @@ impl EventHub {
             supervisor,
             http,
             upstreams: Mutex::new(HashMap::new()),
+            local: LocalDirectories::default(),
             connected: Mutex::new(std::collections::HashSet::new()),
             alerts: std::sync::OnceLock::new(),
         })
@@ -197,18 +200,21 @@ impl EventHub {
         self.lock().summaries.mark_read(session)
     }
 
-    /// Starts relaying `directory`'s events (no-op when already relayed).
+    /// Starts relaying local `directory`'s events (no-op when already
+    /// relayed). All local directories share one upstream, which loads no
+    /// instance (see `global`).
     pub fn watch(self: &Arc<Self>, directory: &Path) {
-        let key = directory.display().to_string();
-        let mut upstreams = self
-            .upstreams
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if upstreams.get(&key).is_some_and(|task| !task.is_finished()) {
-            return;
-        }
-        let task = tokio::spawn(upstream::relay(self.clone(), key.clone()));
-        upstreams.insert(key, task);
+        self.local.add(&directory.display().to_string());
+        self.local.start(self);
+    }
+
+    /// Tells `observer` of every local event (which instances live).
+    pub fn observe_instances(&self, observer: Arc<dyn InstanceObserver>) {
+        self.local.observe(observer);
+    }
+
+    pub(super) fn local(&self) -> &LocalDirectories {
+        &self.local
     }
 
     /// Starts relaying every directory of remote `repo` (`@<connection>`),
@@ -245,36 +251,33 @@ impl EventHub {
     /// Stops relaying `directory` (its worktree is gone).
     pub fn unwatch(&self, directory: &Path) {
         let key = directory.display().to_string();
-        let task = self
-            .upstreams
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&key);
-        if let Some(task) = task {
-            task.abort();
-        }
-        self.set_connected(&key, false);
+        self.local.remove(&key);
         self.lock().summaries.forget_directory(&key);
     }
 
+    /// The local directories and remote repos relayed.
     pub fn watched(&self) -> Vec<String> {
-        let mut dirs: Vec<String> = self
-            .upstreams
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .keys()
-            .cloned()
-            .collect();
+        let mut dirs = self.local.list();
+        dirs.extend(
+            self.upstreams
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .keys()
+                .cloned(),
+        );
         dirs.sort();
         dirs
     }
 
     /// Whether `directory`'s upstream is connected (its events are flowing).
     pub fn is_connected(&self, directory: &Path) -> bool {
-        self.connected
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(&directory.display().to_string())
+        let key = directory.display().to_string();
+        (self.local.contains(&key) && self.local.is_connected())
+            || self
+                .connected
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains(&key)
     }
 
     pub(super) fn set_connected(&self, directory: &str, connected: bool) {
@@ -291,6 +294,7 @@ impl EventHub {
 
     /// Ends every upstream (pocketcode is stopping).
     pub fn shutdown(&self) {
+        self.local.stop();
         let tasks: Vec<_> = self
             .upstreams
             .lock()
@@ -304,7 +308,7 @@ impl EventHub {
 }
 
 /// The session an event belongs to, wherever opencode put its id.
-fn session_of<'a>(kind: &str, props: &'a Value) -> Option<&'a str> {
+pub(super) fn session_of<'a>(kind: &str, props: &'a Value) -> Option<&'a str> {
     props["sessionID"]
         .as_str()
         .or_else(|| props["info"]["sessionID"].as_str())

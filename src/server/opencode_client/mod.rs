@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 mod asks;
 mod choices;
+mod global;
 mod mcp;
 mod prompt;
 

@@ -15,6 +15,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use futures::StreamExt as _;
+
+use crate::server::instances::Hold;
 use crate::server::state::AppState;
 
 /// How long a request waits for opencode while it is (re)starting.
@@ -72,7 +75,16 @@ async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Respo
         workspace: state.workspace.clone(),
         worktrees: state.git.layout().worktrees_dir(),
     };
-    fence.admit(&mut parts).await?;
+    let directory = fence.admit(&mut parts).await?;
+    // The chat's instance is loaded by this request if it was disposed;
+    // it stays needed while the response (or WebSocket) lasts.
+    let hold = match &directory {
+        Some(dir) => {
+            state.instances.touch(dir).await;
+            Some(state.instances.hold(dir))
+        }
+        None => None,
+    };
     let upstream = state
         .supervisor
         .upstream_within(WAIT_FOR_OPENCODE)
@@ -80,7 +92,7 @@ async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Respo
         .map_err(|err| ProxyError::Unavailable(err.to_string()))?;
     // A WebSocket cannot ride the streaming HTTP path: it needs both upgrades.
     if websocket::is_upgrade(&parts.headers) {
-        return websocket::forward(&state.http, &upstream, parts).await;
+        return websocket::forward(&state.http, &upstream, parts, hold).await;
     }
     let path = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
     let mut outgoing = upstream.request(&state.http, parts.method.clone(), path);
@@ -93,10 +105,10 @@ async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Respo
         outgoing = outgoing.header(name, value);
     }
     let upstream_response = outgoing.send().await?;
-    Ok(into_response(upstream_response))
+    Ok(into_response(upstream_response, hold))
 }
 
-fn into_response(upstream: reqwest::Response) -> Response {
+fn into_response(upstream: reqwest::Response, hold: Option<Hold>) -> Response {
     let status = upstream.status();
     let mut response_headers = headers::forwardable(upstream.headers())
         .map(|(n, v)| (n.clone(), v.clone()))
@@ -106,7 +118,12 @@ fn into_response(upstream: reqwest::Response) -> Response {
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/event-stream"));
-    let mut response = Response::new(Body::from_stream(upstream.bytes_stream()));
+    let body = upstream.bytes_stream().map(move |chunk| {
+        // Dropped with the body: when the client has it all, or leaves.
+        let _needed = &hold;
+        chunk
+    });
+    let mut response = Response::new(Body::from_stream(body));
     *response.status_mut() = status;
     let out = response.headers_mut();
     for (name, value) in response_headers.drain(..) {

@@ -16,6 +16,7 @@ use futures::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest, protocol};
 
 use super::ProxyError;
+use crate::server::instances::Hold;
 use crate::server::supervisor::Upstream;
 
 /// opencode answers a handshake at once; a slow one means it is stuck.
@@ -47,13 +48,18 @@ pub async fn forward(
     http: &reqwest::Client,
     upstream: &Upstream,
     mut parts: Parts,
+    hold: Option<Hold>,
 ) -> Result<Response, ProxyError> {
     let upstream_socket = connect(http, upstream, &parts).await?;
     let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
         Ok(upgrade) => upgrade,
         Err(rejection) => return Ok(rejection.into_response()),
     };
-    Ok(upgrade.on_upgrade(move |client| relay(client, upstream_socket)))
+    Ok(upgrade.on_upgrade(move |client| async move {
+        // The chat stays needed while its terminal is open.
+        let _needed = hold;
+        relay(client, upstream_socket).await;
+    }))
 }
 
 async fn connect(

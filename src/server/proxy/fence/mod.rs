@@ -57,18 +57,19 @@ pub struct Fence {
 
 impl Fence {
     /// Lets the request through to the directory it names, rewritten to
-    /// pocketcode's spelling of it, or refuses it. A request that names none
-    /// goes to opencode's own (the workspace) untouched.
-    pub async fn admit(&self, parts: &mut Parts) -> Result<(), FenceError> {
+    /// pocketcode's spelling of it (and returned), or refuses it. A request
+    /// that names none goes to opencode's own (the workspace) untouched.
+    pub async fn admit(&self, parts: &mut Parts) -> Result<Option<PathBuf>, FenceError> {
         let Some(named) = naming::named(&parts.headers, parts.uri.query())? else {
-            return Ok(());
+            return Ok(None);
         };
         // canonicalize is a blocking syscall: every reading in one trip.
         let fence = self.clone();
         let root = tokio::task::spawn_blocking(move || fence.allowed(&named.readings))
             .await
             .map_err(|err| FenceError::Check(err.to_string()))??;
-        rewrite(parts, &root)
+        rewrite(parts, &root)?;
+        Ok(Some(root))
     }
 
     /// The one allowed directory all `readings` resolve to.

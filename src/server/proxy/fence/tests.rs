@@ -57,7 +57,7 @@ impl Tree {
             request = request.header(DIRECTORY_HEADER, HeaderValue::from_str(header).expect("h"));
         }
         let (mut parts, ()) = request.body(()).expect("request").into_parts();
-        self.fence.admit(&mut parts).await.map(|()| parts)
+        self.fence.admit(&mut parts).await.map(|_| parts)
     }
 
     fn allowed(&self, directory: &str) -> PathBuf {
