@@ -6,6 +6,7 @@
 pub mod alert;
 pub mod config;
 pub mod hub;
+pub mod interrupted;
 mod remote;
 pub mod replay;
 pub mod stream;

@@ -6,6 +6,7 @@
 mod child;
 mod lifecycle;
 mod locate;
+mod restarts;
 mod status;
 mod watchdog;
 
@@ -21,6 +22,7 @@ pub use locate::{locate, project_roots};
 /// `opencode-ai` version in `package.json`; a unit test keeps them equal).
 pub const PINNED_OPENCODE_VERSION: &str = "1.18.33";
 pub use status::{LastRestart, OpencodeState, OpencodeStatus, RestartCause, Upstream};
+pub use restarts::Restarts;
 pub use watchdog::Liveness;
 
 /// Errors the supervisor reports to callers.
