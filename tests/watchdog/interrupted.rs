@@ -197,7 +197,10 @@ async fn a_chat_working_at_the_hang_is_interrupted_and_continue_finishes_it() {
         assert!(m.longest <= m.kind.limit, "{m:?}");
         // An error says what is wrong: opencode (re)starting or unreachable.
         for (status, body) in &m.failures {
-            assert!(*status >= 500 && body.contains("opencode"), "{status}: {body}");
+            assert!(
+                *status >= 500 && body.contains("opencode"),
+                "{status}: {body}"
+            );
         }
     }
     let longest = measured.iter().map(|m| m.longest).max().unwrap_or_default();
@@ -219,7 +222,8 @@ async fn a_chat_working_at_the_hang_is_interrupted_and_continue_finishes_it() {
     assert_ne!(status(&server, session).await, "interrupted");
     let busy = items
         .wait("the chat busy again", from, |i| {
-            session_event(i, session, "session.status") && i["event"]["properties"]["status"]["type"] == "busy"
+            session_event(i, session, "session.status")
+                && i["event"]["properties"]["status"]["type"] == "busy"
         })
         .await;
     items

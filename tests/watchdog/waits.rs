@@ -80,7 +80,10 @@ pub fn kinds(local: Duration, through_opencode: Duration) -> Vec<Kind> {
         Kind {
             name: "GET /session (proxied)",
             limit: through_opencode,
-            send: |t| t.get("/session").header("x-opencode-directory", &t.workspace),
+            send: |t| {
+                t.get("/session")
+                    .header("x-opencode-directory", &t.workspace)
+            },
         },
     ]
 }
@@ -125,10 +128,7 @@ async fn measure(target: &Target, kind: Kind, stop: &AtomicBool) -> Measured {
     };
     while !stop.load(Ordering::Relaxed) {
         let started = Instant::now();
-        let answer = (kind.send)(target)
-            .timeout(kind.limit * 2)
-            .send()
-            .await;
+        let answer = (kind.send)(target).timeout(kind.limit * 2).send().await;
         let answer = match answer {
             Ok(response) => {
                 let status = response.status().as_u16();

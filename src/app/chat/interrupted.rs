@@ -21,8 +21,7 @@ pub fn InterruptedBanner(key: ChatKey, pick: RwSignal<Pick>, busy: Signal<bool>)
     let send = ServerAction::<SendPrompt>::new();
     let session = key.session_id.clone();
     // Busy: the transcript already heard the new run start.
-    let shown =
-        move || !busy.get() && directory.status(&session) == Some(ChatStatus::Interrupted);
+    let shown = move || !busy.get() && directory.status(&session) == Some(ChatStatus::Interrupted);
     let pending = send.pending();
     let go = move |_| {
         let pick = pick.get_untracked();

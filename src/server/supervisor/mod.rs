@@ -21,8 +21,8 @@ pub use locate::{locate, project_roots};
 /// The opencode version pocketcode is built and tested against (the exact
 /// `opencode-ai` version in `package.json`; a unit test keeps them equal).
 pub const PINNED_OPENCODE_VERSION: &str = "1.18.33";
-pub use status::{LastRestart, OpencodeState, OpencodeStatus, RestartCause, Upstream};
 pub use restarts::Restarts;
+pub use status::{LastRestart, OpencodeState, OpencodeStatus, RestartCause, Upstream};
 pub use watchdog::Liveness;
 
 /// Errors the supervisor reports to callers.
