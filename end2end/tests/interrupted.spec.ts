@@ -3,8 +3,10 @@ import { e2eRepo, expect, PocketcodePage, test } from '../fixtures/pocketcode';
 import { type Server, startPocketcode } from '../fixtures/server';
 
 // A server of its own with a watchdog that declares a stopped opencode hung
-// within 3 s; the shared server keeps the default probes (a loaded machine
-// must not see spurious restarts there).
+// within 9 s (a probe a second, 3 s to answer: a chat's first prompt boots
+// its directory's instance, which took over a second on a loaded machine);
+// the shared server keeps the default probes (a loaded machine must not
+// see spurious restarts there).
 test.use({ storageState: { cookies: [], origins: [] } });
 
 let server: Server;
@@ -12,7 +14,7 @@ test.beforeAll(async () => {
   server = await startPocketcode({
     env: {
       POCKETCODE_OPENCODE_PROBE_SECS: '1',
-      POCKETCODE_OPENCODE_PROBE_TIMEOUT_SECS: '1',
+      POCKETCODE_OPENCODE_PROBE_TIMEOUT_SECS: '3',
       POCKETCODE_OPENCODE_PROBE_MISSES: '2',
     },
   });
