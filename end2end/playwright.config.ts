@@ -35,7 +35,17 @@ const chromium = {
  */
 const spec = (...names: string[]) => new RegExp(`/(${names.join('|')})\\.spec\\.ts$`);
 const EVERY_PROFILE = ['accessibility', 'composer', 'hydration', 'layout', 'menu', 'pickers', 'sidebar'];
-const IPHONE_ONLY = ['asks', 'browser', 'connections', 'first_visit', 'markdown', 'repos', 'streaming', 'tool_call'];
+const IPHONE_ONLY = [
+  'asks',
+  'browser',
+  'connections',
+  'first_visit',
+  'interrupted',
+  'markdown',
+  'repos',
+  'streaming',
+  'tool_call',
+];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
 const unlisted = fs
   .readdirSync(path.join(__dirname, 'tests'))

@@ -168,16 +168,17 @@ async fn after_opencode_dies_mid_answer_clients_get_a_resync_and_the_stream_goes
     assert!(resync.0.is_some(), "a resync carries the position");
     assert_ne!(pocketcode.supervisor().status().pid, Some(pid), "restarted");
 
-    // The final state: the chat is not left "busy", and the same client
-    // connection carries the next answer.
+    // The final state: the chat is not left "busy" but interrupted (its
+    // run died with opencode, and the resync from the new one keeps it
+    // so), and the same client connection carries the next answer.
     let summaries = pocketcode.state.events.summaries();
     let chat = summaries
         .iter()
         .find(|c| c.session_id == session.id)
         .expect("summary");
-    assert_ne!(
+    assert_eq!(
         chat.status,
-        pocketcode::api::live::ChatStatus::Busy,
+        pocketcode::api::live::ChatStatus::Interrupted,
         "{chat:?}"
     );
     prompt(&server, &dir, &session.id, "after the crash").await;

@@ -2,9 +2,14 @@
 //! answering (SIGSTOP: its process and port stay, nothing answers) is
 //! declared hung, its group killed and a new opencode started, with the
 //! chats kept, the cause in `/admin/health` and the top bar, and a push
-//! "opencode was restarted".
+//! "opencode was restarted"; a chat that was working is interrupted until
+//! Continue (see `watchdog/interrupted.rs`).
 
 mod common;
+#[path = "watchdog/interrupted.rs"]
+mod interrupted;
+#[path = "watchdog/waits.rs"]
+mod waits;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -37,8 +37,21 @@ pub enum StreamItem {
         directory: Option<String>,
         reason: String,
     },
+    /// opencode was restarted (it hung or exited): the chats that were
+    /// working lost their run and are now interrupted.
+    Restarted(OpencodeRestart),
     /// Sent every few seconds so a client notices a dead connection.
     Heartbeat,
+}
+
+/// A restart of an opencode that had been healthy, as the stream tells it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpencodeRestart {
+    /// `hung` or `exited`.
+    pub cause: String,
+    pub reason: String,
+    /// Milliseconds since the Unix epoch.
+    pub at_ms: u64,
 }
 
 /// What a chat is doing, as the sidebar shows it.
@@ -55,6 +68,9 @@ pub enum ChatStatus {
     Error,
     /// The provider failed and opencode retries.
     Retrying,
+    /// It was working when opencode was restarted, and has not run since:
+    /// its run was lost and "Continue" picks it up.
+    Interrupted,
 }
 
 /// The server's running summary of one chat (opencode session).
@@ -82,6 +98,10 @@ struct Wire {
     event: Option<Box<RawValue>>,
     #[serde(default)]
     reason: Option<String>,
+    #[serde(default)]
+    cause: Option<String>,
+    #[serde(default)]
+    at_ms: Option<u64>,
 }
 
 impl StreamItem {
@@ -104,6 +124,11 @@ fn parse_item(data: &str) -> Option<StreamItem> {
             directory: wire.directory,
             reason: wire.reason.unwrap_or_default(),
         }),
+        "restarted" => Some(StreamItem::Restarted(OpencodeRestart {
+            cause: wire.cause?,
+            reason: wire.reason.unwrap_or_default(),
+            at_ms: wire.at_ms.unwrap_or_default(),
+        })),
         "heartbeat" => Some(StreamItem::Heartbeat),
         _ => None,
     }
@@ -149,6 +174,16 @@ mod tests {
             parse_item(r#"{"kind":"heartbeat"}"#),
             Some(StreamItem::Heartbeat)
         ));
+        let restart = OpencodeRestart {
+            cause: "hung".into(),
+            reason: "hung: 3 health probes missed in a row".into(),
+            at_ms: 7,
+        };
+        let json = serde_json::to_string(&StreamItem::Restarted(restart.clone())).expect("json");
+        assert!(
+            matches!(parse_item(&json), Some(StreamItem::Restarted(ref r)) if *r == restart),
+            "{json}"
+        );
     }
 
     #[test]

@@ -43,7 +43,10 @@ pub async fn send_prompt(
             agent,
             images: &images,
         };
-        Ok(client.prompt(&dir, id, &prompt).await?)
+        client.prompt(&dir, id, &prompt).await?;
+        // Once opencode took it: an interrupted chat waits no longer.
+        super::context::state()?.events.resume(id);
+        Ok(())
     })
     .await
 }

@@ -197,6 +197,15 @@ impl ChatDirectory {
         self.latest_live.get().or_else(|| self.live.get())
     }
 
+    /// What chat `session_id` is doing, as the live summaries say.
+    pub fn status(self, session_id: &str) -> Option<ChatStatus> {
+        self.live()?
+            .ok()?
+            .into_iter()
+            .find(|s| s.session_id == session_id)
+            .map(|s| s.status)
+    }
+
     /// The chats joined with their live state, most recently active first;
     /// `None` while loading, the error when the list failed.
     pub fn entries(self) -> Option<Result<Vec<ChatEntry>, AppError>> {

@@ -1,13 +1,14 @@
 //! The top bar: the sidebar button (phones), name and version, what is
-//! degraded (opencode not healthy or restarted within the hour, live
-//! updates reconnecting: nothing when all is well), the scripted-model note, and `+` for a new chat.
+//! degraded (opencode not healthy or restarted within the hour, or while
+//! the page is open; live updates reconnecting: nothing when all is well),
+//! the scripted-model note, and `+` for a new chat.
 
 use leptos::prelude::*;
 
 use super::LiveEvents;
 use super::new_chat::NewChatButton;
 use super::sidebar::SidebarOpen;
-use crate::api::{AppInfo, get_info};
+use crate::api::{AppInfo, RecentRestart, get_info};
 
 #[component]
 pub fn TopBar() -> impl IntoView {
@@ -76,24 +77,7 @@ fn InfoLine(info: AppInfo) -> impl IntoView {
             {source}
         </span>
         {degraded}
-        {info
-            .opencode_restart
-            .map(|restart| {
-                let when = match restart.minutes_ago {
-                    0 => "just now".to_owned(),
-                    m => format!("{m} min ago"),
-                };
-                view! {
-                    <span
-                        role="status"
-                        class="shrink-0 text-xs text-amber-300"
-                        title=restart.reason.clone()
-                        data-opencode-restart=restart.cause.clone()
-                    >
-                        {format!("opencode restarted {when} ({})", restart.cause)}
-                    </span>
-                }
-            })}
+        <RestartNotice loaded=info.opencode_restart.clone() />
         {(!info.sandboxed)
             .then(|| {
                 view! {
@@ -115,6 +99,41 @@ fn InfoLine(info: AppInfo) -> impl IntoView {
                     </span>
                 }
             })}
+    }
+}
+
+/// "opencode restarted …": the recent restart the page loaded with, or one
+/// the live stream told of since (then it is news: "just now").
+#[component]
+fn RestartNotice(loaded: Option<RecentRestart>) -> impl IntoView {
+    let live = expect_context::<LiveEvents>();
+    let restart = move || {
+        live.restarted
+            .get()
+            .map(|r| RecentRestart {
+                cause: r.cause,
+                reason: r.reason,
+                minutes_ago: 0,
+            })
+            .or_else(|| loaded.clone())
+    };
+    move || {
+        restart().map(|restart| {
+            let when = match restart.minutes_ago {
+                0 => "just now".to_owned(),
+                m => format!("{m} min ago"),
+            };
+            view! {
+                <span
+                    role="status"
+                    class="shrink-0 text-xs text-amber-300"
+                    title=restart.reason.clone()
+                    data-opencode-restart=restart.cause.clone()
+                >
+                    {format!("opencode restarted {when} ({})", restart.cause)}
+                </span>
+            }
+        })
     }
 }
 

@@ -155,6 +155,7 @@ impl Pocketcode {
             }
         }
         let events = EventHub::new(config.events.clone(), supervisor.clone(), http.clone());
+        crate::server::events::interrupted::interrupt_on_restarts(&events);
         events.watch(&workspace);
         // Every chat's worktree: its session is bound there.
         match git.worktrees().await {

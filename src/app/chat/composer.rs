@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::ChatKey;
 use super::attach::{AttachButton, AttachedImages, field_value};
+use super::interrupted::InterruptedBanner;
 use super::pickers::{Pickers, restore_pick};
 use crate::api::{AbortSession, Attachment, SendPrompt};
 use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
@@ -133,6 +134,7 @@ pub fn Composer(
 
     view! {
         <div class="border-t border-neutral-900 bg-black px-3 pt-2 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
+            <InterruptedBanner key=key.clone() pick busy />
             <ActionForm action=send>
                 <input type="hidden" name="repo" value=key.repo />
                 <input type="hidden" name="chat_id" value=key.chat_id />

@@ -10,6 +10,7 @@ mod composer;
 mod follow;
 mod header;
 mod highlight;
+mod interrupted;
 mod live_transcript;
 mod markdown;
 mod menu;

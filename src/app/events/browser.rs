@@ -20,7 +20,7 @@ use web_sys::{EventSource, MessageEvent};
 use super::UseLiveEventsOptions;
 use super::position::StreamPosition;
 use super::subscribers::{Chat, ChatSubscribers};
-use crate::api::live::StreamItem;
+use crate::api::live::{OpencodeRestart, StreamItem};
 
 thread_local! {
     static TAB: RefCell<Option<TabStream>> = const { RefCell::new(None) };
@@ -31,6 +31,7 @@ thread_local! {
 struct TabStream {
     options: UseLiveEventsOptions,
     connected: RwSignal<bool>,
+    restarted: RwSignal<Option<OpencodeRestart>>,
     position: StreamPosition,
     source: Option<Source>,
     /// Whether any source of this tab has opened: a chat that subscribes
@@ -59,7 +60,11 @@ struct Handlers {
     visibility: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-pub fn open(options: UseLiveEventsOptions, connected: RwSignal<bool>) {
+pub fn open(
+    options: UseLiveEventsOptions,
+    connected: RwSignal<bool>,
+    restarted: RwSignal<Option<OpencodeRestart>>,
+) {
     if TAB.with_borrow(Option::is_some) {
         leptos::logging::warn!("use_live_events called twice: the tab keeps its first stream");
         return;
@@ -84,6 +89,7 @@ pub fn open(options: UseLiveEventsOptions, connected: RwSignal<bool>) {
     TAB.set(Some(TabStream {
         options,
         connected,
+        restarted,
         position: StreamPosition::default(),
         source: None,
         ever_opened: false,
@@ -173,23 +179,29 @@ fn on_message(message: MessageEvent) {
     let item = StreamItem::parse(&data);
     let id = message.last_event_id();
     let wanted = TAB.with_borrow_mut(|tab| {
-        let Some(tab) = tab.as_mut().filter(|tab| tab.is_current(&message)) else {
-            return false;
-        };
+        let tab = tab.as_mut().filter(|tab| tab.is_current(&message))?;
         tab.last_heard = now();
-        match &item {
-            Some(StreamItem::Event { .. }) if !id.is_empty() => tab.position.advance(&id),
+        let wanted = match &item {
+            Some(StreamItem::Event { .. } | StreamItem::Restarted(_)) if !id.is_empty() => {
+                tab.position.advance(&id)
+            }
             // A refetch is harmless even when the position did not move.
             Some(StreamItem::Resync { .. }) if !id.is_empty() => {
                 tab.position.advance(&id);
                 true
             }
             _ => item.is_some(),
-        }
+        };
+        wanted.then_some(tab.restarted)
     });
-    if let (true, Some(item)) = (wanted, item) {
-        CHATS.with(|chats| ChatSubscribers::deliver(chats, item));
+    let (Some(restarted), Some(item)) = (wanted, item) else {
+        return;
+    };
+    // Signals are set outside the borrow: their effects may use the tab.
+    if let StreamItem::Restarted(restart) = &item {
+        restarted.set(Some(restart.clone()));
     }
+    CHATS.with(|chats| ChatSubscribers::deliver(chats, item));
 }
 
 fn on_error(event: web_sys::Event) {

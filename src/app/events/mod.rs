@@ -12,7 +12,8 @@
 //! arrived for a while. When the browser goes offline, the stream is
 //! closed until it is back online. When the server cannot replay, it sends a `resync`
 //! and the affected chats refetch their transcripts; so do all chats when a
-//! stream starts from scratch, since what happened before it is unknown.
+//! stream starts from scratch, since what happened before it is unknown,
+//! and when opencode was restarted ([`LiveEvents::restarted`] says so).
 //!
 //! A failing stream may mean the login is gone (it expired, or the user
 //! logged out elsewhere): then the tab goes to the login page, which brings
@@ -35,6 +36,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::api::live::OpencodeRestart;
 use crate::opencode::Event;
 
 /// The session and directory of a listener for every chat.
@@ -79,6 +81,8 @@ impl UseLiveEventsOptions {
 pub struct LiveEvents {
     /// Whether the stream is open right now.
     pub connected: Signal<bool>,
+    /// The last opencode restart the stream told of while this tab was open.
+    pub restarted: Signal<Option<OpencodeRestart>>,
 }
 
 /// Opens the tab's stream with the default options.
@@ -90,12 +94,14 @@ pub fn use_live_events() -> LiveEvents {
 /// closes when the caller's owner is cleaned up.
 pub fn use_live_events_with_options(options: UseLiveEventsOptions) -> LiveEvents {
     let connected = RwSignal::new(false);
+    let restarted = RwSignal::new(None);
     #[cfg(feature = "hydrate")]
-    browser::open(options, connected);
+    browser::open(options, connected, restarted);
     #[cfg(not(feature = "hydrate"))]
     let _ = options;
     LiveEvents {
         connected: connected.into(),
+        restarted: restarted.into(),
     }
 }
 

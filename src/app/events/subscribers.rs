@@ -68,6 +68,8 @@ impl ChatSubscribers {
             StreamItem::Resync { directory, .. } => {
                 Self::resync(subscribers, directory.as_deref());
             }
+            // Every local chat may read differently now (interrupted).
+            StreamItem::Restarted(_) => Self::resync(subscribers, None),
         }
     }
 
@@ -160,6 +162,10 @@ mod tests {
         assert_eq!((a_resyncs.get(), b_resyncs.get()), (2, 1));
         ChatSubscribers::deliver(&subscribers, item(r#"{"kind":"heartbeat"}"#));
         assert_eq!((a_resyncs.get(), b_resyncs.get()), (2, 1));
+        // opencode was restarted: every chat may read differently.
+        let restarted = r#"{"kind":"restarted","cause":"hung","reason":"hung","at_ms":1}"#;
+        ChatSubscribers::deliver(&subscribers, item(restarted));
+        assert_eq!((a_resyncs.get(), b_resyncs.get()), (3, 2));
     }
 
     #[test]

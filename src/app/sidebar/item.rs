@@ -17,6 +17,7 @@ pub fn status_label(status: ChatStatus) -> Option<(&'static str, &'static str)> 
         ChatStatus::WaitingAnswer => Some(("asks you", "text-amber-300")),
         ChatStatus::Error => Some(("error", "text-red-400")),
         ChatStatus::Retrying => Some(("retrying", "text-amber-300")),
+        ChatStatus::Interrupted => Some(("interrupted", "text-amber-300")),
     }
 }
 

@@ -192,6 +192,20 @@ impl EventHub {
         self.lock().summaries.resync(directory, listed, busy);
     }
 
+    /// opencode was restarted: marks its working chats interrupted and
+    /// tells every client (`frame`, see [`super::interrupted`]).
+    pub(super) fn publish_restart(&self, frame: String) -> usize {
+        let mut state = self.lock();
+        let interrupted = state.summaries.interrupt_working(unix_now() * 1000);
+        self.push(&mut state, frame);
+        interrupted
+    }
+
+    /// The user sent something to `session` (see [`Summaries::resume`]).
+    pub fn resume(&self, session: &str) {
+        self.lock().summaries.resume(session);
+    }
+
     pub fn summaries(&self) -> Vec<ChatSummary> {
         self.lock().summaries.list()
     }

@@ -8,6 +8,7 @@ pub mod alert;
 pub mod config;
 mod global;
 pub mod hub;
+pub mod interrupted;
 mod remote;
 pub mod replay;
 pub mod stream;

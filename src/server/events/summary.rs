@@ -94,6 +94,36 @@ impl Summaries {
         }
     }
 
+    /// opencode was restarted: every local chat that was working (busy,
+    /// retrying, waiting on the user) lost its run with it and is now
+    /// interrupted. A remote's chats run on another opencode and go on.
+    pub fn interrupt_working(&mut self, now_ms: u64) -> usize {
+        let mut interrupted = 0;
+        for chat in self.chats.values_mut() {
+            let working = !matches!(
+                chat.status,
+                ChatStatus::Idle | ChatStatus::Error | ChatStatus::Interrupted
+            );
+            if working && !chat.directory.starts_with(crate::remotes::REMOTE_MARK) {
+                chat.status = ChatStatus::Interrupted;
+                chat.unread = true;
+                chat.last_activity_ms = now_ms;
+                interrupted += 1;
+            }
+        }
+        interrupted
+    }
+
+    /// The user sent something to an interrupted chat: it is no longer
+    /// waiting for "Continue" (its run's own events take over).
+    pub fn resume(&mut self, session: &str) {
+        if let Some(chat) = self.chats.get_mut(session)
+            && chat.status == ChatStatus::Interrupted
+        {
+            chat.status = ChatStatus::Idle;
+        }
+    }
+
     pub fn get(&self, session: &str) -> Option<&ChatSummary> {
         self.chats.get(session)
     }
@@ -145,6 +175,11 @@ fn waiting(status: ChatStatus) -> bool {
 }
 
 fn settle(chat: &mut ChatSummary, was_working: bool) {
+    // Idle is what opencode says of every session after a restart, the
+    // interrupted ones included: only a new run or the user ends it.
+    if chat.status == ChatStatus::Interrupted {
+        return;
+    }
     if was_working && chat.status != ChatStatus::Idle {
         chat.unread = true;
     }
@@ -244,5 +279,37 @@ mod tests {
             "other directories untouched"
         );
         assert_eq!(by_id("ses_4").title, "New");
+    }
+
+    #[test]
+    fn a_restart_interrupts_working_local_chats_until_they_run_again() {
+        let mut s = Summaries::default();
+        let busy = json!({"status": {"type": "busy"}});
+        s.apply("/w", "ses_busy", "session.status", &busy, 1);
+        s.apply("/w", "ses_asks", "permission.asked", &json!({}), 2);
+        s.apply("/w", "ses_idle", "session.updated", &json!({}), 3);
+        s.apply("@box:/w", "ses_remote", "session.status", &busy, 4);
+        assert_eq!(s.interrupt_working(10), 2);
+        let by_id = |s: &Summaries, id: &str| s.get(id).expect(id).clone();
+        assert_eq!(by_id(&s, "ses_busy").status, ChatStatus::Interrupted);
+        assert!(by_id(&s, "ses_busy").unread);
+        assert_eq!(by_id(&s, "ses_asks").status, ChatStatus::Interrupted);
+        assert_eq!(by_id(&s, "ses_idle").status, ChatStatus::Idle);
+        assert_eq!(by_id(&s, "ses_remote").status, ChatStatus::Busy);
+
+        // The new opencode says idle (its resync and its events): still interrupted.
+        s.resync("/w", &[], &HashMap::new());
+        s.apply("/w", "ses_busy", "session.idle", &json!({}), 11);
+        assert_eq!(by_id(&s, "ses_busy").status, ChatStatus::Interrupted);
+        // It runs again: busy, then idle as usual.
+        s.apply("/w", "ses_busy", "session.status", &busy, 12);
+        assert_eq!(by_id(&s, "ses_busy").status, ChatStatus::Busy);
+        s.apply("/w", "ses_busy", "session.idle", &json!({}), 13);
+        assert_eq!(by_id(&s, "ses_busy").status, ChatStatus::Idle);
+        // Or the user sent something.
+        s.resume("ses_asks");
+        assert_eq!(by_id(&s, "ses_asks").status, ChatStatus::Idle);
+        s.resume("ses_remote");
+        assert_eq!(by_id(&s, "ses_remote").status, ChatStatus::Busy);
     }
 }

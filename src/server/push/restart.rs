@@ -32,19 +32,11 @@ pub fn notify_restarts(
     sender: Sender,
     supervisor: &Arc<Supervisor>,
 ) -> tokio::task::JoinHandle<()> {
-    let mut status = supervisor.subscribe();
+    let mut restarts = supervisor.restarts();
     tokio::spawn(async move {
-        let mut seen = status.borrow_and_update().status.last_restart.clone();
-        while status.changed().await.is_ok() {
-            let last = status.borrow_and_update().status.last_restart.clone();
-            if last == seen {
-                continue;
-            }
-            seen.clone_from(&last);
-            if let Some(restart) = last {
-                let delivered = sender.send_all(&Payload::for_restart(&restart)).await;
-                tracing::info!(delivered, "pushed: opencode was restarted");
-            }
+        while let Some(restart) = restarts.next().await {
+            let delivered = sender.send_all(&Payload::for_restart(&restart)).await;
+            tracing::info!(delivered, "pushed: opencode was restarted");
         }
     })
 }

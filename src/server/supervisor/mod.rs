@@ -6,6 +6,7 @@
 mod child;
 mod lifecycle;
 mod locate;
+mod restarts;
 mod status;
 mod watchdog;
 
@@ -20,6 +21,7 @@ pub use locate::{locate, project_roots};
 /// The opencode version pocketcode is built and tested against (the exact
 /// `opencode-ai` version in `package.json`; a unit test keeps them equal).
 pub const PINNED_OPENCODE_VERSION: &str = "1.18.33";
+pub use restarts::Restarts;
 pub use status::{LastRestart, OpencodeState, OpencodeStatus, RestartCause, Upstream};
 pub use watchdog::Liveness;
 
