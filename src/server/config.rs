@@ -53,6 +53,19 @@ pub struct Config {
         value_parser = clap::value_parser!(u32).range(1..))]
     pub opencode_probe_misses: u32,
 
+    /// opencode's memory budget in MB (its whole process tree: MCP and LSP
+    /// servers, the agent's commands). Over it, idle chats' instances are
+    /// disposed, then opencode is restarted once no chat is busy. 0: no
+    /// budget. The default fits the 2 GB Fly machine (README, "Memory budget").
+    #[arg(long, env = "POCKETCODE_OPENCODE_MEMORY_MB",
+        default_value_t = crate::server::budget::DEFAULT_BUDGET_MB)]
+    pub opencode_memory_mb: u64,
+
+    /// Check opencode's memory against its budget every this many seconds.
+    #[arg(long, env = "POCKETCODE_OPENCODE_MEMORY_CHECK_SECS", default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub opencode_memory_check_secs: u64,
+
     /// opencode's working directory (chats work in their own worktrees).
     /// Default: `<data dir>/workspace`.
     #[arg(long, env = "POCKETCODE_WORKSPACE")]
@@ -205,6 +218,14 @@ impl Config {
             every: std::time::Duration::from_secs(self.opencode_probe_secs),
             timeout: std::time::Duration::from_secs(self.opencode_probe_timeout_secs),
             misses: self.opencode_probe_misses,
+        }
+    }
+
+    /// opencode's memory budget and how often it is checked.
+    pub fn memory_budget(&self) -> crate::server::budget::BudgetSettings {
+        crate::server::budget::BudgetSettings {
+            budget_bytes: self.opencode_memory_mb.saturating_mul(1024 * 1024),
+            every: std::time::Duration::from_secs(self.opencode_memory_check_secs),
         }
     }
 

@@ -234,6 +234,15 @@ impl Pocketcode {
             supervisor.clone(),
             internal_ports.clone(),
         );
+        // TEMPORARY pool until `server::instances` lands (issue 20 part 2).
+        let pool = Arc::new(crate::server::budget::HubPool {
+            events: events.clone(),
+            supervisor: supervisor.clone(),
+            http: http.clone(),
+            workspace: workspace.clone(),
+        });
+        let memory =
+            crate::server::budget::MemoryBudget::spawn(config.memory_budget(), supervisor.clone(), pool);
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
@@ -251,6 +260,7 @@ impl Pocketcode {
             ssh,
             browsers,
             internal_ports,
+            memory,
         };
         Ok(Self {
             state,
@@ -285,6 +295,7 @@ impl Pocketcode {
     /// Ends remote tunnels, stops opencode (its whole process group), the
     /// provider gateway and the scripted model.
     pub async fn shutdown(self) {
+        self.state.memory.shutdown();
         self.state.ssh.shutdown().await;
         self.state.browsers.shutdown().await;
         self.state.events.shutdown();
