@@ -332,6 +332,29 @@ mod tests {
     }
 
     #[test]
+    fn the_memory_budget_defaults_to_the_fly_machine_and_zero_turns_it_off() {
+        let config = Config::try_parse_from(["pocketcode"]).expect("defaults");
+        let budget = config.memory_budget();
+        assert_eq!(
+            budget.budget_bytes,
+            crate::server::budget::DEFAULT_BUDGET_MB * 1024 * 1024
+        );
+        assert_eq!(budget.every, std::time::Duration::from_secs(5));
+        let off = Config::try_parse_from(["pocketcode", "--opencode-memory-mb", "0"])
+            .expect("0 is allowed");
+        assert_eq!(off.memory_budget().budget_bytes, 0);
+        for bad in [
+            ["--opencode-memory-mb", "-1"],
+            ["--opencode-memory-mb", "lots"],
+            ["--opencode-memory-check-secs", "0"],
+        ] {
+            let mut args = vec!["pocketcode"];
+            args.extend(bad);
+            assert!(Config::try_parse_from(args).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn the_github_token_never_shows_in_debug_output() {
         let config = Config::try_parse_from(["pocketcode", "--github-token", "ghp_secret42"])
             .expect("flag parses");

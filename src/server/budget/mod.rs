@@ -13,6 +13,7 @@ mod run;
 mod tree;
 mod words;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -59,7 +60,9 @@ struct Standing {
 }
 
 struct Inner {
-    settings: BudgetSettings,
+    /// The budget now, in bytes (0: none); it can change while running.
+    budget_bytes: AtomicU64,
+    every: Duration,
     supervisor: Arc<Supervisor>,
     pool: Arc<dyn InstancePool>,
     standing: Mutex<Standing>,
@@ -72,7 +75,7 @@ pub struct MemoryBudget {
 }
 
 impl MemoryBudget {
-    /// Starts checking in the background (not at all without a budget).
+    /// Starts checking in the background.
     pub fn spawn(
         settings: BudgetSettings,
         supervisor: Arc<Supervisor>,
@@ -87,16 +90,22 @@ impl MemoryBudget {
             last_restart: None,
         };
         let inner = Arc::new(Inner {
-            settings,
+            budget_bytes: AtomicU64::new(settings.budget_bytes),
+            every: settings.every,
             supervisor,
             pool,
             standing: Mutex::new(standing),
         });
-        let task = (settings.budget_bytes > 0).then(|| tokio::spawn(run::run(inner.clone())));
+        let task = tokio::spawn(run::run(inner.clone()));
         Arc::new(Self {
             inner,
-            task: Mutex::new(task),
+            task: Mutex::new(Some(task)),
         })
+    }
+
+    /// Changes the budget from the next check on (0: none).
+    pub fn set_budget_bytes(&self, bytes: u64) {
+        self.inner.budget_bytes.store(bytes, Ordering::Relaxed);
     }
 
     /// opencode's memory measured now, with where the budget stands.
@@ -111,7 +120,7 @@ impl MemoryBudget {
         Ok(OpencodeMemory {
             rss_bytes: tree.as_ref().map(|t| t.rss_bytes),
             processes: tree.map_or(0, |t| t.processes.len() as u32),
-            budget_bytes: self.inner.settings.budget_bytes,
+            budget_bytes: self.inner.budget(),
             instances_alive: self.inner.pool.alive(),
             summary: words::summary(&state, last_restart.as_ref()),
             state,
@@ -139,6 +148,10 @@ impl Drop for MemoryBudget {
 }
 
 impl Inner {
+    fn budget(&self) -> u64 {
+        self.budget_bytes.load(Ordering::Relaxed)
+    }
+
     fn standing(&self) -> std::sync::MutexGuard<'_, Standing> {
         self.standing.lock().unwrap_or_else(PoisonError::into_inner)
     }

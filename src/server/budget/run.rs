@@ -22,17 +22,22 @@ fn now_ms() -> u64 {
 }
 
 pub(super) async fn run(inner: Arc<Inner>) {
-    let budget = inner.settings.budget_bytes;
     let mut episode: Option<Episode> = None;
     // Set by a memory restart; cleared once memory is measured under the budget.
     let mut fresh = false;
     let mut last_restart: Option<Instant> = None;
     // The opencode asked to go: not measured again (stopping takes a moment).
     let mut replaced: Option<u32> = None;
-    let mut wait = inner.settings.every;
+    let mut wait = inner.every;
     loop {
         tokio::time::sleep(wait).await;
-        wait = inner.settings.every;
+        wait = inner.every;
+        let budget = inner.budget();
+        if budget == 0 {
+            episode = None;
+            inner.set_state(BudgetState::Off);
+            continue;
+        }
         let status = inner.supervisor.status();
         let pid = match (status.state, status.pid) {
             (OpencodeState::Healthy, Some(pid)) if replaced != Some(pid) => pid,
