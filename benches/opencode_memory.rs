@@ -1,0 +1,277 @@
+//! opencode's memory against the number of chats, and what disposing idle
+//! instances and restarting an idle opencode give back, side by side in one
+//! run; then how long a disposed chat takes to come back.
+//!
+//! For each count of chats (1, 5, 10, 20, 40) a fresh pocketcode (no
+//! memory budget) makes that many chats and prompts each once (scripted
+//! model), then they sit idle. The resident memory of opencode's whole
+//! process tree is measured, each time after a settle:
+//! - alive: every chat's instance alive (an upstream `/event` each);
+//! - disposed: `POST /instance/dispose` for each idle chat, as the budget's
+//!   pool does today, with the per-directory upstreams still open (they
+//!   revive the instances at once);
+//! - disposed, closed: the upstreams closed first, then disposed (what one
+//!   `/global/event` upstream, issue 20 part 2, will allow);
+//! - restarted: then opencode restarted with nothing busy (the budget's
+//!   second step).
+//! Revival: after the restart, a disposed chat is opened (`open_chat`) and
+//! prompted; the time from opening to its first event on `/pocket/events`.
+//!
+//! Run with `cargo bench --features ssr --bench opencode_memory`.
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::browser_chat::{chat_form, prompt_until};
+use common::git_fixture::Remote;
+use common::http::{NewChat, call};
+use common::{TempDir, TestServer};
+use futures::{FutureExt, StreamExt};
+use pocketcode::server::budget::{HubPool, InstancePool, TreeMemory, tree_memory};
+use pocketcode::server::opencode_client::OpencodeClient;
+use pocketcode::server::supervisor::RestartCause;
+
+const COUNTS: [usize; 5] = [1, 5, 10, 20, 40];
+/// Chats revived in the last round.
+const REVIVED: usize = 5;
+/// Time for opencode to let go of what it frees (and its children to exit).
+const SETTLE: Duration = Duration::from_secs(5);
+
+/// One round's measurements.
+struct Round {
+    chats: usize,
+    alive: TreeMemory,
+    disposed: TreeMemory,
+    closed: TreeMemory,
+    restarted: TreeMemory,
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0}", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn cell(tree: &TreeMemory) -> String {
+    format!("{} ({})", mib(tree.rss_bytes), tree.processes.len())
+}
+
+/// `opencode 612 MiB, node ×3 150 MiB`: the tree by process name.
+fn breakdown(tree: &TreeMemory) -> String {
+    let mut by_name: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+    for process in &tree.processes {
+        let entry = by_name.entry(&process.name).or_default();
+        entry.0 += 1;
+        entry.1 += process.rss_bytes;
+    }
+    by_name
+        .iter()
+        .map(|(name, (n, rss))| format!("{name} ×{n} {} MiB", mib(*rss)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn state(server: &TestServer) -> &pocketcode::server::state::AppState {
+    &server.pocketcode.as_ref().expect("running").state
+}
+
+async fn measure(server: &TestServer) -> TreeMemory {
+    tokio::time::sleep(SETTLE).await;
+    let pid = state(server).supervisor.status().pid.expect("opencode runs");
+    tokio::task::spawn_blocking(move || tree_memory(pid))
+        .await
+        .expect("measured")
+        .expect("opencode's tree")
+}
+
+async fn round(remote: &Remote, chats: usize) -> (Round, Vec<Duration>) {
+    let server = TestServer::start(&["--opencode-memory-mb", "0"]).await;
+    let outcome = AssertUnwindSafe(async {
+        server.wait_ready().await;
+        let mut made = Vec::new();
+        for n in 0..chats {
+            let chat = NewChat::make(&server, &remote.url()).await;
+            prompt_until(&server, &chat, &format!("chat {n}"), &format!("chat {n}")).await;
+            made.push(chat);
+        }
+        let state = state(&server);
+        let alive = measure(&server).await;
+
+        let pool = HubPool {
+            events: state.events.clone(),
+            supervisor: state.supervisor.clone(),
+            http: state.http.clone(),
+            workspace: state.workspace.clone(),
+        };
+        let disposed_dirs = pool.dispose_idle().await;
+        assert_eq!(disposed_dirs.len(), chats, "{disposed_dirs:?}");
+        let disposed = measure(&server).await;
+
+        let client = OpencodeClient::from_state(state).await.expect("opencode");
+        for chat in &made {
+            state.events.unwatch(Path::new(&chat.worktree));
+            client
+                .dispose_instance(Path::new(&chat.worktree))
+                .await
+                .expect("disposed");
+        }
+        let closed = measure(&server).await;
+
+        let pid = state.supervisor.status().pid.expect("pid");
+        state
+            .supervisor
+            .restart(pid, RestartCause::Memory, "bench: restart when idle".into());
+        let deadline = Instant::now() + common::READY;
+        while state.supervisor.upstream().is_none() || state.supervisor.status().pid == Some(pid) {
+            assert!(Instant::now() < deadline, "opencode never came back");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let restarted = measure(&server).await;
+
+        let mut revivals = Vec::new();
+        if chats == *COUNTS.last().expect("counts") {
+            for chat in made.iter().take(REVIVED) {
+                revivals.push(revive(&server, chat).await);
+            }
+        }
+        (
+            Round {
+                chats,
+                alive,
+                disposed,
+                closed,
+                restarted,
+            },
+            revivals,
+        )
+    })
+    .catch_unwind()
+    .await;
+    server.stop().await;
+    match outcome {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Opens a disposed chat as the chat page does and prompts it: the time
+/// from opening to its first event on pocketcode's client stream.
+async fn revive(server: &TestServer, chat: &NewChat) -> Duration {
+    let response = server
+        .http
+        .get(server.url("/pocket/events"))
+        .send()
+        .await
+        .expect("/pocket/events");
+    let first: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let seen = first.clone();
+    let dir = chat.worktree.clone();
+    let reader = tokio::spawn(async move {
+        let mut body = response.bytes_stream();
+        let mut buffer = String::new();
+        while let Some(Ok(chunk)) = body.next().await {
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buffer.find('\n') {
+                let line: String = buffer.drain(..=end).collect();
+                let Some(Ok(item)) = line
+                    .trim_end()
+                    .strip_prefix("data: ")
+                    .map(serde_json::from_str::<serde_json::Value>)
+                else {
+                    continue;
+                };
+                if item["kind"] == "event" && item["directory"] == dir.as_str() {
+                    seen.lock().expect("lock").get_or_insert_with(Instant::now);
+                    return;
+                }
+            }
+        }
+    });
+    let start = Instant::now();
+    let (status, body) = call(server, "open_chat", &chat_form(chat)).await;
+    assert_eq!(status, 200, "{body}");
+    // What the chat page's live stream brings about today (one upstream per
+    // directory, watched again when the chat is used).
+    state(server).events.watch(Path::new(&chat.worktree));
+    let mut form = chat.form().to_vec();
+    form.push(("text", "back again"));
+    let (status, body) = call(server, "send_prompt", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let deadline = Instant::now() + common::READY;
+    let at = loop {
+        if let Some(at) = *first.lock().expect("lock") {
+            break at;
+        }
+        assert!(Instant::now() < deadline, "no event from the revived chat");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    reader.abort();
+    at - start
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let fixtures = TempDir::new();
+    let remote = Remote::create(fixtures.path(), "remote");
+    let mut rounds = Vec::new();
+    let mut revivals = Vec::new();
+    for chats in COUNTS {
+        let (round, revived) = round(&remote, chats).await;
+        eprintln!("{chats} chats: alive {}", breakdown(&round.alive));
+        rounds.push(round);
+        revivals.extend(revived);
+    }
+    println!(
+        "opencode's process tree, resident MiB (processes), {} s after each step",
+        SETTLE.as_secs()
+    );
+    println!("| chats | alive | disposed (upstreams open) | disposed, upstreams closed | + restarted when idle |");
+    println!("|---|---|---|---|---|");
+    for round in &rounds {
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            round.chats,
+            cell(&round.alive),
+            cell(&round.disposed),
+            cell(&round.closed),
+            cell(&round.restarted)
+        );
+    }
+    if let (Some(first), Some(last)) = (rounds.first(), rounds.last()) {
+        println!(
+            "{} chats against 1, alive: {:.2}x; restarted: {:.2}x",
+            last.chats,
+            last.alive.rss_bytes as f64 / first.alive.rss_bytes as f64,
+            last.restarted.rss_bytes as f64 / first.alive.rss_bytes as f64,
+        );
+        for (step, tree) in [
+            ("alive", &last.alive),
+            ("disposed", &last.disposed),
+            ("closed", &last.closed),
+            ("restarted", &last.restarted),
+        ] {
+            println!("{} chats, {step}: {}", last.chats, breakdown(tree));
+        }
+    }
+    revivals.sort();
+    match (revivals.get(revivals.len() / 2), revivals.last()) {
+        (Some(p50), Some(max)) => {
+            println!(
+                "revival of a disposed chat (open → its first event, {} chats): p50 {} ms, max {} ms",
+                revivals.len(),
+                p50.as_millis(),
+                max.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("bench failed: no revival measured");
+            ExitCode::FAILURE
+        }
+    }
+}
