@@ -241,8 +241,11 @@ impl Pocketcode {
             http: http.clone(),
             workspace: workspace.clone(),
         });
-        let memory =
-            crate::server::budget::MemoryBudget::spawn(config.memory_budget(), supervisor.clone(), pool);
+        let memory = crate::server::budget::MemoryBudget::spawn(
+            config.memory_budget(),
+            supervisor.clone(),
+            pool,
+        );
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,

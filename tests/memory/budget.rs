@@ -30,7 +30,11 @@ struct Disposals {
 impl Disposals {
     async fn subscribe(upstream: &Upstream) -> Self {
         let response = upstream
-            .request(&reqwest::Client::new(), reqwest::Method::GET, "/global/event")
+            .request(
+                &reqwest::Client::new(),
+                reqwest::Method::GET,
+                "/global/event",
+            )
             .send()
             .await
             .expect("opencode's /global/event");

@@ -32,7 +32,11 @@ pub fn Memory() -> impl IntoView {
 fn Usage(memory: OpencodeMemory) -> impl IntoView {
     let used = match memory.rss_bytes {
         Some(rss) if memory.budget_bytes > 0 => {
-            format!("opencode: {} of its {} budget", bytes(rss), bytes(memory.budget_bytes))
+            format!(
+                "opencode: {} of its {} budget",
+                bytes(rss),
+                bytes(memory.budget_bytes)
+            )
         }
         Some(rss) => format!("opencode: {} (no budget)", bytes(rss)),
         None => "opencode: not running".to_owned(),
@@ -42,6 +46,7 @@ fn Usage(memory: OpencodeMemory) -> impl IntoView {
             memory.rss_bytes.map(|rss| {
                 view! {
                     <progress
+                        aria-label="opencode's memory against its budget"
                         class="w-full"
                         max=memory.budget_bytes.to_string()
                         value=rss.min(memory.budget_bytes).to_string()

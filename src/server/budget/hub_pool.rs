@@ -58,10 +58,7 @@ impl HubPool {
             .local_directories()
             .into_iter()
             .filter(|dir| {
-                *dir != workspace
-                    && !summaries
-                        .iter()
-                        .any(|s| s.directory == *dir && busy(s))
+                *dir != workspace && !summaries.iter().any(|s| s.directory == *dir && busy(s))
             })
             .collect();
         idle.sort_by_key(|dir| last_activity.get(dir.as_str()).copied().unwrap_or(0));

@@ -25,11 +25,15 @@ pub use tree::{ProcessMemory, TreeMemory, tree_memory};
 use crate::server::supervisor::Supervisor;
 use crate::system::{BudgetState, MemoryRestart, OpencodeMemory};
 
-/// The default budget, for the 2 GB Fly machine (`fly.toml`): of its 2048
-/// MB, Chromium takes about 1 GB while a chat's shared browser runs and
-/// pocketcode ~50 MB, and the agent's own commands (builds, tests) need
-/// room too; 1 GB for opencode's tree keeps the machine out of its swap
-/// with one browser open.
+/// The default budget, for the 2 GB Fly machine (`fly.toml`). Measured
+/// (`benches/opencode_memory.rs`): a fresh opencode's tree is ~0.3 GB, ~1 GB
+/// once one chat was prompted (its browser tools' `node` MCP process ~0.1 GB
+/// of that, gone when the instance is disposed), and the opencode process
+/// itself keeps what it grew to (1.3 GB after 10 chats, 2.3 GB after 40)
+/// until restarted. 1 GB leaves the machine's other GB to Chromium (~1 GB
+/// while a chat's shared browser runs) and pocketcode (~50 MB), the 512 MB
+/// swap taking the bursts (a build the agent runs counts in opencode's tree,
+/// but its chat is busy then, so it only delays a restart).
 pub const DEFAULT_BUDGET_MB: u64 = 1024;
 
 /// The least time between two memory restarts.

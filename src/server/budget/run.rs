@@ -104,13 +104,10 @@ pub(super) async fn run(inner: Arc<Inner>) {
             },
             decide::Action::TooSmall => BudgetState::TooSmall,
             decide::Action::CoolDown(left) => BudgetState::CoolingDown {
-                until_ms: inner
-                    .standing()
-                    .last_restart
-                    .as_ref()
-                    .map_or_else(|| now_ms() + left.as_millis() as u64, |r| {
-                        r.at_ms + COOL_DOWN.as_millis() as u64
-                    }),
+                until_ms: inner.standing().last_restart.as_ref().map_or_else(
+                    || now_ms() + left.as_millis() as u64,
+                    |r| r.at_ms + COOL_DOWN.as_millis() as u64,
+                ),
             },
             decide::Action::Restart => {
                 let reason = format!(
@@ -150,4 +147,3 @@ impl Inner {
         standing.state = state;
     }
 }
-
