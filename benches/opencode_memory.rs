@@ -14,6 +14,7 @@
 //!   `/global/event` upstream, issue 20 part 2, will allow);
 //! - restarted: then opencode restarted with nothing busy (the budget's
 //!   second step).
+//!
 //! Revival: after the restart, a disposed chat is opened (`open_chat`) and
 //! prompted; the time `open_chat` takes, and from opening to the chat's
 //! first event on `/pocket/events`. The same for chats whose instance is
