@@ -37,6 +37,7 @@ use common::git_fixture::Remote;
 use common::http::{NewChat, call};
 use common::{TempDir, TestServer};
 use futures::{FutureExt, StreamExt};
+use pocketcode::api::live::ChatStatus;
 use pocketcode::server::budget::{HubPool, InstancePool, TreeMemory, tree_memory};
 use pocketcode::server::opencode_client::OpencodeClient;
 use pocketcode::server::supervisor::RestartCause;
@@ -83,6 +84,29 @@ fn state(server: &TestServer) -> &pocketcode::server::state::AppState {
     &server.pocketcode.as_ref().expect("running").state
 }
 
+/// Waits until no chat of `chats` is working (a turn ends a moment after
+/// its reply is in): busy chats are neither disposed nor idle.
+async fn until_idle(server: &TestServer, chats: &[NewChat]) {
+    let deadline = Instant::now() + common::READY;
+    loop {
+        let summaries = state(server).events.summaries();
+        let working: Vec<&str> = chats
+            .iter()
+            .filter(|c| {
+                summaries
+                    .iter()
+                    .any(|s| s.session_id == c.session && s.status != ChatStatus::Idle)
+            })
+            .map(|c| c.session.as_str())
+            .collect();
+        if working.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "still working: {working:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn measure(server: &TestServer) -> TreeMemory {
     tokio::time::sleep(SETTLE).await;
     let pid = state(server)
@@ -110,6 +134,7 @@ async fn round(remote: &Remote, chats: usize) -> (Round, Vec<Opened>, Vec<Opened
             made.push(chat);
         }
         let state = state(&server);
+        until_idle(&server, &made).await;
         let alive = measure(&server).await;
         let last_round = chats == *COUNTS.last().expect("counts");
         let mut warm = Vec::new();
@@ -119,6 +144,7 @@ async fn round(remote: &Remote, chats: usize) -> (Round, Vec<Opened>, Vec<Opened
             }
         }
 
+        until_idle(&server, &made).await;
         let pool = HubPool {
             events: state.events.clone(),
             supervisor: state.supervisor.clone(),

@@ -136,10 +136,19 @@ async fn a_tiny_budget_disposes_idle_chats_first_and_restarts_only_when_none_is_
         form.push(("text", "[scenario:slow chunks=400 ms=300]"));
         let (status, body) = call(&server, "send_prompt", &form).await;
         assert_eq!(status, 200, "{body}");
+        // The idle chats' turns end a moment after their reply is in.
+        let status_of = |list: &[pocketcode::api::live::ChatSummary], session: &str| {
+            list.iter().find(|s| s.session_id == session).map(|s| s.status)
+        };
         until(
-            "the slow chat busy",
+            "the slow chat busy, the others idle",
             async || state.events.summaries(),
-            |list| list.iter().any(|s| s.session_id == busy.session && s.status == ChatStatus::Busy),
+            |list| {
+                status_of(list, &busy.session) == Some(ChatStatus::Busy)
+                    && idle
+                        .iter()
+                        .all(|c| status_of(list, &c.session) == Some(ChatStatus::Idle))
+            },
         )
         .await;
         let before = opencode(&server).await;

@@ -26,14 +26,17 @@ pub struct HubPool {
     pub workspace: PathBuf,
 }
 
+/// A local chat working or waiting (a remote's, `@…`, runs in another
+/// opencode).
 fn busy(summary: &ChatSummary) -> bool {
-    matches!(
-        summary.status,
-        ChatStatus::Busy
-            | ChatStatus::Retrying
-            | ChatStatus::WaitingPermission
-            | ChatStatus::WaitingAnswer
-    )
+    !summary.directory.starts_with('@')
+        && matches!(
+            summary.status,
+            ChatStatus::Busy
+                | ChatStatus::Retrying
+                | ChatStatus::WaitingPermission
+                | ChatStatus::WaitingAnswer
+        )
 }
 
 impl HubPool {
