@@ -29,7 +29,7 @@ use crate::system::{BudgetState, MemoryRestart, OpencodeMemory};
 /// (`benches/opencode_memory.rs`): a fresh opencode's tree is ~0.3 GB, ~1 GB
 /// once one chat was prompted (its browser tools' `node` MCP process ~0.1 GB
 /// of that, gone when the instance is disposed), and the opencode process
-/// itself keeps what it grew to (1.3 GB after 10 chats, 2.3 GB after 40)
+/// itself keeps what it grew to (1.3 GB after 10 chats, 2.5 GB after 40)
 /// until restarted. 1 GB leaves the machine's other GB to Chromium (~1 GB
 /// while a chat's shared browser runs) and pocketcode (~50 MB), the 512 MB
 /// swap taking the bursts (a build the agent runs counts in opencode's tree,
