@@ -161,6 +161,7 @@ bench: deps build
 	cargo bench --features ssr --bench browser
 	cargo bench --features ssr --bench gateway
 	cargo bench --features ssr --bench sandbox
+	cargo bench --features ssr --bench opencode_memory
 	npx playwright test -c end2end/playwright.bench.config.ts
 
 # Phone screenshots of the main views into end2end/screenshots/.

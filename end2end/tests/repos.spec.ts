@@ -43,6 +43,11 @@ test('add a local repo in the picker, start a chat, find it on the resources pag
     await expect(chatRow.getByTestId('chat-status')).toHaveText('idle');
     await expect(page.getByRole('group', { name: `repo ${repo.name}` })).toContainText('1 chat');
     await expect(page.getByTestId('disk')).toContainText("pocketcode's data:");
+    // opencode's memory, its instances and its budget (off for the specs), in words.
+    const memory = page.getByTestId('opencode-memory');
+    await expect(memory).toContainText(/opencode: \d/);
+    await expect(memory).toContainText(/\d+ instances? alive/);
+    await expect(page.getByTestId('memory-budget')).toHaveText('no budget');
 
     // Delete asks once more, then the chat is gone (page, sidebar, disk).
     const deleteButton = chatRow.getByRole('button', { name: 'Delete' });

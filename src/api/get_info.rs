@@ -25,7 +25,7 @@ pub struct AppInfo {
 /// A restart of an opencode that had been healthy, within the last hour.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecentRestart {
-    /// `hung` or `exited`.
+    /// `hung`, `exited` or `memory`.
     pub cause: String,
     pub reason: String,
     pub minutes_ago: u64,

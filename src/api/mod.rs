@@ -68,8 +68,8 @@ pub use push::{
     PushKey, PushSubscribe, PushUnsubscribe, push_key, push_subscribe, push_unsubscribe,
 };
 pub use resources::{
-    CollectGarbage, DeleteRepo, GetDiskUsage, KillProcess, ListOrphans, collect_garbage,
-    delete_repo, get_disk_usage, kill_process, list_orphans,
+    CollectGarbage, DeleteRepo, GetDiskUsage, GetOpencodeMemory, KillProcess, ListOrphans,
+    collect_garbage, delete_repo, get_disk_usage, get_opencode_memory, kill_process, list_orphans,
 };
 pub use send_prompt::{SendPrompt, send_prompt};
 pub use set_repo_trust::{SetRepoTrust, set_repo_trust};

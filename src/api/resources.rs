@@ -1,11 +1,12 @@
 //! Server functions of the resources page: disk usage, garbage collection,
-//! orphan processes (and killing one), and deleting a repo.
+//! orphan processes (and killing one), deleting a repo, and opencode's
+//! memory.
 
 use leptos::prelude::*;
 
 use super::AppError;
 use crate::repos::{DiskUsage, GcReport};
-use crate::system::{Killed, OrphanProcess};
+use crate::system::{Killed, OpencodeMemory, OrphanProcess};
 
 /// How long a killed process gets between SIGTERM and SIGKILL.
 #[cfg(feature = "ssr")]
@@ -80,6 +81,21 @@ pub async fn delete_repo(repo: String, #[server(default)] force: bool) -> Result
         let deleted = crate::server::chats::delete_repo(&state.git, client, &name, force).await;
         state.forget_removed_chats().await;
         deleted?.ok_or_else(|| AppError::NotFound(format!("no repo {repo}")))
+    })
+    .await
+}
+
+/// `POST /pocket/fn/opencode_memory`: opencode's memory, instances alive and
+/// where its budget stands.
+#[server(prefix = "/pocket/fn", endpoint = "opencode_memory")]
+pub async fn get_opencode_memory() -> Result<OpencodeMemory, AppError> {
+    super::context::respond(async {
+        let state = super::context::state()?;
+        state
+            .memory
+            .now()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))
     })
     .await
 }

@@ -17,7 +17,7 @@ mod resources;
 mod shell;
 mod sidebar;
 mod storage;
-mod timestamp;
+pub(crate) mod timestamp;
 mod top_bar;
 mod trust;
 

@@ -53,6 +53,19 @@ pub struct Config {
         value_parser = clap::value_parser!(u32).range(1..))]
     pub opencode_probe_misses: u32,
 
+    /// opencode's memory budget in MB (its whole process tree: MCP and LSP
+    /// servers, the agent's commands). Over it, idle chats' instances are
+    /// disposed, then opencode is restarted once no chat is busy. 0: no
+    /// budget. The default fits the 2 GB Fly machine (README, "Memory budget").
+    #[arg(long, env = "POCKETCODE_OPENCODE_MEMORY_MB",
+        default_value_t = crate::server::budget::DEFAULT_BUDGET_MB)]
+    pub opencode_memory_mb: u64,
+
+    /// Check opencode's memory against its budget every this many seconds.
+    #[arg(long, env = "POCKETCODE_OPENCODE_MEMORY_CHECK_SECS", default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub opencode_memory_check_secs: u64,
+
     /// opencode's working directory (chats work in their own worktrees).
     /// Default: `<data dir>/workspace`.
     #[arg(long, env = "POCKETCODE_WORKSPACE")]
@@ -211,6 +224,14 @@ impl Config {
         }
     }
 
+    /// opencode's memory budget and how often it is checked.
+    pub fn memory_budget(&self) -> crate::server::budget::BudgetSettings {
+        crate::server::budget::BudgetSettings {
+            budget_bytes: self.opencode_memory_mb.saturating_mul(1024 * 1024),
+            every: std::time::Duration::from_secs(self.opencode_memory_check_secs),
+        }
+    }
+
     /// Root of opencode's XDG directories.
     pub fn opencode_home(&self) -> PathBuf {
         self.data_dir.join("opencode")
@@ -310,6 +331,29 @@ mod tests {
                 Config::try_parse_from(["pocketcode", bad[0], bad[1]]).is_err(),
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_memory_budget_defaults_to_the_fly_machine_and_zero_turns_it_off() {
+        let config = Config::try_parse_from(["pocketcode"]).expect("defaults");
+        let budget = config.memory_budget();
+        assert_eq!(
+            budget.budget_bytes,
+            crate::server::budget::DEFAULT_BUDGET_MB * 1024 * 1024
+        );
+        assert_eq!(budget.every, std::time::Duration::from_secs(5));
+        let off = Config::try_parse_from(["pocketcode", "--opencode-memory-mb", "0"])
+            .expect("0 is allowed");
+        assert_eq!(off.memory_budget().budget_bytes, 0);
+        for bad in [
+            ["--opencode-memory-mb", "-1"],
+            ["--opencode-memory-mb", "lots"],
+            ["--opencode-memory-check-secs", "0"],
+        ] {
+            let mut args = vec!["pocketcode"];
+            args.extend(bad);
+            assert!(Config::try_parse_from(args).is_err(), "{bad:?}");
         }
     }
 

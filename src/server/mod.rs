@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod bad_arguments;
 pub mod browser;
+pub mod budget;
 pub mod chats;
 pub mod config;
 pub mod events;

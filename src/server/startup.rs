@@ -243,6 +243,14 @@ impl Pocketcode {
             events.clone(),
             browsers.clone(),
         );
+        let memory = crate::server::budget::MemoryBudget::spawn(
+            config.memory_budget(),
+            supervisor.clone(),
+            Arc::new(crate::server::budget::InstancesPool {
+                instances: instances.clone(),
+                events: events.clone(),
+            }),
+        );
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
@@ -261,6 +269,7 @@ impl Pocketcode {
             browsers,
             instances,
             internal_ports,
+            memory,
         };
         Ok(Self {
             state,
@@ -295,6 +304,7 @@ impl Pocketcode {
     /// Ends remote tunnels, stops opencode (its whole process group), the
     /// provider gateway and the scripted model.
     pub async fn shutdown(self) {
+        self.state.memory.shutdown();
         self.state.ssh.shutdown().await;
         self.state.browsers.shutdown().await;
         self.state.events.shutdown();

@@ -50,6 +50,8 @@ pub struct AppState {
     /// provider gateway's, …): out of the shared browser's reach. A
     /// component that opens one adds it.
     pub internal_ports: Arc<crate::server::sandbox::internal_ports::InternalPorts>,
+    /// opencode's memory budget.
+    pub memory: Arc<crate::server::budget::MemoryBudget>,
 }
 
 impl AppState {

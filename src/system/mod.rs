@@ -1,6 +1,9 @@
 //! Processes as the resources page and `/admin/processes` show them.
 //! Shared by the server and the browser.
 
+mod memory;
+
+pub use memory::{BudgetState, MemoryRestart, OpencodeMemory};
 use serde::{Deserialize, Serialize};
 
 /// A process left behind by the agent: its parent died, it was adopted by

@@ -25,6 +25,7 @@ pub async fn openapi_covers_every_admin_route(server: &TestServer) {
         ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/diff"),
         ("get", "/admin/disk"),
         ("get", "/admin/processes"),
+        ("get", "/admin/memory"),
         ("post", "/admin/processes/{pid}/kill"),
         ("post", "/admin/gc"),
         ("get", "/admin/openapi.json"),

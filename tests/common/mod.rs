@@ -132,6 +132,11 @@ impl TestServer {
         if !own_password {
             args.extend_from_slice(&["--auth-password", TEST_PASSWORD]);
         }
+        // A few chats take opencode past the default memory budget, which
+        // would restart it between a test's steps: off unless asked for.
+        if !extra.iter().any(|a| a.starts_with("--opencode-memory-mb")) {
+            args.extend_from_slice(&["--opencode-memory-mb", "0"]);
+        }
         args.extend_from_slice(extra);
         let config = Config::try_parse_from(args).expect("config");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -189,6 +194,8 @@ impl TestServer {
             .env("POCKETCODE_LISTEN", "127.0.0.1:0")
             .env("POCKETCODE_DATA_DIR", data_dir.path())
             .env("POCKETCODE_LOG_JSON", "true")
+            // As in `start`: no memory budget unless asked for.
+            .env("POCKETCODE_OPENCODE_MEMORY_MB", "0")
             .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())

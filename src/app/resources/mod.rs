@@ -1,10 +1,12 @@
 //! Page `/resources`: what pocketcode uses on this server and the ways to
-//! free it: disk, repos, chats with their worktrees, running sessions,
-//! processes the agent left behind, and garbage collection.
+//! free it: disk, opencode's memory, repos, chats with their worktrees,
+//! running sessions, processes the agent left behind, and garbage
+//! collection.
 
 mod chats;
 mod disk;
 mod gc;
+mod memory;
 mod processes;
 mod repos;
 
@@ -17,6 +19,7 @@ use crate::app::directory::ChatDirectory;
 use chats::{Chats, RunningSessions};
 use disk::Disk;
 use gc::GarbageCollection;
+use memory::Memory;
 use processes::Orphans;
 use repos::Repos;
 
@@ -52,6 +55,9 @@ pub fn ResourcesPage() -> impl IntoView {
             <h2 class="text-neutral-100">"Resources"</h2>
             <Section title="Disk">
                 <Disk disk />
+            </Section>
+            <Section title="Memory">
+                <Memory />
             </Section>
             <Section title="Running sessions">
                 <RunningSessions />

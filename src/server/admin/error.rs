@@ -33,6 +33,8 @@ pub enum AdminError {
     Opencode(#[from] OpencodeClientError),
     #[error(transparent)]
     System(#[from] SystemError),
+    #[error(transparent)]
+    Budget(#[from] crate::server::budget::BudgetError),
 }
 
 impl From<ChatError> for AdminError {
@@ -56,6 +58,7 @@ impl AdminError {
                 OpencodeClientError::Unavailable(_) | OpencodeClientError::Transport(_),
             ) => 503,
             Self::Opencode(_) => 502,
+            Self::Budget(_) => 500,
         };
         StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

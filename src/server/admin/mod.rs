@@ -5,6 +5,7 @@
 mod docs;
 mod error;
 mod health;
+mod memory;
 mod processes;
 mod repos;
 mod resources;
@@ -26,7 +27,7 @@ use crate::server::state::AppState;
 #[openapi(
     info(
         title = "pocketcode admin API",
-        description = "Repos, chat worktrees, disk, garbage collection and orphan processes of a pocketcode server."
+        description = "Repos, chat worktrees, disk, garbage collection, orphan processes and opencode's memory of a pocketcode server."
     ),
     paths(health::health),
     components(schemas(ErrorBody))
@@ -47,6 +48,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(resources::disk))
         .routes(routes!(resources::gc))
         .routes(routes!(processes::list_processes))
+        .routes(routes!(memory::memory))
         .routes(routes!(processes::kill_process))
         .routes(routes!(docs::openapi_json))
         .routes(routes!(docs::docs_page))

@@ -142,7 +142,8 @@ impl Book {
     }
 
     /// Alive instances nobody needed for `min_idle`, that no tab showed
-    /// within `shown_for`, that are not `busy` and not `keep`.
+    /// within `shown_for`, that are not `busy` and not `keep`; the longest
+    /// quiet first.
     pub fn idle(
         &self,
         now: Instant,
@@ -151,7 +152,7 @@ impl Book {
         busy: &HashSet<PathBuf>,
         keep: &Path,
     ) -> Vec<PathBuf> {
-        let mut dirs: Vec<PathBuf> = self
+        let mut dirs: Vec<(Instant, PathBuf)> = self
             .entries
             .iter()
             .filter(|(dir, e)| {
@@ -164,10 +165,12 @@ impl Book {
                     && e.shown
                         .is_none_or(|at| now.saturating_duration_since(at) >= shown_for)
             })
-            .map(|(dir, _)| dir.clone())
+            .map(|(dir, e)| (e.needed, dir.clone()))
             .collect();
+        // The longest quiet first: a budget that stops early keeps the
+        // chats most likely to be wanted again.
         dirs.sort();
-        dirs
+        dirs.into_iter().map(|(_, dir)| dir).collect()
     }
 
     /// Starts disposing `dir`, unless it was needed after `decided_at`

@@ -15,6 +15,7 @@ impl Payload {
         let why = match restart.cause {
             RestartCause::Hung => "it stopped answering",
             RestartCause::Exited => "it exited",
+            RestartCause::Memory => "it used too much memory",
         };
         let reason: String = restart.reason.chars().take(140).collect();
         Self {

@@ -7,7 +7,7 @@ use tokio::sync::watch;
 
 use super::child::OpencodeChild;
 use super::status::{LastRestart, OpencodeState, RestartCause};
-use super::{OpencodeSettings, Snapshot, locate, watchdog};
+use super::{OpencodeSettings, RestartRequest, Snapshot, locate, watchdog};
 
 /// After this many failed starts in a row the state shows `failed`.
 const FAILED_AFTER: u32 = 3;
@@ -24,6 +24,7 @@ pub(super) async fn run(
     settings: OpencodeSettings,
     snapshot: watch::Sender<Snapshot>,
     mut stop: watch::Receiver<bool>,
+    mut restarts: tokio::sync::mpsc::UnboundedReceiver<RestartRequest>,
 ) {
     let http = reqwest::Client::new();
     // Failed starts (or short runs) in a row; reset once opencode is healthy.
@@ -34,9 +35,15 @@ pub(super) async fn run(
             break;
         }
         let mut restart = None;
-        let error = match start_and_watch(&settings, &http, &snapshot, &mut stop, &mut started_once)
-            .await
-        {
+        let run = start_and_watch(
+            &settings,
+            &http,
+            &snapshot,
+            &mut stop,
+            &mut restarts,
+            &mut started_once,
+        );
+        let error = match run.await {
             Outcome::Stopped => break,
             Outcome::Exited(error) => {
                 failures = 0;
@@ -47,6 +54,11 @@ pub(super) async fn run(
                 failures = 0;
                 restart = Some(RestartCause::Hung);
                 error
+            }
+            Outcome::Replaced(cause, reason) => {
+                failures = 0;
+                restart = Some(cause);
+                reason
             }
             Outcome::FailedToStart(error) => {
                 failures += 1;
@@ -87,6 +99,8 @@ enum Outcome {
     Exited(String),
     /// It was healthy, then stopped answering; its group was killed.
     Hung(String),
+    /// It was healthy; pocketcode was asked to replace it (and stopped it).
+    Replaced(RestartCause, String),
     /// It never became healthy.
     FailedToStart(String),
 }
@@ -96,6 +110,7 @@ async fn start_and_watch(
     http: &reqwest::Client,
     snapshot: &watch::Sender<Snapshot>,
     stop: &mut watch::Receiver<bool>,
+    restarts: &mut tokio::sync::mpsc::UnboundedReceiver<RestartRequest>,
     started_once: &mut bool,
 ) -> Outcome {
     let binary = match locate(settings.binary.as_deref()) {
@@ -185,6 +200,18 @@ async fn start_and_watch(
             _ = stop.changed() => {
                 child.stop().await;
                 return Outcome::Stopped;
+            }
+            Some(request) = restarts.recv() => {
+                // A request meant for an opencode already replaced.
+                if request.pid != child.pid {
+                    continue;
+                }
+                tracing::warn!(pid = child.pid, cause = %request.cause, reason = %request.reason, "replacing opencode");
+                // Not hung: SIGTERM first lets it close its database cleanly.
+                child.stop().await;
+                child.drain_stderr().await;
+                copy_tail(snapshot, &child);
+                return Outcome::Replaced(request.cause, request.reason);
             }
             _ = tail_tick.tick() => copy_tail(snapshot, &child),
         }

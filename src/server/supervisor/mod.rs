@@ -74,6 +74,14 @@ impl OpencodeSettings {
     }
 }
 
+/// A request to replace the running opencode (the one with `pid`: a
+/// request that arrives after it was already replaced is dropped).
+pub(crate) struct RestartRequest {
+    pub pid: u32,
+    pub cause: RestartCause,
+    pub reason: String,
+}
+
 pub(crate) struct Snapshot {
     pub status: OpencodeStatus,
     pub upstream: Option<Upstream>,
@@ -83,6 +91,7 @@ pub(crate) struct Snapshot {
 pub struct Supervisor {
     snapshot: watch::Sender<Snapshot>,
     stop: watch::Sender<bool>,
+    restarts: tokio::sync::mpsc::UnboundedSender<RestartRequest>,
     task: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -95,15 +104,18 @@ impl Supervisor {
             upstream: None,
         });
         let (stop, stop_rx) = watch::channel(false);
+        let (restarts, restarts_rx) = tokio::sync::mpsc::unbounded_channel();
         let supervisor = Arc::new(Self {
             snapshot,
             stop,
+            restarts,
             task: std::sync::Mutex::new(None),
         });
         let task = tokio::spawn(lifecycle::run(
             settings,
             supervisor.snapshot.clone(),
             stop_rx,
+            restarts_rx,
         ));
         if let Ok(mut slot) = supervisor.task.lock() {
             *slot = Some(task);
@@ -169,6 +181,13 @@ impl Supervisor {
             ));
         }
         self.ready(wait).await
+    }
+
+    /// Replaces the running opencode, if it is still the one with `pid`:
+    /// stops its group (SIGTERM, then SIGKILL) and starts a new one,
+    /// recording `cause` and `reason` as its last restart.
+    pub fn restart(&self, pid: u32, cause: RestartCause, reason: String) {
+        let _ = self.restarts.send(RestartRequest { pid, cause, reason });
     }
 
     /// Stops opencode (SIGTERM to its process group, SIGKILL after a grace

@@ -48,6 +48,9 @@ pub enum RestartCause {
     Exited,
     /// It stopped answering the watchdog's probes; pocketcode killed it.
     Hung,
+    /// It used more memory than its budget with no chat busy; pocketcode
+    /// stopped it (see `server::budget`).
+    Memory,
 }
 
 /// The last restart of an opencode that had been healthy.
@@ -65,6 +68,7 @@ impl std::fmt::Display for RestartCause {
         f.write_str(match self {
             Self::Exited => "exited",
             Self::Hung => "hung",
+            Self::Memory => "memory",
         })
     }
 }

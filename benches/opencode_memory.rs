@@ -1,0 +1,314 @@
+//! opencode's memory against the number of chats, and what disposing idle
+//! instances and restarting an idle opencode give back, side by side in one
+//! run; then how long a disposed chat takes to come back.
+//!
+//! For each count of chats (1, 5, 10, 20, 40) a fresh pocketcode (no
+//! memory budget) makes that many chats and prompts each once (scripted
+//! model), then they sit idle. The resident memory of opencode's whole
+//! process tree is measured, each time after a settle:
+//! - alive: every chat's instance alive (disposal off);
+//! - disposed: every idle chat's instance disposed, as the idle reaper and
+//!   the budget's first step do (`Instances::dispose_idle`);
+//! - restarted: then opencode restarted with nothing busy (the budget's
+//!   second step).
+//!
+//! Revival: after the restart, a disposed chat is opened (`open_chat`) and
+//! prompted; the time `open_chat` takes, and from opening to the chat's
+//! first event on `/pocket/events`. The same for chats whose instance is
+//! alive, before anything was disposed, as the baseline.
+//!
+//! Run with `cargo bench --features ssr --bench opencode_memory`.
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::browser_chat::{chat_form, prompt_until};
+use common::git_fixture::Remote;
+use common::http::{NewChat, call};
+use common::{TempDir, TestServer};
+use futures::{FutureExt, StreamExt};
+use pocketcode::api::live::ChatStatus;
+use pocketcode::server::budget::{TreeMemory, tree_memory};
+use pocketcode::server::supervisor::RestartCause;
+
+const COUNTS: [usize; 5] = [1, 5, 10, 20, 40];
+/// Chats revived in the last round.
+const REVIVED: usize = 5;
+/// Time for opencode to let go of what it frees (and its children to exit).
+const SETTLE: Duration = Duration::from_secs(5);
+
+/// One round's measurements.
+struct Round {
+    chats: usize,
+    alive: TreeMemory,
+    disposed: TreeMemory,
+    restarted: TreeMemory,
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0}", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn cell(tree: &TreeMemory) -> String {
+    format!("{} ({})", mib(tree.rss_bytes), tree.processes.len())
+}
+
+/// `opencode 612 MiB, node ×3 150 MiB`: the tree by process name.
+fn breakdown(tree: &TreeMemory) -> String {
+    let mut by_name: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+    for process in &tree.processes {
+        let entry = by_name.entry(&process.name).or_default();
+        entry.0 += 1;
+        entry.1 += process.rss_bytes;
+    }
+    by_name
+        .iter()
+        .map(|(name, (n, rss))| format!("{name} ×{n} {} MiB", mib(*rss)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn state(server: &TestServer) -> &pocketcode::server::state::AppState {
+    &server.pocketcode.as_ref().expect("running").state
+}
+
+/// Waits until no chat of `chats` is working (a turn ends a moment after
+/// its reply is in): busy chats are neither disposed nor idle.
+async fn until_idle(server: &TestServer, chats: &[NewChat]) {
+    let deadline = Instant::now() + common::READY;
+    loop {
+        let summaries = state(server).events.summaries();
+        let working: Vec<&str> = chats
+            .iter()
+            .filter(|c| {
+                summaries
+                    .iter()
+                    .any(|s| s.session_id == c.session && s.status != ChatStatus::Idle)
+            })
+            .map(|c| c.session.as_str())
+            .collect();
+        if working.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "still working: {working:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn measure(server: &TestServer) -> TreeMemory {
+    tokio::time::sleep(SETTLE).await;
+    let pid = state(server)
+        .supervisor
+        .status()
+        .pid
+        .expect("opencode runs");
+    tokio::task::spawn_blocking(move || tree_memory(pid))
+        .await
+        .expect("measured")
+        .expect("opencode's tree")
+}
+
+/// How long opening a chat took, and opening it until its first event.
+type Opened = (Duration, Duration);
+
+async fn round(remote: &Remote, chats: usize) -> (Round, Vec<Opened>, Vec<Opened>) {
+    let server = TestServer::start(&["--opencode-memory-mb", "0"]).await;
+    let outcome = AssertUnwindSafe(async {
+        server.wait_ready().await;
+        let mut made = Vec::new();
+        for n in 0..chats {
+            let chat = NewChat::make(&server, &remote.url()).await;
+            prompt_until(&server, &chat, &format!("chat {n}"), &format!("chat {n}")).await;
+            made.push(chat);
+        }
+        let state = state(&server);
+        until_idle(&server, &made).await;
+        let alive = measure(&server).await;
+        let last_round = chats == *COUNTS.last().expect("counts");
+        let mut warm = Vec::new();
+        if last_round {
+            for chat in made.iter().skip(REVIVED).take(REVIVED) {
+                warm.push(revive(&server, chat).await);
+            }
+        }
+
+        until_idle(&server, &made).await;
+        let disposed_dirs = state.instances.dispose_idle(Duration::ZERO).await;
+        assert_eq!(disposed_dirs.len(), chats, "{disposed_dirs:?}");
+        let disposed = measure(&server).await;
+
+        let pid = state.supervisor.status().pid.expect("pid");
+        state
+            .supervisor
+            .restart(pid, RestartCause::Memory, "bench: restart when idle".into());
+        let deadline = Instant::now() + common::READY;
+        while state.supervisor.upstream().is_none() || state.supervisor.status().pid == Some(pid) {
+            assert!(Instant::now() < deadline, "opencode never came back");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let restarted = measure(&server).await;
+
+        let mut revivals = Vec::new();
+        if last_round {
+            for chat in made.iter().take(REVIVED) {
+                revivals.push(revive(&server, chat).await);
+            }
+        }
+        (
+            Round {
+                chats,
+                alive,
+                disposed,
+                restarted,
+            },
+            revivals,
+            warm,
+        )
+    })
+    .catch_unwind()
+    .await;
+    server.stop().await;
+    match outcome {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Opens a chat as the chat page does and prompts it: how long opening
+/// took, and the time from opening to its first event on pocketcode's
+/// client stream.
+async fn revive(server: &TestServer, chat: &NewChat) -> Opened {
+    let response = server
+        .http
+        .get(server.url("/pocket/events"))
+        .send()
+        .await
+        .expect("/pocket/events");
+    let first: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let seen = first.clone();
+    let dir = chat.worktree.clone();
+    let reader = tokio::spawn(async move {
+        let mut body = response.bytes_stream();
+        let mut buffer = String::new();
+        while let Some(Ok(chunk)) = body.next().await {
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buffer.find('\n') {
+                let line: String = buffer.drain(..=end).collect();
+                let Some(Ok(item)) = line
+                    .trim_end()
+                    .strip_prefix("data: ")
+                    .map(serde_json::from_str::<serde_json::Value>)
+                else {
+                    continue;
+                };
+                if item["kind"] == "event" && item["directory"] == dir.as_str() {
+                    seen.lock().expect("lock").get_or_insert_with(Instant::now);
+                    return;
+                }
+            }
+        }
+    });
+    let start = Instant::now();
+    let (status, body) = call(server, "open_chat", &chat_form(chat)).await;
+    assert_eq!(status, 200, "{body}");
+    let opened = start.elapsed();
+    // What the chat page's live stream brings about today (one upstream per
+    // directory, watched again when the chat is used).
+    state(server).events.watch(Path::new(&chat.worktree));
+    let mut form = chat.form().to_vec();
+    form.push(("text", "back again"));
+    let (status, body) = call(server, "send_prompt", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let deadline = Instant::now() + common::READY;
+    let at = loop {
+        if let Some(at) = *first.lock().expect("lock") {
+            break at;
+        }
+        assert!(Instant::now() < deadline, "no event from the revived chat");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    reader.abort();
+    (opened, at - start)
+}
+
+/// `p50 / max` in ms of each part of `opened`.
+fn spread(opened: &[Opened]) -> String {
+    let part = |pick: fn(&Opened) -> Duration| {
+        let mut times: Vec<Duration> = opened.iter().map(pick).collect();
+        times.sort();
+        match (times.get(times.len() / 2), times.last()) {
+            (Some(p50), Some(max)) => format!("{} / {} ms", p50.as_millis(), max.as_millis()),
+            _ => "none".to_owned(),
+        }
+    };
+    format!(
+        "open_chat {}, to the first event {} (p50 / max, {} chats)",
+        part(|o| o.0),
+        part(|o| o.1),
+        opened.len()
+    )
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let fixtures = TempDir::new();
+    let remote = Remote::create(fixtures.path(), "remote");
+    let mut rounds = Vec::new();
+    let mut revivals = Vec::new();
+    let mut warm = Vec::new();
+    for chats in COUNTS {
+        let (round, revived, alive) = round(&remote, chats).await;
+        eprintln!("{chats} chats: alive {}", breakdown(&round.alive));
+        rounds.push(round);
+        revivals.extend(revived);
+        warm.extend(alive);
+    }
+    println!(
+        "opencode's process tree, resident MiB (processes), {} s after each step",
+        SETTLE.as_secs()
+    );
+    println!("| chats | alive | disposed | + restarted when idle |");
+    println!("|---|---|---|---|");
+    for round in &rounds {
+        println!(
+            "| {} | {} | {} | {} |",
+            round.chats,
+            cell(&round.alive),
+            cell(&round.disposed),
+            cell(&round.restarted)
+        );
+    }
+    if let (Some(first), Some(last)) = (rounds.first(), rounds.last()) {
+        println!(
+            "{} chats against 1, alive: {:.2}x; disposed: {:.2}x; restarted: {:.2}x",
+            last.chats,
+            last.alive.rss_bytes as f64 / first.alive.rss_bytes as f64,
+            last.disposed.rss_bytes as f64 / first.alive.rss_bytes as f64,
+            last.restarted.rss_bytes as f64 / first.alive.rss_bytes as f64,
+        );
+        for (step, tree) in [
+            ("alive", &last.alive),
+            ("disposed", &last.disposed),
+            ("restarted", &last.restarted),
+        ] {
+            println!("{} chats, {step}: {}", last.chats, breakdown(tree));
+        }
+    }
+    println!("opening a chat whose instance is alive: {}", spread(&warm));
+    println!(
+        "reviving a disposed chat after the restart: {}",
+        spread(&revivals)
+    );
+    if revivals.is_empty() {
+        eprintln!("bench failed: no revival measured");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
