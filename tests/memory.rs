@@ -5,6 +5,11 @@
 
 mod common;
 
+/// Each test here runs its own opencode with many chats and times their
+/// idleness in seconds: run side by side on a 2-core machine, one's load
+/// delays another's requests past those seconds. One at a time.
+pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[path = "memory/budget.rs"]
 mod budget;
 #[path = "memory/idle.rs"]

@@ -103,6 +103,7 @@ async fn sidebar_is_right(server: &TestServer, chats: &[NewChat]) -> Result<(), 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_idle_chats_cost_nothing_until_one_is_opened() {
+    let _alone = crate::ONE_AT_A_TIME.lock().await;
     let server = start().await;
     let upstream = server.wait_ready().await;
     let port = server

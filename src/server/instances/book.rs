@@ -240,6 +240,17 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_quiet_goes_first() {
+        let t0 = Instant::now();
+        let mut book = Book::default();
+        book.touch(Path::new("/a"), t0 + Duration::from_secs(2));
+        book.touch(Path::new("/b"), t0);
+        book.touch(Path::new("/c"), t0 + Duration::from_secs(1));
+        let order = idle(&book, t0 + M + Duration::from_secs(2));
+        assert_eq!(order, vec![PathBuf::from("/b"), "/c".into(), "/a".into()]);
+    }
+
+    #[test]
     fn a_request_during_a_dispose_waits_and_then_revives_with_the_tools() {
         let t0 = Instant::now();
         let mut book = Book::default();
