@@ -164,7 +164,7 @@ impl Pocketcode {
                 .for_each(|w| events.watch(Path::new(&w.path))),
             Err(err) => tracing::warn!(%err, "cannot list chat worktrees to watch them"),
         }
-        tokio::spawn(watch_session_directories(
+        tokio::spawn(crate::server::chats::watch_session_directories(
             events.clone(),
             supervisor.clone(),
             http.clone(),
@@ -382,26 +382,4 @@ fn absolute(path: &Path) -> Result<std::path::PathBuf, StartupError> {
         path: path.display().to_string(),
         source,
     })
-}
-
-/// Relays the events of every directory that already has sessions (chats
-/// started before this run), once opencode is up.
-async fn watch_session_directories(
-    events: Arc<EventHub>,
-    supervisor: Arc<Supervisor>,
-    http: reqwest::Client,
-    workspace: std::path::PathBuf,
-) {
-    let Ok(upstream) = supervisor.upstream_within(Duration::from_secs(120)).await else {
-        return;
-    };
-    let client = crate::server::opencode_client::OpencodeClient::new(http, upstream);
-    match client.list_sessions(&workspace).await {
-        Ok(sessions) => {
-            for session in sessions.iter().filter(|s| !s.directory.is_empty()) {
-                events.watch(Path::new(&session.directory));
-            }
-        }
-        Err(err) => tracing::warn!(%err, "cannot list sessions to watch their directories"),
-    }
 }

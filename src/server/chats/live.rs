@@ -1,6 +1,6 @@
 //! Chats and the live event stream: a new chat's worktree is relayed at
-//! once; removed worktrees are let go (their relay would otherwise keep an
-//! opencode instance alive for a directory that no longer exists).
+//! once, and at start-up every directory that has sessions; removed
+//! worktrees are let go (nothing about them is wanted any more).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -20,5 +20,30 @@ pub fn forget_removed(events: &EventHub, layout: &Layout) {
         if dir.starts_with(&root) && !dir.exists() {
             events.unwatch(dir);
         }
+    }
+}
+
+/// Relays the events of every directory that already has sessions (chats
+/// started before this run), once opencode is up.
+pub async fn watch_session_directories(
+    events: Arc<EventHub>,
+    supervisor: Arc<crate::server::supervisor::Supervisor>,
+    http: reqwest::Client,
+    workspace: std::path::PathBuf,
+) {
+    let Ok(upstream) = supervisor
+        .upstream_within(std::time::Duration::from_secs(120))
+        .await
+    else {
+        return;
+    };
+    let client = crate::server::opencode_client::OpencodeClient::new(http, upstream);
+    match client.list_sessions(&workspace).await {
+        Ok(sessions) => {
+            for session in sessions.iter().filter(|s| !s.directory.is_empty()) {
+                events.watch(Path::new(&session.directory));
+            }
+        }
+        Err(err) => tracing::warn!(%err, "cannot list sessions to watch their directories"),
     }
 }

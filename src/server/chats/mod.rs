@@ -12,7 +12,7 @@ pub use create::new_chat;
 pub use delete::{delete_chat, delete_repo};
 pub use gc::collect_garbage;
 pub use list::{chat, list_chats};
-pub use live::{forget_removed, watch_chat};
+pub use live::{forget_removed, watch_chat, watch_session_directories};
 pub use trust::set_repo_trust;
 
 use crate::server::git::GitError;
