@@ -158,6 +158,21 @@ impl Cdp {
 
     /// Calls `method` and waits for its result.
     pub async fn call(&self, method: &str, params: Value) -> Result<Value, BrowserError> {
+        self.call_within(method, params, CALL_TIMEOUT)
+            .await?
+            .ok_or_else(|| {
+                BrowserError::Cdp(format!("{method} got no answer within {CALL_TIMEOUT:?}"))
+            })
+    }
+
+    /// Calls `method` and waits up to `within` for its result: `Ok(None)`
+    /// when none came in time (Chromium may still carry the call out).
+    pub async fn call_within(
+        &self,
+        method: &str,
+        params: Value,
+        within: Duration,
+    ) -> Result<Option<Value>, BrowserError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (answer, answered) = oneshot::channel();
         if let Ok(mut pending) = self.pending.lock() {
@@ -167,8 +182,8 @@ impl Cdp {
         if self.outgoing.send(Message::text(message)).is_err() {
             return Err(BrowserError::Cdp("the connection is closed".into()));
         }
-        match tokio::time::timeout(CALL_TIMEOUT, answered).await {
-            Ok(Ok(Ok(result))) => Ok(result),
+        match tokio::time::timeout(within, answered).await {
+            Ok(Ok(Ok(result))) => Ok(Some(result)),
             Ok(Ok(Err(message))) => Err(BrowserError::Protocol {
                 method: method.to_owned(),
                 message,
@@ -178,9 +193,7 @@ impl Cdp {
                 if let Ok(mut pending) = self.pending.lock() {
                     pending.remove(&id);
                 }
-                Err(BrowserError::Cdp(format!(
-                    "{method} got no answer within {CALL_TIMEOUT:?}"
-                )))
+                Ok(None)
             }
         }
     }

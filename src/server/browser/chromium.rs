@@ -91,6 +91,9 @@ impl Chromium {
                 "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0",
                 "--window-size=390,844",
+                // Back and Forward load the page again: a page restored
+                // from the back/forward cache may leave input unanswered.
+                "--disable-features=BackForwardCache",
                 // Loopback too goes through the proxy (Chromium bypasses
                 // it for loopback unless told not to), and WebRTC sends no
                 // UDP around it.

@@ -1,6 +1,8 @@
 //! What the panel's taps, scrolls, typing and navigation do to the page:
 //! CDP `Input.*` and `Page.*` calls.
 
+use std::time::Duration;
+
 use serde_json::json;
 
 use super::BrowserError;
@@ -38,12 +40,7 @@ pub async fn apply(cdp: &Cdp, message: &ClientMessage) -> Result<(), BrowserErro
             }
         }
         ClientMessage::Scroll { x, y, dx, dy } => {
-            cdp.call(
-                "Input.dispatchMouseEvent",
-                json!({ "type": "mouseWheel", "x": finite(*x)?, "y": finite(*y)?,
-                        "deltaX": finite(*dx)?, "deltaY": finite(*dy)? }),
-            )
-            .await?;
+            scroll(cdp, [finite(*x)?, finite(*y)?, finite(*dx)?, finite(*dy)?]).await?;
         }
         ClientMessage::Text { text } => {
             if text.len() > MAX_TEXT {
@@ -90,6 +87,41 @@ pub async fn apply(cdp: &Cdp, message: &ClientMessage) -> Result<(), BrowserErro
         }
         ClientMessage::Ack { .. } | ClientMessage::Viewport { .. } => {}
     }
+    Ok(())
+}
+
+/// How long a wheel event may go unanswered before the page is scrolled
+/// by script instead.
+const WHEEL_ANSWER: Duration = Duration::from_secs(2);
+
+/// Scrolls what is under (x, y) by (dx, dy) with a wheel event, as a
+/// finger would. Chromium answers a wheel only once the page's renderer
+/// has handled it, and a page just restored by Back (or not the focused
+/// target) may never do so: then the page is brought to the front and the
+/// scrollable element under the point (or the document) scrolled by script.
+async fn scroll(cdp: &Cdp, [x, y, dx, dy]: [f64; 4]) -> Result<(), BrowserError> {
+    let wheel = json!({ "type": "mouseWheel", "x": x, "y": y, "deltaX": dx, "deltaY": dy });
+    if cdp
+        .call_within("Input.dispatchMouseEvent", wheel, WHEEL_ANSWER)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    tracing::debug!("a wheel event got no answer: scrolling by script");
+    cdp.call("Page.bringToFront", json!({})).await?;
+    let script = format!(
+        "(() => {{ let e = document.elementFromPoint({x}, {y}); \
+         const can = (n) => {{ const s = getComputedStyle(n); \
+           return /(auto|scroll|overlay)/.test(s.overflowY + s.overflowX) \
+             && (n.scrollHeight > n.clientHeight || n.scrollWidth > n.clientWidth); }}; \
+         while (e && e !== document.body && e !== document.documentElement && !can(e)) e = e.parentElement; \
+         const target = e && e !== document.body && e !== document.documentElement \
+           ? e : (document.scrollingElement || document.documentElement); \
+         target.scrollBy({dx}, {dy}); }})()"
+    );
+    cdp.call("Runtime.evaluate", json!({ "expression": script }))
+        .await?;
     Ok(())
 }
 
