@@ -23,9 +23,9 @@ pub async fn get_pending_asks(
     session_id: String,
 ) -> Result<PendingAsks, AppError> {
     super::context::respond(async {
-        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
-        let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
-        Ok(client.pending_asks(&dir, id).await?)
+        let (_, chat) = super::context::chat(&repo, &chat_id).await?;
+        let id = chat.session(&session_id).await?;
+        Ok(chat.client.pending_asks(&chat.dir, id).await?)
     })
     .await
 }
@@ -44,15 +44,9 @@ pub async fn answer_permission(
         let reply = crate::opencode::PermissionReply::parse(&reply).ok_or_else(|| {
             AppError::BadRequest("the reply must be once, always or reject".into())
         })?;
-        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
-        let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
-        let pending = client.pending_asks(&dir, id).await?;
-        if !pending.permissions.iter().any(|p| p.id == request) {
-            return Err(AppError::NotFound(
-                "this permission request is no longer waiting (answered elsewhere?)".into(),
-            ));
-        }
-        Ok(client.reply_permission(&dir, request, reply).await?)
+        let (_, chat) = super::context::chat(&repo, &chat_id).await?;
+        let id = chat.session(&session_id).await?;
+        Ok(crate::server::chats::answer_permission(&chat, id, request, reply).await?)
     })
     .await
 }
@@ -79,24 +73,9 @@ pub async fn answer_question(
                 "too many or too long answers (at most {MAX_ANSWERS} of {MAX_ANSWER_BYTES} bytes)"
             )));
         }
-        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
-        let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
-        let pending = client.pending_asks(&dir, id).await?;
-        let Some(asked) = pending.questions.iter().find(|q| q.id == request) else {
-            return Err(AppError::NotFound(
-                "this question is no longer waiting (answered elsewhere?)".into(),
-            ));
-        };
-        if reject {
-            return Ok(client.reject_question(&dir, request).await?);
-        }
-        if answers.len() != asked.questions.len() || answers.iter().any(Vec::is_empty) {
-            return Err(AppError::BadRequest(format!(
-                "answer each of the {} question(s)",
-                asked.questions.len()
-            )));
-        }
-        Ok(client.reply_question(&dir, request, &answers).await?)
+        let (_, chat) = super::context::chat(&repo, &chat_id).await?;
+        let id = chat.session(&session_id).await?;
+        Ok(crate::server::chats::answer_question(&chat, id, request, &answers, reject).await?)
     })
     .await
 }

@@ -109,41 +109,6 @@ pub fn prompt_text(text: &str) -> Result<&str, AppError> {
     }
 }
 
-/// The model and agent picked exist, and the model takes the images sent
-/// (with no model picked, opencode's default must take them).
-pub fn choice(
-    choices: &crate::opencode::Choices,
-    model: Option<&str>,
-    agent: Option<&str>,
-    images: usize,
-) -> Result<(), AppError> {
-    let picked = match model {
-        Some(id) => Some(choices.model(id).ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "opencode has no model {id}; pick one of the chat's models"
-            ))
-        })?),
-        None => choices
-            .default_model
-            .as_deref()
-            .and_then(|id| choices.model(id)),
-    };
-    if let Some(name) = agent
-        && choices.agent(name).is_none()
-    {
-        return Err(AppError::BadRequest(format!(
-            "opencode has no mode {name}; pick one of the chat's modes"
-        )));
-    }
-    match picked {
-        Some(model) if images > 0 && !model.images => Err(AppError::BadRequest(format!(
-            "{} does not take images; pick a model that does, or remove the images",
-            model.name
-        ))),
-        _ => Ok(()),
-    }
-}
-
 fn truncate(s: &str, max_chars: usize) -> &str {
     s.char_indices()
         .nth(max_chars)
