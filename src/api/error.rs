@@ -182,4 +182,32 @@ mod tests {
         assert_eq!(AppError::de(error.ser()), error);
         assert_eq!(error.status_code(), 502);
     }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn server_errors_keep_the_status_they_say() {
+        use crate::server::chats::ChatError;
+        use crate::server::opencode_client::OpencodeClientError;
+        let opencode = |status: u16| OpencodeClientError::Status {
+            status,
+            message: "said opencode".into(),
+        };
+        for (error, status) in [
+            (opencode(404), 404),
+            (opencode(500), 502),
+            (opencode(400), 502),
+        ] {
+            assert_eq!(error.status(), status);
+            assert_eq!(AppError::from(error).status_code(), status);
+        }
+        assert_eq!(
+            AppError::from(opencode(404)),
+            AppError::NotFound("said opencode".into())
+        );
+        let chat = ChatError::NotFound("gone".into());
+        assert_eq!(chat.status(), 404);
+        assert_eq!(AppError::from(chat), AppError::NotFound("gone".into()));
+        let git = crate::server::git::GitError::Conflict("dirty".into());
+        assert_eq!(AppError::from(ChatError::from(git)).status_code(), 409);
+    }
 }

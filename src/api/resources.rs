@@ -36,11 +36,7 @@ pub async fn collect_garbage(dry_run: bool) -> Result<GcReport, AppError> {
 pub async fn list_orphans() -> Result<Vec<OrphanProcess>, AppError> {
     super::context::respond(async {
         let known = super::context::state()?.known_services();
-        let orphans =
-            tokio::task::spawn_blocking(move || crate::server::system::find_orphans(&known))
-                .await
-                .map_err(|e| AppError::Internal(format!("the process scan failed: {e}")))?;
-        Ok(orphans)
+        Ok(crate::server::system::list_orphans(known).await?)
     })
     .await
 }

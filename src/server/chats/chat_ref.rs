@@ -118,3 +118,43 @@ impl ChatTarget {
 pub(super) fn not_this_chats(session: &str) -> ChatError {
     ChatError::NotFound(format!("session {session} does not belong to this chat"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repo_and_chat_id_name_a_local_chat_an_at_repo_a_remote_session() {
+        let local = ChatRef::parse("local/widgets", "abcdef12").expect("local");
+        assert_eq!(
+            local.worktree().expect("worktree").as_string(),
+            "local__widgets__abcdef12"
+        );
+        let remote = ChatRef::parse("@devbox", "ses_abc123").expect("remote");
+        assert_eq!(
+            remote,
+            ChatRef::Remote {
+                remote: "devbox".into(),
+                session: "ses_abc123".into()
+            }
+        );
+        let refused = remote.worktree().expect_err("git is local");
+        assert_eq!(refused.status(), 400);
+        assert!(
+            refused.to_string().contains("local chats only"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn bad_names_are_400s() {
+        for (repo, chat) in [
+            ("../x", "abcdef12"),
+            ("local/w", "../x"),
+            ("@devbox", "per_1"),
+        ] {
+            let err = ChatRef::parse(repo, chat).expect_err("refused");
+            assert_eq!(err.status(), 400, "{repo} {chat}: {err}");
+        }
+    }
+}
