@@ -7,13 +7,6 @@ use server_fn::codec::Json;
 use super::AppError;
 use crate::opencode::PendingAsks;
 
-/// Most questions one request may hold, and choices per answer.
-#[cfg(feature = "ssr")]
-const MAX_ANSWERS: usize = 20;
-/// The longest answer (a typed one) accepted, in bytes.
-#[cfg(feature = "ssr")]
-const MAX_ANSWER_BYTES: usize = 10_000;
-
 /// `POST /pocket/fn/pending_asks`: permission requests and questions waiting
 /// in the chat's session.
 #[server(prefix = "/pocket/fn", endpoint = "pending_asks")]
@@ -64,15 +57,7 @@ pub async fn answer_question(
 ) -> Result<(), AppError> {
     super::context::respond(async {
         let request = super::validate::question_id(&request_id)?;
-        let too_big = answers.len() > MAX_ANSWERS
-            || answers
-                .iter()
-                .any(|a| a.len() > MAX_ANSWERS || a.iter().any(|s| s.len() > MAX_ANSWER_BYTES));
-        if too_big {
-            return Err(AppError::BadRequest(format!(
-                "too many or too long answers (at most {MAX_ANSWERS} of {MAX_ANSWER_BYTES} bytes)"
-            )));
-        }
+        super::validate::answers(&answers)?;
         let (_, chat) = super::context::chat(&repo, &chat_id).await?;
         let id = chat.session(&session_id).await?;
         Ok(crate::server::chats::answer_question(&chat, id, request, &answers, reject).await?)

@@ -71,6 +71,26 @@ pub fn title(text: &str) -> Result<&str, AppError> {
     }
 }
 
+/// Most questions one answer may hold, and choices per question.
+pub const MAX_ANSWERS: usize = 20;
+/// The longest answer (a typed one) accepted, in bytes.
+pub const MAX_ANSWER_BYTES: usize = 10_000;
+
+/// The answers to a question request: not too many, not too long.
+pub fn answers(answers: &[Vec<String>]) -> Result<(), AppError> {
+    let too_big = answers.len() > MAX_ANSWERS
+        || answers
+            .iter()
+            .any(|a| a.len() > MAX_ANSWERS || a.iter().any(|s| s.len() > MAX_ANSWER_BYTES));
+    if too_big {
+        Err(AppError::BadRequest(format!(
+            "too many or too long answers (at most {MAX_ANSWERS} of {MAX_ANSWER_BYTES} bytes)"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 /// The longest remote directory path accepted, in bytes.
 const MAX_REMOTE_PATH: usize = 4096;
 

@@ -19,9 +19,7 @@ mod prompt;
 mod trust;
 
 pub use asks::{answer_permission, answer_question};
-pub use browser::{
-    browser_state, ensure_browser_tools, offer_browser_tools, start_browser, stop_browser,
-};
+pub use browser::{browser_state, start_browser, stop_browser};
 pub use chat_ref::{ChatRef, ChatTarget};
 pub use create::new_chat;
 pub use delete::{delete_chat, delete_repo};
@@ -34,4 +32,5 @@ pub use open::{open_chat, shown, transcript};
 pub use prompt::{PromptRequest, send_prompt};
 pub use trust::set_repo_trust;
 
+use browser::{ensure_browser_tools, offer_browser_tools};
 use live::forget_removed_chats;
