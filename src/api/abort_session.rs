@@ -12,9 +12,9 @@ pub async fn abort_session(
     session_id: String,
 ) -> Result<bool, AppError> {
     super::context::respond(async {
-        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
-        let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
-        Ok(client.abort(&dir, id).await?)
+        let (_, chat) = super::context::chat(&repo, &chat_id).await?;
+        let id = chat.session(&session_id).await?;
+        Ok(chat.client.abort(&chat.dir, id).await?)
     })
     .await
 }

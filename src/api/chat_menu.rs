@@ -17,9 +17,13 @@ pub async fn rename_chat(
 ) -> Result<String, AppError> {
     super::context::respond(async {
         let title = super::validate::title(&title)?;
-        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
-        let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
-        Ok(client.rename_session(&dir, id, title).await?.title)
+        let (_, chat) = super::context::chat(&repo, &chat_id).await?;
+        let id = chat.session(&session_id).await?;
+        Ok(chat
+            .client
+            .rename_session(&chat.dir, id, title)
+            .await?
+            .title)
     })
     .await
 }
@@ -34,9 +38,9 @@ pub async fn share_chat(
     share: bool,
 ) -> Result<Option<String>, AppError> {
     super::context::respond(async {
-        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
-        let id = super::chat_context::chat_session(&client, &dir, &session_id).await?;
-        let session = client.share_session(&dir, id, share).await?;
+        let (_, chat) = super::context::chat(&repo, &chat_id).await?;
+        let id = chat.session(&session_id).await?;
+        let session = chat.client.share_session(&chat.dir, id, share).await?;
         // opencode 1.18 still reports the old link after unsharing (the
         // share service has dropped it by then): unshared means no link.
         Ok(session.share.filter(|_| share).map(|s| s.url))
@@ -50,24 +54,8 @@ pub async fn share_chat(
 pub async fn get_diff(repo: String, chat_id: String) -> Result<String, AppError> {
     super::context::respond(async {
         let name = super::context::worktree_name(&repo, &chat_id)?;
-        let state = super::context::state()?;
-        let patch = state
-            .git
-            .diff_patch(&name)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))?;
-        if patch.len() > MAX_DIFF_BYTES {
-            let mut end = MAX_DIFF_BYTES;
-            while !patch.is_char_boundary(end) {
-                end -= 1;
-            }
-            return Ok(format!(
-                "{}\n… (diff cut at {MAX_DIFF_BYTES} bytes of {})",
-                &patch[..end],
-                patch.len()
-            ));
-        }
-        Ok(patch)
+        let store = &super::context::state()?.git;
+        Ok(crate::server::chats::diff_patch(store, &name, Some(MAX_DIFF_BYTES)).await?)
     })
     .await
 }

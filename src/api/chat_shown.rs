@@ -14,13 +14,11 @@ pub const CHAT_SHOWN_EVERY_SECS: u32 = 30;
 #[server(prefix = "/pocket/fn", endpoint = "chat_shown")]
 pub async fn chat_shown(repo: String, chat_id: String) -> Result<(), AppError> {
     super::context::respond(async {
-        if crate::remotes::remote_connection(&repo).is_some() {
-            return Ok(());
-        }
-        let state = super::context::state()?;
-        let dir = super::chat_context::chat_dir(&state, &repo, &chat_id)?;
-        state.instances.show(&dir);
-        Ok(())
+        let chat = crate::server::chats::ChatRef::parse(&repo, &chat_id)?;
+        Ok(crate::server::chats::shown(
+            &super::context::state()?,
+            &chat,
+        )?)
     })
     .await
 }

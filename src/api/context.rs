@@ -1,12 +1,13 @@
-//! What every server function needs from the server: the app state, a
-//! client for opencode, and the HTTP status of an error.
+//! What every server function needs from the server: the app state, the
+//! chat a request names (resolved once), and the HTTP status of an error.
 
 use std::future::Future;
 
 use leptos::prelude::use_context;
 
 use super::AppError;
-use crate::server::opencode_client::OpencodeClient;
+use crate::server::chats::{ChatRef, ChatTarget};
+use crate::server::git::WorktreeName;
 use crate::server::state::AppState;
 
 pub fn state() -> Result<AppState, AppError> {
@@ -14,27 +15,18 @@ pub fn state() -> Result<AppState, AppError> {
         .ok_or_else(|| AppError::Internal("the server state is missing".into()))
 }
 
-/// A client for opencode, once it is healthy.
-pub async fn opencode() -> Result<(OpencodeClient, AppState), AppError> {
+/// Chat `chat_id` of `repo` (a local chat, or a remote's session for repo
+/// `@<remote>`), validated and resolved once.
+pub async fn chat(repo: &str, chat_id: &str) -> Result<(AppState, ChatTarget), AppError> {
     let state = state()?;
-    Ok((OpencodeClient::from_state(&state).await?, state))
+    let target = ChatRef::parse(repo, chat_id)?.resolve(&state).await?;
+    Ok((state, target))
 }
 
-/// The worktree of chat `chat_id` in repo `owner/name`, validated.
-pub fn worktree_name(
-    repo: &str,
-    chat_id: &str,
-) -> Result<crate::server::git::WorktreeName, AppError> {
-    use crate::server::git::{ChatId, RepoName, WorktreeName};
-    if let Some(name) = crate::remotes::remote_connection(repo) {
-        return Err(AppError::BadRequest(format!(
-            "{repo} is a chat on the remote {name}: git (changes, branches, worktrees) is for local chats only"
-        )));
-    }
-    Ok(WorktreeName::new(
-        RepoName::parse(repo)?,
-        ChatId::parse(chat_id)?,
-    ))
+/// The worktree of local chat `chat_id` of `repo`, validated (400 for a
+/// remote chat: git is for local chats only).
+pub fn worktree_name(repo: &str, chat_id: &str) -> Result<WorktreeName, AppError> {
+    Ok(ChatRef::parse(repo, chat_id)?.worktree()?.clone())
 }
 
 /// Runs a server function's body; an error also sets the response status,

@@ -10,12 +10,8 @@ use crate::repos::DiffStat;
 pub async fn get_diff_stat(repo: String, chat_id: String) -> Result<DiffStat, AppError> {
     super::context::respond(async {
         let name = super::context::worktree_name(&repo, &chat_id)?;
-        let state = super::context::state()?;
-        state
-            .git
-            .diff_stat(&name)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no chat {chat_id} in {repo}")))
+        let store = &super::context::state()?.git;
+        Ok(crate::server::chats::diff_stat(store, &name).await?)
     })
     .await
 }

@@ -61,21 +61,41 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Each server error type says its own status (`status()`, the one
+/// mapping `/admin/*` uses too); at this boundary the status picks the
+/// variant the browser sees.
+#[cfg(feature = "ssr")]
+impl AppError {
+    fn from_status(status: u16, message: String) -> Self {
+        match status {
+            400 | 413 | 422 => Self::BadRequest(message),
+            403 => Self::Forbidden(message),
+            404 => Self::NotFound(message),
+            409 => Self::Conflict(message),
+            502 => Self::Remote(message),
+            503 => Self::Unavailable(message),
+            _ => {
+                tracing::warn!(%message, "internal error");
+                Self::Internal(message)
+            }
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<crate::server::opencode_client::OpencodeClientError> for AppError {
+    /// opencode's own status and message go through: the user reads what
+    /// opencode said.
     fn from(error: crate::server::opencode_client::OpencodeClientError) -> Self {
         use crate::server::opencode_client::OpencodeClientError as E;
-        match error {
-            E::Status {
-                status: 404,
-                message,
-            } => Self::NotFound(message),
-            E::Status { status, message } => Self::Upstream { status, message },
-            E::Unavailable(_) | E::Transport(_) => Self::Unavailable(error.to_string()),
-            E::Decode(_) => Self::Upstream {
+        match (error.status(), error) {
+            (502, E::Status { status, message }) => Self::Upstream { status, message },
+            (502, error) => Self::Upstream {
                 status: 200,
                 message: error.to_string(),
             },
+            (status, E::Status { message, .. }) => Self::from_status(status, message),
+            (status, error) => Self::from_status(status, error.to_string()),
         }
     }
 }
@@ -83,17 +103,7 @@ impl From<crate::server::opencode_client::OpencodeClientError> for AppError {
 #[cfg(feature = "ssr")]
 impl From<crate::server::git::GitError> for AppError {
     fn from(error: crate::server::git::GitError) -> Self {
-        let message = error.to_string();
-        match error.status() {
-            400 | 413 | 422 => Self::BadRequest(message),
-            404 => Self::NotFound(message),
-            409 => Self::Conflict(message),
-            502 => Self::Remote(message),
-            _ => {
-                tracing::warn!(%message, "git failed");
-                Self::Internal(message)
-            }
-        }
+        Self::from_status(error.status(), error.to_string())
     }
 }
 
@@ -104,6 +114,23 @@ impl From<crate::server::chats::ChatError> for AppError {
         match error {
             ChatError::Git(e) => e.into(),
             ChatError::Opencode(e) => e.into(),
+            ChatError::Remote(e) => e.into(),
+            ChatError::Browser(e) => e.into(),
+            ChatError::Invalid(_) | ChatError::NotFound(_) => {
+                Self::from_status(error.status(), error.to_string())
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::remotes::RemoteError> for AppError {
+    fn from(error: crate::server::remotes::RemoteError) -> Self {
+        use crate::server::remotes::RemoteError;
+        match error {
+            RemoteError::Ssh(e) => e.into(),
+            RemoteError::Opencode(e) => e.into(),
+            other => Self::from_status(other.status(), other.to_string()),
         }
     }
 }
@@ -111,23 +138,34 @@ impl From<crate::server::chats::ChatError> for AppError {
 #[cfg(feature = "ssr")]
 impl From<crate::server::ssh::SshError> for AppError {
     fn from(error: crate::server::ssh::SshError) -> Self {
+        use crate::server::ssh::SshError;
+        let status = error.status();
         match error {
-            crate::server::ssh::SshError::Configuration(message) => Self::BadRequest(message),
-            other => Self::Unavailable(other.to_string()),
+            // The profile's fault: said without the step's name.
+            SshError::Configuration(message) => Self::from_status(status, message),
+            other => Self::from_status(status, other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::browser::BrowserError> for AppError {
+    fn from(error: crate::server::browser::BrowserError) -> Self {
+        Self::from_status(error.status(), error.to_string())
     }
 }
 
 #[cfg(feature = "ssr")]
 impl From<crate::server::system::SystemError> for AppError {
     fn from(error: crate::server::system::SystemError) -> Self {
-        let message = error.to_string();
-        match error.status() {
-            400 => Self::BadRequest(message),
-            403 => Self::Forbidden(message),
-            404 => Self::NotFound(message),
-            _ => Self::Internal(message),
-        }
+        Self::from_status(error.status(), error.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::budget::BudgetError> for AppError {
+    fn from(error: crate::server::budget::BudgetError) -> Self {
+        Self::from_status(error.status(), error.to_string())
     }
 }
 
@@ -143,5 +181,33 @@ mod tests {
         };
         assert_eq!(AppError::de(error.ser()), error);
         assert_eq!(error.status_code(), 502);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn server_errors_keep_the_status_they_say() {
+        use crate::server::chats::ChatError;
+        use crate::server::opencode_client::OpencodeClientError;
+        let opencode = |status: u16| OpencodeClientError::Status {
+            status,
+            message: "said opencode".into(),
+        };
+        for (error, status) in [
+            (opencode(404), 404),
+            (opencode(500), 502),
+            (opencode(400), 502),
+        ] {
+            assert_eq!(error.status(), status);
+            assert_eq!(AppError::from(error).status_code(), status);
+        }
+        assert_eq!(
+            AppError::from(opencode(404)),
+            AppError::NotFound("said opencode".into())
+        );
+        let chat = ChatError::NotFound("gone".into());
+        assert_eq!(chat.status(), 404);
+        assert_eq!(AppError::from(chat), AppError::NotFound("gone".into()));
+        let git = crate::server::git::GitError::Conflict("dirty".into());
+        assert_eq!(AppError::from(ChatError::from(git)).status_code(), 409);
     }
 }

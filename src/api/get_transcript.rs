@@ -31,8 +31,8 @@ pub async fn get_transcript(
                 )));
             }
         };
-        let (client, dir) = super::chat_context::chat_target(&repo, &chat_id).await?;
-        super::chat_context::transcript(&client, &dir, id, limit).await
+        let (_, chat) = super::context::chat(&repo, &chat_id).await?;
+        Ok(crate::server::chats::transcript(&chat, id, limit).await?)
     })
     .await
 }

@@ -7,12 +7,9 @@ mod add_repo;
 mod asks;
 pub mod attachments;
 mod browser;
-#[cfg(feature = "ssr")]
-mod chat_context;
 mod chat_menu;
 mod chat_shown;
 mod chat_summaries;
-mod connections;
 #[cfg(feature = "ssr")]
 pub(crate) mod context;
 mod delete_chat;
@@ -25,9 +22,9 @@ mod list_github_repos;
 mod list_repos;
 pub mod live;
 mod new_chat;
-mod new_remote_chat;
 mod open_chat;
 mod push;
+mod remotes;
 mod resources;
 mod send_prompt;
 mod set_repo_trust;
@@ -48,11 +45,6 @@ pub use chat_menu::{
 };
 pub use chat_shown::{CHAT_SHOWN_EVERY_SECS, ChatShown, chat_shown};
 pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
-pub use connections::{
-    Connect, ConnectionDiagnostics, DeleteConnection, Disconnect, ListConnections, SaveConnection,
-    UseOpenConnection, connect, connection_diagnostics, delete_connection, disconnect,
-    list_connections, save_connection, use_open_connection,
-};
 pub use delete_chat::{DeleteChat, delete_chat};
 pub use diff_stat::{GetDiffStat, get_diff_stat};
 pub use error::AppError;
@@ -62,10 +54,14 @@ pub use list_chats::{ListChats, list_chats};
 pub use list_github_repos::{ListGithubRepos, list_github_repos};
 pub use list_repos::{ListRepos, list_repos};
 pub use new_chat::{NewChat, new_chat};
-pub use new_remote_chat::{NewRemoteChat, new_remote_chat};
 pub use open_chat::{OpenChat, open_chat};
 pub use push::{
     PushKey, PushSubscribe, PushUnsubscribe, push_key, push_subscribe, push_unsubscribe,
+};
+pub use remotes::{
+    Connect, ConnectionDiagnostics, DeleteConnection, Disconnect, ListConnections, NewRemoteChat,
+    SaveConnection, UseOpenConnection, connect, connection_diagnostics, delete_connection,
+    disconnect, list_connections, new_remote_chat, save_connection, use_open_connection,
 };
 pub use resources::{
     CollectGarbage, DeleteRepo, GetDiskUsage, GetOpencodeMemory, KillProcess, ListOrphans,

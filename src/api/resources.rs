@@ -24,12 +24,9 @@ pub async fn get_disk_usage() -> Result<DiskUsage, AppError> {
 #[server(prefix = "/pocket/fn", endpoint = "collect_garbage")]
 pub async fn collect_garbage(dry_run: bool) -> Result<GcReport, AppError> {
     super::context::respond(async move {
-        let (client, state) = super::context::opencode().await?;
-        let report =
-            crate::server::chats::collect_garbage(&state.git, &client, state.gc_max_age, dry_run)
-                .await;
-        state.forget_removed_chats().await;
-        Ok(report?)
+        let state = super::context::state()?;
+        let max_age = state.gc_max_age;
+        Ok(crate::server::chats::collect_garbage(&state, max_age, dry_run).await?)
     })
     .await
 }
@@ -39,11 +36,7 @@ pub async fn collect_garbage(dry_run: bool) -> Result<GcReport, AppError> {
 pub async fn list_orphans() -> Result<Vec<OrphanProcess>, AppError> {
     super::context::respond(async {
         let known = super::context::state()?.known_services();
-        let orphans =
-            tokio::task::spawn_blocking(move || crate::server::system::find_orphans(&known))
-                .await
-                .map_err(|e| AppError::Internal(format!("the process scan failed: {e}")))?;
-        Ok(orphans)
+        Ok(crate::server::system::list_orphans(known).await?)
     })
     .await
 }
@@ -73,14 +66,7 @@ pub async fn delete_repo(repo: String, #[server(default)] force: bool) -> Result
     super::context::respond(async move {
         let name = crate::server::git::RepoName::parse(&repo)?;
         let state = super::context::state()?;
-        let client = async || {
-            crate::server::opencode_client::OpencodeClient::from_state(&state)
-                .await
-                .map_err(crate::server::chats::ChatError::from)
-        };
-        let deleted = crate::server::chats::delete_repo(&state.git, client, &name, force).await;
-        state.forget_removed_chats().await;
-        deleted?.ok_or_else(|| AppError::NotFound(format!("no repo {repo}")))
+        Ok(crate::server::chats::delete_repo(&state, &name, force).await?)
     })
     .await
 }
@@ -89,13 +75,5 @@ pub async fn delete_repo(repo: String, #[server(default)] force: bool) -> Result
 /// where its budget stands.
 #[server(prefix = "/pocket/fn", endpoint = "opencode_memory")]
 pub async fn get_opencode_memory() -> Result<OpencodeMemory, AppError> {
-    super::context::respond(async {
-        let state = super::context::state()?;
-        state
-            .memory
-            .now()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))
-    })
-    .await
+    super::context::respond(async { Ok(super::context::state()?.memory.now().await?) }).await
 }

@@ -12,23 +12,7 @@ pub async fn set_repo_trust(repo: String, trusted: bool) -> Result<RepoTrust, Ap
     super::context::respond(async move {
         let name = crate::server::git::RepoName::parse(&repo)?;
         let state = super::context::state()?;
-        // opencode down: nothing is loaded, so nothing needs reloading.
-        let client = crate::server::opencode_client::OpencodeClient::from_state(&state)
-            .await
-            .ok();
-        let reloaded = crate::server::chats::set_repo_trust(
-            &state.git,
-            client.as_ref(),
-            &state.browsers,
-            &name,
-            trusted,
-        )
-        .await?;
-        Ok(RepoTrust {
-            repo: name.to_string(),
-            trusted,
-            reloaded,
-        })
+        Ok(crate::server::chats::set_repo_trust(&state, &name, trusted).await?)
     })
     .await
 }

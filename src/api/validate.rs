@@ -71,6 +71,26 @@ pub fn title(text: &str) -> Result<&str, AppError> {
     }
 }
 
+/// Most questions one answer may hold, and choices per question.
+pub const MAX_ANSWERS: usize = 20;
+/// The longest answer (a typed one) accepted, in bytes.
+pub const MAX_ANSWER_BYTES: usize = 10_000;
+
+/// The answers to a question request: not too many, not too long.
+pub fn answers(answers: &[Vec<String>]) -> Result<(), AppError> {
+    let too_big = answers.len() > MAX_ANSWERS
+        || answers
+            .iter()
+            .any(|a| a.len() > MAX_ANSWERS || a.iter().any(|s| s.len() > MAX_ANSWER_BYTES));
+    if too_big {
+        Err(AppError::BadRequest(format!(
+            "too many or too long answers (at most {MAX_ANSWERS} of {MAX_ANSWER_BYTES} bytes)"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 /// The longest remote directory path accepted, in bytes.
 const MAX_REMOTE_PATH: usize = 4096;
 
@@ -106,41 +126,6 @@ pub fn prompt_text(text: &str) -> Result<&str, AppError> {
         )))
     } else {
         Ok(text)
-    }
-}
-
-/// The model and agent picked exist, and the model takes the images sent
-/// (with no model picked, opencode's default must take them).
-pub fn choice(
-    choices: &crate::opencode::Choices,
-    model: Option<&str>,
-    agent: Option<&str>,
-    images: usize,
-) -> Result<(), AppError> {
-    let picked = match model {
-        Some(id) => Some(choices.model(id).ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "opencode has no model {id}; pick one of the chat's models"
-            ))
-        })?),
-        None => choices
-            .default_model
-            .as_deref()
-            .and_then(|id| choices.model(id)),
-    };
-    if let Some(name) = agent
-        && choices.agent(name).is_none()
-    {
-        return Err(AppError::BadRequest(format!(
-            "opencode has no mode {name}; pick one of the chat's modes"
-        )));
-    }
-    match picked {
-        Some(model) if images > 0 && !model.images => Err(AppError::BadRequest(format!(
-            "{} does not take images; pick a model that does, or remove the images",
-            model.name
-        ))),
-        _ => Ok(()),
     }
 }
 

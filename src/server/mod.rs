@@ -19,6 +19,7 @@ pub mod opencode_client;
 pub mod proxy;
 pub mod push;
 pub mod pwa;
+pub mod remotes;
 pub mod router;
 pub mod routes;
 pub mod sandbox;

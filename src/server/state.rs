@@ -55,13 +55,6 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// After chats were deleted: stops watching their directories and
-    /// ends their browsers.
-    pub async fn forget_removed_chats(&self) {
-        crate::server::chats::forget_removed(&self.events, self.git.layout());
-        self.browsers.forget_removed().await;
-    }
-
     /// The processes that are pocketcode's own services (never orphans),
     /// and the directory orphans of ours run in.
     pub fn known_services(&self) -> crate::server::system::KnownServices {

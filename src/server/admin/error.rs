@@ -32,33 +32,26 @@ pub enum AdminError {
     #[error(transparent)]
     Opencode(#[from] OpencodeClientError),
     #[error(transparent)]
+    Chat(#[from] ChatError),
+    #[error(transparent)]
     System(#[from] SystemError),
     #[error(transparent)]
     Budget(#[from] crate::server::budget::BudgetError),
 }
 
-impl From<ChatError> for AdminError {
-    fn from(error: ChatError) -> Self {
-        match error {
-            ChatError::Git(e) => Self::Git(e),
-            ChatError::Opencode(e) => Self::Opencode(e),
-        }
-    }
-}
-
 impl AdminError {
+    /// Each server error says its own status (the server functions use
+    /// the same `status()`).
     fn status(&self) -> StatusCode {
         let code = match self {
             Self::BadRequest(_) => 400,
             Self::NotFound(_) => 404,
             Self::Rejected(status, _) => *status,
             Self::Git(e) => e.status(),
+            Self::Opencode(e) => e.status(),
+            Self::Chat(e) => e.status(),
             Self::System(e) => e.status(),
-            Self::Opencode(
-                OpencodeClientError::Unavailable(_) | OpencodeClientError::Transport(_),
-            ) => 503,
-            Self::Opencode(_) => 502,
-            Self::Budget(_) => 500,
+            Self::Budget(e) => e.status(),
         };
         StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::error::{AdminError, ErrorBody};
 use crate::server::state::AppState;
-use crate::server::system::{self, SystemError};
+use crate::server::system;
 use crate::system::{Killed, OrphanProcess};
 
 /// The longest grace period between SIGTERM and SIGKILL.
@@ -35,11 +35,7 @@ fn default_grace() -> u64 {
 pub async fn list_processes(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<OrphanProcess>>, AdminError> {
-    let known = state.known_services();
-    let orphans = tokio::task::spawn_blocking(move || system::find_orphans(&known))
-        .await
-        .map_err(SystemError::from)?;
-    Ok(Json(orphans))
+    Ok(Json(system::list_orphans(state.known_services()).await?))
 }
 
 /// SIGTERM, then SIGKILL after the grace period. Refused for anything that

@@ -10,7 +10,6 @@ use super::error::{AdminError, ErrorBody};
 use crate::repos::{AddedRepo, CloneOutcome, RepoInfo, RepoList};
 use crate::server::chats;
 use crate::server::git::{RepoName, RepoSource};
-use crate::server::opencode_client::OpencodeClient;
 use crate::server::state::AppState;
 
 /// What to clone.
@@ -110,16 +109,11 @@ pub async fn delete_repo(
 ) -> Result<Json<DeletedRepo>, AdminError> {
     let name = repo_name(path)?;
     let Query(query) = query?;
-    let client = async || Ok(OpencodeClient::from_state(&state).await?);
-    let deleted = chats::delete_repo(&state.git, client, &name, query.force).await;
-    state.forget_removed_chats().await;
-    match deleted? {
-        Some(worktrees_removed) => Ok(Json(DeletedRepo {
-            name: name.to_string(),
-            worktrees_removed,
-        })),
-        None => Err(AdminError::NotFound(format!("no repo {name}"))),
-    }
+    let worktrees_removed = chats::delete_repo(&state, &name, query.force).await?;
+    Ok(Json(DeletedRepo {
+        name: name.to_string(),
+        worktrees_removed,
+    }))
 }
 
 fn repo_name(path: Result<Path<(String, String)>, PathRejection>) -> Result<RepoName, AdminError> {

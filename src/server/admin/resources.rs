@@ -10,7 +10,6 @@ use serde::Deserialize;
 use super::error::{AdminError, ErrorBody};
 use crate::repos::{DiskUsage, GcReport};
 use crate::server::chats;
-use crate::server::opencode_client::OpencodeClient;
 use crate::server::state::AppState;
 
 /// The longest idle limit accepted (ten years).
@@ -62,9 +61,6 @@ pub async fn gc(
         Some(seconds) => Duration::from_secs(seconds),
         None => state.gc_max_age,
     };
-    let client = OpencodeClient::from_state(&state).await?;
-    let report = chats::collect_garbage(&state.git, &client, max_age, query.dry_run).await;
-    state.forget_removed_chats().await;
-    let report = report?;
+    let report = chats::collect_garbage(&state, max_age, query.dry_run).await?;
     Ok(Json(report))
 }

@@ -63,11 +63,7 @@ pub async fn get_worktree(
     let chat = chats::chat(&state.git, &client, &name)
         .await?
         .ok_or_else(|| not_found(&name))?;
-    let diff = state
-        .git
-        .diff_stat(&name)
-        .await?
-        .ok_or_else(|| not_found(&name))?;
+    let diff = chats::diff_stat(&state.git, &name).await?;
     Ok(Json(WorktreeDetail { chat, diff }))
 }
 
@@ -84,11 +80,7 @@ pub async fn worktree_diff(
     path: ChatPath,
 ) -> Result<String, AdminError> {
     let name = worktree_name(path)?;
-    state
-        .git
-        .diff_patch(&name)
-        .await?
-        .ok_or_else(|| not_found(&name))
+    Ok(chats::diff_patch(&state.git, &name, None).await?)
 }
 
 /// Deletes the chat: its sessions, its worktree, and its branch when merged
@@ -108,11 +100,10 @@ pub async fn delete_worktree(
 ) -> Result<Json<DeletedChat>, AdminError> {
     let name = worktree_name(path)?;
     let Query(query) = query?;
-    let client = OpencodeClient::from_state(&state).await?;
-    let deleted =
-        chats::delete_chat(&state.git, &client, &name, query.force, query.delete_branch).await?;
-    state.forget_removed_chats().await;
-    deleted.map(Json).ok_or_else(|| not_found(&name))
+    let chat = chats::ChatRef::Local(name);
+    Ok(Json(
+        chats::delete_chat(&state, &chat, query.force, query.delete_branch).await?,
+    ))
 }
 
 fn worktree_name(path: ChatPath) -> Result<WorktreeName, AdminError> {

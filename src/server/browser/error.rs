@@ -26,14 +26,15 @@ pub enum BrowserError {
     Egress(#[from] super::egress::EgressError),
 }
 
-impl From<BrowserError> for crate::api::AppError {
-    fn from(error: BrowserError) -> Self {
-        use crate::api::AppError;
-        match error {
-            BrowserError::CapReached { .. } => AppError::Conflict(error.to_string()),
-            BrowserError::NotRunning => AppError::Conflict(error.to_string()),
-            BrowserError::BadInput(_) => AppError::BadRequest(error.to_string()),
-            _ => AppError::Unavailable(error.to_string()),
+impl BrowserError {
+    /// The HTTP status it deserves: the cap and a stopped browser are
+    /// conflicts the user resolves, anything Chromium failed leaves the
+    /// browser unavailable.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::CapReached { .. } | Self::NotRunning => 409,
+            Self::BadInput(_) => 400,
+            _ => 503,
         }
     }
 }

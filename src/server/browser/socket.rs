@@ -16,7 +16,6 @@ use serde::Deserialize;
 use super::input;
 use super::instance::{ChatBrowser, Frame};
 use super::screencast::LEVELS;
-use crate::api::AppError;
 use crate::browser::{BrowserStatus, ClientMessage, FrameHeader, ServerMessage, join_frame};
 use crate::server::state::AppState;
 
@@ -38,22 +37,25 @@ pub async fn socket(
     Query(query): Query<SocketQuery>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let key = match crate::api::context::worktree_name(&query.repo, &query.chat) {
-        Ok(name) => name.as_string(),
-        Err(err) => return error_response(err),
+    let key = crate::server::chats::ChatRef::parse(&query.repo, &query.chat)
+        .and_then(|chat| chat.worktree().map(|name| name.as_string()));
+    let key = match key {
+        Ok(key) => key,
+        Err(err) => return error_response(err.status(), err.to_string()),
     };
     let Some(browser) = state.browsers.get(&key) else {
-        return error_response(super::BrowserError::NotRunning.into());
+        let err = super::BrowserError::NotRunning;
+        return error_response(err.status(), err.to_string());
     };
     upgrade
         .max_message_size(64 * 1024)
         .on_upgrade(move |socket| serve(socket, browser))
 }
 
-fn error_response(err: AppError) -> Response {
-    let status = axum::http::StatusCode::from_u16(err.status_code())
+fn error_response(status: u16, message: String) -> Response {
+    let status = axum::http::StatusCode::from_u16(status)
         .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-    (status, err.to_string()).into_response()
+    (status, message).into_response()
 }
 
 /// Where one client stands: the frame it has not acked yet, how fast it

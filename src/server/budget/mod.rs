@@ -48,6 +48,13 @@ pub enum BudgetError {
     Measure(#[from] tokio::task::JoinError),
 }
 
+impl BudgetError {
+    /// Failing to measure is pocketcode's own failure.
+    pub fn status(&self) -> u16 {
+        500
+    }
+}
+
 /// The budget and how often it is checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BudgetSettings {

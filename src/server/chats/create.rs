@@ -6,14 +6,28 @@ use std::path::Path;
 
 use super::ChatError;
 use crate::repos::ChatSummary;
-use crate::server::git::{RepoSource, RepoStore};
+use crate::server::git::{RepoSource, RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
+use crate::server::state::AppState;
 
-pub async fn new_chat(
+/// A new chat of `source`, relayed live at once; its agent is offered its
+/// browser tools in the background.
+pub async fn new_chat(state: &AppState, source: RepoSource) -> Result<ChatSummary, ChatError> {
+    let client = OpencodeClient::from_state(state).await?;
+    let (name, chat) = create(&state.git, &client, source).await?;
+    let dir = Path::new(&chat.worktree.path);
+    super::watch_chat(&state.events, &chat.worktree.path);
+    // Its instance was loaded to make the session.
+    state.instances.touch(dir).await;
+    super::offer_browser_tools(state, &name, dir.to_path_buf());
+    Ok(chat)
+}
+
+async fn create(
     store: &RepoStore,
     client: &OpencodeClient,
     source: RepoSource,
-) -> Result<ChatSummary, ChatError> {
+) -> Result<(WorktreeName, ChatSummary), ChatError> {
     let added = store.add_repo(source.clone()).await?;
     tracing::debug!(repo = %added.repo.name, outcome = ?added.outcome, "repo ready");
     let (name, _starting) = store.start_chat(source.repo_name().clone());
@@ -29,10 +43,11 @@ pub async fn new_chat(
         }
     };
     tracing::info!(chat = %name, session = %session.id, "new chat");
-    Ok(ChatSummary {
+    let chat = ChatSummary {
         worktree,
         session_id: Some(session.id),
         title: session.title,
         updated: session.time.updated,
-    })
+    };
+    Ok((name, chat))
 }

@@ -1,16 +1,57 @@
-//! Deleting a chat: its opencode sessions, its worktree, and its branch
-//! when merged (or when asked).
+//! Deleting a chat (its opencode sessions, its worktree, and its branch
+//! when merged or when asked; a remote chat's session) and deleting a repo
+//! with its chats. What a deletion removed is let go at once (its live
+//! events, its browser): no caller has to remember it.
 
 use std::path::Path;
 
-use super::ChatError;
+use super::chat_ref::no_chat;
+use super::{ChatError, ChatRef};
 use crate::repos::DeletedChat;
 use crate::server::git::{ChatId, GitError, RepoName, RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
+use crate::server::state::AppState;
+
+/// Deletes `chat`. Uncommitted changes of a local chat are refused (409)
+/// unless `force`, before anything is deleted. A remote chat is its
+/// session: deleting it leaves the remote's files as they are.
+pub async fn delete_chat(
+    state: &AppState,
+    chat: &ChatRef,
+    force: bool,
+    delete_branch: bool,
+) -> Result<DeletedChat, ChatError> {
+    let name = match &chat {
+        ChatRef::Local(name) => name,
+        ChatRef::Remote { session, .. } => {
+            let target = chat.resolve(state).await?;
+            target.client.delete_session(&target.dir, session).await?;
+            return Ok(DeletedChat {
+                sessions: 1,
+                branch_deleted: false,
+            });
+        }
+    };
+    let client = OpencodeClient::from_state(state).await?;
+    let deleted = delete_local_chat(&state.git, &client, name, force, delete_branch).await;
+    // Nothing of a deleted chat keeps running: its browser ends too.
+    super::forget_removed_chats(state).await;
+    deleted?.ok_or_else(|| no_chat(name))
+}
+
+/// Deletes a repo's clone. With `force`, its chats go first (sessions,
+/// worktrees, branches); without, chats make it a 409. Returns how many
+/// chats it had.
+pub async fn delete_repo(state: &AppState, name: &RepoName, force: bool) -> Result<u32, ChatError> {
+    let client = async || Ok(OpencodeClient::from_state(state).await?);
+    let deleted = delete_clone(&state.git, client, name, force).await;
+    super::forget_removed_chats(state).await;
+    deleted?.ok_or_else(|| GitError::RepoNotFound(name.clone()).into())
+}
 
 /// `Ok(None)` when the chat does not exist. Uncommitted changes are refused
 /// (409) unless `force`, before anything is deleted.
-pub async fn delete_chat(
+pub(super) async fn delete_local_chat(
     store: &RepoStore,
     client: &OpencodeClient,
     name: &WorktreeName,
@@ -46,10 +87,8 @@ pub async fn delete_chat(
     }))
 }
 
-/// Deletes a repo's clone. With `force`, its chats go first (sessions,
-/// worktrees, branches); without, chats make it a 409. `Ok(None)` when
-/// there is no such repo.
-pub async fn delete_repo(
+/// [`delete_repo`] on the store: `Ok(None)` when there is no such repo.
+async fn delete_clone(
     store: &RepoStore,
     client: impl AsyncFnOnce() -> Result<OpencodeClient, ChatError>,
     name: &RepoName,
@@ -73,7 +112,7 @@ pub async fn delete_repo(
     if force && !chats.is_empty() {
         let client = client().await?;
         for chat in &chats {
-            if delete_chat(store, &client, chat, true, true)
+            if delete_local_chat(store, &client, chat, true, true)
                 .await?
                 .is_some()
             {

@@ -4,15 +4,29 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::{ChatError, delete_chat, list_chats};
+use super::delete::delete_local_chat;
+use super::{ChatError, list_chats};
 use crate::repos::{ChatSummary, GcEntry, GcReport};
 use crate::server::git::{RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
+use crate::server::state::AppState;
 
-/// Removes (or with `dry_run`, lists) the garbage worktrees. opencode must
-/// answer: a failed session lookup fails the collection rather than making
-/// every worktree look orphaned.
+/// Removes (or with `dry_run`, lists) the chats whose session is gone or
+/// that sat idle for `max_age`, and lets go of what was removed. opencode
+/// must answer: a failed session lookup fails the collection rather than
+/// making every worktree look orphaned.
 pub async fn collect_garbage(
+    state: &AppState,
+    max_age: Duration,
+    dry_run: bool,
+) -> Result<GcReport, ChatError> {
+    let client = OpencodeClient::from_state(state).await?;
+    let report = collect(&state.git, &client, max_age, dry_run).await;
+    super::forget_removed_chats(state).await;
+    report
+}
+
+async fn collect(
     store: &RepoStore,
     client: &OpencodeClient,
     max_age: Duration,
@@ -46,7 +60,7 @@ pub async fn collect_garbage(
             continue;
         }
         if !dry_run {
-            delete_chat(store, client, &name, false, false).await?;
+            delete_local_chat(store, client, &name, false, false).await?;
         }
         report.removed.push(entry);
     }

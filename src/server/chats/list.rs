@@ -8,8 +8,19 @@ use crate::opencode::Session;
 use crate::repos::{ChatSummary, WorktreeInfo};
 use crate::server::git::{RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
+use crate::server::state::AppState;
 
-/// Every chat, most recently active first. The sessions come from
+/// Every chat: the local ones, then the latest of each connected remote,
+/// most recently active first.
+pub async fn list_all_chats(state: &AppState) -> Result<Vec<ChatSummary>, ChatError> {
+    let client = OpencodeClient::from_state(state).await?;
+    let mut chats = list_chats(&state.git, &client).await?;
+    chats.extend(crate::server::remotes::recent_chats(state).await);
+    chats.sort_by_key(|chat| std::cmp::Reverse(chat.updated));
+    Ok(chats)
+}
+
+/// Every local chat, most recently active first. The sessions come from
 /// opencode's global list, which loads no chat's instance: listing the
 /// chats must not bring back the idle ones pocketcode let go.
 pub async fn list_chats(

@@ -12,8 +12,15 @@ pub fn watch_chat(events: &Arc<EventHub>, worktree: &str) {
     events.watch(Path::new(worktree));
 }
 
+/// After chats were deleted: stops relaying their directories and ends
+/// their browsers.
+pub(super) async fn forget_removed_chats(state: &crate::server::state::AppState) {
+    forget_removed(&state.events, state.git.layout());
+    state.browsers.forget_removed().await;
+}
+
 /// Stops relaying every chat worktree that is gone from disk.
-pub fn forget_removed(events: &EventHub, layout: &Layout) {
+fn forget_removed(events: &EventHub, layout: &Layout) {
     let root = layout.worktrees_dir();
     for dir in events.watched() {
         let dir = Path::new(&dir);

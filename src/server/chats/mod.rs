@@ -1,27 +1,36 @@
 //! Chats: a worktree per chat joined with the opencode session working in
-//! it. There is no database: the session's `directory` is the link.
+//! it (or a connected remote's session). There is no database: the
+//! session's `directory` is the link. These are the use cases both the
+//! server functions and `/admin/*` call; a request's chat is resolved once
+//! into a [`ChatRef`].
 
+mod asks;
+mod browser;
+mod chat_ref;
 mod create;
 mod delete;
+mod diff;
+mod error;
 mod gc;
 mod list;
 mod live;
+mod open;
+mod prompt;
 mod trust;
 
+pub use asks::{answer_permission, answer_question};
+pub use browser::{browser_state, start_browser, stop_browser};
+pub use chat_ref::{ChatRef, ChatTarget};
 pub use create::new_chat;
 pub use delete::{delete_chat, delete_repo};
+pub use diff::{diff_patch, diff_stat};
+pub use error::ChatError;
 pub use gc::collect_garbage;
-pub use list::{chat, list_chats};
-pub use live::{forget_removed, watch_chat, watch_session_directories};
+pub use list::{chat, list_all_chats, list_chats};
+pub use live::{watch_chat, watch_session_directories};
+pub use open::{open_chat, shown, transcript};
+pub use prompt::{PromptRequest, send_prompt};
 pub use trust::set_repo_trust;
 
-use crate::server::git::GitError;
-use crate::server::opencode_client::OpencodeClientError;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ChatError {
-    #[error(transparent)]
-    Git(#[from] GitError),
-    #[error(transparent)]
-    Opencode(#[from] OpencodeClientError),
-}
+use browser::{ensure_browser_tools, offer_browser_tools};
+use live::forget_removed_chats;

@@ -4,13 +4,31 @@
 //! so the files move first and the instance is dropped after.
 
 use super::ChatError;
+use crate::repos::RepoTrust;
 use crate::server::browser::Browsers;
 use crate::server::git::{RepoName, RepoStore};
 use crate::server::opencode_client::OpencodeClient;
+use crate::server::state::AppState;
+
+/// Trusts `repo` (or stops trusting it) and reloads its chats.
+pub async fn set_repo_trust(
+    state: &AppState,
+    repo: &RepoName,
+    trusted: bool,
+) -> Result<RepoTrust, ChatError> {
+    // opencode down: nothing is loaded, so nothing needs reloading.
+    let client = OpencodeClient::from_state(state).await.ok();
+    let reloaded = reload(&state.git, client.as_ref(), &state.browsers, repo, trusted).await?;
+    Ok(RepoTrust {
+        repo: repo.to_string(),
+        trusted,
+        reloaded,
+    })
+}
 
 /// Returns how many chats were reloaded. `client` is `None` while opencode
 /// is down: it loads every directory afresh when it is back.
-pub async fn set_repo_trust(
+async fn reload(
     store: &RepoStore,
     client: Option<&OpencodeClient>,
     browsers: &Browsers,

@@ -41,6 +41,19 @@ pub enum OpencodeClientError {
     Decode(#[source] reqwest::Error),
 }
 
+impl OpencodeClientError {
+    /// The HTTP status it deserves at pocketcode's boundaries: opencode's
+    /// 404 stays "not found", opencode down is 503, anything else it
+    /// refused or garbled is a bad gateway.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Status { status: 404, .. } => 404,
+            Self::Unavailable(_) | Self::Transport(_) => 503,
+            Self::Status { .. } | Self::Decode(_) => 502,
+        }
+    }
+}
+
 /// A client for one healthy opencode.
 #[derive(Clone, Debug)]
 pub struct OpencodeClient {

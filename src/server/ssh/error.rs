@@ -30,6 +30,15 @@ pub enum SshError {
 }
 
 impl SshError {
+    /// The HTTP status it deserves: a bad profile is the request's fault,
+    /// every other step failing leaves the remote unavailable.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Configuration(_) => 400,
+            _ => 503,
+        }
+    }
+
     /// The step's name, as the UI and diagnostics show it.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -5,7 +5,7 @@ mod kill;
 mod orphans;
 
 pub use kill::kill_orphan;
-pub use orphans::{KnownServices, find_orphans};
+pub use orphans::{KnownServices, list_orphans};
 
 /// What can go wrong finding or killing processes.
 #[derive(Debug, thiserror::Error)]

@@ -35,6 +35,11 @@ pub struct KnownServices {
     pub pids: Vec<u32>,
 }
 
+/// [`find_orphans`] off the async threads.
+pub async fn list_orphans(known: KnownServices) -> Result<Vec<OrphanProcess>, super::SystemError> {
+    Ok(tokio::task::spawn_blocking(move || find_orphans(&known)).await?)
+}
+
 /// The orphans of ours, oldest first. Blocking: reads `/proc`.
 pub fn find_orphans(known: &KnownServices) -> Vec<OrphanProcess> {
     let system = scan();

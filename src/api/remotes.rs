@@ -1,6 +1,8 @@
 //! Remote machines over SSH (`POST /pocket/fn/…`): list, save and delete
 //! connection profiles; connect (or use an open remote anyway),
-//! disconnect, and copy diagnostics.
+//! disconnect, copy diagnostics; and start a chat in a directory there.
+//! The endpoints keep their names (`list_connections`, …): the UI and
+//! scripts call them by name.
 
 // `save_connection` takes one argument per form field, in the browser's
 // generated caller too.
@@ -10,20 +12,13 @@ use leptos::prelude::*;
 
 use super::AppError;
 use crate::remotes::{Connection, ConnectionState};
+use crate::repos::ChatSummary;
 
 /// `list_connections`: every profile with its live state.
 #[server(prefix = "/pocket/fn", endpoint = "list_connections")]
 pub async fn list_connections() -> Result<Vec<Connection>, AppError> {
     super::context::respond(async {
-        let state = super::context::state()?;
-        let profiles = state.ssh_profiles.list().await?;
-        Ok(profiles
-            .into_iter()
-            .map(|profile| Connection {
-                state: state.ssh.state(&profile.name),
-                profile,
-            })
-            .collect())
+        Ok(crate::server::remotes::list(&super::context::state()?).await?)
     })
     .await
 }
@@ -43,51 +38,46 @@ pub async fn save_connection(
     #[server(default)] bootstrap: bool,
 ) -> Result<Connection, AppError> {
     super::context::respond(async {
-        let blank = |text: String| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-        let number = |what: &str, text: String| -> Result<Option<u16>, AppError> {
-            blank(text)
-                .map(|t| {
-                    t.parse::<u16>().map_err(|_| {
-                        AppError::BadRequest(format!("{what}: {t:?} is not a port (1 to 65535)"))
-                    })
-                })
-                .transpose()
-        };
         let profile = crate::remotes::Profile {
             name: name.trim().to_owned(),
             host: host.trim().to_owned(),
             hostname: blank(hostname),
-            port: number("Port", port)?,
+            port: port_number("Port", port)?,
             user: blank(user),
             identity_file: blank(identity_file),
             proxy_jump: blank(proxy_jump),
-            remote_port: number("remote opencode port", remote_port)?
+            remote_port: port_number("remote opencode port", remote_port)?
                 .unwrap_or(crate::remotes::DEFAULT_REMOTE_PORT),
             bootstrap,
         };
-        let state = super::context::state()?;
-        state.ssh_profiles.save(profile.clone()).await?;
-        Ok(Connection {
-            state: state.ssh.state(&profile.name),
-            profile,
-        })
+        Ok(crate::server::remotes::save(&super::context::state()?, profile).await?)
     })
     .await
+}
+
+/// A form field, trimmed; `None` when blank.
+#[cfg(feature = "ssr")]
+fn blank(text: String) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// A port field: blank, or 1 to 65535.
+#[cfg(feature = "ssr")]
+fn port_number(what: &str, text: String) -> Result<Option<u16>, AppError> {
+    blank(text)
+        .map(|t| {
+            t.parse::<u16>().map_err(|_| {
+                AppError::BadRequest(format!("{what}: {t:?} is not a port (1 to 65535)"))
+            })
+        })
+        .transpose()
 }
 
 /// `delete_connection`: disconnects it first.
 #[server(prefix = "/pocket/fn", endpoint = "delete_connection")]
 pub async fn delete_connection(name: String) -> Result<(), AppError> {
     super::context::respond(async {
-        let state = super::context::state()?;
-        known(&state, &name).await?;
-        state.ssh.disconnect(&name).await;
-        state
-            .events
-            .unwatch_remote(&crate::remotes::remote_repo(&name));
-        state.ssh_profiles.delete(&name).await?;
-        state.ssh.forget(&name)?;
-        Ok(())
+        Ok(crate::server::remotes::delete(&super::context::state()?, &name).await?)
     })
     .await
 }
@@ -98,12 +88,7 @@ pub async fn delete_connection(name: String) -> Result<(), AppError> {
 pub async fn connect(name: String) -> Result<ConnectionState, AppError> {
     super::context::respond(async {
         let state = super::context::state()?;
-        let profile = known(&state, &name).await?;
-        let connected = state.ssh.connect(profile).await;
-        if matches!(connected, ConnectionState::Connected { .. }) {
-            super::chat_context::watch_remote(&state, &name);
-        }
-        Ok(connected)
+        Ok(crate::server::remotes::connect(&state, &name, false).await?)
     })
     .await
 }
@@ -115,13 +100,7 @@ pub async fn connect(name: String) -> Result<ConnectionState, AppError> {
 pub async fn use_open_connection(name: String) -> Result<ConnectionState, AppError> {
     super::context::respond(async {
         let state = super::context::state()?;
-        let profile = known(&state, &name).await?;
-        state.ssh.accept_open(&profile)?;
-        let connected = state.ssh.connect(profile).await;
-        if matches!(connected, ConnectionState::Connected { .. }) {
-            super::chat_context::watch_remote(&state, &name);
-        }
-        Ok(connected)
+        Ok(crate::server::remotes::connect(&state, &name, true).await?)
     })
     .await
 }
@@ -129,13 +108,7 @@ pub async fn use_open_connection(name: String) -> Result<ConnectionState, AppErr
 #[server(prefix = "/pocket/fn", endpoint = "disconnect")]
 pub async fn disconnect(name: String) -> Result<ConnectionState, AppError> {
     super::context::respond(async {
-        let state = super::context::state()?;
-        known(&state, &name).await?;
-        state.ssh.disconnect(&name).await;
-        state
-            .events
-            .unwatch_remote(&crate::remotes::remote_repo(&name));
-        Ok(state.ssh.state(&name))
+        Ok(crate::server::remotes::disconnect(&super::context::state()?, &name).await?)
     })
     .await
 }
@@ -144,25 +117,23 @@ pub async fn disconnect(name: String) -> Result<ConnectionState, AppError> {
 #[server(prefix = "/pocket/fn", endpoint = "connection_diagnostics")]
 pub async fn connection_diagnostics(name: String) -> Result<String, AppError> {
     super::context::respond(async {
-        let state = super::context::state()?;
-        let profile = known(&state, &name).await?;
-        Ok(state.ssh.diagnostics(&name).await.unwrap_or_else(|| {
-            format!(
-                "pocketcode connection diagnostics: {name}\nstate: never connected\nprofile: {profile:?}\n"
-            )
-        }))
+        Ok(crate::server::remotes::diagnostics(&super::context::state()?, &name).await?)
     })
     .await
 }
 
-#[cfg(feature = "ssr")]
-async fn known(
-    state: &crate::server::state::AppState,
-    name: &str,
-) -> Result<crate::remotes::Profile, AppError> {
-    state
-        .ssh_profiles
-        .get(name)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("there is no connection named {name:?}")))
+/// `new_remote_chat`: a new chat in `directory`, an absolute path on the
+/// connected remote `connection` (an opencode session bound to it; no
+/// worktree: git stays the remote's business).
+#[server(prefix = "/pocket/fn", endpoint = "new_remote_chat")]
+pub async fn new_remote_chat(
+    connection: String,
+    directory: String,
+) -> Result<ChatSummary, AppError> {
+    super::context::respond(async {
+        let directory = super::validate::remote_directory(&directory)?;
+        let state = super::context::state()?;
+        Ok(crate::server::remotes::new_chat(&state, &connection, directory).await?)
+    })
+    .await
 }

@@ -1,0 +1,92 @@
+//! Opening a chat for the chat page: the chat with its transcript, what
+//! it waits on the user for and its pickers; a page of its transcript; and
+//! the page's "still shown" beacon.
+
+use std::path::Path;
+
+use super::chat_ref::{existing_worktree, no_chat, not_this_chats};
+use super::{ChatError, ChatRef, ChatTarget};
+use crate::opencode::{SessionStatus, TRANSCRIPT_PAGE, Transcript};
+use crate::repos::OpenedChat;
+use crate::server::state::AppState;
+
+/// The chat (worktree, branch, session; or a remote's session) with its
+/// latest messages, for the chat page's first paint. A local chat's agent
+/// is offered its browser tools in the background.
+pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedChat, ChatError> {
+    let ChatTarget { chat, client, dir } = target;
+    let chat = match chat {
+        ChatRef::Remote { remote, session } => {
+            crate::server::ssh::as_chat(remote, client.find_session(session).await?)
+        }
+        ChatRef::Local(name) => {
+            super::offer_browser_tools(state, name, dir.clone());
+            super::chat(&state.git, client, name)
+                .await?
+                .ok_or_else(|| no_chat(name))?
+        }
+    };
+    let opened = async {
+        match &chat.session_id {
+            Some(id) => tokio::try_join!(transcript(target, id, TRANSCRIPT_PAGE), async {
+                Ok(client.pending_asks(dir, id).await?)
+            })
+            .map(|(t, a)| (Some(t), a)),
+            None => Ok((None, Default::default())),
+        }
+    };
+    // Without the pickers the chat still opens (with opencode's defaults).
+    let (opened, choices) = tokio::join!(opened, client.choices(dir));
+    let (transcript, asks) = opened?;
+    let choices = choices
+        .inspect_err(|e| tracing::warn!(error = %e, "models and modes unavailable"))
+        .ok();
+    Ok(OpenedChat {
+        chat,
+        transcript,
+        asks,
+        choices,
+    })
+}
+
+/// Session `id`'s transcript, loaded from the chat's directory (the
+/// session must be there): its latest `limit` messages, and whether there
+/// are earlier ones.
+pub async fn transcript(
+    target: &ChatTarget,
+    id: &str,
+    limit: usize,
+) -> Result<Transcript, ChatError> {
+    let ChatTarget { client, dir, .. } = target;
+    // One more than shown says whether anything is left out.
+    let (session, mut messages, statuses) = tokio::try_join!(
+        client.session(dir, id),
+        client.messages(dir, id, Some(limit + 1)),
+        client.statuses(dir)
+    )?;
+    let earlier = messages.len() > limit;
+    if earlier {
+        messages.drain(..messages.len() - limit);
+    }
+    if Path::new(&session.directory) != dir {
+        return Err(not_this_chats(id));
+    }
+    let busy = statuses.get(id).is_some_and(|s| *s != SessionStatus::Idle);
+    Ok(Transcript {
+        session,
+        messages,
+        earlier,
+        busy,
+        error: None,
+    })
+}
+
+/// A tab shows the chat: a local chat keeps its opencode instance (see
+/// `server::instances`); a remote chat's instance is its own opencode's.
+pub fn shown(state: &AppState, chat: &ChatRef) -> Result<(), ChatError> {
+    if let ChatRef::Local(name) = chat {
+        let dir = existing_worktree(state.git.layout(), name)?;
+        state.instances.show(&dir);
+    }
+    Ok(())
+}
