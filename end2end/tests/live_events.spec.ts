@@ -6,10 +6,11 @@ import { ASSISTANT_LABEL, type Chat, expect, PocketcodePage, REPLY_TIMEOUT, test
  * Two tabs of one phone browser, each on its own chat, both streaming at once
  * over pocketcode's one stream per tab (`/pocket/events`, which carries every
  * chat's events). The network goes away mid-answer until both answers are
- * done, and later the tabs go to the background mid-answer and come back. Each chat must end with exactly
- * its own answer, and at no moment show a gap, a duplicate or the other
- * chat's text: a gap or a duplicate would be repaired by the reload at the
- * end of the answer, so every intermediate state is checked too.
+ * done, and later the tabs go to the background mid-answer and come back.
+ * Each chat must end with exactly its own answer, and at no moment show a
+ * gap, a duplicate or the other chat's text: a gap or a duplicate would be
+ * repaired by the reload at the end of the answer, so every intermediate
+ * state is checked too.
  *
  * Nothing here is specific to phones (the stream, `setOffline` and the
  * visibility events behave the same in the desktop project), so it runs in
