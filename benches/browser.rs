@@ -67,13 +67,7 @@ async fn main() -> ExitCode {
         })
         .await;
     for (ratio, delay) in [(1.0, 0), (2.0, 0), (2.0, 400)] {
-        panel
-            .send(&ClientMessage::Viewport {
-                width: 390,
-                height: 700,
-                ratio,
-            })
-            .await;
+        panel.phone_viewport(ratio).await;
         // Settle: the new size (and quality) takes a restart of the screencast.
         let _ = stream(&mut panel, Duration::from_secs(2), 0).await;
         let (count, bytes, size, quality) = stream(&mut panel, RUN, delay).await;
@@ -92,13 +86,7 @@ async fn main() -> ExitCode {
         bytes as f64 / count.max(1) as f64 / 1024.0,
     );
 
-    panel
-        .send(&ClientMessage::Viewport {
-            width: 390,
-            height: 700,
-            ratio: 1.0,
-        })
-        .await;
+    panel.phone_viewport(1.0).await;
     panel
         .send(&ClientMessage::Navigate {
             url: pages.url("/"),

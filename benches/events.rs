@@ -21,7 +21,8 @@ use std::time::{Duration, Instant};
 mod common;
 
 use common::TestServer;
-use eventsource_stream::Eventsource as _;
+use common::measure::{percentile, rss_mib};
+use common::sse::json_items;
 use futures::StreamExt;
 use pocketcode::server::supervisor::Upstream;
 use reqwest::Method;
@@ -88,12 +89,9 @@ impl Bench {
 /// Reads an SSE response, noting when each marker title arrives.
 fn note_titles(response: reqwest::Response, arrivals: Arrivals, wrapped: bool) {
     tokio::spawn(async move {
-        let mut events = response.bytes_stream().eventsource();
-        while let Some(Ok(event)) = events.next().await {
+        let mut items = json_items(response);
+        while let Some(item) = items.next().await {
             let now = Instant::now();
-            let Ok(item) = serde_json::from_str::<Value>(&event.data) else {
-                continue;
-            };
             let event = if wrapped { &item["event"] } else { &item };
             if event["type"] == "session.updated"
                 && let Some(title) = event["properties"]["info"]["title"].as_str()
@@ -106,23 +104,8 @@ fn note_titles(response: reqwest::Response, arrivals: Arrivals, wrapped: bool) {
     });
 }
 
-fn percentile(values: &mut [f64], p: f64) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[((values.len() - 1) as f64 * p).round() as usize]
-}
-
-fn rss_mib(pid: &str) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find_map(|l| l.strip_prefix("VmRSS:"))?;
-            line.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<f64>()
-                .ok()
-        })
-        .map_or("?".into(), |kib| format!("{:.0} MiB", kib / 1024.0))
+fn memory(pid: &str) -> String {
+    rss_mib(pid).map_or("?".into(), |mib| format!("{mib:.0} MiB"))
 }
 
 async fn scenario(bench: &Bench, name: &str, clients: usize) -> Result<(), BoxError> {
@@ -181,8 +164,8 @@ async fn scenario(bench: &Bench, name: &str, clients: usize) -> Result<(), BoxEr
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let (d50, d99) = (percentile(&mut d, 0.5), percentile(&mut d, 0.99));
-    let (p50, p99) = (percentile(&mut p, 0.5), percentile(&mut p, 0.99));
+    let (d50, d99) = (percentile(&d, 0.5), percentile(&d, 0.99));
+    let (p50, p99) = (percentile(&p, 0.5), percentile(&p, 0.99));
     println!(
         "| {name} | {clients} | {d50:.2} / {d99:.2} | {p50:.2} / {p99:.2} | {:.2}x / {:.2}x | {:+.2} / {:+.2} |",
         p50 / d50,
@@ -221,8 +204,8 @@ async fn run(bench: &mut Bench, opencode_pid: String) -> Result<(), BoxError> {
     scenario(bench, "20-worktrees-streaming", 10).await?;
     println!(
         "resident memory while streaming: bench process (pocketcode + clients) {}, opencode {}",
-        rss_mib("self"),
-        rss_mib(&opencode_pid)
+        memory("self"),
+        memory(&opencode_pid)
     );
     for (dir, session) in &bench.chats {
         let _ = bench

@@ -11,6 +11,10 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::measure::percentile;
 use futures::StreamExt as _;
 use pocketcode::server::gateway::{Gateway, KeyHeader, ProviderRoute};
 use pocketcode::server::scripted_model::{MODEL_ID, PROVIDER_ID, ScriptedModel};
@@ -34,12 +38,6 @@ struct Samples {
     first_byte: Vec<f64>,
     full: Vec<f64>,
     bytes: usize,
-}
-
-fn percentile(values: &[f64], p: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 /// The request the agent makes: tools offered, a streamed answer of

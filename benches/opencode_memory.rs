@@ -32,6 +32,7 @@ mod common;
 use common::browser_chat::{chat_form, prompt_until};
 use common::git_fixture::Remote;
 use common::http::{NewChat, call};
+use common::sse::json_items;
 use common::{TempDir, TestServer};
 use futures::{FutureExt, StreamExt};
 use pocketcode::api::live::ChatStatus;
@@ -195,23 +196,11 @@ async fn revive(server: &TestServer, chat: &NewChat) -> Opened {
     let seen = first.clone();
     let dir = chat.worktree.clone();
     let reader = tokio::spawn(async move {
-        let mut body = response.bytes_stream();
-        let mut buffer = String::new();
-        while let Some(Ok(chunk)) = body.next().await {
-            buffer.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(end) = buffer.find('\n') {
-                let line: String = buffer.drain(..=end).collect();
-                let Some(Ok(item)) = line
-                    .trim_end()
-                    .strip_prefix("data: ")
-                    .map(serde_json::from_str::<serde_json::Value>)
-                else {
-                    continue;
-                };
-                if item["kind"] == "event" && item["directory"] == dir.as_str() {
-                    seen.lock().expect("lock").get_or_insert_with(Instant::now);
-                    return;
-                }
+        let mut items = json_items(response);
+        while let Some(item) = items.next().await {
+            if item["kind"] == "event" && item["directory"] == dir.as_str() {
+                seen.lock().expect("lock").get_or_insert_with(Instant::now);
+                return;
             }
         }
     });

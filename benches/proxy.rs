@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 mod common;
 
 use common::TestServer;
+use common::measure::{percentile, rss_mib};
 use futures::StreamExt;
 use pocketcode::server::supervisor::Upstream;
 use reqwest::{Method, RequestBuilder};
@@ -60,9 +61,7 @@ struct Samples {
 
 impl Samples {
     fn percentile(&self, p: f64) -> f64 {
-        let mut sorted = self.ms.clone();
-        sorted.sort_by(f64::total_cmp);
-        sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+        percentile(&self.ms, p)
     }
 
     fn mean(&self) -> f64 {
@@ -145,14 +144,6 @@ fn latency_rows(name: &str, [direct, proxied]: &[Samples; 2]) {
         row(&name, direct.percentile(q), proxied.percentile(q));
     }
     row(&format!("{name} mean ms"), direct.mean(), proxied.mean());
-}
-
-/// Resident memory of a process, in MiB.
-fn rss_mib(pid: &str) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?;
-    let kib: f64 = line.trim().trim_end_matches("kB").trim().parse().ok()?;
-    Some(kib / 1024.0)
 }
 
 fn memory_row(name: &str, pid: &str, idle: Option<f64>) {

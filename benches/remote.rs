@@ -23,9 +23,10 @@ mod common;
 
 use common::TestServer;
 use common::http::call;
+use common::measure::percentile;
 use common::remote_opencode::RemoteOpencode;
+use common::sse::json_items;
 use common::sshd::Sshd;
-use eventsource_stream::Eventsource as _;
 use futures::StreamExt;
 use serde_json::{Value, json};
 
@@ -125,14 +126,8 @@ async fn measure(
         let request = http.patch(remote.url(&format!("/session/{remote_id}")));
         remote_ms.push(sample(request, &title, &seen).await?);
     }
-    let (l50, l90) = (
-        percentile(&mut local_ms, 0.5),
-        percentile(&mut local_ms, 0.9),
-    );
-    let (r50, r90) = (
-        percentile(&mut remote_ms, 0.5),
-        percentile(&mut remote_ms, 0.9),
-    );
+    let (l50, l90) = (percentile(&local_ms, 0.5), percentile(&local_ms, 0.9));
+    let (r50, r90) = (percentile(&remote_ms, 0.5), percentile(&remote_ms, 0.9));
     println!("event to client (ms, {SAMPLES} samples each)   p50     p90");
     println!("  local chat                          {l50:>7.2} {l90:>7.2}");
     println!("  remote chat, through the tunnel     {r50:>7.2} {r90:>7.2}");
@@ -171,12 +166,9 @@ async fn sample(
 /// Notes when each `bench-` title first arrives on the client stream.
 fn watch_titles(response: reqwest::Response, seen: Seen) {
     tokio::spawn(async move {
-        let mut items = response.bytes_stream().eventsource();
-        while let Some(Ok(item)) = items.next().await {
+        let mut items = json_items(response);
+        while let Some(item) = items.next().await {
             let at = Instant::now();
-            let Ok(item) = serde_json::from_str::<Value>(&item.data) else {
-                continue;
-            };
             let event = &item["event"];
             let title = event["properties"]["info"]["title"]
                 .as_str()
@@ -289,9 +281,4 @@ async fn bootstrap_once(server: &TestServer, known_hosts: &Path) -> Result<(), B
         at("Connected")
     );
     Ok(())
-}
-
-fn percentile(values: &mut [f64], p: f64) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[((values.len() - 1) as f64 * p).round() as usize]
 }

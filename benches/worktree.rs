@@ -18,7 +18,7 @@ use std::time::Instant;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::git_fixture::git;
+use common::git_fixture::{clone, git};
 use common::{TempDir, TestServer};
 use pocketcode::server::git::{RepoName, RepoStore};
 
@@ -47,26 +47,9 @@ fn big_repo(root: &Path) -> (String, std::path::PathBuf) {
     git(&work, &["add", "-A"]);
     git(&work, &["commit", "-q", "-m", "10k files"]);
     let bare = root.join("big.git");
-    git(
-        root,
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            &work.display().to_string(),
-            &bare.display().to_string(),
-        ],
-    );
+    clone(root, &work, &bare, true);
     let cli_clone = root.join("cli-clone");
-    git(
-        root,
-        &[
-            "clone",
-            "-q",
-            &bare.display().to_string(),
-            &cli_clone.display().to_string(),
-        ],
-    );
+    clone(root, &bare, &cli_clone, false);
     (format!("file://{}", bare.display()), cli_clone)
 }
 

@@ -34,6 +34,18 @@ async fn post_login(
         .expect("POST /login")
 }
 
+/// The right password, over a connection a proxy says was HTTPS.
+async fn login_said_https(server: &TestServer) -> reqwest::Response {
+    server
+        .anonymous
+        .post(server.url("/login"))
+        .header("x-forwarded-proto", "https")
+        .form(&[("password", TEST_PASSWORD)])
+        .send()
+        .await
+        .expect("POST /login")
+}
+
 /// A logged-in request that only succeeds with a valid session.
 async fn authenticated(server: &TestServer, cookie: &str) -> bool {
     let response = server
@@ -65,14 +77,7 @@ async fn a_right_password_sets_a_hardened_cookie_and_a_wrong_one_nothing() {
     assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
 
     // X-Forwarded-Proto from a peer that is not a trusted proxy is ignored.
-    let spoofed = server
-        .anonymous
-        .post(server.url("/login"))
-        .header("x-forwarded-proto", "https")
-        .form(&[("password", TEST_PASSWORD)])
-        .send()
-        .await
-        .expect("POST /login");
+    let spoofed = login_said_https(&server).await;
     let cookie = spoofed.headers()[SET_COOKIE].to_str().expect("ascii");
     assert!(!cookie.contains("Secure"), "{cookie}");
 
@@ -91,14 +96,7 @@ async fn a_right_password_sets_a_hardened_cookie_and_a_wrong_one_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_https_makes_the_cookie_secure() {
     let server = start(&["--trusted-proxies", "127.0.0.1"]).await;
-    let response = server
-        .anonymous
-        .post(server.url("/login"))
-        .header("x-forwarded-proto", "https")
-        .form(&[("password", TEST_PASSWORD)])
-        .send()
-        .await
-        .expect("POST /login");
+    let response = login_said_https(&server).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookie = response.headers()[SET_COOKIE].to_str().expect("ascii");
     assert!(cookie.contains("Secure"), "{cookie}");

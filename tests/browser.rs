@@ -59,13 +59,7 @@ async fn agent_and_user_act_on_one_browser_per_chat() {
             matches!(p.status, Some(BrowserStatus::Running { .. }))
         })
         .await;
-    panel
-        .send(&ClientMessage::Viewport {
-            width: 390,
-            height: 700,
-            ratio: 1.0,
-        })
-        .await;
+    panel.phone_viewport(1.0).await;
 
     // The agent opens the page; the panel shows it.
     let first = pages.url("/");

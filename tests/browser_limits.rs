@@ -69,13 +69,7 @@ async fn a_slow_panel_gets_the_latest_frame_only_and_bad_requests_are_refused() 
     assert_eq!(status, 200, "{state}");
     let pid = state["pid"].as_u64().expect("pid") as u32;
     let mut panel = Panel::open(&server, &chat.repo, &chat.chat_id).await;
-    panel
-        .send(&ClientMessage::Viewport {
-            width: 390,
-            height: 700,
-            ratio: 1.0,
-        })
-        .await;
+    panel.phone_viewport(1.0).await;
     panel
         .send(&ClientMessage::Navigate {
             url: pages.url("/animated"),

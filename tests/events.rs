@@ -4,16 +4,16 @@
 //! opencode crash, and next to a client that never reads.
 
 mod common;
-#[path = "events/support.rs"]
-mod support;
 
 use std::time::Duration;
 
 use common::TestServer;
+use common::http::call;
+use common::sse::{client_stream, seq};
+use common::worktree_chats::{DEADLINE, Rebuilt, chat_in_worktree, prompt, stored};
 use futures::StreamExt;
 use rand::{Rng as _, SeedableRng as _};
 use serde_json::json;
-use support::{DEADLINE, Rebuilt, call, chat_in_worktree, open, prompt, seq, stored};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_worktrees_stream_into_one_client_stream_through_twenty_cuts() {
@@ -26,8 +26,8 @@ async fn three_worktrees_stream_into_one_client_stream_through_twenty_cuts() {
     }
 
     // Reader 1 stays connected; reader 2 is cut 20 times at random points.
-    let mut steady = open(&server, None).await;
-    let mut cut = open(&server, None).await;
+    let mut steady = client_stream(&server, None).await;
+    let mut cut = client_stream(&server, None).await;
     for (dir, session) in &chats {
         let text = format!("[scenario:slow chunks=120 ms=25] {}", dir.display());
         prompt(&server, dir, &session.id, &text).await;
@@ -58,7 +58,7 @@ async fn three_worktrees_stream_into_one_client_stream_through_twenty_cuts() {
                         // Drop the connection, let events pass, come back.
                         cut = futures::stream::pending().boxed();
                         tokio::time::sleep(Duration::from_millis(rng.random_range(0..150))).await;
-                        cut = open(&server, last_id.as_deref()).await;
+                        cut = client_stream(&server, last_id.as_deref()).await;
                     }
                 }
                 else => break,
@@ -87,7 +87,8 @@ async fn three_worktrees_stream_into_one_client_stream_through_twenty_cuts() {
     }
 
     // The server kept each chat's summary from the same events.
-    let summaries = call(&server, "chat_summaries", &[]).await;
+    let (status, summaries) = call(&server, "chat_summaries", &[]).await;
+    assert_eq!(status, 200, "chat_summaries");
     for (dir, session) in &chats {
         let chat = summaries
             .as_array()
@@ -100,8 +101,10 @@ async fn three_worktrees_stream_into_one_client_stream_through_twenty_cuts() {
         assert_eq!(chat["unread"], true, "finished while nobody looked: {chat}");
     }
     let first = &chats[0].1.id;
-    call(&server, "mark_chat_read", &[("session_id", first)]).await;
-    let after = call(&server, "chat_summaries", &[]).await;
+    let (status, _) = call(&server, "mark_chat_read", &[("session_id", first)]).await;
+    assert_eq!(status, 200, "mark_chat_read");
+    let (status, after) = call(&server, "chat_summaries", &[]).await;
+    assert_eq!(status, 200, "chat_summaries");
     let chat = after
         .as_array()
         .expect("list")
@@ -126,7 +129,7 @@ async fn after_opencode_dies_mid_answer_clients_get_a_resync_and_the_stream_goes
     server.wait_ready().await;
     common::git_workspace(&server.workspace());
     let (dir, session) = chat_in_worktree(&server, "crash").await;
-    let mut client = open(&server, None).await;
+    let mut client = client_stream(&server, None).await;
     prompt(
         &server,
         &dir,
@@ -229,7 +232,7 @@ async fn a_client_that_never_reads_delays_nobody_and_is_told_to_resync() {
         .await
         .expect("request");
 
-    let mut reader = open(&server, None).await;
+    let mut reader = client_stream(&server, None).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     // 40 MB in batches the reader keeps up with: far more than the
     // sleeper's socket buffers hold.

@@ -7,6 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::TestServer;
+use common::http::proxied_session;
 use futures::StreamExt;
 use serde_json::Value;
 
@@ -53,19 +54,7 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
     assert!(first.contains("server.connected"), "{first}");
 
     // A JSON round trip: the client sends no credentials, the proxy adds them.
-    let created: Value = server
-        .http
-        .post(server.url("/session"))
-        .header("x-opencode-directory", &workspace)
-        .json(&serde_json::json!({ "title": "through the proxy" }))
-        .send()
-        .await
-        .expect("create session")
-        .error_for_status()
-        .expect("created")
-        .json()
-        .await
-        .expect("session json");
+    let created = proxied_session(&server, &workspace, "through the proxy").await;
     let id = created["id"].as_str().expect("session id");
     assert_eq!(created["directory"], workspace.as_str());
     // The request body went through: opencode took the title from it.

@@ -6,9 +6,6 @@
 //! tunnel and takes its chats out of the list.
 
 mod common;
-#[path = "events/support.rs"]
-#[allow(dead_code)]
-mod support;
 
 use std::time::Instant;
 
@@ -16,6 +13,7 @@ use common::TestServer;
 use common::http::call;
 use common::remote_opencode::RemoteOpencode;
 use common::sshd::Sshd;
+use common::worktree_chats::DEADLINE;
 use futures::StreamExt;
 use serde_json::Value;
 
@@ -56,7 +54,7 @@ async fn a_remotes_chats_list_open_stream_and_take_prompts_through_the_tunnel() 
     assert_eq!(status, 503, "{body}");
     assert!(body.to_string().contains("Connections page"), "{body}");
 
-    let mut stream = support::open(&server, None).await;
+    let mut stream = common::sse::client_stream(&server, None).await;
     // This remote opencode has no password: used once the user accepts that.
     let (status, state) = call(&server, "connect", &[("name", "devbox")]).await;
     assert_eq!(state["kind"], "Open", "{status} {state}\n{}", sshd.log());
@@ -74,7 +72,7 @@ async fn a_remotes_chats_list_open_stream_and_take_prompts_through_the_tunnel() 
         .iter()
         .any(|s: &String| s.starts_with("connection devbox: Connected"))
     {
-        let (_, item) = tokio::time::timeout(support::DEADLINE, stream.next())
+        let (_, item) = tokio::time::timeout(DEADLINE, stream.next())
             .await
             .expect("the steps stream in time")
             .expect("the stream stays open");
@@ -119,7 +117,7 @@ async fn a_remotes_chats_list_open_stream_and_take_prompts_through_the_tunnel() 
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let deadline = Instant::now() + support::DEADLINE;
+    let deadline = Instant::now() + DEADLINE;
     let mut streamed = String::new();
     let mut idle = false;
     while !idle {

@@ -48,17 +48,21 @@ fn the_overlap_rule_itself_catches_collisions() {
     assert!(!overlap("/c/{id}", "/c/{id}/x"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_pocketcode_route_shadows_an_opencode_route() {
-    let oc = TestOpencode::start().await;
-    let spec: serde_json::Value = oc
-        .request(reqwest::Method::GET, "/doc")
+/// opencode's OpenAPI spec, as `request` (a `GET /doc`) answers it.
+async fn openapi(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request
         .send()
         .await
         .expect("fetch /doc")
         .json()
         .await
-        .expect("spec json");
+        .expect("spec json")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_pocketcode_route_shadows_an_opencode_route() {
+    let oc = TestOpencode::start().await;
+    let spec = openapi(oc.request(reqwest::Method::GET, "/doc")).await;
     oc.stop().await;
     let theirs: Vec<&str> = spec["paths"]
         .as_object()
@@ -149,15 +153,7 @@ async fn every_opencode_route_refuses_an_outside_directory() {
 
 async fn fenced_everywhere(server: &common::TestServer) {
     // The spec of the opencode behind this pocketcode, fetched through it.
-    let spec: serde_json::Value = server
-        .http
-        .get(server.url("/doc"))
-        .send()
-        .await
-        .expect("fetch /doc")
-        .json()
-        .await
-        .expect("spec json");
+    let spec = openapi(server.http.get(server.url("/doc"))).await;
     let operations = operations(&spec);
     let with_directory = operations.iter().filter(|o| o.directory).count();
     let with_location = operations.iter().filter(|o| o.location).count();

@@ -8,6 +8,8 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use common::TestOpencode;
+use common::http::send_json;
+use common::sse::json_items;
 use futures::{FutureExt, StreamExt};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -226,17 +228,9 @@ async fn start(oc: &TestOpencode, text: &str) -> String {
 }
 
 async fn send(oc: &TestOpencode, method: Method, path: &str, body: Option<Value>) -> Value {
-    let mut request = oc.request(method, path);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("reach opencode");
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.expect("JSON answer")
+    send_json(oc.request(method, path), path, body)
+        .await
+        .expect("JSON answer")
 }
 
 /// Polls `path` until `done` holds; panics with the last answer at the deadline.
@@ -320,21 +314,10 @@ impl Events {
             .expect("event stream");
         assert_eq!(response.status(), 200);
         let (tx, seen) = watch::channel(Vec::new());
+        let mut events = json_items(response);
         let reader = tokio::spawn(async move {
-            let mut body = response.bytes_stream();
-            let mut buffer = String::new();
-            while let Some(Ok(chunk)) = body.next().await {
-                buffer.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buffer.find('\n') {
-                    let line: String = buffer.drain(..=end).collect();
-                    if let Some(Ok(event)) = line
-                        .trim_end()
-                        .strip_prefix("data: ")
-                        .map(serde_json::from_str::<Value>)
-                    {
-                        tx.send_modify(|seen| seen.push(event));
-                    }
-                }
+            while let Some(event) = events.next().await {
+                tx.send_modify(|seen| seen.push(event));
             }
         });
         let events = Self { seen, reader };

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axum::Json;
 use axum::routing::get;
 use common::sshd::Sshd;
-use pocketcode::server::ssh::{Profile, SshError, SshSettings, Tunnel, discover};
+use pocketcode::server::ssh::{Profile, RemoteOpencode, SshError, SshSettings, Tunnel, discover};
 use pocketcode::server::supervisor::PINNED_OPENCODE_VERSION;
 use serde_json::json;
 
@@ -25,6 +25,22 @@ async fn health_endpoint(body: serde_json::Value) -> (u16, tokio::task::JoinHand
         let _ = axum::serve(listener, app).await;
     });
     (port, task)
+}
+
+/// Discovery of the opencode behind `tunnel` (`where_` names it in messages).
+async fn discover_through(
+    http: &reqwest::Client,
+    tunnel: &Tunnel,
+    where_: &str,
+) -> Result<RemoteOpencode, SshError> {
+    discover(
+        http,
+        tunnel.local_port,
+        where_,
+        PINNED_OPENCODE_VERSION,
+        None,
+    )
+    .await
 }
 
 fn free_port() -> u16 {
@@ -71,15 +87,9 @@ async fn remote_backends_over_a_real_sshd() {
     let tunnel = Tunnel::open(&profile(&sshd, remote), &trusted)
         .await
         .unwrap_or_else(|e| panic!("{e}\n{}", sshd.log()));
-    let found = discover(
-        &http,
-        tunnel.local_port,
-        "the remote",
-        PINNED_OPENCODE_VERSION,
-        None,
-    )
-    .await
-    .expect("discovered");
+    let found = discover_through(&http, &tunnel, "the remote")
+        .await
+        .expect("discovered");
     assert_eq!(found.version, PINNED_OPENCODE_VERSION);
     let args = tunnel.args.join(" ");
     assert!(
@@ -110,15 +120,9 @@ async fn remote_backends_over_a_real_sshd() {
         .await
         .unwrap_or_else(|e| panic!("through the jump host: {e}\n{}", sshd.log()));
     assert!(tunnel.args.iter().any(|a| a.starts_with("ProxyCommand=")));
-    discover(
-        &http,
-        tunnel.local_port,
-        "the remote",
-        PINNED_OPENCODE_VERSION,
-        None,
-    )
-    .await
-    .expect("discovered through the jump host");
+    discover_through(&http, &tunnel, "the remote")
+        .await
+        .expect("discovered through the jump host");
     tunnel.close().await;
 
     // Two jump hosts: each hop gets the strict options (nested commands).
@@ -130,15 +134,9 @@ async fn remote_backends_over_a_real_sshd() {
     let tunnel = Tunnel::open(&chained, &trusted)
         .await
         .unwrap_or_else(|e| panic!("through two jump hosts: {e}\n{}", sshd.log()));
-    discover(
-        &http,
-        tunnel.local_port,
-        "the remote",
-        PINNED_OPENCODE_VERSION,
-        None,
-    )
-    .await
-    .expect("discovered through two jump hosts");
+    discover_through(&http, &tunnel, "the remote")
+        .await
+        .expect("discovered through two jump hosts");
     tunnel.close().await;
 
     // Unknown host key: Transport, saying how to accept it by hand.
@@ -177,15 +175,9 @@ async fn remote_backends_over_a_real_sshd() {
     let tunnel = Tunnel::open(&profile(&sshd, closed), &trusted)
         .await
         .expect("the tunnel itself works");
-    let error = discover(
-        &http,
-        tunnel.local_port,
-        &format!("port {closed} of the remote"),
-        PINNED_OPENCODE_VERSION,
-        None,
-    )
-    .await
-    .expect_err("nothing there");
+    let error = discover_through(&http, &tunnel, &format!("port {closed} of the remote"))
+        .await
+        .expect_err("nothing there");
     assert_eq!(error.kind(), "Discovery");
     assert!(
         error.to_string().contains(&format!("port {closed}")),
@@ -199,15 +191,9 @@ async fn remote_backends_over_a_real_sshd() {
     let tunnel = Tunnel::open(&profile(&sshd, future), &trusted)
         .await
         .expect("tunnel");
-    let error = discover(
-        &http,
-        tunnel.local_port,
-        "the remote",
-        PINNED_OPENCODE_VERSION,
-        None,
-    )
-    .await
-    .expect_err("another major version");
+    let error = discover_through(&http, &tunnel, "the remote")
+        .await
+        .expect_err("another major version");
     assert_eq!(error.kind(), "Compatibility");
     assert!(
         error.to_string().contains("2.0.0") && error.to_string().contains(PINNED_OPENCODE_VERSION)

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::http::call;
+use common::http::{call, proxied_session};
 use common::{READY, TestServer};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -87,22 +87,32 @@ fn opencode_serve(group: u32) -> i32 {
         .unwrap_or_else(|| panic!("no `opencode serve` in group {group}"))
 }
 
+/// pocketcode probing opencode as fast as above, with `extra` flags.
+async fn start_probed(extra: &[&str]) -> TestServer {
+    let (every, timeout, misses) = (
+        PROBE_SECS.to_string(),
+        PROBE_TIMEOUT_SECS.to_string(),
+        PROBE_MISSES.to_string(),
+    );
+    let mut args = vec![
+        "--opencode-probe-secs",
+        &every,
+        "--opencode-probe-timeout-secs",
+        &timeout,
+        "--opencode-probe-misses",
+        &misses,
+    ];
+    args.extend_from_slice(extra);
+    TestServer::start(&args).await
+}
+
 async fn health(server: &TestServer) -> Value {
     common::admin_health(&server.http, &server.base_url).await.1
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_opencode_is_declared_hung_killed_and_replaced_keeping_its_chats() {
-    let server = TestServer::start(&[
-        "--opencode-probe-secs",
-        &PROBE_SECS.to_string(),
-        "--opencode-probe-timeout-secs",
-        &PROBE_TIMEOUT_SECS.to_string(),
-        "--opencode-probe-misses",
-        &PROBE_MISSES.to_string(),
-        "--push-allow-loopback",
-    ])
-    .await;
+    let server = start_probed(&["--push-allow-loopback"]).await;
     server.wait_ready().await;
     let workspace = server.workspace().display().to_string();
 
@@ -135,19 +145,7 @@ async fn a_stopped_opencode_is_declared_hung_killed_and_replaced_keeping_its_cha
     poll("the first push", || pushed(0).is_some()).await;
 
     // A chat with a turn in it, before the hang.
-    let session: Value = server
-        .http
-        .post(server.url("/session"))
-        .header("x-opencode-directory", &workspace)
-        .json(&json!({ "title": "made before the hang" }))
-        .send()
-        .await
-        .expect("create session")
-        .error_for_status()
-        .expect("created")
-        .json()
-        .await
-        .expect("session json");
+    let session = proxied_session(&server, &workspace, "made before the hang").await;
     let id = session["id"].as_str().expect("session id").to_owned();
     server
         .http

@@ -16,7 +16,7 @@ test('a permission request is answered inline, and only then the command runs', 
 
   await request.getByRole('button', { name: 'Allow once' }).click();
   await expect(request).toHaveCount(0);
-  await expect(pocketcode.messages('Assistant').last()).toContainText('bash tool returned', { timeout: 45_000 });
+  await pocketcode.expectReply('bash tool returned');
   expect(fs.readFileSync(file, 'utf8')).toBe('scripted\n');
 });
 
@@ -33,9 +33,7 @@ test('a question is on every open tab; answered in one, it goes away in all', as
   await expect(pocketcode.chatLink(chat)).toHaveAttribute('data-status', 'waitinganswer');
   await other.page.getByRole('group', { name: 'Question', exact: true }).getByRole('button', { name: 'Coffee' }).click();
   for (const tab of tabs) await expect(tab.page.getByRole('group', { name: 'Question', exact: true })).toHaveCount(0);
-  await expect(pocketcode.messages('Assistant').last()).toContainText('"Tea or coffee?"="Coffee"', {
-    timeout: 45_000,
-  });
+  await pocketcode.expectReply('"Tea or coffee?"="Coffee"');
 });
 
 test('a question still waiting is there after a reload, and a typed answer works', async ({ pocketcode, page }) => {
@@ -48,5 +46,5 @@ test('a question still waiting is there after a reload, and a typed answer works
   await question.getByLabel('Your answer').fill('Green');
   await question.getByRole('button', { name: 'Answer' }).click();
   await expect(question).toHaveCount(0);
-  await expect(pocketcode.messages('Assistant').last()).toContainText('"Name a colour"="Green"', { timeout: 45_000 });
+  await pocketcode.expectReply('"Name a colour"="Green"');
 });

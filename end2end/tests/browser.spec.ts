@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 
-import { expect, test, type Chat } from '../fixtures/pocketcode';
+import { type Chat, expect, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
 import { serveTestPage, type TestPages } from '../fixtures/test_pages';
 
 const RED = [200, 30, 30];
@@ -75,11 +75,11 @@ test('the agent and the user act on one shared browser from a phone', async ({ p
   await prompt(page, chat, '[scenario:tool name=playwright_browser_wait_for args={"time":4}]');
   await expect(panel.getByTestId('browser-screen')).toHaveAttribute('data-agent', 'true');
   await expect(status).toHaveText('The agent is using it');
-  await expect(panel.getByTestId('browser-screen')).toHaveAttribute('data-agent', 'false', { timeout: 45_000 });
+  await expect(panel.getByTestId('browser-screen')).toHaveAttribute('data-agent', 'false', { timeout: REPLY_TIMEOUT });
 
   await panel.getByRole('button', { name: 'Close the browser' }).click();
   await prompt(page, chat, '[scenario:tool name=playwright_browser_snapshot]');
-  await expect(pocketcode.messages('Assistant').last()).toContainText('Clicked 1', { timeout: 45_000 });
+  await pocketcode.expectReply('Clicked 1');
   await pocketcode.waitUntilIdle();
 
   // Chromium dies: the panel says so and restarts it.

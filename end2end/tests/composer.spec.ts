@@ -47,7 +47,7 @@ test('the transcript follows new content at the bottom; scrolled up, a button br
   await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(button).toBeVisible();
   const top = await scroller.evaluate((el) => el.scrollTop);
-  await expect(pocketcode.messages('Assistant').last()).toContainText('Slow chunk 150 of 200.', { timeout: 45_000 });
+  await pocketcode.expectReply('Slow chunk 150 of 200.');
   expect(await scroller.evaluate((el) => el.scrollTop)).toBe(top);
 
   await button.click();
@@ -58,13 +58,14 @@ test('the transcript follows new content at the bottom; scrolled up, a button br
 });
 
 test('Stop aborts a slow reply through opencode', async ({ pocketcode, page }) => {
-  await pocketcode.newChat();
+  const chat = await pocketcode.newChat();
   await pocketcode.send('[scenario:slow chunks=40 ms=250] stop me');
   const reply = pocketcode.messages('Assistant').last();
   await expect(reply).toContainText('Slow chunk 2 of 40.');
   await page.getByRole('button', { name: 'Stop' }).click();
   await pocketcode.waitUntilIdle();
   await expect(reply).toContainText(/abort/i);
-  await page.waitForTimeout(1500);
+  // opencode stored the answer as finished: no more chunks come of it.
+  await expect.poll(() => pocketcode.answerFinished(chat)).toBe(true);
   await expect(reply).not.toContainText('Slow chunk 40 of 40.');
 });

@@ -137,7 +137,7 @@ test('a connected remote on a phone: its chat in the sidebar, opened, prompted a
 
   // A prompt streams its answer back through the tunnel.
   await pocketcode.send('hello from the phone');
-  await expect(pocketcode.messages('Assistant').last()).toContainText('hello from the phone', { timeout: 45_000 });
+  await pocketcode.expectReply('hello from the phone');
   await pocketcode.waitUntilIdle();
   // Git stays local: a remote chat's menu has no branch or diff.
   await page.getByRole('button', { name: 'Chat menu' }).click();
@@ -158,7 +158,7 @@ test('a connected remote on a phone: its chat in the sidebar, opened, prompted a
   await page.waitForURL(/\/remote\/devbox\/ses_/);
   await expect(page.getByTestId('remote-directory')).toHaveText(api);
   await pocketcode.send('second remote chat');
-  await expect(pocketcode.messages('Assistant').last()).toContainText('second remote chat', { timeout: 45_000 });
+  await pocketcode.expectReply('second remote chat');
 
   // Disconnected: the remote's chats leave the sidebar.
   await pocketcode.goto(`${server.baseUrl}/connections`);

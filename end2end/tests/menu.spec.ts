@@ -10,9 +10,7 @@ test('the ⋯ menu copies the branch, renames, shows the diff and deletes the ch
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const chat = await pocketcode.newChat();
   await pocketcode.send('[scenario:write path=menu.txt content="hello menu"]');
-  await expect(pocketcode.messages('Assistant').last()).toContainText('Done. The write tool returned', {
-    timeout: 45_000,
-  });
+  await pocketcode.expectReply('Done. The write tool returned');
   await pocketcode.waitUntilIdle();
 
   const menuButton = page.getByRole('button', { name: 'Chat menu' });
@@ -74,7 +72,7 @@ test('share gives a public link that opens and copies; unshare takes it down', a
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const chat = await pocketcode.newChat();
   await pocketcode.send('Something worth sharing');
-  await expect(pocketcode.messages('Assistant').last()).toContainText('You said', { timeout: 45_000 });
+  await pocketcode.expectReply('You said');
   await pocketcode.waitUntilIdle();
 
   const menuButton = page.getByRole('button', { name: 'Chat menu' });

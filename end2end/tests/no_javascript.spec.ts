@@ -1,4 +1,4 @@
-import { expect, test } from '../fixtures/pocketcode';
+import { expect, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
 
 // A chat made and answered with JavaScript on, then read with it off.
 test('with JavaScript off a chat reads in full, sends by a plain form post, and says what needs JavaScript', async ({
@@ -7,9 +7,7 @@ test('with JavaScript off a chat reads in full, sends by a plain form post, and 
 }) => {
   const chat = await pocketcode.newChat();
   await pocketcode.send('Readable without scripts');
-  await expect(pocketcode.messages('Assistant').last()).toContainText('You said: "Readable without scripts"', {
-    timeout: 45_000,
-  });
+  await pocketcode.expectReply('You said: "Readable without scripts"');
   await pocketcode.waitUntilIdle();
 
   const context = await browser.newContext({
@@ -43,7 +41,7 @@ test('with JavaScript off a chat reads in full, sends by a plain form post, and 
         'You said: "Sent by a form post"',
         { timeout: 1_000 },
       );
-    }).toPass({ timeout: 45_000 });
+    }).toPass({ timeout: REPLY_TIMEOUT });
   } finally {
     await context.close();
   }

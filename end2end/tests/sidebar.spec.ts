@@ -1,4 +1,4 @@
-import { expect, test } from '../fixtures/pocketcode';
+import { expect, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
 
 test('the sidebar lists a new chat, marks it current, and / reopens the last chat focused', async ({
   pocketcode,
@@ -28,7 +28,7 @@ test('the sidebar picks up the title opencode generates, without a reload', asyn
   const marker = `title${Date.now().toString(36)}`;
   await pocketcode.send(`${marker} please name this chat`);
   await pocketcode.waitUntilIdle();
-  await expect(pocketcode.chatLink(chat)).toContainText(`${marker} please name this chat`, { timeout: 45_000 });
+  await expect(pocketcode.chatLink(chat)).toContainText(`${marker} please name this chat`, { timeout: REPLY_TIMEOUT });
 });
 
 test('a busy chat shows as working in the sidebar, then idle', async ({ pocketcode }) => {
@@ -73,13 +73,13 @@ test('three chats at once: each shows its own live status in the sidebar, and sw
   await expect(question).toContainText('Tea or coffee?');
   await expect(request).toHaveCount(0);
   await question.getByRole('button', { name: 'Tea' }).click();
-  await expect(pocketcode.messages('Assistant').last()).toContainText('"Tea or coffee?"="Tea"', { timeout: 45_000 });
+  await pocketcode.expectReply('"Tea or coffee?"="Tea"');
 
   await pocketcode.openFromSidebar(permission);
   await expect(request).toContainText('echo three > three.txt');
   await expect(question).toHaveCount(0);
   await request.getByRole('button', { name: 'Allow once' }).click();
-  await expect(pocketcode.messages('Assistant').last()).toContainText('bash tool returned', { timeout: 45_000 });
+  await pocketcode.expectReply('bash tool returned');
 
   // The slow one finishes while another chat is open: idle, and marked unread.
   await pocketcode.openSidebar();

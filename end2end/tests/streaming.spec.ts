@@ -21,7 +21,7 @@ test('a slow reply streams in step by step and survives a reload', async ({ pock
   // Eight chunks 250 ms apart: the agent is visibly busy while they stream.
   await expect(pocketcode.working).toBeVisible();
   const reply = pocketcode.messages('Assistant').last();
-  await expect(reply).toContainText('Slow chunk 8 of 8.', { timeout: 45_000 });
+  await pocketcode.expectReply('Slow chunk 8 of 8.', reply);
   await pocketcode.waitUntilIdle();
 
   const finalText = (await reply.textContent()) ?? '';
@@ -46,6 +46,6 @@ test('a reload in the middle of a reply picks the stream up again', async ({ poc
 
   await pocketcode.reload();
   await expect(pocketcode.messages('You').last()).toContainText('again');
-  await expect(pocketcode.messages('Assistant').last()).toContainText('Slow chunk 12 of 12.', { timeout: 45_000 });
+  await pocketcode.expectReply('Slow chunk 12 of 12.');
   await pocketcode.waitUntilIdle();
 });

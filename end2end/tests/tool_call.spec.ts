@@ -17,9 +17,7 @@ test('a write scenario leaves the file in the chat worktree and shows the tool c
   await expect(call).toBeVisible();
   await expect(call).toContainText('completed');
   await expect(call).toContainText(name);
-  await expect(pocketcode.messages('Assistant').last()).toContainText('Done. The write tool returned', {
-    timeout: 45_000,
-  });
+  await pocketcode.expectReply('Done. The write tool returned');
   await pocketcode.waitUntilIdle();
 
   expect(fs.existsSync(file), `${file} was not written`).toBe(true);

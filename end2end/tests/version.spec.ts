@@ -1,4 +1,4 @@
-import { expect, test } from '../fixtures/pocketcode';
+import { expect, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
 
 test('the top bar shows the build /admin/health reports, with its build time on hover', async ({
   pocketcode,
@@ -28,7 +28,7 @@ test("the chat's header opens the same session in opencode's own web UI, through
 }) => {
   const chat = await pocketcode.newChat();
   await pocketcode.send('Also visible in the opencode UI');
-  await expect(pocketcode.messages('Assistant').last()).toContainText('You said', { timeout: 45_000 });
+  await pocketcode.expectReply('You said');
   await pocketcode.waitUntilIdle();
 
   const link = pocketcode.page.getByRole('link', { name: 'opencode ↗' });
@@ -37,6 +37,6 @@ test("the chat's header opens the same session in opencode's own web UI, through
   // Same origin: the proxy passes opencode's UI and its API calls through.
   expect(new URL(tab.url()).origin).toBe(new URL(pocketcode.page.url()).origin);
   expect(tab.url()).toContain(`/session/${chat.sessionId}`);
-  await expect(tab.locator('body')).toContainText('Also visible in the opencode UI', { timeout: 45_000 });
+  await expect(tab.locator('body')).toContainText('Also visible in the opencode UI', { timeout: REPLY_TIMEOUT });
   await tab.close();
 });

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod backoff;
 pub mod bad_arguments;
 pub mod browser;
 pub mod budget;

@@ -28,6 +28,17 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// `git clone` (`--bare` if `bare`) of `from` into `to`, run in `dir`.
+pub fn clone(dir: &Path, from: &Path, to: &Path, bare: bool) {
+    let (from, to) = (from.display().to_string(), to.display().to_string());
+    let mut args = vec!["clone", "-q"];
+    if bare {
+        args.push("--bare");
+    }
+    args.extend([from.as_str(), to.as_str()]);
+    git(dir, &args);
+}
+
 /// A bare repository at `<root>/<name>.git` with three commits on `main`
 /// and a `feature` branch, plus the working clone it was pushed from
 /// (`<root>/<name>-work`) for pushing more later.
@@ -57,16 +68,7 @@ impl Remote {
         std::fs::write(work.join("CHANGELOG.md"), "v1\n").expect("write");
         git(&work, &["add", "."]);
         git(&work, &["commit", "-q", "-m", "third"]);
-        git(
-            root,
-            &[
-                "clone",
-                "-q",
-                "--bare",
-                &work.display().to_string(),
-                &bare.display().to_string(),
-            ],
-        );
+        clone(root, &work, &bare, true);
         git(
             &work,
             &["remote", "add", "origin", &bare.display().to_string()],

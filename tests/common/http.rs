@@ -32,6 +32,46 @@ pub async fn call(server: &TestServer, name: &str, form: &[(&str, &str)]) -> (u1
     decode(response).await
 }
 
+/// `POST /session` through pocketcode's proxy: a session titled `title` in
+/// `directory`, as opencode answered it (it must succeed).
+pub async fn proxied_session(server: &TestServer, directory: &str, title: &str) -> Value {
+    server
+        .http
+        .post(server.url("/session"))
+        .header("x-opencode-directory", directory)
+        .json(&serde_json::json!({ "title": title }))
+        .send()
+        .await
+        .expect("create session")
+        .error_for_status()
+        .expect("created")
+        .json()
+        .await
+        .expect("session json")
+}
+
+/// Sends `request` (to `path`, named in messages) with `body` as JSON if
+/// given; it must succeed. Its JSON answer, `None` for 204 No Content.
+pub async fn send_json<T: serde::de::DeserializeOwned>(
+    mut request: reqwest::RequestBuilder,
+    path: &str,
+    body: Option<Value>,
+) -> Option<T> {
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("reach opencode");
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    if response.status() == 204 {
+        return None;
+    }
+    Some(response.json().await.expect("JSON"))
+}
+
 /// Status and body (JSON when it parses, else the text as a JSON string).
 pub async fn decode(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();

@@ -10,10 +10,13 @@
 pub mod browser_chat;
 pub mod git_fixture;
 pub mod http;
+pub mod measure;
 pub mod panel;
 pub mod remote_opencode;
+pub mod sse;
 pub mod sshd;
 mod temp_dir;
+pub mod worktree_chats;
 
 pub use temp_dir::TempDir;
 

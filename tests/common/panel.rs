@@ -176,6 +176,17 @@ impl Panel {
             .expect("send to the panel's socket");
     }
 
+    /// Sizes the page as a phone's: 390×700 CSS pixels, `ratio` device
+    /// pixels each.
+    pub async fn phone_viewport(&mut self, ratio: f64) {
+        self.send(&ClientMessage::Viewport {
+            width: 390,
+            height: 700,
+            ratio,
+        })
+        .await;
+    }
+
     /// Reads one message (`None` when the socket closed or `wait` passed);
     /// text messages update the panel's state.
     pub async fn receive(&mut self, wait: Duration) -> Option<Received> {

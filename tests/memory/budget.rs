@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::common::browser_chat::prompt_until;
 use crate::common::git_fixture::Remote;
 use crate::common::http::{NewChat, admin, call};
+use crate::common::sse::{global_events, json_items};
 use crate::common::{READY, TempDir, TestServer};
 
 const MB: u64 = 1024 * 1024;
@@ -29,38 +30,16 @@ struct Disposals {
 
 impl Disposals {
     async fn subscribe(upstream: &Upstream) -> Self {
-        let response = upstream
-            .request(
-                &reqwest::Client::new(),
-                reqwest::Method::GET,
-                "/global/event",
-            )
-            .send()
-            .await
-            .expect("opencode's /global/event");
-        assert_eq!(response.status(), 200);
+        let mut events = json_items(global_events(upstream).await);
         let seen = Arc::new(Mutex::new(Vec::new()));
         let keep = seen.clone();
         let reader = tokio::spawn(async move {
-            let mut body = response.bytes_stream();
-            let mut buffer = String::new();
-            while let Some(Ok(chunk)) = body.next().await {
-                buffer.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buffer.find('\n') {
-                    let line: String = buffer.drain(..=end).collect();
-                    let Some(Ok(event)) = line
-                        .trim_end()
-                        .strip_prefix("data: ")
-                        .map(serde_json::from_str::<Value>)
-                    else {
-                        continue;
-                    };
-                    let payload = &event["payload"];
-                    if payload["type"] == "server.instance.disposed"
-                        && let Some(dir) = payload["properties"]["directory"].as_str()
-                    {
-                        keep.lock().expect("lock").push(dir.to_owned());
-                    }
+            while let Some(event) = events.next().await {
+                let payload = &event["payload"];
+                if payload["type"] == "server.instance.disposed"
+                    && let Some(dir) = payload["properties"]["directory"].as_str()
+                {
+                    keep.lock().expect("lock").push(dir.to_owned());
                 }
             }
         });

@@ -6,7 +6,6 @@
 
 use std::time::{Duration, Instant};
 
-use eventsource_stream::Eventsource as _;
 use futures::StreamExt as _;
 use futures::future::join_all;
 use serde_json::Value;
@@ -14,6 +13,7 @@ use serde_json::Value;
 use crate::common::browser_chat::{prompt_until, transcript_until};
 use crate::common::git_fixture::Remote;
 use crate::common::http::{NewChat, call};
+use crate::common::sse::{json_items, pocket_events};
 use crate::common::{TempDir, TestServer};
 use crate::opencode_tree::{
     Disposals, QUIET, instances_created, mcp_processes, rss_mb, streams_to,
@@ -270,20 +270,7 @@ struct PocketEvents(futures::stream::BoxStream<'static, Value>);
 
 impl PocketEvents {
     async fn open(server: &TestServer) -> Self {
-        let response = server
-            .http
-            .get(server.url("/pocket/events"))
-            .send()
-            .await
-            .expect("GET /pocket/events");
-        assert_eq!(response.status(), 200);
-        Self(
-            response
-                .bytes_stream()
-                .eventsource()
-                .filter_map(|e| async move { serde_json::from_str(&e.ok()?.data).ok() })
-                .boxed(),
-        )
+        Self(json_items(pocket_events(server, None).await))
     }
 
     /// The first relayed event of `session` that `wanted` accepts.

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use eventsource_stream::Eventsource as _;
 use futures::StreamExt as _;
 use pocketcode::server::supervisor::Upstream;
+
+use crate::common::sse::{global_events, json_items};
 
 /// `pid` and every process below it.
 pub fn tree(pid: u32) -> Vec<u32> {
@@ -157,24 +158,11 @@ pub struct Disposals {
 
 impl Disposals {
     pub async fn watch(upstream: &Upstream) -> Self {
-        let response = upstream
-            .request(
-                &reqwest::Client::new(),
-                reqwest::Method::GET,
-                "/global/event",
-            )
-            .send()
-            .await
-            .expect("opencode's /global/event");
-        assert!(response.status().is_success());
+        let mut events = json_items(global_events(upstream).await);
         let seen = Arc::new(Mutex::new(HashMap::new()));
         let into = seen.clone();
         let reader = tokio::spawn(async move {
-            let mut events = response.bytes_stream().eventsource();
-            while let Some(Ok(event)) = events.next().await {
-                let Ok(event) = serde_json::from_str::<serde_json::Value>(&event.data) else {
-                    continue;
-                };
+            while let Some(event) = events.next().await {
                 if event["payload"]["type"] == "server.instance.disposed"
                     && let Some(dir) = event["directory"].as_str()
                 {

@@ -7,16 +7,18 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use eventsource_stream::Eventsource as _;
 use futures::StreamExt as _;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use serde_json::Value;
 
 use super::waits::{Waits, kinds};
-use super::{PROBE_MISSES, PROBE_SECS, PROBE_TIMEOUT_SECS, health, opencode_serve, poll};
+use super::{
+    PROBE_MISSES, PROBE_SECS, PROBE_TIMEOUT_SECS, health, opencode_serve, poll, start_probed,
+};
 use crate::common::git_fixture::Remote;
 use crate::common::http::{NewChat, call};
+use crate::common::sse::{json_items, pocket_events};
 use crate::common::{READY, TempDir, TestServer};
 
 /// How long pocketcode may take to answer what it answers itself (health,
@@ -35,21 +37,12 @@ struct Items {
 
 impl Items {
     async fn open(server: &TestServer) -> Self {
-        let response = server
-            .http
-            .get(server.url("/pocket/events"))
-            .send()
-            .await
-            .expect("GET /pocket/events");
-        assert_eq!(response.status(), 200);
+        let mut items = json_items(pocket_events(server, None).await);
         let seen = Arc::new(Mutex::new(Vec::new()));
         let keep = seen.clone();
         let reader = tokio::spawn(async move {
-            let mut events = response.bytes_stream().eventsource();
-            while let Some(Ok(event)) = events.next().await {
-                if let Ok(item) = serde_json::from_str(&event.data) {
-                    keep.lock().expect("lock").push(item);
-                }
+            while let Some(item) = items.next().await {
+                keep.lock().expect("lock").push(item);
             }
         });
         Self { seen, reader }
@@ -92,15 +85,7 @@ fn session_event(item: &Value, session: &str, kind: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chat_working_at_the_hang_is_interrupted_and_continue_finishes_it() {
-    let server = TestServer::start(&[
-        "--opencode-probe-secs",
-        &PROBE_SECS.to_string(),
-        "--opencode-probe-timeout-secs",
-        &PROBE_TIMEOUT_SECS.to_string(),
-        "--opencode-probe-misses",
-        &PROBE_MISSES.to_string(),
-    ])
-    .await;
+    let server = start_probed(&[]).await;
     server.wait_ready().await;
     let fixtures = TempDir::new();
     let remote = Remote::create(fixtures.path(), "remote");

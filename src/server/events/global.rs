@@ -25,9 +25,7 @@ use serde_json::Value;
 use tokio::sync::Notify;
 
 use super::hub::EventHub;
-use super::upstream::{FIRST_RETRY, LONGEST_RETRY, STABLE, jittered};
-use crate::api::live::ChatStatus;
-use crate::opencode::SessionStatus;
+use super::upstream::{STABLE, open_global_events, retry_backoff, running};
 use crate::server::opencode_client::OpencodeClient;
 
 /// How long to wait for opencode to be up before trying again.
@@ -112,7 +110,7 @@ impl LocalDirectories {
 
 /// Runs until [`LocalDirectories::stop`].
 async fn relay(hub: Arc<EventHub>) {
-    let mut backoff = FIRST_RETRY;
+    let mut backoff = retry_backoff();
     let mut connected_before = false;
     loop {
         let started = Instant::now();
@@ -127,10 +125,9 @@ async fn relay(hub: Arc<EventHub>) {
             .connected
             .store(false, std::sync::atomic::Ordering::Relaxed);
         if started.elapsed() > STABLE {
-            backoff = FIRST_RETRY;
+            backoff.reset();
         }
-        tokio::time::sleep(jittered(backoff)).await;
-        backoff = (backoff * 2).min(LONGEST_RETRY);
+        backoff.wait().await;
     }
 }
 
@@ -140,15 +137,7 @@ async fn stream_once(hub: &Arc<EventHub>, reconnect: bool) -> Result<(), String>
         .upstream_within(WAIT_FOR_OPENCODE)
         .await
         .map_err(|err| err.to_string())?;
-    let response = upstream
-        .request(&hub.http, reqwest::Method::GET, "/global/event")
-        .header(reqwest::header::ACCEPT, "text/event-stream")
-        .send()
-        .await
-        .map_err(|err| err.to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("opencode answered {}", response.status()));
-    }
+    let response = open_global_events(&hub.http, &upstream, "opencode").await?;
     // Connected: anything that happened before now is in opencode's REST
     // state, anything after arrives on this stream.
     let local = hub.local();
@@ -269,17 +258,6 @@ async fn resync(
         hub.resync_summaries(directory, &listed, &busy);
     }
     Ok(())
-}
-
-fn running(statuses: HashMap<String, SessionStatus>) -> HashMap<String, ChatStatus> {
-    statuses
-        .into_iter()
-        .filter_map(|(id, status)| match status {
-            SessionStatus::Busy => Some((id, ChatStatus::Busy)),
-            SessionStatus::Retry { .. } => Some((id, ChatStatus::Retrying)),
-            SessionStatus::Idle | SessionStatus::Other => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]

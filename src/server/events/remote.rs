@@ -5,7 +5,7 @@
 //! waits and retries with backoff; after every (re)connect it resyncs the
 //! remote's recent chats and tells clients to refetch.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,9 +15,7 @@ use futures::StreamExt as _;
 use serde_json::Value;
 
 use super::hub::EventHub;
-use super::upstream::{FIRST_RETRY, LONGEST_RETRY, STABLE, jittered};
-use crate::api::live::ChatStatus;
-use crate::opencode::SessionStatus;
+use super::upstream::{STABLE, open_global_events, retry_backoff, running};
 use crate::remotes::event_directory;
 use crate::server::opencode_client::OpencodeClient;
 use crate::server::supervisor::Upstream;
@@ -30,7 +28,7 @@ const RESYNC_SESSIONS: usize = 50;
 
 /// Runs until aborted by [`EventHub::unwatch_remote`] or shutdown.
 pub async fn relay(hub: Arc<EventHub>, repo: String, source: UpstreamSource) {
-    let mut backoff = FIRST_RETRY;
+    let mut backoff = retry_backoff();
     let mut connected_before = false;
     loop {
         let started = Instant::now();
@@ -45,10 +43,9 @@ pub async fn relay(hub: Arc<EventHub>, repo: String, source: UpstreamSource) {
             },
         }
         if started.elapsed() > STABLE {
-            backoff = FIRST_RETRY;
+            backoff.reset();
         }
-        tokio::time::sleep(jittered(backoff)).await;
-        backoff = (backoff * 2).min(LONGEST_RETRY);
+        backoff.wait().await;
     }
 }
 
@@ -58,18 +55,7 @@ async fn stream_once(
     upstream: Upstream,
     reconnect: bool,
 ) -> Result<(), String> {
-    let response = upstream
-        .request(&hub.http, reqwest::Method::GET, "/global/event")
-        .header(reqwest::header::ACCEPT, "text/event-stream")
-        .send()
-        .await
-        .map_err(|err| err.to_string())?;
-    if !response.status().is_success() {
-        return Err(format!(
-            "the remote opencode answered {}",
-            response.status()
-        ));
-    }
+    let response = open_global_events(&hub.http, &upstream, "the remote opencode").await?;
     let client = OpencodeClient::new(hub.http.clone(), upstream);
     if let Err(err) = resync(hub, &client, repo).await {
         tracing::warn!(%repo, %err, "cannot resync the remote's chat states");
@@ -124,15 +110,11 @@ async fn resync(hub: &EventHub, client: &OpencodeClient, repo: &str) -> Result<(
             .filter(|s| s.directory == directory)
             .map(|s| (s.id.clone(), s.title.clone()))
             .collect();
-        let busy: HashMap<String, ChatStatus> = statuses
-            .into_iter()
-            .filter_map(|(id, status)| match status {
-                SessionStatus::Busy => Some((id, ChatStatus::Busy)),
-                SessionStatus::Retry { .. } => Some((id, ChatStatus::Retrying)),
-                SessionStatus::Idle | SessionStatus::Other => None,
-            })
-            .collect();
-        hub.resync_summaries(&event_directory(repo, directory), &listed, &busy);
+        hub.resync_summaries(
+            &event_directory(repo, directory),
+            &listed,
+            &running(statuses),
+        );
     }
     Ok(())
 }

@@ -1,17 +1,54 @@
-//! How the upstream relays (`global` for local directories, `remote` for
-//! each connected remote) retry: with backoff and jitter whenever their
-//! stream ends (opencode restarted, network hiccup).
+//! What the upstream relays (`global` for local directories, `remote` for
+//! each connected remote) share: how they open opencode's
+//! `GET /global/event`, how they retry (with backoff and jitter whenever
+//! their stream ends: opencode restarted, network hiccup), and which chats
+//! a resync finds running.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-use rand::Rng as _;
+use crate::api::live::ChatStatus;
+use crate::opencode::SessionStatus;
+use crate::server::backoff::Backoff;
+use crate::server::supervisor::Upstream;
 
-pub(super) const FIRST_RETRY: Duration = Duration::from_millis(250);
-pub(super) const LONGEST_RETRY: Duration = Duration::from_secs(10);
+const FIRST_RETRY: Duration = Duration::from_millis(250);
+const LONGEST_RETRY: Duration = Duration::from_secs(10);
 /// A connection that lasted this long resets the backoff.
 pub(super) const STABLE: Duration = Duration::from_secs(30);
 
-/// ±25 %, so many upstreams that broke together do not retry together.
-pub(super) fn jittered(base: Duration) -> Duration {
-    base.mul_f64(rand::rng().random_range(0.75..1.25))
+/// The wait between a relay's reconnects.
+pub(super) fn retry_backoff() -> Backoff {
+    Backoff::new(FIRST_RETRY, LONGEST_RETRY).jittered()
+}
+
+/// `upstream`'s `GET /global/event`, once it answered with success;
+/// `who` names the opencode in the error (e.g. "the remote opencode").
+pub(super) async fn open_global_events(
+    http: &reqwest::Client,
+    upstream: &Upstream,
+    who: &str,
+) -> Result<reqwest::Response, String> {
+    let response = upstream
+        .request(http, reqwest::Method::GET, "/global/event")
+        .header(reqwest::header::ACCEPT, "text/event-stream")
+        .send()
+        .await
+        .map_err(|err| err.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("{who} answered {}", response.status()));
+    }
+    Ok(response)
+}
+
+/// The chats of `statuses` that are running (busy or retrying).
+pub(super) fn running(statuses: HashMap<String, SessionStatus>) -> HashMap<String, ChatStatus> {
+    statuses
+        .into_iter()
+        .filter_map(|(id, status)| match status {
+            SessionStatus::Busy => Some((id, ChatStatus::Busy)),
+            SessionStatus::Retry { .. } => Some((id, ChatStatus::Retrying)),
+            SessionStatus::Idle | SessionStatus::Other => None,
+        })
+        .collect()
 }

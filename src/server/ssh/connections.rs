@@ -15,10 +15,12 @@ use super::profile::Profile;
 use super::tunnel::Tunnel;
 use super::{SshError, bootstrap, discover};
 pub use crate::remotes::ConnectionState;
+use crate::server::backoff::Backoff;
 
 /// How long opencode may take to answer after a bootstrap started it.
 const AFTER_BOOTSTRAP: Duration = Duration::from_secs(30);
 const WATCH_EVERY: Duration = Duration::from_secs(1);
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const LONGEST_BACKOFF: Duration = Duration::from_secs(30);
 
 #[derive(Default)]
@@ -256,13 +258,13 @@ impl Connections {
         profile: Profile,
         slot: Arc<tokio::sync::Mutex<Option<Tunnel>>>,
     ) {
-        let mut backoff = Duration::from_secs(1);
+        let mut backoff = Backoff::new(FIRST_BACKOFF, LONGEST_BACKOFF);
         loop {
             tokio::time::sleep(WATCH_EVERY).await;
             let mut guard = slot.lock().await;
             let Some(tunnel) = guard.as_mut() else { return };
             if tunnel.is_running() {
-                backoff = Duration::from_secs(1);
+                backoff.reset();
                 continue;
             }
             let output = tunnel.stderr();
@@ -291,8 +293,7 @@ impl Connections {
                     }
                     Err(error) => {
                         self.fail(&profile.name, &error);
-                        tokio::time::sleep(backoff).await;
-                        backoff = (backoff * 2).min(LONGEST_BACKOFF);
+                        backoff.wait().await;
                     }
                 }
             }

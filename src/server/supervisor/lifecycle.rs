@@ -8,17 +8,12 @@ use tokio::sync::watch;
 use super::child::OpencodeChild;
 use super::status::{LastRestart, OpencodeState, RestartCause};
 use super::{OpencodeSettings, RestartRequest, Snapshot, locate, watchdog};
+use crate::server::backoff::Backoff;
 
 /// After this many failed starts in a row the state shows `failed`.
 const FAILED_AFTER: u32 = 3;
 const BACKOFF_FIRST: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
-
-fn backoff(failures: u32) -> Duration {
-    BACKOFF_FIRST
-        .saturating_mul(2u32.saturating_pow(failures.min(10)))
-        .min(BACKOFF_MAX)
-}
 
 pub(super) async fn run(
     settings: OpencodeSettings,
@@ -27,8 +22,8 @@ pub(super) async fn run(
     mut restarts: tokio::sync::mpsc::UnboundedReceiver<RestartRequest>,
 ) {
     let http = reqwest::Client::new();
-    // Failed starts (or short runs) in a row; reset once opencode is healthy.
-    let mut failures: u32 = 0;
+    // Counts failed starts (or short runs) in a row; reset once opencode is healthy.
+    let mut backoff = Backoff::new(BACKOFF_FIRST, BACKOFF_MAX);
     let mut started_once = false;
     loop {
         if *stop.borrow() {
@@ -46,27 +41,27 @@ pub(super) async fn run(
         let error = match run.await {
             Outcome::Stopped => break,
             Outcome::Exited(error) => {
-                failures = 0;
+                backoff.reset();
                 restart = Some(RestartCause::Exited);
                 error
             }
             Outcome::Hung(error) => {
-                failures = 0;
+                backoff.reset();
                 restart = Some(RestartCause::Hung);
                 error
             }
             Outcome::Replaced(cause, reason) => {
-                failures = 0;
+                backoff.reset();
                 restart = Some(cause);
                 reason
             }
             Outcome::FailedToStart(error) => {
-                failures += 1;
+                backoff.failed();
                 error
             }
         };
         tracing::warn!(%error, "opencode is down, restarting");
-        let state = if failures >= FAILED_AFTER {
+        let state = if backoff.failures() >= FAILED_AFTER {
             OpencodeState::Failed
         } else {
             OpencodeState::Restarting
@@ -82,7 +77,7 @@ pub(super) async fn run(
             s.upstream = None;
         });
         tokio::select! {
-            _ = tokio::time::sleep(backoff(failures)) => {}
+            _ = tokio::time::sleep(backoff.delay()) => {}
             _ = stop.changed() => break,
         }
     }
@@ -246,9 +241,14 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff(0), Duration::from_millis(500));
-        assert_eq!(backoff(1), Duration::from_secs(1));
-        assert_eq!(backoff(3), Duration::from_secs(4));
-        assert_eq!(backoff(40), BACKOFF_MAX);
+        let after = |failures: u32| {
+            let mut backoff = Backoff::new(BACKOFF_FIRST, BACKOFF_MAX);
+            (0..failures).for_each(|_| backoff.failed());
+            backoff.delay()
+        };
+        assert_eq!(after(0), Duration::from_millis(500));
+        assert_eq!(after(1), Duration::from_secs(1));
+        assert_eq!(after(3), Duration::from_secs(4));
+        assert_eq!(after(40), BACKOFF_MAX);
     }
 }

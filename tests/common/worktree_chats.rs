@@ -1,53 +1,18 @@
-//! Helpers for the event tests: the client stream, worktree chats, calls
-//! to opencode, and transcripts rebuilt from events.
+//! Chats in git worktrees of the test workspace, driven straight through
+//! opencode, and their transcripts rebuilt from the client stream.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use eventsource_stream::Eventsource as _;
-use futures::StreamExt;
 use pocketcode::opencode::{Event, MessageWithParts, Session, Transcript};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::TestServer;
+use super::TestServer;
+use super::http::send_json;
 
 pub const DEADLINE: Duration = Duration::from_secs(120);
-
-/// One item read from `/pocket/events`: its id (if any) and its JSON.
-pub type Item = (Option<String>, Value);
-
-/// Opens the client stream, after `last_id` if given.
-pub async fn open(
-    server: &TestServer,
-    last_id: Option<&str>,
-) -> futures::stream::BoxStream<'static, Item> {
-    let mut request = server.http.get(server.url("/pocket/events"));
-    if let Some(id) = last_id {
-        request = request.header("last-event-id", id);
-    }
-    let response = request.send().await.expect("GET /pocket/events");
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["x-accel-buffering"], "no");
-    response
-        .bytes_stream()
-        .eventsource()
-        .map(|event| {
-            let event = event.expect("SSE");
-            let id = (!event.id.is_empty()).then_some(event.id);
-            (id, serde_json::from_str(&event.data).expect("JSON item"))
-        })
-        .boxed()
-}
-
-pub fn seq(id: &str) -> u64 {
-    id.rsplit_once('-')
-        .expect("epoch-seq")
-        .1
-        .parse()
-        .expect("seq")
-}
 
 /// A git worktree of the test workspace, with an opencode session in it.
 pub async fn chat_in_worktree(server: &TestServer, name: &str) -> (PathBuf, Session) {
@@ -90,22 +55,10 @@ pub async fn opencode<T: serde::de::DeserializeOwned>(
     body: Option<Value>,
 ) -> Option<T> {
     let upstream = server.wait_ready().await;
-    let mut request = upstream
+    let request = upstream
         .request(&server.anonymous, method, path)
         .header("x-opencode-directory", dir.display().to_string());
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("reach opencode");
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    if response.status() == 204 {
-        return None;
-    }
-    Some(response.json().await.expect("JSON"))
+    send_json(request, path, body).await
 }
 
 pub async fn prompt(server: &TestServer, dir: &Path, session: &str, text: &str) {
@@ -177,17 +130,4 @@ impl Rebuilt {
     pub fn done(&self) -> bool {
         self.transcripts.keys().all(|s| self.settled.contains(s))
     }
-}
-
-pub async fn call(server: &TestServer, name: &str, form: &[(&str, &str)]) -> Value {
-    let response = server
-        .http
-        .post(server.url(&format!("/pocket/fn/{name}")))
-        .form(form)
-        .send()
-        .await
-        .expect("server function");
-    assert_eq!(response.status(), 200, "{name}");
-    let text = response.text().await.expect("body");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
