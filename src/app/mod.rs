@@ -1,7 +1,6 @@
 //! The Leptos UI, rendered on the server and hydrated in the browser.
 
 mod chat;
-mod clipboard;
 mod confirm;
 mod connections;
 mod diff;
@@ -20,6 +19,7 @@ mod storage;
 pub(crate) mod timestamp;
 mod top_bar;
 mod trust;
+mod web;
 
 pub use events::{
     LiveEvents, UseLiveEventsOptions, use_any_chat_events, use_chat_events, use_live_events,

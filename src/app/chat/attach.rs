@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::Attachment;
 use crate::api::attachments::{IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_IMAGES, describe_size};
+use crate::app::web::files::{PickedFile, picked};
 
 /// The form field the images travel in.
 pub fn field_value(attachments: &[Attachment]) -> String {
@@ -18,7 +19,6 @@ pub fn field_value(attachments: &[Attachment]) -> String {
 }
 
 /// Why a file can't be attached, before reading it.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn refuse(name: &str, mime: &str, size: usize, attached: usize) -> Option<String> {
     if attached >= MAX_IMAGES {
         Some(format!("At most {MAX_IMAGES} images per message."))
@@ -38,31 +38,27 @@ fn refuse(name: &str, mime: &str, size: usize, attached: usize) -> Option<String
 }
 
 /// Reads the files and attaches those that pass; the last refusal is shown.
-#[cfg(feature = "hydrate")]
 pub fn add_files(
-    files: Vec<web_sys::File>,
+    files: Vec<PickedFile>,
     attachments: RwSignal<Vec<Attachment>>,
     error: RwSignal<Option<String>>,
 ) {
     use base64::Engine;
-    use wasm_bindgen_futures::JsFuture;
 
     error.set(None);
     leptos::task::spawn_local(async move {
         for file in files {
-            let (name, mime) = (file.name(), file.type_());
-            let size = file.size() as usize;
             let attached = attachments.with_untracked(Vec::len);
-            if let Some(reason) = refuse(&name, &mime, size, attached) {
+            if let Some(reason) = refuse(&file.name, &file.mime, file.size, attached) {
                 error.set(Some(reason));
                 continue;
             }
-            let Ok(buffer) = JsFuture::from(file.array_buffer()).await else {
-                error.set(Some(format!("{name} could not be read.")));
+            let Some(bytes) = file.read().await else {
+                error.set(Some(format!("{} could not be read.", file.name)));
                 continue;
             };
-            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
             let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+            let PickedFile { name, mime, .. } = file;
             let data_url = format!("data:{mime};base64,{data}");
             attachments.update(|list| {
                 list.push(Attachment {
@@ -75,37 +71,15 @@ pub fn add_files(
     });
 }
 
-/// The files of a file list (an `<input type=file>`'s or a paste's).
-#[cfg(feature = "hydrate")]
-pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
-    let Some(list) = list else {
-        return Vec::new();
-    };
-    (0..list.length()).filter_map(|i| list.get(i)).collect()
-}
-
 /// The photo button: opens the photo picker (the camera too, on phones).
 #[component]
 pub fn AttachButton(
     attachments: RwSignal<Vec<Attachment>>,
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let on_change = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let input = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-            if let Some(input) = input {
-                add_files(files_of(input.files()), attachments, error);
-                // The same photo can be picked again after removing it.
-                input.set_value("");
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, attachments, error);
-    };
+    // The input is cleared: the same photo can be picked again after
+    // removing it.
+    let on_change = move |ev: leptos::ev::Event| add_files(picked(&ev), attachments, error);
     view! {
         <label class="cursor-pointer border border-neutral-700 px-3 py-1 text-neutral-300 focus-within:border-neutral-400 hover:bg-neutral-900">
             <input

@@ -14,6 +14,7 @@ use super::interrupted::InterruptedBanner;
 use super::pickers::{Pickers, restore_pick};
 use crate::api::{AbortSession, Attachment, SendPrompt};
 use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
+use crate::app::web::files::pasted;
 use crate::opencode::Choices;
 
 /// Shown only when JavaScript is off: what still works and what does not.
@@ -103,17 +104,12 @@ pub fn Composer(
         }
     };
     let on_paste = move |ev: leptos::ev::ClipboardEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            let files = super::attach::files_of(ev.clipboard_data().and_then(|d| d.files()));
-            // Text pastes as usual; only pasted images are taken over.
-            if !files.is_empty() {
-                ev.prevent_default();
-                super::attach::add_files(files, attachments, attach_error);
-            }
+        let files = pasted(&ev);
+        // Text pastes as usual; only pasted images are taken over.
+        if !files.is_empty() {
+            ev.prevent_default();
+            super::attach::add_files(files, attachments, attach_error);
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
     };
     let error = move || {
         let send_error = send

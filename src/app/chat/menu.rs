@@ -11,9 +11,9 @@ use leptos_router::hooks::use_navigate;
 use super::browser::BrowserPanel;
 use super::changes::Changes;
 use crate::api::{delete_chat, rename_chat, share_chat};
-use crate::app::clipboard::copy_text;
 use crate::app::confirm::ConfirmButton;
 use crate::app::directory::ChatDirectory;
+use crate::app::web::clipboard::copy_text;
 use crate::repos::ChatSummary;
 
 const ITEM: &str = "flex min-h-11 w-full items-center gap-2 px-3 text-left text-sm text-neutral-200 active:bg-neutral-900 disabled:text-neutral-600";

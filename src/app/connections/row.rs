@@ -10,9 +10,10 @@ use super::form::Editing;
 use super::open_remote::UseOpenRemote;
 use super::remote_chat::NewRemoteChat;
 use crate::api::{connect, connection_diagnostics, delete_connection, disconnect};
-use crate::app::clipboard::copy_text;
 use crate::app::confirm::ConfirmButton;
 use crate::app::directory::ChatDirectory;
+use crate::app::web::clipboard::copy_text;
+use crate::app::web::page::scroll_into_view;
 use crate::remotes::{Connection, ConnectionState, OPEN_REMOTE};
 
 fn describe(state: &ConnectionState) -> String {
@@ -35,10 +36,7 @@ pub fn ConnectionRow(connection: Connection) -> impl IntoView {
         let profile = profile.clone();
         move |_| {
             editing.set(Some(profile.clone()));
-            #[cfg(feature = "hydrate")]
-            if let Some(form) = document().get_element_by_id("connection-form") {
-                form.scroll_into_view();
-            }
+            scroll_into_view("connection-form");
         }
     };
     let directory = expect_context::<ChatDirectory>();
