@@ -2,7 +2,6 @@
 
 mod chat;
 mod confirm;
-mod connections;
 mod diff;
 mod directory;
 mod error_list;
@@ -11,6 +10,7 @@ pub mod format;
 mod home;
 pub mod login;
 mod new_chat;
+mod remotes;
 mod repos;
 mod resources;
 mod shell;

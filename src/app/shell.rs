@@ -6,10 +6,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use super::chat::ChatPage;
-use super::connections::ConnectionsPage;
 use super::directory::ChatDirectory;
 use super::events::use_live_events;
 use super::home::HomePage;
+use super::remotes::RemotesPage;
 use super::repos::ReposPage;
 use super::resources::ResourcesPage;
 use super::sidebar::{Sidebar, SidebarOpen};
@@ -84,7 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/remote/:connection/:chat") view=ChatPage ssr=SsrMode::InOrder />
                         <Route path=path!("/repos") view=ReposPage />
                         <Route path=path!("/resources") view=ResourcesPage />
-                        <Route path=path!("/connections") view=ConnectionsPage />
+                        <Route path=path!("/connections") view=RemotesPage />
                     </Routes>
                 </main>
             </div>

@@ -3,30 +3,29 @@
 //! second tap ("Use anyway").
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::ConnectionsChanged;
-use crate::api::use_open_connection;
+use super::RemotesChanged;
+use crate::api::UseOpenConnection;
 use crate::app::confirm::ConfirmButton;
 use crate::app::directory::ChatDirectory;
 
 #[component]
 pub fn UseOpenRemote(connection: String, host: String) -> impl IntoView {
-    let changed = expect_context::<ConnectionsChanged>();
+    let changed = expect_context::<RemotesChanged>();
     let directory = expect_context::<ChatDirectory>();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let accept = move || {
-        let name = connection.clone();
-        busy.set(true);
-        spawn_local(async move {
-            if let Err(e) = use_open_connection(name).await {
-                error.try_set(Some(e.to_string()));
-            }
-            busy.try_set(false);
+    let accept = ServerAction::<UseOpenConnection>::new();
+    Effect::new(move |_| {
+        if accept.value().with(Option::is_some) {
             changed.notify();
             directory.refresh();
-        });
+        }
+    });
+    let error = move || {
+        accept
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
     };
     view! {
         <div class="mt-2 border border-amber-800 p-2">
@@ -37,11 +36,13 @@ pub fn UseOpenRemote(connection: String, host: String) -> impl IntoView {
                 <ConfirmButton
                     label="Use anyway".into()
                     confirm=format!("Tap again: every user of {host} can drive it")
-                    disabled=Signal::derive(move || busy.get())
-                    on_confirm=accept
+                    disabled=accept.pending()
+                    on_confirm=move || {
+                        accept.dispatch(UseOpenConnection { name: connection.clone() });
+                    }
                 />
             </div>
-            {move || error.get().map(|text| view! { <p role="alert" class="mt-1 text-sm text-red-400">{text}</p> })}
+            {move || error().map(|text| view! { <p role="alert" class="mt-1 text-sm text-red-400">{text}</p> })}
         </div>
     }
 }
