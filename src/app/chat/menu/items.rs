@@ -31,6 +31,32 @@ impl MenuActions {
             delete: use_delete(chat, note),
         }
     }
+
+    fn share(self, chat: StoredValue<MenuChat>, on: bool) {
+        let MenuChat {
+            repo,
+            chat_id,
+            session_id,
+            ..
+        } = chat.get_value();
+        self.share.dispatch(ShareChat {
+            repo,
+            chat_id,
+            session_id,
+            share: on,
+        });
+    }
+
+    /// The second tap said it: uncommitted changes go too.
+    fn delete(self, chat: StoredValue<MenuChat>) {
+        let MenuChat { repo, chat_id, .. } = chat.get_value();
+        self.delete.dispatch(DeleteChat {
+            repo,
+            chat_id,
+            force: true,
+            delete_branch: false,
+        });
+    }
 }
 
 #[component]
@@ -41,35 +67,9 @@ pub fn MenuItems(
     panel: RwSignal<Panel>,
 ) -> impl IntoView {
     let remote = chat.with_value(|c| c.remote);
-    let MenuActions {
-        copy,
-        share,
-        delete,
-    } = actions;
-    let share = move |on: bool| {
-        let MenuChat {
-            repo,
-            chat_id,
-            session_id,
-            ..
-        } = chat.get_value();
-        share.dispatch(ShareChat {
-            repo,
-            chat_id,
-            session_id,
-            share: on,
-        });
-    };
-    // The second tap said it: uncommitted changes go too.
-    let delete = move || {
-        let MenuChat { repo, chat_id, .. } = chat.get_value();
-        delete.dispatch(DeleteChat {
-            repo,
-            chat_id,
-            force: true,
-            delete_branch: false,
-        });
-    };
+    let MenuActions { copy, .. } = actions;
+    let share = move |on: bool| actions.share(chat, on);
+    let delete = move || actions.delete(chat);
     let show = move |shown: Panel| {
         move |_| {
             panel.set(shown);
