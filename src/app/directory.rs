@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use crate::api::live::{ChatStatus, ChatSummary as LiveSummary};
 use crate::api::{AppError, chat_summaries, list_chats};
+use crate::app::reload::Reload;
 use crate::app::use_any_chat_events;
 use crate::opencode::Event;
 use crate::repos::ChatSummary;
@@ -63,17 +64,17 @@ pub fn chat_href(repo: &str, chat_id: &str) -> String {
 /// The chats and their live state, provided by the app as context.
 ///
 /// The two resources load once (on the server, for the first paint) and
-/// never refetch, so views awaiting them are never rebuilt; later loads go
-/// to plain signals that the views read reactively.
+/// never refetch, so views awaiting them are never rebuilt; later loads are
+/// actions (the latest wins) that the views read reactively.
 #[derive(Clone, Copy)]
 pub struct ChatDirectory {
     chats: Resource<Result<Vec<ChatSummary>, AppError>>,
     live: Resource<Result<Vec<LiveSummary>, AppError>>,
+    /// The chat list as reloaded or trimmed here, once it was.
     latest_chats: RwSignal<Option<Result<Vec<ChatSummary>, AppError>>>,
-    latest_live: RwSignal<Option<Result<Vec<LiveSummary>, AppError>>>,
-    /// Loads started; an older load finishing late is dropped.
-    chats_loads: StoredValue<u64>,
-    live_loads: StoredValue<u64>,
+    /// Chat list reloads; the input says whether a failure retries.
+    chats_reload: Reload<bool, (bool, Result<Vec<ChatSummary>, AppError>)>,
+    live_reload: Reload<(), Result<Vec<LiveSummary>, AppError>>,
 }
 
 impl ChatDirectory {
@@ -83,10 +84,17 @@ impl ChatDirectory {
             chats: Resource::new(|| (), |_| list_chats()),
             live: Resource::new(|| (), |_| chat_summaries()),
             latest_chats: RwSignal::new(None),
-            latest_live: RwSignal::new(None),
-            chats_loads: StoredValue::new(0),
-            live_loads: StoredValue::new(0),
+            chats_reload: Reload::new(Action::new(|retry: &bool| {
+                let retry = *retry;
+                async move { (retry, list_chats().await) }
+            })),
+            live_reload: Reload::new(Action::new(|()| chat_summaries())),
         };
+        Effect::new(move |_| {
+            if let Some((retry, chats)) = directory.chats_reload.action.value().get() {
+                directory.reloaded_chats(chats, retry);
+            }
+        });
         // A chat made elsewhere (another tab or device) shows up in the live
         // summaries first: then the chat list is out of date.
         let unknown_seen = StoredValue::new(Vec::<String>::new());
@@ -116,10 +124,9 @@ impl ChatDirectory {
         directory
     }
 
-    /// Drops a deleted chat at once (loads still in flight may predate the
-    /// deletion, so they are dropped too), then reloads.
+    /// Drops a deleted chat at once, then reloads (the new load replaces
+    /// those in flight, which may predate the deletion).
     pub fn forget(self, repo: &str, chat_id: &str) {
-        self.chats_loads.update_value(|n| *n += 1);
         if let Some(Ok(mut chats)) = self.chats() {
             chats.retain(|c| !(c.worktree.repo == repo && c.worktree.chat_id == chat_id));
             self.latest_chats.set(Some(Ok(chats)));
@@ -134,47 +141,24 @@ impl ChatDirectory {
     }
 
     fn refresh_chats(self) {
-        self.load_chats(true);
+        self.chats_reload.run(true);
     }
 
     /// A failed reload (opencode busy or restarting) keeps the list the
     /// sidebar shows and, when `retry`, tries once more a little later.
-    fn load_chats(self, retry: bool) {
-        let Some(mine) = self.chats_loads.try_update_value(|n| {
-            *n += 1;
-            *n
-        }) else {
+    fn reloaded_chats(self, chats: Result<Vec<ChatSummary>, AppError>, retry: bool) {
+        if chats.is_err() && matches!(untrack(|| self.chats()), Some(Ok(_))) {
+            if retry {
+                set_timeout(move || self.chats_reload.run(false), CHATS_RETRY);
+            }
             return;
-        };
-        leptos::task::spawn_local(async move {
-            let chats = list_chats().await;
-            if self.chats_loads.try_get_value() != Some(mine) {
-                return;
-            }
-            if chats.is_err() && matches!(untrack(|| self.chats()), Some(Ok(_))) {
-                if retry {
-                    set_timeout(move || self.load_chats(false), CHATS_RETRY);
-                }
-                return;
-            }
-            self.latest_chats.try_set(Some(chats));
-        });
+        }
+        self.latest_chats.set(Some(chats));
     }
 
     /// Reloads the live summaries (status, titles).
     pub fn refresh_live(self) {
-        let Some(mine) = self.live_loads.try_update_value(|n| {
-            *n += 1;
-            *n
-        }) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let live = chat_summaries().await;
-            if self.live_loads.try_get_value() == Some(mine) {
-                self.latest_live.try_set(Some(live));
-            }
-        });
+        self.live_reload.run(());
     }
 
     /// Waits for the first load of both lists (the live one may fail: chats
@@ -194,7 +178,8 @@ impl ChatDirectory {
 
     /// The live summaries, newest load first; `None` while loading.
     pub fn live(self) -> Option<Result<Vec<LiveSummary>, AppError>> {
-        self.latest_live.get().or_else(|| self.live.get())
+        let reloaded = self.live_reload.action.value().get();
+        reloaded.or_else(|| self.live.get())
     }
 
     /// What chat `session_id` is doing, as the live summaries say.

@@ -10,6 +10,7 @@ pub mod format;
 mod home;
 pub mod login;
 mod new_chat;
+mod reload;
 mod remotes;
 mod repos;
 mod resources;

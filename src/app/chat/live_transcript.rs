@@ -14,8 +14,8 @@ use super::asks::Asks;
 use super::composer::Composer;
 use super::follow::Follow;
 use super::message::MessageView;
-use super::reload::Reload;
 use crate::api::{AppError, get_transcript};
+use crate::app::reload::Reload;
 use crate::app::use_chat_events;
 use crate::opencode::{Choices, Event, PendingAsks, SessionStatus, TRANSCRIPT_PAGE, Transcript};
 

@@ -18,7 +18,6 @@ mod message;
 mod part;
 mod pickers;
 mod read_mark;
-mod reload;
 mod shown;
 mod tool;
 

@@ -9,8 +9,8 @@ mod question;
 use leptos::prelude::*;
 
 use super::ChatKey;
-use super::reload::Reload;
 use crate::api::{AppError, get_pending_asks};
+use crate::app::reload::Reload;
 use crate::app::use_chat_events;
 use crate::opencode::{Event, PendingAsks};
 use permission::Permission;

@@ -1,6 +1,6 @@
-//! Reloads in which the latest wins: a chat reloads its transcript or its
-//! pending asks whenever an event says so, and a slow answer must never
-//! overwrite a newer one. A Leptos [`Action`] keeps every answer, so each
+//! Reloads in which the latest wins: the chat list, a chat's transcript
+//! and its pending asks reload whenever an event says so, and a slow answer
+//! must never overwrite a newer one. A Leptos [`Action`] keeps every answer, so each
 //! new run aborts the one under way through its abort handle.
 
 use leptos::prelude::*;
