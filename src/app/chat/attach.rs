@@ -37,49 +37,73 @@ fn refuse(name: &str, mime: &str, size: usize, attached: usize) -> Option<String
     }
 }
 
-/// Reads the files and attaches those that pass; the last refusal is shown.
-pub fn add_files(
-    files: Vec<PickedFile>,
-    attachments: RwSignal<Vec<Attachment>>,
+/// What reading picked files came to: the images that passed, and the
+/// last refusal.
+type Read = (Vec<Attachment>, Option<String>);
+
+/// Attaching photos: reads the files it is given and attaches those that
+/// pass; the last refusal is shown.
+#[derive(Clone, Copy)]
+pub struct Attach {
+    read: Action<Vec<PickedFile>, Read>,
     error: RwSignal<Option<String>>,
-) {
+}
+
+impl Attach {
+    pub fn new(attachments: RwSignal<Vec<Attachment>>, error: RwSignal<Option<String>>) -> Self {
+        let read = Action::new_local(move |files: &Vec<PickedFile>| {
+            let attached = attachments.with_untracked(Vec::len);
+            read_files(files.clone(), attached)
+        });
+        Effect::new(move |_| {
+            if let Some((images, refused)) = read.value().get() {
+                attachments.update(|list| list.extend(images));
+                if refused.is_some() {
+                    error.set(refused);
+                }
+            }
+        });
+        Self { read, error }
+    }
+
+    pub fn add(self, files: Vec<PickedFile>) {
+        self.error.set(None);
+        self.read.dispatch_local(files);
+    }
+}
+
+/// Reads `files` in turn, after `attached` images already attached.
+async fn read_files(files: Vec<PickedFile>, attached: usize) -> Read {
     use base64::Engine;
 
-    error.set(None);
-    leptos::task::spawn_local(async move {
-        for file in files {
-            let attached = attachments.with_untracked(Vec::len);
-            if let Some(reason) = refuse(&file.name, &file.mime, file.size, attached) {
-                error.set(Some(reason));
-                continue;
-            }
-            let Some(bytes) = file.read().await else {
-                error.set(Some(format!("{} could not be read.", file.name)));
-                continue;
-            };
-            let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-            let PickedFile { name, mime, .. } = file;
-            let data_url = format!("data:{mime};base64,{data}");
-            attachments.update(|list| {
-                list.push(Attachment {
-                    name,
-                    mime,
-                    data_url,
-                })
-            });
+    let (mut images, mut refused) = (Vec::new(), None);
+    for file in files {
+        if let Some(reason) = refuse(&file.name, &file.mime, file.size, attached + images.len()) {
+            refused = Some(reason);
+            continue;
         }
-    });
+        let Some(bytes) = file.read().await else {
+            refused = Some(format!("{} could not be read.", file.name));
+            continue;
+        };
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let PickedFile { name, mime, .. } = file;
+        let data_url = format!("data:{mime};base64,{data}");
+        images.push(Attachment {
+            name,
+            mime,
+            data_url,
+        });
+    }
+    (images, refused)
 }
 
 /// The photo button: opens the photo picker (the camera too, on phones).
 #[component]
-pub fn AttachButton(
-    attachments: RwSignal<Vec<Attachment>>,
-    error: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn AttachButton(attach: Attach) -> impl IntoView {
     // The input is cleared: the same photo can be picked again after
     // removing it.
-    let on_change = move |ev: leptos::ev::Event| add_files(picked(&ev), attachments, error);
+    let on_change = move |ev: leptos::ev::Event| attach.add(picked(&ev));
     view! {
         <label class="cursor-pointer border border-neutral-700 px-3 py-1 text-neutral-300 focus-within:border-neutral-400 hover:bg-neutral-900">
             <input

@@ -9,7 +9,7 @@ use leptos::html::{Button, Textarea};
 use leptos::prelude::*;
 
 use super::ChatKey;
-use super::attach::{AttachButton, AttachedImages, add_files, field_value};
+use super::attach::{Attach, AttachButton, AttachedImages, field_value};
 use super::interrupted::InterruptedBanner;
 use super::pickers::{Pickers, restore_pick};
 use crate::api::{AbortSession, Attachment, SendPrompt};
@@ -30,6 +30,7 @@ struct Prompt {
     draft: RwSignal<String>,
     attachments: RwSignal<Vec<Attachment>>,
     attach_error: RwSignal<Option<String>>,
+    attach: Attach,
     send_button: NodeRef<Button>,
 }
 
@@ -42,11 +43,13 @@ pub fn Composer(
     choices: Option<Choices>,
     initial_pick: Pick,
 ) -> impl IntoView {
+    let (attachments, attach_error) = (RwSignal::new(Vec::new()), RwSignal::new(None));
     let prompt = Prompt {
         send: ServerAction::<SendPrompt>::new(),
         draft: RwSignal::new(String::new()),
-        attachments: RwSignal::new(Vec::new()),
-        attach_error: RwSignal::new(None),
+        attachments,
+        attach_error,
+        attach: Attach::new(attachments, attach_error),
         send_button: NodeRef::new(),
     };
     let pick = RwSignal::new(initial_pick);
@@ -66,7 +69,6 @@ pub fn Composer(
             .or_else(|| abort_error().map(|e| e.to_string()))
     };
     let pickers = choices.map(|choices| view! { <Pickers key=key.clone() choices pick /> });
-    let attachments = prompt.attachments;
     view! {
         <div class="border-t border-neutral-900 bg-black px-3 pt-2 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <InterruptedBanner key=key.clone() pick busy />
@@ -83,7 +85,7 @@ pub fn Composer(
                 <AttachedImages attachments text_only_model />
                 <div class="mt-2 flex flex-wrap items-center gap-2">
                     {pickers}
-                    <AttachButton attachments error=prompt.attach_error />
+                    <AttachButton attach=prompt.attach />
                     <span class="flex-1"></span>
                     <StopButton chat abort busy />
                     <button
@@ -169,7 +171,7 @@ fn PromptBox(chat: StoredValue<ChatKey>, prompt: Prompt) -> impl IntoView {
         // Text pastes as usual; only pasted images are taken over.
         if !files.is_empty() {
             ev.prevent_default();
-            add_files(files, prompt.attachments, prompt.attach_error);
+            prompt.attach.add(files);
         }
     };
     view! {

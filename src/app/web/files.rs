@@ -6,6 +6,7 @@
 //! No file is ever picked or pasted, none can be read, and no URL is made.
 
 /// A file the user picked or pasted.
+#[derive(Clone)]
 pub struct PickedFile {
     pub name: String,
     pub mime: String,
@@ -106,6 +107,7 @@ mod browser {
     use super::PickedFile;
 
     /// Never made: nothing is picked on the server.
+    #[derive(Clone)]
     pub struct File;
 
     pub async fn read(_file: &File) -> Option<Vec<u8>> {
