@@ -1,9 +1,9 @@
 //! The Leptos UI, rendered on the server and hydrated in the browser.
 
 mod chat;
+mod chat_list;
 mod confirm;
 mod diff;
-mod directory;
 mod error_list;
 mod events;
 pub mod format;

@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use super::chat::ChatPage;
-use super::directory::ChatDirectory;
+use super::chat_list::ChatList;
 use super::events::use_live_events;
 use super::home::HomePage;
 use super::remotes::RemotesPage;
@@ -58,7 +58,7 @@ pub fn App() -> impl IntoView {
     // One live stream per tab, for every chat the tab shows.
     let live = use_live_events();
     provide_context(live);
-    provide_context(ChatDirectory::new());
+    provide_context(ChatList::new());
     provide_context(SidebarOpen(RwSignal::new(false)));
     let hydrated = RwSignal::new(false);
     // Runs only in the browser, after hydration: tests wait for this marker.

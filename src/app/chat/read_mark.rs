@@ -6,11 +6,11 @@
 use leptos::prelude::*;
 
 use crate::api::MarkChatRead;
-use crate::app::directory::ChatDirectory;
+use crate::app::chat_list::ChatList;
 use crate::app::web::page::{on_visibility_change, tab_visible};
 
 pub fn keep_read(repo: String, chat_id: String, session_id: String) {
-    let directory = use_context::<ChatDirectory>();
+    let chat_list = use_context::<ChatList>();
     let mark = ServerAction::<MarkChatRead>::new();
     // One mark at a time: a chat turning unread again meanwhile is marked
     // by the one under way.
@@ -23,9 +23,9 @@ pub fn keep_read(repo: String, chat_id: String, session_id: String) {
     };
     Effect::new(move |_| {
         if let Some(Ok(())) = mark.value().get()
-            && let Some(directory) = directory
+            && let Some(chat_list) = chat_list
         {
-            directory.refresh_live();
+            chat_list.refresh_live();
         }
     });
 
@@ -34,8 +34,8 @@ pub fn keep_read(repo: String, chat_id: String, session_id: String) {
         visible.try_set(tab_visible());
     });
     let unread = move || {
-        directory
-            .and_then(|directory| directory.entries())
+        chat_list
+            .and_then(|chat_list| chat_list.entries())
             .and_then(Result::ok)
             .is_some_and(|entries| {
                 entries

@@ -6,18 +6,18 @@ use leptos::prelude::*;
 
 use super::RemotesChanged;
 use crate::api::UseOpenConnection;
+use crate::app::chat_list::ChatList;
 use crate::app::confirm::ConfirmButton;
-use crate::app::directory::ChatDirectory;
 
 #[component]
 pub fn UseOpenRemote(connection: String, host: String) -> impl IntoView {
     let changed = expect_context::<RemotesChanged>();
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let accept = ServerAction::<UseOpenConnection>::new();
     Effect::new(move |_| {
         if accept.value().with(Option::is_some) {
             changed.notify();
-            directory.refresh();
+            chat_list.refresh();
         }
     });
     let error = move || {

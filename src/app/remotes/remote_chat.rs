@@ -6,18 +6,18 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::NewRemoteChat as StartRemoteChat;
-use crate::app::directory::{ChatDirectory, chat_href};
+use crate::app::chat_list::{ChatList, chat_href};
 
 #[component]
 pub fn NewRemoteChat(connection: String) -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let navigate = use_navigate();
     let path = RwSignal::new(String::new());
     let start_chat = ServerAction::<StartRemoteChat>::new();
     let busy = start_chat.pending();
     Effect::new(move |_| {
         if let Some(Ok(chat)) = start_chat.value().get() {
-            directory.refresh();
+            chat_list.refresh();
             let href = chat_href(&chat.worktree.repo, &chat.worktree.chat_id);
             navigate(&href, NavigateOptions::default());
         }

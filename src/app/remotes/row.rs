@@ -9,8 +9,8 @@ use super::form::{Editing, FORM_ID};
 use super::open_remote::UseOpenRemote;
 use super::remote_chat::NewRemoteChat;
 use crate::api::{AppError, DeleteConnection, connect, connection_diagnostics, disconnect};
+use crate::app::chat_list::ChatList;
 use crate::app::confirm::ConfirmButton;
-use crate::app::directory::ChatDirectory;
 use crate::app::web::clipboard::copy_text;
 use crate::app::web::page::scroll_into_view;
 use crate::remotes::{Connection, ConnectionState, OPEN_REMOTE, Profile};
@@ -138,7 +138,7 @@ fn use_toggle(
     note: RwSignal<Option<Result<String, String>>>,
 ) -> Action<String, Result<ConnectionState, AppError>> {
     let changed = expect_context::<RemotesChanged>();
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let toggle = Action::new(move |name: &String| {
         let name = name.clone();
         async move {
@@ -157,7 +157,7 @@ fn use_toggle(
             note.set(Some(Err(e.to_string())));
         }
         changed.notify();
-        directory.refresh();
+        chat_list.refresh();
     });
     toggle
 }

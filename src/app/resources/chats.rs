@@ -7,17 +7,17 @@ use super::disk::size_of;
 use super::{ConfirmButton, ResourcesChanged};
 use crate::api::live::ChatStatus;
 use crate::api::{AppError, DeleteChat, list_chats};
-use crate::app::directory::{ChatDirectory, ChatEntry};
+use crate::app::chat_list::{ChatEntry, ChatList};
 use crate::app::sidebar::status_label;
 use crate::repos::{ChatSummary, DiskUsage};
 
 #[component]
 pub fn RunningSessions() -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     view! {
         <Suspense fallback=|| view! { <p class="text-neutral-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let _ = directory.loaded().await;
+                let _ = chat_list.loaded().await;
                 view! { <Running /> }
             })}
         </Suspense>
@@ -26,9 +26,9 @@ pub fn RunningSessions() -> impl IntoView {
 
 #[component]
 fn Running() -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let running = Memo::new(move |_| {
-        directory
+        chat_list
             .entries()
             .and_then(Result::ok)
             .unwrap_or_default()
@@ -111,7 +111,7 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
 #[component]
 fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let delete_chat = ServerAction::<DeleteChat>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = delete_chat.value().get() {
@@ -131,7 +131,7 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
     let status = {
         let session = chat.session_id.clone();
         move || {
-            let status = directory
+            let status = chat_list
                 .live()
                 .and_then(Result::ok)
                 .and_then(|live| {
@@ -148,7 +148,7 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
     } else {
         chat.title.clone()
     };
-    let href = crate::app::directory::chat_href(&worktree.repo, &worktree.chat_id);
+    let href = crate::app::chat_list::chat_href(&worktree.repo, &worktree.chat_id);
     let facts = [
         Some(worktree.repo.clone()),
         worktree.branch.clone(),

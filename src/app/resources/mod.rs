@@ -15,7 +15,7 @@ pub use crate::app::confirm::ConfirmButton;
 use leptos::prelude::*;
 
 use crate::api::get_disk_usage;
-use crate::app::directory::ChatDirectory;
+use crate::app::chat_list::ChatList;
 use chats::{Chats, RunningSessions};
 use disk::Disk;
 use gc::GarbageCollection;
@@ -28,13 +28,13 @@ use repos::Repos;
 #[derive(Clone, Copy)]
 pub struct ResourcesChanged {
     changed: Trigger,
-    directory: ChatDirectory,
+    chat_list: ChatList,
 }
 
 impl ResourcesChanged {
     pub fn notify(self) {
         self.changed.notify();
-        self.directory.refresh();
+        self.chat_list.refresh();
     }
 
     /// Makes the caller (a resource's source) reload on each change.
@@ -47,7 +47,7 @@ impl ResourcesChanged {
 pub fn ResourcesPage() -> impl IntoView {
     let changed = ResourcesChanged {
         changed: Trigger::new(),
-        directory: expect_context::<ChatDirectory>(),
+        chat_list: expect_context::<ChatList>(),
     };
     provide_context(changed);
     let disk = Resource::new(move || changed.track(), |()| get_disk_usage());

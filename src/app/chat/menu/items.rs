@@ -7,8 +7,8 @@ use leptos_router::hooks::use_navigate;
 use super::note::Note;
 use super::{MenuChat, Panel};
 use crate::api::{DeleteChat, ShareChat};
+use crate::app::chat_list::ChatList;
 use crate::app::confirm::ConfirmButton;
-use crate::app::directory::ChatDirectory;
 use crate::app::web::clipboard::copy_text;
 
 const ITEM: &str = "flex min-h-11 w-full items-center gap-2 px-3 text-left text-sm text-neutral-200 active:bg-neutral-900 disabled:text-neutral-600";
@@ -162,11 +162,11 @@ fn use_delete(
     note: RwSignal<Option<Note>>,
 ) -> ServerAction<DeleteChat> {
     let delete = ServerAction::<DeleteChat>::new();
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let navigate = use_navigate();
     Effect::new(move |_| match delete.value().get() {
         Some(Ok(_)) => chat.with_value(|c| {
-            directory.forget(&c.repo, &c.chat_id);
+            chat_list.forget(&c.repo, &c.chat_id);
             navigate("/", NavigateOptions::default());
         }),
         Some(Err(e)) => note.set(Some(Note::Failed(format!("Could not delete: {e}")))),

@@ -1,4 +1,4 @@
-//! Every chat the tab knows of, for the sidebar, the home page and the
+//! The chat list: every chat the tab knows of, for the sidebar, the home page and the
 //! resources page: the chats on disk (worktree, branch, session) joined
 //! with the server's live summaries (status, title, unread).
 //!
@@ -67,7 +67,7 @@ pub fn chat_href(repo: &str, chat_id: &str) -> String {
 /// never refetch, so views awaiting them are never rebuilt; later loads are
 /// actions (the latest wins) that the views read reactively.
 #[derive(Clone, Copy)]
-pub struct ChatDirectory {
+pub struct ChatList {
     chats: Resource<Result<Vec<ChatSummary>, AppError>>,
     live: Resource<Result<Vec<LiveSummary>, AppError>>,
     /// The chat list as reloaded or trimmed here, once it was.
@@ -77,10 +77,10 @@ pub struct ChatDirectory {
     live_reload: Reload<(), Result<Vec<LiveSummary>, AppError>>,
 }
 
-impl ChatDirectory {
+impl ChatList {
     /// Loads both lists and keeps the live one current from the tab's stream.
     pub fn new() -> Self {
-        let directory = Self {
+        let chat_list = Self {
             chats: Resource::new(|| (), |_| list_chats()),
             live: Resource::new(|| (), |_| chat_summaries()),
             latest_chats: RwSignal::new(None),
@@ -91,18 +91,18 @@ impl ChatDirectory {
             live_reload: Reload::new(Action::new(|()| chat_summaries())),
         };
         Effect::new(move |_| {
-            if let Some((retry, chats)) = directory.chats_reload.action.value().get() {
-                directory.reloaded_chats(chats, retry);
+            if let Some((retry, chats)) = chat_list.chats_reload.action.value().get() {
+                chat_list.reloaded_chats(chats, retry);
             }
         });
         // A chat made elsewhere (another tab or device) shows up in the live
         // summaries first: then the chat list is out of date.
         let unknown_seen = StoredValue::new(Vec::<String>::new());
         Effect::new(move |_| {
-            let unknown = unknown_chats(directory);
+            let unknown = unknown_chats(chat_list);
             if !unknown.is_empty() && unknown != unknown_seen.get_value() {
                 unknown_seen.set_value(unknown);
-                directory.refresh_chats();
+                chat_list.refresh_chats();
             }
         });
         let pending = StoredValue::new(false);
@@ -113,15 +113,15 @@ impl ChatDirectory {
                     set_timeout(
                         move || {
                             pending.set_value(false);
-                            directory.refresh_live();
+                            chat_list.refresh_live();
                         },
                         SUMMARY_DEBOUNCE,
                     );
                 }
             },
-            move || directory.refresh(),
+            move || chat_list.refresh(),
         );
-        directory
+        chat_list
     }
 
     /// Drops a deleted chat at once, then reloads (the new load replaces
@@ -202,11 +202,11 @@ impl ChatDirectory {
 
 /// Sessions in chat worktrees that the live summaries know and the chat
 /// list does not.
-fn unknown_chats(directory: ChatDirectory) -> Vec<String> {
-    let Some(Ok(live)) = directory.live() else {
+fn unknown_chats(chat_list: ChatList) -> Vec<String> {
+    let Some(Ok(live)) = chat_list.live() else {
         return Vec::new();
     };
-    let Some(Ok(chats)) = directory.chats() else {
+    let Some(Ok(chats)) = chat_list.chats() else {
         return Vec::new();
     };
     live.into_iter()
