@@ -1,17 +1,17 @@
 //! The Leptos UI, rendered on the server and hydrated in the browser.
 
 mod chat;
-mod clipboard;
+mod chat_list;
 mod confirm;
-mod connections;
 mod diff;
-mod directory;
 mod error_list;
 mod events;
 pub mod format;
 mod home;
 pub mod login;
 mod new_chat;
+mod reload;
+mod remotes;
 mod repos;
 mod resources;
 mod shell;
@@ -20,6 +20,7 @@ mod storage;
 pub(crate) mod timestamp;
 mod top_bar;
 mod trust;
+mod web;
 
 pub use events::{
     LiveEvents, UseLiveEventsOptions, use_any_chat_events, use_chat_events, use_live_events,

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use super::directory::{ChatDirectory, chat_href};
+use super::chat_list::{ChatList, chat_href};
 use super::storage::last_chat;
 use crate::api::NewChat;
 
@@ -13,10 +13,10 @@ use crate::api::NewChat;
 pub fn use_start_chat() -> ServerAction<NewChat> {
     let action = ServerAction::<NewChat>::new();
     let navigate = use_navigate();
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     Effect::new(move |_| {
         if let Some(Ok(chat)) = action.value().get() {
-            directory.refresh();
+            chat_list.refresh();
             navigate(
                 &chat_href(&chat.worktree.repo, &chat.worktree.chat_id),
                 NavigateOptions::default(),

@@ -6,10 +6,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use super::chat::ChatPage;
-use super::connections::ConnectionsPage;
-use super::directory::ChatDirectory;
+use super::chat_list::ChatList;
 use super::events::use_live_events;
 use super::home::HomePage;
+use super::remotes::RemotesPage;
 use super::repos::ReposPage;
 use super::resources::ResourcesPage;
 use super::sidebar::{Sidebar, SidebarOpen};
@@ -58,7 +58,7 @@ pub fn App() -> impl IntoView {
     // One live stream per tab, for every chat the tab shows.
     let live = use_live_events();
     provide_context(live);
-    provide_context(ChatDirectory::new());
+    provide_context(ChatList::new());
     provide_context(SidebarOpen(RwSignal::new(false)));
     let hydrated = RwSignal::new(false);
     // Runs only in the browser, after hydration: tests wait for this marker.
@@ -84,7 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/remote/:connection/:chat") view=ChatPage ssr=SsrMode::InOrder />
                         <Route path=path!("/repos") view=ReposPage />
                         <Route path=path!("/resources") view=ResourcesPage />
-                        <Route path=path!("/connections") view=ConnectionsPage />
+                        <Route path=path!("/connections") view=RemotesPage />
                     </Routes>
                 </main>
             </div>

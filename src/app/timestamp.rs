@@ -4,31 +4,16 @@
 
 use leptos::prelude::*;
 
+use super::web::clock;
+
 /// How often ages are brought up to date.
-#[cfg(feature = "hydrate")]
 const TICK: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Milliseconds since the Unix epoch, now; in the browser it ticks.
 pub fn use_now() -> Signal<u64> {
-    let now = RwSignal::new(now_ms());
-    #[cfg(feature = "hydrate")]
-    if let Ok(handle) = set_interval_with_handle(move || now.set(now_ms()), TICK) {
-        on_cleanup(move || handle.clear());
-    }
+    let now = RwSignal::new(clock::now_ms());
+    clock::every(TICK, move || now.set(clock::now_ms()));
     now.into()
-}
-
-fn now_ms() -> u64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now() as u64
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64)
-    }
 }
 
 /// How long ago `ms` was at `now_ms`: `now`, `5m`, `3h`, `2d`, then the date.

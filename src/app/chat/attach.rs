@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::Attachment;
 use crate::api::attachments::{IMAGE_TYPES, MAX_IMAGE_BYTES, MAX_IMAGES, describe_size};
+use crate::app::web::files::{PickedFile, picked};
 
 /// The form field the images travel in.
 pub fn field_value(attachments: &[Attachment]) -> String {
@@ -18,7 +19,6 @@ pub fn field_value(attachments: &[Attachment]) -> String {
 }
 
 /// Why a file can't be attached, before reading it.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn refuse(name: &str, mime: &str, size: usize, attached: usize) -> Option<String> {
     if attached >= MAX_IMAGES {
         Some(format!("At most {MAX_IMAGES} images per message."))
@@ -37,75 +37,73 @@ fn refuse(name: &str, mime: &str, size: usize, attached: usize) -> Option<String
     }
 }
 
-/// Reads the files and attaches those that pass; the last refusal is shown.
-#[cfg(feature = "hydrate")]
-pub fn add_files(
-    files: Vec<web_sys::File>,
-    attachments: RwSignal<Vec<Attachment>>,
-    error: RwSignal<Option<String>>,
-) {
-    use base64::Engine;
-    use wasm_bindgen_futures::JsFuture;
+/// What reading picked files came to: the images that passed, and the
+/// last refusal.
+type Read = (Vec<Attachment>, Option<String>);
 
-    error.set(None);
-    leptos::task::spawn_local(async move {
-        for file in files {
-            let (name, mime) = (file.name(), file.type_());
-            let size = file.size() as usize;
-            let attached = attachments.with_untracked(Vec::len);
-            if let Some(reason) = refuse(&name, &mime, size, attached) {
-                error.set(Some(reason));
-                continue;
-            }
-            let Ok(buffer) = JsFuture::from(file.array_buffer()).await else {
-                error.set(Some(format!("{name} could not be read.")));
-                continue;
-            };
-            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-            let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-            let data_url = format!("data:{mime};base64,{data}");
-            attachments.update(|list| {
-                list.push(Attachment {
-                    name,
-                    mime,
-                    data_url,
-                })
-            });
-        }
-    });
+/// Attaching photos: reads the files it is given and attaches those that
+/// pass; the last refusal is shown.
+#[derive(Clone, Copy)]
+pub struct Attach {
+    read: Action<Vec<PickedFile>, Read>,
+    error: RwSignal<Option<String>>,
 }
 
-/// The files of a file list (an `<input type=file>`'s or a paste's).
-#[cfg(feature = "hydrate")]
-pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
-    let Some(list) = list else {
-        return Vec::new();
-    };
-    (0..list.length()).filter_map(|i| list.get(i)).collect()
+impl Attach {
+    pub fn new(attachments: RwSignal<Vec<Attachment>>, error: RwSignal<Option<String>>) -> Self {
+        let read = Action::new_local(move |files: &Vec<PickedFile>| {
+            let attached = attachments.with_untracked(Vec::len);
+            read_files(files.clone(), attached)
+        });
+        Effect::new(move |_| {
+            if let Some((images, refused)) = read.value().get() {
+                attachments.update(|list| list.extend(images));
+                if refused.is_some() {
+                    error.set(refused);
+                }
+            }
+        });
+        Self { read, error }
+    }
+
+    pub fn add(self, files: Vec<PickedFile>) {
+        self.error.set(None);
+        self.read.dispatch_local(files);
+    }
+}
+
+/// Reads `files` in turn, after `attached` images already attached.
+async fn read_files(files: Vec<PickedFile>, attached: usize) -> Read {
+    use base64::Engine;
+
+    let (mut images, mut refused) = (Vec::new(), None);
+    for file in files {
+        if let Some(reason) = refuse(&file.name, &file.mime, file.size, attached + images.len()) {
+            refused = Some(reason);
+            continue;
+        }
+        let Some(bytes) = file.read().await else {
+            refused = Some(format!("{} could not be read.", file.name));
+            continue;
+        };
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let PickedFile { name, mime, .. } = file;
+        let data_url = format!("data:{mime};base64,{data}");
+        images.push(Attachment {
+            name,
+            mime,
+            data_url,
+        });
+    }
+    (images, refused)
 }
 
 /// The photo button: opens the photo picker (the camera too, on phones).
 #[component]
-pub fn AttachButton(
-    attachments: RwSignal<Vec<Attachment>>,
-    error: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let on_change = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let input = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-            if let Some(input) = input {
-                add_files(files_of(input.files()), attachments, error);
-                // The same photo can be picked again after removing it.
-                input.set_value("");
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, attachments, error);
-    };
+pub fn AttachButton(attach: Attach) -> impl IntoView {
+    // The input is cleared: the same photo can be picked again after
+    // removing it.
+    let on_change = move |ev: leptos::ev::Event| attach.add(picked(&ev));
     view! {
         <label class="cursor-pointer border border-neutral-700 px-3 py-1 text-neutral-300 focus-within:border-neutral-400 hover:bg-neutral-900">
             <input

@@ -14,15 +14,19 @@ pub fn Changes(
     chat_id: String,
     on_close: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
-    let stat = {
-        let (repo, chat_id) = (repo.clone(), chat_id.clone());
-        Resource::new(|| (), move |_| get_diff_stat(repo.clone(), chat_id.clone()))
-    };
+    let chat = StoredValue::new((repo, chat_id));
+    let stat = Resource::new(
+        || (),
+        move |()| {
+            let (repo, chat_id) = chat.get_value();
+            get_diff_stat(repo, chat_id)
+        },
+    );
     let show_full = RwSignal::new(false);
     let full = Resource::new(
         move || show_full.get(),
         move |show| {
-            let (repo, chat_id) = (repo.clone(), chat_id.clone());
+            let (repo, chat_id) = chat.get_value();
             async move {
                 if show {
                     get_diff(repo, chat_id).await.map(Some)

@@ -5,8 +5,9 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 
+use crate::app::web::clock::before_next_paint;
+
 /// How close to the bottom (px) still counts as "at the bottom".
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const SLACK: i32 = 48;
 
 /// Whether a scroll box is at its bottom.
@@ -75,8 +76,7 @@ impl Follow {
     }
 
     pub fn scroll_to_bottom(self) {
-        #[cfg(feature = "hydrate")]
-        request_animation_frame(move || {
+        before_next_paint(move || {
             // A scroll up by the user in the meantime (its event runs before
             // this frame's callbacks) unpinned it: stay where they went.
             if self.pinned.try_get_untracked() != Some(true) {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::ChatKey;
 use crate::api::SendPrompt;
 use crate::api::live::ChatStatus;
-use crate::app::directory::ChatDirectory;
+use crate::app::chat_list::ChatList;
 use crate::app::storage::Pick;
 
 /// What Continue sends.
@@ -17,11 +17,11 @@ pub const CONTINUE_PROMPT: &str = "continue";
 
 #[component]
 pub fn InterruptedBanner(key: ChatKey, pick: RwSignal<Pick>, busy: Signal<bool>) -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let send = ServerAction::<SendPrompt>::new();
     let session = key.session_id.clone();
     // Busy: the transcript already heard the new run start.
-    let shown = move || !busy.get() && directory.status(&session) == Some(ChatStatus::Interrupted);
+    let shown = move || !busy.get() && chat_list.status(&session) == Some(ChatStatus::Interrupted);
     let pending = send.pending();
     let go = move |_| {
         let pick = pick.get_untracked();

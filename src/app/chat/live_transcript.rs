@@ -8,16 +8,20 @@
 //! loaded again and merged in.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::ChatKey;
 use super::asks::Asks;
 use super::composer::Composer;
 use super::follow::Follow;
 use super::message::MessageView;
-use crate::api::get_transcript;
+use crate::api::{AppError, get_transcript};
+use crate::app::reload::Reload;
 use crate::app::use_chat_events;
 use crate::opencode::{Choices, Event, PendingAsks, SessionStatus, TRANSCRIPT_PAGE, Transcript};
+
+/// A transcript load: how many of the latest messages, and whether it was
+/// asked for by "Show earlier messages" (its button waits for it).
+type Load = (usize, bool);
 
 #[component]
 pub fn LiveTranscript(
@@ -27,82 +31,104 @@ pub fn LiveTranscript(
     choices: Option<Choices>,
 ) -> impl IntoView {
     let initial_pick = super::pickers::initial_pick(choices.as_ref(), &initial);
-    let session_id = initial.session.id.clone();
-    let directory = initial.session.directory.clone();
+    let (session_id, directory) = (
+        initial.session.id.clone(),
+        initial.session.directory.clone(),
+    );
     let store = RwSignal::new(initial);
     if let Some(browsing) = use_context::<super::browser::AgentBrowsing>() {
         Effect::new(move |_| browsing.0.set(store.with(Transcript::browser_tool_running)));
     }
-    // How many of the latest messages the loads bring: a long chat opens at
-    // its end, and "Show earlier messages" asks for a page more.
-    let limit = RwSignal::new(TRANSCRIPT_PAGE);
-    let loading_earlier = RwSignal::new(false);
-
-    // Loads started later win; an older load finishing late is dropped.
-    let generation = StoredValue::new(0_u64);
-    let reload = {
-        let key = key.clone();
-        move || {
-            let key = key.clone();
-            let Some(mine) = generation.try_update_value(|g| {
-                *g += 1;
-                *g
-            }) else {
-                return;
-            };
-            let Some(wanted) = limit.try_get_untracked() else {
-                return;
-            };
-            spawn_local(async move {
-                let fresh = get_transcript(
-                    key.repo,
-                    key.chat_id,
-                    key.session_id,
-                    Some(wanted.to_string()),
-                )
-                .await;
-                if generation.try_get_value() != Some(mine) {
-                    return;
-                }
-                loading_earlier.try_set(false);
-                if let Ok(fresh) = fresh {
-                    store.try_update(|t| t.merge_snapshot(fresh));
-                }
-            });
-        }
-    };
-
+    let reload = use_reload(StoredValue::new(key.clone()), store);
     use_chat_events(
-        &session_id,
+        &session_id.clone(),
         &directory,
-        {
-            let reload = reload.clone();
-            let session_id = session_id.clone();
-            move |event: &Event| {
-                let settled = matches!(
-                    event,
-                    Event::SessionIdle { .. }
-                        | Event::SessionStatus {
-                            status: SessionStatus::Idle,
-                            ..
-                        }
-                );
-                let mine = event.session_id() == Some(session_id.as_str());
-                store.maybe_update(|t| t.apply(event));
-                if settled && mine {
-                    reload();
-                }
+        move |event: &Event| {
+            let settled = matches!(
+                event,
+                Event::SessionIdle { .. }
+                    | Event::SessionStatus {
+                        status: SessionStatus::Idle,
+                        ..
+                    }
+            );
+            let mine = event.session_id() == Some(session_id.as_str());
+            store.maybe_update(|t| t.apply(event));
+            if settled && mine {
+                reload.again();
             }
         },
-        reload.clone(),
+        move || reload.again(),
     );
+    let busy = Signal::derive(move || store.with(|t| t.busy));
+    view! {
+        <TranscriptScroll store reload />
+        <Asks key=key.clone() initial=asks />
+        <Composer key busy choices initial_pick />
+    }
+}
 
+/// The transcript's loads: the latest wins and is merged into the store.
+#[derive(Clone, Copy)]
+struct TranscriptReload {
+    reload: Reload<Load, Result<Transcript, AppError>>,
+    /// How many of the latest messages the loads bring: a long chat opens
+    /// at its end, and "Show earlier messages" asks for a page more.
+    limit: RwSignal<usize>,
+}
+
+impl TranscriptReload {
+    /// Whether an "earlier messages" load is under way.
+    fn loading_earlier(self) -> bool {
+        let input = self.reload.action.input();
+        input.with(|load| load.is_some_and(|(_, earlier)| earlier))
+    }
+
+    /// Loads again as much as is shown (a replaced "earlier" load's wait
+    /// goes on in this one).
+    fn again(self) {
+        let earlier = self
+            .reload
+            .action
+            .input()
+            .with_untracked(|load| load.is_some_and(|(_, earlier)| earlier));
+        if let Some(limit) = self.limit.try_get_untracked() {
+            self.reload.run((limit, earlier));
+        }
+    }
+
+    fn earlier(self) {
+        self.limit.update(|n| *n += TRANSCRIPT_PAGE);
+        self.reload.run((self.limit.get_untracked(), true));
+    }
+}
+
+fn use_reload(key: StoredValue<ChatKey>, store: RwSignal<Transcript>) -> TranscriptReload {
+    let reload = Reload::new(Action::new(move |(limit, _): &Load| {
+        let ChatKey {
+            repo,
+            chat_id,
+            session_id,
+            ..
+        } = key.get_value();
+        get_transcript(repo, chat_id, session_id, Some(limit.to_string()))
+    }));
+    Effect::new(move |_| {
+        if let Some(Ok(fresh)) = reload.action.value().get() {
+            store.update(|t| t.merge_snapshot(fresh));
+        }
+    });
+    TranscriptReload {
+        reload,
+        limit: RwSignal::new(TRANSCRIPT_PAGE),
+    }
+}
+
+/// The scroll box: title, "Show earlier messages", the messages, and what
+/// the agent is doing; it follows new content while at the bottom.
+#[component]
+fn TranscriptScroll(store: RwSignal<Transcript>, reload: TranscriptReload) -> impl IntoView {
     let earlier = Memo::new(move |_| store.with(|t| t.earlier));
-    let show_earlier = move |_| {
-        limit.update(|n| *n += TRANSCRIPT_PAGE);
-        loading_earlier.set(true);
-        reload();
-    };
     let message_ids = Memo::new(move |_| {
         store.with(|t| {
             t.messages
@@ -111,11 +137,10 @@ pub fn LiveTranscript(
                 .collect::<Vec<_>>()
         })
     });
-    let busy = Signal::derive(move || store.with(|t| t.busy));
+    let busy = Memo::new(move |_| store.with(|t| t.busy));
     let error = Memo::new(move |_| store.with(|t| t.error.clone()));
     let title = Memo::new(move |_| store.with(|t| t.session.title.clone()));
     let follow = Follow::new(move || store.track());
-
     view! {
         <div
             class="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 pt-2 pb-4"
@@ -128,11 +153,11 @@ pub fn LiveTranscript(
                 <button
                     type="button"
                     class="mb-3 min-h-11 w-full border border-neutral-800 text-neutral-300 hover:bg-neutral-900 disabled:text-neutral-500"
-                    prop:disabled=move || loading_earlier.get()
-                    on:click=show_earlier.clone()
+                    prop:disabled=move || reload.loading_earlier()
+                    on:click=move |_| reload.earlier()
                 >
                     {move || {
-                        if loading_earlier.get() {
+                        if reload.loading_earlier() {
                             "Loading earlier messages…"
                         } else {
                             "Show earlier messages"
@@ -166,7 +191,5 @@ pub fn LiveTranscript(
                 </button>
             </Show>
         </div>
-        <Asks key=key.clone() initial=asks />
-        <Composer key busy choices initial_pick />
     }
 }

@@ -3,63 +3,54 @@
 //! finishes or asks in front of the user has nothing unread to report.
 //! A hidden tab leaves the mark until it is looked at again.
 
+use leptos::prelude::*;
+
+use crate::api::MarkChatRead;
+use crate::app::chat_list::ChatList;
+use crate::app::web::page::{on_visibility_change, tab_visible};
+
 pub fn keep_read(repo: String, chat_id: String, session_id: String) {
-    #[cfg(feature = "hydrate")]
-    browser::keep_read(repo, chat_id, session_id);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (repo, chat_id, session_id);
-}
-
-#[cfg(feature = "hydrate")]
-mod browser {
-    use leptos::prelude::*;
-
-    use crate::app::directory::ChatDirectory;
-
-    fn tab_visible() -> bool {
-        !document().hidden()
-    }
-
-    pub fn keep_read(repo: String, chat_id: String, session_id: String) {
-        let directory = use_context::<ChatDirectory>();
-        let in_flight = StoredValue::new(false);
-        let mark = move || {
-            if in_flight.try_get_value() != Some(false) {
-                return;
-            }
-            in_flight.set_value(true);
-            let session_id = session_id.clone();
-            leptos::task::spawn_local(async move {
-                let marked = crate::api::mark_chat_read(session_id).await.is_ok();
-                in_flight.try_set_value(false);
-                if marked && let Some(directory) = directory {
-                    directory.refresh_live();
-                }
+    let chat_list = use_context::<ChatList>();
+    let mark = ServerAction::<MarkChatRead>::new();
+    // One mark at a time: a chat turning unread again meanwhile is marked
+    // by the one under way.
+    let send_mark = move || {
+        if !mark.pending().get_untracked() {
+            mark.dispatch(MarkChatRead {
+                session_id: session_id.clone(),
             });
-        };
-        mark();
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(())) = mark.value().get()
+            && let Some(chat_list) = chat_list
+        {
+            chat_list.refresh_live();
+        }
+    });
 
-        let visible = RwSignal::new(tab_visible());
-        let listener = window_event_listener(leptos::ev::visibilitychange, move |_| {
-            visible.try_set(tab_visible());
-        });
-        on_cleanup(move || listener.remove());
-
-        let Some(directory) = directory else {
-            return;
-        };
-        Effect::new(move |_| {
-            let unread = directory
-                .entries()
-                .and_then(Result::ok)
-                .is_some_and(|entries| {
-                    entries
-                        .iter()
-                        .any(|e| e.repo == repo && e.chat_id == chat_id && e.unread)
-                });
-            if unread && visible.get() {
-                mark();
-            }
-        });
-    }
+    let visible = RwSignal::new(tab_visible());
+    on_visibility_change(move || {
+        visible.try_set(tab_visible());
+    });
+    let unread = move || {
+        chat_list
+            .and_then(|chat_list| chat_list.entries())
+            .and_then(Result::ok)
+            .is_some_and(|entries| {
+                entries
+                    .iter()
+                    .any(|e| e.repo == repo && e.chat_id == chat_id && e.unread)
+            })
+    };
+    // In the browser only (effects don't run on the server): once on
+    // opening, then whenever it turns unread in view.
+    let opened = StoredValue::new(false);
+    Effect::new(move |_| {
+        let first = !opened.get_value();
+        opened.set_value(true);
+        if first || (unread() && visible.get()) {
+            send_mark();
+        }
+    });
 }

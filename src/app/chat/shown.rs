@@ -6,40 +6,38 @@
 //!
 //! [`CHAT_SHOWN_EVERY_SECS`]: crate::api::CHAT_SHOWN_EVERY_SECS
 
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api::{CHAT_SHOWN_EVERY_SECS, ChatShown};
+use crate::app::web::clock::every;
+use crate::app::web::page::{on_visibility_change, tab_visible};
+
 pub fn keep_shown(repo: String, chat_id: String) {
-    #[cfg(feature = "hydrate")]
-    browser::keep_shown(repo, chat_id);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (repo, chat_id);
-}
-
-#[cfg(feature = "hydrate")]
-mod browser {
-    use std::time::Duration;
-
-    use leptos::prelude::*;
-
-    pub fn keep_shown(repo: String, chat_id: String) {
-        // A remote chat's instance is its own opencode's business.
-        if crate::remotes::remote_connection(&repo).is_some() {
-            return;
-        }
-        let say = move || {
-            if document().hidden() {
-                return;
-            }
-            let (repo, chat_id) = (repo.clone(), chat_id.clone());
-            leptos::task::spawn_local(async move {
-                // A missed beacon costs at most an instance loaded again.
-                let _ = crate::api::chat_shown(repo, chat_id).await;
-            });
-        };
-        say();
-        let every = Duration::from_secs(crate::api::CHAT_SHOWN_EVERY_SECS.into());
-        if let Ok(handle) = set_interval_with_handle(say.clone(), every) {
-            on_cleanup(move || handle.clear());
-        }
-        let listener = window_event_listener(leptos::ev::visibilitychange, move |_| say());
-        on_cleanup(move || listener.remove());
+    // A remote chat's instance is its own opencode's business.
+    if crate::remotes::remote_connection(&repo).is_some() {
+        return;
     }
+    // A missed beacon costs at most an instance loaded again: its result
+    // is not looked at.
+    let beacon = ServerAction::<ChatShown>::new();
+    let say = move || {
+        if tab_visible() {
+            beacon.dispatch(ChatShown {
+                repo: repo.clone(),
+                chat_id: chat_id.clone(),
+            });
+        }
+    };
+    // Effects run in the browser only: the first beacon after hydration.
+    Effect::new({
+        let say = say.clone();
+        move |_| say()
+    });
+    every(
+        Duration::from_secs(CHAT_SHOWN_EVERY_SECS.into()),
+        say.clone(),
+    );
+    on_visibility_change(say);
 }

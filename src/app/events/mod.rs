@@ -24,7 +24,7 @@
 //! only, and [`LiveEvents::connected`] stays `false`.
 
 #[cfg(feature = "hydrate")]
-mod browser;
+mod event_source;
 #[cfg(feature = "hydrate")]
 mod login_check;
 #[cfg(any(feature = "hydrate", test))]
@@ -96,7 +96,7 @@ pub fn use_live_events_with_options(options: UseLiveEventsOptions) -> LiveEvents
     let connected = RwSignal::new(false);
     let restarted = RwSignal::new(None);
     #[cfg(feature = "hydrate")]
-    browser::open(options, connected, restarted);
+    event_source::open(options, connected, restarted);
     #[cfg(not(feature = "hydrate"))]
     let _ = options;
     LiveEvents {
@@ -119,7 +119,7 @@ pub fn use_chat_events(
         return;
     }
     #[cfg(feature = "hydrate")]
-    browser::subscribe(subscribers::Chat {
+    event_source::subscribe(subscribers::Chat {
         session_id: session_id.to_owned(),
         directory: directory.to_owned(),
         on_event: std::rc::Rc::new(on_event),

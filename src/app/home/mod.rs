@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
-use super::directory::{ChatDirectory, ChatEntry};
+use super::chat_list::{ChatEntry, ChatList};
 use super::error_list::ErrorList;
 use super::repos::RepoPicker;
 use super::storage::{LastChat, last_chat};
@@ -32,10 +32,10 @@ pub fn chat_to_open<'a>(
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        let Some(Ok(entries)) = directory.entries() else {
+        let Some(Ok(entries)) = chat_list.entries() else {
             return;
         };
         if let Some(chat) = chat_to_open(&entries, last_chat().as_ref()) {
@@ -50,8 +50,8 @@ pub fn HomePage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="p-3 text-neutral-500">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                 {move || Suspend::new(async move {
-                    directory.loaded().await?;
-                    let empty = untrack(|| directory.chats())
+                    chat_list.loaded().await?;
+                    let empty = untrack(|| chat_list.chats())
                         .and_then(Result::ok)
                         .is_none_or(|c| c.is_empty());
                     Ok::<_, crate::api::AppError>(

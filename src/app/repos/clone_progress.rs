@@ -5,43 +5,37 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::list_repos;
-use crate::repos::CloneInFlight;
+use crate::api::ListRepos;
+use crate::app::web::clock::every;
 
 /// How often the clone progress is polled.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const POLL: Duration = Duration::from_millis(500);
 
 #[component]
 pub fn CloneProgress(active: Signal<bool>) -> impl IntoView {
-    let clones = RwSignal::new(Vec::<CloneInFlight>::new());
-    #[cfg(feature = "hydrate")]
-    {
-        let poll = move || {
-            if !active.get_untracked() {
-                clones.set(Vec::new());
-                return;
-            }
-            leptos::task::spawn_local(async move {
-                if let Ok(list) = list_repos().await
-                    && active.get_untracked()
-                {
-                    clones.set(list.cloning);
-                }
-            });
-        };
-        if let Ok(handle) = set_interval_with_handle(poll, POLL) {
-            on_cleanup(move || handle.clear());
+    let poll = ServerAction::<ListRepos>::new();
+    every(POLL, move || {
+        if active.get_untracked() {
+            poll.dispatch(ListRepos {});
+        } else if poll.value().with_untracked(Option::is_some) {
+            // A clone started later shows no leftovers of this one.
+            poll.value().set(None);
         }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = list_repos;
+    });
+    let clones = move || {
+        active
+            .get()
+            .then(|| poll.value().get().and_then(Result::ok))
+            .flatten()
+            .map(|list| list.cloning)
+            .unwrap_or_default()
+    };
     view! {
         <Show when=move || active.get()>
             <ul aria-label="Clones in progress" class="mt-2 space-y-1 text-sm text-neutral-400">
                 <li role="status">"Cloning…"</li>
                 <For
-                    each=move || clones.get()
+                    each=clones
                     key=|clone| (clone.name.clone(), clone.progress.received_objects, clone.progress.total_objects)
                     children=|clone| {
                         let p = clone.progress;

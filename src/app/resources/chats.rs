@@ -2,23 +2,22 @@
 //! status; open or delete), and the sessions running right now.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::disk::size_of;
 use super::{ConfirmButton, ResourcesChanged};
 use crate::api::live::ChatStatus;
-use crate::api::{AppError, delete_chat, list_chats};
-use crate::app::directory::{ChatDirectory, ChatEntry};
+use crate::api::{AppError, DeleteChat, list_chats};
+use crate::app::chat_list::{ChatEntry, ChatList};
 use crate::app::sidebar::status_label;
 use crate::repos::{ChatSummary, DiskUsage};
 
 #[component]
 pub fn RunningSessions() -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     view! {
         <Suspense fallback=|| view! { <p class="text-neutral-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let _ = directory.loaded().await;
+                let _ = chat_list.loaded().await;
                 view! { <Running /> }
             })}
         </Suspense>
@@ -27,9 +26,9 @@ pub fn RunningSessions() -> impl IntoView {
 
 #[component]
 fn Running() -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let running = Memo::new(move |_| {
-        directory
+        chat_list
             .entries()
             .and_then(Result::ok)
             .unwrap_or_default()
@@ -70,7 +69,7 @@ fn Running() -> impl IntoView {
 #[component]
 pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let chats = Resource::new(move || changed.version(), |_| list_chats());
+    let chats = Resource::new(move || changed.track(), |()| list_chats());
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Loading chats…"</p> }>
             {move || Suspend::new(async move {
@@ -112,16 +111,27 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
 #[component]
 fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let directory = expect_context::<ChatDirectory>();
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let chat_list = expect_context::<ChatList>();
+    let delete_chat = ServerAction::<DeleteChat>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delete_chat.value().get() {
+            changed.notify();
+        }
+    });
+    let error = move || {
+        delete_chat
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
     let worktree = chat.worktree.clone();
     // Always a text node, filled in from the live summaries: the server may
     // render it before they load, and text may differ at hydration.
     let status = {
         let session = chat.session_id.clone();
         move || {
-            let status = directory
+            let status = chat_list
                 .live()
                 .and_then(Result::ok)
                 .and_then(|live| {
@@ -138,7 +148,7 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
     } else {
         chat.title.clone()
     };
-    let href = crate::app::directory::chat_href(&worktree.repo, &worktree.chat_id);
+    let href = crate::app::chat_list::chat_href(&worktree.repo, &worktree.chat_id);
     let facts = [
         Some(worktree.repo.clone()),
         worktree.branch.clone(),
@@ -157,14 +167,11 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
             worktree.dirty,
         );
         move || {
-            let (repo, chat_id) = (repo.clone(), chat_id.clone());
-            busy.set(true);
-            spawn_local(async move {
-                match delete_chat(repo, chat_id, dirty, false).await {
-                    Ok(_) => changed.notify(),
-                    Err(e) => error.set(Some(e.to_string())),
-                }
-                busy.set(false);
+            delete_chat.dispatch(DeleteChat {
+                repo: repo.clone(),
+                chat_id: chat_id.clone(),
+                force: dirty,
+                delete_branch: false,
             });
         }
     };
@@ -182,9 +189,9 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
                     <p class="truncate text-xs text-neutral-500" title="worktree">{worktree.path.clone()}</p>
                     <p class="text-xs text-neutral-400" data-testid="chat-status">{status}</p>
                 </div>
-                <ConfirmButton label="Delete".into() confirm=confirm.into() disabled=busy on_confirm=delete />
+                <ConfirmButton label="Delete".into() confirm=confirm.into() disabled=delete_chat.pending() on_confirm=delete />
             </div>
-            {move || error.get().map(|e| view! { <p role="alert" class="text-red-400">{e}</p> })}
+            {move || error().map(|e| view! { <p role="alert" class="text-red-400">{e}</p> })}
         </div>
     }
 }

@@ -15,7 +15,7 @@ pub use crate::app::confirm::ConfirmButton;
 use leptos::prelude::*;
 
 use crate::api::get_disk_usage;
-use crate::app::directory::ChatDirectory;
+use crate::app::chat_list::ChatList;
 use chats::{Chats, RunningSessions};
 use disk::Disk;
 use gc::GarbageCollection;
@@ -27,29 +27,30 @@ use repos::Repos;
 /// The sidebar's chats are refreshed too.
 #[derive(Clone, Copy)]
 pub struct ResourcesChanged {
-    version: RwSignal<u32>,
-    directory: ChatDirectory,
+    changed: Trigger,
+    chat_list: ChatList,
 }
 
 impl ResourcesChanged {
     pub fn notify(self) {
-        self.version.update(|n| *n = n.wrapping_add(1));
-        self.directory.refresh();
+        self.changed.notify();
+        self.chat_list.refresh();
     }
 
-    pub fn version(self) -> u32 {
-        self.version.get()
+    /// Makes the caller (a resource's source) reload on each change.
+    pub fn track(self) {
+        self.changed.track();
     }
 }
 
 #[component]
 pub fn ResourcesPage() -> impl IntoView {
     let changed = ResourcesChanged {
-        version: RwSignal::new(0),
-        directory: expect_context::<ChatDirectory>(),
+        changed: Trigger::new(),
+        chat_list: expect_context::<ChatList>(),
     };
     provide_context(changed);
-    let disk = Resource::new(move || changed.version(), |_| get_disk_usage());
+    let disk = Resource::new(move || changed.track(), |()| get_disk_usage());
     view! {
         <div class="min-h-0 flex-1 space-y-6 overflow-y-auto p-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <h2 class="text-neutral-100">"Resources"</h2>

@@ -2,20 +2,18 @@
 //! directory), with a Kill button each.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::ConfirmButton;
-use crate::api::{kill_process, list_orphans};
+use crate::api::{KillProcess, list_orphans};
 use crate::app::error_list::ErrorList;
 use crate::app::format::{bytes, duration};
 use crate::system::OrphanProcess;
 
 #[component]
 pub fn Orphans() -> impl IntoView {
-    let version = RwSignal::new(0_u32);
-    let orphans = Resource::new(move || version.get(), |_| list_orphans());
+    let orphans = Resource::new(|| (), |()| list_orphans());
     let message = RwSignal::new(None::<Result<String, String>>);
-    let reload = move || version.update(|v| *v += 1);
+    let reload = move || orphans.refetch();
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Looking…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
@@ -59,23 +57,18 @@ fn ProcessRow(
     message: RwSignal<Option<Result<String, String>>>,
     reload: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    let busy = RwSignal::new(false);
+    let kill = ServerAction::<KillProcess>::new();
+    Effect::new(move |_| {
+        let Some(result) = kill.value().get() else {
+            return;
+        };
+        message.set(Some(match result {
+            Ok(killed) => Ok(format!("Process {} ended ({}).", killed.pid, killed.signal)),
+            Err(e) => Err(e.to_string()),
+        }));
+        reload();
+    });
     let pid = process.pid;
-    let kill = move || {
-        let reload = reload.clone();
-        busy.set(true);
-        spawn_local(async move {
-            match kill_process(pid.to_string()).await {
-                Ok(killed) => message.set(Some(Ok(format!(
-                    "Process {} ended ({}).",
-                    killed.pid, killed.signal
-                )))),
-                Err(e) => message.set(Some(Err(e.to_string()))),
-            }
-            busy.set(false);
-            reload();
-        });
-    };
     view! {
         <div role="group" aria-label=format!("process {pid}") class="flex items-center gap-2 border-b border-neutral-900 py-2">
             <div class="min-w-0 flex-1">
@@ -90,7 +83,9 @@ fn ProcessRow(
                 </p>
                 <p class="truncate text-xs text-neutral-500">{process.cwd.clone()}</p>
             </div>
-            <ConfirmButton label="Kill".into() confirm="Tap again to kill".into() disabled=busy on_confirm=kill />
+            <ConfirmButton label="Kill".into() confirm="Tap again to kill".into() disabled=kill.pending() on_confirm=move || {
+                kill.dispatch(KillProcess { pid: pid.to_string() });
+            } />
         </div>
     }
 }

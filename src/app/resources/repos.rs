@@ -1,18 +1,17 @@
 //! The clones, with their size; delete one (with its chats when it has any).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::disk::size_of;
 use super::{ConfirmButton, ResourcesChanged};
-use crate::api::{AppError, delete_repo, list_repos};
+use crate::api::{AppError, DeleteRepo, list_repos};
 use crate::app::error_list::ErrorList;
 use crate::repos::{DiskUsage, RepoInfo};
 
 #[component]
 pub fn Repos(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let repos = Resource::new(move || changed.version(), |_| list_repos());
+    let repos = Resource::new(move || changed.track(), |()| list_repos());
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Loading repos…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
@@ -42,8 +41,19 @@ pub fn Repos(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
 #[component]
 fn RepoRow(repo: RepoInfo, size: Option<String>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let delete_repo = ServerAction::<DeleteRepo>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delete_repo.value().get() {
+            changed.notify();
+        }
+    });
+    let error = move || {
+        delete_repo
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
     let chats = repo.worktrees;
     let facts = [
         Some(repo.default_branch.clone()),
@@ -60,14 +70,9 @@ fn RepoRow(repo: RepoInfo, size: Option<String>) -> impl IntoView {
     let delete = {
         let name = repo.name.clone();
         move || {
-            let name = name.clone();
-            busy.set(true);
-            spawn_local(async move {
-                match delete_repo(name, chats > 0).await {
-                    Ok(_) => changed.notify(),
-                    Err(e) => error.set(Some(e.to_string())),
-                }
-                busy.set(false);
+            delete_repo.dispatch(DeleteRepo {
+                repo: name.clone(),
+                force: chats > 0,
             });
         }
     };
@@ -84,9 +89,9 @@ fn RepoRow(repo: RepoInfo, size: Option<String>) -> impl IntoView {
                     <p class="text-xs text-neutral-500">{facts}</p>
                     <p class="truncate text-xs text-neutral-500">{repo.origin.clone()}</p>
                 </div>
-                <ConfirmButton label="Delete".into() confirm disabled=busy on_confirm=delete />
+                <ConfirmButton label="Delete".into() confirm disabled=delete_repo.pending() on_confirm=delete />
             </div>
-            {move || error.get().map(|e| view! { <p role="alert" class="text-red-400">{e}</p> })}
+            {move || error().map(|e| view! { <p role="alert" class="text-red-400">{e}</p> })}
         </div>
     }
 }

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_location;
 
 use super::SidebarOpen;
 use crate::api::live::ChatStatus;
-use crate::app::directory::ChatEntry;
+use crate::app::chat_list::ChatEntry;
 use crate::app::timestamp::{relative, use_now};
 
 /// What a status reads as, and its colour; idle chats show nothing.

@@ -11,7 +11,7 @@ pub use item::status_label;
 
 use leptos::prelude::*;
 
-use crate::app::directory::ChatDirectory;
+use crate::app::chat_list::ChatList;
 use crate::app::error_list::ErrorList;
 use item::ChatItem;
 use notifications::NotificationsToggle;
@@ -23,7 +23,7 @@ pub struct SidebarOpen(pub RwSignal<bool>);
 #[component]
 pub fn Sidebar() -> impl IntoView {
     let SidebarOpen(open) = expect_context::<SidebarOpen>();
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     swipe::use_edge_swipe(open);
     let close = move |_| open.set(false);
     view! {
@@ -56,7 +56,7 @@ pub fn Sidebar() -> impl IntoView {
                 }>
                     <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                         {move || Suspend::new(async move {
-                            directory.loaded().await?;
+                            chat_list.loaded().await?;
                             Ok::<_, crate::api::AppError>(view! { <ChatItems /> })
                         })}
                     </ErrorBoundary>
@@ -93,8 +93,8 @@ pub fn Sidebar() -> impl IntoView {
 /// The chats, most recently active first.
 #[component]
 fn ChatItems() -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
-    let entries = Memo::new(move |_| directory.entries().and_then(Result::ok).unwrap_or_default());
+    let chat_list = expect_context::<ChatList>();
+    let entries = Memo::new(move |_| chat_list.entries().and_then(Result::ok).unwrap_or_default());
     view! {
         <Show
             when=move || !entries.with(Vec::is_empty)

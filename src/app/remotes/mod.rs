@@ -1,4 +1,5 @@
-//! The Connections page (`/connections`): remote machines reached over SSH.
+//! The remotes page (`/connections`, titled "Connections"): remote machines
+//! reached over SSH.
 //! Add or edit a profile, connect and disconnect, see each one's state
 //! (with the step that failed and what to do) live, copy diagnostics, and
 //! start a chat on a connected one.
@@ -10,17 +11,18 @@ mod row;
 
 use leptos::prelude::*;
 
-use crate::api::list_connections;
-use form::{ConnectionForm, Editing};
-use row::ConnectionRow;
+use crate::api::{AppError, list_connections};
+use crate::remotes::Connection;
+use form::{Editing, RemoteForm};
+use row::RemoteRow;
 
-/// Tells the list to reload (a profile was saved, deleted or (dis)connected).
+/// Reloads the list (a profile was saved, deleted or (dis)connected).
 #[derive(Clone, Copy)]
-pub struct ConnectionsChanged(RwSignal<u32>);
+pub struct RemotesChanged(Resource<Result<Vec<Connection>, AppError>>);
 
-impl ConnectionsChanged {
+impl RemotesChanged {
     pub fn notify(self) {
-        self.0.update(|n| *n = n.wrapping_add(1));
+        self.0.refetch();
     }
 }
 
@@ -34,14 +36,14 @@ pub(crate) fn moving(state: &crate::remotes::ConnectionState) -> bool {
 }
 
 #[component]
-pub fn ConnectionsPage() -> impl IntoView {
-    let changed = RwSignal::new(0_u32);
-    provide_context(ConnectionsChanged(changed));
+pub fn RemotesPage() -> impl IntoView {
+    let connections = Resource::new(|| (), |()| list_connections());
+    let changed = RemotesChanged(connections);
+    provide_context(changed);
     provide_context(Editing(RwSignal::new(None)));
-    let connections = Resource::new(move || changed.get(), |_| list_connections());
     // Every step of every connection (made here, in another tab, or by
     // the tunnel's watcher) comes as a resync on the tab's live stream.
-    crate::app::use_any_chat_events(|_| {}, move || ConnectionsChanged(changed).notify());
+    crate::app::use_any_chat_events(|_| {}, move || changed.notify());
     view! {
         <div class="min-h-0 flex-1 overflow-y-auto p-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <h2 class="mb-1 text-neutral-100">"Connections"</h2>
@@ -59,7 +61,7 @@ pub fn ConnectionsPage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ul aria-label="Connections" class="divide-y divide-neutral-800 border-y border-neutral-800">
-                                        {list.into_iter().map(|c| view! { <ConnectionRow connection=c /> }).collect_view()}
+                                        {list.into_iter().map(|c| view! { <RemoteRow connection=c /> }).collect_view()}
                                     </ul>
                                 }
                                 .into_any()
@@ -68,9 +70,9 @@ pub fn ConnectionsPage() -> impl IntoView {
                     })}
                 </ErrorBoundary>
             </Transition>
-            <section id="connection-form" aria-label="Add a connection" class="mt-6">
+            <section id=form::FORM_ID aria-label="Add a connection" class="mt-6">
                 <h3 class="mb-2 text-sm text-neutral-400 uppercase">"Add a connection"</h3>
-                <ConnectionForm />
+                <RemoteForm />
             </section>
         </div>
     }

@@ -2,39 +2,40 @@
 //! The server checks the directory exists there before making the session.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::new_remote_chat;
-use crate::app::directory::{ChatDirectory, chat_href};
+use crate::api::NewRemoteChat as StartRemoteChat;
+use crate::app::chat_list::{ChatList, chat_href};
 
 #[component]
 pub fn NewRemoteChat(connection: String) -> impl IntoView {
-    let directory = expect_context::<ChatDirectory>();
+    let chat_list = expect_context::<ChatList>();
     let navigate = use_navigate();
     let path = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let start_chat = ServerAction::<StartRemoteChat>::new();
+    let busy = start_chat.pending();
+    Effect::new(move |_| {
+        if let Some(Ok(chat)) = start_chat.value().get() {
+            chat_list.refresh();
+            let href = chat_href(&chat.worktree.repo, &chat.worktree.chat_id);
+            navigate(&href, NavigateOptions::default());
+        }
+    });
+    // A new start hides the last one's error.
+    let error = move || {
+        (!busy.get())
+            .then(|| start_chat.value().get().and_then(Result::err))
+            .flatten()
+            .map(|e| e.to_string())
+    };
     let start = {
         let connection = connection.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let (connection, navigate) = (connection.clone(), navigate.clone());
-            busy.set(true);
-            error.set(None);
-            spawn_local(async move {
-                match new_remote_chat(connection, path.get_untracked()).await {
-                    Ok(chat) => {
-                        directory.refresh();
-                        let href = chat_href(&chat.worktree.repo, &chat.worktree.chat_id);
-                        navigate(&href, NavigateOptions::default());
-                    }
-                    Err(e) => {
-                        error.try_set(Some(e.to_string()));
-                    }
-                }
-                busy.try_set(false);
+            start_chat.dispatch(StartRemoteChat {
+                connection: connection.clone(),
+                directory: path.get_untracked(),
             });
         }
     };
@@ -60,7 +61,7 @@ pub fn NewRemoteChat(connection: String) -> impl IntoView {
             >
                 {move || if busy.get() { "Starting…" } else { "Start chat" }}
             </button>
-            {move || error.get().map(|text| view! {
+            {move || error().map(|text| view! {
                 <p role="alert" class="w-full text-sm break-words text-red-400">{text}</p>
             })}
         </form>

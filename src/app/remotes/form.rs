@@ -4,9 +4,12 @@
 
 use leptos::prelude::*;
 
-use super::ConnectionsChanged;
+use super::RemotesChanged;
 use crate::api::SaveConnection;
 use crate::remotes::Profile;
+
+/// The form's section, scrolled to by a row's Edit.
+pub const FORM_ID: &str = "connection-form";
 
 /// The profile the form was filled with by a row's Edit (`None`: a new one).
 #[derive(Clone, Copy)]
@@ -47,10 +50,10 @@ fn Field(
 }
 
 #[component]
-pub fn ConnectionForm() -> impl IntoView {
+pub fn RemoteForm() -> impl IntoView {
     let Editing(editing) = expect_context::<Editing>();
     let save = ServerAction::<SaveConnection>::new();
-    let changed = expect_context::<ConnectionsChanged>();
+    let changed = expect_context::<RemotesChanged>();
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
             changed.notify();

@@ -1,4 +1,4 @@
-//! Every chat the tab knows of, for the sidebar, the home page and the
+//! The chat list: every chat the tab knows of, for the sidebar, the home page and the
 //! resources page: the chats on disk (worktree, branch, session) joined
 //! with the server's live summaries (status, title, unread).
 //!
@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use crate::api::live::{ChatStatus, ChatSummary as LiveSummary};
 use crate::api::{AppError, chat_summaries, list_chats};
+use crate::app::reload::Reload;
 use crate::app::use_any_chat_events;
 use crate::opencode::Event;
 use crate::repos::ChatSummary;
@@ -63,38 +64,45 @@ pub fn chat_href(repo: &str, chat_id: &str) -> String {
 /// The chats and their live state, provided by the app as context.
 ///
 /// The two resources load once (on the server, for the first paint) and
-/// never refetch, so views awaiting them are never rebuilt; later loads go
-/// to plain signals that the views read reactively.
+/// never refetch, so views awaiting them are never rebuilt; later loads are
+/// actions (the latest wins) that the views read reactively.
 #[derive(Clone, Copy)]
-pub struct ChatDirectory {
+pub struct ChatList {
     chats: Resource<Result<Vec<ChatSummary>, AppError>>,
     live: Resource<Result<Vec<LiveSummary>, AppError>>,
+    /// The chat list as reloaded or trimmed here, once it was.
     latest_chats: RwSignal<Option<Result<Vec<ChatSummary>, AppError>>>,
-    latest_live: RwSignal<Option<Result<Vec<LiveSummary>, AppError>>>,
-    /// Loads started; an older load finishing late is dropped.
-    chats_loads: StoredValue<u64>,
-    live_loads: StoredValue<u64>,
+    /// Chat list reloads; the input says whether a failure retries.
+    chats_reload: Reload<bool, (bool, Result<Vec<ChatSummary>, AppError>)>,
+    live_reload: Reload<(), Result<Vec<LiveSummary>, AppError>>,
 }
 
-impl ChatDirectory {
+impl ChatList {
     /// Loads both lists and keeps the live one current from the tab's stream.
     pub fn new() -> Self {
-        let directory = Self {
+        let chat_list = Self {
             chats: Resource::new(|| (), |_| list_chats()),
             live: Resource::new(|| (), |_| chat_summaries()),
             latest_chats: RwSignal::new(None),
-            latest_live: RwSignal::new(None),
-            chats_loads: StoredValue::new(0),
-            live_loads: StoredValue::new(0),
+            chats_reload: Reload::new(Action::new(|retry: &bool| {
+                let retry = *retry;
+                async move { (retry, list_chats().await) }
+            })),
+            live_reload: Reload::new(Action::new(|()| chat_summaries())),
         };
+        Effect::new(move |_| {
+            if let Some((retry, chats)) = chat_list.chats_reload.action.value().get() {
+                chat_list.reloaded_chats(chats, retry);
+            }
+        });
         // A chat made elsewhere (another tab or device) shows up in the live
         // summaries first: then the chat list is out of date.
         let unknown_seen = StoredValue::new(Vec::<String>::new());
         Effect::new(move |_| {
-            let unknown = unknown_chats(directory);
+            let unknown = unknown_chats(chat_list);
             if !unknown.is_empty() && unknown != unknown_seen.get_value() {
                 unknown_seen.set_value(unknown);
-                directory.refresh_chats();
+                chat_list.refresh_chats();
             }
         });
         let pending = StoredValue::new(false);
@@ -105,21 +113,20 @@ impl ChatDirectory {
                     set_timeout(
                         move || {
                             pending.set_value(false);
-                            directory.refresh_live();
+                            chat_list.refresh_live();
                         },
                         SUMMARY_DEBOUNCE,
                     );
                 }
             },
-            move || directory.refresh(),
+            move || chat_list.refresh(),
         );
-        directory
+        chat_list
     }
 
-    /// Drops a deleted chat at once (loads still in flight may predate the
-    /// deletion, so they are dropped too), then reloads.
+    /// Drops a deleted chat at once, then reloads (the new load replaces
+    /// those in flight, which may predate the deletion).
     pub fn forget(self, repo: &str, chat_id: &str) {
-        self.chats_loads.update_value(|n| *n += 1);
         if let Some(Ok(mut chats)) = self.chats() {
             chats.retain(|c| !(c.worktree.repo == repo && c.worktree.chat_id == chat_id));
             self.latest_chats.set(Some(Ok(chats)));
@@ -134,47 +141,24 @@ impl ChatDirectory {
     }
 
     fn refresh_chats(self) {
-        self.load_chats(true);
+        self.chats_reload.run(true);
     }
 
     /// A failed reload (opencode busy or restarting) keeps the list the
     /// sidebar shows and, when `retry`, tries once more a little later.
-    fn load_chats(self, retry: bool) {
-        let Some(mine) = self.chats_loads.try_update_value(|n| {
-            *n += 1;
-            *n
-        }) else {
+    fn reloaded_chats(self, chats: Result<Vec<ChatSummary>, AppError>, retry: bool) {
+        if chats.is_err() && matches!(untrack(|| self.chats()), Some(Ok(_))) {
+            if retry {
+                set_timeout(move || self.chats_reload.run(false), CHATS_RETRY);
+            }
             return;
-        };
-        leptos::task::spawn_local(async move {
-            let chats = list_chats().await;
-            if self.chats_loads.try_get_value() != Some(mine) {
-                return;
-            }
-            if chats.is_err() && matches!(untrack(|| self.chats()), Some(Ok(_))) {
-                if retry {
-                    set_timeout(move || self.load_chats(false), CHATS_RETRY);
-                }
-                return;
-            }
-            self.latest_chats.try_set(Some(chats));
-        });
+        }
+        self.latest_chats.set(Some(chats));
     }
 
     /// Reloads the live summaries (status, titles).
     pub fn refresh_live(self) {
-        let Some(mine) = self.live_loads.try_update_value(|n| {
-            *n += 1;
-            *n
-        }) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let live = chat_summaries().await;
-            if self.live_loads.try_get_value() == Some(mine) {
-                self.latest_live.try_set(Some(live));
-            }
-        });
+        self.live_reload.run(());
     }
 
     /// Waits for the first load of both lists (the live one may fail: chats
@@ -194,7 +178,8 @@ impl ChatDirectory {
 
     /// The live summaries, newest load first; `None` while loading.
     pub fn live(self) -> Option<Result<Vec<LiveSummary>, AppError>> {
-        self.latest_live.get().or_else(|| self.live.get())
+        let reloaded = self.live_reload.action.value().get();
+        reloaded.or_else(|| self.live.get())
     }
 
     /// What chat `session_id` is doing, as the live summaries say.
@@ -217,11 +202,11 @@ impl ChatDirectory {
 
 /// Sessions in chat worktrees that the live summaries know and the chat
 /// list does not.
-fn unknown_chats(directory: ChatDirectory) -> Vec<String> {
-    let Some(Ok(live)) = directory.live() else {
+fn unknown_chats(chat_list: ChatList) -> Vec<String> {
+    let Some(Ok(live)) = chat_list.live() else {
         return Vec::new();
     };
-    let Some(Ok(chats)) = directory.chats() else {
+    let Some(Ok(chats)) = chat_list.chats() else {
         return Vec::new();
     };
     live.into_iter()

@@ -1,0 +1,87 @@
+//! The chat's ⋯ menu: copy the branch name (shown inline), rename, share
+//! or unshare, the changes (diff stat, tap through to the full diff), and
+//! delete the chat with its worktree. A remote's chat (`@<connection>`)
+//! has no branch or diff here: rename, share and delete its session.
+
+mod items;
+mod note;
+mod rename;
+
+use leptos::prelude::*;
+
+use super::browser::BrowserPanel;
+use super::changes::Changes;
+use crate::repos::ChatSummary;
+use items::{MenuActions, MenuItems};
+use note::{Note, NoteLine};
+use rename::Rename;
+
+/// The chat the menu acts on.
+#[derive(Clone)]
+struct MenuChat {
+    repo: String,
+    chat_id: String,
+    session_id: String,
+    branch: String,
+    /// A remote's chat has chat features only: no branch, no diff here.
+    remote: bool,
+}
+
+/// What opens below the header from the menu.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Panel {
+    None,
+    Rename,
+    Changes,
+    Browser,
+}
+
+#[component]
+pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
+    let remote = crate::remotes::remote_connection(&chat.worktree.repo).is_some();
+    let chat = StoredValue::new(MenuChat {
+        repo: chat.worktree.repo,
+        chat_id: chat.worktree.chat_id,
+        session_id: chat.session_id.unwrap_or_default(),
+        branch: chat.worktree.branch.unwrap_or_default(),
+        remote,
+    });
+    let open = RwSignal::new(false);
+    let note = RwSignal::new(None::<Note>);
+    let panel = RwSignal::new(Panel::None);
+    let actions = MenuActions::new(chat, note);
+    view! {
+        <button
+            type="button"
+            class="min-h-11 min-w-11 text-lg text-neutral-300"
+            aria-label="Chat menu"
+            aria-haspopup="menu"
+            aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            "⋯"
+        </button>
+        <Show when=move || open.get()>
+            <div class="absolute top-full right-0 z-20 w-72 max-w-[calc(100vw-1rem)] border border-neutral-700 bg-black py-1 shadow-lg">
+                <MenuItems chat actions open panel />
+                <NoteLine note />
+            </div>
+        </Show>
+        <MenuPanel chat panel />
+    }
+}
+
+/// The panel the menu opened, if any.
+#[component]
+fn MenuPanel(chat: StoredValue<MenuChat>, panel: RwSignal<Panel>) -> impl IntoView {
+    let close = move || panel.set(Panel::None);
+    move || {
+        let MenuChat { repo, chat_id, .. } = chat.get_value();
+        match panel.get() {
+            Panel::None => ().into_any(),
+            Panel::Rename => view! { <Rename chat panel /> }.into_any(),
+            Panel::Changes => view! { <Changes repo chat_id on_close=close /> }.into_any(),
+            Panel::Browser => view! { <BrowserPanel repo chat_id on_close=close /> }.into_any(),
+        }
+    }
+}
