@@ -25,7 +25,7 @@ pub fn keep_read(repo: String, chat_id: String, session_id: String) {
         if let Some(Ok(())) = mark.value().get()
             && let Some(chat_list) = chat_list
         {
-            chat_list.refresh_live();
+            untrack(|| chat_list.refresh_live());
         }
     });
 
@@ -47,9 +47,11 @@ pub fn keep_read(repo: String, chat_id: String, session_id: String) {
     // opening, then whenever it turns unread in view.
     let opened = StoredValue::new(false);
     Effect::new(move |_| {
+        // Both read first: the effect must follow them from its first run.
+        let unread_in_view = unread() && visible.get();
         let first = !opened.get_value();
         opened.set_value(true);
-        if first || (unread() && visible.get()) {
+        if first || unread_in_view {
             send_mark();
         }
     });

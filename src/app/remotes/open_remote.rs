@@ -16,8 +16,10 @@ pub fn UseOpenRemote(connection: String, host: String) -> impl IntoView {
     let accept = ServerAction::<UseOpenConnection>::new();
     Effect::new(move |_| {
         if accept.value().with(Option::is_some) {
-            changed.notify();
-            chat_list.refresh();
+            untrack(|| {
+                changed.notify();
+                chat_list.refresh();
+            });
         }
     });
     let error = move || {

@@ -17,9 +17,11 @@ pub fn NewRemoteChat(connection: String) -> impl IntoView {
     let busy = start_chat.pending();
     Effect::new(move |_| {
         if let Some(Ok(chat)) = start_chat.value().get() {
-            chat_list.refresh();
             let href = chat_href(&chat.worktree.repo, &chat.worktree.chat_id);
-            navigate(&href, NavigateOptions::default());
+            untrack(|| {
+                chat_list.refresh();
+                navigate(&href, NavigateOptions::default());
+            });
         }
     });
     // A new start hides the last one's error.

@@ -156,8 +156,10 @@ fn use_toggle(
         if let Err(e) = result {
             note.set(Some(Err(e.to_string())));
         }
-        changed.notify();
-        chat_list.refresh();
+        untrack(|| {
+            changed.notify();
+            chat_list.refresh();
+        });
     });
     toggle
 }

@@ -165,8 +165,9 @@ fn use_delete(
     let chat_list = expect_context::<ChatList>();
     let navigate = use_navigate();
     Effect::new(move |_| match delete.value().get() {
-        Some(Ok(_)) => chat.with_value(|c| {
-            chat_list.forget(&c.repo, &c.chat_id);
+        // Untracked: forgetting reads the list it trims.
+        Some(Ok(_)) => untrack(|| {
+            chat.with_value(|c| chat_list.forget(&c.repo, &c.chat_id));
             navigate("/", NavigateOptions::default());
         }),
         Some(Err(e)) => note.set(Some(Note::Failed(format!("Could not delete: {e}")))),
