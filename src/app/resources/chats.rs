@@ -110,14 +110,8 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
 
 #[component]
 fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
-    let changed = expect_context::<ResourcesChanged>();
     let chat_list = expect_context::<ChatList>();
-    let delete_chat = ServerAction::<DeleteChat>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = delete_chat.value().get() {
-            changed.notify();
-        }
-    });
+    let delete_chat = use_delete_chat();
     let error = move || {
         delete_chat
             .value()
@@ -194,4 +188,16 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
             {move || error().map(|e| view! { <p role="alert" class="text-red-400">{e}</p> })}
         </div>
     }
+}
+
+/// Deleting a chat here; the page's lists reload after it.
+fn use_delete_chat() -> ServerAction<DeleteChat> {
+    let changed = expect_context::<ResourcesChanged>();
+    let delete_chat = ServerAction::<DeleteChat>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delete_chat.value().get() {
+            untrack(|| changed.notify());
+        }
+    });
+    delete_chat
 }
