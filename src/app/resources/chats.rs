@@ -69,7 +69,7 @@ fn Running() -> impl IntoView {
 #[component]
 pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let chats = Resource::new(move || changed.track(), |()| list_chats());
+    let chats = Resource::new(move || changed.version(), |_| list_chats());
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Loading chats…"</p> }>
             {move || Suspend::new(async move {

@@ -25,32 +25,35 @@ use repos::Repos;
 
 /// Tells the page's lists to reload after something was deleted.
 /// The sidebar's chats are refreshed too.
+///
+/// A counter, not a `Trigger`: a resource memoizes its source and refetches
+/// only when the value changes, so a source of `()` would never reload.
 #[derive(Clone, Copy)]
 pub struct ResourcesChanged {
-    changed: Trigger,
+    version: RwSignal<u64>,
     chat_list: ChatList,
 }
 
 impl ResourcesChanged {
     pub fn notify(self) {
-        self.changed.notify();
+        self.version.update(|v| *v += 1);
         self.chat_list.refresh();
     }
 
-    /// Makes the caller (a resource's source) reload on each change.
-    pub fn track(self) {
-        self.changed.track();
+    /// The caller (a resource's source) reloads each time this changes.
+    pub fn version(self) -> u64 {
+        self.version.get()
     }
 }
 
 #[component]
 pub fn ResourcesPage() -> impl IntoView {
     let changed = ResourcesChanged {
-        changed: Trigger::new(),
+        version: RwSignal::new(0),
         chat_list: expect_context::<ChatList>(),
     };
     provide_context(changed);
-    let disk = Resource::new(move || changed.track(), |()| get_disk_usage());
+    let disk = Resource::new(move || changed.version(), |_| get_disk_usage());
     view! {
         <div class="min-h-0 flex-1 space-y-6 overflow-y-auto p-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <h2 class="text-neutral-100">"Resources"</h2>

@@ -11,7 +11,7 @@ use crate::repos::{DiskUsage, RepoInfo};
 #[component]
 pub fn Repos(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let repos = Resource::new(move || changed.track(), |()| list_repos());
+    let repos = Resource::new(move || changed.version(), |_| list_repos());
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Loading repos…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
