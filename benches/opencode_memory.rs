@@ -95,6 +95,23 @@ fn state(server: &TestServer) -> &pocketcode::server::state::AppState {
     &server.pocketcode.as_ref().expect("running").state
 }
 
+/// Disposes the idle chats' instances, as the idle reaper does, until
+/// `chats` of them went (a chat that just finished its turn may still be
+/// needed for a moment: its title, its last events).
+async fn dispose_all(server: &TestServer, chats: usize) {
+    let deadline = Instant::now() + common::READY;
+    let mut disposed = std::collections::BTreeSet::new();
+    while disposed.len() < chats {
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {chats} disposed: {disposed:?}",
+            disposed.len()
+        );
+        disposed.extend(state(server).instances.dispose_idle(Duration::ZERO).await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Waits until no chat of `chats` is working (a turn ends a moment after
 /// its reply is in): busy chats are neither disposed nor idle.
 async fn until_idle(server: &TestServer, chats: &[NewChat]) {
@@ -164,15 +181,14 @@ async fn round(remote: &Remote, chats: usize, last_round: bool) -> (Round, Openi
         }
 
         until_idle(&server, &made).await;
-        let disposed_dirs = state.instances.dispose_idle(Duration::ZERO).await;
-        assert_eq!(disposed_dirs.len(), chats, "{disposed_dirs:?}");
+        dispose_all(&server, chats).await;
         let disposed = measure(&server).await;
         if last_round {
             for chat in made.iter().skip(2 * REVIVED).take(REVIVED) {
                 openings.disposed.push(revive(&server, chat).await);
             }
             until_idle(&server, &made).await;
-            state.instances.dispose_idle(Duration::ZERO).await;
+            dispose_all(&server, REVIVED).await;
         }
 
         let pid = state.supervisor.status().pid.expect("pid");
