@@ -18,6 +18,7 @@ mod shell;
 mod sidebar;
 mod storage;
 pub(crate) mod timestamp;
+mod toggle;
 mod top_bar;
 mod trust;
 mod web;

@@ -26,6 +26,24 @@ pub fn use_start_chat() -> ServerAction<NewChat> {
     action
 }
 
+/// "New chat" in repo `repo` (a row of the repo picker), started by
+/// `start`, which the rows of one list share.
+#[component]
+pub fn StartChatIn(repo: String, start: ServerAction<NewChat>) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="min-h-11 shrink-0 border border-neutral-500 px-3 text-neutral-100 disabled:text-neutral-600"
+            disabled=move || start.pending().get()
+            on:click=move |_| {
+                start.dispatch(NewChat { repo: repo.clone() });
+            }
+        >
+            "New chat"
+        </button>
+    }
+}
+
 /// The repo of the chat page at `path` (`/chat/owner/name/<chat>`).
 pub fn repo_of_path(path: &str) -> Option<String> {
     let mut parts = path.strip_prefix("/chat/")?.split('/');

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::LiveEvents;
 use super::new_chat::NewChatButton;
 use super::sidebar::SidebarOpen;
+use super::toggle::ToggleButton;
 use crate::api::{AppInfo, RecentRestart, get_info};
 
 #[component]
@@ -16,16 +17,7 @@ pub fn TopBar() -> impl IntoView {
     let SidebarOpen(open) = expect_context::<SidebarOpen>();
     view! {
         <header class="sticky top-0 z-10 flex items-center gap-2 border-b border-neutral-800 bg-black pt-[env(safe-area-inset-top)] pr-[max(0.25rem,env(safe-area-inset-right))] pl-[max(0.25rem,env(safe-area-inset-left))] text-sm">
-            <button
-                type="button"
-                class="min-h-11 min-w-11 text-lg text-neutral-300 md:hidden"
-                aria-label="Chats"
-                aria-controls="sidebar"
-                aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|o| *o = !*o)
-            >
-                "☰"
-            </button>
+            <ToggleButton open label="Chats" glyph="☰" class="md:hidden" controls="sidebar" />
             <h1 class="font-bold text-neutral-100 md:pl-2">
                 <a href="/">"pocketcode"</a>
             </h1>

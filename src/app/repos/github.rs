@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::{NewChat, list_github_repos};
 use crate::app::error_list::ErrorList;
-use crate::app::new_chat::use_start_chat;
+use crate::app::new_chat::{StartChatIn, use_start_chat};
 use crate::repos::GithubListing;
 
 #[component]
@@ -43,16 +43,7 @@ fn Listing(listing: GithubListing, start: ServerAction<NewChat>) -> impl IntoVie
                         </p>
                         <p class="truncate text-xs text-neutral-500">{repo.description.clone().unwrap_or_default()}</p>
                     </div>
-                    <button
-                        type="button"
-                        class="min-h-11 shrink-0 border border-neutral-700 px-3 text-neutral-100 disabled:text-neutral-600"
-                        disabled=move || start.pending().get()
-                        on:click=move |_| {
-                            start.dispatch(NewChat { repo: name.clone() });
-                        }
-                    >
-                        "New chat"
-                    </button>
+                    <StartChatIn repo=name start />
                 </li>
             }
         })

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::{AppError, NewChat};
 use crate::app::error_list::ErrorList;
-use crate::app::new_chat::use_start_chat;
+use crate::app::new_chat::{StartChatIn, use_start_chat};
 use crate::app::trust::TrustSwitch;
 use crate::repos::{RepoInfo, RepoList as Repos};
 
@@ -60,16 +60,7 @@ fn Repos(list: Vec<RepoInfo>, start: ServerAction<NewChat>) -> impl IntoView {
                         </p>
                         <TrustSwitch repo=repo.name.clone() trusted=repo.trusted />
                     </div>
-                    <button
-                        type="button"
-                        class="min-h-11 shrink-0 border border-neutral-500 px-3 text-neutral-100 disabled:text-neutral-600"
-                        disabled=move || start.pending().get()
-                        on:click=move |_| {
-                            start.dispatch(NewChat { repo: name.clone() });
-                        }
-                    >
-                        "New chat"
-                    </button>
+                    <StartChatIn repo=name start />
                 </div>
             }
         })

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::disk::size_of;
-use super::{ConfirmButton, ResourcesChanged};
+use super::{ConfirmButton, ResourcesChanged, facts};
 use crate::api::live::ChatStatus;
 use crate::api::{AppError, DeleteChat, list_chats};
 use crate::app::chat_list::{ChatEntry, ChatList};
@@ -143,17 +143,13 @@ fn ChatRow(chat: ChatSummary, size: Option<String>) -> impl IntoView {
         chat.title.clone()
     };
     let href = crate::app::chat_list::chat_href(&worktree.repo, &worktree.chat_id);
-    let facts = [
+    let facts = facts([
         Some(worktree.repo.clone()),
         worktree.branch.clone(),
         worktree.dirty.then(|| "uncommitted changes".to_owned()),
         chat.session_id.is_none().then(|| "session gone".to_owned()),
         size,
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
+    ]);
     let delete = {
         let (repo, chat_id, dirty) = (
             worktree.repo.clone(),

@@ -82,6 +82,11 @@ pub fn ResourcesPage() -> impl IntoView {
     }
 }
 
+/// A row's facts, the known ones, joined with " · ".
+pub fn facts(facts: impl IntoIterator<Item = Option<String>>) -> String {
+    facts.into_iter().flatten().collect::<Vec<_>>().join(" · ")
+}
+
 #[component]
 fn Section(title: &'static str, children: Children) -> impl IntoView {
     view! {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::disk::size_of;
-use super::{ConfirmButton, ResourcesChanged};
+use super::{ConfirmButton, ResourcesChanged, facts};
 use crate::api::{AppError, DeleteRepo, list_repos};
 use crate::app::error_list::ErrorList;
 use crate::repos::{DiskUsage, RepoInfo};
@@ -55,18 +55,14 @@ fn RepoRow(repo: RepoInfo, size: Option<String>) -> impl IntoView {
             .map(|e| e.to_string())
     };
     let chats = repo.worktrees;
-    let facts = [
+    let facts = facts([
         Some(repo.default_branch.clone()),
         Some(match chats {
             1 => "1 chat".to_owned(),
             n => format!("{n} chats"),
         }),
         size,
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
+    ]);
     let delete = {
         let name = repo.name.clone();
         move || {

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use super::browser::BrowserPanel;
 use super::changes::Changes;
+use crate::app::toggle::ToggleButton;
 use crate::repos::ChatSummary;
 use items::{MenuActions, MenuItems};
 use note::{Note, NoteLine};
@@ -51,16 +52,7 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
     let panel = RwSignal::new(Panel::None);
     let actions = MenuActions::new(chat, note);
     view! {
-        <button
-            type="button"
-            class="min-h-11 min-w-11 text-lg text-neutral-300"
-            aria-label="Chat menu"
-            aria-haspopup="menu"
-            aria-expanded=move || open.get().to_string()
-            on:click=move |_| open.update(|o| *o = !*o)
-        >
-            "⋯"
-        </button>
+        <ToggleButton open label="Chat menu" glyph="⋯" menu=true />
         <Show when=move || open.get()>
             <div class="absolute top-full right-0 z-20 w-72 max-w-[calc(100vw-1rem)] border border-neutral-700 bg-black py-1 shadow-lg">
                 <MenuItems chat actions open panel />
