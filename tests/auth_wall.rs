@@ -237,7 +237,7 @@ async fn no_route_answers_without_a_valid_cookie() {
     for (cookie, expected) in [(&fresh, 204), (&revoked, 401)] {
         let check = server
             .anonymous
-            .get(server.url(pocketcode::api::live::SESSION_CHECK_PATH))
+            .get(server.url(pocketcode::model::live::SESSION_CHECK_PATH))
             .header(COOKIE, cookie)
             .send()
             .await

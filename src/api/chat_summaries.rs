@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use super::live::ChatSummary;
+use crate::model::live::ChatSummary;
 
 #[server(prefix = "/pocket/fn", endpoint = "chat_summaries")]
 pub async fn chat_summaries() -> Result<Vec<ChatSummary>, AppError> {

@@ -11,8 +11,8 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::remotes::{Connection, ConnectionState};
-use crate::repos::ChatSummary;
+use crate::model::chats::ChatSummary;
+use crate::model::remotes::{Connection, ConnectionState};
 
 /// `list_connections`: every profile with its live state.
 #[server(prefix = "/pocket/fn", endpoint = "list_connections")]
@@ -38,7 +38,7 @@ pub async fn save_connection(
     #[server(default)] bootstrap: bool,
 ) -> Result<Connection, AppError> {
     super::context::respond(async {
-        let profile = crate::remotes::Profile {
+        let profile = crate::model::remotes::Profile {
             name: name.trim().to_owned(),
             host: host.trim().to_owned(),
             hostname: blank(hostname),
@@ -47,7 +47,7 @@ pub async fn save_connection(
             identity_file: blank(identity_file),
             proxy_jump: blank(proxy_jump),
             remote_port: port_number("remote opencode port", remote_port)?
-                .unwrap_or(crate::remotes::DEFAULT_REMOTE_PORT),
+                .unwrap_or(crate::model::remotes::DEFAULT_REMOTE_PORT),
             bootstrap,
         };
         Ok(crate::server::remotes::save(&super::context::state()?, profile).await?)

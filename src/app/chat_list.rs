@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::live::{ChatStatus, ChatSummary as LiveSummary};
 use crate::api::{AppError, chat_summaries, list_chats};
 use crate::app::reload::Reload;
 use crate::app::use_any_chat_events;
+use crate::model::chats::ChatSummary;
+use crate::model::live::{ChatStatus, ChatSummary as LiveSummary};
 use crate::opencode::Event;
-use crate::repos::ChatSummary;
 
 /// How long the summaries wait for more events before refetching.
 /// How long a failed chat list reload waits before its one retry.
@@ -45,7 +45,7 @@ impl ChatEntry {
     /// Where the chat works, as a list shows it: its repo, or the
     /// connection a remote's chat runs on.
     pub fn place(&self) -> String {
-        match crate::remotes::remote_connection(&self.repo) {
+        match crate::model::remotes::remote_connection(&self.repo) {
             Some(connection) => format!("on {connection}"),
             None => self.repo.clone(),
         }
@@ -55,8 +55,8 @@ impl ChatEntry {
 /// The chat page of chat `chat_id` of `repo` (`owner/name`, or a remote's
 /// `@<connection>` with the session id as `chat_id`).
 pub fn chat_href(repo: &str, chat_id: &str) -> String {
-    match crate::remotes::remote_connection(repo) {
-        Some(connection) => crate::remotes::remote_chat_href(connection, chat_id),
+    match crate::model::remotes::remote_connection(repo) {
+        Some(connection) => crate::model::remotes::remote_chat_href(connection, chat_id),
         None => format!("/chat/{repo}/{chat_id}"),
     }
 }
@@ -266,7 +266,7 @@ pub fn join(chats: Vec<ChatSummary>, live: &[LiveSummary]) -> Vec<ChatEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repos::WorktreeInfo;
+    use crate::model::chats::WorktreeInfo;
 
     fn chat(chat_id: &str, session: Option<&str>, title: &str, updated: u64) -> ChatSummary {
         ChatSummary {

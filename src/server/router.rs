@@ -32,12 +32,12 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/health", get(admin::health))
         .route(pwa::SERVICE_WORKER_PATH, get(pwa::service_worker))
         .route(
-            crate::api::live::SESSION_CHECK_PATH,
+            crate::model::live::SESSION_CHECK_PATH,
             get(|| async { axum::http::StatusCode::NO_CONTENT }),
         )
         .merge(admin::router())
-        .route(crate::api::live::EVENTS_PATH, get(events::stream::events))
-        .route(crate::browser::SOCKET_PATH, get(browser::socket))
+        .route(crate::model::live::EVENTS_PATH, get(events::stream::events))
+        .route(crate::model::browser::SOCKET_PATH, get(browser::socket))
         .nest_service(
             "/pkg",
             Router::new()

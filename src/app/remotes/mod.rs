@@ -12,7 +12,7 @@ mod row;
 use leptos::prelude::*;
 
 use crate::api::{AppError, list_connections};
-use crate::remotes::Connection;
+use crate::model::remotes::Connection;
 use form::{Editing, RemoteForm};
 use row::RemoteRow;
 
@@ -27,8 +27,8 @@ impl RemotesChanged {
 }
 
 /// Whether a state is on its way somewhere (its row waits).
-pub(crate) fn moving(state: &crate::remotes::ConnectionState) -> bool {
-    use crate::remotes::ConnectionState;
+pub(crate) fn moving(state: &crate::model::remotes::ConnectionState) -> bool {
+    use crate::model::remotes::ConnectionState;
     matches!(
         state,
         ConnectionState::Connecting | ConnectionState::Discovering | ConnectionState::Bootstrapping

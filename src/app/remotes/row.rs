@@ -13,7 +13,7 @@ use crate::app::chat_list::ChatList;
 use crate::app::confirm::ConfirmButton;
 use crate::app::web::clipboard::copy_text;
 use crate::app::web::page::scroll_into_view;
-use crate::remotes::{Connection, ConnectionState, OPEN_REMOTE, Profile};
+use crate::model::remotes::{Connection, ConnectionState, OPEN_REMOTE, Profile};
 
 fn describe(state: &ConnectionState) -> String {
     match state {

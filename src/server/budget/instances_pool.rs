@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 use super::InstancePool;
-use crate::api::live::{ChatStatus, ChatSummary};
+use crate::model::live::{ChatStatus, ChatSummary};
 use crate::server::events::EventHub;
 use crate::server::instances::Instances;
 

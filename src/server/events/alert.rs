@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::api::live::{ChatStatus, ChatSummary};
+use crate::model::live::{ChatStatus, ChatSummary};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlertKind {

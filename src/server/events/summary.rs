@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::api::live::{ChatStatus, ChatSummary};
+use crate::model::live::{ChatStatus, ChatSummary};
 
 /// The summaries of every chat seen, keyed by session id.
 #[derive(Debug, Default)]
@@ -104,7 +104,11 @@ impl Summaries {
                 chat.status,
                 ChatStatus::Idle | ChatStatus::Error | ChatStatus::Interrupted
             );
-            if working && !chat.directory.starts_with(crate::remotes::REMOTE_MARK) {
+            if working
+                && !chat
+                    .directory
+                    .starts_with(crate::model::remotes::REMOTE_MARK)
+            {
                 chat.status = ChatStatus::Interrupted;
                 chat.unread = true;
                 chat.last_activity_ms = now_ms;

@@ -183,7 +183,7 @@ impl Sender {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::live::{ChatStatus, ChatSummary};
+    use crate::model::live::{ChatStatus, ChatSummary};
     use crate::server::events::AlertKind;
 
     #[test]

@@ -2,7 +2,7 @@
 //! disconnect, and the diagnostics to copy.
 
 use super::{RemoteError, profile, unwatch, watch};
-use crate::remotes::{Connection, ConnectionState, Profile};
+use crate::model::remotes::{Connection, ConnectionState, Profile};
 use crate::server::state::AppState;
 
 /// Every profile with its live state.

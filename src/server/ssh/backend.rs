@@ -3,9 +3,9 @@
 //! features only: their git lifecycle stays on the remote).
 
 use super::{ConnectionState, Connections};
+use crate::model::chats::{ChatSummary, WorktreeInfo};
+use crate::model::remotes::remote_repo;
 use crate::opencode::Session;
-use crate::remotes::remote_repo;
-use crate::repos::{ChatSummary, WorktreeInfo};
 use crate::server::opencode_client::OpencodeClient;
 use crate::server::supervisor::Upstream;
 

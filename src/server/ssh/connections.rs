@@ -14,7 +14,7 @@ use super::diagnostics::redact;
 use super::profile::Profile;
 use super::tunnel::Tunnel;
 use super::{SshError, bootstrap, discover};
-pub use crate::remotes::ConnectionState;
+pub use crate::model::remotes::ConnectionState;
 use crate::server::backoff::Backoff;
 
 /// How long opencode may take to answer after a bootstrap started it.
