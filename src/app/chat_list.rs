@@ -15,7 +15,7 @@ use crate::api::{AppError, chat_summaries, list_chats};
 use crate::app::reload::Reload;
 use crate::app::use_any_chat_events;
 use crate::model::chats::ChatSummary;
-use crate::model::live::{ChatStatus, ChatSummary as LiveSummary};
+use crate::model::live::{ChatActivity, ChatStatus};
 use crate::opencode::Event;
 
 /// How long the summaries wait for more events before refetching.
@@ -69,12 +69,12 @@ pub fn chat_href(repo: &str, chat_id: &str) -> String {
 #[derive(Clone, Copy)]
 pub struct ChatList {
     chats: Resource<Result<Vec<ChatSummary>, AppError>>,
-    live: Resource<Result<Vec<LiveSummary>, AppError>>,
+    live: Resource<Result<Vec<ChatActivity>, AppError>>,
     /// The chat list as reloaded or trimmed here, once it was.
     latest_chats: RwSignal<Option<Result<Vec<ChatSummary>, AppError>>>,
     /// Chat list reloads; the input says whether a failure retries.
     chats_reload: Reload<bool, (bool, Result<Vec<ChatSummary>, AppError>)>,
-    live_reload: Reload<(), Result<Vec<LiveSummary>, AppError>>,
+    live_reload: Reload<(), Result<Vec<ChatActivity>, AppError>>,
 }
 
 impl ChatList {
@@ -177,7 +177,7 @@ impl ChatList {
     }
 
     /// The live summaries, newest load first; `None` while loading.
-    pub fn live(self) -> Option<Result<Vec<LiveSummary>, AppError>> {
+    pub fn live(self) -> Option<Result<Vec<ChatActivity>, AppError>> {
         let reloaded = self.live_reload.action.value().get();
         reloaded.or_else(|| self.live.get())
     }
@@ -233,8 +233,8 @@ fn matters(event: &Event) -> bool {
 }
 
 /// Joins the chats on disk with the live summaries by session id.
-pub fn join(chats: Vec<ChatSummary>, live: &[LiveSummary]) -> Vec<ChatEntry> {
-    let live: HashMap<&str, &LiveSummary> =
+pub fn join(chats: Vec<ChatSummary>, live: &[ChatActivity]) -> Vec<ChatEntry> {
+    let live: HashMap<&str, &ChatActivity> =
         live.iter().map(|s| (s.session_id.as_str(), s)).collect();
     let mut entries: Vec<ChatEntry> = chats
         .into_iter()
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn live_state_wins_and_the_most_recent_chat_comes_first() {
-        let live = [LiveSummary {
+        let live = [ChatActivity {
             session_id: "ses_b".into(),
             directory: "/d/worktrees/local__r__bbbbbb".into(),
             title: "Renamed".into(),

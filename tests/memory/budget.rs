@@ -117,7 +117,7 @@ async fn a_tiny_budget_disposes_idle_chats_first_and_restarts_only_when_none_is_
         let (status, body) = call(&server, "send_prompt", &form).await;
         assert_eq!(status, 200, "{body}");
         // The idle chats' turns end a moment after their reply is in.
-        let status_of = |list: &[pocketcode::model::live::ChatSummary], session: &str| {
+        let status_of = |list: &[pocketcode::model::live::ChatActivity], session: &str| {
             list.iter().find(|s| s.session_id == session).map(|s| s.status)
         };
         until(

@@ -16,7 +16,7 @@ use super::config::EventsConfig;
 use super::global::{InstanceObserver, LocalDirectories};
 use super::replay::{Replay, ReplayBuffer, Stored};
 use super::summary::Summaries;
-use crate::model::live::{ChatStatus, ChatSummary};
+use crate::model::live::{ChatActivity, ChatStatus};
 use crate::server::auth::unix_now;
 use crate::server::supervisor::Supervisor;
 
@@ -206,7 +206,7 @@ impl EventHub {
         self.lock().summaries.resume(session);
     }
 
-    pub fn summaries(&self) -> Vec<ChatSummary> {
+    pub fn summaries(&self) -> Vec<ChatActivity> {
         self.lock().summaries.list()
     }
 
