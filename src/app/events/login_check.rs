@@ -4,7 +4,7 @@
 
 use crate::model::live::SESSION_CHECK_PATH;
 
-/// The login page (the server's `routes::LOGIN_PATH`).
+/// The login page (the server's `paths::LOGIN_PATH`).
 const LOGIN_PATH: &str = "/login";
 
 pub fn check_still_logged_in() {
