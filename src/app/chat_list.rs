@@ -45,8 +45,8 @@ impl ChatEntry {
     /// Where the chat works, as a list shows it: its repo, or the
     /// connection a remote's chat runs on.
     pub fn place(&self) -> String {
-        match crate::model::remotes::remote_connection(&self.repo) {
-            Some(connection) => format!("on {connection}"),
+        match crate::model::remotes::remote_name(&self.repo) {
+            Some(remote) => format!("on {remote}"),
             None => self.repo.clone(),
         }
     }
@@ -55,8 +55,8 @@ impl ChatEntry {
 /// The chat page of chat `chat_id` of `repo` (`owner/name`, or a remote's
 /// `@<connection>` with the session id as `chat_id`).
 pub fn chat_href(repo: &str, chat_id: &str) -> String {
-    match crate::model::remotes::remote_connection(repo) {
-        Some(connection) => crate::model::remotes::remote_chat_href(connection, chat_id),
+    match crate::model::remotes::remote_name(repo) {
+        Some(remote) => crate::model::remotes::remote_chat_href(remote, chat_id),
         None => format!("/chat/{repo}/{chat_id}"),
     }
 }

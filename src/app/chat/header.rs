@@ -20,7 +20,7 @@ pub fn opencode_web_path(directory: &str, session_id: &str) -> String {
 
 #[component]
 pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
-    if let Some(connection) = crate::model::remotes::remote_connection(&chat.worktree.repo) {
+    if let Some(connection) = crate::model::remotes::remote_name(&chat.worktree.repo) {
         // opencode's web UI behind pocketcode's proxy is the local one.
         let connection = connection.to_owned();
         return view! {

@@ -78,7 +78,7 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
                 let usage = disk.await.ok();
                 // Worktrees on this machine: a remote's chats are not here.
                 let chats = chats.map(|mut chats| {
-                    chats.retain(|c| crate::model::remotes::remote_connection(&c.worktree.repo).is_none());
+                    chats.retain(|c| crate::model::remotes::remote_name(&c.worktree.repo).is_none());
                     chats
                 });
                 match chats {

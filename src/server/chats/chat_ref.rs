@@ -21,7 +21,7 @@ pub enum ChatRef {
 impl ChatRef {
     /// Validated names: a repo and chat id, or a remote and session id.
     pub fn parse(repo: &str, chat_id: &str) -> Result<Self, ChatError> {
-        match crate::model::remotes::remote_connection(repo) {
+        match crate::model::remotes::remote_name(repo) {
             Some(remote) => {
                 let session = crate::api::validate::session_id(chat_id)
                     .map_err(|e| ChatError::Invalid(e.to_string()))?;

@@ -38,7 +38,7 @@ enum Panel {
 
 #[component]
 pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
-    let remote = crate::model::remotes::remote_connection(&chat.worktree.repo).is_some();
+    let remote = crate::model::remotes::remote_name(&chat.worktree.repo).is_some();
     let chat = StoredValue::new(MenuChat {
         repo: chat.worktree.repo,
         chat_id: chat.worktree.chat_id,
