@@ -12,12 +12,16 @@
 //! - restarted: then opencode restarted with nothing busy (the budget's
 //!   second step).
 //!
-//! Revival: after the restart, a disposed chat is opened (`open_chat`) and
-//! prompted; the time `open_chat` takes, and from opening to the chat's
-//! first event on `/pocket/events`. The same for chats whose instance is
-//! alive, before anything was disposed, as the baseline.
+//! Revival: a disposed chat is opened (`open_chat`) and prompted; the time
+//! `open_chat` takes, and from opening to the chat's first event on
+//! `/pocket/events`. Measured for chats whose instance the idle reaper
+//! disposed (opencode still running), for chats after the restart, and for
+//! chats whose instance is alive, before anything was disposed, as the
+//! baseline.
 //!
-//! Run with `cargo bench --features ssr --bench opencode_memory`.
+//! Run with `cargo bench --features ssr --bench opencode_memory`;
+//! `POCKETCODE_BENCH_CHATS=15` (a comma-separated list) runs other counts
+//! of chats (revivals are measured in the last, which needs at least 15).
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
@@ -40,6 +44,17 @@ use pocketcode::server::budget::{TreeMemory, tree_memory};
 use pocketcode::server::supervisor::RestartCause;
 
 const COUNTS: [usize; 5] = [1, 5, 10, 20, 40];
+
+/// The counts of chats to measure: [`COUNTS`], or `POCKETCODE_BENCH_CHATS`.
+fn counts() -> Vec<usize> {
+    match std::env::var("POCKETCODE_BENCH_CHATS") {
+        Ok(list) => list
+            .split(',')
+            .map(|n| n.trim().parse().expect("POCKETCODE_BENCH_CHATS: numbers"))
+            .collect(),
+        Err(_) => COUNTS.to_vec(),
+    }
+}
 /// Chats revived in the last round.
 const REVIVED: usize = 5;
 /// Time for opencode to let go of what it frees (and its children to exit).
@@ -78,6 +93,23 @@ fn breakdown(tree: &TreeMemory) -> String {
 
 fn state(server: &TestServer) -> &pocketcode::server::state::AppState {
     &server.pocketcode.as_ref().expect("running").state
+}
+
+/// Disposes the idle chats' instances, as the idle reaper does, until
+/// `chats` of them went (a chat that just finished its turn may still be
+/// needed for a moment: its title, its last events).
+async fn dispose_all(server: &TestServer, chats: usize) {
+    let deadline = Instant::now() + common::READY;
+    let mut disposed = std::collections::BTreeSet::new();
+    while disposed.len() < chats {
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {chats} disposed: {disposed:?}",
+            disposed.len()
+        );
+        disposed.extend(state(server).instances.dispose_idle(Duration::ZERO).await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// Waits until no chat of `chats` is working (a turn ends a moment after
@@ -119,7 +151,16 @@ async fn measure(server: &TestServer) -> TreeMemory {
 /// How long opening a chat took, and opening it until its first event.
 type Opened = (Duration, Duration);
 
-async fn round(remote: &Remote, chats: usize) -> (Round, Vec<Opened>, Vec<Opened>) {
+/// What one round measured when it was the last: chats opened while their
+/// instance was alive, after it was disposed, and after the restart.
+#[derive(Default)]
+struct Openings {
+    alive: Vec<Opened>,
+    disposed: Vec<Opened>,
+    restarted: Vec<Opened>,
+}
+
+async fn round(remote: &Remote, chats: usize, last_round: bool) -> (Round, Openings) {
     let server = TestServer::start(&["--opencode-memory-mb", "0"]).await;
     let outcome = AssertUnwindSafe(async {
         server.wait_ready().await;
@@ -132,18 +173,23 @@ async fn round(remote: &Remote, chats: usize) -> (Round, Vec<Opened>, Vec<Opened
         let state = state(&server);
         until_idle(&server, &made).await;
         let alive = measure(&server).await;
-        let last_round = chats == *COUNTS.last().expect("counts");
-        let mut warm = Vec::new();
+        let mut openings = Openings::default();
         if last_round {
             for chat in made.iter().skip(REVIVED).take(REVIVED) {
-                warm.push(revive(&server, chat).await);
+                openings.alive.push(revive(&server, chat).await);
             }
         }
 
         until_idle(&server, &made).await;
-        let disposed_dirs = state.instances.dispose_idle(Duration::ZERO).await;
-        assert_eq!(disposed_dirs.len(), chats, "{disposed_dirs:?}");
+        dispose_all(&server, chats).await;
         let disposed = measure(&server).await;
+        if last_round {
+            for chat in made.iter().skip(2 * REVIVED).take(REVIVED) {
+                openings.disposed.push(revive(&server, chat).await);
+            }
+            until_idle(&server, &made).await;
+            dispose_all(&server, REVIVED).await;
+        }
 
         let pid = state.supervisor.status().pid.expect("pid");
         state
@@ -156,10 +202,9 @@ async fn round(remote: &Remote, chats: usize) -> (Round, Vec<Opened>, Vec<Opened
         }
         let restarted = measure(&server).await;
 
-        let mut revivals = Vec::new();
         if last_round {
             for chat in made.iter().take(REVIVED) {
-                revivals.push(revive(&server, chat).await);
+                openings.restarted.push(revive(&server, chat).await);
             }
         }
         (
@@ -169,8 +214,7 @@ async fn round(remote: &Remote, chats: usize) -> (Round, Vec<Opened>, Vec<Opened
                 disposed,
                 restarted,
             },
-            revivals,
-            warm,
+            openings,
         )
     })
     .catch_unwind()
@@ -208,8 +252,8 @@ async fn revive(server: &TestServer, chat: &NewChat) -> Opened {
     let (status, body) = call(server, "open_chat", &chat_form(chat)).await;
     assert_eq!(status, 200, "{body}");
     let opened = start.elapsed();
-    // What the chat page's live stream brings about today (one upstream per
-    // directory, watched again when the chat is used).
+    // As the chat page does: its directory is relayed (already, on the one
+    // upstream all local chats share).
     state(server).events.watch(Path::new(&chat.worktree));
     let mut form = chat.form().to_vec();
     form.push(("text", "back again"));
@@ -249,15 +293,17 @@ fn spread(opened: &[Opened]) -> String {
 async fn main() -> ExitCode {
     let fixtures = TempDir::new();
     let remote = Remote::create(fixtures.path(), "remote");
+    let counts = counts();
     let mut rounds = Vec::new();
-    let mut revivals = Vec::new();
-    let mut warm = Vec::new();
-    for chats in COUNTS {
-        let (round, revived, alive) = round(&remote, chats).await;
+    let mut openings = Openings::default();
+    for (n, &chats) in counts.iter().enumerate() {
+        let last_round = n + 1 == counts.len();
+        let (round, opened) = round(&remote, chats, last_round).await;
         eprintln!("{chats} chats: alive {}", breakdown(&round.alive));
         rounds.push(round);
-        revivals.extend(revived);
-        warm.extend(alive);
+        if last_round {
+            openings = opened;
+        }
     }
     println!(
         "opencode's process tree, resident MiB (processes), {} s after each step",
@@ -290,12 +336,21 @@ async fn main() -> ExitCode {
             println!("{} chats, {step}: {}", last.chats, breakdown(tree));
         }
     }
-    println!("opening a chat whose instance is alive: {}", spread(&warm));
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average while measuring: {}", load.trim());
+    println!(
+        "opening a chat whose instance is alive: {}",
+        spread(&openings.alive)
+    );
+    println!(
+        "reviving a chat whose instance was disposed: {}",
+        spread(&openings.disposed)
+    );
     println!(
         "reviving a disposed chat after the restart: {}",
-        spread(&revivals)
+        spread(&openings.restarted)
     );
-    if revivals.is_empty() {
+    if openings.disposed.is_empty() || openings.restarted.is_empty() {
         eprintln!("bench failed: no revival measured");
         return ExitCode::FAILURE;
     }

@@ -84,7 +84,7 @@ impl Cdp {
         let (socket, _) = tokio_tungstenite::connect_async(url.as_str())
             .await
             .map_err(|e| cdp_error(&e))?;
-        let (mut sink, mut stream) = socket.split();
+        let (mut sink, stream) = socket.split();
         let (outgoing, mut to_send) = mpsc::unbounded_channel::<Message>();
         let (events, received) = mpsc::unbounded_channel();
         let pending: Pending = Arc::default();
@@ -95,43 +95,7 @@ impl Cdp {
                 }
             }
         });
-        let answers = pending.clone();
-        tokio::spawn(async move {
-            while let Some(Ok(message)) = stream.next().await {
-                let Message::Text(text) = message else {
-                    continue;
-                };
-                let Ok(incoming) = serde_json::from_str::<Incoming>(&text) else {
-                    continue;
-                };
-                match (incoming.id, incoming.method) {
-                    (Some(id), _) => {
-                        let waiter = answers.lock().ok().and_then(|mut p| p.remove(&id));
-                        if let Some(waiter) = waiter {
-                            let answer = match incoming.error {
-                                Some(error) => Err(error["message"]
-                                    .as_str()
-                                    .unwrap_or("unknown error")
-                                    .to_owned()),
-                                None => Ok(incoming.result.unwrap_or(Value::Null)),
-                            };
-                            let _ = waiter.send(answer);
-                        }
-                    }
-                    (None, Some(method)) => {
-                        let _ = events.send(Event {
-                            method,
-                            params: incoming.params,
-                        });
-                    }
-                    (None, None) => {}
-                }
-            }
-            // Closed: every call still waiting fails now.
-            if let Ok(mut waiting) = answers.lock() {
-                waiting.clear();
-            }
-        });
+        tokio::spawn(dispatch(stream, pending.clone(), events));
         Ok((
             Self {
                 outgoing,
@@ -203,5 +167,49 @@ impl Cdp {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let message = json!({ "id": id, "method": method, "params": params }).to_string();
         let _ = self.outgoing.send(Message::text(message));
+    }
+}
+
+/// Reads what Chromium sends: answers go to the calls waiting for them,
+/// events to `events`. When the socket closes, every call still waiting
+/// fails.
+async fn dispatch<E>(
+    mut stream: impl futures::Stream<Item = Result<Message, E>> + Unpin,
+    answers: Pending,
+    events: mpsc::UnboundedSender<Event>,
+) {
+    while let Some(Ok(message)) = stream.next().await {
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let Ok(incoming) = serde_json::from_str::<Incoming>(&text) else {
+            continue;
+        };
+        match (incoming.id, incoming.method) {
+            (Some(id), _) => {
+                let waiter = answers.lock().ok().and_then(|mut p| p.remove(&id));
+                if let Some(waiter) = waiter {
+                    let answer = match incoming.error {
+                        Some(error) => Err(error["message"]
+                            .as_str()
+                            .unwrap_or("unknown error")
+                            .to_owned()),
+                        None => Ok(incoming.result.unwrap_or(Value::Null)),
+                    };
+                    let _ = waiter.send(answer);
+                }
+            }
+            (None, Some(method)) => {
+                let _ = events.send(Event {
+                    method,
+                    params: incoming.params,
+                });
+            }
+            (None, None) => {}
+        }
+    }
+    // Closed: every call still waiting fails now.
+    if let Ok(mut waiting) = answers.lock() {
+        waiting.clear();
     }
 }

@@ -66,84 +66,14 @@ impl Chromium {
         let port_file = profile_dir.join("DevToolsActivePort");
         // A file left by an earlier run would name a dead port.
         let _ = std::fs::remove_file(&port_file);
-        let mut command = match &options.zone {
-            Some(zone) => {
-                let mut command = Command::new(crate::server::sandbox::BWRAP);
-                command
-                    .args(
-                        zone.bwrap_args(profile_dir)
-                            .map_err(|e| launch_error(e.to_string()))?,
-                    )
-                    .arg("--")
-                    .arg(binary);
-                command
-            }
-            None => Command::new(binary),
-        };
-        command
-            .args([
-                "--headless",
-                "--disable-gpu",
-                "--disable-breakpad",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--remote-debugging-address=127.0.0.1",
-                "--remote-debugging-port=0",
-                "--window-size=390,844",
-                // Back and Forward load the page again: a page restored
-                // from the back/forward cache may leave input unanswered.
-                "--disable-features=BackForwardCache",
-                // Loopback too goes through the proxy (Chromium bypasses
-                // it for loopback unless told not to), and WebRTC sends no
-                // UDP around it.
-                "--proxy-bypass-list=<-loopback>",
-                "--webrtc-ip-handling-policy=disable_non_proxied_udp",
-            ])
-            .arg(format!(
-                "--proxy-server=http://127.0.0.1:{}",
-                options.proxy_port
-            ))
-            .args((!options.sandbox).then_some("--no-sandbox"))
-            .arg(format!("--user-data-dir={}", profile_dir.display()))
-            .arg("about:blank")
-            // Pages and the agent drive it: it gets none of pocketcode's secrets.
-            .env_clear()
-            .envs(crate::server::sandbox::env::inherited_with_home())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            // Its own group: stopping it stops its renderers and helpers too.
-            .process_group(0)
-            .kill_on_drop(true);
-        // SAFETY: the closure only calls prctl(2), which is async-signal-safe.
-        // If pocketcode dies without cleaning up, Chromium ends with it.
-        unsafe {
-            command.pre_exec(|| {
-                nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(std::io::Error::from)
-            });
-        }
+        let mut command = command(binary, profile_dir, &options).map_err(launch_error)?;
         let mut child = command.spawn().map_err(|e| launch_error(e.to_string()))?;
         let pid = child.id().unwrap_or_default();
         let stderr = Arc::new(Mutex::new(VecDeque::new()));
         if let Some(pipe) = child.stderr.take() {
             tokio::spawn(keep_tail(pipe, stderr.clone()));
         }
-        let (report, exited) = watch::channel(None);
-        tokio::spawn(async move {
-            let how = match child.wait().await {
-                Ok(status) => match (
-                    status.code(),
-                    std::os::unix::process::ExitStatusExt::signal(&status),
-                ) {
-                    (_, Some(signal)) => format!("Chromium was killed by signal {signal}"),
-                    (Some(code), _) => format!("Chromium exited with status {code}"),
-                    _ => "Chromium ended".to_owned(),
-                },
-                Err(err) => format!("Chromium could not be waited for: {err}"),
-            };
-            let _ = report.send(Some(how));
-        });
+        let exited = report_exit(child);
         let mut chromium = Self {
             pid,
             port: 0,
@@ -230,6 +160,87 @@ impl Chromium {
 
 /// Keeps the last lines `pipe` gives, without the log prefix Chromium
 /// puts before each (`[pid:tid:time:LEVEL:file.cc(123)] `).
+/// Chromium's command line: headless, DevTools on a loopback port of its
+/// own choosing, every request through the page proxy; in the agent's
+/// sandbox when there is one. An error says why it cannot be built.
+fn command(binary: &Path, profile_dir: &Path, options: &LaunchOptions) -> Result<Command, String> {
+    let mut command = match &options.zone {
+        Some(zone) => {
+            let mut command = Command::new(crate::server::sandbox::BWRAP);
+            command
+                .args(zone.bwrap_args(profile_dir).map_err(|e| e.to_string())?)
+                .arg("--")
+                .arg(binary);
+            command
+        }
+        None => Command::new(binary),
+    };
+    command
+        .args([
+            "--headless",
+            "--disable-gpu",
+            "--disable-breakpad",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--remote-debugging-address=127.0.0.1",
+            "--remote-debugging-port=0",
+            "--window-size=390,844",
+            // Back and Forward load the page again: a page restored
+            // from the back/forward cache may leave input unanswered.
+            "--disable-features=BackForwardCache",
+            // Loopback too goes through the proxy (Chromium bypasses
+            // it for loopback unless told not to), and WebRTC sends no
+            // UDP around it.
+            "--proxy-bypass-list=<-loopback>",
+            "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+        ])
+        .arg(format!(
+            "--proxy-server=http://127.0.0.1:{}",
+            options.proxy_port
+        ))
+        .args((!options.sandbox).then_some("--no-sandbox"))
+        .arg(format!("--user-data-dir={}", profile_dir.display()))
+        .arg("about:blank")
+        // Pages and the agent drive it: it gets none of pocketcode's secrets.
+        .env_clear()
+        .envs(crate::server::sandbox::env::inherited_with_home())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        // Its own group: stopping it stops its renderers and helpers too.
+        .process_group(0)
+        .kill_on_drop(true);
+    // SAFETY: the closure only calls prctl(2), which is async-signal-safe.
+    // If pocketcode dies without cleaning up, Chromium ends with it.
+    unsafe {
+        command.pre_exec(|| {
+            nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(std::io::Error::from)
+        });
+    }
+    Ok(command)
+}
+
+/// Waits for Chromium in the background; the receiver gets how it ended.
+fn report_exit(mut child: tokio::process::Child) -> watch::Receiver<Option<String>> {
+    let (report, exited) = watch::channel(None);
+    tokio::spawn(async move {
+        let how = match child.wait().await {
+            Ok(status) => match (
+                status.code(),
+                std::os::unix::process::ExitStatusExt::signal(&status),
+            ) {
+                (_, Some(signal)) => format!("Chromium was killed by signal {signal}"),
+                (Some(code), _) => format!("Chromium exited with status {code}"),
+                _ => "Chromium ended".to_owned(),
+            },
+            Err(err) => format!("Chromium could not be waited for: {err}"),
+        };
+        let _ = report.send(Some(how));
+    });
+    exited
+}
+
 async fn keep_tail(pipe: tokio::process::ChildStderr, tail: Arc<Mutex<VecDeque<String>>>) {
     let mut lines = tokio::io::BufReader::new(pipe).lines();
     while let Ok(Some(line)) = lines.next_line().await {

@@ -1,7 +1,7 @@
 //! The budget's loop: measure, decide, act, and say what it did.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::{COOL_DOWN, Inner, SETTLE, decide, tree_memory, words};
 use crate::app::format::bytes;
@@ -22,54 +22,93 @@ fn now_ms() -> u64 {
 }
 
 pub(super) async fn run(inner: Arc<Inner>) {
-    let mut episode: Option<Episode> = None;
-    // Set by a memory restart; cleared once memory is measured under the budget.
-    let mut fresh = false;
-    let mut last_restart: Option<Instant> = None;
-    // The opencode asked to go: not measured again (stopping takes a moment).
-    let mut replaced: Option<u32> = None;
-    let mut wait = inner.every;
+    let mut budgeter = Budgeter {
+        inner,
+        episode: None,
+        fresh: false,
+        last_restart: None,
+        replaced: None,
+    };
+    let mut wait = budgeter.inner.every;
     loop {
         tokio::time::sleep(wait).await;
-        wait = inner.every;
-        let budget = inner.budget();
+        wait = budgeter.step().await.unwrap_or(budgeter.inner.every);
+    }
+}
+
+/// The loop's memory between checks.
+struct Budgeter {
+    inner: Arc<Inner>,
+    episode: Option<Episode>,
+    /// Set by a memory restart; cleared once memory is measured under the budget.
+    fresh: bool,
+    last_restart: Option<Instant>,
+    /// The opencode asked to go: not measured again (stopping takes a moment).
+    replaced: Option<u32>,
+}
+
+impl Budgeter {
+    /// One check; returns how long to wait before the next when it is not
+    /// the usual interval.
+    async fn step(&mut self) -> Option<Duration> {
+        let budget = self.inner.budget();
         if budget == 0 {
-            episode = None;
-            inner.set_state(BudgetState::Off);
-            continue;
+            self.episode = None;
+            self.inner.set_state(BudgetState::Off);
+            return None;
         }
-        let status = inner.supervisor.status();
-        let pid = match (status.state, status.pid) {
-            (OpencodeState::Healthy, Some(pid)) if replaced != Some(pid) => pid,
+        let pid = self.healthy_pid()?;
+        let rss = match tokio::task::spawn_blocking(move || tree_memory(pid)).await {
+            Ok(Some(tree)) => tree.rss_bytes,
+            // It just went away; the supervisor is on it.
+            Ok(None) => return None,
+            Err(err) => {
+                tracing::error!(%err, "cannot measure opencode's memory");
+                return None;
+            }
+        };
+        if rss <= budget {
+            self.fresh = false;
+            self.episode = None;
+            self.inner.set_state(BudgetState::Under);
+            return None;
+        }
+        let (state, wait) = self.over_budget(pid, rss, budget).await;
+        self.inner.set_state(state);
+        wait
+    }
+
+    /// The opencode to measure: healthy, and not one asked to go.
+    fn healthy_pid(&mut self) -> Option<u32> {
+        let status = self.inner.supervisor.status();
+        match (status.state, status.pid) {
+            (OpencodeState::Healthy, Some(pid)) if self.replaced != Some(pid) => {
+                self.replaced = None;
+                Some(pid)
+            }
             _ => {
-                let state = if replaced.is_some() {
+                let state = if self.replaced.is_some() {
                     BudgetState::Restarting
                 } else {
                     BudgetState::NotRunning
                 };
-                inner.set_state(state);
-                continue;
+                self.inner.set_state(state);
+                None
             }
-        };
-        replaced = None;
-        let rss = match tokio::task::spawn_blocking(move || tree_memory(pid)).await {
-            Ok(Some(tree)) => tree.rss_bytes,
-            // It just went away; the supervisor is on it.
-            Ok(None) => continue,
-            Err(err) => {
-                tracing::error!(%err, "cannot measure opencode's memory");
-                continue;
-            }
-        };
-        if rss <= budget {
-            fresh = false;
-            episode = None;
-            inner.set_state(BudgetState::Under);
-            continue;
         }
-        let episode = match &mut episode {
+    }
+
+    /// opencode `pid` uses `rss`, over `budget`: decides and acts.
+    async fn over_budget(
+        &mut self,
+        pid: u32,
+        rss: u64,
+        budget: u64,
+    ) -> (BudgetState, Option<Duration>) {
+        let inner = self.inner.clone();
+        let episode = match &mut self.episode {
             Some(episode) if episode.pid == pid => episode,
-            _ => episode.insert(Episode {
+            other => other.insert(Episode {
                 pid,
                 disposed: None,
             }),
@@ -79,8 +118,8 @@ pub(super) async fn run(inner: Arc<Inner>) {
             budget_bytes: budget,
             busy: inner.pool.busy(),
             disposed: episode.disposed.is_some(),
-            fresh,
-            since_last_restart: last_restart.map(|at| at.elapsed()),
+            fresh: self.fresh,
+            since_last_restart: self.last_restart.map(|at| at.elapsed()),
             cool_down: COOL_DOWN,
         };
         let state = match decide::decide(&check) {
@@ -95,8 +134,7 @@ pub(super) async fn run(inner: Arc<Inner>) {
                 );
                 let chats = disposed.len() as u32;
                 episode.disposed = Some(chats);
-                wait = SETTLE;
-                BudgetState::Disposed { chats }
+                return (BudgetState::Disposed { chats }, Some(SETTLE));
             }
             decide::Action::WaitForBusy(busy) => BudgetState::Waiting {
                 disposed: episode.disposed.unwrap_or(0),
@@ -116,9 +154,9 @@ pub(super) async fn run(inner: Arc<Inner>) {
                     bytes(budget)
                 );
                 inner.supervisor.restart(pid, RestartCause::Memory, reason);
-                replaced = Some(pid);
-                fresh = true;
-                last_restart = Some(Instant::now());
+                self.replaced = Some(pid);
+                self.fresh = true;
+                self.last_restart = Some(Instant::now());
                 inner.standing().last_restart = Some(MemoryRestart {
                     at_ms: now_ms(),
                     was_bytes: rss,
@@ -126,7 +164,7 @@ pub(super) async fn run(inner: Arc<Inner>) {
                 BudgetState::Restarting
             }
         };
-        inner.set_state(state);
+        (state, None)
     }
 }
 

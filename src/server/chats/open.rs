@@ -13,31 +13,36 @@ use crate::server::state::AppState;
 /// The chat (worktree, branch, session; or a remote's session) with its
 /// latest messages, for the chat page's first paint. A local chat's agent
 /// is offered its browser tools in the background.
+///
+/// The pickers are asked for at once, beside the chat: on a chat whose
+/// instance was disposed, both wait for opencode to load it, and the
+/// pickers' provider list takes longest to load after it.
 pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedChat, ChatError> {
     let ChatTarget { chat, client, dir } = target;
-    let chat = match chat {
-        ChatRef::Remote { remote, session } => {
-            crate::server::ssh::as_chat(remote, client.find_session(session).await?)
-        }
-        ChatRef::Local(name) => {
-            super::offer_browser_tools(state, name, dir.clone());
-            super::chat(&state.git, client, name)
-                .await?
-                .ok_or_else(|| no_chat(name))?
-        }
-    };
     let opened = async {
-        match &chat.session_id {
+        let chat = match chat {
+            ChatRef::Remote { remote, session } => {
+                crate::server::ssh::as_chat(remote, client.find_session(session).await?)
+            }
+            ChatRef::Local(name) => {
+                super::offer_browser_tools(state, name, dir.clone());
+                super::chat(&state.git, client, name)
+                    .await?
+                    .ok_or_else(|| no_chat(name))?
+            }
+        };
+        let (transcript, asks) = match &chat.session_id {
             Some(id) => tokio::try_join!(transcript(target, id, TRANSCRIPT_PAGE), async {
                 Ok(client.pending_asks(dir, id).await?)
             })
-            .map(|(t, a)| (Some(t), a)),
-            None => Ok((None, Default::default())),
-        }
+            .map(|(t, a)| (Some(t), a))?,
+            None => (None, Default::default()),
+        };
+        Ok::<_, ChatError>((chat, transcript, asks))
     };
     // Without the pickers the chat still opens (with opencode's defaults).
     let (opened, choices) = tokio::join!(opened, client.choices(dir));
-    let (transcript, asks) = opened?;
+    let (chat, transcript, asks) = opened?;
     let choices = choices
         .inspect_err(|e| tracing::warn!(error = %e, "models and modes unavailable"))
         .ok();

@@ -77,34 +77,18 @@ pub fn reply(request: &ChatRequest, request_number: u64) -> Result<Reply, Failur
         Scenario::Permission { command } => {
             tool_call(request, call_id, "bash", json!({ "command": command }))
         }
-        Scenario::Question { question, options } => {
-            let options: Vec<_> = options
-                .iter()
-                .map(|label| json!({ "label": label, "description": format!("Answer {label}") }))
-                .collect();
-            let questions = json!([{ "question": question, "header": "Scripted question", "options": options }]);
-            tool_call(
-                request,
-                call_id,
-                "question",
-                json!({ "questions": questions }),
-            )
-        }
-        Scenario::Todo { items } => {
-            let todos: Vec<_> = items
-                .iter()
-                .enumerate()
-                .map(|(i, content)| {
-                    let status = match i {
-                        0 => "completed",
-                        1 => "in_progress",
-                        _ => "pending",
-                    };
-                    json!({ "id": format!("todo-{}", i + 1), "content": content, "status": status, "priority": "medium" })
-                })
-                .collect();
-            tool_call(request, call_id, "todowrite", json!({ "todos": todos }))
-        }
+        Scenario::Question { question, options } => tool_call(
+            request,
+            call_id,
+            "question",
+            json!({ "questions": questions(&question, &options) }),
+        ),
+        Scenario::Todo { items } => tool_call(
+            request,
+            call_id,
+            "todowrite",
+            json!({ "todos": todos(&items) }),
+        ),
         Scenario::Tool { name, arguments } => match serde_json::from_str(&arguments) {
             Ok(arguments) => tool_call(request, call_id, &name, arguments),
             Err(err) => text(
@@ -116,6 +100,32 @@ pub fn reply(request: &ChatRequest, request_number: u64) -> Result<Reply, Failur
         Scenario::Echo => text(&super::echo::describe(request), Duration::ZERO),
         Scenario::Verbatim { text: answer } => text(&answer, Duration::from_millis(5)),
     })
+}
+
+/// The `question` tool's questions: one, with an option per label.
+fn questions(question: &str, options: &[String]) -> serde_json::Value {
+    let options: Vec<_> = options
+        .iter()
+        .map(|label| json!({ "label": label, "description": format!("Answer {label}") }))
+        .collect();
+    json!([{ "question": question, "header": "Scripted question", "options": options }])
+}
+
+/// The `todowrite` tool's list: the first item done, the second under
+/// way, the rest pending.
+fn todos(items: &[String]) -> Vec<serde_json::Value> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, content)| {
+            let status = match i {
+                0 => "completed",
+                1 => "in_progress",
+                _ => "pending",
+            };
+            json!({ "id": format!("todo-{}", i + 1), "content": content, "status": status, "priority": "medium" })
+        })
+        .collect()
 }
 
 fn side_job(request: &ChatRequest, user_text: &str) -> Reply {

@@ -53,46 +53,9 @@ pub async fn run(
     settings: &SshSettings,
     password: &str,
 ) -> (Result<Started, SshError>, Output) {
-    let args = remote_command_args(profile, settings, &script(profile.remote_port));
-    let spawned = Command::new(&settings.binary)
-        .args(&args)
-        .env_clear()
-        .envs(crate::server::sandbox::env::for_ssh())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(e) => {
-            return (
-                Err(SshError::Bootstrap(format!("cannot run ssh: {e}"))),
-                Output::default(),
-            );
-        }
-    };
-    if let Some(mut stdin) = child.stdin.take() {
-        // A failed write shows as the script's "no password on stdin".
-        let _ = stdin.write_all(format!("{password}\n").as_bytes()).await;
-    }
-    let output = match tokio::time::timeout(TIMEOUT, child.wait_with_output()).await {
-        Err(_) => {
-            return (
-                Err(SshError::Bootstrap(format!(
-                    "the remote command did not finish within {} s",
-                    TIMEOUT.as_secs()
-                ))),
-                Output::default(),
-            );
-        }
-        Ok(Err(e)) => {
-            return (
-                Err(SshError::Bootstrap(format!("cannot run ssh: {e}"))),
-                Output::default(),
-            );
-        }
-        Ok(Ok(output)) => output,
+    let output = match run_ssh(profile, settings, password).await {
+        Ok(output) => output,
+        Err(error) => return (Err(SshError::Bootstrap(error)), Output::default()),
     };
     let kept = Output {
         stdout: bounded(&output.stdout),
@@ -130,6 +93,37 @@ pub async fn run(
             )),
             kept,
         ),
+    }
+}
+
+/// Runs the start-up script over ssh, the password on its stdin; an error
+/// says why it did not finish.
+async fn run_ssh(
+    profile: &Profile,
+    settings: &SshSettings,
+    password: &str,
+) -> Result<std::process::Output, String> {
+    let args = remote_command_args(profile, settings, &script(profile.remote_port));
+    let mut child = Command::new(&settings.binary)
+        .args(&args)
+        .env_clear()
+        .envs(crate::server::sandbox::env::for_ssh())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot run ssh: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A failed write shows as the script's "no password on stdin".
+        let _ = stdin.write_all(format!("{password}\n").as_bytes()).await;
+    }
+    match tokio::time::timeout(TIMEOUT, child.wait_with_output()).await {
+        Err(_) => Err(format!(
+            "the remote command did not finish within {} s",
+            TIMEOUT.as_secs()
+        )),
+        Ok(result) => result.map_err(|e| format!("cannot run ssh: {e}")),
     }
 }
 

@@ -157,107 +157,39 @@ mod tests {
         assert_eq!(minimal.validate(), Ok(()));
     }
 
+    /// `profile()` with one change.
+    fn with(edit: impl FnOnce(&mut Profile)) -> Profile {
+        let mut profile = profile();
+        edit(&mut profile);
+        profile
+    }
+
     #[test]
     fn option_injection_newlines_and_bad_values_are_refused_by_field() {
         let cases: Vec<(&str, Profile)> = vec![
-            (
-                "name",
-                Profile {
-                    name: "Box!".into(),
-                    ..profile()
-                },
-            ),
-            (
-                "name",
-                Profile {
-                    name: String::new(),
-                    ..profile()
-                },
-            ),
-            (
-                "Host",
-                Profile {
-                    host: "-oProxyCommand=sh".into(),
-                    ..profile()
-                },
-            ),
-            (
-                "Host",
-                Profile {
-                    host: "a b".into(),
-                    ..profile()
-                },
-            ),
+            ("name", with(|p| p.name = "Box!".into())),
+            ("name", with(|p| p.name = String::new())),
+            ("Host", with(|p| p.host = "-oProxyCommand=sh".into())),
+            ("Host", with(|p| p.host = "a b".into())),
             (
                 "HostName",
-                Profile {
-                    hostname: Some("x\nProxyCommand sh".into()),
-                    ..profile()
-                },
+                with(|p| p.hostname = Some("x\nProxyCommand sh".into())),
             ),
+            ("Port", with(|p| p.port = Some(0))),
+            ("remote opencode port", with(|p| p.remote_port = 0)),
+            ("User", with(|p| p.user = Some("-l".into()))),
+            ("User", with(|p| p.user = Some("a;b".into()))),
             (
-                "Port",
-                Profile {
-                    port: Some(0),
-                    ..profile()
-                },
-            ),
-            (
-                "remote opencode port",
-                Profile {
-                    remote_port: 0,
-                    ..profile()
-                },
-            ),
-            (
-                "User",
-                Profile {
-                    user: Some("-l".into()),
-                    ..profile()
-                },
-            ),
-            (
-                "User",
-                Profile {
-                    user: Some("a;b".into()),
-                    ..profile()
-                },
+                "IdentityFile",
+                with(|p| p.identity_file = Some("key".into())),
             ),
             (
                 "IdentityFile",
-                Profile {
-                    identity_file: Some("key".into()),
-                    ..profile()
-                },
+                with(|p| p.identity_file = Some("~/../etc/shadow".into())),
             ),
-            (
-                "IdentityFile",
-                Profile {
-                    identity_file: Some("~/../etc/shadow".into()),
-                    ..profile()
-                },
-            ),
-            (
-                "ProxyJump",
-                Profile {
-                    proxy_jump: Some("-J".into()),
-                    ..profile()
-                },
-            ),
-            (
-                "ProxyJump",
-                Profile {
-                    proxy_jump: Some("a@b:0".into()),
-                    ..profile()
-                },
-            ),
-            (
-                "ProxyJump",
-                Profile {
-                    proxy_jump: Some("ok,".into()),
-                    ..profile()
-                },
-            ),
+            ("ProxyJump", with(|p| p.proxy_jump = Some("-J".into()))),
+            ("ProxyJump", with(|p| p.proxy_jump = Some("a@b:0".into()))),
+            ("ProxyJump", with(|p| p.proxy_jump = Some("ok,".into()))),
         ];
         for (field, profile) in cases {
             match profile.validate() {

@@ -56,74 +56,7 @@ impl OpencodeChild {
             std::fs::create_dir_all(home.join(dir))?;
         }
         std::fs::create_dir_all(&settings.workdir)?;
-        let serve = [
-            "serve",
-            "--hostname",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-        ];
-        let mut command = match &settings.sandbox {
-            Some(zone) => {
-                let mut zone = zone.clone();
-                // opencode's own install must stay readable inside.
-                zone.readable
-                    .extend(crate::server::sandbox::install_root(binary));
-                let mut command = Command::new(crate::server::sandbox::BWRAP);
-                command
-                    .args(
-                        zone.bwrap_args(&settings.workdir)
-                            .map_err(std::io::Error::other)?,
-                    )
-                    .arg("--")
-                    .arg(binary)
-                    .args(serve);
-                command
-            }
-            None => {
-                let mut command = Command::new(binary);
-                command.args(serve);
-                command
-            }
-        };
-        command
-            .current_dir(&settings.workdir)
-            // Never pocketcode's environment: the agent's tools inherit this one.
-            .env_clear()
-            .envs(crate::server::sandbox::env::inherited())
-            .env("HOME", home)
-            .env("OPENCODE_SERVER_PASSWORD", &password)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            // The version is pinned in package.json; never replace it behind our back.
-            .env("OPENCODE_DISABLE_AUTOUPDATE", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        if let Some(config) = &settings.config_json {
-            command.env("OPENCODE_CONFIG_CONTENT", config);
-        }
-        if settings.offline {
-            command
-                .env("OPENCODE_DISABLE_MODELS_FETCH", "1")
-                .env("OPENCODE_DISABLE_LSP_DOWNLOAD", "1");
-        }
-        // SAFETY: the closure only calls prctl(2), which is async-signal-safe.
-        // If pocketcode dies without a chance to clean up, opencode gets SIGTERM
-        // instead of living on as an orphan.
-        //
-        // Its own session (so its own process group): stopping the group
-        // stops what it started, and without a controlling terminal the
-        // agent cannot push keystrokes into the terminal pocketcode runs in.
-        unsafe {
-            command.pre_exec(|| {
-                nix::unistd::setsid().map_err(std::io::Error::from)?;
-                nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(std::io::Error::from)
-            });
-        }
+        let mut command = command(settings, binary, home, port, &password)?;
         let mut child = command.spawn()?;
         let pid = child.id().unwrap_or_default();
         let stderr_tail = Arc::new(Mutex::new(VecDeque::with_capacity(STDERR_LINES)));
@@ -237,6 +170,88 @@ impl OpencodeChild {
     pub fn last_stderr_line(&self) -> Option<String> {
         self.stderr_tail.lock().ok()?.back().cloned()
     }
+}
+
+/// opencode's command line: `serve` on loopback `port`, in the agent's
+/// sandbox when there is one, with an environment of its own (never
+/// pocketcode's: the agent's tools inherit it), its own session and the
+/// parent-death signal.
+fn command(
+    settings: &OpencodeSettings,
+    binary: &Path,
+    home: &Path,
+    port: u16,
+    password: &str,
+) -> std::io::Result<Command> {
+    let serve = [
+        "serve",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+    ];
+    let mut command = match &settings.sandbox {
+        Some(zone) => {
+            let mut zone = zone.clone();
+            // opencode's own install must stay readable inside.
+            zone.readable
+                .extend(crate::server::sandbox::install_root(binary));
+            let mut command = Command::new(crate::server::sandbox::BWRAP);
+            command
+                .args(
+                    zone.bwrap_args(&settings.workdir)
+                        .map_err(std::io::Error::other)?,
+                )
+                .arg("--")
+                .arg(binary)
+                .args(serve);
+            command
+        }
+        None => {
+            let mut command = Command::new(binary);
+            command.args(serve);
+            command
+        }
+    };
+    command
+        .current_dir(&settings.workdir)
+        // Never pocketcode's environment: the agent's tools inherit this one.
+        .env_clear()
+        .envs(crate::server::sandbox::env::inherited())
+        .env("HOME", home)
+        .env("OPENCODE_SERVER_PASSWORD", password)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        // The version is pinned in package.json; never replace it behind our back.
+        .env("OPENCODE_DISABLE_AUTOUPDATE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    if let Some(config) = &settings.config_json {
+        command.env("OPENCODE_CONFIG_CONTENT", config);
+    }
+    if settings.offline {
+        command
+            .env("OPENCODE_DISABLE_MODELS_FETCH", "1")
+            .env("OPENCODE_DISABLE_LSP_DOWNLOAD", "1");
+    }
+    // SAFETY: the closure only calls prctl(2), which is async-signal-safe.
+    // If pocketcode dies without a chance to clean up, opencode gets SIGTERM
+    // instead of living on as an orphan.
+    //
+    // Its own session (so its own process group): stopping the group
+    // stops what it started, and without a controlling terminal the
+    // agent cannot push keystrokes into the terminal pocketcode runs in.
+    unsafe {
+        command.pre_exec(|| {
+            nix::unistd::setsid().map_err(std::io::Error::from)?;
+            nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(std::io::Error::from)
+        });
+    }
+    Ok(command)
 }
 
 fn exit_message(status: std::io::Result<ExitStatus>) -> String {

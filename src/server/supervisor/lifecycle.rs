@@ -108,16 +108,26 @@ async fn start_and_watch(
     restarts: &mut tokio::sync::mpsc::UnboundedReceiver<RestartRequest>,
     started_once: &mut bool,
 ) -> Outcome {
-    let binary = match locate(settings.binary.as_deref()) {
-        Ok(binary) => binary,
-        Err(error) => return Outcome::FailedToStart(error),
-    };
-    let mut child = match OpencodeChild::spawn(settings, &binary) {
+    let mut child = match launch(settings, snapshot, started_once) {
         Ok(child) => child,
-        Err(err) => {
-            return Outcome::FailedToStart(format!("could not start {}: {err}", binary.display()));
-        }
+        Err(outcome) => return outcome,
     };
+    if let Err(outcome) = until_healthy(&mut child, settings, http, snapshot, stop).await {
+        return outcome;
+    }
+    watch_healthy(child, settings, http, snapshot, stop, restarts).await
+}
+
+/// Finds the binary and starts it; the snapshot shows the new process.
+fn launch(
+    settings: &OpencodeSettings,
+    snapshot: &watch::Sender<Snapshot>,
+    started_once: &mut bool,
+) -> Result<OpencodeChild, Outcome> {
+    let binary = locate(settings.binary.as_deref()).map_err(Outcome::FailedToStart)?;
+    let child = OpencodeChild::spawn(settings, &binary).map_err(|err| {
+        Outcome::FailedToStart(format!("could not start {}: {err}", binary.display()))
+    })?;
     let port = child
         .upstream
         .base_url
@@ -135,12 +145,23 @@ async fn start_and_watch(
     });
     *started_once = true;
     tracing::info!(pid = child.pid, binary = %binary.display(), "opencode started");
+    Ok(child)
+}
 
+/// Waits for the new opencode to answer its health check (or for a stop);
+/// the snapshot then says it is healthy, with its version.
+async fn until_healthy(
+    child: &mut OpencodeChild,
+    settings: &OpencodeSettings,
+    http: &reqwest::Client,
+    snapshot: &watch::Sender<Snapshot>,
+    stop: &mut watch::Receiver<bool>,
+) -> Result<(), Outcome> {
     let health = tokio::select! {
         health = child.wait_healthy(http, settings.start_timeout) => health,
         _ = stop.changed() => {
             child.stop().await;
-            return Outcome::Stopped;
+            return Err(Outcome::Stopped);
         }
     };
     let version = match health {
@@ -148,8 +169,8 @@ async fn start_and_watch(
         Err(error) => {
             child.stop().await;
             child.drain_stderr().await;
-            copy_tail(snapshot, &child);
-            return Outcome::FailedToStart(with_stderr(error, &child));
+            copy_tail(snapshot, child);
+            return Err(Outcome::FailedToStart(with_stderr(error, child)));
         }
     };
     tracing::info!(pid = child.pid, %version, url = %child.upstream.base_url, "opencode is healthy");
@@ -158,7 +179,6 @@ async fn start_and_watch(
         tracing::warn!(
             %version,
             pinned = super::PINNED_OPENCODE_VERSION,
-            binary = %binary.display(),
             "this opencode is not the pinned version"
         );
     }
@@ -167,7 +187,19 @@ async fn start_and_watch(
         s.status.version = Some(version);
         s.upstream = Some(child.upstream.clone());
     });
+    Ok(())
+}
 
+/// Watches a healthy opencode until it hangs, exits, is stopped or is
+/// replaced.
+async fn watch_healthy(
+    mut child: OpencodeChild,
+    settings: &OpencodeSettings,
+    http: &reqwest::Client,
+    snapshot: &watch::Sender<Snapshot>,
+    stop: &mut watch::Receiver<bool>,
+    restarts: &mut tokio::sync::mpsc::UnboundedReceiver<RestartRequest>,
+) -> Outcome {
     // Pinned outside the loop: its count of misses must survive the other
     // branches firing.
     let upstream = child.upstream.clone();
