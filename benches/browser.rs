@@ -24,7 +24,7 @@ use common::TestServer;
 use common::git_fixture::Remote;
 use common::http::{NewChat, call};
 use common::panel::{Panel, Received, TestPages};
-use pocketcode::browser::ClientMessage;
+use pocketcode::model::browser::ClientMessage;
 
 const RED: (u8, u8, u8) = (200, 30, 30);
 const GREEN: (u8, u8, u8) = (30, 160, 60);

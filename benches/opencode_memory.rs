@@ -39,7 +39,7 @@ use common::http::{NewChat, call};
 use common::sse::json_items;
 use common::{TempDir, TestServer};
 use futures::{FutureExt, StreamExt};
-use pocketcode::api::live::ChatStatus;
+use pocketcode::model::live::ChatStatus;
 use pocketcode::server::budget::{TreeMemory, tree_memory};
 use pocketcode::server::supervisor::RestartCause;
 

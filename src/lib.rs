@@ -9,13 +9,10 @@
 
 pub mod api;
 pub mod app;
-pub mod browser;
+pub mod model;
 pub mod opencode;
-pub mod remotes;
-pub mod repos;
 #[cfg(feature = "ssr")]
 pub mod server;
-pub mod system;
 
 /// The version shown in the UI, reported by `/admin/health` and printed by
 /// `pocketcode --version`: `git describe --always --dirty` at build time and

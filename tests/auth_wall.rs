@@ -11,7 +11,7 @@ use futures::StreamExt;
 use pocketcode::server::auth::token::{SESSION_LIFETIME_SECS, SessionToken, TokenKey};
 use pocketcode::server::auth::unix_now;
 use pocketcode::server::auth::wall::UNAUTHENTICATED;
-use pocketcode::server::routes::{self, PUBLIC_FILES, PUBLIC_PATHS};
+use pocketcode::server::paths::{self, PUBLIC_FILES, PUBLIC_PATHS};
 use reqwest::Method;
 use reqwest::header::{COOKIE, LOCATION};
 use serde_json::Value;
@@ -52,7 +52,7 @@ fn guarded_routes(spec: &Value) -> Vec<(Method, String)> {
             }
         }
     }
-    for path in routes::owned_paths() {
+    for path in paths::owned_paths() {
         let path = match path.strip_suffix('*') {
             Some(prefix) => format!("{prefix}anything"),
             None => concrete(&path),
@@ -70,7 +70,7 @@ fn guarded_routes(spec: &Value) -> Vec<(Method, String)> {
     ] {
         routes_to_try.push((Method::GET, path.to_string()));
     }
-    routes_to_try.retain(|(_, path)| !routes::is_public(path));
+    routes_to_try.retain(|(_, path)| !paths::is_public(path));
     routes_to_try.sort_by(|a, b| (a.1.as_str(), a.0.as_str()).cmp(&(b.1.as_str(), b.0.as_str())));
     routes_to_try.dedup();
     routes_to_try
@@ -237,7 +237,7 @@ async fn no_route_answers_without_a_valid_cookie() {
     for (cookie, expected) in [(&fresh, 204), (&revoked, 401)] {
         let check = server
             .anonymous
-            .get(server.url(pocketcode::api::live::SESSION_CHECK_PATH))
+            .get(server.url(pocketcode::model::live::SESSION_CHECK_PATH))
             .header(COOKIE, cookie)
             .send()
             .await

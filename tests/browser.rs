@@ -11,7 +11,7 @@ use common::browser_chat::{chat_form, group_alive, opencode_mcp, prompt_until, u
 use common::git_fixture::Remote;
 use common::http::{NewChat, call};
 use common::panel::{Panel, TestPages};
-use pocketcode::browser::{BrowserStatus, ClientMessage};
+use pocketcode::model::browser::{BrowserStatus, ClientMessage};
 
 const RED: (u8, u8, u8) = (200, 30, 30);
 const GREEN: (u8, u8, u8) = (30, 160, 60);

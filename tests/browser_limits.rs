@@ -13,7 +13,7 @@ use common::browser_chat::{chat_form, group_alive, prompt_until, until_group_gon
 use common::git_fixture::Remote;
 use common::http::{NewChat, call};
 use common::panel::{Panel, Received, TestPages};
-use pocketcode::browser::{BrowserStatus, ClientMessage};
+use pocketcode::model::browser::{BrowserStatus, ClientMessage};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_panel_gets_the_latest_frame_only_and_bad_requests_are_refused() {
@@ -55,7 +55,7 @@ async fn a_slow_panel_gets_the_latest_frame_only_and_bad_requests_are_refused() 
     // Behind the login, like every /pocket/ path.
     let anonymous = server
         .anonymous
-        .get(server.url(pocketcode::browser::SOCKET_PATH))
+        .get(server.url(pocketcode::model::browser::SOCKET_PATH))
         .query(&[
             ("repo", chat.repo.as_str()),
             ("chat", chat.chat_id.as_str()),

@@ -181,7 +181,7 @@ async fn after_opencode_dies_mid_answer_clients_get_a_resync_and_the_stream_goes
         .expect("summary");
     assert_eq!(
         chat.status,
-        pocketcode::api::live::ChatStatus::Interrupted,
+        pocketcode::model::live::ChatStatus::Interrupted,
         "{chat:?}"
     );
     prompt(&server, &dir, &session.id, "after the crash").await;

@@ -4,7 +4,7 @@
 mod common;
 
 use common::TestOpencode;
-use pocketcode::server::routes::owned_paths;
+use pocketcode::server::paths::owned_paths;
 
 /// One segment of a path template: a literal, or a parameter / wildcard
 /// that matches any segment (`{id}`, `:id`, `*`, `{*rest}`).

@@ -230,7 +230,7 @@ fn stop_pid(pid: i32) {
 
 #[tokio::test]
 async fn connections_step_through_states_recover_and_bootstrap_opencode() {
-    use pocketcode::server::ssh::{ConnectionState, Connections};
+    use pocketcode::server::ssh::{Connections, RemoteState};
     let http = reqwest::Client::new();
     let home = common::TempDir::new();
     let sshd = Sshd::remote_machine(home.path(), true);
@@ -256,7 +256,7 @@ async fn connections_step_through_states_recover_and_bootstrap_opencode() {
         .find_map(|l| serde_json::from_str::<serde_json::Value>(l.trim()).ok())
         .and_then(|v| v["pid"].as_i64())
         .and_then(|p| i32::try_from(p).ok());
-    let ConnectionState::Connected {
+    let RemoteState::Connected {
         local_port,
         version,
     } = state
@@ -287,10 +287,10 @@ async fn connections_step_through_states_recover_and_bootstrap_opencode() {
     let mut seen_down = false;
     loop {
         match connections.state("loopback") {
-            ConnectionState::Connected {
+            RemoteState::Connected {
                 local_port: now, ..
             } if seen_down || now != local_port => break,
-            ConnectionState::Connected { .. } => {}
+            RemoteState::Connected { .. } => {}
             _ => seen_down = true,
         }
         assert!(
@@ -306,7 +306,7 @@ async fn connections_step_through_states_recover_and_bootstrap_opencode() {
     // Disconnect: ssh is gone.
     let ssh_pid = report_ssh_pid(&connections).await;
     assert!(connections.disconnect("loopback").await);
-    assert_eq!(connections.state("loopback"), ConnectionState::Disconnected);
+    assert_eq!(connections.state("loopback"), RemoteState::Disconnected);
     assert!(nix::sys::signal::kill(nix::unistd::Pid::from_raw(ssh_pid), None).is_err());
     stop_pid(remote_pid);
 
@@ -326,7 +326,7 @@ async fn connections_step_through_states_recover_and_bootstrap_opencode() {
         })
         .await;
     match state {
-        ConnectionState::Failed { kind, message } => {
+        RemoteState::Failed { kind, message } => {
             assert_eq!(kind, "Bootstrap");
             assert!(
                 message.contains("exit 127") && message.contains("not installed"),
@@ -346,7 +346,7 @@ async fn connections_step_through_states_recover_and_bootstrap_opencode() {
 /// The running ssh's pid, from the system: the one child process holding
 /// the forward of this connection.
 async fn report_ssh_pid(connections: &pocketcode::server::ssh::Connections) -> i32 {
-    let pocketcode::server::ssh::ConnectionState::Connected { local_port, .. } =
+    let pocketcode::server::ssh::RemoteState::Connected { local_port, .. } =
         connections.state("loopback")
     else {
         panic!("not connected");

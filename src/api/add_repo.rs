@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::AddedRepo;
+use crate::model::repos::AddedRepo;
 
 #[server(prefix = "/pocket/fn", endpoint = "add_repo")]
 pub async fn add_repo(source: String) -> Result<AddedRepo, AppError> {

@@ -1,11 +1,11 @@
 //! `POST /pocket/fn/browser_state`, `start_browser`, `stop_browser`: a
 //! local chat's shared browser (the panel itself talks over
-//! [`crate::browser::SOCKET_PATH`]).
+//! [`crate::model::browser::SOCKET_PATH`]).
 
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::browser::BrowserStatus;
+use crate::model::browser::BrowserStatus;
 
 #[server(prefix = "/pocket/fn", endpoint = "browser_state")]
 pub async fn browser_state(repo: String, chat_id: String) -> Result<BrowserStatus, AppError> {

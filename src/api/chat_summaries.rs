@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use super::live::ChatSummary;
+use crate::model::live::ChatActivity;
 
 #[server(prefix = "/pocket/fn", endpoint = "chat_summaries")]
-pub async fn chat_summaries() -> Result<Vec<ChatSummary>, AppError> {
+pub async fn chat_summaries() -> Result<Vec<ChatActivity>, AppError> {
     super::context::respond(async { Ok(super::context::state()?.events.summaries()) }).await
 }
 

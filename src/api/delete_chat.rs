@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::DeletedChat;
+use crate::model::chats::DeletedChat;
 
 #[server(prefix = "/pocket/fn", endpoint = "delete_chat")]
 pub async fn delete_chat(

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::DiffStat;
+use crate::model::chats::DiffStat;
 
 #[server(prefix = "/pocket/fn", endpoint = "diff_stat")]
 pub async fn get_diff_stat(repo: String, chat_id: String) -> Result<DiffStat, AppError> {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::ChatSummary;
+use crate::model::chats::ChatSummary;
 
 #[server(prefix = "/pocket/fn", endpoint = "list_chats")]
 pub async fn list_chats() -> Result<Vec<ChatSummary>, AppError> {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::GithubListing;
+use crate::model::repos::GithubListing;
 
 #[server(prefix = "/pocket/fn", endpoint = "list_github_repos")]
 pub async fn list_github_repos() -> Result<GithubListing, AppError> {

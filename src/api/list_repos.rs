@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::RepoList;
+use crate::model::repos::RepoList;
 
 #[server(prefix = "/pocket/fn", endpoint = "list_repos")]
 pub async fn list_repos() -> Result<RepoList, AppError> {

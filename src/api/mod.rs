@@ -20,7 +20,6 @@ mod get_transcript;
 mod list_chats;
 mod list_github_repos;
 mod list_repos;
-pub mod live;
 mod new_chat;
 mod open_chat;
 mod push;

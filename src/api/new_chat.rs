@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::ChatSummary;
+use crate::model::chats::ChatSummary;
 
 /// `repo` is anything [`add_repo`](super::add_repo) accepts, e.g. `owner/name`.
 #[server(prefix = "/pocket/fn", endpoint = "new_chat")]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::OpenedChat;
+use crate::model::chats::OpenedChat;
 
 #[server(prefix = "/pocket/fn", endpoint = "open_chat")]
 pub async fn open_chat(repo: String, chat_id: String) -> Result<OpenedChat, AppError> {

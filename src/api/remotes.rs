@@ -11,12 +11,12 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::remotes::{Connection, ConnectionState};
-use crate::repos::ChatSummary;
+use crate::model::chats::ChatSummary;
+use crate::model::remotes::{Remote, RemoteState};
 
 /// `list_connections`: every profile with its live state.
 #[server(prefix = "/pocket/fn", endpoint = "list_connections")]
-pub async fn list_connections() -> Result<Vec<Connection>, AppError> {
+pub async fn list_connections() -> Result<Vec<Remote>, AppError> {
     super::context::respond(async {
         Ok(crate::server::remotes::list(&super::context::state()?).await?)
     })
@@ -36,9 +36,9 @@ pub async fn save_connection(
     #[server(default)] proxy_jump: String,
     #[server(default)] remote_port: String,
     #[server(default)] bootstrap: bool,
-) -> Result<Connection, AppError> {
+) -> Result<Remote, AppError> {
     super::context::respond(async {
-        let profile = crate::remotes::Profile {
+        let profile = crate::model::remotes::Profile {
             name: name.trim().to_owned(),
             host: host.trim().to_owned(),
             hostname: blank(hostname),
@@ -47,7 +47,7 @@ pub async fn save_connection(
             identity_file: blank(identity_file),
             proxy_jump: blank(proxy_jump),
             remote_port: port_number("remote opencode port", remote_port)?
-                .unwrap_or(crate::remotes::DEFAULT_REMOTE_PORT),
+                .unwrap_or(crate::model::remotes::DEFAULT_REMOTE_PORT),
             bootstrap,
         };
         Ok(crate::server::remotes::save(&super::context::state()?, profile).await?)
@@ -85,7 +85,7 @@ pub async fn delete_connection(name: String) -> Result<(), AppError> {
 /// `connect`: runs the steps and answers where they ended (`failed` with
 /// the step and what to do, or `connected`).
 #[server(prefix = "/pocket/fn", endpoint = "connect")]
-pub async fn connect(name: String) -> Result<ConnectionState, AppError> {
+pub async fn connect(name: String) -> Result<RemoteState, AppError> {
     super::context::respond(async {
         let state = super::context::state()?;
         Ok(crate::server::remotes::connect(&state, &name, false).await?)
@@ -97,7 +97,7 @@ pub async fn connect(name: String) -> Result<ConnectionState, AppError> {
 /// opencode without a password; it is accepted (for that host and port)
 /// and connected.
 #[server(prefix = "/pocket/fn", endpoint = "use_open_connection")]
-pub async fn use_open_connection(name: String) -> Result<ConnectionState, AppError> {
+pub async fn use_open_connection(name: String) -> Result<RemoteState, AppError> {
     super::context::respond(async {
         let state = super::context::state()?;
         Ok(crate::server::remotes::connect(&state, &name, true).await?)
@@ -106,7 +106,7 @@ pub async fn use_open_connection(name: String) -> Result<ConnectionState, AppErr
 }
 
 #[server(prefix = "/pocket/fn", endpoint = "disconnect")]
-pub async fn disconnect(name: String) -> Result<ConnectionState, AppError> {
+pub async fn disconnect(name: String) -> Result<RemoteState, AppError> {
     super::context::respond(async {
         Ok(crate::server::remotes::disconnect(&super::context::state()?, &name).await?)
     })

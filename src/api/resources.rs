@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::{DiskUsage, GcReport};
-use crate::system::{Killed, OpencodeMemory, OrphanProcess};
+use crate::model::disk::{DiskUsage, GcReport};
+use crate::model::memory::OpencodeMemory;
+use crate::model::processes::{Killed, OrphanProcess};
 
 /// How long a killed process gets between SIGTERM and SIGKILL.
 #[cfg(feature = "ssr")]

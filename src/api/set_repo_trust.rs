@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::repos::RepoTrust;
+use crate::model::repos::RepoTrust;
 
 #[server(prefix = "/pocket/fn", endpoint = "set_repo_trust")]
 pub async fn set_repo_trust(repo: String, trusted: bool) -> Result<RepoTrust, AppError> {

@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::live::{ChatStatus, ChatSummary as LiveSummary};
 use crate::api::{AppError, chat_summaries, list_chats};
 use crate::app::reload::Reload;
 use crate::app::use_any_chat_events;
+use crate::model::chats::ChatSummary;
+use crate::model::live::{ChatActivity, ChatStatus};
 use crate::opencode::Event;
-use crate::repos::ChatSummary;
 
 /// How long the summaries wait for more events before refetching.
 /// How long a failed chat list reload waits before its one retry.
@@ -45,8 +45,8 @@ impl ChatEntry {
     /// Where the chat works, as a list shows it: its repo, or the
     /// connection a remote's chat runs on.
     pub fn place(&self) -> String {
-        match crate::remotes::remote_connection(&self.repo) {
-            Some(connection) => format!("on {connection}"),
+        match crate::model::remotes::remote_name(&self.repo) {
+            Some(remote) => format!("on {remote}"),
             None => self.repo.clone(),
         }
     }
@@ -55,8 +55,8 @@ impl ChatEntry {
 /// The chat page of chat `chat_id` of `repo` (`owner/name`, or a remote's
 /// `@<connection>` with the session id as `chat_id`).
 pub fn chat_href(repo: &str, chat_id: &str) -> String {
-    match crate::remotes::remote_connection(repo) {
-        Some(connection) => crate::remotes::remote_chat_href(connection, chat_id),
+    match crate::model::remotes::remote_name(repo) {
+        Some(remote) => crate::model::remotes::remote_chat_href(remote, chat_id),
         None => format!("/chat/{repo}/{chat_id}"),
     }
 }
@@ -69,12 +69,12 @@ pub fn chat_href(repo: &str, chat_id: &str) -> String {
 #[derive(Clone, Copy)]
 pub struct ChatList {
     chats: Resource<Result<Vec<ChatSummary>, AppError>>,
-    live: Resource<Result<Vec<LiveSummary>, AppError>>,
+    live: Resource<Result<Vec<ChatActivity>, AppError>>,
     /// The chat list as reloaded or trimmed here, once it was.
     latest_chats: RwSignal<Option<Result<Vec<ChatSummary>, AppError>>>,
     /// Chat list reloads; the input says whether a failure retries.
     chats_reload: Reload<bool, (bool, Result<Vec<ChatSummary>, AppError>)>,
-    live_reload: Reload<(), Result<Vec<LiveSummary>, AppError>>,
+    live_reload: Reload<(), Result<Vec<ChatActivity>, AppError>>,
 }
 
 impl ChatList {
@@ -177,7 +177,7 @@ impl ChatList {
     }
 
     /// The live summaries, newest load first; `None` while loading.
-    pub fn live(self) -> Option<Result<Vec<LiveSummary>, AppError>> {
+    pub fn live(self) -> Option<Result<Vec<ChatActivity>, AppError>> {
         let reloaded = self.live_reload.action.value().get();
         reloaded.or_else(|| self.live.get())
     }
@@ -233,8 +233,8 @@ fn matters(event: &Event) -> bool {
 }
 
 /// Joins the chats on disk with the live summaries by session id.
-pub fn join(chats: Vec<ChatSummary>, live: &[LiveSummary]) -> Vec<ChatEntry> {
-    let live: HashMap<&str, &LiveSummary> =
+pub fn join(chats: Vec<ChatSummary>, live: &[ChatActivity]) -> Vec<ChatEntry> {
+    let live: HashMap<&str, &ChatActivity> =
         live.iter().map(|s| (s.session_id.as_str(), s)).collect();
     let mut entries: Vec<ChatEntry> = chats
         .into_iter()
@@ -266,7 +266,7 @@ pub fn join(chats: Vec<ChatSummary>, live: &[LiveSummary]) -> Vec<ChatEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repos::WorktreeInfo;
+    use crate::model::chats::WorktreeInfo;
 
     fn chat(chat_id: &str, session: Option<&str>, title: &str, updated: u64) -> ChatSummary {
         ChatSummary {
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn live_state_wins_and_the_most_recent_chat_comes_first() {
-        let live = [LiveSummary {
+        let live = [ChatActivity {
             session_id: "ses_b".into(),
             directory: "/d/worktrees/local__r__bbbbbb".into(),
             title: "Renamed".into(),

@@ -35,7 +35,7 @@ impl Transcript {
             && self.messages.last().is_some_and(|m| {
                 m.parts.iter().any(|p| match &p.body {
                     super::PartBody::Tool { tool, state, .. } => {
-                        crate::browser::is_browser_tool(tool)
+                        crate::model::browser::is_browser_tool(tool)
                             && matches!(state.status(), "pending" | "running")
                     }
                     _ => false,

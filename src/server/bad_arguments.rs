@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use server_fn::error::ServerFnErrorErr;
 
 use crate::api::AppError;
-use crate::server::routes::SERVER_FN_PREFIX;
+use crate::server::paths::SERVER_FN_PREFIX;
 
 /// Error bodies are short; anything longer is not a decoding error.
 const LARGEST_ERROR: usize = 64 * 1024;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::repos::{GithubListing, GithubRepo};
+use crate::model::repos::{GithubListing, GithubRepo};
 use crate::server::git::GithubToken;
 
 /// One page is plenty for a phone's picker.

@@ -11,7 +11,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::app::{App, shell};
 use crate::server::auth::{headers, login, wall};
 use crate::server::state::AppState;
-use crate::server::{admin, bad_arguments, browser, events, proxy, pwa, routes};
+use crate::server::{admin, bad_arguments, browser, events, paths, proxy, pwa};
 
 /// Builds the whole application; tests drive it in-process or on port 0.
 pub fn app(state: AppState) -> Router {
@@ -19,32 +19,32 @@ pub fn app(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
     let mut router = Router::new()
         .route(
-            routes::LOGIN_PATH,
+            paths::LOGIN_PATH,
             get(login::show_login)
                 .post(login::submit_login)
                 // Strangers' forms: a password and a path, never megabytes.
                 .layer(axum::extract::DefaultBodyLimit::max(login::MAX_FORM_BYTES)),
         )
         .route(
-            routes::LOGOUT_PATH,
+            paths::LOGOUT_PATH,
             get(login::show_logout).post(login::submit_logout),
         )
         .route("/admin/health", get(admin::health))
         .route(pwa::SERVICE_WORKER_PATH, get(pwa::service_worker))
         .route(
-            crate::api::live::SESSION_CHECK_PATH,
+            crate::model::live::SESSION_CHECK_PATH,
             get(|| async { axum::http::StatusCode::NO_CONTENT }),
         )
         .merge(admin::router())
-        .route(crate::api::live::EVENTS_PATH, get(events::stream::events))
-        .route(crate::browser::SOCKET_PATH, get(browser::socket))
+        .route(crate::model::live::EVENTS_PATH, get(events::stream::events))
+        .route(crate::model::browser::SOCKET_PATH, get(browser::socket))
         .nest_service(
             "/pkg",
             Router::new()
                 .fallback_service(ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())))
                 .layer(axum::middleware::from_fn(pwa::cache_hashed)),
         );
-    for file in routes::PUBLIC_FILES {
+    for file in paths::PUBLIC_FILES {
         let on_disk = site_root.join(file.trim_start_matches('/'));
         router = router.route_service(file, ServeFile::new(on_disk));
     }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
-use pocketcode::browser::{ClientMessage, FrameHeader, ServerMessage, split_frame};
+use pocketcode::model::browser::{ClientMessage, FrameHeader, ServerMessage, split_frame};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -115,7 +115,7 @@ pub struct Panel {
     socket: Socket,
     pub url: String,
     pub title: String,
-    pub status: Option<pocketcode::browser::BrowserStatus>,
+    pub status: Option<pocketcode::model::browser::BrowserStatus>,
     pub errors: Vec<String>,
     /// The last frame [`until`](Self::until) read: a page that stopped
     /// changing sends no other.
@@ -284,5 +284,5 @@ fn socket_path(repo: &str, chat: &str) -> String {
         .append_pair("repo", repo)
         .append_pair("chat", chat)
         .finish();
-    format!("{}?{query}", pocketcode::browser::SOCKET_PATH)
+    format!("{}?{query}", pocketcode::model::browser::SOCKET_PATH)
 }

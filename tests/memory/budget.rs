@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{FutureExt, StreamExt};
-use pocketcode::api::live::ChatStatus;
+use pocketcode::model::live::ChatStatus;
 use pocketcode::server::supervisor::Upstream;
 use serde_json::Value;
 
@@ -117,7 +117,7 @@ async fn a_tiny_budget_disposes_idle_chats_first_and_restarts_only_when_none_is_
         let (status, body) = call(&server, "send_prompt", &form).await;
         assert_eq!(status, 200, "{body}");
         // The idle chats' turns end a moment after their reply is in.
-        let status_of = |list: &[pocketcode::api::live::ChatSummary], session: &str| {
+        let status_of = |list: &[pocketcode::model::live::ChatActivity], session: &str| {
             list.iter().find(|s| s.session_id == session).map(|s| s.status)
         };
         until(

@@ -11,7 +11,7 @@ use crate::common::browser_chat::chat_form;
 use crate::common::git_fixture::Remote;
 use crate::common::http::{NewChat, call};
 use crate::common::panel::Panel;
-use pocketcode::browser::{BrowserStatus, ClientMessage};
+use pocketcode::model::browser::{BrowserStatus, ClientMessage};
 
 /// Fetches every URL of the `#` JSON map (each given 8 s; a `ws://` one
 /// is opened as a WebSocket and sent "ping") and puts what came back in

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::{get_diff, get_diff_stat};
 use crate::app::diff::Patch;
 use crate::app::error_list::ErrorList;
-use crate::repos::DiffStat;
+use crate::model::chats::DiffStat;
 
 #[component]
 pub fn Changes(

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::menu::ChatMenu;
 use crate::app::trust::TrustSwitch;
-use crate::repos::ChatSummary;
+use crate::model::chats::ChatSummary;
 
 /// Where opencode's web UI shows a session: `/{directory}/session/{id}`,
 /// the directory base64url-encoded without padding as that UI encodes it.
@@ -20,7 +20,7 @@ pub fn opencode_web_path(directory: &str, session_id: &str) -> String {
 
 #[component]
 pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
-    if let Some(connection) = crate::remotes::remote_connection(&chat.worktree.repo) {
+    if let Some(connection) = crate::model::remotes::remote_name(&chat.worktree.repo) {
         // opencode's web UI behind pocketcode's proxy is the local one.
         let connection = connection.to_owned();
         return view! {

@@ -8,9 +8,9 @@ use leptos::prelude::*;
 
 use super::ChatKey;
 use crate::api::SendPrompt;
-use crate::api::live::ChatStatus;
 use crate::app::chat_list::ChatList;
 use crate::app::storage::Pick;
+use crate::model::live::ChatStatus;
 
 /// What Continue sends.
 pub const CONTINUE_PROMPT: &str = "continue";

@@ -26,7 +26,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::open_chat;
 use crate::app::error_list::ErrorList;
-use crate::repos::OpenedChat;
+use crate::model::chats::OpenedChat;
 use header::ChatHeader;
 use live_transcript::LiveTranscript;
 
@@ -49,7 +49,7 @@ pub fn ChatPage() -> impl IntoView {
         let chat = params.get("chat").unwrap_or_default();
         // `/remote/{connection}/{session}`: a connected remote's chat.
         if let Some(connection) = params.get("connection") {
-            return (crate::remotes::remote_repo(&connection), chat);
+            return (crate::model::remotes::remote_repo(&connection), chat);
         }
         let owner = params.get("owner").unwrap_or_default();
         let name = params.get("name").unwrap_or_default();
@@ -97,7 +97,7 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     let body = match transcript {
         Some(initial) => {
             // A remote's events are filed under `@<connection>:<dir>`.
-            let directory = crate::remotes::event_directory(&repo, &initial.session.directory);
+            let directory = crate::model::remotes::event_directory(&repo, &initial.session.directory);
             let key = ChatKey {
                 repo,
                 chat_id,

@@ -16,7 +16,7 @@ use crate::app::web::page::{on_visibility_change, tab_visible};
 
 pub fn keep_shown(repo: String, chat_id: String) {
     // A remote chat's instance is its own opencode's business.
-    if crate::remotes::remote_connection(&repo).is_some() {
+    if crate::model::remotes::remote_name(&repo).is_some() {
         return;
     }
     // A missed beacon costs at most an instance loaded again: its result

@@ -20,7 +20,7 @@ use web_sys::{EventSource, MessageEvent};
 use super::UseLiveEventsOptions;
 use super::position::StreamPosition;
 use super::subscribers::{Chat, ChatSubscribers};
-use crate::api::live::{OpencodeRestart, StreamItem};
+use crate::model::live::{OpencodeRestart, StreamItem};
 
 thread_local! {
     static TAB: RefCell<Option<TabStream>> = const { RefCell::new(None) };

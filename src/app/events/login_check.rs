@@ -2,9 +2,9 @@
 //! own error says nothing about why, so the session check is asked; a 401
 //! sends the tab to the login page with this page as where to come back.
 
-use crate::api::live::SESSION_CHECK_PATH;
+use crate::model::live::SESSION_CHECK_PATH;
 
-/// The login page (the server's `routes::LOGIN_PATH`).
+/// The login page (the server's `paths::LOGIN_PATH`).
 const LOGIN_PATH: &str = "/login";
 
 pub fn check_still_logged_in() {

@@ -36,7 +36,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::live::OpencodeRestart;
+use crate::model::live::OpencodeRestart;
 use crate::opencode::Event;
 
 /// The session and directory of a listener for every chat.

@@ -1,7 +1,7 @@
 //! Where the tab is in pocketcode's stream: the id of the last item it got,
 //! so that a new connection asks for exactly what came after.
 
-use crate::api::live::EVENTS_PATH;
+use crate::model::live::EVENTS_PATH;
 
 /// The last id seen on the stream (`<epoch>-<seq>`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

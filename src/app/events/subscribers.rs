@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::ANY;
-use crate::api::live::StreamItem;
+use crate::model::live::StreamItem;
 use crate::opencode::Event;
 
 /// One chat listening to the tab's stream ([`ANY`] as session and
@@ -94,7 +94,7 @@ impl ChatSubscribers {
 mod tests {
     use std::cell::Cell;
 
-    use crate::api::live::StreamItem;
+    use crate::model::live::StreamItem;
 
     use super::*;
 

@@ -73,7 +73,7 @@ pub fn HomePage() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::live::ChatStatus;
+    use crate::model::live::ChatStatus;
 
     fn entry(repo: &str, chat_id: &str) -> ChatEntry {
         ChatEntry {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::RemotesChanged;
 use crate::api::SaveConnection;
-use crate::remotes::Profile;
+use crate::model::remotes::Profile;
 
 /// The form's section, scrolled to by a row's Edit.
 pub const FORM_ID: &str = "connection-form";

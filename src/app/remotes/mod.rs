@@ -12,13 +12,13 @@ mod row;
 use leptos::prelude::*;
 
 use crate::api::{AppError, list_connections};
-use crate::remotes::Connection;
+use crate::model::remotes::Remote;
 use form::{Editing, RemoteForm};
 use row::RemoteRow;
 
 /// Reloads the list (a profile was saved, deleted or (dis)connected).
 #[derive(Clone, Copy)]
-pub struct RemotesChanged(Resource<Result<Vec<Connection>, AppError>>);
+pub struct RemotesChanged(Resource<Result<Vec<Remote>, AppError>>);
 
 impl RemotesChanged {
     pub fn notify(self) {
@@ -27,11 +27,11 @@ impl RemotesChanged {
 }
 
 /// Whether a state is on its way somewhere (its row waits).
-pub(crate) fn moving(state: &crate::remotes::ConnectionState) -> bool {
-    use crate::remotes::ConnectionState;
+pub(crate) fn moving(state: &crate::model::remotes::RemoteState) -> bool {
+    use crate::model::remotes::RemoteState;
     matches!(
         state,
-        ConnectionState::Connecting | ConnectionState::Discovering | ConnectionState::Bootstrapping
+        RemoteState::Connecting | RemoteState::Discovering | RemoteState::Bootstrapping
     )
 }
 
@@ -61,7 +61,7 @@ pub fn RemotesPage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ul aria-label="Connections" class="divide-y divide-neutral-800 border-y border-neutral-800">
-                                        {list.into_iter().map(|c| view! { <RemoteRow connection=c /> }).collect_view()}
+                                        {list.into_iter().map(|c| view! { <RemoteRow remote=c /> }).collect_view()}
                                     </ul>
                                 }
                                 .into_any()

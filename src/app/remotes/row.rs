@@ -13,16 +13,16 @@ use crate::app::chat_list::ChatList;
 use crate::app::confirm::ConfirmButton;
 use crate::app::web::clipboard::copy_text;
 use crate::app::web::page::scroll_into_view;
-use crate::remotes::{Connection, ConnectionState, OPEN_REMOTE, Profile};
+use crate::model::remotes::{OPEN_REMOTE, Profile, Remote, RemoteState};
 
-fn describe(state: &ConnectionState) -> String {
+fn describe(state: &RemoteState) -> String {
     match state {
-        ConnectionState::Disconnected => "Not connected".into(),
-        ConnectionState::Connecting => "Connecting (ssh)…".into(),
-        ConnectionState::Discovering => "Looking for opencode…".into(),
-        ConnectionState::Bootstrapping => "Starting opencode on the remote…".into(),
-        ConnectionState::Connected { version, .. } => format!("Connected: opencode {version}"),
-        ConnectionState::Failed { kind, .. } => format!("Failed ({kind})"),
+        RemoteState::Disconnected => "Not connected".into(),
+        RemoteState::Connecting => "Connecting (ssh)…".into(),
+        RemoteState::Discovering => "Looking for opencode…".into(),
+        RemoteState::Bootstrapping => "Starting opencode on the remote…".into(),
+        RemoteState::Connected { version, .. } => format!("Connected: opencode {version}"),
+        RemoteState::Failed { kind, .. } => format!("Failed ({kind})"),
     }
 }
 
@@ -39,17 +39,17 @@ fn target(profile: &Profile) -> String {
 }
 
 #[component]
-pub fn RemoteRow(connection: Connection) -> impl IntoView {
-    let Connection { profile, state } = connection;
+pub fn RemoteRow(remote: Remote) -> impl IntoView {
+    let Remote { profile, state } = remote;
     let name = profile.name.clone();
-    let connected = matches!(state, ConnectionState::Connected { .. });
+    let connected = matches!(state, RemoteState::Connected { .. });
     let failure = match &state {
-        ConnectionState::Failed { message, .. } => Some(
+        RemoteState::Failed { message, .. } => Some(
             view! { <p role="alert" class="mt-1 text-sm break-words text-red-400">{message.clone()}</p> },
         ),
         _ => None,
     };
-    let open = matches!(&state, ConnectionState::Failed { kind, .. } if kind == OPEN_REMOTE)
+    let open = matches!(&state, RemoteState::Failed { kind, .. } if kind == OPEN_REMOTE)
         .then(|| view! { <UseOpenRemote connection=name.clone() host=profile.host.clone() /> });
     let note = RwSignal::new(None::<Result<String, String>>);
     let report = RwSignal::new(None::<String>);
@@ -136,7 +136,7 @@ fn RowButtons(
 fn use_toggle(
     connected: bool,
     note: RwSignal<Option<Result<String, String>>>,
-) -> Action<String, Result<ConnectionState, AppError>> {
+) -> Action<String, Result<RemoteState, AppError>> {
     let changed = expect_context::<RemotesChanged>();
     let chat_list = expect_context::<ChatList>();
     let toggle = Action::new(move |name: &String| {

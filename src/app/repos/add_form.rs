@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::ReposChanged;
 use super::clone_progress::CloneProgress;
 use crate::api::AddRepo;
-use crate::repos::CloneOutcome;
+use crate::model::repos::CloneOutcome;
 
 #[component]
 pub fn AddRepoForm() -> impl IntoView {

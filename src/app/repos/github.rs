@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::{NewChat, list_github_repos};
 use crate::app::error_list::ErrorList;
 use crate::app::new_chat::{StartChatIn, use_start_chat};
-use crate::repos::GithubListing;
+use crate::model::repos::GithubListing;
 
 #[component]
 pub fn GithubRepos() -> impl IntoView {

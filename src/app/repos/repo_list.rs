@@ -6,7 +6,7 @@ use crate::api::{AppError, NewChat};
 use crate::app::error_list::ErrorList;
 use crate::app::new_chat::{StartChatIn, use_start_chat};
 use crate::app::trust::TrustSwitch;
-use crate::repos::{RepoInfo, RepoList as Repos};
+use crate::model::repos::{RepoInfo, RepoList as Repos};
 
 #[component]
 pub fn RepoList(repos: Resource<Result<Repos, AppError>>) -> impl IntoView {

@@ -5,11 +5,12 @@ use leptos::prelude::*;
 
 use super::disk::size_of;
 use super::{ConfirmButton, ResourcesChanged, facts};
-use crate::api::live::ChatStatus;
 use crate::api::{AppError, DeleteChat, list_chats};
 use crate::app::chat_list::{ChatEntry, ChatList};
 use crate::app::sidebar::status_label;
-use crate::repos::{ChatSummary, DiskUsage};
+use crate::model::chats::ChatSummary;
+use crate::model::disk::DiskUsage;
+use crate::model::live::ChatStatus;
 
 #[component]
 pub fn RunningSessions() -> impl IntoView {
@@ -77,7 +78,7 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
                 let usage = disk.await.ok();
                 // Worktrees on this machine: a remote's chats are not here.
                 let chats = chats.map(|mut chats| {
-                    chats.retain(|c| crate::remotes::remote_connection(&c.worktree.repo).is_none());
+                    chats.retain(|c| crate::model::remotes::remote_name(&c.worktree.repo).is_none());
                     chats
                 });
                 match chats {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::AppError;
 use crate::app::error_list::ErrorList;
 use crate::app::format::bytes;
-use crate::repos::DiskUsage;
+use crate::model::disk::DiskUsage;
 
 #[component]
 pub fn Disk(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::ResourcesChanged;
 use crate::api::CollectGarbage;
-use crate::repos::GcReport;
+use crate::model::disk::GcReport;
 
 #[component]
 pub fn GarbageCollection() -> impl IntoView {
@@ -69,7 +69,7 @@ fn Report(report: GcReport) -> impl IntoView {
         (true, n) => format!("Would remove {n} chat(s):"),
         (false, n) => format!("Removed {n} chat(s)."),
     };
-    let entries = |list: Vec<crate::repos::GcEntry>| {
+    let entries = |list: Vec<crate::model::disk::GcEntry>| {
         list.into_iter()
             .map(|e| {
                 view! {

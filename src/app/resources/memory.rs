@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::get_opencode_memory;
 use crate::app::error_list::ErrorList;
 use crate::app::format::bytes;
-use crate::system::OpencodeMemory;
+use crate::model::memory::OpencodeMemory;
 
 #[component]
 pub fn Memory() -> impl IntoView {

@@ -7,7 +7,7 @@ use super::ConfirmButton;
 use crate::api::{KillProcess, list_orphans};
 use crate::app::error_list::ErrorList;
 use crate::app::format::{bytes, duration};
-use crate::system::OrphanProcess;
+use crate::model::processes::OrphanProcess;
 
 #[component]
 pub fn Orphans() -> impl IntoView {

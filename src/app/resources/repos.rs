@@ -6,7 +6,8 @@ use super::disk::size_of;
 use super::{ConfirmButton, ResourcesChanged, facts};
 use crate::api::{AppError, DeleteRepo, list_repos};
 use crate::app::error_list::ErrorList;
-use crate::repos::{DiskUsage, RepoInfo};
+use crate::model::disk::DiskUsage;
+use crate::model::repos::RepoInfo;
 
 #[component]
 pub fn Repos(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {

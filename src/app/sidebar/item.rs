@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use super::SidebarOpen;
-use crate::api::live::ChatStatus;
 use crate::app::chat_list::ChatEntry;
 use crate::app::timestamp::{relative, use_now};
+use crate::model::live::ChatStatus;
 
 /// What a status reads as, and its colour; idle chats show nothing.
 pub fn status_label(status: ChatStatus) -> Option<(&'static str, &'static str)> {

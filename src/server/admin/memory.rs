@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::State;
 
 use super::error::AdminError;
+use crate::model::memory::OpencodeMemory;
 use crate::server::state::AppState;
-use crate::system::OpencodeMemory;
 
 /// Resident memory of opencode's process tree, measured now, the budget
 /// (`--opencode-memory-mb`), the opencode instances alive, and what the

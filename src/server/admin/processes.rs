@@ -8,9 +8,9 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
 use super::error::{AdminError, ErrorBody};
+use crate::model::processes::{Killed, OrphanProcess};
 use crate::server::state::AppState;
 use crate::server::system;
-use crate::system::{Killed, OrphanProcess};
 
 /// The longest grace period between SIGTERM and SIGKILL.
 const MAX_GRACE_MS: u64 = 30_000;

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::error::{AdminError, ErrorBody};
-use crate::repos::{AddedRepo, CloneOutcome, RepoInfo, RepoList};
+use crate::model::repos::{AddedRepo, CloneOutcome, RepoInfo, RepoList};
 use crate::server::chats;
 use crate::server::git::{RepoName, RepoSource};
 use crate::server::state::AppState;

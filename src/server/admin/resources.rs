@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use super::error::{AdminError, ErrorBody};
-use crate::repos::{DiskUsage, GcReport};
+use crate::model::disk::{DiskUsage, GcReport};
 use crate::server::chats;
 use crate::server::state::AppState;
 

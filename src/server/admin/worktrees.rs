@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 
 use super::error::{AdminError, ErrorBody};
-use crate::repos::{ChatSummary, DeletedChat, DiffStat};
+use crate::model::chats::{ChatSummary, DeletedChat, DiffStat};
 use crate::server::chats;
 use crate::server::git::{ChatId, RepoName, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;

@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use cookie::{Cookie, SameSite};
 
 use super::token::{SessionToken, TokenKey};
-use crate::server::routes::LOGIN_PATH;
+use crate::server::paths::LOGIN_PATH;
 
 /// Name of the device cookie.
 pub const DEVICE_COOKIE_NAME: &str = "pocketcode_device";

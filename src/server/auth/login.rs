@@ -14,8 +14,8 @@ use super::Auth;
 use super::client::ClientInfo;
 use super::rate_limit::{Attempt, Locked, Scope};
 use crate::app::login::{LoginNotice, LoginPage, LogoutPage, render_document};
+use crate::server::paths::{LOGIN_PATH, LOGOUT_PATH};
 use crate::server::pwa::site_assets;
-use crate::server::routes::{LOGIN_PATH, LOGOUT_PATH};
 
 /// Longest password looked at; longer guesses fail without hashing.
 const MAX_PASSWORD_LEN: usize = 4096;

@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use super::Auth;
 use super::client::ClientInfo;
 use super::headers::add_security_headers;
+use crate::server::paths::{self, LOGIN_PATH};
 use crate::server::proxy::Relayed;
-use crate::server::routes::{self, LOGIN_PATH};
 
 /// The body of every 401 the wall answers (tests recognise the wall by it).
 pub const UNAUTHENTICATED: &str = "Not logged in: log in at /login, then retry.";
@@ -42,7 +42,7 @@ pub async fn wall(State(wall): State<Wall>, mut request: Request, next: Next) ->
         return finish(refusal, true);
     }
     let path = request.uri().path();
-    if !routes::is_public(path)
+    if !paths::is_public(path)
         && let Err(reason) = auth.session(request.headers())
     {
         tracing::debug!(%path, %reason, "refused by the auth wall");
@@ -64,7 +64,7 @@ fn finish(mut response: Response, ours: bool) -> Response {
 fn unauthenticated(request: &Request, pages: &[String]) -> Response {
     let uri = request.uri();
     let is_get = matches!(*request.method(), Method::GET | Method::HEAD);
-    if is_get && routes::is_page(pages, uri.path()) {
+    if is_get && paths::is_page(pages, uri.path()) {
         let next = uri.path_and_query().map_or("/", |pq| pq.as_str());
         let location = format!("{LOGIN_PATH}?{}", encode_next(next));
         if let Ok(value) = HeaderValue::from_str(&location) {
@@ -113,7 +113,7 @@ fn cross_site_refusal(
         return None;
     }
     let path = request.uri().path();
-    if is_page_navigation(request) && (routes::is_page(pages, path) || routes::is_public(path)) {
+    if is_page_navigation(request) && (paths::is_page(pages, path) || paths::is_public(path)) {
         return None;
     }
     tracing::warn!(

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::BrowserError;
 use super::cdp::Cdp;
-use crate::browser::ClientMessage;
+use crate::model::browser::ClientMessage;
 
 /// Keys the panel may send besides text: (key, code, Windows key code,
 /// the text a keyDown carries).

@@ -15,7 +15,7 @@ use super::BrowserError;
 use super::cdp::{Cdp, Event};
 use super::chromium::{Chromium, LaunchOptions};
 use super::screencast::Screencast;
-use crate::browser::BrowserStatus;
+use crate::model::browser::BrowserStatus;
 
 /// Run in every document before its own scripts.
 const SAME_TAB: &str = "window.open = (url) => { if (url) location.href = url; return window; };\

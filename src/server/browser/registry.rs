@@ -15,7 +15,7 @@ use super::chromium_sandbox::SandboxChoice;
 use super::egress::{ForwardProxy, Reach};
 use super::gate::Gate;
 use super::instance::ChatBrowser;
-use crate::browser::{BrowserStatus, MCP_NAME};
+use crate::model::browser::{BrowserStatus, MCP_NAME};
 use crate::server::opencode_client::OpencodeClient;
 use crate::server::sandbox::internal_ports::InternalPorts;
 use crate::server::supervisor::Supervisor;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::input;
 use super::instance::{ChatBrowser, Frame};
 use super::screencast::LEVELS;
-use crate::browser::{BrowserStatus, ClientMessage, FrameHeader, ServerMessage, join_frame};
+use crate::model::browser::{BrowserStatus, ClientMessage, FrameHeader, ServerMessage, join_frame};
 use crate::server::state::AppState;
 
 /// Acks slower than this (ms, smoothed) make frames cheaper…

@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 use super::InstancePool;
-use crate::api::live::{ChatStatus, ChatSummary};
+use crate::model::live::{ChatActivity, ChatStatus};
 use crate::server::events::EventHub;
 use crate::server::instances::Instances;
 
@@ -21,7 +21,7 @@ pub struct InstancesPool {
 
 /// A local chat working or waiting (a remote's, `@…`, runs in another
 /// opencode and never holds a local restart).
-fn busy(summary: &ChatSummary) -> bool {
+fn busy(summary: &ChatActivity) -> bool {
     !summary.directory.starts_with('@')
         && matches!(
             summary.status,

@@ -22,8 +22,8 @@ pub use instances_pool::InstancesPool;
 pub use pool::InstancePool;
 pub use tree::{ProcessMemory, TreeMemory, tree_memory};
 
+use crate::model::memory::{BudgetState, MemoryRestart, OpencodeMemory};
 use crate::server::supervisor::Supervisor;
-use crate::system::{BudgetState, MemoryRestart, OpencodeMemory};
 
 /// The default budget, for the 2 GB Fly machine (`fly.toml`). Measured
 /// (`benches/opencode_memory.rs`): a fresh opencode's tree is ~0.3 GB, ~1 GB

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use super::{COOL_DOWN, Inner, SETTLE, decide, tree_memory, words};
 use crate::app::format::bytes;
+use crate::model::memory::{BudgetState, MemoryRestart};
 use crate::server::supervisor::{OpencodeState, RestartCause};
-use crate::system::{BudgetState, MemoryRestart};
 
 /// One stretch of memory over the budget, for one opencode.
 struct Episode {

@@ -2,7 +2,7 @@
 
 use crate::app::format::bytes;
 use crate::app::timestamp::utc_minutes;
-use crate::system::{BudgetState, MemoryRestart};
+use crate::model::memory::{BudgetState, MemoryRestart};
 
 /// `HH:MM UTC` of milliseconds since the Unix epoch.
 fn clock(ms: u64) -> String {

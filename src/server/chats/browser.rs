@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::chat_ref::existing_worktree;
 use super::{ChatError, ChatRef};
-use crate::browser::BrowserStatus;
+use crate::model::browser::BrowserStatus;
 use crate::server::git::WorktreeName;
 use crate::server::state::AppState;
 

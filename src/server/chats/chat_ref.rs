@@ -21,7 +21,7 @@ pub enum ChatRef {
 impl ChatRef {
     /// Validated names: a repo and chat id, or a remote and session id.
     pub fn parse(repo: &str, chat_id: &str) -> Result<Self, ChatError> {
-        match crate::remotes::remote_connection(repo) {
+        match crate::model::remotes::remote_name(repo) {
             Some(remote) => {
                 let session = crate::api::validate::session_id(chat_id)
                     .map_err(|e| ChatError::Invalid(e.to_string()))?;
@@ -44,7 +44,7 @@ impl ChatRef {
             Self::Local(name) => Ok(name),
             Self::Remote { remote, .. } => Err(ChatError::Invalid(format!(
                 "{} is a chat on the remote {remote}: git (changes, branches, worktrees) is for local chats only",
-                crate::remotes::remote_repo(remote)
+                crate::model::remotes::remote_repo(remote)
             ))),
         }
     }

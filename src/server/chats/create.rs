@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::ChatError;
-use crate::repos::ChatSummary;
+use crate::model::chats::ChatSummary;
 use crate::server::git::{RepoSource, RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
 use crate::server::state::AppState;

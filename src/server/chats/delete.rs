@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::chat_ref::no_chat;
 use super::{ChatError, ChatRef};
-use crate::repos::DeletedChat;
+use crate::model::chats::DeletedChat;
 use crate::server::git::{ChatId, GitError, RepoName, RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
 use crate::server::state::AppState;

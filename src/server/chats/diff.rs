@@ -3,7 +3,7 @@
 
 use super::ChatError;
 use super::chat_ref::no_chat;
-use crate::repos::DiffStat;
+use crate::model::chats::DiffStat;
 use crate::server::git::{RepoStore, WorktreeName};
 
 pub async fn diff_stat(store: &RepoStore, name: &WorktreeName) -> Result<DiffStat, ChatError> {

@@ -6,7 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::delete::delete_local_chat;
 use super::{ChatError, list_chats};
-use crate::repos::{ChatSummary, GcEntry, GcReport};
+use crate::model::chats::ChatSummary;
+use crate::model::disk::{GcEntry, GcReport};
 use crate::server::git::{RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
 use crate::server::state::AppState;
@@ -91,7 +92,7 @@ fn reason(chat: &ChatSummary, now_ms: u64, max_age: Duration) -> Option<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repos::WorktreeInfo;
+    use crate::model::chats::WorktreeInfo;
 
     fn chat(session: bool, updated_ms: u64) -> ChatSummary {
         ChatSummary {

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::ChatError;
+use crate::model::chats::{ChatSummary, WorktreeInfo};
 use crate::opencode::Session;
-use crate::repos::{ChatSummary, WorktreeInfo};
 use crate::server::git::{RepoStore, WorktreeName};
 use crate::server::opencode_client::OpencodeClient;
 use crate::server::state::AppState;

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use super::chat_ref::{existing_worktree, no_chat, not_this_chats};
 use super::{ChatError, ChatRef, ChatTarget};
+use crate::model::chats::OpenedChat;
 use crate::opencode::{SessionStatus, TRANSCRIPT_PAGE, Transcript};
-use crate::repos::OpenedChat;
 use crate::server::state::AppState;
 
 /// The chat (worktree, branch, session; or a remote's session) with its

@@ -4,7 +4,7 @@
 //! so the files move first and the instance is dropped after.
 
 use super::ChatError;
-use crate::repos::RepoTrust;
+use crate::model::repos::RepoTrust;
 use crate::server::browser::Browsers;
 use crate::server::git::{RepoName, RepoStore};
 use crate::server::opencode_client::OpencodeClient;

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::api::live::{ChatStatus, ChatSummary};
+use crate::model::live::{ChatActivity, ChatStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlertKind {
@@ -48,7 +48,7 @@ impl AlertKind {
 #[derive(Clone, Debug)]
 pub struct Alert {
     pub kind: AlertKind,
-    pub chat: ChatSummary,
+    pub chat: ChatActivity,
     pub detail: Option<String>,
 }
 

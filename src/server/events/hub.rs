@@ -16,7 +16,7 @@ use super::config::EventsConfig;
 use super::global::{InstanceObserver, LocalDirectories};
 use super::replay::{Replay, ReplayBuffer, Stored};
 use super::summary::Summaries;
-use crate::api::live::{ChatStatus, ChatSummary};
+use crate::model::live::{ChatActivity, ChatStatus};
 use crate::server::auth::unix_now;
 use crate::server::supervisor::Supervisor;
 
@@ -206,7 +206,7 @@ impl EventHub {
         self.lock().summaries.resume(session);
     }
 
-    pub fn summaries(&self) -> Vec<ChatSummary> {
+    pub fn summaries(&self) -> Vec<ChatActivity> {
         self.lock().summaries.list()
     }
 
@@ -259,7 +259,7 @@ impl EventHub {
         self.set_connected(repo, false);
         self.lock()
             .summaries
-            .forget_under(&crate::remotes::event_directory(repo, ""));
+            .forget_under(&crate::model::remotes::event_directory(repo, ""));
     }
 
     /// Stops relaying `directory` (its worktree is gone).

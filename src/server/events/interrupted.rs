@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use super::hub::EventHub;
-use crate::api::live::{OpencodeRestart, StreamItem};
+use crate::model::live::{OpencodeRestart, StreamItem};
 use crate::server::supervisor::LastRestart;
 
 /// Interrupts the working chats at every restart the hub's supervisor

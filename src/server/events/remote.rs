@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::hub::EventHub;
 use super::upstream::{STABLE, open_global_events, retry_backoff, running};
-use crate::remotes::event_directory;
+use crate::model::remotes::event_directory;
 use crate::server::opencode_client::OpencodeClient;
 use crate::server::supervisor::Upstream;
 

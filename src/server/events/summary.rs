@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::api::live::{ChatStatus, ChatSummary};
+use crate::model::live::{ChatActivity, ChatStatus};
 
 /// The summaries of every chat seen, keyed by session id.
 #[derive(Debug, Default)]
 pub struct Summaries {
-    chats: HashMap<String, ChatSummary>,
+    chats: HashMap<String, ChatActivity>,
 }
 
 impl Summaries {
@@ -104,7 +104,11 @@ impl Summaries {
                 chat.status,
                 ChatStatus::Idle | ChatStatus::Error | ChatStatus::Interrupted
             );
-            if working && !chat.directory.starts_with(crate::remotes::REMOTE_MARK) {
+            if working
+                && !chat
+                    .directory
+                    .starts_with(crate::model::remotes::REMOTE_MARK)
+            {
                 chat.status = ChatStatus::Interrupted;
                 chat.unread = true;
                 chat.last_activity_ms = now_ms;
@@ -124,7 +128,7 @@ impl Summaries {
         }
     }
 
-    pub fn get(&self, session: &str) -> Option<&ChatSummary> {
+    pub fn get(&self, session: &str) -> Option<&ChatActivity> {
         self.chats.get(session)
     }
 
@@ -136,8 +140,8 @@ impl Summaries {
     }
 
     /// Most recently active first.
-    pub fn list(&self) -> Vec<ChatSummary> {
-        let mut chats: Vec<ChatSummary> = self.chats.values().cloned().collect();
+    pub fn list(&self) -> Vec<ChatActivity> {
+        let mut chats: Vec<ChatActivity> = self.chats.values().cloned().collect();
         chats.sort_by(|a, b| {
             b.last_activity_ms
                 .cmp(&a.last_activity_ms)
@@ -156,13 +160,13 @@ impl Summaries {
             .retain(|_, chat| !chat.directory.starts_with(prefix));
     }
 
-    fn entry(&mut self, directory: &str, session: &str) -> &mut ChatSummary {
+    fn entry(&mut self, directory: &str, session: &str) -> &mut ChatActivity {
         self.chats
             .entry(session.to_string())
-            .or_insert_with(|| ChatSummary {
+            .or_insert_with(|| ChatActivity {
                 session_id: session.to_string(),
                 directory: directory.to_string(),
-                ..ChatSummary::default()
+                ..ChatActivity::default()
             })
     }
 }
@@ -174,7 +178,7 @@ fn waiting(status: ChatStatus) -> bool {
     )
 }
 
-fn settle(chat: &mut ChatSummary, was_working: bool) {
+fn settle(chat: &mut ChatActivity, was_working: bool) {
     // Idle is what opencode says of every session after a restart, the
     // interrupted ones included: only a new run or the user ends it.
     if chat.status == ChatStatus::Interrupted {

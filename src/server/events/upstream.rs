@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::api::live::ChatStatus;
+use crate::model::live::ChatStatus;
 use crate::opencode::SessionStatus;
 use crate::server::backoff::Backoff;
 use crate::server::supervisor::Upstream;

@@ -12,7 +12,7 @@ use super::names::RepoName;
 use super::source::RepoSource;
 use super::store::{RepoStore, lock};
 use super::{GitError, repo};
-use crate::repos::{AddedRepo, CloneInFlight, CloneOutcome, CloneProgress};
+use crate::model::repos::{AddedRepo, CloneInFlight, CloneOutcome, CloneProgress};
 
 #[derive(Clone, Debug)]
 pub(super) enum CloneState {

@@ -8,7 +8,7 @@ use super::limits::{CloneLimits, CloneWatch};
 use super::names::RepoName;
 use super::remote::{self, GithubToken};
 use super::{disk, repo};
-use crate::repos::CloneProgress;
+use crate::model::repos::CloneProgress;
 
 pub fn clone_into_place(
     layout: &Layout,

@@ -7,7 +7,7 @@ use git2::{Delta, Diff, DiffFormat, DiffOptions, Oid, Patch, Repository};
 use super::chat_id::WorktreeName;
 use super::layout::Layout;
 use super::{GitError, project_config, repo, worktree};
-use crate::repos::{DiffStat, FileChange};
+use crate::model::chats::{DiffStat, FileChange};
 
 /// The longest patch returned; the rest is cut with a note.
 pub const MAX_PATCH_BYTES: usize = 2_000_000;

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::layout::Layout;
 use super::names::RepoName;
 use super::{GitError, repo};
-use crate::repos::{DiskUsage, PathUsage};
+use crate::model::disk::{DiskUsage, PathUsage};
 
 pub fn usage(layout: &Layout) -> Result<DiskUsage, GitError> {
     let mut repos = Vec::new();

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::GitError;
 use super::names::RepoName;
-use crate::repos::CloneProgress;
+use crate::model::repos::CloneProgress;
 
 pub const DEFAULT_MAX_MB: u64 = 2048;
 pub const DEFAULT_STALL_SECS: u64 = 60;

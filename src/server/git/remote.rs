@@ -9,7 +9,7 @@ use git2::{Cred, CredentialType, FetchOptions, RemoteCallbacks, Repository};
 use super::GitError;
 use super::names::RepoName;
 use super::source::is_github_url;
-use crate::repos::CloneProgress;
+use crate::model::repos::CloneProgress;
 
 /// `GITHUB_TOKEN`. Its `Debug` hides the value, so it cannot leak into logs.
 #[derive(Clone)]

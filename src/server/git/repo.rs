@@ -8,7 +8,7 @@ use super::chat_id::WorktreeName;
 use super::layout::Layout;
 use super::names::RepoName;
 use super::{GitError, worktree};
-use crate::repos::RepoInfo;
+use crate::model::repos::RepoInfo;
 
 /// Opens a clone; `Ok(None)` when it does not exist.
 pub fn open(layout: &Layout, name: &RepoName) -> Result<Option<Repository>, GitError> {

@@ -15,7 +15,9 @@ use super::repo_locks::RepoLocks;
 use super::trust::TrustStore;
 use super::worktree::{self, Removed};
 use super::{GitError, diff, disk, repo};
-use crate::repos::{DiffStat, DiskUsage, RepoInfo, WorktreeInfo};
+use crate::model::chats::{DiffStat, WorktreeInfo};
+use crate::model::disk::DiskUsage;
+use crate::model::repos::RepoInfo;
 
 /// Repos and chat worktrees under one data directory.
 #[derive(Debug)]

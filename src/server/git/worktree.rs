@@ -13,7 +13,7 @@ use super::chat_id::WorktreeName;
 use super::layout::Layout;
 use super::names::BranchName;
 use super::{GitError, project_config, repo};
-use crate::repos::WorktreeInfo;
+use crate::model::chats::WorktreeInfo;
 
 /// What removing a worktree did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

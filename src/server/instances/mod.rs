@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use crate::api::live::ChatStatus;
+use crate::model::live::ChatStatus;
 use crate::opencode::SessionStatus;
 use crate::server::browser::Browsers;
 use crate::server::events::EventHub;

@@ -183,14 +183,14 @@ impl Sender {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::live::{ChatStatus, ChatSummary};
+    use crate::model::live::{ChatActivity, ChatStatus};
     use crate::server::events::AlertKind;
 
     #[test]
     fn a_chat_alert_links_to_the_chat_and_says_what_happened() {
         let alert = Alert {
             kind: AlertKind::NeedsPermission,
-            chat: ChatSummary {
+            chat: ChatActivity {
                 session_id: "ses_1".into(),
                 directory: "/data/worktrees/local__project__k3j5h2abcd".into(),
                 title: "Fix the tests".into(),

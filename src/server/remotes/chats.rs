@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{RemoteError, client, watch};
-use crate::repos::ChatSummary;
+use crate::model::chats::ChatSummary;
 use crate::server::ssh::{LISTED_SESSIONS, as_chat};
 use crate::server::state::AppState;
 

@@ -2,15 +2,15 @@
 //! disconnect, and the diagnostics to copy.
 
 use super::{RemoteError, profile, unwatch, watch};
-use crate::remotes::{Connection, ConnectionState, Profile};
+use crate::model::remotes::{Profile, Remote, RemoteState};
 use crate::server::state::AppState;
 
 /// Every profile with its live state.
-pub async fn list(state: &AppState) -> Result<Vec<Connection>, RemoteError> {
+pub async fn list(state: &AppState) -> Result<Vec<Remote>, RemoteError> {
     let profiles = state.ssh_profiles.list().await?;
     Ok(profiles
         .into_iter()
-        .map(|profile| Connection {
+        .map(|profile| Remote {
             state: state.ssh.state(&profile.name),
             profile,
         })
@@ -18,9 +18,9 @@ pub async fn list(state: &AppState) -> Result<Vec<Connection>, RemoteError> {
 }
 
 /// Adds a profile or replaces the one of that name.
-pub async fn save(state: &AppState, profile: Profile) -> Result<Connection, RemoteError> {
+pub async fn save(state: &AppState, profile: Profile) -> Result<Remote, RemoteError> {
     state.ssh_profiles.save(profile.clone()).await?;
-    Ok(Connection {
+    Ok(Remote {
         state: state.ssh.state(&profile.name),
         profile,
     })
@@ -43,19 +43,19 @@ pub async fn connect(
     state: &AppState,
     name: &str,
     accept_open: bool,
-) -> Result<ConnectionState, RemoteError> {
+) -> Result<RemoteState, RemoteError> {
     let profile = profile(state, name).await?;
     if accept_open {
         state.ssh.accept_open(&profile)?;
     }
     let connected = state.ssh.connect(profile).await;
-    if matches!(connected, ConnectionState::Connected { .. }) {
+    if matches!(connected, RemoteState::Connected { .. }) {
         watch(state, name);
     }
     Ok(connected)
 }
 
-pub async fn disconnect(state: &AppState, name: &str) -> Result<ConnectionState, RemoteError> {
+pub async fn disconnect(state: &AppState, name: &str) -> Result<RemoteState, RemoteError> {
     profile(state, name).await?;
     state.ssh.disconnect(name).await;
     unwatch(state, name);

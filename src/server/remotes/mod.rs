@@ -11,7 +11,7 @@ pub use connection::{connect, delete, diagnostics, disconnect, list, save};
 
 use std::sync::Arc;
 
-use crate::remotes::Profile;
+use crate::model::remotes::Profile;
 use crate::server::opencode_client::{OpencodeClient, OpencodeClientError};
 use crate::server::ssh::SshError;
 use crate::server::state::AppState;
@@ -69,7 +69,7 @@ pub fn watch(state: &AppState, name: &str) {
     let ssh = state.ssh.clone();
     let owned = name.to_owned();
     state.events.watch_remote(
-        &crate::remotes::remote_repo(name),
+        &crate::model::remotes::remote_repo(name),
         Arc::new(move || ssh.upstream(&owned)),
     );
 }
@@ -78,5 +78,5 @@ pub fn watch(state: &AppState, name: &str) {
 fn unwatch(state: &AppState, name: &str) {
     state
         .events
-        .unwatch_remote(&crate::remotes::remote_repo(name));
+        .unwatch_remote(&crate::model::remotes::remote_repo(name));
 }

@@ -2,10 +2,10 @@
 //! the tunnel, and its sessions as chats of the repo `@<connection>` (chat
 //! features only: their git lifecycle stays on the remote).
 
-use super::{ConnectionState, Connections};
+use super::{Connections, RemoteState};
+use crate::model::chats::{ChatSummary, WorktreeInfo};
+use crate::model::remotes::remote_repo;
 use crate::opencode::Session;
-use crate::remotes::remote_repo;
-use crate::repos::{ChatSummary, WorktreeInfo};
 use crate::server::opencode_client::OpencodeClient;
 use crate::server::supervisor::Upstream;
 
@@ -18,7 +18,7 @@ impl Connections {
     /// one the user accepted).
     pub fn upstream(&self, name: &str) -> Option<Upstream> {
         match self.state(name) {
-            ConnectionState::Connected { local_port, .. } => Some(Upstream {
+            RemoteState::Connected { local_port, .. } => Some(Upstream {
                 base_url: format!("http://127.0.0.1:{local_port}"),
                 password: self.password(name).unwrap_or_default(),
             }),
@@ -39,7 +39,7 @@ impl Connections {
         self.names()
             .iter()
             .filter_map(|name| match self.state(name) {
-                ConnectionState::Connected { local_port, .. } => Some(local_port),
+                RemoteState::Connected { local_port, .. } => Some(local_port),
                 _ => None,
             })
             .collect()
@@ -48,7 +48,7 @@ impl Connections {
     /// The connections that are connected right now, by name.
     pub fn connected(&self) -> Vec<String> {
         let mut names: Vec<String> = self.names();
-        names.retain(|name| matches!(self.state(name), ConnectionState::Connected { .. }));
+        names.retain(|name| matches!(self.state(name), RemoteState::Connected { .. }));
         names.sort();
         names
     }

@@ -14,7 +14,7 @@ use super::diagnostics::redact;
 use super::profile::Profile;
 use super::tunnel::Tunnel;
 use super::{SshError, bootstrap, discover};
-pub use crate::remotes::ConnectionState;
+pub use crate::model::remotes::RemoteState;
 use crate::server::backoff::Backoff;
 
 /// How long opencode may take to answer after a bootstrap started it.
@@ -25,8 +25,8 @@ const LONGEST_BACKOFF: Duration = Duration::from_secs(30);
 
 #[derive(Default)]
 struct Record {
-    state: Option<ConnectionState>,
-    history: Vec<(Duration, ConnectionState)>,
+    state: Option<RemoteState>,
+    history: Vec<(Duration, RemoteState)>,
     started: Option<Instant>,
     args: Vec<String>,
     ssh_output: String,
@@ -38,7 +38,7 @@ struct Record {
 }
 
 /// Told of every state a connection enters.
-pub type OnChange = Box<dyn Fn(&str, &ConnectionState) + Send + Sync>;
+pub type OnChange = Box<dyn Fn(&str, &RemoteState) + Send + Sync>;
 
 pub struct Connections {
     settings: SshSettings,
@@ -77,11 +77,11 @@ impl Connections {
         self.records.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn state(&self, name: &str) -> ConnectionState {
+    pub fn state(&self, name: &str) -> RemoteState {
         self.lock()
             .get(name)
             .and_then(|r| r.state.clone())
-            .unwrap_or(ConnectionState::Disconnected)
+            .unwrap_or(RemoteState::Disconnected)
     }
 
     /// The password of connection `name`'s remote opencode, if it has one.
@@ -94,7 +94,7 @@ impl Connections {
         self.lock().keys().cloned().collect()
     }
 
-    fn set(&self, name: &str, state: ConnectionState) {
+    fn set(&self, name: &str, state: RemoteState) {
         let mut records = self.lock();
         let record = records.entry(name.to_owned()).or_default();
         let at = record.started.map_or(Duration::ZERO, |s| s.elapsed());
@@ -106,8 +106,8 @@ impl Connections {
         }
     }
 
-    fn fail(&self, name: &str, error: &SshError) -> ConnectionState {
-        let state = ConnectionState::Failed {
+    fn fail(&self, name: &str, error: &SshError) -> RemoteState {
+        let state = RemoteState::Failed {
             kind: error.kind().to_owned(),
             message: error.to_string(),
         };
@@ -117,7 +117,7 @@ impl Connections {
 
     /// Runs the steps for `profile` (any earlier connection of it ends
     /// first) and returns where they ended.
-    pub async fn connect(self: &Arc<Self>, profile: Profile) -> ConnectionState {
+    pub async fn connect(self: &Arc<Self>, profile: Profile) -> RemoteState {
         self.disconnect(&profile.name).await;
         {
             let mut records = self.lock();
@@ -140,7 +140,7 @@ impl Connections {
                     record.tunnel = Some(slot);
                     record.watcher = Some(watcher);
                 }
-                let state = ConnectionState::Connected {
+                let state = RemoteState::Connected {
                     local_port,
                     version,
                 };
@@ -157,16 +157,16 @@ impl Connections {
         &self,
         profile: &Profile,
     ) -> Result<(Tunnel, String, Option<String>), SshError> {
-        self.set(&profile.name, ConnectionState::Connecting);
+        self.set(&profile.name, RemoteState::Connecting);
         let mut password = self.access.password(&profile.name)?;
         let tunnel = self.open_tunnel(profile).await?;
-        self.set(&profile.name, ConnectionState::Discovering);
+        self.set(&profile.name, RemoteState::Discovering);
         let where_ = format!("port {} of {}", profile.remote_port, profile.host);
         let port = tunnel.local_port;
         let found = discover(&self.http, port, &where_, &self.pinned, password.as_deref()).await;
         let found = match found {
             Err(SshError::Discovery(_)) if profile.bootstrap => {
-                self.set(&profile.name, ConnectionState::Bootstrapping);
+                self.set(&profile.name, RemoteState::Bootstrapping);
                 // Stored first: an opencode pocketcode cannot enter is no use.
                 let fresh = new_password();
                 if let Err(error) = self.access.set_password(&profile.name, &fresh) {
@@ -183,7 +183,7 @@ impl Connections {
                     tunnel.close().await;
                     return Err(error);
                 }
-                self.set(&profile.name, ConnectionState::Discovering);
+                self.set(&profile.name, RemoteState::Discovering);
                 self.discover_for(port, &where_, password.as_deref(), AFTER_BOOTSTRAP)
                     .await
             }
@@ -284,7 +284,7 @@ impl Connections {
                         }
                         self.set(
                             &profile.name,
-                            ConnectionState::Connected {
+                            RemoteState::Connected {
                                 local_port,
                                 version,
                             },
@@ -318,7 +318,7 @@ impl Connections {
             }
             tunnel.close().await;
         }
-        self.set(name, ConnectionState::Disconnected);
+        self.set(name, RemoteState::Disconnected);
         true
     }
 
@@ -350,10 +350,7 @@ impl Connections {
         let _ = writeln!(
             text,
             "state: {:?}",
-            record
-                .state
-                .clone()
-                .unwrap_or(ConnectionState::Disconnected)
+            record.state.clone().unwrap_or(RemoteState::Disconnected)
         );
         let binary = self.settings.binary.display();
         let _ = writeln!(text, "ssh command: {binary} {}", record.args.join(" "));

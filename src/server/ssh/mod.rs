@@ -18,7 +18,7 @@ mod tunnel;
 pub use access::ACCESS_FILE;
 pub use backend::{LISTED_SESSIONS, as_chat};
 pub use command::{SshSettings, forward_args, remote_command_args};
-pub use connections::{ConnectionState, Connections};
+pub use connections::{Connections, RemoteState};
 pub use diagnostics::redact;
 pub use discovery::{RemoteOpencode, discover};
 pub use error::SshError;

@@ -5,7 +5,7 @@
 //! newline or a space (it would split a config line).
 
 use super::SshError;
-pub use crate::remotes::{DEFAULT_REMOTE_PORT, Profile};
+pub use crate::model::remotes::{DEFAULT_REMOTE_PORT, Profile};
 
 impl Profile {
     /// Checks every value; the first bad one is the error.

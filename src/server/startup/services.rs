@@ -128,7 +128,7 @@ pub fn ssh(
     ssh.on_change(Box::new(move |name, state| {
         if let Some(hub) = hub.upgrade() {
             hub.publish_resync(
-                Some(&crate::remotes::remote_repo(name)),
+                Some(&crate::model::remotes::remote_repo(name)),
                 &format!("connection {name}: {state:?}"),
             );
         }

@@ -8,7 +8,7 @@ use nix::unistd::Pid;
 
 use super::SystemError;
 use super::orphans::{KnownServices, find_orphans};
-use crate::system::Killed;
+use crate::model::processes::Killed;
 
 /// How often to look whether the process is gone.
 const POLL: Duration = Duration::from_millis(50);

@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sysinfo::{Pid, Process, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};
 
-use crate::system::OrphanProcess;
+use crate::model::processes::OrphanProcess;
 
 /// Processes that adopt orphans besides PID 1.
 const REAPERS: &[&str] = &[

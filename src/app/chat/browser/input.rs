@@ -8,7 +8,7 @@ use super::PanelState;
 use crate::app::web::element::{
     in_input, listener_size, on_resize, size_of, take_input_text, touch_offset,
 };
-use crate::browser::ClientMessage;
+use crate::model::browser::ClientMessage;
 
 /// Keys sent as keys rather than text.
 const KEYS: &[&str] = &[

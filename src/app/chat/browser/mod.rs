@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::api::{AppError, browser_state, start_browser, stop_browser};
 use crate::app::web::socket::Socket;
-use crate::browser::{BrowserStatus, ClientMessage};
+use crate::model::browser::{BrowserStatus, ClientMessage};
 
 /// Whether the agent is acting on the browser now (set by the transcript).
 #[derive(Clone, Copy)]

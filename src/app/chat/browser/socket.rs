@@ -8,7 +8,7 @@ use super::PanelState;
 use super::input::send_viewport;
 use crate::app::web::files::{object_url, revoke_url};
 use crate::app::web::socket::{Socket, SocketHandlers};
-use crate::browser::{BrowserStatus, SOCKET_PATH, ServerMessage, split_frame};
+use crate::model::browser::{BrowserStatus, SOCKET_PATH, ServerMessage, split_frame};
 
 /// Opens the socket of chat `chat_id`'s browser (closing any other).
 pub fn connect(repo: &str, chat_id: &str, state: PanelState) {

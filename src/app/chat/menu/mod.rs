@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::browser::BrowserPanel;
 use super::changes::Changes;
 use crate::app::toggle::ToggleButton;
-use crate::repos::ChatSummary;
+use crate::model::chats::ChatSummary;
 use items::{MenuActions, MenuItems};
 use note::{Note, NoteLine};
 use rename::Rename;
@@ -39,7 +39,7 @@ enum Panel {
 
 #[component]
 pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
-    let remote = crate::remotes::remote_connection(&chat.worktree.repo).is_some();
+    let remote = crate::model::remotes::remote_name(&chat.worktree.repo).is_some();
     let chat = StoredValue::new(MenuChat {
         repo: chat.worktree.repo,
         chat_id: chat.worktree.chat_id,

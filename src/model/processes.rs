@@ -1,9 +1,6 @@
-//! Processes as the resources page and `/admin/processes` show them.
-//! Shared by the server and the browser.
+//! Processes as the resources page and `/admin/processes` show them: the
+//! ones the agent left behind, and how a killed one ended.
 
-mod memory;
-
-pub use memory::{BudgetState, MemoryRestart, OpencodeMemory};
 use serde::{Deserialize, Serialize};
 
 /// A process left behind by the agent: its parent died, it was adopted by

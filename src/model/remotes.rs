@@ -36,10 +36,10 @@ fn default_remote_port() -> u16 {
     DEFAULT_REMOTE_PORT
 }
 
-/// Where a connection is, step by step.
+/// Where the connection to a remote is, step by step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
-pub enum ConnectionState {
+pub enum RemoteState {
     Disconnected,
     Connecting,
     Discovering,
@@ -60,23 +60,23 @@ pub enum ConnectionState {
 /// The failure `kind` of a remote opencode without a password.
 pub const OPEN_REMOTE: &str = "Open";
 
-/// A profile and its state.
+/// A remote: its profile and the state of its connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Connection {
+pub struct Remote {
     pub profile: Profile,
-    pub state: ConnectionState,
+    pub state: RemoteState,
 }
 
-/// What marks a remote chat's "repo": `@<connection>`. Local repo names
+/// What marks a remote chat's "repo": `@<remote>`. Local repo names
 /// (`owner/name`) never start with it.
 pub const REMOTE_MARK: char = '@';
 
-/// The connection a chat's `repo` names, when it is a remote chat.
-pub fn remote_connection(repo: &str) -> Option<&str> {
+/// The remote a chat's `repo` names, when it is a remote chat.
+pub fn remote_name(repo: &str) -> Option<&str> {
     repo.strip_prefix(REMOTE_MARK)
 }
 
-/// The `repo` of the chats of connection `name`.
+/// The `repo` of the chats of remote `name`.
 pub fn remote_repo(name: &str) -> String {
     format!("{REMOTE_MARK}{name}")
 }
@@ -84,13 +84,13 @@ pub fn remote_repo(name: &str) -> String {
 /// Where the live stream files a remote directory's events: `@name:/dir`,
 /// so that a remote path never meets a local one of the same name.
 pub fn event_directory(repo: &str, directory: &str) -> String {
-    match remote_connection(repo) {
+    match remote_name(repo) {
         Some(name) => format!("{REMOTE_MARK}{name}:{directory}"),
         None => directory.to_owned(),
     }
 }
 
-/// The page of a remote chat: `/remote/<connection>/<session id>`.
+/// The page of a remote chat: `/remote/<remote>/<session id>`.
 pub fn remote_chat_href(name: &str, session_id: &str) -> String {
     format!("/remote/{name}/{session_id}")
 }
@@ -101,8 +101,8 @@ mod tests {
 
     #[test]
     fn remote_chats_are_told_apart_by_their_repo() {
-        assert_eq!(remote_connection("@devbox"), Some("devbox"));
-        assert_eq!(remote_connection("local/project"), None);
+        assert_eq!(remote_name("@devbox"), Some("devbox"));
+        assert_eq!(remote_name("local/project"), None);
         assert_eq!(remote_repo("devbox"), "@devbox");
         assert_eq!(
             event_directory("@devbox", "/home/me/p"),

@@ -73,9 +73,11 @@ pub enum ChatStatus {
     Interrupted,
 }
 
-/// The server's running summary of one chat (opencode session).
+/// What one chat (opencode session) is doing, as the server keeps it from
+/// the events: status, title, last activity, unread. Not the chat on disk
+/// ([`crate::model::chats::ChatSummary`]); the sidebar joins the two.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatSummary {
+pub struct ChatActivity {
     pub session_id: String,
     pub directory: String,
     pub title: String,

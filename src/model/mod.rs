@@ -1,0 +1,17 @@
+//! The model: the types the server and the browser exchange (server
+//! function answers, `/admin/*` JSON, the live stream, the browser panel's
+//! socket), with the small pure functions that read them. Shared by both
+//! builds, so nothing here is server-only except derive attributes (the
+//! OpenAPI schemas of `/admin/*`, behind `ssr`).
+//!
+//! One file per concept; each type has one name, used by the server
+//! (`server::*`), the server functions (`api::*`) and the UI (`app::*`).
+
+pub mod browser;
+pub mod chats;
+pub mod disk;
+pub mod live;
+pub mod memory;
+pub mod processes;
+pub mod remotes;
+pub mod repos;
