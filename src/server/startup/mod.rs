@@ -51,9 +51,10 @@ impl Pocketcode {
     /// `/admin/health` shows its progress).
     pub async fn start(config: &Config) -> Result<Self, StartupError> {
         let sandboxed = sandbox_first(config).await?;
-        let dirs = Dirs::create(config)?;
+        let dirs = Dirs::resolve(config)?;
         // Before anything else: a bad auth setup must start nothing.
         let auth = Arc::new(Auth::from_config(&config.auth, &dirs.data)?);
+        dirs.create_rest()?;
         let scripted = opencode::scripted_model(config).await?;
         let gateway = opencode::start_gateway(scripted.as_ref()).await?;
         let zone = sandboxed.then(|| dirs.agent_zone(config));
@@ -203,7 +204,7 @@ async fn sandbox_first(config: &Config) -> Result<bool, StartupError> {
 }
 
 /// pocketcode's directories, absolute (opencode keys projects by absolute
-/// directory), created.
+/// directory).
 struct Dirs {
     data: PathBuf,
     workspace: PathBuf,
@@ -211,23 +212,31 @@ struct Dirs {
 }
 
 impl Dirs {
-    fn create(config: &Config) -> Result<Self, StartupError> {
+    /// The data directory only: nothing else is made before the auth
+    /// setup is known to be good.
+    fn resolve(config: &Config) -> Result<Self, StartupError> {
+        let data = absolute(&config.data_dir)?;
         let dirs = Self {
-            data: absolute(&config.data_dir)?,
             workspace: absolute(&config.workspace_dir())?,
-            opencode_home: absolute(&config.data_dir)?.join("opencode"),
+            opencode_home: data.join("opencode"),
+            data,
         };
         create_dir(&dirs.data)?;
-        let layout = dirs.layout();
+        Ok(dirs)
+    }
+
+    /// The rest: the workspace, opencode's home, the repos and worktrees.
+    fn create_rest(&self) -> Result<(), StartupError> {
+        let layout = self.layout();
         for dir in [
-            &dirs.workspace,
-            &dirs.opencode_home,
+            &self.workspace,
+            &self.opencode_home,
             &layout.repos_dir(),
             &layout.worktrees_dir(),
         ] {
             create_dir(dir)?;
         }
-        Ok(dirs)
+        Ok(())
     }
 
     fn layout(&self) -> Layout {
