@@ -16,5 +16,7 @@ mod budget;
 mod idle;
 #[path = "memory/idle_kept.rs"]
 mod idle_kept;
+#[path = "memory/models_catalog.rs"]
+mod models_catalog;
 #[path = "memory/opencode_tree.rs"]
 mod opencode_tree;

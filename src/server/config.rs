@@ -66,6 +66,13 @@ pub struct Config {
         value_parser = clap::value_parser!(u64).range(1..))]
     pub opencode_memory_check_secs: u64,
 
+    /// Give opencode its whole models database (every provider models.dev
+    /// knows) instead of the providers it can use here (the gateway's and
+    /// opencode's own Zen). Each chat opencode loads again then spends
+    /// 0.3–1 s more building its provider list (README, "Idle chats").
+    #[arg(long, env = "POCKETCODE_OPENCODE_FULL_MODELS", default_value_t = false)]
+    pub opencode_full_models: bool,
+
     /// opencode's working directory (chats work in their own worktrees).
     /// Default: `<data dir>/workspace`.
     #[arg(long, env = "POCKETCODE_WORKSPACE")]

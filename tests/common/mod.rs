@@ -67,13 +67,30 @@ pub struct TestOpencode {
 
 impl TestOpencode {
     pub async fn start() -> Self {
+        Self::start_seeded(|_| {}).await
+    }
+
+    /// Starts it after `seed` wrote what it wants into opencode's home
+    /// (its XDG directories' root).
+    pub async fn start_seeded(seed: impl FnOnce(&Path)) -> Self {
+        Self::start_with(seed, |_| {}).await
+    }
+
+    /// [`Self::start_seeded`], with `configure` changing the settings
+    /// (the scripted model's config is already in them).
+    pub async fn start_with(
+        seed: impl FnOnce(&Path),
+        configure: impl FnOnce(&mut OpencodeSettings),
+    ) -> Self {
         let dir = TempDir::new();
+        seed(&dir.path().join("opencode"));
         let workspace = dir.path().join("workspace");
         git_workspace(&workspace);
         let model = ScriptedModel::start().await.expect("scripted model");
         let mut settings = OpencodeSettings::new(dir.path().join("opencode"), workspace.clone());
         settings.config_json = Some(model.opencode_config().to_string());
         settings.offline = true;
+        configure(&mut settings);
         let supervisor = Supervisor::spawn(settings);
         let upstream = supervisor.ready(READY).await.expect("opencode healthy");
         Self {
@@ -118,7 +135,11 @@ pub struct TestServer {
 impl TestServer {
     /// Starts pocketcode with `extra` flags added to the defaults.
     pub async fn start(extra: &[&str]) -> Self {
-        let data_dir = TempDir::new();
+        Self::start_in(TempDir::new(), extra).await
+    }
+
+    /// [`Self::start`] in a data dir the test prepared.
+    pub async fn start_in(data_dir: TempDir, extra: &[&str]) -> Self {
         let data = data_dir.path().display().to_string();
         let mut args = vec![
             "pocketcode",

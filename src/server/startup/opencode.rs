@@ -10,7 +10,7 @@ use crate::server::gateway::{Gateway, KeyHeader, ProviderRoute};
 use crate::server::sandbox::Zone;
 use crate::server::sandbox::internal_ports::InternalPorts;
 use crate::server::scripted_model::{self, ScriptedModel};
-use crate::server::supervisor::{OpencodeSettings, Supervisor};
+use crate::server::supervisor::{ModelsCatalog, OpencodeSettings, Supervisor, models_catalog};
 
 /// The scripted model, started, when no provider key is set.
 pub async fn scripted_model(config: &Config) -> Result<Option<ScriptedModel>, StartupError> {
@@ -57,6 +57,15 @@ pub fn settings(
     settings.binary = config.opencode_bin.clone();
     settings.liveness = config.liveness();
     settings.sandbox = zone;
+    if !config.opencode_full_models {
+        settings.models = Some(match scripted {
+            Some(_) => ModelsCatalog::config_only(&dirs.opencode_home),
+            None => ModelsCatalog::new(
+                &dirs.opencode_home,
+                gateway.providers().chain([models_catalog::ZEN]),
+            ),
+        });
+    }
     if let Some(model) = scripted {
         let via_gateway = gateway.url(scripted_model::PROVIDER_ID);
         let config =

@@ -233,6 +233,9 @@ fn command(
     if let Some(config) = &settings.config_json {
         command.env("OPENCODE_CONFIG_CONTENT", config);
     }
+    if let Some(catalog) = &settings.models {
+        command.env("OPENCODE_MODELS_PATH", catalog.path());
+    }
     if settings.offline {
         command
             .env("OPENCODE_DISABLE_MODELS_FETCH", "1")

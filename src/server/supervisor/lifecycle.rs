@@ -108,6 +108,9 @@ async fn start_and_watch(
     restarts: &mut tokio::sync::mpsc::UnboundedReceiver<RestartRequest>,
     started_once: &mut bool,
 ) -> Outcome {
+    if let Some(catalog) = &settings.models {
+        catalog.refresh_logged().await;
+    }
     let mut child = match launch(settings, snapshot, started_once) {
         Ok(child) => child,
         Err(outcome) => return outcome,

@@ -6,6 +6,7 @@
 mod child;
 mod lifecycle;
 mod locate;
+pub mod models_catalog;
 mod restarts;
 mod status;
 mod watchdog;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 pub use locate::{locate, project_roots};
+pub use models_catalog::{CatalogError, ModelsCatalog, Refreshed};
 
 /// The opencode version pocketcode is built and tested against (the exact
 /// `opencode-ai` version in `package.json`; a unit test keeps them equal).
@@ -57,6 +59,9 @@ pub struct OpencodeSettings {
     pub sandbox: Option<crate::server::sandbox::Zone>,
     /// How a healthy opencode is probed for hangs.
     pub liveness: Liveness,
+    /// opencode's models database cut down to the usable providers
+    /// (`None`: opencode's whole database).
+    pub models: Option<ModelsCatalog>,
 }
 
 impl OpencodeSettings {
@@ -70,6 +75,7 @@ impl OpencodeSettings {
             start_timeout: Duration::from_secs(60),
             sandbox: None,
             liveness: Liveness::default(),
+            models: None,
         }
     }
 }
@@ -111,6 +117,9 @@ impl Supervisor {
             restarts,
             task: std::sync::Mutex::new(None),
         });
+        if let Some(catalog) = settings.models.clone() {
+            tokio::spawn(models_catalog::keep_fresh(catalog, stop_rx.clone()));
+        }
         let task = tokio::spawn(lifecycle::run(
             settings,
             supervisor.snapshot.clone(),
