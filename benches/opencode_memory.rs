@@ -19,6 +19,10 @@
 //! chats whose instance is alive, before anything was disposed, as the
 //! baseline.
 //!
+//! The last round runs again with `--opencode-full-models` (opencode's
+//! whole models database, as before pocketcode cut it down to the usable
+//! providers), and both revivals are printed side by side.
+//!
 //! Run with `cargo bench --features ssr --bench opencode_memory`;
 //! `POCKETCODE_BENCH_CHATS=15` (a comma-separated list) runs other counts
 //! of chats (revivals are measured in the last, which needs at least 15).
@@ -160,8 +164,15 @@ struct Openings {
     restarted: Vec<Opened>,
 }
 
-async fn round(remote: &Remote, chats: usize, last_round: bool) -> (Round, Openings) {
-    let server = TestServer::start(&["--opencode-memory-mb", "0"]).await;
+async fn round(
+    remote: &Remote,
+    chats: usize,
+    last_round: bool,
+    flags: &[&str],
+) -> (Round, Openings) {
+    let mut args = vec!["--opencode-memory-mb", "0"];
+    args.extend_from_slice(flags);
+    let server = TestServer::start(&args).await;
     let outcome = AssertUnwindSafe(async {
         server.wait_ready().await;
         let mut made = Vec::new();
@@ -298,13 +309,17 @@ async fn main() -> ExitCode {
     let mut openings = Openings::default();
     for (n, &chats) in counts.iter().enumerate() {
         let last_round = n + 1 == counts.len();
-        let (round, opened) = round(&remote, chats, last_round).await;
+        let (round, opened) = round(&remote, chats, last_round, &[]).await;
         eprintln!("{chats} chats: alive {}", breakdown(&round.alive));
         rounds.push(round);
         if last_round {
             openings = opened;
         }
     }
+    // The same last round with opencode's whole models database (as before
+    // pocketcode cut it down), side by side.
+    let last = counts.last().copied().unwrap_or(REVIVED * 3);
+    let (whole_round, whole) = round(&remote, last, true, &["--opencode-full-models"]).await;
     println!(
         "opencode's process tree, resident MiB (processes), {} s after each step",
         SETTLE.as_secs()
@@ -350,6 +365,26 @@ async fn main() -> ExitCode {
         "reviving a disposed chat after the restart: {}",
         spread(&openings.restarted)
     );
+    println!(
+        "with opencode's whole models database (--opencode-full-models), {} chats: alive {}, disposed {}, restarted {}",
+        whole_round.chats,
+        cell(&whole_round.alive),
+        cell(&whole_round.disposed),
+        cell(&whole_round.restarted)
+    );
+    println!("| revival, p50 / max | cut-down database (default) | whole database |");
+    println!("|---|---|---|");
+    for (case, cut, full) in [
+        ("alive", &openings.alive, &whole.alive),
+        (
+            "disposed, opencode running",
+            &openings.disposed,
+            &whole.disposed,
+        ),
+        ("after the restart", &openings.restarted, &whole.restarted),
+    ] {
+        println!("| {case} | {} | {} |", spread(cut), spread(full));
+    }
     if openings.disposed.is_empty() || openings.restarted.is_empty() {
         eprintln!("bench failed: no revival measured");
         return ExitCode::FAILURE;
