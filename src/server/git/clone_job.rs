@@ -6,6 +6,7 @@ use super::GitError;
 use super::layout::Layout;
 use super::limits::{CloneLimits, CloneWatch};
 use super::names::RepoName;
+use super::github_host::GithubHost;
 use super::remote::{self, GithubToken};
 use super::{disk, repo};
 use crate::model::repos::CloneProgress;
@@ -15,6 +16,7 @@ pub fn clone_into_place(
     name: &RepoName,
     url: &str,
     token: Option<&GithubToken>,
+    host: &GithubHost,
     limits: CloneLimits,
     progress: &(dyn Fn(CloneProgress) + Send + Sync),
 ) -> Result<(), GitError> {
@@ -29,7 +31,7 @@ pub fn clone_into_place(
         progress(p);
         watch.allow(&p)
     };
-    let result = remote::clone(name, url, &staging, token, &watched)
+    let result = remote::clone(name, url, &staging, token, host, &watched)
         .map_err(|error| watch.explain(name, error))
         .and_then(|()| watch.check_size(name, disk::size(&staging)))
         .and_then(|()| {

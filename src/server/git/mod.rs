@@ -9,6 +9,7 @@ mod clone_job;
 mod diff;
 mod disk;
 mod error;
+mod github_host;
 mod layout;
 mod limits;
 mod names;
@@ -23,6 +24,7 @@ mod worktree;
 
 pub use chat_id::{ChatId, WorktreeName};
 pub use error::GitError;
+pub use github_host::GithubHost;
 pub use layout::Layout;
 pub use limits::{CloneLimits, DEFAULT_MAX_MB, DEFAULT_STALL_SECS};
 pub use names::{BranchName, RepoName};
