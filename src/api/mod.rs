@@ -28,6 +28,8 @@ mod resources;
 mod send_prompt;
 mod set_repo_trust;
 pub mod validate;
+mod push_chat;
+mod pull_request;
 
 pub use abort_session::{AbortSession, abort_session};
 pub use add_repo::{AddRepo, add_repo};
@@ -68,6 +70,12 @@ pub use resources::{
 };
 pub use send_prompt::{SendPrompt, send_prompt};
 pub use set_repo_trust::{SetRepoTrust, set_repo_trust};
+
+pub use pull_request::{
+    ClosePullRequest, GetPullRequest, MAX_PULL_BODY_CHARS, MergePullRequest, OpenPullRequest,
+    close_pull_request, get_pull_request, merge_pull_request, open_pull_request,
+};
+pub use push_chat::{PushChat, push_chat};
 
 /// Where every server function of pocketcode lives.
 pub const PREFIX: &str = "/pocket/fn";

@@ -15,3 +15,4 @@ pub mod memory;
 pub mod processes;
 pub mod remotes;
 pub mod repos;
+pub mod pull_request;

@@ -8,7 +8,7 @@ use super::limits::{CloneLimits, CloneWatch};
 use super::names::RepoName;
 use super::github_host::GithubHost;
 use super::remote::{self, GithubToken};
-use super::{disk, repo};
+use super::{disk, origin_record, repo};
 use crate::model::repos::CloneProgress;
 
 pub fn clone_into_place(
@@ -37,7 +37,8 @@ pub fn clone_into_place(
         .and_then(|()| {
             repo::record_name(&staging, name)?;
             let dest = layout.repo(name);
-            std::fs::rename(&staging, &dest).map_err(|e| GitError::io(dest.display(), e))
+            std::fs::rename(&staging, &dest).map_err(|e| GitError::io(dest.display(), e))?;
+            origin_record::write(layout, name, url)
         });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
