@@ -22,14 +22,14 @@ mod list_github_repos;
 mod list_repos;
 mod new_chat;
 mod open_chat;
+mod pull_request;
 mod push;
+mod push_chat;
 mod remotes;
 mod resources;
 mod send_prompt;
 mod set_repo_trust;
 pub mod validate;
-mod push_chat;
-mod pull_request;
 
 pub use abort_session::{AbortSession, abort_session};
 pub use add_repo::{AddRepo, add_repo};

@@ -44,7 +44,10 @@ pub async fn open_pull_request(
         }
         let state = super::context::state()?;
         let github = &state.github;
-        Ok(crate::server::github::open_pull_request(&state.git, github, &name, title, body, draft).await?)
+        Ok(
+            crate::server::github::open_pull_request(&state.git, github, &name, title, body, draft)
+                .await?,
+        )
     })
     .await
 }
@@ -66,7 +69,10 @@ pub async fn merge_pull_request(
             ))
         })?;
         let state = super::context::state()?;
-        Ok(crate::server::github::merge_pull_request(&state.git, &state.github, &name, method).await?)
+        Ok(
+            crate::server::github::merge_pull_request(&state.git, &state.github, &name, method)
+                .await?,
+        )
     })
     .await
 }

@@ -23,7 +23,10 @@ pub async fn push_chat(
             None => None,
         };
         let state = super::context::state()?;
-        Ok(crate::server::github::push_chat(&state.git, &state.github, &name, branch, force).await?)
+        Ok(
+            crate::server::github::push_chat(&state.git, &state.github, &name, branch, force)
+                .await?,
+        )
     })
     .await
 }

@@ -113,8 +113,15 @@ pub async fn open_pull(
     if body.body.chars().count() > crate::api::MAX_PULL_BODY_CHARS {
         return Err(AdminError::BadRequest("the body is too long".into()));
     }
-    let pull = github::open_pull_request(&state.git, &state.github, &name, title, body.body, body.draft)
-        .await?;
+    let pull = github::open_pull_request(
+        &state.git,
+        &state.github,
+        &name,
+        title,
+        body.body,
+        body.draft,
+    )
+    .await?;
     Ok(Json(pull))
 }
 
@@ -152,7 +159,9 @@ pub async fn close_pull(
     path: ChatPath,
 ) -> Result<Json<PullRequest>, AdminError> {
     let name = worktree_name(path)?;
-    Ok(Json(github::close_pull_request(&state.git, &state.github, &name).await?))
+    Ok(Json(
+        github::close_pull_request(&state.git, &state.github, &name).await?,
+    ))
 }
 
 fn worktree_name(path: ChatPath) -> Result<WorktreeName, AdminError> {

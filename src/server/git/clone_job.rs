@@ -3,10 +3,10 @@
 //! records whose it is) or absent.
 
 use super::GitError;
+use super::github_host::GithubHost;
 use super::layout::Layout;
 use super::limits::{CloneLimits, CloneWatch};
 use super::names::RepoName;
-use super::github_host::GithubHost;
 use super::remote::{self, GithubToken};
 use super::{disk, origin_record, repo};
 use crate::model::repos::CloneProgress;

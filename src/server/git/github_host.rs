@@ -26,9 +26,7 @@ impl Default for GithubHost {
 impl GithubHost {
     /// The git host of the GitHub API at `api`.
     pub fn from_api(api: &str) -> Result<Self, GitError> {
-        let bad = |why: &str| {
-            GitError::InvalidSource(format!("--github-api {api:?}: {why}"))
-        };
+        let bad = |why: &str| GitError::InvalidSource(format!("--github-api {api:?}: {why}"));
         let url = Url::parse(api.trim()).map_err(|e| bad(&e.to_string()))?;
         let host = url.host_str().ok_or_else(|| bad("no host"))?;
         if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
@@ -87,8 +85,12 @@ mod tests {
         let name = RepoName::parse("octo/app").expect("name");
         let github = GithubHost::from_api("https://api.github.com").expect("github");
         assert_eq!(github.repo_url(&name), "https://github.com/octo/app.git");
-        let enterprise = GithubHost::from_api("https://git.corp.example:8443/api/v3/").expect("ghe");
-        assert_eq!(enterprise.repo_url(&name), "https://git.corp.example:8443/octo/app.git");
+        let enterprise =
+            GithubHost::from_api("https://git.corp.example:8443/api/v3/").expect("ghe");
+        assert_eq!(
+            enterprise.repo_url(&name),
+            "https://git.corp.example:8443/octo/app.git"
+        );
         let local = GithubHost::from_api("http://127.0.0.1:4567/api/v3").expect("loopback");
         assert_eq!(local.base(), "http://127.0.0.1:4567");
         assert!(local.owns("http://127.0.0.1:4567/octo/app.git"));

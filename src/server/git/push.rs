@@ -63,9 +63,7 @@ impl RepoStore {
         let host = self.github.clone();
         let locks = std::sync::Arc::clone(&self.worktree_locks);
         self.blocking(move |layout| {
-            locks.with(&request.chat.repo, || {
-                push(layout, &host, &token, &request)
-            })
+            locks.with(&request.chat.repo, || push(layout, &host, &token, &request))
         })
         .await
     }
@@ -78,7 +76,8 @@ fn push(
     request: &PushRequest,
 ) -> Result<PushOutcome, GitError> {
     let name = &request.chat;
-    let clone = repo::open(layout, &name.repo)?.ok_or_else(|| GitError::RepoNotFound(name.repo.clone()))?;
+    let clone =
+        repo::open(layout, &name.repo)?.ok_or_else(|| GitError::RepoNotFound(name.repo.clone()))?;
     if !layout.worktree(name).is_dir() {
         return Err(GitError::WorktreeNotFound {
             repo: name.repo.clone(),
@@ -107,7 +106,15 @@ fn push(
         .map_err(|_| GitError::Conflict(format!("the chat's branch {local} is gone")))?
         .id();
     let scratch = Scratch::new(layout, name, &clone)?;
-    let outcome = send(&scratch.repo, host, token, name, &target, commit, request.force)?;
+    let outcome = send(
+        &scratch.repo,
+        host,
+        token,
+        name,
+        &target,
+        commit,
+        request.force,
+    )?;
     clone.reference(
         &format!("refs/remotes/origin/{target}"),
         commit,
@@ -184,7 +191,9 @@ fn send(
         options.follow_redirects(git2::RemoteRedirect::None);
         let spec = format!("{}{refname}:{refname}", if force { "+" } else { "" });
         let mut remote = scratch.remote_anonymous(&url)?;
-        remote.push(&[spec], Some(&mut options)).map_err(remote_error)?;
+        remote
+            .push(&[spec], Some(&mut options))
+            .map_err(remote_error)?;
     }
     match rejected {
         Some(message) => Err(GitError::Remote {
@@ -257,7 +266,15 @@ mod tests {
             push_target(" feature/x ").map(|b| b.to_string()).ok(),
             Some("feature/x".into())
         );
-        for bad in ["refs/tags/v1", "refs/heads/main", "HEAD", "../x", "-f", "a b", ""] {
+        for bad in [
+            "refs/tags/v1",
+            "refs/heads/main",
+            "HEAD",
+            "../x",
+            "-f",
+            "a b",
+            "",
+        ] {
             assert!(push_target(bad).is_err(), "{bad:?}");
         }
     }

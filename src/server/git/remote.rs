@@ -7,8 +7,8 @@ use std::path::Path;
 use git2::{Cred, CredentialType, FetchOptions, RemoteCallbacks, Repository};
 
 use super::GitError;
-use super::names::RepoName;
 use super::github_host::GithubHost;
+use super::names::RepoName;
 use crate::model::repos::CloneProgress;
 
 /// `GITHUB_TOKEN`. Its `Debug` hides the value, so it cannot leak into logs.
@@ -179,7 +179,8 @@ mod tests {
             None,
             &GithubHost::default(),
             &progress,
-        ).expect("clone");
+        )
+        .expect("clone");
         let last = *last.lock().expect("lock");
         // 5 commits, 5 trees, 5 blobs.
         assert_eq!(last.total_objects, 15, "{last:?}");

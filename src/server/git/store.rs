@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::chat_id::{ChatId, WorktreeName};
-use super::github_host::GithubHost;
 use super::clone_flight::CloneJobs;
+use super::github_host::GithubHost;
 use super::layout::Layout;
 use super::limits::CloneLimits;
 use super::names::RepoName;

@@ -99,7 +99,8 @@ struct GithubMessage {
 
 impl GithubClient {
     pub async fn repo_settings(&self, repo: &RepoName) -> Result<RepoSettings, GithubError> {
-        self.send(self.call(Method::GET, &repo_path(repo, "")).await?).await
+        self.send(self.call(Method::GET, &repo_path(repo, "")).await?)
+            .await
     }
 
     /// The newest pull request (any state) whose head is `branch` of `repo`.
@@ -112,7 +113,11 @@ impl GithubClient {
         let request = self
             .call(Method::GET, &repo_path(repo, "/pulls"))
             .await?
-            .query(&[("head", head.as_str()), ("state", "all"), ("per_page", "10")]);
+            .query(&[
+                ("head", head.as_str()),
+                ("state", "all"),
+                ("per_page", "10"),
+            ]);
         let pulls: Vec<GithubPull> = self.send(request).await?;
         Ok(pulls.into_iter().max_by_key(|p| p.number))
     }
@@ -131,7 +136,11 @@ impl GithubClient {
         self.send(request.json(pull)).await
     }
 
-    pub async fn close_pull(&self, repo: &RepoName, number: u64) -> Result<GithubPull, GithubError> {
+    pub async fn close_pull(
+        &self,
+        repo: &RepoName,
+        number: u64,
+    ) -> Result<GithubPull, GithubError> {
         let path = repo_path(repo, &format!("/pulls/{number}"));
         let request = self.call(Method::PATCH, &path).await?;
         self.send(request.json(&serde_json::json!({"state": "closed"})))
@@ -155,7 +164,10 @@ impl GithubClient {
     /// The check runs of `sha`, counted.
     pub async fn checks(&self, repo: &RepoName, sha: &str) -> Result<ChecksSummary, GithubError> {
         let path = repo_path(repo, &format!("/commits/{sha}/check-runs"));
-        let request = self.call(Method::GET, &path).await?.query(&[("per_page", "100")]);
+        let request = self
+            .call(Method::GET, &path)
+            .await?
+            .query(&[("per_page", "100")]);
         let runs: CheckRuns = self.send(request).await?;
         let mut summary = ChecksSummary::default();
         for run in runs.check_runs {
