@@ -28,8 +28,9 @@ pub const REPO: &str = "app";
 
 /// pocketcode pointed at the stand-in, with `octo/app` on the stand-in.
 pub struct Shipping {
-    pub standin: Standin,
     pub server: TestServer,
+    pub standin: Standin,
+    _guard: standin::KillOnPanic,
 }
 
 impl Shipping {
@@ -46,7 +47,11 @@ impl Shipping {
             password,
         )
         .await;
-        Self { standin, server }
+        Self {
+            _guard: standin::KillOnPanic(server.pid()),
+            server,
+            standin,
+        }
     }
 
     /// A new chat of `octo/app`, cloned from the stand-in as `owner/name`.

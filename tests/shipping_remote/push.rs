@@ -87,12 +87,12 @@ pub async fn a_picked_branch_name_is_pushed_under_refs_heads(shipping: &Shipping
     let worktree = Path::new(&chat.worktree);
     let head = commit(worktree, "named.txt", "named\n");
     let path = format!("/admin/worktrees/{OWNER}/{REPO}/{}/push", chat.chat_id);
-    let body = serde_json::json!({"branch": "feature/named-by-me"});
+    let body = serde_json::json!({"branch": "shipped/named-by-me"});
     let (status, outcome) = admin(&shipping.server, "POST", &path, Some(body)).await;
     assert_eq!(status, 200, "{outcome}");
-    assert_eq!(outcome["branch"], "feature/named-by-me");
+    assert_eq!(outcome["branch"], "shipped/named-by-me");
     assert_eq!(
-        sha(&shipping.bare(), "refs/heads/feature/named-by-me").as_deref(),
+        sha(&shipping.bare(), "refs/heads/shipped/named-by-me").as_deref(),
         Some(head.as_str())
     );
     let default = format!("refs/heads/pocketcode/{}", chat.chat_id);

@@ -75,10 +75,29 @@ impl Standin {
         .expect("write standin.json");
     }
 
-    pub fn stop(mut self) {
+    pub fn stop(self) {
+        // Drop stops it.
+    }
+}
+
+impl Drop for Standin {
+    fn drop(&mut self) {
         let pid = nix::unistd::Pid::from_raw(self.process.id() as i32);
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
         let _ = self.process.wait();
+    }
+}
+
+/// Kills the pocketcode a test started when the test panics before its
+/// `stop` (it would outlive the test, holding cargo's output pipe).
+pub struct KillOnPanic(pub u32);
+
+impl Drop for KillOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let pid = nix::unistd::Pid::from_raw(self.0 as i32);
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        }
     }
 }
 

@@ -195,12 +195,12 @@ fn send(
             .push(&[spec], Some(&mut options))
             .map_err(remote_error)?;
     }
+    // A refused ref (a protected branch, a name clashing with another
+    // branch) is GitHub's answer to this request, not a failure of GitHub.
     match rejected {
-        Some(message) => Err(GitError::Remote {
-            action: "push",
-            repo: name.repo.clone(),
-            message: format!("GitHub refused {target}: {message}"),
-        }),
+        Some(message) => Err(GitError::Conflict(format!(
+            "GitHub refused to update {target}: {message}"
+        ))),
         None => Ok(outcome),
     }
 }
