@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::model::pull_request::{MergeMethod, PullRequest};
+use crate::model::pull_request::PullRequest;
 
 /// The longest pull request body accepted (GitHub's own limit), in characters.
 pub const MAX_PULL_BODY_CHARS: usize = 65_536;
@@ -62,7 +62,7 @@ pub async fn merge_pull_request(
 ) -> Result<PullRequest, AppError> {
     super::context::respond(async {
         let name = super::context::worktree_name(&repo, &chat_id)?;
-        let method = MergeMethod::parse(&method).ok_or_else(|| {
+        let method = crate::model::pull_request::MergeMethod::parse(&method).ok_or_else(|| {
             AppError::BadRequest(format!(
                 "unknown merge method {:?}: use merge, squash or rebase",
                 method.chars().take(40).collect::<String>()

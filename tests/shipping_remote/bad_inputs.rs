@@ -11,6 +11,10 @@ use crate::common::http::{NewChat, admin, call};
 use crate::standin::{commit, refs, sha};
 use crate::{OWNER, REPO, Shipping};
 
+/// A server function, its form, the status it must answer and what its
+/// message must say.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16, &'a str);
+
 pub async fn bad_inputs_get_4xx_and_change_nothing(shipping: &Shipping) {
     let chat = shipping.chat().await;
     let worktree = Path::new(&chat.worktree);
@@ -21,7 +25,7 @@ pub async fn bad_inputs_get_4xx_and_change_nothing(shipping: &Shipping) {
     let before = refs(&shipping.bare());
     let chat_head = sha(worktree, "HEAD");
     let (repo, id) = (chat.repo.as_str(), chat.chat_id.as_str());
-    let cases: Vec<(&str, Vec<(&str, &str)>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "push_chat",
             vec![("repo", repo), ("chat_id", "zzzz9999")],

@@ -62,7 +62,7 @@ pub async fn push(
     path: ChatPath,
     body: Result<Json<PushBody>, JsonRejection>,
 ) -> Result<Json<PushOutcome>, AdminError> {
-    let name = worktree_name(path)?;
+    let name = chat(&state, path).await?;
     let Json(body) = body?;
     let branch = body.branch.as_deref().map(push_target).transpose()?;
     let outcome = github::push_chat(&state.git, &state.github, &name, branch, body.force).await?;
@@ -82,7 +82,7 @@ pub async fn get_pull(
     State(state): State<AppState>,
     path: ChatPath,
 ) -> Result<Json<PullRequest>, AdminError> {
-    let name = worktree_name(path)?;
+    let name = chat(&state, path).await?;
     github::get_pull_request(&state.git, &state.github, &name)
         .await?
         .map(Json)
@@ -105,7 +105,7 @@ pub async fn open_pull(
     path: ChatPath,
     body: Result<Json<OpenPullBody>, JsonRejection>,
 ) -> Result<Json<PullRequest>, AdminError> {
-    let name = worktree_name(path)?;
+    let name = chat(&state, path).await?;
     let Json(body) = body?;
     let title = crate::api::validate::title(&body.title)
         .map_err(|e| AdminError::BadRequest(e.to_string()))?
@@ -140,7 +140,7 @@ pub async fn merge_pull(
     path: ChatPath,
     body: Result<Json<MergePullBody>, JsonRejection>,
 ) -> Result<Json<PullRequest>, AdminError> {
-    let name = worktree_name(path)?;
+    let name = chat(&state, path).await?;
     let Json(body) = body?;
     let pull = github::merge_pull_request(&state.git, &state.github, &name, body.method).await?;
     Ok(Json(pull))
@@ -158,16 +158,22 @@ pub async fn close_pull(
     State(state): State<AppState>,
     path: ChatPath,
 ) -> Result<Json<PullRequest>, AdminError> {
-    let name = worktree_name(path)?;
+    let name = chat(&state, path).await?;
     Ok(Json(
         github::close_pull_request(&state.git, &state.github, &name).await?,
     ))
 }
 
-fn worktree_name(path: ChatPath) -> Result<WorktreeName, AdminError> {
+/// The chat the path names, validated and existing (before any body is
+/// read: an unknown chat is 404 whatever was sent).
+async fn chat(state: &AppState, path: ChatPath) -> Result<WorktreeName, AdminError> {
     let Path((owner, name, chat)) = path?;
-    Ok(WorktreeName::new(
-        RepoName::new(&owner, &name)?,
-        ChatId::parse(&chat)?,
-    ))
+    let name = WorktreeName::new(RepoName::new(&owner, &name)?, ChatId::parse(&chat)?);
+    if state.git.worktree(&name).await?.is_none() {
+        return Err(AdminError::NotFound(format!(
+            "no chat {} in {}",
+            name.chat, name.repo
+        )));
+    }
+    Ok(name)
 }

@@ -259,6 +259,28 @@ pub fn push_target(text: &str) -> Result<BranchName, GitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::git::{ChatId, RepoName};
+
+    #[tokio::test]
+    async fn without_a_token_nothing_is_pushed_and_it_says_what_to_set() {
+        let dir = std::env::temp_dir().join(format!("pocketcode-push-{}", std::process::id()));
+        let store = RepoStore::new(Layout::new(dir.clone()), None);
+        let chat = WorktreeName::new(
+            RepoName::parse("octo/app").expect("name"),
+            ChatId::generate(),
+        );
+        let request = PushRequest {
+            chat,
+            branch: None,
+            protected: Vec::new(),
+            force: false,
+        };
+        let error = store.push_chat(request).await.expect_err("no token");
+        assert_eq!(error.status(), 409);
+        assert!(error.to_string().contains("set it"), "{error}");
+        assert!(error.to_string().contains("GITHUB_TOKEN"), "{error}");
+        assert!(!dir.exists(), "nothing was written");
+    }
 
     #[test]
     fn push_targets_are_plain_branch_names() {

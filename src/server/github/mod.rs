@@ -43,7 +43,10 @@ impl GithubError {
     pub fn status(&self) -> u16 {
         match self {
             Self::NoToken => 409,
-            Self::Refused { status, .. } if matches!(status, 405 | 409 | 422) => 409,
+            Self::Refused {
+                status: 405 | 409 | 422,
+                ..
+            } => 409,
             Self::Refused { status: 404, .. } => 404,
             _ => 502,
         }

@@ -253,6 +253,31 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn without_a_token_no_call_is_made_and_it_says_to_set_it() {
+        // Nothing listens there: a call would fail differently.
+        let client = GithubClient::new(
+            reqwest::Client::new(),
+            "http://127.0.0.1:9".into(),
+            None,
+            None,
+        );
+        let repo = RepoName::parse("octo/app").expect("name");
+        let error = client.repo_settings(&repo).await.expect_err("no token");
+        assert!(matches!(error, GithubError::NoToken), "{error:?}");
+        assert_eq!(error.status(), 409);
+        assert!(error.to_string().contains("set it"), "{error}");
+        assert_eq!(
+            GithubError::Refused {
+                status: 405,
+                message: "Pull Request is not mergeable".into()
+            }
+            .status(),
+            409
+        );
+        assert_eq!(GithubError::Status(401).status(), 502);
+    }
+
     #[test]
     fn validation_failures_carry_their_details() {
         let body: GithubMessage = serde_json::from_str(

@@ -79,11 +79,18 @@ pub fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// The bare repo of `owner/repo`, or GitHub's 404.
-pub fn repo_dir(standin: &StandIn, owner: &str, repo: &str) -> Result<PathBuf, Response> {
-    standin
-        .repo_dir(owner, repo)
-        .ok_or_else(|| error(StatusCode::NOT_FOUND, "Not Found"))
+/// GitHub's 404 for a repo it does not have.
+pub struct RepoNotFound;
+
+impl IntoResponse for RepoNotFound {
+    fn into_response(self) -> Response {
+        error(StatusCode::NOT_FOUND, "Not Found")
+    }
+}
+
+/// The bare repo of `owner/repo`.
+pub fn repo_dir(standin: &StandIn, owner: &str, repo: &str) -> Result<PathBuf, RepoNotFound> {
+    standin.repo_dir(owner, repo).ok_or(RepoNotFound)
 }
 
 /// `standin.json` of a repo: merge settings and check runs.
@@ -144,7 +151,7 @@ async fn repo(
 ) -> Response {
     let dir = match repo_dir(&standin, &owner, &repo) {
         Ok(dir) => dir,
-        Err(response) => return response,
+        Err(missing) => return missing.into_response(),
     };
     let settings = RepoSettings::read(&dir);
     Json(json!({
@@ -170,7 +177,7 @@ async fn check_runs(
 ) -> Response {
     let dir = match repo_dir(&standin, &owner, &repo) {
         Ok(dir) => dir,
-        Err(response) => return response,
+        Err(missing) => return missing.into_response(),
     };
     let runs: Vec<Value> = RepoSettings::read(&dir)
         .check_runs

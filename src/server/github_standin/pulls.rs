@@ -87,7 +87,7 @@ pub async fn list(
 ) -> Response {
     let dir = match repo_dir(&standin, &owner, &repo) {
         Ok(dir) => dir,
-        Err(response) => return response,
+        Err(missing) => return missing.into_response(),
     };
     let state = query.state.unwrap_or_else(|| "open".into());
     let head = query.head.map(|h| match h.split_once(':') {
@@ -119,7 +119,7 @@ pub async fn create(
 ) -> Response {
     let dir = match repo_dir(&standin, &owner, &repo) {
         Ok(dir) => dir,
-        Err(response) => return response,
+        Err(missing) => return missing.into_response(),
     };
     let head = new
         .head
@@ -184,7 +184,7 @@ pub async fn get_one(
 ) -> Response {
     let dir = match repo_dir(&standin, &owner, &repo) {
         Ok(dir) => dir,
-        Err(response) => return response,
+        Err(missing) => return missing.into_response(),
     };
     match find(&standin, &owner, &repo, number) {
         Some(pull) => Json(render(&standin, &owner, &repo, &dir, pull, true).await).into_response(),
@@ -200,7 +200,7 @@ pub async fn update(
 ) -> Response {
     let dir = match repo_dir(&standin, &owner, &repo) {
         Ok(dir) => dir,
-        Err(response) => return response,
+        Err(missing) => return missing.into_response(),
     };
     let open = match update.state.as_deref() {
         None => None,
@@ -231,7 +231,7 @@ pub async fn merge(
 ) -> Response {
     let dir = match repo_dir(&standin, &owner, &repo) {
         Ok(dir) => dir,
-        Err(response) => return response,
+        Err(missing) => return missing.into_response(),
     };
     let Some(pull) = find(&standin, &owner, &repo, number) else {
         return error(StatusCode::NOT_FOUND, "Not Found");
