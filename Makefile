@@ -118,7 +118,7 @@ test-rust: deps
 # The remote-connection specs run the scripted model on its own beside a
 # second opencode: the same build test-rust makes (fast when it is done).
 test-e2e: build
-	cargo build --release --features ssr --bin scripted-model
+	cargo build --release --features ssr --bin scripted-model --bin github-standin
 	npx playwright test -c end2end/playwright.config.ts
 
 # The image's layout, started through its entrypoint on a loopback port with

@@ -169,6 +169,13 @@ impl From<crate::server::budget::BudgetError> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::server::github::PullError> for AppError {
+    fn from(error: crate::server::github::PullError) -> Self {
+        Self::from_status(error.status(), error.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

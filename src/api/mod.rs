@@ -22,7 +22,9 @@ mod list_github_repos;
 mod list_repos;
 mod new_chat;
 mod open_chat;
+mod pull_request;
 mod push;
+mod push_chat;
 mod remotes;
 mod resources;
 mod send_prompt;
@@ -68,6 +70,12 @@ pub use resources::{
 };
 pub use send_prompt::{SendPrompt, send_prompt};
 pub use set_repo_trust::{SetRepoTrust, set_repo_trust};
+
+pub use pull_request::{
+    ClosePullRequest, GetPullRequest, MAX_PULL_BODY_CHARS, MergePullRequest, OpenPullRequest,
+    close_pull_request, get_pull_request, merge_pull_request, open_pull_request,
+};
+pub use push_chat::{PushChat, push_chat};
 
 /// Where every server function of pocketcode lives.
 pub const PREFIX: &str = "/pocket/fn";

@@ -13,5 +13,6 @@ pub mod disk;
 pub mod live;
 pub mod memory;
 pub mod processes;
+pub mod pull_request;
 pub mod remotes;
 pub mod repos;

@@ -153,11 +153,14 @@ pub struct Config {
     #[arg(long, env = "POCKETCODE_PUSH_ALLOW_LOOPBACK", hide = true)]
     pub push_allow_loopback: bool,
 
-    /// The GitHub API (GitHub Enterprise has its own).
+    /// The GitHub API (GitHub Enterprise: `https://HOST/api/v3`). GitHub's
+    /// git host is derived from it (`https://HOST`): `owner/name` is cloned
+    /// from there, and it is the only place `GITHUB_TOKEN` is sent.
     #[arg(
         long,
         env = "POCKETCODE_GITHUB_API",
-        default_value = "https://api.github.com"
+        default_value = "https://api.github.com",
+        value_parser = parse_github_api
     )]
     pub github_api: String,
 
@@ -243,6 +246,13 @@ impl Config {
     pub fn opencode_home(&self) -> PathBuf {
         self.data_dir.join("opencode")
     }
+}
+
+/// An API URL GitHub's git host can be derived from.
+fn parse_github_api(text: &str) -> Result<String, String> {
+    crate::server::git::GithubHost::from_api(text)
+        .map(|_| text.trim().to_owned())
+        .map_err(|e| e.to_string())
 }
 
 /// A VAPID contact: push services accept only `mailto:` and `https:` URLs.

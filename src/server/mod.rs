@@ -13,6 +13,7 @@ pub mod events;
 pub mod gateway;
 pub mod git;
 pub mod github;
+pub mod github_standin;
 pub mod html;
 pub mod instances;
 pub mod logging;

@@ -30,6 +30,17 @@ pub async fn openapi_covers_every_admin_route(server: &TestServer) {
         ("post", "/admin/gc"),
         ("get", "/admin/openapi.json"),
         ("get", "/admin/docs"),
+        ("post", "/admin/worktrees/{owner}/{name}/{chat_id}/push"),
+        ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/pull"),
+        ("post", "/admin/worktrees/{owner}/{name}/{chat_id}/pull"),
+        (
+            "post",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/pull/merge",
+        ),
+        (
+            "post",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/pull/close",
+        ),
     ];
     let paths = doc["paths"].as_object().expect("paths");
     let mut documented = Vec::new();

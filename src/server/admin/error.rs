@@ -37,6 +37,8 @@ pub enum AdminError {
     System(#[from] SystemError),
     #[error(transparent)]
     Budget(#[from] crate::server::budget::BudgetError),
+    #[error(transparent)]
+    Pull(#[from] crate::server::github::PullError),
 }
 
 impl AdminError {
@@ -52,6 +54,7 @@ impl AdminError {
             Self::Chat(e) => e.status(),
             Self::System(e) => e.status(),
             Self::Budget(e) => e.status(),
+            Self::Pull(e) => e.status(),
         };
         StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

@@ -7,6 +7,7 @@ mod error;
 mod health;
 mod memory;
 mod processes;
+mod pull_requests;
 mod repos;
 mod resources;
 mod worktrees;
@@ -52,6 +53,10 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(processes::kill_process))
         .routes(routes!(docs::openapi_json))
         .routes(routes!(docs::docs_page))
+        .routes(routes!(pull_requests::push))
+        .routes(routes!(pull_requests::get_pull, pull_requests::open_pull))
+        .routes(routes!(pull_requests::merge_pull))
+        .routes(routes!(pull_requests::close_pull))
 }
 
 /// The admin routes, to merge into the app's router.

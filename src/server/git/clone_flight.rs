@@ -111,9 +111,10 @@ impl RepoStore {
         let (tx, rx) = watch::channel(CloneState::Running(CloneProgress::default()));
         let tx = Arc::new(tx);
         let name = source.repo_name().clone();
-        let url = source.clone_url();
+        let url = source.clone_url(&self.github);
         let layout = self.layout.clone();
         let token = self.token.clone();
+        let host = self.github.clone();
         let jobs = Arc::clone(&self.clones);
         let limits = self.limits;
         let progress = Arc::clone(&tx);
@@ -124,7 +125,15 @@ impl RepoStore {
                 let report = move |p| {
                     progress.send_replace(CloneState::Running(p));
                 };
-                clone_into_place(&layout, &job_name, &url, token.as_ref(), limits, &report)
+                clone_into_place(
+                    &layout,
+                    &job_name,
+                    &url,
+                    token.as_ref(),
+                    &host,
+                    limits,
+                    &report,
+                )
             })
             .await
             .map_err(GitError::from)

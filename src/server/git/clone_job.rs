@@ -3,11 +3,12 @@
 //! records whose it is) or absent.
 
 use super::GitError;
+use super::github_host::GithubHost;
 use super::layout::Layout;
 use super::limits::{CloneLimits, CloneWatch};
 use super::names::RepoName;
 use super::remote::{self, GithubToken};
-use super::{disk, repo};
+use super::{disk, origin_record, repo};
 use crate::model::repos::CloneProgress;
 
 pub fn clone_into_place(
@@ -15,6 +16,7 @@ pub fn clone_into_place(
     name: &RepoName,
     url: &str,
     token: Option<&GithubToken>,
+    host: &GithubHost,
     limits: CloneLimits,
     progress: &(dyn Fn(CloneProgress) + Send + Sync),
 ) -> Result<(), GitError> {
@@ -29,13 +31,14 @@ pub fn clone_into_place(
         progress(p);
         watch.allow(&p)
     };
-    let result = remote::clone(name, url, &staging, token, &watched)
+    let result = remote::clone(name, url, &staging, token, host, &watched)
         .map_err(|error| watch.explain(name, error))
         .and_then(|()| watch.check_size(name, disk::size(&staging)))
         .and_then(|()| {
             repo::record_name(&staging, name)?;
             let dest = layout.repo(name);
-            std::fs::rename(&staging, &dest).map_err(|e| GitError::io(dest.display(), e))
+            std::fs::rename(&staging, &dest).map_err(|e| GitError::io(dest.display(), e))?;
+            origin_record::write(layout, name, url)
         });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);

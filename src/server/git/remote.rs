@@ -7,8 +7,8 @@ use std::path::Path;
 use git2::{Cred, CredentialType, FetchOptions, RemoteCallbacks, Repository};
 
 use super::GitError;
+use super::github_host::GithubHost;
 use super::names::RepoName;
-use super::source::is_github_url;
 use crate::model::repos::CloneProgress;
 
 /// `GITHUB_TOKEN`. Its `Debug` hides the value, so it cannot leak into logs.
@@ -43,10 +43,11 @@ pub fn clone(
     url: &str,
     dest: &Path,
     token: Option<&GithubToken>,
+    host: &GithubHost,
     progress: &(dyn Fn(CloneProgress) -> bool + Send + Sync),
 ) -> Result<(), GitError> {
     let mut builder = git2::build::RepoBuilder::new();
-    builder.fetch_options(fetch_options(url, token, Some(progress)));
+    builder.fetch_options(fetch_options(url, token, host, Some(progress)));
     builder.clone(url, dest).map_err(|e| GitError::Remote {
         action: "clone",
         repo: repo.clone(),
@@ -60,11 +61,12 @@ pub fn fetch(
     repo_name: &RepoName,
     path: &Path,
     token: Option<&GithubToken>,
+    host: &GithubHost,
 ) -> Result<(), GitError> {
     let repo = Repository::open(path)?;
     let mut remote = repo.find_remote("origin")?;
     let url = remote.url().unwrap_or_default().to_owned();
-    let mut options = fetch_options(&url, token, None);
+    let mut options = fetch_options(&url, token, host, None);
     remote
         .fetch(&[] as &[&str], Some(&mut options), None)
         .map_err(|e| GitError::Remote {
@@ -77,6 +79,7 @@ pub fn fetch(
 fn fetch_options<'a>(
     url: &str,
     token: Option<&'a GithubToken>,
+    host: &GithubHost,
     progress: Option<&'a (dyn Fn(CloneProgress) -> bool + Send + Sync)>,
 ) -> FetchOptions<'a> {
     let mut callbacks = RemoteCallbacks::new();
@@ -90,20 +93,28 @@ fn fetch_options<'a>(
         });
     }
     // Only GitHub gets the token; other hosts clone anonymously.
-    if let Some(token) = token.filter(|_| is_github_url(url)) {
-        let mut offered = false;
-        callbacks.credentials(move |_url, _user, allowed| {
-            // libgit2 asks again after a refusal: answer once, then give up.
-            if offered || !allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-                return Err(git2::Error::from_str("GitHub refused GITHUB_TOKEN"));
-            }
-            offered = true;
-            Cred::userpass_plaintext("x-access-token", token.expose())
-        });
+    if let Some(token) = token.filter(|_| host.owns(url)) {
+        offer_token(&mut callbacks, token);
     }
     let mut options = FetchOptions::new();
     options.remote_callbacks(callbacks);
+    // A redirect could take the token elsewhere.
+    options.follow_redirects(git2::RemoteRedirect::None);
     options
+}
+
+/// Answers libgit2's credential request with the token (HTTP Basic,
+/// `x-access-token:<token>`, as GitHub takes it), once.
+pub fn offer_token<'a>(callbacks: &mut RemoteCallbacks<'a>, token: &'a GithubToken) {
+    let mut offered = false;
+    callbacks.credentials(move |_url, _user, allowed| {
+        // libgit2 asks again after a refusal: answer once, then give up.
+        if offered || !allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
+            return Err(git2::Error::from_str("GitHub refused GITHUB_TOKEN"));
+        }
+        offered = true;
+        Cred::userpass_plaintext("x-access-token", token.expose())
+    });
 }
 
 #[cfg(test)]
@@ -161,7 +172,15 @@ mod tests {
         };
         let name = RepoName::parse("local/source").expect("name");
         let url = format!("file://{}", source.display());
-        clone(&name, &url, &root.join("clone"), None, &progress).expect("clone");
+        clone(
+            &name,
+            &url,
+            &root.join("clone"),
+            None,
+            &GithubHost::default(),
+            &progress,
+        )
+        .expect("clone");
         let last = *last.lock().expect("lock");
         // 5 commits, 5 trees, 5 blobs.
         assert_eq!(last.total_objects, 15, "{last:?}");

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use reqwest::Url;
 
 use super::GitError;
+use super::github_host::GithubHost;
 use super::names::RepoName;
 
 /// The longest source string accepted.
@@ -112,21 +113,14 @@ impl RepoSource {
     }
 
     /// What libgit2 clones from; stored as the `origin` URL (never with
-    /// credentials).
-    pub fn clone_url(&self) -> String {
+    /// credentials). `owner/name` is on GitHub's git host (`--github-api`).
+    pub fn clone_url(&self, github: &GithubHost) -> String {
         match self {
-            Self::GitHub(name) => {
-                format!("https://github.com/{}/{}.git", name.owner(), name.name())
-            }
+            Self::GitHub(name) => github.repo_url(name),
             Self::Https { url, .. } => url.to_string(),
             Self::Local { path, .. } => path.display().to_string(),
         }
     }
-}
-
-/// Whether `GITHUB_TOKEN` may be sent to this remote URL.
-pub fn is_github_url(url: &str) -> bool {
-    url.starts_with("https://github.com/")
 }
 
 fn invalid(text: &str, why: &str) -> GitError {
@@ -148,11 +142,12 @@ mod tests {
     #[test]
     fn github_names_and_urls_become_github_sources() {
         let source = RepoSource::parse("rust-lang/git2-rs").expect("valid");
+        let github = GithubHost::default();
         assert_eq!(
-            source.clone_url(),
+            source.clone_url(&github),
             "https://github.com/rust-lang/git2-rs.git"
         );
-        assert!(is_github_url(&source.clone_url()));
+        assert!(github.owns(&source.clone_url(&github)));
         assert_eq!(
             RepoSource::parse("https://github.com/rust-lang/git2-rs.git").ok(),
             Some(source)
@@ -162,7 +157,6 @@ mod tests {
     #[test]
     fn other_urls_and_local_paths_are_named_after_their_last_parts() {
         assert_eq!(name("https://gitlab.com/group/sub/proj.git"), "sub/proj");
-        assert!(!is_github_url("https://gitlab.com/group/proj.git"));
         assert_eq!(name("/srv/git/widgets.git"), "local/widgets");
         assert_eq!(name("file:///srv/git/widgets"), "local/widgets");
         let renamed = RepoSource::parse("/srv/git/widgets")

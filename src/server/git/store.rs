@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::chat_id::{ChatId, WorktreeName};
 use super::clone_flight::CloneJobs;
+use super::github_host::GithubHost;
 use super::layout::Layout;
 use super::limits::CloneLimits;
 use super::names::RepoName;
@@ -24,6 +25,9 @@ use crate::model::repos::RepoInfo;
 pub struct RepoStore {
     pub(super) layout: Layout,
     pub(super) token: Option<GithubToken>,
+    /// GitHub's git host: where `owner/name` is cloned from and the only
+    /// place the token goes.
+    pub(super) github: GithubHost,
     pub(super) clones: Arc<Mutex<CloneJobs>>,
     /// Chats between "worktree created" and "session created": the garbage
     /// collector must not take their worktree for an orphan.
@@ -53,6 +57,7 @@ impl RepoStore {
             trust: Arc::new(TrustStore::new(layout.data_dir())),
             layout,
             token,
+            github: GithubHost::default(),
             clones: Arc::default(),
             starting: Arc::default(),
             worktree_locks: Arc::default(),
@@ -63,6 +68,12 @@ impl RepoStore {
     /// Clones from now on stop at `limits`.
     pub fn with_clone_limits(mut self, limits: CloneLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// GitHub is at `host` (GitHub Enterprise, or a test's stand-in).
+    pub fn with_github_host(mut self, host: GithubHost) -> Self {
+        self.github = host;
         self
     }
 
@@ -147,13 +158,14 @@ impl RepoStore {
     pub async fn create_worktree(&self, name: &WorktreeName) -> Result<WorktreeInfo, GitError> {
         let name = name.clone();
         let token = self.token.clone();
+        let host = self.github.clone();
         let locks = Arc::clone(&self.worktree_locks);
         let trust = Arc::clone(&self.trust);
         self.blocking(move |layout| {
             if repo::open(layout, &name.repo)?.is_none() {
                 return Err(GitError::RepoNotFound(name.repo.clone()));
             }
-            if let Err(error) = remote::fetch(&name.repo, &layout.repo(&name.repo), token.as_ref()) {
+            if let Err(error) = remote::fetch(&name.repo, &layout.repo(&name.repo), token.as_ref(), &host) {
                 tracing::warn!(repo = %name.repo, %error, "fetch failed; starting from the cached clone");
             }
             // Read under the lock `set_trust` holds: never a stale answer.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::server::config::Config;
 use crate::server::events::EventHub;
-use crate::server::git::{CloneLimits, GithubToken, Layout, RepoStore};
+use crate::server::git::{CloneLimits, GithubHost, GithubToken, Layout, RepoStore};
 use crate::server::github::GithubClient;
 use crate::server::push::{EndpointPolicy, Push, Sender};
 use crate::server::sandbox::internal_ports::InternalPorts;
@@ -31,7 +31,13 @@ pub async fn repos(
     );
     let limits = CloneLimits::new(config.clone_max_mb, config.clone_stall_secs);
     limits.apply_to_libgit2();
-    let git = Arc::new(RepoStore::new(layout, github_token).with_clone_limits(limits));
+    // `--github-api` was checked when parsed.
+    let host = GithubHost::from_api(&config.github_api).unwrap_or_default();
+    let git = Arc::new(
+        RepoStore::new(layout, github_token)
+            .with_clone_limits(limits)
+            .with_github_host(host),
+    );
     match git.hide_untrusted().await {
         Ok(0) => {}
         Ok(n) => tracing::info!(

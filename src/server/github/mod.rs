@@ -1,5 +1,16 @@
-//! The GitHub API, for the repo picker: the repos `GITHUB_TOKEN` can see
-//! (optionally only `GITHUB_USER`'s), most recently updated first.
+//! The GitHub API: for the repo picker, the repos `GITHUB_TOKEN` can see
+//! (optionally only `GITHUB_USER`'s), most recently updated first; a chat's
+//! pull request (`pulls.rs`), and pushing and shipping a chat through it
+//! (`chat_pull.rs`).
+
+mod chat_pull;
+mod pulls;
+
+pub use chat_pull::{
+    PullError, close_pull_request, get_pull_request, merge_pull_request, open_pull_request,
+    push_chat,
+};
+pub use pulls::{NewPull, RepoSettings};
 
 use std::time::Duration;
 
@@ -18,6 +29,28 @@ pub enum GithubError {
     Status(u16),
     #[error("unexpected answer from GitHub: {0}")]
     Decode(#[source] reqwest::Error),
+    #[error("GITHUB_TOKEN is not set: set it to push to GitHub and open pull requests")]
+    NoToken,
+    /// GitHub understood and refused (`status`, GitHub's own message).
+    #[error("GitHub refused ({status}): {message}")]
+    Refused { status: u16, message: String },
+}
+
+impl GithubError {
+    /// The HTTP status this deserves at pocketcode's boundary: GitHub's
+    /// refusals of a valid request (not mergeable, already exists) are
+    /// conflicts; GitHub failing is a bad gateway.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoToken => 409,
+            Self::Refused {
+                status: 405 | 409 | 422,
+                ..
+            } => 409,
+            Self::Refused { status: 404, .. } => 404,
+            _ => 502,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
