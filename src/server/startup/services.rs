@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::server::config::Config;
 use crate::server::events::EventHub;
-use crate::server::git::{CloneLimits, GithubToken, Layout, RepoStore};
+use crate::server::git::{CloneLimits, GitAuthor, GithubToken, Layout, RepoStore};
 use crate::server::github::GithubClient;
 use crate::server::push::{EndpointPolicy, Push, Sender};
 use crate::server::sandbox::internal_ports::InternalPorts;
@@ -31,7 +31,15 @@ pub async fn repos(
     );
     let limits = CloneLimits::new(config.clone_max_mb, config.clone_stall_secs);
     limits.apply_to_libgit2();
-    let git = Arc::new(RepoStore::new(layout, github_token).with_clone_limits(limits));
+    let author = GitAuthor::new(
+        config.git_author_name.clone(),
+        config.git_author_email.clone(),
+    );
+    let git = Arc::new(
+        RepoStore::new(layout, github_token)
+            .with_clone_limits(limits)
+            .with_author(author),
+    );
     match git.hide_untrusted().await {
         Ok(0) => {}
         Ok(n) => tracing::info!(
