@@ -78,7 +78,7 @@ pub async fn commit_chat(
     path: ChatPath,
     body: Result<Json<CommitRequest>, JsonRejection>,
 ) -> Result<Json<ChatChanges>, AdminError> {
-    let name = worktree_name(path)?;
+    let name = existing(&state, path).await?;
     let Json(body) = body?;
     Ok(Json(
         chats::commit(&state, &name, body.message, body.paths).await?,
@@ -101,7 +101,7 @@ pub async fn merge_chat(
     path: ChatPath,
     body: Result<Json<MergeRequest>, JsonRejection>,
 ) -> Result<Response, AdminError> {
-    let name = worktree_name(path)?;
+    let name = existing(&state, path).await?;
     let Json(body) = body?;
     match chats::merge(&state, &name, body.mode).await {
         Ok(outcome) => Ok(Json(outcome).into_response()),
@@ -121,6 +121,19 @@ fn refused(error: &ChatError) -> Response {
         conflicts,
     };
     (StatusCode::CONFLICT, Json(body)).into_response()
+}
+
+/// The chat the path names, which must exist (checked before the body is
+/// read: a missing chat is the better answer).
+async fn existing(state: &AppState, path: ChatPath) -> Result<WorktreeName, AdminError> {
+    let name = worktree_name(path)?;
+    if state.git.worktree(&name).await?.is_none() {
+        return Err(AdminError::NotFound(format!(
+            "no chat {} in {}",
+            name.chat, name.repo
+        )));
+    }
+    Ok(name)
 }
 
 fn worktree_name(path: ChatPath) -> Result<WorktreeName, AdminError> {
