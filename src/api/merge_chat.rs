@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
-use crate::model::changes::{MergeMode, MergeOutcome};
+use crate::model::changes::MergeOutcome;
 
 #[server(prefix = "/pocket/fn", endpoint = "merge_chat")]
 pub async fn merge_chat(
@@ -15,8 +15,8 @@ pub async fn merge_chat(
 ) -> Result<MergeOutcome, AppError> {
     super::context::respond(async {
         let name = super::context::worktree_name(&repo, &chat_id)?;
-        let mode =
-            MergeMode::parse(mode.as_deref().unwrap_or_default()).map_err(AppError::BadRequest)?;
+        let mode = crate::model::changes::MergeMode::parse(mode.as_deref().unwrap_or_default())
+            .map_err(AppError::BadRequest)?;
         let state = super::context::state()?;
         Ok(crate::server::chats::merge(&state, &name, mode).await?)
     })
