@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 
-import { expect, test } from '../fixtures/pocketcode';
+import { type Chat, expect, test } from '../fixtures/pocketcode';
 
 /** git in `dir` (a chat's worktree shares its refs with the main clone). */
 const git = (dir: string, ...args: string[]) =>
@@ -52,4 +54,42 @@ test('from a finished chat: Changes → commit → merge into main, one-handed a
   git(chat.worktree, 'merge-base', '--is-ancestor', tip, 'refs/heads/main');
   await expect(changes.getByRole('list', { name: 'Commits ahead' }).getByRole('listitem')).toHaveCount(0);
   await expect(badge).toHaveCount(0);
+});
+
+test('a conflicting merge is refused naming the file, and the agent is asked to resolve it', async ({
+  pocketcode,
+  page,
+}) => {
+  const call = async (name: string, form: Record<string, string>) => {
+    const response = await page.request.post(`/pocket/fn/${name}`, { form });
+    return { status: response.status(), body: await response.text() };
+  };
+  const commitOwn = async (chat: Chat, file: string, line: string) => {
+    fs.writeFileSync(path.join(chat.worktree, file), `${line}\n`);
+    const done = await call('commit_chat', { repo: chat.repo, chat_id: chat.chatId, message: line });
+    expect(done.status, done.body).toBe(200);
+  };
+  const winner = await pocketcode.newChat();
+  const loser = await pocketcode.newChat();
+  const file = `clash-${loser.chatId}.txt`;
+  await commitOwn(winner, file, 'the winner');
+  await commitOwn(loser, file, 'the loser');
+  const merged = await call('merge_chat', { repo: winner.repo, chat_id: winner.chatId });
+  expect(merged.status, merged.body).toBe(200);
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Changes (diff)' }).click();
+  const changes = page.getByRole('region', { name: 'Changes' });
+  await expect(changes.getByTestId('merge-conflicts')).toContainText(`Merging would conflict in: ${file}`);
+  const main = git(loser.worktree, 'rev-parse', 'refs/heads/main');
+  await changes.getByRole('button', { name: 'Merge into main' }).click();
+  await expect(changes.getByRole('alert').filter({ hasText: 'Not merged' })).toContainText(file);
+  expect(git(loser.worktree, 'rev-parse', 'refs/heads/main')).toBe(main);
+
+  const ask = changes.getByRole('button', { name: 'Ask the agent to resolve' });
+  expect((await ask.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
+  await ask.click();
+  await expect(changes.getByRole('status').filter({ hasText: 'Asked the agent' })).toBeVisible();
+  await expect(pocketcode.messages('You').last()).toContainText(`conflicts in: ${file}`);
 });

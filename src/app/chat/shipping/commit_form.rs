@@ -17,8 +17,7 @@ pub fn CommitForm(shipping: ChatShipping, changes: ChatChanges) -> impl IntoView
     let all: Vec<String> = changes.files.iter().map(|f| f.path.clone()).collect();
     let count = all.len();
     let picked = RwSignal::new(all.clone());
-    let title = shipping.chat.with_value(|c| c.title.clone());
-    let message = RwSignal::new(title);
+    let message = shipping.message;
     let pending = shipping.commit.pending();
     let files = changes
         .files

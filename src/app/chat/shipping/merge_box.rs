@@ -89,7 +89,7 @@ fn Conflicts(
     default: String,
     files: Vec<String>,
 ) -> impl IntoView {
-    let send = ServerAction::<SendPrompt>::new();
+    let send = shipping.ask;
     let text = resolve_prompt(&branch, &default, &files);
     let ask = move |_| {
         let chat = shipping.chat.get_value();

@@ -15,7 +15,7 @@ mod merge_box;
 
 use leptos::prelude::*;
 
-use crate::api::{AppError, CommitChat, MergeChat, get_changes};
+use crate::api::{AppError, CommitChat, MergeChat, SendPrompt, get_changes};
 use crate::app::chat_list::ChatList;
 use crate::model::changes::ChatChanges;
 pub use commit_form::CommitForm;
@@ -29,6 +29,11 @@ pub struct ChatShipping {
     pub changes: Resource<Result<ChatChanges, AppError>>,
     pub commit: ServerAction<CommitChat>,
     pub merge: ServerAction<MergeChat>,
+    /// "Ask the agent to resolve": kept here, as the other actions, so its
+    /// answer outlives the sheet's reloads (the agent starting is one).
+    pub ask: ServerAction<SendPrompt>,
+    /// The commit message being written, prefilled with the chat's title.
+    pub message: RwSignal<String>,
 }
 
 /// What the shipping server functions and the agent prompt need.
@@ -46,6 +51,7 @@ pub fn provide_chat_shipping(chat: ShippingChat) -> ChatShipping {
     let chat_list = use_context::<ChatList>();
     let commit = ServerAction::<CommitChat>::new();
     let merge = ServerAction::<MergeChat>::new();
+    let message = RwSignal::new(chat.title.clone());
     let chat = StoredValue::new(chat);
     let session = chat.with_value(|c| c.session_id.clone());
     let changes = Resource::new(
@@ -63,6 +69,8 @@ pub fn provide_chat_shipping(chat: ShippingChat) -> ChatShipping {
         changes,
         commit,
         merge,
+        ask: ServerAction::<SendPrompt>::new(),
+        message,
     };
     provide_context(shipping);
     shipping
@@ -98,7 +106,7 @@ pub fn ShipWork() -> impl IntoView {
         return ().into_any();
     };
     view! {
-        <Suspense fallback=|| view! { <p class="text-neutral-500">"Reading the worktree…"</p> }>
+        <Transition fallback=|| view! { <p class="text-neutral-500">"Reading the worktree…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <crate::app::error_list::ErrorList errors /> }>
                 {move || Suspend::new(async move {
                     shipping.changes.await.map(|changes| view! {
@@ -108,7 +116,7 @@ pub fn ShipWork() -> impl IntoView {
                     })
                 })}
             </ErrorBoundary>
-        </Suspense>
+        </Transition>
     }
     .into_any()
 }
