@@ -45,6 +45,7 @@ const IPHONE_ONLY = [
   'repos',
   'streaming',
   'tool_call',
+  'shipping',
 ];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
 const unlisted = fs

@@ -10,16 +10,19 @@ mod browser;
 mod chat_menu;
 mod chat_shown;
 mod chat_summaries;
+mod commit_chat;
 #[cfg(feature = "ssr")]
 pub(crate) mod context;
 mod delete_chat;
 mod diff_stat;
 mod error;
+mod get_changes;
 mod get_info;
 mod get_transcript;
 mod list_chats;
 mod list_github_repos;
 mod list_repos;
+mod merge_chat;
 mod new_chat;
 mod open_chat;
 mod pull_request;
@@ -46,14 +49,17 @@ pub use chat_menu::{
 };
 pub use chat_shown::{CHAT_SHOWN_EVERY_SECS, ChatShown, chat_shown};
 pub use chat_summaries::{ChatSummaries, MarkChatRead, chat_summaries, mark_chat_read};
+pub use commit_chat::{CommitChat, commit_chat};
 pub use delete_chat::{DeleteChat, delete_chat};
 pub use diff_stat::{GetDiffStat, get_diff_stat};
 pub use error::AppError;
+pub use get_changes::{GetChanges, get_changes};
 pub use get_info::{AppInfo, GetInfo, RecentRestart, get_info};
 pub use get_transcript::{GetTranscript, get_transcript};
 pub use list_chats::{ListChats, list_chats};
 pub use list_github_repos::{ListGithubRepos, list_github_repos};
 pub use list_repos::{ListRepos, list_repos};
+pub use merge_chat::{MergeChat, merge_chat};
 pub use new_chat::{NewChat, new_chat};
 pub use open_chat::{OpenChat, open_chat};
 pub use push::{

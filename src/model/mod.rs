@@ -8,6 +8,7 @@
 //! (`server::*`), the server functions (`api::*`) and the UI (`app::*`).
 
 pub mod browser;
+pub mod changes;
 pub mod chats;
 pub mod disk;
 pub mod live;

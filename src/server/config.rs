@@ -114,6 +114,16 @@ pub struct Config {
     #[arg(long, env = "GITHUB_USER")]
     pub github_user: Option<String>,
 
+    /// The author (and committer) name of the commits and local merges
+    /// pocketcode makes. Default: the clone's `user.name`, else `pocketcode`.
+    #[arg(long, env = "POCKETCODE_GIT_AUTHOR_NAME")]
+    pub git_author_name: Option<String>,
+
+    /// Their email. Default: the clone's `user.email`, else
+    /// `pocketcode@localhost`.
+    #[arg(long, env = "POCKETCODE_GIT_AUTHOR_EMAIL")]
+    pub git_author_email: Option<String>,
+
     /// The known_hosts file remote connections check host keys against
     /// (default: ssh's own, ~/.ssh/known_hosts). pocketcode never writes it.
     #[arg(long, env = "POCKETCODE_SSH_KNOWN_HOSTS")]

@@ -1,8 +1,10 @@
-//! What the chat changed: files with lines added and removed against the
+//! What the chat changed: its work to ship (commit, the commits ahead,
+//! merge: see `shipping`), files with lines added and removed against the
 //! commit it started from, and the full diff a tap away.
 
 use leptos::prelude::*;
 
+use super::shipping::ShipWork;
 use crate::api::{get_diff, get_diff_stat};
 use crate::app::diff::Patch;
 use crate::app::error_list::ErrorList;
@@ -47,6 +49,8 @@ pub fn Changes(
                     "✕"
                 </button>
             </div>
+            <ShipWork />
+            <h4 class="mt-3 text-neutral-100">"Since the chat started"</h4>
             <Suspense fallback=|| view! { <p class="text-neutral-500">"Reading the worktree…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                     {move || Suspend::new(async move { stat.await.map(|stat| view! { <Stat stat /> }) })}

@@ -1,11 +1,13 @@
 //! The chat's header: its repo and branch, whether the repo's own opencode
-//! config runs here (one tap flips it), a link to the same session in
+//! config runs here (one tap flips it), a badge when work is not committed
+//! or not pushed, a link to the same session in
 //! opencode's own web UI, and the ⋯ menu; for a remote's chat, the
 //! connection and the directory on the remote instead.
 
 use leptos::prelude::*;
 
 use super::menu::ChatMenu;
+use super::shipping::{ShippingChat, UnshippedBadge, provide_chat_shipping};
 use crate::app::trust::TrustSwitch;
 use crate::model::chats::ChatSummary;
 
@@ -39,6 +41,15 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
         .branch
         .clone()
         .unwrap_or_else(|| "(detached)".into());
+    let shipping = provide_chat_shipping(ShippingChat {
+        repo: chat.worktree.repo.clone(),
+        chat_id: chat.worktree.chat_id.clone(),
+        session_id: chat.session_id.clone().unwrap_or_default(),
+        title: match chat.title.trim() {
+            "" => format!("Work of chat {}", chat.worktree.chat_id),
+            title => title.to_owned(),
+        },
+    });
     let web = chat.session_id.as_deref().map(|id| {
         let href = opencode_web_path(&chat.worktree.path, id);
         view! {
@@ -57,6 +68,7 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
         <div class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
             <span class="truncate" title="repo">{chat.worktree.repo.clone()}</span>
             <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
+            <UnshippedBadge shipping />
             <TrustSwitch repo=chat.worktree.repo.clone() trusted=chat.worktree.trusted compact=true />
             {web}
             <ChatMenu chat />

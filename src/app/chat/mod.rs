@@ -18,6 +18,7 @@ mod message;
 mod part;
 mod pickers;
 mod read_mark;
+mod shipping;
 mod shown;
 mod tool;
 

@@ -2,6 +2,7 @@
 //! OpenAPI document generated from the handlers (utoipa): registering a
 //! route here is what documents it.
 
+mod changes;
 mod docs;
 mod error;
 mod health;
@@ -46,6 +47,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(worktrees::list_worktrees))
         .routes(routes!(worktrees::get_worktree, worktrees::delete_worktree))
         .routes(routes!(worktrees::worktree_diff))
+        .routes(routes!(changes::chat_changes))
+        .routes(routes!(changes::commit_chat))
+        .routes(routes!(changes::merge_chat))
         .routes(routes!(resources::disk))
         .routes(routes!(resources::gc))
         .routes(routes!(processes::list_processes))

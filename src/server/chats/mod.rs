@@ -16,6 +16,7 @@ mod list;
 mod live;
 mod open;
 mod prompt;
+mod shipping;
 mod trust;
 
 pub use asks::{answer_permission, answer_question};
@@ -30,6 +31,7 @@ pub use list::{chat, list_all_chats, list_chats};
 pub use live::{watch_chat, watch_session_directories};
 pub use open::{open_chat, shown, transcript};
 pub use prompt::{PromptRequest, send_prompt};
+pub use shipping::{changes, commit, merge};
 pub use trust::set_repo_trust;
 
 use browser::{ensure_browser_tools, offer_browser_tools};

@@ -16,11 +16,18 @@ pub fn stat(layout: &Layout, name: &WorktreeName) -> Result<Option<DiffStat>, Gi
     let Some((checkout, base)) = open(layout, name)? else {
         return Ok(None);
     };
-    let diff = diff(&checkout, base)?;
-    let mut stat = DiffStat {
+    let files = file_changes(&diff(&checkout, base)?)?;
+    Ok(Some(DiffStat {
         base: base.to_string(),
-        ..DiffStat::default()
-    };
+        insertions: files.iter().map(|f| f.insertions).sum(),
+        deletions: files.iter().map(|f| f.deletions).sum(),
+        files,
+    }))
+}
+
+/// Each file of `diff` with its status and lines added and removed.
+pub(super) fn file_changes(diff: &Diff<'_>) -> Result<Vec<FileChange>, GitError> {
+    let mut files = Vec::new();
     for index in 0..diff.deltas().len() {
         let Some(delta) = diff.get_delta(index) else {
             continue;
@@ -31,20 +38,18 @@ pub fn stat(layout: &Layout, name: &WorktreeName) -> Result<Option<DiffStat>, Gi
             .or_else(|| delta.old_file().path())
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        let (_, insertions, deletions) = match Patch::from_diff(&diff, index)? {
+        let (_, insertions, deletions) = match Patch::from_diff(diff, index)? {
             Some(patch) => patch.line_stats()?,
             None => (0, 0, 0),
         };
-        stat.insertions += insertions as u64;
-        stat.deletions += deletions as u64;
-        stat.files.push(FileChange {
+        files.push(FileChange {
             path,
             status: status_name(delta.status()).to_owned(),
             insertions: insertions as u64,
             deletions: deletions as u64,
         });
     }
-    Ok(Some(stat))
+    Ok(files)
 }
 
 /// The unified diff, cut at [`MAX_PATCH_BYTES`].
@@ -90,7 +95,7 @@ fn open(layout: &Layout, name: &WorktreeName) -> Result<Option<(Repository, Oid)
     Ok(Some((checkout, base)))
 }
 
-fn diff(checkout: &Repository, base: Oid) -> Result<Diff<'_>, GitError> {
+pub(super) fn diff(checkout: &Repository, base: Oid) -> Result<Diff<'_>, GitError> {
     let tree = checkout.find_commit(base)?.tree()?;
     let mut options = DiffOptions::new();
     options

@@ -18,6 +18,9 @@ pub enum GitError {
     /// The request is valid but would destroy something (e.g. uncommitted work).
     #[error("{0}")]
     Conflict(String),
+    /// A local merge would conflict on these files; nothing was changed.
+    #[error("cannot merge: both sides changed {}; resolve the conflicts in the chat first", .0.join(", "))]
+    MergeConflict(Vec<String>),
     /// Cloning or fetching from the remote failed.
     #[error("cannot {action} {repo}: {message}")]
     Remote {
@@ -53,7 +56,7 @@ impl GitError {
         match self {
             Self::InvalidName(_) | Self::InvalidSource(_) => 400,
             Self::RepoNotFound(_) | Self::WorktreeNotFound { .. } => 404,
-            Self::Conflict(_) => 409,
+            Self::Conflict(_) | Self::MergeConflict(_) => 409,
             Self::CloneTooBig(_) => 413,
             Self::CloneStalled(_) => 422,
             Self::Remote { .. } => 502,

@@ -3,15 +3,19 @@
 //! to run their own opencode config. Blocking git2 work lives
 //! in plain functions; [`RepoStore`] runs it on the blocking pool.
 
+mod author;
+mod changes;
 mod chat_id;
 mod clone_flight;
 mod clone_job;
+mod commit;
 mod diff;
 mod disk;
 mod error;
 mod github_host;
 mod layout;
 mod limits;
+mod merge;
 mod names;
 mod origin_record;
 mod project_config;
@@ -19,12 +23,15 @@ mod push;
 mod remote;
 mod repo;
 mod repo_locks;
+mod shipping;
 mod source;
 mod store;
 mod trust;
 mod worktree;
 
+pub use author::GitAuthor;
 pub use chat_id::{ChatId, WorktreeName};
+pub use commit::MAX_MESSAGE_BYTES;
 pub use error::GitError;
 pub use github_host::GithubHost;
 pub use layout::Layout;

@@ -65,11 +65,19 @@ pub fn default_branch(repo: &Repository) -> Result<String, GitError> {
 }
 
 /// Where a new chat starts: the fetched `origin/<default>`, or the clone's
-/// HEAD when there is no such remote branch.
+/// HEAD when there is no such remote branch, or when HEAD is ahead of it
+/// (chats merged locally: later chats build on them).
 pub fn base_commit<'r>(repo: &'r Repository, default: &str) -> Result<Commit<'r>, GitError> {
+    let head = repo.head()?.peel_to_commit()?;
     match repo.find_reference(&format!("refs/remotes/origin/{default}")) {
-        Ok(reference) => Ok(reference.peel_to_commit()?),
-        Err(e) if e.code() == ErrorCode::NotFound => Ok(repo.head()?.peel_to_commit()?),
+        Ok(reference) => {
+            let fetched = reference.peel_to_commit()?;
+            if head.id() != fetched.id() && repo.graph_descendant_of(head.id(), fetched.id())? {
+                return Ok(head);
+            }
+            Ok(fetched)
+        }
+        Err(e) if e.code() == ErrorCode::NotFound => Ok(head),
         Err(e) => Err(e.into()),
     }
 }

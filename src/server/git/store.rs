@@ -37,6 +37,8 @@ pub struct RepoStore {
     /// Which repos may run their own opencode config.
     pub(super) trust: Arc<TrustStore>,
     pub(super) limits: CloneLimits,
+    /// Who commits and local merges are by (see `author::commit_author`).
+    pub(super) author: super::author::GitAuthor,
 }
 
 /// Marks a chat as starting until dropped.
@@ -62,6 +64,7 @@ impl RepoStore {
             starting: Arc::default(),
             worktree_locks: Arc::default(),
             limits: CloneLimits::default(),
+            author: super::author::GitAuthor::default(),
         }
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::server::config::Config;
 use crate::server::events::EventHub;
-use crate::server::git::{CloneLimits, GithubHost, GithubToken, Layout, RepoStore};
+use crate::server::git::{CloneLimits, GitAuthor, GithubHost, GithubToken, Layout, RepoStore};
 use crate::server::github::GithubClient;
 use crate::server::push::{EndpointPolicy, Push, Sender};
 use crate::server::sandbox::internal_ports::InternalPorts;
@@ -33,10 +33,15 @@ pub async fn repos(
     limits.apply_to_libgit2();
     // `--github-api` was checked when parsed.
     let host = GithubHost::from_api(&config.github_api).unwrap_or_default();
+    let author = GitAuthor::new(
+        config.git_author_name.clone(),
+        config.git_author_email.clone(),
+    );
     let git = Arc::new(
         RepoStore::new(layout, github_token)
             .with_clone_limits(limits)
-            .with_github_host(host),
+            .with_github_host(host)
+            .with_author(author),
     );
     match git.hide_untrusted().await {
         Ok(0) => {}

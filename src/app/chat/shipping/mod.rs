@@ -1,0 +1,122 @@
+//! Shipping a chat's work from the phone: the Changes sheet's commit form
+//! (files picked one by one, message prefilled from the chat's title),
+//! the commits ahead of the default branch, the local merge with "Ask the
+//! agent to resolve" on conflict, and the header's badge when work is
+//! uncommitted or unpushed.
+//!
+//! One [`ChatShipping`] per chat page, provided as context by the header:
+//! the badge and the sheet read the same changes, which reload after a
+//! commit or a merge and whenever the agent's status changes (it may have
+//! written files).
+
+mod commit_form;
+mod commits;
+mod merge_box;
+
+use leptos::prelude::*;
+
+use crate::api::{AppError, CommitChat, MergeChat, SendPrompt, get_changes};
+use crate::app::chat_list::ChatList;
+use crate::model::changes::ChatChanges;
+pub use commit_form::CommitForm;
+pub use commits::CommitList;
+pub use merge_box::MergeBox;
+
+/// The chat whose work ships, and its actions.
+#[derive(Clone, Copy)]
+pub struct ChatShipping {
+    pub chat: StoredValue<ShippingChat>,
+    pub changes: Resource<Result<ChatChanges, AppError>>,
+    pub commit: ServerAction<CommitChat>,
+    pub merge: ServerAction<MergeChat>,
+    /// "Ask the agent to resolve": kept here, as the other actions, so its
+    /// answer outlives the sheet's reloads (the agent starting is one).
+    pub ask: ServerAction<SendPrompt>,
+    /// The commit message being written, prefilled with the chat's title.
+    pub message: RwSignal<String>,
+}
+
+/// What the shipping server functions and the agent prompt need.
+#[derive(Clone, Debug)]
+pub struct ShippingChat {
+    pub repo: String,
+    pub chat_id: String,
+    pub session_id: String,
+    pub title: String,
+}
+
+/// Makes the chat's [`ChatShipping`] and provides it to the header's
+/// children (the ⋯ menu's Changes sheet).
+pub fn provide_chat_shipping(chat: ShippingChat) -> ChatShipping {
+    let chat_list = use_context::<ChatList>();
+    let commit = ServerAction::<CommitChat>::new();
+    let merge = ServerAction::<MergeChat>::new();
+    let message = RwSignal::new(chat.title.clone());
+    let chat = StoredValue::new(chat);
+    let session = chat.with_value(|c| c.session_id.clone());
+    let changes = Resource::new(
+        move || {
+            let status = chat_list.and_then(|list| list.status(&session));
+            (commit.version().get(), merge.version().get(), status)
+        },
+        move |_| {
+            let ShippingChat { repo, chat_id, .. } = chat.get_value();
+            get_changes(repo, chat_id)
+        },
+    );
+    let shipping = ChatShipping {
+        chat,
+        changes,
+        commit,
+        merge,
+        ask: ServerAction::<SendPrompt>::new(),
+        message,
+    };
+    provide_context(shipping);
+    shipping
+}
+
+/// A dot in the header when the chat has work not committed or not pushed.
+#[component]
+pub fn UnshippedBadge(shipping: ChatShipping) -> impl IntoView {
+    let badge = move || {
+        let changes = shipping.changes.get()?.ok()?;
+        let what = match (changes.uncommitted(), changes.unpushed()) {
+            (true, _) => format!("{} uncommitted", changes.files.len()),
+            (false, true) => format!("{} unpushed", changes.commits.len()),
+            (false, false) => return None,
+        };
+        Some(view! {
+            <span
+                data-testid="unshipped"
+                class="shrink-0 rounded-full border border-amber-600 px-2 py-0.5 text-amber-300"
+                title="Work not shipped yet: ⋯ → Changes"
+            >
+                {format!("● {what}")}
+            </span>
+        })
+    };
+    view! { <Suspense fallback=|| ()>{badge}</Suspense> }
+}
+
+/// The shipping part of the Changes sheet.
+#[component]
+pub fn ShipWork() -> impl IntoView {
+    let Some(shipping) = use_context::<ChatShipping>() else {
+        return ().into_any();
+    };
+    view! {
+        <Transition fallback=|| view! { <p class="text-neutral-500">"Reading the worktree…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <crate::app::error_list::ErrorList errors /> }>
+                {move || Suspend::new(async move {
+                    shipping.changes.await.map(|changes| view! {
+                        <CommitForm shipping changes=changes.clone() />
+                        <CommitList changes=changes.clone() />
+                        <MergeBox shipping changes />
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+    .into_any()
+}
