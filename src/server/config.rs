@@ -385,6 +385,25 @@ mod tests {
     }
 
     #[test]
+    fn the_github_api_must_give_a_git_host_tokens_may_go_to() {
+        let config = Config::try_parse_from(["pocketcode"]).expect("defaults");
+        assert_eq!(config.github_api, "https://api.github.com");
+        let enterprise =
+            Config::try_parse_from(["pocketcode", "--github-api", "https://ghe.example/api/v3"]);
+        assert!(enterprise.is_ok());
+        for bad in [
+            "http://ghe.example/api/v3",
+            "https://ghe.example/",
+            "nonsense",
+        ] {
+            assert!(
+                Config::try_parse_from(["pocketcode", "--github-api", bad]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn the_github_token_never_shows_in_debug_output() {
         let config = Config::try_parse_from(["pocketcode", "--github-token", "ghp_secret42"])
             .expect("flag parses");

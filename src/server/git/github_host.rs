@@ -1,7 +1,8 @@
 //! GitHub's git host, derived from `--github-api`: the clone URL of
 //! `owner/name` sources and the only place `GITHUB_TOKEN` is ever sent.
 //! `https://api.github.com` → `https://github.com`; GitHub Enterprise's
-//! `http(s)://HOST[:PORT]/api/v3` → `http(s)://HOST[:PORT]`. Plain http
+//! `http(s)://HOST[:PORT]/api/v3` (any other API URL too) →
+//! `http(s)://HOST[:PORT]`. Plain http
 //! only for loopback (a test's stand-in), never across a network.
 
 use reqwest::Url;
@@ -37,15 +38,10 @@ impl GithubHost {
             "http" if is_loopback(host) => {}
             _ => return Err(bad("must be https (plain http only for loopback)")),
         }
-        let path = url.path().trim_end_matches('/');
-        if host == "api.github.com" && path.is_empty() {
+        if host == "api.github.com" {
             return Ok(Self::default());
         }
-        if path != "/api/v3" {
-            return Err(bad(
-                "expected https://api.github.com or a GitHub Enterprise URL ending in /api/v3",
-            ));
-        }
+        // GitHub Enterprise serves git at the API's host (its API under /api/v3).
         let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
         Ok(Self {
             base: format!("{}://{host}{port}", url.scheme()),
@@ -104,8 +100,7 @@ mod tests {
         for bad in [
             "http://api.github.com",
             "http://10.0.0.2/api/v3",
-            "https://example.com/",
-            "https://example.com/api/v4",
+            "http://localhost.example.com/api/v3",
             "https://user:pw@example.com/api/v3",
             "ftp://127.0.0.1/api/v3",
             "not a url",

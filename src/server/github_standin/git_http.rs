@@ -80,15 +80,15 @@ fn basic_user(headers: &HeaderMap, standin: &StandIn) -> Option<String> {
     standin.accepts(password).then_some(user)
 }
 
-async fn run_backend(
+/// The CGI request: what `git http-backend` reads from its environment.
+fn cgi_command(
     standin: &StandIn,
     method: &Method,
     path: &str,
     query: &str,
     headers: &HeaderMap,
     user: Option<String>,
-    body: Body,
-) -> Result<Response, std::io::Error> {
+) -> tokio::process::Command {
     let header_text = |name: header::HeaderName| {
         headers
             .get(name)
@@ -127,7 +127,21 @@ async fn run_backend(
         // http-backend enables receive-pack only for an authenticated user.
         command.env("REMOTE_USER", if user.is_empty() { "token" } else { &user });
     }
-    let mut child = command.spawn()?;
+    command
+}
+
+/// Runs the backend: the body streamed to its stdin, its CGI answer
+/// streamed back.
+async fn run_backend(
+    standin: &StandIn,
+    method: &Method,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    user: Option<String>,
+    body: Body,
+) -> Result<Response, std::io::Error> {
+    let mut child = cgi_command(standin, method, path, query, headers, user).spawn()?;
     let mut stdin = child
         .stdin
         .take()
@@ -146,6 +160,30 @@ async fn run_backend(
         // Dropping stdin is the end of the request body.
     });
     let mut reader = BufReader::new(stdout);
+    let response = cgi_headers(&mut reader).await?;
+    // The child lives as long as its output is streamed.
+    let stream = futures::stream::unfold((reader, child), |(mut reader, child)| async move {
+        let mut buffer = vec![0u8; 32 * 1024];
+        match reader.read(&mut buffer).await {
+            Ok(0) | Err(_) => None,
+            Ok(n) => {
+                buffer.truncate(n);
+                Some((
+                    Ok::<_, std::io::Error>(bytes::Bytes::from(buffer)),
+                    (reader, child),
+                ))
+            }
+        }
+    });
+    response
+        .body(Body::from_stream(stream))
+        .map_err(std::io::Error::other)
+}
+
+/// The CGI headers up to the blank line (`Status:` sets the status).
+async fn cgi_headers(
+    reader: &mut BufReader<tokio::process::ChildStdout>,
+) -> Result<axum::http::response::Builder, std::io::Error> {
     let mut response = Response::builder();
     loop {
         let mut line = String::new();
@@ -167,20 +205,5 @@ async fn run_backend(
             response = response.header(name, value);
         }
     }
-    let stream = futures::stream::unfold((reader, child), |(mut reader, child)| async move {
-        let mut buffer = vec![0u8; 32 * 1024];
-        match reader.read(&mut buffer).await {
-            Ok(0) | Err(_) => None,
-            Ok(n) => {
-                buffer.truncate(n);
-                Some((
-                    Ok::<_, std::io::Error>(bytes::Bytes::from(buffer)),
-                    (reader, child),
-                ))
-            }
-        }
-    });
-    response
-        .body(Body::from_stream(stream))
-        .map_err(std::io::Error::other)
+    Ok(response)
 }
