@@ -106,3 +106,62 @@ pub fn PushBox(github: ChatGithub, changes: ChatChanges) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::push_state;
+    use crate::app::chat::shipping::pull_form::default_body;
+    use crate::model::changes::{ChatChanges, ChatCommit, MergeCheck, Pushed};
+
+    fn changes(commits: &[&str], pushed: Option<(u32, u32)>) -> ChatChanges {
+        ChatChanges {
+            repo: "o/r".into(),
+            chat_id: "c1".into(),
+            branch: "pocketcode/c1".into(),
+            default_branch: "main".into(),
+            files: Vec::new(),
+            insertions: 0,
+            deletions: 0,
+            commits: commits
+                .iter()
+                .enumerate()
+                .map(|(i, summary)| ChatCommit {
+                    id: format!("{i}").repeat(40),
+                    short_id: format!("{i}").repeat(7),
+                    summary: (*summary).to_owned(),
+                    author: "a".into(),
+                    time: 0,
+                })
+                .collect(),
+            pushed: pushed.map(|(ahead, behind)| Pushed { ahead, behind }),
+            merge: MergeCheck::default(),
+        }
+    }
+
+    #[test]
+    fn the_push_state_says_pushed_with_the_tip_or_how_many_are_not() {
+        assert_eq!(
+            push_state(&changes(&["b", "a"], Some((0, 0)))),
+            "pushed ✓ 0000000"
+        );
+        assert_eq!(push_state(&changes(&["b", "a"], Some((2, 0)))), "2 unpushed");
+        assert_eq!(
+            push_state(&changes(&["a"], None)),
+            "1 unpushed (never pushed)"
+        );
+        assert_eq!(
+            push_state(&changes(&[], None)),
+            "nothing to push: commit first"
+        );
+        assert!(push_state(&changes(&["a"], Some((1, 2)))).contains("GitHub has 2 commit(s)"));
+    }
+
+    #[test]
+    fn the_default_body_lists_the_commits_oldest_first() {
+        let body = default_body(&changes(&["second", "first"], None));
+        let first = body.find("1111111 first").expect("first listed");
+        let second = body.find("0000000 second").expect("second listed");
+        assert!(first < second, "{body}");
+        assert!(body.contains("pocketcode/c1"), "{body}");
+    }
+}
