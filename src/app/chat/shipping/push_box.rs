@@ -144,7 +144,10 @@ mod tests {
             push_state(&changes(&["b", "a"], Some((0, 0)))),
             "pushed ✓ 0000000"
         );
-        assert_eq!(push_state(&changes(&["b", "a"], Some((2, 0)))), "2 unpushed");
+        assert_eq!(
+            push_state(&changes(&["b", "a"], Some((2, 0)))),
+            "2 unpushed"
+        );
         assert_eq!(
             push_state(&changes(&["a"], None)),
             "1 unpushed (never pushed)"
