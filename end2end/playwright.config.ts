@@ -46,6 +46,7 @@ const IPHONE_ONLY = [
   'streaming',
   'tool_call',
   'shipping',
+  'shipping_github',
 ];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
 const unlisted = fs

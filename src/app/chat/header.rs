@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use super::menu::ChatMenu;
-use super::shipping::{ShippingChat, UnshippedBadge, provide_chat_shipping};
+use super::shipping::{PullChip, ShippingChat, UnshippedBadge, provide_chat_shipping};
 use crate::app::trust::TrustSwitch;
 use crate::model::chats::ChatSummary;
 
@@ -69,6 +69,7 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
             <span class="truncate" title="repo">{chat.worktree.repo.clone()}</span>
             <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
             <UnshippedBadge shipping />
+            <PullChip />
             <TrustSwitch repo=chat.worktree.repo.clone() trusted=chat.worktree.trusted compact=true />
             {web}
             <ChatMenu chat />

@@ -12,6 +12,9 @@
 mod commit_form;
 mod commits;
 mod merge_box;
+mod pull_form;
+mod pull_request;
+mod push_box;
 
 use leptos::prelude::*;
 
@@ -21,6 +24,7 @@ use crate::model::changes::ChatChanges;
 pub use commit_form::CommitForm;
 pub use commits::CommitList;
 pub use merge_box::MergeBox;
+pub use pull_request::{GithubShip, PullChip};
 
 /// The chat whose work ships, and its actions.
 #[derive(Clone, Copy)]
@@ -73,6 +77,7 @@ pub fn provide_chat_shipping(chat: ShippingChat) -> ChatShipping {
         message,
     };
     provide_context(shipping);
+    pull_request::provide_chat_github(shipping);
     shipping
 }
 
@@ -112,6 +117,7 @@ pub fn ShipWork() -> impl IntoView {
                     shipping.changes.await.map(|changes| view! {
                         <CommitForm shipping changes=changes.clone() />
                         <CommitList changes=changes.clone() />
+                        <GithubShip changes=changes.clone() />
                         <MergeBox shipping changes />
                     })
                 })}
