@@ -393,7 +393,8 @@ mod tests {
         assert!(enterprise.is_ok());
         for bad in [
             "http://ghe.example/api/v3",
-            "https://ghe.example/",
+            "https://user:secret@ghe.example/api/v3",
+            "ftp://ghe.example/api/v3",
             "nonsense",
         ] {
             assert!(
