@@ -7,6 +7,7 @@
     reason = "each test binary uses a different part of the harness"
 )]
 
+pub mod agent_bash;
 pub mod browser_chat;
 pub mod git_fixture;
 pub mod http;

@@ -2,13 +2,10 @@
 //! finds none: not in its environment, not in pocketcode's data directory
 //! or home, not in `/proc/<pocketcode's pid>/environ`.
 
-use std::time::Duration;
-
-use serde_json::Value;
-
+use crate::common::agent_bash::run_agent_bash;
 use crate::common::git_fixture::Remote;
-use crate::common::http::{NewChat, call};
-use crate::common::{READY, TempDir, TestServer};
+use crate::common::http::NewChat;
+use crate::common::{TempDir, TestServer};
 
 /// Begins and ends what the agent's command prints, so the test knows the
 /// command ran to the end (a test that finds nothing because nothing ran
@@ -55,7 +52,7 @@ async fn the_agent_finds_none_of_pocketcodes_secrets() {
          ps -eo pid,args; echo {END}",
         data = data.display(),
     );
-    let output = run_bash(&server, &chat, &command).await;
+    let output = run_agent_bash(&server, &chat, &command, (BEGIN, END)).await;
 
     // It ran, and saw an environment.
     assert!(output.contains("PATH="), "{output}");
@@ -75,66 +72,4 @@ async fn the_agent_finds_none_of_pocketcodes_secrets() {
     assert!(!output.contains("release/pocketcode"), "{output}");
     assert!(!output.contains("\"private_key\""), "{output}");
     server.stop().await;
-}
-
-/// Has the agent run `command` with its bash tool (answering its
-/// permission ask once) and returns the tool's output.
-async fn run_bash(server: &TestServer, chat: &NewChat, command: &str) -> String {
-    let quoted = serde_json::to_string(command).expect("quote");
-    let text = format!("Look around [scenario:permission command={quoted}]");
-    let mut form = chat.form().to_vec();
-    form.push(("text", &text));
-    let (status, body) = call(server, "send_prompt", &form).await;
-    assert_eq!(status, 200, "{body}");
-    let deadline = tokio::time::Instant::now() + READY;
-    let mut answered: Vec<String> = Vec::new();
-    loop {
-        if tokio::time::Instant::now() > deadline {
-            let (_, asks) = call(server, "pending_asks", &chat.form()).await;
-            let (_, transcript) = call(server, "get_transcript", &chat.form()).await;
-            panic!("the command never finished; asks: {asks}; transcript: {transcript}");
-        }
-        // The command may ask more than once (the bash tool, then the
-        // directories outside the worktree it touches): answer each ask.
-        let (_, asks) = call(server, "pending_asks", &chat.form()).await;
-        for ask in asks["permissions"].as_array().into_iter().flatten() {
-            let id = ask["id"].as_str().expect("permission id");
-            if !answered.iter().any(|a| a == id) {
-                let mut form = chat.form().to_vec();
-                form.extend([("request_id", id), ("reply", "once")]);
-                let (status, body) = call(server, "answer_permission", &form).await;
-                assert_eq!(status, 200, "{body}");
-                answered.push(id.to_string());
-            }
-        }
-        let (status, transcript) = call(server, "get_transcript", &chat.form()).await;
-        assert_eq!(status, 200, "{transcript}");
-        if let Some(output) = bash_output(&transcript) {
-            return output;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-/// The finished output of the bash tool call in a transcript.
-fn bash_output(transcript: &Value) -> Option<String> {
-    let mut found = None;
-    visit(transcript, &mut |value| {
-        if let Some(text) = value.as_str()
-            && text.contains(BEGIN)
-            && text.contains(&format!("\n{END}"))
-        {
-            found = Some(text.to_string());
-        }
-    });
-    found
-}
-
-fn visit(value: &Value, f: &mut impl FnMut(&Value)) {
-    f(value);
-    match value {
-        Value::Array(items) => items.iter().for_each(|v| visit(v, f)),
-        Value::Object(map) => map.values().for_each(|v| visit(v, f)),
-        _ => {}
-    }
 }

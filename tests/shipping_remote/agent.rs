@@ -4,13 +4,9 @@
 //! `/proc/self/environ`.
 
 use std::path::Path;
-use std::time::Duration;
-
-use serde_json::Value;
 
 use crate::Shipping;
-use crate::common::READY;
-use crate::common::http::{NewChat, call};
+use crate::common::agent_bash::run_agent_bash;
 use crate::standin::{commit, sha};
 
 const BEGIN: &str = "AGENT-PUSH-BEGIN";
@@ -25,7 +21,7 @@ pub async fn the_agents_own_push_fails_and_finds_no_token(shipping: &Shipping) {
          echo push-exit=$?; env; git config -l --show-origin; cat ~/.git-credentials ~/.config/git/credentials; \
          cat /proc/self/environ | tr '\\0' '\\n'; echo; echo {END}"
     );
-    let output = run_bash(shipping, &chat, &command).await;
+    let output = run_agent_bash(&shipping.server, &chat, &command, (BEGIN, END)).await;
     assert!(
         output.contains("PATH="),
         "it ran and saw its environment: {output}"
@@ -56,52 +52,4 @@ pub async fn the_agents_own_push_fails_and_finds_no_token(shipping: &Shipping) {
         None,
         "{head} reached GitHub"
     );
-}
-
-/// Has the agent run `command` with its bash tool (answering each
-/// permission ask once); returns the tool's finished output.
-async fn run_bash(shipping: &Shipping, chat: &NewChat, command: &str) -> String {
-    let server = &shipping.server;
-    let quoted = serde_json::to_string(command).expect("quote");
-    let text = format!("Push it yourself [scenario:permission command={quoted}]");
-    let mut form = chat.form().to_vec();
-    form.push(("text", &text));
-    let (status, body) = call(server, "send_prompt", &form).await;
-    assert_eq!(status, 200, "{body}");
-    let deadline = tokio::time::Instant::now() + READY;
-    let mut answered: Vec<String> = Vec::new();
-    loop {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the command never finished"
-        );
-        let (_, asks) = call(server, "pending_asks", &chat.form()).await;
-        for ask in asks["permissions"].as_array().into_iter().flatten() {
-            let id = ask["id"].as_str().expect("permission id").to_owned();
-            if !answered.contains(&id) {
-                let mut form = chat.form().to_vec();
-                form.extend([("request_id", id.as_str()), ("reply", "once")]);
-                let (status, body) = call(server, "answer_permission", &form).await;
-                assert_eq!(status, 200, "{body}");
-                answered.push(id);
-            }
-        }
-        let (status, transcript) = call(server, "get_transcript", &chat.form()).await;
-        assert_eq!(status, 200, "{transcript}");
-        if let Some(output) = finished_output(&transcript) {
-            return output;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-fn finished_output(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) if text.contains(BEGIN) && text.contains(&format!("\n{END}")) => {
-            Some(text.clone())
-        }
-        Value::Array(items) => items.iter().find_map(finished_output),
-        Value::Object(map) => map.values().find_map(finished_output),
-        _ => None,
-    }
 }
