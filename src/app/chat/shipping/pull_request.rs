@@ -52,7 +52,16 @@ pub fn provide_chat_github(shipping: ChatShipping) -> ChatGithub {
         },
         move |_| {
             let ShippingChat { repo, chat_id, .. } = chat.get_value();
-            get_pull_request(repo, chat_id)
+            async move {
+                // A repo cloned from a local path never has a GitHub remote:
+                // no request (its 409 would be a console error on every chat page).
+                if repo.starts_with("local/") {
+                    return Err(AppError::Conflict(format!(
+                        "{repo} has no GitHub remote: merge locally"
+                    )));
+                }
+                get_pull_request(repo, chat_id).await
+            }
         },
     );
     Effect::new(move |before: Option<(usize, usize)>| {
