@@ -7,6 +7,10 @@
 
 #[path = "shipping_remote/agent.rs"]
 mod agent;
+#[path = "shipping_remote/agent_tool.rs"]
+mod agent_tool;
+#[path = "shipping_remote/author.rs"]
+mod author;
 #[path = "shipping_remote/bad_inputs.rs"]
 mod bad_inputs;
 mod common;
@@ -76,8 +80,11 @@ async fn a_chat_ships_through_github() {
     push::a_picked_branch_name_is_pushed_under_refs_heads(&shipping).await;
     pulls::a_pull_request_opens_updates_and_merges(&shipping).await;
     pulls::a_pull_request_closes(&shipping).await;
+    author::a_commit_is_by_the_tokens_github_user(&shipping).await;
     bad_inputs::bad_inputs_get_4xx_and_change_nothing(&shipping).await;
     agent::the_agents_own_push_fails_and_finds_no_token(&shipping).await;
+    agent_tool::the_agents_push_tool_pushes_its_own_branch_only(&shipping).await;
+    agent_tool::a_forged_capability_pushes_nothing(&shipping).await;
     hostile_config::an_agent_edited_config_does_not_redirect_the_token(&shipping).await;
     shipping.stop().await;
 }

@@ -2,6 +2,7 @@
 //! `ssr` gate: nothing below it is compiled into the WASM bundle.
 
 pub mod admin;
+pub mod agent_push;
 pub mod auth;
 pub mod backoff;
 pub mod bad_arguments;

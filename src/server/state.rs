@@ -42,6 +42,8 @@ pub struct AppState {
     /// Remote machines: their profiles and live connections.
     pub ssh_profiles: Arc<crate::server::ssh::ProfileStore>,
     pub ssh: Arc<crate::server::ssh::Connections>,
+    /// The agent's `push_branch` tool (each chat's capability).
+    pub agent_push: Arc<crate::server::agent_push::AgentPush>,
     /// Each chat's shared browser.
     pub browsers: Arc<crate::server::browser::Browsers>,
     /// Which chats' opencode instances are loaded; idle ones are disposed.

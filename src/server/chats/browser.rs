@@ -1,13 +1,11 @@
 //! A local chat's shared browser, as the chat's use cases reach it: the
-//! browser's key and worktree (refused for remote chats), and the agent's
-//! browser tools given when a chat opens or is prompted.
+//! browser's key and worktree (refused for remote chats).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::chat_ref::existing_worktree;
 use super::{ChatError, ChatRef};
 use crate::model::browser::BrowserStatus;
-use crate::server::git::WorktreeName;
 use crate::server::state::AppState;
 
 /// The browser's key and the chat's worktree: 400 for remote chats (the
@@ -42,25 +40,4 @@ pub async fn stop_browser(state: &AppState, chat: &ChatRef) -> Result<BrowserSta
     let (key, _) = local_browser(state, chat)?;
     state.browsers.stop(&key).await;
     Ok(BrowserStatus::Stopped)
-}
-
-/// Gives the agent of local chat `name` its browser tools in the
-/// background (a new or opened chat: they are usually there by its next
-/// prompt).
-pub fn offer_browser_tools(state: &AppState, name: &WorktreeName, dir: PathBuf) {
-    let browsers = state.browsers.clone();
-    let key = name.as_string();
-    tokio::spawn(async move {
-        if let Err(err) = browsers.give_tools(&key, &dir).await {
-            tracing::warn!(chat = key, %err, "the agent gets no browser tools");
-        }
-    });
-}
-
-/// Gives the agent of local chat `name` its browser tools before a prompt
-/// (quick when it has them); a failure is logged, the prompt still goes.
-pub async fn ensure_browser_tools(state: &AppState, name: &WorktreeName, dir: &Path) {
-    if let Err(err) = state.browsers.give_tools(&name.as_string(), dir).await {
-        tracing::warn!(chat = %name.chat, %err, "the agent gets no browser tools");
-    }
 }

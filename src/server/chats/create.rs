@@ -11,7 +11,7 @@ use crate::server::opencode_client::OpencodeClient;
 use crate::server::state::AppState;
 
 /// A new chat of `source`, relayed live at once; its agent is offered its
-/// browser tools in the background.
+/// tools (browser, push) in the background.
 pub async fn new_chat(state: &AppState, source: RepoSource) -> Result<ChatSummary, ChatError> {
     let client = OpencodeClient::from_state(state).await?;
     let (name, chat) = create(&state.git, &client, source).await?;
@@ -19,7 +19,7 @@ pub async fn new_chat(state: &AppState, source: RepoSource) -> Result<ChatSummar
     super::watch_chat(&state.events, &chat.worktree.path);
     // Its instance was loaded to make the session.
     state.instances.touch(dir).await;
-    super::offer_browser_tools(state, &name, dir.to_path_buf());
+    super::offer_agent_tools(state, &name, dir.to_path_buf());
     Ok(chat)
 }
 

@@ -12,11 +12,12 @@ pub fn watch_chat(events: &Arc<EventHub>, worktree: &str) {
     events.watch(Path::new(worktree));
 }
 
-/// After chats were deleted: stops relaying their directories and ends
-/// their browsers.
+/// After chats were deleted: stops relaying their directories, ends
+/// their browsers and revokes their push tools' capabilities.
 pub(super) async fn forget_removed_chats(state: &crate::server::state::AppState) {
     forget_removed(&state.events, state.git.layout());
     state.browsers.forget_removed().await;
+    state.agent_push.forget_removed().await;
 }
 
 /// Stops relaying every chat worktree that is gone from disk.

@@ -4,6 +4,7 @@
 //! server functions and `/admin/*` call; a request's chat is resolved once
 //! into a [`ChatRef`].
 
+mod agent_tools;
 mod asks;
 mod browser;
 mod chat_ref;
@@ -34,5 +35,5 @@ pub use prompt::{PromptRequest, send_prompt};
 pub use shipping::{changes, commit, merge};
 pub use trust::set_repo_trust;
 
-use browser::{ensure_browser_tools, offer_browser_tools};
+use agent_tools::{ensure_agent_tools, offer_agent_tools};
 use live::forget_removed_chats;

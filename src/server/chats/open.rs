@@ -12,7 +12,7 @@ use crate::server::state::AppState;
 
 /// The chat (worktree, branch, session; or a remote's session) with its
 /// latest messages, for the chat page's first paint. A local chat's agent
-/// is offered its browser tools in the background.
+/// is offered its tools (browser, push) in the background.
 ///
 /// The pickers are asked for at once, beside the chat: on a chat whose
 /// instance was disposed, both wait for opencode to load it, and the
@@ -25,7 +25,7 @@ pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedCh
                 crate::server::ssh::as_chat(remote, client.find_session(session).await?)
             }
             ChatRef::Local(name) => {
-                super::offer_browser_tools(state, name, dir.clone());
+                super::offer_agent_tools(state, name, dir.clone());
                 super::chat(&state.git, client, name)
                     .await?
                     .ok_or_else(|| no_chat(name))?

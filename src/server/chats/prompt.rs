@@ -1,4 +1,4 @@
-//! Prompting a chat: the agent gets its browser tools (local chats), the
+//! Prompting a chat: the agent gets its tools (local chats), the
 //! model and mode picked are checked against the chat's choices, and the
 //! prompt is queued; the reply streams in through the live events.
 
@@ -26,7 +26,7 @@ pub async fn send_prompt(
 ) -> Result<(), ChatError> {
     let ChatTarget { chat, client, dir } = target;
     if let ChatRef::Local(name) = chat {
-        super::ensure_browser_tools(state, name, dir).await;
+        super::ensure_agent_tools(state, name, dir).await;
     }
     // Left out, opencode would reuse the session's last model: name the
     // default instead, so "no pick" always means the configured default.

@@ -28,6 +28,7 @@ use tokio::sync::Notify;
 
 use crate::model::live::ChatStatus;
 use crate::opencode::SessionStatus;
+use crate::server::agent_push::AgentPush;
 use crate::server::browser::Browsers;
 use crate::server::events::EventHub;
 use crate::server::opencode_client::{OpencodeClient, OpencodeClientError};
@@ -60,6 +61,7 @@ pub struct Instances {
     http: reqwest::Client,
     events: Arc<EventHub>,
     browsers: Arc<Browsers>,
+    agent_push: Arc<AgentPush>,
 }
 
 impl std::fmt::Debug for Instances {
@@ -80,6 +82,7 @@ impl Instances {
         http: reqwest::Client,
         events: Arc<EventHub>,
         browsers: Arc<Browsers>,
+        agent_push: Arc<AgentPush>,
     ) -> Arc<Self> {
         let instances = Arc::new(Self {
             book: Mutex::default(),
@@ -90,6 +93,7 @@ impl Instances {
             http,
             events: events.clone(),
             browsers,
+            agent_push,
         });
         events.observe_instances(instances.clone());
         if let Some(idle) = idle {
@@ -232,6 +236,7 @@ impl Instances {
         let result = client.dispose_instance(dir).await;
         // Its MCP processes are gone with it, the browser tools too.
         let had_tools = self.browsers.instance_reloaded(dir).await;
+        self.agent_push.instance_reloaded(dir).await;
         // A chat deleted meanwhile has nothing left to dispose.
         let gone = result.is_ok() || !dir.exists();
         self.book().end_dispose(dir, gone, had_tools);

@@ -1,5 +1,6 @@
 //! MCP servers of one directory's opencode instance: the agent's browser
-//! tools are added to a chat's worktree only, so other chats never see them.
+//! tools and its push tool are added to a chat's worktree only, so other
+//! chats never see them.
 
 use std::path::Path;
 
@@ -26,6 +27,23 @@ impl OpencodeClient {
                 "cwd": cwd.display().to_string(),
                 "timeout": 30_000,
             },
+        });
+        let statuses: Value =
+            json(send(self.request(Method::POST, dir, "/mcp").json(&body)).await?).await?;
+        Ok(statuses[name].clone())
+    }
+
+    /// Adds (or replaces) remote MCP server `name` at `url` (no OAuth) for
+    /// the instance of `dir`; returns its status as opencode reports it.
+    pub async fn add_remote_mcp(
+        &self,
+        dir: &Path,
+        name: &str,
+        url: &str,
+    ) -> Result<Value, OpencodeClientError> {
+        let body = json!({
+            "name": name,
+            "config": { "type": "remote", "url": url, "oauth": false, "timeout": 30_000 },
         });
         let statuses: Value =
             json(send(self.request(Method::POST, dir, "/mcp").json(&body)).await?).await?;

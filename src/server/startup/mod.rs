@@ -37,6 +37,8 @@ pub enum StartupError {
     Sandbox(#[from] crate::server::sandbox::SandboxError),
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[from] reqwest::Error),
+    #[error(transparent)]
+    AgentPush(#[from] crate::server::agent_push::AgentPushError),
 }
 
 /// A started pocketcode, minus its listener.
@@ -83,6 +85,14 @@ impl Pocketcode {
             supervisor.clone(),
             internal_ports.clone(),
         );
+        let agent_push = crate::server::agent_push::AgentPush::start(
+            git.clone(),
+            github.clone(),
+            supervisor.clone(),
+            http.clone(),
+            &internal_ports,
+        )
+        .await?;
         let instances = crate::server::instances::Instances::new(
             config.instances.idle(),
             dirs.workspace.clone(),
@@ -90,6 +100,7 @@ impl Pocketcode {
             http.clone(),
             events.clone(),
             browsers.clone(),
+            agent_push.clone(),
         );
         let memory = crate::server::budget::MemoryBudget::spawn(
             config.memory_budget(),
@@ -114,6 +125,7 @@ impl Pocketcode {
             push: Arc::new(push),
             ssh_profiles: Arc::new(crate::server::ssh::ProfileStore::new(&dirs.data)),
             ssh,
+            agent_push,
             browsers,
             instances,
             internal_ports,

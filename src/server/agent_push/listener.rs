@@ -1,0 +1,98 @@
+//! The tool's HTTP endpoint on a loopback port of pocketcode's:
+//! `POST /mcp/<capability>`. The capability names the chat (see
+//! `capability.rs`); an unknown one gets 404 and nothing happens. The port
+//! is internal: the shared browser's pages cannot reach it.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::Value;
+
+use super::capability::Capabilities;
+use super::mcp::{self, Call, Incoming};
+use crate::server::git::{RepoStore, WorktreeName};
+use crate::server::github::GithubClient;
+
+/// What the endpoint needs to push a chat's branch.
+#[derive(Clone)]
+pub struct Pusher {
+    pub capabilities: Arc<Capabilities>,
+    pub git: Arc<RepoStore>,
+    pub github: GithubClient,
+}
+
+pub fn router(pusher: Pusher) -> Router {
+    Router::new()
+        .route("/mcp/{capability}", post(message).fallback(no_stream))
+        .with_state(pusher)
+}
+
+/// The protocol lets a server offer no stream of its own.
+async fn no_stream() -> Response {
+    let mut response = (
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this MCP server answers POSTed messages only\n",
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response
+}
+
+async fn message(
+    State(pusher): State<Pusher>,
+    Path(capability): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(chat) = pusher.capabilities.chat_of(&capability) else {
+        return (
+            StatusCode::NOT_FOUND,
+            "no chat has this capability (forged, or its chat was deleted)\n",
+        )
+            .into_response();
+    };
+    let (id, method, params) = match mcp::parse(&body) {
+        Ok(Incoming::Request { id, method, params }) => (id, method, params),
+        Ok(Incoming::Notification) => return StatusCode::ACCEPTED.into_response(),
+        Err(answer) => return (StatusCode::BAD_REQUEST, axum::Json(answer)).into_response(),
+    };
+    let answer = match mcp::understand(&method, &params) {
+        Ok(Call::Answer(result)) => mcp::result(id, result),
+        Ok(Call::PushBranch) => mcp::result(id, push_branch(&pusher, &chat).await),
+        Err((code, text)) => mcp::error(id, code, &text),
+    };
+    axum::Json::<Value>(answer).into_response()
+}
+
+/// Pushes the chat's branch as the Changes sheet's Push would, without
+/// force; the agent reads what happened.
+async fn push_branch(pusher: &Pusher, chat: &WorktreeName) -> Value {
+    match crate::server::github::push_chat(&pusher.git, &pusher.github, chat, None, false).await {
+        Ok(outcome) => {
+            tracing::info!(%chat, branch = outcome.branch, "the agent pushed its chat's branch");
+            let text = if outcome.up_to_date {
+                format!(
+                    "GitHub's `{}` already has commit {}: nothing to push. (Uncommitted \
+                     changes are never pushed: commit them first.)",
+                    outcome.branch, outcome.commit
+                )
+            } else {
+                format!(
+                    "Pushed this chat's branch to GitHub as `{}` (commit {}).",
+                    outcome.branch, outcome.commit
+                )
+            };
+            mcp::tool_result(&text, false)
+        }
+        Err(err) => {
+            tracing::info!(%chat, %err, "the agent's push was refused");
+            mcp::tool_result(&format!("Not pushed: {err}"), true)
+        }
+    }
+}
