@@ -25,13 +25,26 @@ impl GitAuthor {
             email: keep(email),
         }
     }
+
+    /// Whether both name and email are set (nothing left to default).
+    pub fn is_complete(&self) -> bool {
+        self.name.is_some() && self.email.is_some()
+    }
+
+    /// This author, with what it leaves unset taken from `default`.
+    pub fn or(&self, default: GitAuthor) -> GitAuthor {
+        GitAuthor {
+            name: self.name.clone().or(default.name),
+            email: self.email.clone().or(default.email),
+        }
+    }
 }
 
 /// The signature of a commit made in `clone` (the main clone, or a chat's
-/// worktree of it): the configured author; what is unset there comes from
-/// the repo's `user.name` / `user.email` (its own config, then the
-/// user's), then `pocketcode <pocketcode@localhost>`. The one place that
-/// decides it: a default from the GitHub user would go here.
+/// worktree of it): `configured` (the flags, then the GitHub user: see
+/// [`GitAuthor::or`]); what is unset there comes from the repo's
+/// `user.name` / `user.email` (its own config, then the user's), then
+/// `pocketcode <pocketcode@localhost>`.
 pub fn commit_author(
     clone: &Repository,
     configured: &GitAuthor,

@@ -25,17 +25,24 @@ impl RepoStore {
             .await
     }
 
+    /// The author the flags name (either part may be unset).
+    pub fn configured_author(&self) -> &GitAuthor {
+        &self.author
+    }
+
     /// Commits every changed file, or those in `paths`, on the chat's
-    /// branch with `message`; answers the changes after.
+    /// branch with `message`, as the configured author with what it leaves
+    /// unset from `default`; answers the changes after.
     pub async fn commit(
         &self,
         name: &WorktreeName,
         message: String,
         paths: Option<Vec<String>>,
+        default: GitAuthor,
     ) -> Result<Option<ChatChanges>, GitError> {
         commit::message(&message)?;
         let name = name.clone();
-        let author = self.author.clone();
+        let author = self.author.or(default);
         let locks = Arc::clone(&self.worktree_locks);
         self.blocking(move |layout| {
             locks.with(&name.repo, || {
@@ -50,15 +57,17 @@ impl RepoStore {
     }
 
     /// Merges the chat's branch into the repo's default branch in the main
-    /// clone; `title` names the chat in a merge commit.
+    /// clone; `title` names the chat in a merge commit, made as in
+    /// [`commit`](Self::commit).
     pub async fn merge(
         &self,
         name: &WorktreeName,
         mode: MergeMode,
         title: String,
+        default: GitAuthor,
     ) -> Result<Option<MergeOutcome>, GitError> {
         let name = name.clone();
-        let author = self.author.clone();
+        let author = self.author.or(default);
         let locks = Arc::clone(&self.worktree_locks);
         self.blocking(move |layout| {
             locks.with(&name.repo, || {

@@ -1,10 +1,11 @@
 //! The GitHub API: for the repo picker, the repos `GITHUB_TOKEN` can see
 //! (optionally only `GITHUB_USER`'s), most recently updated first; a chat's
-//! pull request (`pulls.rs`), and pushing and shipping a chat through it
-//! (`chat_pull.rs`).
+//! pull request (`pulls.rs`), pushing and shipping a chat through it
+//! (`chat_pull.rs`), and the token's user as the default author (`user.rs`).
 
 mod chat_pull;
 mod pulls;
+mod user;
 
 pub use chat_pull::{
     PullError, close_pull_request, get_pull_request, merge_pull_request, open_pull_request,
@@ -59,6 +60,8 @@ pub struct GithubClient {
     api: String,
     token: Option<GithubToken>,
     user: Option<String>,
+    /// The token's user as a commit author, once GitHub said who it is.
+    user_author: std::sync::Arc<tokio::sync::OnceCell<crate::server::git::GitAuthor>>,
 }
 
 impl GithubClient {
@@ -75,6 +78,7 @@ impl GithubClient {
             api,
             token,
             user,
+            user_author: Default::default(),
         }
     }
 

@@ -182,7 +182,11 @@ impl GithubClient {
     }
 
     /// A request to the API with the token; `NoToken` without one.
-    async fn call(&self, method: Method, path: &str) -> Result<RequestBuilder, GithubError> {
+    pub(super) async fn call(
+        &self,
+        method: Method,
+        path: &str,
+    ) -> Result<RequestBuilder, GithubError> {
         let token = self.token.as_ref().ok_or(GithubError::NoToken)?;
         Ok(self
             .http
@@ -194,7 +198,10 @@ impl GithubClient {
             .timeout(TIMEOUT))
     }
 
-    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, GithubError> {
+    pub(super) async fn send<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+    ) -> Result<T, GithubError> {
         let response = request.send().await.map_err(GithubError::Transport)?;
         let status = response.status().as_u16();
         if response.status().is_success() {

@@ -139,6 +139,9 @@ async fn user(State(standin): Shared, _: Authorized) -> Response {
         "login": login,
         "id": 1,
         "type": "User",
+        // As for an account with no profile name and a private email.
+        "name": null,
+        "email": null,
         "html_url": format!("{}/{login}", standin.base_url),
     }))
     .into_response()
