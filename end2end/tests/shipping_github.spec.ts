@@ -1,5 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 import { type GithubStandin, startGithubStandin } from '../fixtures/github_standin';
 import { LoginPage } from '../fixtures/login';
@@ -10,6 +12,8 @@ import { type Server, startPocketcode } from '../fixtures/server';
 // with token auth and GitHub's pull request calls): pocketcode clones
 // `e2e/shipit` from it as it would from github.com.
 test.use({ storageState: { cookies: [], origins: [] } });
+// One pocketcode and stand-in for the file's tests, one after the other.
+test.describe.configure({ mode: 'serial' });
 
 const OWNER = 'e2e';
 const NAME = 'shipit';
@@ -138,4 +142,61 @@ test('from a finished chat: Changes → Commit → Push → Open PR → the head
   // The stand-in's main has the chat's commit.
   git(bare, 'merge-base', '--is-ancestor', tip, 'refs/heads/main');
   await page.screenshot({ path: testInfo.outputPath('shipping-merged.png') });
+});
+
+test('a push GitHub refuses (its branch moved on) goes through only with Force push and a second tap', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const pocketcode = new PocketcodePage(page);
+  const base = server.baseUrl;
+  await page.goto(`${base}/`);
+  await new LoginPage(page).logIn(server.password);
+  await pocketcode.waitHydrated();
+
+  const made = await page.request.post(`${base}/pocket/fn/new_chat`, { form: { repo: `${OWNER}/${NAME}` } });
+  const madeBody = await made.text();
+  expect(made.status(), madeBody).toBe(200);
+  const { worktree } = JSON.parse(madeBody);
+  const chat = { repo: worktree.repo as string, chat_id: worktree.chat_id as string };
+  const branch = `refs/heads/pocketcode/${chat.chat_id}`;
+  const commit = async (file: string) => {
+    writeFileSync(path.join(worktree.path, file), `${file}\n`);
+    const committed = await page.request.post(`${base}/pocket/fn/commit_chat`, {
+      form: { ...chat, message: `Add ${file}` },
+    });
+    expect(committed.status(), await committed.text()).toBe(200);
+    return git(worktree.path, 'rev-parse', 'HEAD');
+  };
+  await commit('first.txt');
+  const pushed = await page.request.post(`${base}/pocket/fn/push_chat`, { form: chat });
+  expect(pushed.status(), await pushed.text()).toBe(200);
+
+  // Someone else pushes to the chat's branch on GitHub; the chat commits on.
+  const theirs = git(bare, 'commit-tree', 'refs/heads/main^{tree}', '-p', 'refs/heads/main', '-m', 'not the chat');
+  git(bare, 'update-ref', branch, theirs);
+  const tip = await commit('second.txt');
+
+  await pocketcode.goto(`${base}/chat/${chat.repo}/${chat.chat_id}`);
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Changes (diff)' }).click();
+  const pushBox = page.getByRole('region', { name: 'Changes' }).getByRole('region', { name: 'Push' });
+  await pushBox.getByRole('button', { name: 'Push', exact: true }).click();
+  await expect(pushBox.getByRole('alert')).toContainText('not a fast-forward');
+  expect(git(bare, 'rev-parse', branch)).toBe(theirs);
+
+  // One tap arms it, and still pushes nothing; the second replaces GitHub's commit.
+  const force = pushBox.getByRole('button', { name: 'Force push' });
+  await expectThumbSized(force);
+  await force.click();
+  const confirm = pushBox.getByRole('button', { name: "Tap again: replace GitHub's commits" });
+  await expect(confirm).toBeVisible();
+  expect(git(bare, 'rev-parse', branch)).toBe(theirs);
+  await pushBox.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: testInfo.outputPath('shipping-force-push.png') });
+  await confirm.click();
+  await expect(pushBox.getByTestId('pushed')).toHaveText(
+    `Pushed pocketcode/${chat.chat_id} at ${tip.slice(0, 7)} (forced).`,
+  );
+  expect(git(bare, 'rev-parse', branch)).toBe(tip);
 });
