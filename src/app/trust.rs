@@ -50,7 +50,7 @@ pub fn TrustSwitch(repo: String, trusted: bool, #[prop(optional)] compact: bool)
         return view! {
             <button
                 type="button"
-                class="min-h-11 shrink-0 px-1 disabled:text-neutral-600"
+                class="min-h-11 shrink-0 px-1 text-xs disabled:text-neutral-600"
                 class:text-amber-300=move || !now.get()
                 aria-label=label
                 title=label

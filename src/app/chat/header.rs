@@ -57,10 +57,14 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
                 href=href
                 target="_blank"
                 rel="noopener"
-                class="shrink-0 px-1 py-2 underline decoration-neutral-700"
+                class="flex min-h-11 min-w-11 shrink-0 items-center justify-center px-1 underline decoration-neutral-700"
                 title="This session in opencode's own web UI"
+                aria-label="opencode ↗"
             >
-                "opencode ↗"
+                // A phone's header is narrow: the arrow alone leaves the
+                // repo and branch room.
+                <span class="sm:hidden">"↗"</span>
+                <span class="hidden sm:inline">"opencode ↗"</span>
             </a>
         }
     });
