@@ -1,0 +1,362 @@
+#!/usr/bin/env python3
+"""Time an SSE event spends inside pocketcode's opencode proxy, beside Caddy's.
+
+One run, one opencode (pocketcode's own, with the scripted model), two
+proxies in front of it at the same time: pocketcode and Debian's Caddy
+(`reverse_proxy` with `flush_interval -1`). For each of N chat worktrees
+the bench opens opencode's `GET /event` four times, all kept open together:
+a lead stream (direct; it pays for waking a sleeping reader), a direct one,
+one through pocketcode and one through Caddy (which of the two proxies
+subscribes first alternates by directory). Prompts to the scripted model
+make opencode stream events; every event carries a unique `evt_` id.
+
+A packet capture on `lo` (AF_PACKET, kernel receive times; needs root)
+sees every event on every socket: opencode -> each proxy's upstream
+socket, each proxy -> this client, opencode -> the direct stream. Per event:
+  time inside the proxy = proxy's write to the client - its upstream socket's receipt
+  added delay           = arrival through the proxy - arrival on the direct stream
+RSS of both proxies is read from /proc before the streams open (idle) and
+at its peak while they stream. Python 3 standard library only, Linux only.
+"""
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from capture import Capture, socket_ports
+from report import print_table, summarise
+
+SCENARIO = "[scenario:slow chunks={chunks} ms={ms}]"
+# pocketcode finds the pinned opencode in the checkout's node_modules.
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def descendants(pid):
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = []
+        try:  # each thread's children are listed under that thread
+            for tid in os.listdir(f"/proc/{p}/task"):
+                kids += open(f"/proc/{p}/task/{tid}/children").read().split()
+        except OSError:
+            pass
+        out += [int(k) for k in kids]
+        todo += [int(k) for k in kids]
+    return out
+
+
+def find_opencode(pocketcode_pid):
+    """opencode's pid, port and password, read from its command line and environment."""
+    for pid in descendants(pocketcode_pid):
+        try:
+            argv = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" not in argv or b"--port" not in argv:
+            continue
+        port = int(argv[argv.index(b"--port") + 1])
+        env = open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+        password = next((e.split(b"=", 1)[1].decode() for e in env
+                         if e.startswith(b"OPENCODE_SERVER_PASSWORD=")), "")
+        return pid, port, password
+    sys.exit("bench: pocketcode started no `opencode serve`")
+
+
+def http(method, url, headers, body=None, timeout=30):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.status, resp.read(), resp.headers
+
+
+def wait_healthy(url, deadline_s=120):
+    end = time.time() + deadline_s
+    while time.time() < end:
+        try:
+            if http("GET", url, {}, timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    sys.exit(f"bench: {url} never answered 200")
+
+
+class Stream:
+    """One open `GET /event`: read and thrown away (the capture times it),
+    except that the direct stream counts `session.idle`."""
+
+    def __init__(self, port, path, headers, watch_idle=False):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Accept: text/event-stream"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        self.local_port = self.sock.getsockname()[1]
+        self.idle = 0
+        self.cond = threading.Condition()
+        self.watch_idle = watch_idle
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        tail = b""
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            if self.watch_idle:
+                text = tail + data
+                n = text.count(b'"type":"session.idle"')
+                tail = text[-64:] if not n else text[text.rfind(b'"type":"session.idle"') + 21:][-64:]
+                if n:
+                    with self.cond:
+                        self.idle += n
+                        self.cond.notify_all()
+
+    def wait_idle_after(self, count, timeout):
+        with self.cond:
+            return self.cond.wait_for(lambda: self.idle > count, timeout)
+
+    def close(self):
+        self.sock.close()
+
+
+def make_worktrees(data_dir, n):
+    repo = os.path.join(data_dir, "..", "bench-repo")
+    os.makedirs(repo)
+    git = ["git", "-c", "user.email=bench@localhost", "-c", "user.name=bench"]
+    subprocess.run(git + ["init", "-q", "-b", "main", repo], check=True)
+    with open(os.path.join(repo, "README"), "w") as f:
+        f.write("bench\n")
+    subprocess.run(git + ["-C", repo, "add", "README"], check=True)
+    subprocess.run(git + ["-C", repo, "commit", "-qm", "init"], check=True)
+    root = os.path.join(data_dir, "worktrees")
+    os.makedirs(root, exist_ok=True)
+    dirs = []
+    for i in range(1, n + 1):
+        path = os.path.join(root, f"bench__sse__wt{i:02d}")
+        subprocess.run(git + ["-C", repo, "worktree", "add", "-q", "-b", f"wt{i:02d}", path], check=True)
+        dirs.append(os.path.realpath(path))
+    return dirs
+
+
+def run_prompts(direct, basic, dirs, streams, prompts, text):
+    """Per directory: a session, a warm-up prompt, then `prompts` measured
+    ones, each sent after the previous one's session.idle. Returns the
+    capture time when the warm-ups were all done."""
+    headers = {"Authorization": f"Basic {basic}"}
+    sessions = []
+    for d in dirs:
+        _, body, _ = http("POST", f"{direct}/session?directory={d}", headers, {})
+        sessions.append(json.loads(body)["id"])
+    barrier = threading.Barrier(len(dirs) + 1)
+    errors = []
+
+    def one_dir(i):
+        try:
+            for k in range(prompts + 1):
+                seen = streams[i].idle
+                http("POST", f"{direct}/session/{sessions[i]}/prompt_async?directory={dirs[i]}", headers,
+                     {"parts": [{"type": "text", "text": text}]})
+                if not streams[i].wait_idle_after(seen, 120):
+                    errors.append(f"{dirs[i]}: no session.idle within 120 s")
+                    return
+                if k == 0:
+                    barrier.wait()
+        except Exception as err:  # reported, and the barrier must not hang
+            errors.append(f"{dirs[i]}: {err}")
+            barrier.abort()
+
+    threads = [threading.Thread(target=one_dir, args=(i,)) for i in range(len(dirs))]
+    for t in threads:
+        t.start()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        pass
+    window_start = time.monotonic_ns()
+    for t in threads:
+        t.join()
+    if errors:
+        sys.exit("bench: " + "; ".join(errors))
+    return window_start
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", required=True, help="the pocketcode binary")
+    ap.add_argument("--site-root", default="target/site")
+    ap.add_argument("--dirs", type=int, default=5)
+    ap.add_argument("--prompts", type=int, default=3, help="measured prompts per directory")
+    ap.add_argument("--chunks", type=int, default=100)
+    ap.add_argument("--ms", type=int, default=20, help="the scripted model's pause between chunks")
+    ap.add_argument("--json-out", help="also write the numbers here")
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("bench: the packet capture on lo needs root")
+    caddy_bin = shutil.which("caddy") or sys.exit("bench: needs Debian's caddy (apt-get install caddy)")
+    tmp = tempfile.mkdtemp(prefix="pocketcode-bench-sse-")
+    data = os.path.join(tmp, "data")
+    port, cport = free_port(), free_port()
+    password = "bench-" + base64.b32encode(os.urandom(10)).decode().lower()
+    env = dict(os.environ, AUTH_PASSWORD=password, POCKETCODE_LISTEN=f"127.0.0.1:{port}",
+               POCKETCODE_DATA_DIR=data, LEPTOS_SITE_ROOT=a.site_root)
+    log = open(os.path.join(tmp, "pocketcode.log"), "wb")
+    pc = subprocess.Popen([a.bin], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                          start_new_session=True, cwd=REPO)
+    caddy = None
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/admin/health")
+        oc_pid, oc_port, oc_password = find_opencode(pc.pid)
+        basic = base64.b64encode(f"opencode:{oc_password}".encode()).decode()
+        direct = f"http://127.0.0.1:{oc_port}"
+        wait_healthy_direct(direct, basic)
+        caddyfile = os.path.join(tmp, "Caddyfile")
+        with open(caddyfile, "w") as f:
+            f.write("{\n  admin off\n  auto_https off\n}\n"
+                    f":{cport} {{\n  bind 127.0.0.1\n  reverse_proxy 127.0.0.1:{oc_port} {{\n"
+                    f"    flush_interval -1\n    header_up Authorization \"Basic {basic}\"\n  }}\n}}\n")
+        cenv = dict(os.environ, HOME=tmp, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp)
+        caddy = subprocess.Popen([caddy_bin, "run", "--config", caddyfile, "--adapter", "caddyfile"],
+                                 env=cenv, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "caddy.log"), "wb"),
+                                 start_new_session=True)
+        wait_healthy(f"http://127.0.0.1:{cport}/global/health")
+        cookie = login(port, password)
+        dirs = make_worktrees(data, a.dirs)
+        time.sleep(3)  # both proxies settle after their first requests
+        idle = {"pocketcode": rss_mb(pc.pid), "caddy": rss_mb(caddy.pid)}
+        capture = Capture({port, cport, oc_port})
+        capture.start()
+        streams, flows = open_streams(dirs, port, cport, oc_port, basic, cookie)
+        peak = dict(idle)
+        sampling = threading.Event()
+
+        def sample():
+            while not sampling.wait(0.2):
+                for name, pid in (("pocketcode", pc.pid), ("caddy", caddy.pid)):
+                    peak[name] = max(peak[name], rss_mb(pid) or 0)
+        threading.Thread(target=sample, daemon=True).start()
+        time.sleep(1)
+        flows["upstream"] = {name: socket_ports(pid, oc_port) for name, pid in
+                             (("pocketcode", pc.pid), ("caddy", caddy.pid))}
+        text = SCENARIO.format(chunks=a.chunks, ms=a.ms)
+        window = run_prompts(direct, basic, dirs, [s["direct"] for s in streams], a.prompts, text)
+        time.sleep(1)
+        sampling.set()
+        packets = capture.stop()
+        for s in streams:
+            for st in s.values():
+                st.close()
+        result = summarise(packets, flows, window, oc_port, {"pocketcode": port, "caddy": cport})
+        result["rss"] = {name: (idle[name], peak[name]) for name in idle}
+        result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
+                           "loadavg": os.getloadavg(), "capture_drops": capture.drops}
+        print_table(result)
+        if a.json_out:
+            with open(a.json_out, "w") as f:
+                json.dump(result, f, indent=1)
+        return 0 if not any(result["missing"].values()) else 2
+    except BaseException:
+        log.flush()
+        with open(log.name, "rb") as f:
+            sys.stderr.write(f.read()[-3000:].decode(errors="replace"))
+        raise
+    finally:
+        if caddy:
+            caddy.terminate()
+        os.killpg(pc.pid, signal.SIGTERM)
+        try:
+            pc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(pc.pid, signal.SIGKILL)
+            pc.wait()
+        if caddy:
+            caddy.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def wait_healthy_direct(direct, basic):
+    end = time.time() + 60
+    while time.time() < end:
+        try:
+            if http("GET", f"{direct}/global/health", {"Authorization": f"Basic {basic}"}, timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    sys.exit("bench: opencode never became healthy")
+
+
+def login(port, password):
+    base = f"http://127.0.0.1:{port}"
+    req = urllib.request.Request(f"{base}/login", method="POST",
+                                 data=urllib.parse.urlencode({"password": password}).encode(),
+                                 headers={"Origin": base, "Content-Type": "application/x-www-form-urlencoded"})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        resp = opener.open(req, timeout=10)
+        headers = resp.headers
+    except urllib.error.HTTPError as err:  # the 303 after a good login
+        headers = err.headers
+    cookies = [c.split(";", 1)[0] for c in headers.get_all("Set-Cookie") or []]
+    if not cookies:
+        sys.exit("bench: the login set no cookie")
+    return "; ".join(cookies)
+
+
+def open_streams(dirs, port, cport, oc_port, basic, cookie):
+    """Per directory: lead, direct, then the two proxies in alternating order."""
+    auth = {"Authorization": f"Basic {basic}"}
+    base = f"http://127.0.0.1:{port}"
+    through = {"pocketcode": (port, {"Cookie": cookie, "Origin": base}), "caddy": (cport, {})}
+    streams, flows = [], {"direct": {}, "lead": {}, "client": {"pocketcode": {}, "caddy": {}}}
+    for i, d in enumerate(dirs):
+        path = f"/event?directory={urllib.parse.quote(d)}"
+        s = {"lead": Stream(oc_port, path, auth), "direct": Stream(oc_port, path, auth, watch_idle=True)}
+        flows["lead"][s["lead"].local_port] = i
+        for name in (("pocketcode", "caddy") if i % 2 == 0 else ("caddy", "pocketcode")):
+            p, h = through[name]
+            s[name] = Stream(p, path, h)
+            flows["client"][name][s[name].local_port] = i
+        flows["direct"][s["direct"].local_port] = i
+        streams.append(s)
+    return streams, flows
+
+
+if __name__ == "__main__":
+    sys.exit(main())
