@@ -173,11 +173,14 @@ caddy:
 
 # The time an SSE event spends inside pocketcode's opencode proxy and inside
 # Caddy's, side by side in one run (a packet capture on lo: needs root), and
-# both proxies' memory; printed next to the numbers of 2026-12-02 (issue 26).
+# both proxies' memory; printed next to the numbers of 2026-12-02 (issue 26);
+# with it /pocket/events' time inside pocketcode, with 1 and with 10 clients.
 # BENCH_SSE_ARGS, e.g. "--dirs 20 --prompts 2", changes the load.
 bench-sse: caddy build
-	$(SUDO) python3 benches/sse/side_by_side.py --bin target/release/pocketcode \
-	  --site-root target/site $(BENCH_SSE_ARGS)
+	for clients in 1 10; do \
+	  $(SUDO) python3 benches/sse/side_by_side.py --bin target/release/pocketcode \
+	    --site-root target/site --pocket-clients $$clients $(BENCH_SSE_ARGS) || exit 1; \
+	done
 
 # Phone screenshots of the main views into end2end/screenshots/.
 screenshots: build

@@ -11,6 +11,9 @@ import bisect
 import re
 
 EVENT_ID = re.compile(rb"evt_[0-9A-Za-z]+")
+EVENT_TYPE = re.compile(rb'"type":"([^"]+)"')
+# Types the hub does not relay on /pocket/events (`NOISE` in src/server/events/hub.rs).
+NOT_RELAYED = (b"plugin.", b"server.", b"lsp.", b"installation.", b"file.watcher.")
 
 # The issue's numbers (2026-12-02, 5 directories, through pocketcode and
 # Caddy 2.6 back to back).
@@ -36,7 +39,7 @@ def arrivals(packets):
     by_flow = {}
     for t, sport, dport, payload in packets:
         by_flow.setdefault((sport, dport), []).append((t, payload))
-    times, heads = {}, {}
+    times, heads, kinds = {}, {}, {}
     for flow, segs in by_flow.items():
         ends, acc = [], 0
         for _, payload in segs:
@@ -49,12 +52,15 @@ def arrivals(packets):
             eid = m.group()
             if eid not in seen:
                 seen[eid] = segs[bisect.bisect_left(ends, m.end())][0]
+                kind = EVENT_TYPE.search(data, m.end(), m.end() + 200)
+                if kind and eid not in kinds:
+                    kinds[eid] = kind.group(1)
         times[flow] = seen
-    return times, heads
+    return times, heads, kinds
 
 
 def summarise(packets, flows, window_start, oc_port, proxy_ports):
-    times, heads = arrivals(packets)
+    times, heads, kinds = arrivals(packets)
     by_dir = {}
     for port, i in flows["direct"].items():
         direct = times.get((oc_port, port), {})
@@ -85,7 +91,31 @@ def summarise(packets, flows, window_start, oc_port, proxy_ports):
         result["added"][name] = [percentile(added, p) for p in (50, 99)]
         result["missing"][name] = missing
         result["events"][name] = len(added)
+    result["pocket"] = pocket_events(times, heads, kinds, flows, by_dir, oc_port, proxy_ports["pocketcode"])
     return result
+
+
+def pocket_events(times, heads, kinds, flows, by_dir, oc_port, listen):
+    """/pocket/events: each client's arrival minus the arrival on
+    pocketcode's `GET /global/event` (its upstream sockets that are not a
+    proxied `GET /event`)."""
+    up = {}
+    for port in flows["upstream"]["pocketcode"]:
+        if not heads.get((port, oc_port), b"").startswith(b"GET /event"):
+            for eid, t in times.get((oc_port, port), {}).items():
+                up[eid] = min(t, up.get(eid, t))
+    relayed = {eid for events in by_dir.values() for eid in events
+               if not kinds.get(eid, b"").startswith(NOT_RELAYED)}
+    inside, missing = [], 0
+    for port in flows["pocket"]:
+        out = times.get((listen, port), {})
+        for eid in relayed:
+            if eid not in out:
+                missing += 1
+            elif eid in up:
+                inside.append((out[eid] - up[eid]) / 1e6)
+    return {"inside": [percentile(inside, p) for p in (50, 90, 99, 100)], "missing": missing,
+            "events": len(relayed), "clients": len(flows["pocket"])}
 
 
 def fmt(values):
@@ -113,4 +143,7 @@ def print_table(r):
         if key == "rss":
             cells = [label] + [c.replace(" / ", " -> ") for c in cells[1:]]
         print("| " + " | ".join(cells) + " |")
-    print()
+    p = r["pocket"]
+    print(f"| /pocket/events, {p['clients']} client(s): time inside pocketcode p50 / p90 / p99 / max (ms) "
+          f"| - | - | {fmt(p['inside'])} | (target: p50 <= 0.15, p99 <= Caddy's p99) |")
+    print(f"\n/pocket/events: {p['events']} relayable events per client, lost {p['missing']} in all\n")

@@ -153,7 +153,10 @@ class Stream:
 
 
 def make_worktrees(data_dir, n):
-    repo = os.path.join(data_dir, "..", "bench-repo")
+    """Chat-like worktrees of the workspace repo (so opencode files their
+    sessions under the workspace's project, which pocketcode lists at start
+    to choose the directories it relays on /pocket/events)."""
+    repo = os.path.join(data_dir, "workspace")
     os.makedirs(repo)
     git = ["git", "-c", "user.email=bench@localhost", "-c", "user.name=bench"]
     subprocess.run(git + ["init", "-q", "-b", "main", repo], check=True)
@@ -171,15 +174,16 @@ def make_worktrees(data_dir, n):
     return dirs
 
 
-def run_prompts(direct, basic, dirs, streams, prompts, text):
-    """Per directory: a session, a warm-up prompt, then `prompts` measured
-    ones, each sent after the previous one's session.idle. Returns the
-    capture time when the warm-ups were all done."""
+def create_sessions(direct, basic, dirs):
     headers = {"Authorization": f"Basic {basic}"}
-    sessions = []
-    for d in dirs:
-        _, body, _ = http("POST", f"{direct}/session?directory={d}", headers, {})
-        sessions.append(json.loads(body)["id"])
+    return [json.loads(http("POST", f"{direct}/session?directory={d}", headers, {})[1])["id"] for d in dirs]
+
+
+def run_prompts(direct, basic, dirs, sessions, streams, prompts, text):
+    """Per directory: a warm-up prompt, then `prompts` measured ones, each
+    sent after the previous one's session.idle. Returns the time when the
+    warm-ups were all done."""
+    headers = {"Authorization": f"Basic {basic}"}
     barrier = threading.Barrier(len(dirs) + 1)
     errors = []
 
@@ -213,7 +217,43 @@ def run_prompts(direct, basic, dirs, streams, prompts, text):
     return window_start
 
 
-def main():
+class Pocketcode:
+    """pocketcode started on a data dir, and its opencode."""
+
+    def __init__(self, binary, env, log):
+        self.proc = subprocess.Popen([binary], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                     start_new_session=True, cwd=REPO)
+        self.pid = self.proc.pid
+        wait_healthy(f"http://{env['POCKETCODE_LISTEN']}/admin/health")
+        _, self.oc_port, oc_password = find_opencode(self.pid)
+        self.basic = base64.b64encode(f"opencode:{oc_password}".encode()).decode()
+        self.direct = f"http://127.0.0.1:{self.oc_port}"
+        wait_healthy_direct(self.direct, self.basic)
+
+    def stop(self):
+        os.killpg(self.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+def start_caddy(tmp, caddy_bin, cport, pc):
+    caddyfile = os.path.join(tmp, "Caddyfile")
+    with open(caddyfile, "w") as f:
+        f.write("{\n  admin off\n  auto_https off\n}\n"
+                f":{cport} {{\n  bind 127.0.0.1\n  reverse_proxy 127.0.0.1:{pc.oc_port} {{\n"
+                f"    flush_interval -1\n    header_up Authorization \"Basic {pc.basic}\"\n  }}\n}}\n")
+    env = dict(os.environ, HOME=tmp, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp)
+    caddy = subprocess.Popen([caddy_bin, "run", "--config", caddyfile, "--adapter", "caddyfile"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "caddy.log"), "wb"),
+                             start_new_session=True)
+    wait_healthy(f"http://127.0.0.1:{cport}/global/health")
+    return caddy
+
+
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True, help="the pocketcode binary")
     ap.add_argument("--site-root", default="target/site")
@@ -221,8 +261,13 @@ def main():
     ap.add_argument("--prompts", type=int, default=3, help="measured prompts per directory")
     ap.add_argument("--chunks", type=int, default=100)
     ap.add_argument("--ms", type=int, default=20, help="the scripted model's pause between chunks")
+    ap.add_argument("--pocket-clients", type=int, default=1, help="clients on /pocket/events")
     ap.add_argument("--json-out", help="also write the numbers here")
-    a = ap.parse_args()
+    return ap.parse_args()
+
+
+def main():
+    a = parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: the packet capture on lo needs root")
     caddy_bin = shutil.which("caddy") or sys.exit("bench: needs Debian's caddy (apt-get install caddy)")
@@ -233,60 +278,21 @@ def main():
     env = dict(os.environ, AUTH_PASSWORD=password, POCKETCODE_LISTEN=f"127.0.0.1:{port}",
                POCKETCODE_DATA_DIR=data, LEPTOS_SITE_ROOT=a.site_root)
     log = open(os.path.join(tmp, "pocketcode.log"), "wb")
-    pc = subprocess.Popen([a.bin], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                          start_new_session=True, cwd=REPO)
-    caddy = None
+    pc = caddy = None
     try:
-        wait_healthy(f"http://127.0.0.1:{port}/admin/health")
-        oc_pid, oc_port, oc_password = find_opencode(pc.pid)
-        basic = base64.b64encode(f"opencode:{oc_password}".encode()).decode()
-        direct = f"http://127.0.0.1:{oc_port}"
-        wait_healthy_direct(direct, basic)
-        caddyfile = os.path.join(tmp, "Caddyfile")
-        with open(caddyfile, "w") as f:
-            f.write("{\n  admin off\n  auto_https off\n}\n"
-                    f":{cport} {{\n  bind 127.0.0.1\n  reverse_proxy 127.0.0.1:{oc_port} {{\n"
-                    f"    flush_interval -1\n    header_up Authorization \"Basic {basic}\"\n  }}\n}}\n")
-        cenv = dict(os.environ, HOME=tmp, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp)
-        caddy = subprocess.Popen([caddy_bin, "run", "--config", caddyfile, "--adapter", "caddyfile"],
-                                 env=cenv, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "caddy.log"), "wb"),
-                                 start_new_session=True)
-        wait_healthy(f"http://127.0.0.1:{cport}/global/health")
-        cookie = login(port, password)
         dirs = make_worktrees(data, a.dirs)
-        time.sleep(3)  # both proxies settle after their first requests
-        idle = {"pocketcode": rss_mb(pc.pid), "caddy": rss_mb(caddy.pid)}
-        capture = Capture({port, cport, oc_port})
-        capture.start()
-        streams, flows = open_streams(dirs, port, cport, oc_port, basic, cookie)
-        peak = dict(idle)
-        sampling = threading.Event()
-
-        def sample():
-            while not sampling.wait(0.2):
-                for name, pid in (("pocketcode", pc.pid), ("caddy", caddy.pid)):
-                    peak[name] = max(peak[name], rss_mb(pid) or 0)
-        threading.Thread(target=sample, daemon=True).start()
-        time.sleep(1)
-        flows["upstream"] = {name: socket_ports(pid, oc_port) for name, pid in
-                             (("pocketcode", pc.pid), ("caddy", caddy.pid))}
-        text = SCENARIO.format(chunks=a.chunks, ms=a.ms)
-        window = run_prompts(direct, basic, dirs, [s["direct"] for s in streams], a.prompts, text)
-        time.sleep(1)
-        sampling.set()
-        packets = capture.stop()
-        for s in streams:
-            for st in s.values():
-                st.close()
-        result = summarise(packets, flows, window, oc_port, {"pocketcode": port, "caddy": cport})
-        result["rss"] = {name: (idle[name], peak[name]) for name in idle}
-        result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
-                           "loadavg": os.getloadavg(), "capture_drops": capture.drops}
+        pc = Pocketcode(a.bin, env, log)
+        sessions = create_sessions(pc.direct, pc.basic, dirs)
+        # Started again, pocketcode relays the directories that have sessions.
+        pc.stop()
+        pc = Pocketcode(a.bin, env, log)
+        caddy = start_caddy(tmp, caddy_bin, cport, pc)
+        result = measure(a, pc, caddy, port, cport, login(port, password), dirs, sessions)
         print_table(result)
         if a.json_out:
             with open(a.json_out, "w") as f:
                 json.dump(result, f, indent=1)
-        return 0 if not any(result["missing"].values()) else 2
+        return 0 if not any(result["missing"].values()) and not result["pocket"]["missing"] else 2
     except BaseException:
         log.flush()
         with open(log.name, "rb") as f:
@@ -295,15 +301,44 @@ def main():
     finally:
         if caddy:
             caddy.terminate()
-        os.killpg(pc.pid, signal.SIGTERM)
-        try:
-            pc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(pc.pid, signal.SIGKILL)
-            pc.wait()
-        if caddy:
             caddy.wait()
+        if pc:
+            pc.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
+    time.sleep(3)  # both proxies settle after their first requests
+    pids = {"pocketcode": pc.pid, "caddy": caddy.pid}
+    idle = {name: rss_mb(pid) for name, pid in pids.items()}
+    capture = Capture({port, cport, pc.oc_port})
+    capture.start()
+    streams, flows = open_streams(dirs, port, cport, pc.oc_port, pc.basic, cookie)
+    pocket = [Stream(port, "/pocket/events", {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"})
+              for _ in range(a.pocket_clients)]
+    flows["pocket"] = [s.local_port for s in pocket]
+    peak, sampling = dict(idle), threading.Event()
+
+    def sample():
+        while not sampling.wait(0.2):
+            for name, pid in pids.items():
+                peak[name] = max(peak[name], rss_mb(pid) or 0)
+    threading.Thread(target=sample, daemon=True).start()
+    time.sleep(1)
+    flows["upstream"] = {name: socket_ports(pid, pc.oc_port) for name, pid in pids.items()}
+    text = SCENARIO.format(chunks=a.chunks, ms=a.ms)
+    window = run_prompts(pc.direct, pc.basic, dirs, sessions, [s["direct"] for s in streams], a.prompts, text)
+    time.sleep(1)
+    sampling.set()
+    packets = capture.stop()
+    for st in pocket + [st for s in streams for st in s.values()]:
+        st.close()
+    result = summarise(packets, flows, window, pc.oc_port, {"pocketcode": port, "caddy": cport})
+    result["rss"] = {name: (idle[name], peak[name]) for name in idle}
+    result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
+                       "pocket_clients": a.pocket_clients, "loadavg": os.getloadavg(),
+                       "capture_drops": capture.drops}
+    return result
 
 
 def wait_healthy_direct(direct, basic):
