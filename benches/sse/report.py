@@ -143,6 +143,11 @@ def print_table(r):
         if key == "rss":
             cells = [label] + [c.replace(" / ", " -> ") for c in cells[1:]]
         print("| " + " | ".join(cells) + " |")
+    def sched(st):
+        wait = st["runqueue_wait_us"]
+        return f"{st['cpu_ms']:.0f} / {st['wakeups_per_s']:.0f} / {'-' if wait is None else round(wait)}"
+    print("| CPU in the window (ms) / times scheduled per s / mean run-queue wait each (us) | - | - | "
+          f"{sched(r['sched']['pocketcode'])} | {sched(r['sched']['caddy'])} |")
     p = r["pocket"]
     print(f"| /pocket/events, {p['clients']} client(s): time inside pocketcode p50 / p90 / p99 / max (ms) "
           f"| - | - | {fmt(p['inside'])} | (target: p50 <= 0.15, p99 <= Caddy's p99) |")

@@ -57,6 +57,19 @@ def rss_mb(pid):
     return None
 
 
+def schedstat(pid):
+    """CPU time, run-queue wait (ns) and times scheduled, summed over `pid`'s threads."""
+    total = [0, 0, 0]
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                for i, v in enumerate(f.read().split()[:3]):
+                    total[i] += int(v)
+        except OSError:
+            pass
+    return total
+
+
 def descendants(pid):
     out, todo = [], [pid]
     while todo:
@@ -327,7 +340,10 @@ def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
     time.sleep(1)
     flows["upstream"] = {name: socket_ports(pid, pc.oc_port) for name, pid in pids.items()}
     text = SCENARIO.format(chunks=a.chunks, ms=a.ms)
+    sched0 = {name: schedstat(pid) for name, pid in pids.items()}
     window = run_prompts(pc.direct, pc.basic, dirs, sessions, [s["direct"] for s in streams], a.prompts, text)
+    window_s = (time.monotonic_ns() - window) / 1e9
+    sched = {name: [b - a_ for a_, b in zip(sched0[name], schedstat(pid))] for name, pid in pids.items()}
     time.sleep(1)
     sampling.set()
     packets = capture.stop()
@@ -335,6 +351,9 @@ def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
         st.close()
     result = summarise(packets, flows, window, pc.oc_port, {"pocketcode": port, "caddy": cport})
     result["rss"] = {name: (idle[name], peak[name]) for name in idle}
+    result["sched"] = {name: {"cpu_ms": run / 1e6, "wakeups_per_s": n / window_s,
+                              "runqueue_wait_us": wait / n / 1e3 if n else None}
+                       for name, (run, wait, n) in sched.items()}
     result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
                        "pocket_clients": a.pocket_clients, "loadavg": os.getloadavg(),
                        "capture_drops": capture.drops}
