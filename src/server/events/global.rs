@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 
 use eventsource_stream::Eventsource as _;
 use futures::StreamExt as _;
-use serde_json::Value;
 use tokio::sync::Notify;
 
 use super::hub::EventHub;
+use super::unwrap::unwrap_local;
 use super::upstream::{STABLE, open_global_events, retry_backoff, running};
 use crate::server::opencode_client::OpencodeClient;
 
@@ -188,37 +188,8 @@ fn relay_one(hub: &EventHub, data: &str) {
         observer.heard(&event.directory, &event.kind, event.session.as_deref());
     }
     if local.contains(&event.directory) {
-        hub.publish_upstream(&event.directory, &event.payload);
+        hub.publish_upstream(&event.directory, event.payload);
     }
-}
-
-/// One event of a local directory.
-struct LocalEvent {
-    directory: String,
-    kind: String,
-    session: Option<String>,
-    /// The event as the directory's own `/event` sends it (JSON text).
-    payload: String,
-}
-
-/// `{"directory": …, "payload": {…}}` → a [`LocalEvent`]. opencode also
-/// sends each durable event a second time as a `sync` record (for its own
-/// replicas): dropped, as are events of no directory.
-fn unwrap_local(data: &str) -> Option<LocalEvent> {
-    let mut wrapped: Value = serde_json::from_str(data).ok()?;
-    let directory = wrapped["directory"].as_str()?.to_owned();
-    let payload = wrapped.get_mut("payload")?.take();
-    let kind = payload["type"].as_str()?.to_owned();
-    if !payload.is_object() || kind == "sync" {
-        return None;
-    }
-    let session = super::hub::session_of(&kind, &payload["properties"]).map(str::to_owned);
-    Some(LocalEvent {
-        directory,
-        kind,
-        session,
-        payload: payload.to_string(),
-    })
 }
 
 /// Sets the chat states of `directories` from opencode's REST API without
@@ -258,26 +229,4 @@ async fn resync(
         hub.resync_summaries(directory, &listed, &busy);
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_events_are_unwrapped_and_sync_copies_dropped() {
-        let data = r#"{"directory":"/w","payload":{"id":"evt_1","type":"session.idle","properties":{"sessionID":"ses_a"}}}"#;
-        let event = unwrap_local(data).expect("unwrapped");
-        assert_eq!(
-            (event.directory.as_str(), event.kind.as_str()),
-            ("/w", "session.idle")
-        );
-        assert_eq!(event.session.as_deref(), Some("ses_a"));
-        let payload: Value = serde_json::from_str(&event.payload).expect("json");
-        assert_eq!(payload["properties"]["sessionID"], "ses_a");
-        let sync = r#"{"directory":"/w","payload":{"type":"sync","syncEvent":{}}}"#;
-        assert!(unwrap_local(sync).is_none());
-        assert!(unwrap_local(r#"{"payload":{"type":"server.connected"}}"#).is_none());
-        assert!(unwrap_local("not json").is_none());
-    }
 }

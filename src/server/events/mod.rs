@@ -13,6 +13,7 @@ mod remote;
 pub mod replay;
 pub mod stream;
 pub mod summary;
+mod unwrap;
 mod upstream;
 
 pub use alert::{Alert, AlertKind};

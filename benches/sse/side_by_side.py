@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""Time an SSE event spends inside pocketcode's opencode proxy, beside Caddy's.
+
+One run, one opencode (pocketcode's own, with the scripted model), two
+proxies in front of it at the same time: pocketcode and Debian's Caddy
+(`reverse_proxy` with `flush_interval -1`). For each of N chat worktrees
+the bench opens opencode's `GET /event` four times, all kept open together:
+a lead stream (direct; it pays for waking a sleeping reader), a direct one,
+one through pocketcode and one through Caddy (which of the two proxies
+subscribes first alternates by directory). Prompts to the scripted model
+make opencode stream events; every event carries a unique `evt_` id.
+
+A packet capture on `lo` (AF_PACKET, kernel receive times; needs root)
+sees every event on every socket: opencode -> each proxy's upstream
+socket, each proxy -> this client, opencode -> the direct stream. Per event:
+  time inside the proxy = proxy's write to the client - its upstream socket's receipt
+  added delay           = arrival through the proxy - arrival on the direct stream
+RSS of both proxies is read from /proc before the streams open (idle) and
+at its peak while they stream. Python 3 standard library only, Linux only.
+"""
+import argparse
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+from capture import Capture, socket_ports
+from clients import Stream, http, login, wait_healthy, wait_healthy_direct
+from report import print_table, summarise
+
+SCENARIO = "[scenario:slow chunks={chunks} ms={ms}]"
+# pocketcode finds the pinned opencode in the checkout's node_modules.
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def schedstat(pid):
+    """CPU time, run-queue wait (ns) and times scheduled, summed over `pid`'s threads."""
+    total = [0, 0, 0]
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                for i, v in enumerate(f.read().split()[:3]):
+                    total[i] += int(v)
+        except OSError:
+            pass
+    return total
+
+
+def descendants(pid):
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = []
+        try:  # each thread's children are listed under that thread
+            for tid in os.listdir(f"/proc/{p}/task"):
+                kids += open(f"/proc/{p}/task/{tid}/children").read().split()
+        except OSError:
+            pass
+        out += [int(k) for k in kids]
+        todo += [int(k) for k in kids]
+    return out
+
+
+def find_opencode(pocketcode_pid):
+    """opencode's pid, port and password, read from its command line and environment."""
+    for pid in descendants(pocketcode_pid):
+        try:
+            argv = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" not in argv or b"--port" not in argv:
+            continue
+        port = int(argv[argv.index(b"--port") + 1])
+        env = open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+        password = next((e.split(b"=", 1)[1].decode() for e in env
+                         if e.startswith(b"OPENCODE_SERVER_PASSWORD=")), "")
+        return pid, port, password
+    sys.exit("bench: pocketcode started no `opencode serve`")
+
+
+def make_worktrees(data_dir, n):
+    """Chat-like worktrees of the workspace repo (so opencode files their
+    sessions under the workspace's project, which pocketcode lists at start
+    to choose the directories it relays on /pocket/events)."""
+    repo = os.path.join(data_dir, "workspace")
+    os.makedirs(repo)
+    git = ["git", "-c", "user.email=bench@localhost", "-c", "user.name=bench"]
+    subprocess.run(git + ["init", "-q", "-b", "main", repo], check=True)
+    with open(os.path.join(repo, "README"), "w") as f:
+        f.write("bench\n")
+    subprocess.run(git + ["-C", repo, "add", "README"], check=True)
+    subprocess.run(git + ["-C", repo, "commit", "-qm", "init"], check=True)
+    root = os.path.join(data_dir, "worktrees")
+    os.makedirs(root, exist_ok=True)
+    dirs = []
+    for i in range(1, n + 1):
+        path = os.path.join(root, f"bench__sse__wt{i:02d}")
+        subprocess.run(git + ["-C", repo, "worktree", "add", "-q", "-b", f"wt{i:02d}", path], check=True)
+        dirs.append(os.path.realpath(path))
+    return dirs
+
+
+def create_sessions(direct, basic, dirs):
+    headers = {"Authorization": f"Basic {basic}"}
+    return [json.loads(http("POST", f"{direct}/session?directory={d}", headers, {})[1])["id"] for d in dirs]
+
+
+def run_prompts(direct, basic, dirs, sessions, streams, prompts, text):
+    """Per directory: a warm-up prompt, then `prompts` measured ones, each
+    sent after the previous one's session.idle. Returns the time when the
+    warm-ups were all done."""
+    headers = {"Authorization": f"Basic {basic}"}
+    barrier = threading.Barrier(len(dirs) + 1)
+    errors = []
+
+    def one_dir(i):
+        try:
+            for k in range(prompts + 1):
+                seen = streams[i].idle
+                http("POST", f"{direct}/session/{sessions[i]}/prompt_async?directory={dirs[i]}", headers,
+                     {"parts": [{"type": "text", "text": text}]})
+                if not streams[i].wait_idle_after(seen, 120):
+                    errors.append(f"{dirs[i]}: no session.idle within 120 s")
+                    return
+                if k == 0:
+                    barrier.wait()
+        except Exception as err:  # reported, and the barrier must not hang
+            errors.append(f"{dirs[i]}: {err}")
+            barrier.abort()
+
+    threads = [threading.Thread(target=one_dir, args=(i,)) for i in range(len(dirs))]
+    for t in threads:
+        t.start()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        pass
+    window_start = time.monotonic_ns()
+    for t in threads:
+        t.join()
+    if errors:
+        sys.exit("bench: " + "; ".join(errors))
+    return window_start
+
+
+class Pocketcode:
+    """pocketcode started on a data dir, and its opencode."""
+
+    def __init__(self, binary, env, log):
+        self.proc = subprocess.Popen([binary], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                     start_new_session=True, cwd=REPO)
+        self.pid = self.proc.pid
+        wait_healthy(f"http://{env['POCKETCODE_LISTEN']}/admin/health")
+        _, self.oc_port, oc_password = find_opencode(self.pid)
+        self.basic = base64.b64encode(f"opencode:{oc_password}".encode()).decode()
+        self.direct = f"http://127.0.0.1:{self.oc_port}"
+        wait_healthy_direct(self.direct, self.basic)
+
+    def stop(self):
+        os.killpg(self.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+def start_caddy(tmp, caddy_bin, cport, pc):
+    caddyfile = os.path.join(tmp, "Caddyfile")
+    with open(caddyfile, "w") as f:
+        f.write("{\n  admin off\n  auto_https off\n}\n"
+                f":{cport} {{\n  bind 127.0.0.1\n  reverse_proxy 127.0.0.1:{pc.oc_port} {{\n"
+                f"    flush_interval -1\n    header_up Authorization \"Basic {pc.basic}\"\n  }}\n}}\n")
+    env = dict(os.environ, HOME=tmp, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp)
+    caddy = subprocess.Popen([caddy_bin, "run", "--config", caddyfile, "--adapter", "caddyfile"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "caddy.log"), "wb"),
+                             start_new_session=True)
+    wait_healthy(f"http://127.0.0.1:{cport}/global/health")
+    return caddy
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", required=True, help="the pocketcode binary")
+    ap.add_argument("--site-root", default="target/site")
+    ap.add_argument("--dirs", type=int, default=5)
+    ap.add_argument("--prompts", type=int, default=3, help="measured prompts per directory")
+    ap.add_argument("--chunks", type=int, default=100)
+    ap.add_argument("--ms", type=int, default=20, help="the scripted model's pause between chunks")
+    ap.add_argument("--pocket-clients", type=int, default=1, help="clients on /pocket/events")
+    ap.add_argument("--json-out", help="also write the numbers here")
+    return ap.parse_args()
+
+
+def main():
+    a = parse_args()
+    if os.geteuid() != 0:
+        sys.exit("bench: the packet capture on lo needs root")
+    caddy_bin = shutil.which("caddy") or sys.exit("bench: needs Debian's caddy (apt-get install caddy)")
+    tmp = tempfile.mkdtemp(prefix="pocketcode-bench-sse-")
+    data = os.path.join(tmp, "data")
+    port, cport = free_port(), free_port()
+    password = "bench-" + base64.b32encode(os.urandom(10)).decode().lower()
+    env = dict(os.environ, AUTH_PASSWORD=password, POCKETCODE_LISTEN=f"127.0.0.1:{port}",
+               POCKETCODE_DATA_DIR=data, LEPTOS_SITE_ROOT=a.site_root)
+    log = open(os.path.join(tmp, "pocketcode.log"), "wb")
+    pc = caddy = None
+    try:
+        dirs = make_worktrees(data, a.dirs)
+        pc = Pocketcode(a.bin, env, log)
+        sessions = create_sessions(pc.direct, pc.basic, dirs)
+        # Started again, pocketcode relays the directories that have sessions.
+        pc.stop()
+        pc = Pocketcode(a.bin, env, log)
+        caddy = start_caddy(tmp, caddy_bin, cport, pc)
+        result = measure(a, pc, caddy, port, cport, login(port, password), dirs, sessions)
+        print_table(result)
+        if a.json_out:
+            with open(a.json_out, "w") as f:
+                json.dump(result, f, indent=1)
+        return 0 if not any(result["missing"].values()) and not result["pocket"]["missing"] else 2
+    except BaseException:
+        log.flush()
+        with open(log.name, "rb") as f:
+            sys.stderr.write(f.read()[-3000:].decode(errors="replace"))
+        raise
+    finally:
+        if caddy:
+            caddy.terminate()
+            caddy.wait()
+        if pc:
+            pc.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
+    time.sleep(3)  # both proxies settle after their first requests
+    pids = {"pocketcode": pc.pid, "caddy": caddy.pid}
+    idle = {name: rss_mb(pid) for name, pid in pids.items()}
+    capture = Capture({port, cport, pc.oc_port})
+    capture.start()
+    streams, flows = open_streams(dirs, port, cport, pc.oc_port, pc.basic, cookie)
+    pocket = [Stream(port, "/pocket/events", {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"})
+              for _ in range(a.pocket_clients)]
+    flows["pocket"] = [s.local_port for s in pocket]
+    peak, sampling = dict(idle), threading.Event()
+
+    def sample():
+        while not sampling.wait(0.2):
+            for name, pid in pids.items():
+                peak[name] = max(peak[name], rss_mb(pid) or 0)
+    threading.Thread(target=sample, daemon=True).start()
+    time.sleep(1)
+    flows["upstream"] = {name: socket_ports(pid, pc.oc_port) for name, pid in pids.items()}
+    text = SCENARIO.format(chunks=a.chunks, ms=a.ms)
+    sched0 = {name: schedstat(pid) for name, pid in pids.items()}
+    window = run_prompts(pc.direct, pc.basic, dirs, sessions, [s["direct"] for s in streams], a.prompts, text)
+    window_s = (time.monotonic_ns() - window) / 1e9
+    sched = {name: [b - a_ for a_, b in zip(sched0[name], schedstat(pid))] for name, pid in pids.items()}
+    time.sleep(1)
+    sampling.set()
+    packets = capture.stop()
+    for st in pocket + [st for s in streams for st in s.values()]:
+        st.close()
+    result = summarise(packets, flows, window, pc.oc_port, {"pocketcode": port, "caddy": cport})
+    result["rss"] = {name: (idle[name], peak[name]) for name in idle}
+    result["sched"] = {name: {"cpu_ms": run / 1e6, "wakeups_per_s": n / window_s,
+                              "runqueue_wait_us": wait / n / 1e3 if n else None}
+                       for name, (run, wait, n) in sched.items()}
+    result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
+                       "pocket_clients": a.pocket_clients, "loadavg": os.getloadavg(),
+                       "capture_drops": capture.drops}
+    return result
+
+
+def open_streams(dirs, port, cport, oc_port, basic, cookie):
+    """Per directory: lead, direct, then the two proxies in alternating order."""
+    auth = {"Authorization": f"Basic {basic}"}
+    base = f"http://127.0.0.1:{port}"
+    through = {"pocketcode": (port, {"Cookie": cookie, "Origin": base}), "caddy": (cport, {})}
+    streams, flows = [], {"direct": {}, "lead": {}, "client": {"pocketcode": {}, "caddy": {}}}
+    for i, d in enumerate(dirs):
+        path = f"/event?directory={urllib.parse.quote(d)}"
+        s = {"lead": Stream(oc_port, path, auth), "direct": Stream(oc_port, path, auth, watch_idle=True)}
+        flows["lead"][s["lead"].local_port] = i
+        for name in (("pocketcode", "caddy") if i % 2 == 0 else ("caddy", "pocketcode")):
+            p, h = through[name]
+            s[name] = Stream(p, path, h)
+            flows["client"][name][s[name].local_port] = i
+        flows["direct"][s["direct"].local_port] = i
+        streams.append(s)
+    return streams, flows
+
+
+if __name__ == "__main__":
+    sys.exit(main())

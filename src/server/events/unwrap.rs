@@ -1,0 +1,157 @@
+//! One `GET /global/event` frame, `{"directory": …, "payload": {…}}`, read
+//! without building it: the directory, the event's type and session are
+//! borrowed from the text and the payload stays the text opencode sent.
+//! Every event of every directory passes here (the relay keeps only the
+//! watched ones), so this is the cost each event has on pocketcode's
+//! runtime before the proxy's copy of it is written (issue 26: a full
+//! `Value` of the wrapper plus a re-serialised payload per event).
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+
+/// One event of a local directory, borrowed from its frame.
+#[derive(Debug)]
+pub(super) struct LocalEvent<'a> {
+    pub directory: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+    pub session: Option<Cow<'a, str>>,
+    /// The event as the directory's own `/event` sends it (JSON text).
+    pub payload: &'a str,
+}
+
+#[derive(Deserialize)]
+struct Wrapped<'a> {
+    #[serde(borrow)]
+    directory: Cow<'a, str>,
+    #[serde(borrow)]
+    payload: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(default, borrow)]
+    properties: Props<'a>,
+}
+
+/// Where opencode puts an event's session (see `hub::session_of`).
+#[derive(Default, Deserialize)]
+struct Props<'a> {
+    #[serde(rename = "sessionID", default, borrow)]
+    session_id: Text<'a>,
+    #[serde(default, borrow)]
+    info: Inner<'a>,
+    #[serde(default, borrow)]
+    part: Inner<'a>,
+}
+
+#[derive(Default, Deserialize)]
+struct Inner<'a> {
+    #[serde(rename = "sessionID", default, borrow)]
+    session_id: Text<'a>,
+    #[serde(default, borrow)]
+    id: Text<'a>,
+}
+
+/// A string, or anything else (which names no session).
+#[derive(Default, Deserialize)]
+#[serde(untagged)]
+enum Text<'a> {
+    Str(#[serde(borrow)] Cow<'a, str>),
+    #[default]
+    #[serde(skip)]
+    Absent,
+    Other(IgnoredAny),
+}
+
+impl<'a> Text<'a> {
+    fn take(&mut self) -> Option<Cow<'a, str>> {
+        match std::mem::take(self) {
+            Text::Str(s) => Some(s),
+            Text::Absent | Text::Other(_) => None,
+        }
+    }
+}
+
+/// `data` → its [`LocalEvent`]. opencode also sends each durable event a
+/// second time as a `sync` record (for its own replicas): dropped, as are
+/// events of no directory and anything that is not such a frame.
+pub(super) fn unwrap_local(data: &str) -> Option<LocalEvent<'_>> {
+    let wrapped: Wrapped<'_> = serde_json::from_str(data).ok()?;
+    let payload = wrapped.payload.get();
+    if !payload.starts_with('{') {
+        return None;
+    }
+    let head: Head<'_> = serde_json::from_str(payload).ok()?;
+    if head.kind == "sync" {
+        return None;
+    }
+    let Props {
+        mut session_id,
+        mut info,
+        mut part,
+    } = head.properties;
+    let session = session_id
+        .take()
+        .or_else(|| info.session_id.take())
+        .or_else(|| part.session_id.take())
+        .or_else(|| head.kind.starts_with("session.").then(|| info.id.take())?);
+    Some(LocalEvent {
+        directory: wrapped.directory,
+        kind: head.kind,
+        session,
+        payload,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn local_events_are_unwrapped_and_sync_copies_dropped() {
+        let data = r#"{"directory":"/w","payload":{"id":"evt_1","type":"session.idle","properties":{"sessionID":"ses_a"}}}"#;
+        let event = unwrap_local(data).expect("unwrapped");
+        assert_eq!((&*event.directory, &*event.kind), ("/w", "session.idle"));
+        assert_eq!(event.session.as_deref(), Some("ses_a"));
+        let payload: Value = serde_json::from_str(event.payload).expect("json");
+        assert_eq!(payload["properties"]["sessionID"], "ses_a");
+        let sync = r#"{"directory":"/w","payload":{"type":"sync","syncEvent":{}}}"#;
+        assert!(unwrap_local(sync).is_none());
+        assert!(unwrap_local(r#"{"payload":{"type":"server.connected"}}"#).is_none());
+        assert!(unwrap_local(r#"{"directory":"/w","payload":[1]}"#).is_none());
+        assert!(unwrap_local("not json").is_none());
+    }
+
+    /// The same session as `hub::session_of` finds on the parsed event.
+    #[test]
+    fn the_session_is_found_where_the_hub_finds_it() {
+        let cases = [
+            json!({"type": "message.part.delta", "properties": {"sessionID": "ses_a", "delta": "x"}}),
+            json!({"type": "message.updated", "properties": {"info": {"sessionID": "ses_b", "id": "msg_1"}}}),
+            json!({"type": "message.part.updated", "properties": {"part": {"sessionID": "ses_c"}}}),
+            json!({"type": "session.updated", "properties": {"info": {"id": "ses_d"}}}),
+            json!({"type": "file.edited", "properties": {"info": {"id": "not_a_session"}}}),
+            json!({"type": "session.status", "properties": {"sessionID": 7, "info": {"id": "ses_e"}}}),
+            json!({"type": "plugin.added"}),
+        ];
+        for payload in cases {
+            let data = json!({"directory": "/w", "payload": payload}).to_string();
+            let event = unwrap_local(&data).expect("unwrapped");
+            let expected = super::super::hub::session_of(
+                payload["type"].as_str().expect("type"),
+                &payload["properties"],
+            );
+            assert_eq!(event.session.as_deref(), expected, "{payload}");
+            assert_eq!(
+                serde_json::from_str::<Value>(event.payload).expect("json"),
+                payload
+            );
+        }
+    }
+}
