@@ -135,9 +135,15 @@ fn assets_named(html: &str) -> Vec<String> {
 /// Starts `build`, opens a new chat's page as a browser would, stops it.
 async fn first_load(build: &Build) -> Result<Vec<Fetched>, String> {
     let site = build.site.display().to_string();
-    let server =
-        TestServer::start_binary_at(&build.bin, &[("LEPTOS_SITE_ROOT", &site)], TEST_PASSWORD)
-            .await;
+    let server = TestServer::start_binary_at(
+        &build.bin,
+        &[
+            ("LEPTOS_SITE_ROOT", &site),
+            ("AUTH_PASSWORD", TEST_PASSWORD),
+        ],
+        TEST_PASSWORD,
+    )
+    .await;
     let fixtures = TempDir::new();
     let remote = Remote::create(fixtures.path(), "sized");
     let chat = NewChat::make(&server, &remote.url()).await;

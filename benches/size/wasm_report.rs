@@ -44,7 +44,8 @@ fn items(twiggy: &str, wasm: &Path) -> Result<Vec<(String, u64)>, String> {
                 item["shallow_size"].as_u64()?,
             ))
         })
-        .filter(|(name, _)| !name.starts_with("custom section"))
+        // The name section's parts: `"function names" subsection`.
+        .filter(|(name, _)| !name.starts_with("custom section") && !name.ends_with(" subsection"))
         .collect())
 }
 
@@ -59,12 +60,18 @@ fn without_hash(name: &str) -> &str {
     }
 }
 
-/// The path a name starts with: `<a::B as c::D>::f` and `&a::b` → `a::B…`.
+/// The path a name starts with: `<a::B as c::D>::f` and `&a::b` → `a::B…`;
+/// `<T as c::D>::f` (a generic or primitive type) → `c::D…`.
 fn leading_path(name: &str) -> &str {
-    name.trim_start_matches(['<', '&', '*', '('])
+    let path = name
+        .trim_start_matches(['<', '&', '*', '('])
         .trim_start_matches("mut ")
         .trim_start_matches("const ")
-        .trim_start_matches("dyn ")
+        .trim_start_matches("dyn ");
+    match path.split_once(" as ") {
+        Some((own, trait_path)) if !own.contains("::") => leading_path(trait_path),
+        _ => path,
+    }
 }
 
 /// `(crate, module)`: the first path segment, and for pocketcode's own
