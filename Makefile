@@ -187,7 +187,7 @@ twiggy:
 	  || cargo install twiggy --locked --version $(TWIGGY_VERSION)
 
 bench-size: deps release twiggy
-	@before=$$(benches/size/build-before "$(BASE)" "$(SIZE_BEFORE_ROOT)") \
+	@before=$$(benches/size/build-before "$(BASE)" "$(SIZE_BEFORE_ROOT)" "$(TARGET_DIR)") \
 	  && SIZE_BEFORE_LABEL="$$(git rev-parse --short "$(BASE)")" \
 	     SIZE_BEFORE_BIN="$$before/bin/pocketcode" SIZE_BEFORE_SITE="$$before/site" \
 	     SIZE_BEFORE_WASM="$$before/pocketcode.wasm" \
