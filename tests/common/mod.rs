@@ -212,9 +212,15 @@ impl TestServer {
     /// `env` added to this test's environment and the scripted model;
     /// logged in with `password`.
     pub async fn start_binary(env: &[(&str, &str)], password: &str) -> Self {
+        Self::start_binary_at(Path::new(env!("CARGO_BIN_EXE_pocketcode")), env, password).await
+    }
+
+    /// [`Self::start_binary`] with another build's `pocketcode` (the size
+    /// bench runs the build before a change beside this one).
+    pub async fn start_binary_at(program: &Path, env: &[(&str, &str)], password: &str) -> Self {
         use std::io::{BufRead, BufReader};
         let data_dir = TempDir::new();
-        let mut process = std::process::Command::new(env!("CARGO_BIN_EXE_pocketcode"))
+        let mut process = std::process::Command::new(program)
             .args(["--scripted-model", "always"])
             .env("POCKETCODE_LISTEN", "127.0.0.1:0")
             .env("POCKETCODE_DATA_DIR", data_dir.path())

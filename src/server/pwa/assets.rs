@@ -87,8 +87,10 @@ impl SiteAssets {
     }
 }
 
-/// Middleware for `/pkg/`: this build's hashed files never change, so
-/// browsers may keep them for a year without asking again.
+/// Middleware for `/pkg/`: a content-hashed file never changes, so
+/// browsers may keep it for a year without asking again; and every file may
+/// come as its brotli or gzip copy (see `deploy/precompress.mjs`), so caches
+/// must key on Accept-Encoding.
 pub async fn cache_hashed(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -102,15 +104,37 @@ pub async fn cache_hashed(
             |uri| uri.path().to_owned(),
         );
     let mut response = next.run(request).await;
-    let assets = site_assets();
-    let hashed = assets.hashed && [&assets.css, &assets.js, &assets.wasm].contains(&&path);
-    if hashed && response.status().is_success() {
-        response.headers_mut().insert(
+    if !response.status().is_success() {
+        return response;
+    }
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("accept-encoding"),
+    );
+    if is_content_hashed(&path) {
+        headers.insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
         );
     }
     response
+}
+
+/// `/pkg/pocketcode.<hash>.<css|js|wasm>`: cargo-leptos's `hash-files`
+/// names, of this build or an earlier one (the service worker's pattern).
+pub fn is_content_hashed(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/pkg/pocketcode.") else {
+        return false;
+    };
+    let Some((hash, kind)) = name.split_once('.') else {
+        return false;
+    };
+    !hash.is_empty()
+        && hash
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && ["css", "js", "wasm"].contains(&kind)
 }
 
 fn hash_file_path() -> PathBuf {
@@ -140,5 +164,22 @@ mod tests {
         let missing = SiteAssets::from_hash_file(Path::new("/nonexistent/hash.txt"));
         assert_eq!(missing.css, "/pkg/pocketcode.css");
         assert!(!missing.hashed);
+    }
+
+    #[test]
+    fn knows_content_hashed_names() {
+        assert!(is_content_hashed("/pkg/pocketcode.aB1_-.wasm"));
+        assert!(is_content_hashed("/pkg/pocketcode.c7.css"));
+        // A dev build's plain names, copies, other files, odd hashes.
+        for path in [
+            "/pkg/pocketcode.wasm",
+            "/pkg/pocketcode.c7.css.br",
+            "/pkg/pocketcode..js",
+            "/pkg/pocketcode.a.b.js",
+            "/pkg/other.c7.css",
+            "/icons/pocketcode.c7.css",
+        ] {
+            assert!(!is_content_hashed(path), "{path}");
+        }
     }
 }
