@@ -1,6 +1,8 @@
 //! The prompt box: Send (or Ctrl/⌘+Enter; a plain Enter is a new line),
 //! and Stop while the agent works; the mode and model pickers and attached
-//! photos go with the prompt. The draft is kept per chat across reloads and
+//! photos go with the prompt. While the agent works, Send becomes Queue
+//! (sent by the server when the agent is next idle) and Steer (stop the
+//! agent and send now); a remote chat, which has no queue, keeps Send. The draft is kept per chat across reloads and
 //! shared with the chat's other tabs (the last write wins); the box has the
 //! focus when the chat opens.
 
@@ -12,7 +14,7 @@ use super::ChatKey;
 use super::attach::{Attach, AttachButton, AttachedImages, field_value};
 use super::interrupted::InterruptedBanner;
 use super::pickers::{Pickers, restore_pick};
-use crate::api::{AbortSession, Attachment, SendPrompt};
+use crate::api::{AbortSession, Attachment, QueuePrompt, SendPrompt, SteerPrompt};
 use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
 use crate::app::web::files::pasted;
 use crate::opencode::Choices;
@@ -27,11 +29,14 @@ const NO_SCRIPT_NOTE: &str = "<noscript><p role=\"note\" aria-label=\"JavaScript
 #[derive(Clone, Copy)]
 struct Prompt {
     send: ServerAction<SendPrompt>,
+    queue: ServerAction<QueuePrompt>,
+    steer: ServerAction<SteerPrompt>,
     draft: RwSignal<String>,
     attachments: RwSignal<Vec<Attachment>>,
     attach_error: RwSignal<Option<String>>,
     attach: Attach,
     send_button: NodeRef<Button>,
+    queue_button: NodeRef<Button>,
 }
 
 #[component]
@@ -46,11 +51,14 @@ pub fn Composer(
     let (attachments, attach_error) = (RwSignal::new(Vec::new()), RwSignal::new(None));
     let prompt = Prompt {
         send: ServerAction::<SendPrompt>::new(),
+        queue: ServerAction::<QueuePrompt>::new(),
+        steer: ServerAction::<SteerPrompt>::new(),
         draft: RwSignal::new(String::new()),
         attachments,
         attach_error,
         attach: Attach::new(attachments, attach_error),
         send_button: NodeRef::new(),
+        queue_button: NodeRef::new(),
     };
     let pick = RwSignal::new(initial_pick);
     if let Some(choices) = &choices {
@@ -61,7 +69,17 @@ pub fn Composer(
     let chat = StoredValue::new(key.clone());
     keep_draft(chat, prompt);
     let error = move || {
-        let send_error = || prompt.send.value().get().and_then(Result::err);
+        let send_error = || {
+            let queue_error = || prompt.queue.value().get().and_then(Result::err);
+            let steer_error = || prompt.steer.value().get().and_then(Result::err);
+            prompt
+                .send
+                .value()
+                .get()
+                .and_then(Result::err)
+                .or_else(queue_error)
+                .or_else(steer_error)
+        };
         let abort_error = || abort.value().get().and_then(Result::err);
         let attach_error = prompt.attach_error.get();
         attach_error
@@ -88,14 +106,7 @@ pub fn Composer(
                     <AttachButton attach=prompt.attach />
                     <span class="flex-1"></span>
                     <StopButton chat abort busy />
-                    <button
-                        type="submit"
-                        node_ref=prompt.send_button
-                        class="border border-neutral-500 px-4 py-1 text-neutral-100 hover:bg-neutral-900 disabled:text-neutral-600"
-                        disabled=move || prompt.send.pending().get()
-                    >
-                        "Send"
-                    </button>
+                    <SendButtons chat prompt pick busy />
                 </div>
             </ActionForm>
             {move || error().map(|error| view! { <p role="alert" class="mt-2 text-red-400">{error}</p> })}
@@ -134,8 +145,13 @@ fn keep_draft(chat: StoredValue<ChatKey>, prompt: Prompt) {
         }
     });
     chat.with_value(|k| on_draft_change(&k.repo, &k.chat_id, move |text| draft.set(text)));
+    let queued = prompt.queue;
+    let steered = prompt.steer;
     Effect::new(move |_| {
-        if let Some(Ok(())) = send.value().get() {
+        let sent = matches!(send.value().get(), Some(Ok(())));
+        let queued = matches!(queued.value().get(), Some(Ok(_)));
+        let steered = matches!(steered.value().get(), Some(Ok(())));
+        if sent || queued || steered {
             draft.set(String::new());
             chat.with_value(|k| save_draft(&k.repo, &k.chat_id, ""));
             attachments.set(Vec::new());
@@ -161,7 +177,8 @@ fn PromptBox(chat: StoredValue<ChatKey>, prompt: Prompt) -> impl IntoView {
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
-            if let Some(button) = prompt.send_button.get() {
+            // While the agent works, Ctrl+Enter queues.
+            if let Some(button) = prompt.send_button.get().or(prompt.queue_button.get()) {
                 button.click();
             }
         }
@@ -226,5 +243,111 @@ fn StopButton(
                 </button>
             }
         })
+    }
+}
+
+/// Send; while the agent works, Queue and Steer instead (Steer and Send for
+/// a remote chat, which has no queue). Without JavaScript each still posts
+/// the form to its own server function.
+#[component]
+fn SendButtons(
+    chat: StoredValue<ChatKey>,
+    prompt: Prompt,
+    pick: RwSignal<Pick>,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let has_queue = chat.with_value(|k| crate::model::remotes::remote_name(&k.repo).is_none());
+    let fields = move || {
+        let ChatKey {
+            repo,
+            chat_id,
+            session_id,
+            ..
+        } = chat.get_value();
+        let Pick { model, agent } = pick.get_untracked();
+        let text = prompt.draft.get_untracked();
+        let attachments = prompt.attachments.with_untracked(|list| field_value(list));
+        (
+            repo,
+            chat_id,
+            session_id,
+            text,
+            model,
+            agent,
+            Some(attachments),
+        )
+    };
+    let queue = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        let (repo, chat_id, session_id, text, model, agent, attachments) = fields();
+        prompt.queue.dispatch(QueuePrompt {
+            repo,
+            chat_id,
+            session_id,
+            text,
+            model,
+            agent,
+            attachments,
+        });
+    };
+    let steer = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        let (repo, chat_id, session_id, text, model, agent, attachments) = fields();
+        prompt.steer.dispatch(SteerPrompt {
+            repo,
+            chat_id,
+            session_id,
+            text,
+            model,
+            agent,
+            attachments,
+        });
+    };
+    let pending = move || {
+        prompt.send.pending().get() || prompt.queue.pending().get() || prompt.steer.pending().get()
+    };
+    let button = "min-h-11 min-w-11 border px-4 hover:bg-neutral-900 disabled:text-neutral-600";
+    move || {
+        let working = busy.get();
+        let send = (!working || !has_queue).then(|| {
+            view! {
+                <button
+                    type="submit"
+                    node_ref=prompt.send_button
+                    class=format!("{button} border-neutral-500 text-neutral-100")
+                    disabled=pending
+                >
+                    "Send"
+                </button>
+            }
+        });
+        let queue = (working && has_queue).then(|| {
+            view! {
+                <button
+                    type="submit"
+                    formaction="/pocket/fn/queue_prompt"
+                    node_ref=prompt.queue_button
+                    class=format!("{button} border-neutral-500 text-neutral-100")
+                    disabled=pending
+                    on:click=queue
+                >
+                    "Queue"
+                </button>
+            }
+        });
+        let steer = working.then(|| {
+            view! {
+                <button
+                    type="submit"
+                    formaction="/pocket/fn/steer_prompt"
+                    class=format!("{button} border-amber-600 text-amber-200")
+                    disabled=pending
+                    on:click=steer
+                >
+                    "Steer"
+                </button>
+            }
+        });
+        view! { {steer} {queue} {send} }
     }
 }

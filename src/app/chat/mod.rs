@@ -17,6 +17,7 @@ mod menu;
 mod message;
 mod part;
 mod pickers;
+mod queue;
 mod read_mark;
 mod shipping;
 mod shown;

@@ -37,6 +37,8 @@ pub enum StartupError {
     Sandbox(#[from] crate::server::sandbox::SandboxError),
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[from] reqwest::Error),
+    #[error("prompt queues: {0}")]
+    Queues(#[from] crate::server::queue::QueueError),
 }
 
 /// A started pocketcode, minus its listener.
@@ -44,6 +46,8 @@ pub struct Pocketcode {
     pub state: AppState,
     scripted: Option<ScriptedModel>,
     gateway: Gateway,
+    /// Sends queued prompts when their chat goes idle.
+    queue_drain: tokio::task::JoinHandle<()>,
 }
 
 impl Pocketcode {
@@ -118,11 +122,14 @@ impl Pocketcode {
             instances,
             internal_ports,
             memory,
+            queues: Arc::new(crate::server::queue::PromptQueues::open(&dirs.data)?),
         };
+        let queue_drain = crate::server::queue::drain_on_idle(state.clone());
         Ok(Self {
             state,
             scripted,
             gateway,
+            queue_drain,
         })
     }
 
@@ -152,6 +159,7 @@ impl Pocketcode {
     /// Ends remote tunnels, stops opencode (its whole process group), the
     /// provider gateway and the scripted model.
     pub async fn shutdown(self) {
+        self.queue_drain.abort();
         self.state.memory.shutdown();
         self.state.ssh.shutdown().await;
         self.state.browsers.shutdown().await;
