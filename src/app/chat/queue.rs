@@ -143,38 +143,47 @@ fn QueueList(queue: PromptQueue, changes: Changes) -> impl IntoView {
 #[component]
 fn Bubble(prompt: QueuedPrompt, at: usize, last: usize, changes: Changes) -> impl IntoView {
     let id = prompt.id;
-    let editing = RwSignal::new(None::<String>);
+    // Whether the box is open, apart from its text: typing must not
+    // rebuild the box (it would lose the focus).
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
     let text = prompt.text.clone();
     let position = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-    let button =
-        "min-h-11 min-w-11 border border-neutral-700 px-3 text-neutral-300 hover:bg-neutral-900";
+    let button = "min-h-11 min-w-11 border border-neutral-700 px-3 text-neutral-300 hover:bg-neutral-900 disabled:text-neutral-700";
     let shown = move || {
-        match editing.get() {
-        Some(draft) => view! {
-            <label for=format!("queued-{id}") class="sr-only">
-                "Queued prompt"
-            </label>
-            <textarea
-                id=format!("queued-{id}")
-                rows="2"
-                class="block w-full border border-neutral-700 bg-black p-2 text-base text-neutral-100"
-                prop:value=draft
-                on:input:target=move |ev| editing.set(Some(ev.target().value()))
-            ></textarea>
-            <div class="mt-1 flex flex-wrap gap-2">
-                <button type="button" class=button on:click=move |_| {
-                    if let Some(text) = editing.get_untracked() {
-                        changes.edit(id, text);
-                    }
-                    editing.set(None);
-                }>"Save"</button>
-                <button type="button" class=button on:click=move |_| editing.set(None)>"Cancel"</button>
-            </div>
+        if editing.get() {
+            view! {
+                <label for=format!("queued-{id}") class="sr-only">
+                    "Queued prompt"
+                </label>
+                <textarea
+                    id=format!("queued-{id}")
+                    rows="2"
+                    class="block w-full border border-neutral-700 bg-black p-2 text-base text-neutral-100"
+                    prop:value=move || draft.get_untracked()
+                    on:input:target=move |ev| draft.set(ev.target().value())
+                ></textarea>
+                <div class="mt-1 flex flex-wrap gap-2">
+                    <button
+                        type="button"
+                        class=button
+                        on:click=move |_| {
+                            changes.edit(id, draft.get_untracked());
+                            editing.set(false);
+                        }
+                    >
+                        "Save"
+                    </button>
+                    <button type="button" class=button on:click=move |_| editing.set(false)>
+                        "Cancel"
+                    </button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! { <p class="whitespace-pre-wrap break-words text-neutral-200">{text.clone()}</p> }
+                .into_any()
         }
-        .into_any(),
-        None => view! { <p class="whitespace-pre-wrap break-words text-neutral-200">{text.clone()}</p> }
-            .into_any(),
-    }
     };
     let original = prompt.text;
     view! {
@@ -182,7 +191,10 @@ fn Bubble(prompt: QueuedPrompt, at: usize, last: usize, changes: Changes) -> imp
             <p class="mb-1 text-xs text-neutral-500">{format!("Queued #{}", at + 1)}</p>
             {shown}
             <div class="mt-1 flex flex-wrap justify-end gap-2">
-                <button type="button" class=button on:click=move |_| editing.set(Some(original.clone()))>
+                <button type="button" class=button on:click=move |_| {
+                    draft.set(original.clone());
+                    editing.set(true);
+                }>
                     "Edit"
                 </button>
                 <button
