@@ -27,16 +27,16 @@ const NO_SCRIPT_NOTE: &str = "<noscript><p role=\"note\" aria-label=\"JavaScript
 
 /// What the prompt box holds and what goes with it, shared by its parts.
 #[derive(Clone, Copy)]
-struct Prompt {
-    send: ServerAction<SendPrompt>,
-    queue: ServerAction<QueuePrompt>,
-    steer: ServerAction<SteerPrompt>,
-    draft: RwSignal<String>,
-    attachments: RwSignal<Vec<Attachment>>,
+pub(super) struct Prompt {
+    pub(super) send: ServerAction<SendPrompt>,
+    pub(super) queue: ServerAction<QueuePrompt>,
+    pub(super) steer: ServerAction<SteerPrompt>,
+    pub(super) draft: RwSignal<String>,
+    pub(super) attachments: RwSignal<Vec<Attachment>>,
     attach_error: RwSignal<Option<String>>,
     attach: Attach,
-    send_button: NodeRef<Button>,
-    queue_button: NodeRef<Button>,
+    pub(super) send_button: NodeRef<Button>,
+    pub(super) queue_button: NodeRef<Button>,
 }
 
 #[component]
@@ -106,7 +106,7 @@ pub fn Composer(
                     <AttachButton attach=prompt.attach />
                     <span class="flex-1"></span>
                     <StopButton chat abort busy />
-                    <SendButtons chat prompt pick busy />
+                    <super::send_buttons::SendButtons chat prompt pick busy />
                 </div>
             </ActionForm>
             {move || error().map(|error| view! { <p role="alert" class="mt-2 text-red-400">{error}</p> })}
@@ -178,7 +178,10 @@ fn PromptBox(chat: StoredValue<ChatKey>, prompt: Prompt) -> impl IntoView {
         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
             // While the agent works, Ctrl+Enter queues.
-            if let Some(button) = prompt.send_button.get().or(prompt.queue_button.get()) {
+            // (A ref may still hold a button no longer shown.)
+            let shown = |button: &leptos::web_sys::HtmlButtonElement| button.is_connected();
+            let send = prompt.send_button.get().filter(shown);
+            if let Some(button) = send.or(prompt.queue_button.get().filter(shown)) {
                 button.click();
             }
         }
@@ -243,111 +246,5 @@ fn StopButton(
                 </button>
             }
         })
-    }
-}
-
-/// Send; while the agent works, Queue and Steer instead (Steer and Send for
-/// a remote chat, which has no queue). Without JavaScript each still posts
-/// the form to its own server function.
-#[component]
-fn SendButtons(
-    chat: StoredValue<ChatKey>,
-    prompt: Prompt,
-    pick: RwSignal<Pick>,
-    busy: Signal<bool>,
-) -> impl IntoView {
-    let has_queue = chat.with_value(|k| crate::model::remotes::remote_name(&k.repo).is_none());
-    let fields = move || {
-        let ChatKey {
-            repo,
-            chat_id,
-            session_id,
-            ..
-        } = chat.get_value();
-        let Pick { model, agent } = pick.get_untracked();
-        let text = prompt.draft.get_untracked();
-        let attachments = prompt.attachments.with_untracked(|list| field_value(list));
-        (
-            repo,
-            chat_id,
-            session_id,
-            text,
-            model,
-            agent,
-            Some(attachments),
-        )
-    };
-    let queue = move |ev: leptos::ev::MouseEvent| {
-        ev.prevent_default();
-        let (repo, chat_id, session_id, text, model, agent, attachments) = fields();
-        prompt.queue.dispatch(QueuePrompt {
-            repo,
-            chat_id,
-            session_id,
-            text,
-            model,
-            agent,
-            attachments,
-        });
-    };
-    let steer = move |ev: leptos::ev::MouseEvent| {
-        ev.prevent_default();
-        let (repo, chat_id, session_id, text, model, agent, attachments) = fields();
-        prompt.steer.dispatch(SteerPrompt {
-            repo,
-            chat_id,
-            session_id,
-            text,
-            model,
-            agent,
-            attachments,
-        });
-    };
-    let pending = move || {
-        prompt.send.pending().get() || prompt.queue.pending().get() || prompt.steer.pending().get()
-    };
-    let button = "min-h-11 min-w-11 border px-4 hover:bg-neutral-900 disabled:text-neutral-600";
-    move || {
-        let working = busy.get();
-        let send = (!working || !has_queue).then(|| {
-            view! {
-                <button
-                    type="submit"
-                    node_ref=prompt.send_button
-                    class=format!("{button} border-neutral-500 text-neutral-100")
-                    disabled=pending
-                >
-                    "Send"
-                </button>
-            }
-        });
-        let queue = (working && has_queue).then(|| {
-            view! {
-                <button
-                    type="submit"
-                    formaction="/pocket/fn/queue_prompt"
-                    node_ref=prompt.queue_button
-                    class=format!("{button} border-neutral-500 text-neutral-100")
-                    disabled=pending
-                    on:click=queue
-                >
-                    "Queue"
-                </button>
-            }
-        });
-        let steer = working.then(|| {
-            view! {
-                <button
-                    type="submit"
-                    formaction="/pocket/fn/steer_prompt"
-                    class=format!("{button} border-amber-600 text-amber-200")
-                    disabled=pending
-                    on:click=steer
-                >
-                    "Steer"
-                </button>
-            }
-        });
-        view! { {steer} {queue} {send} }
     }
 }

@@ -19,6 +19,7 @@ mod part;
 mod pickers;
 mod queue;
 mod read_mark;
+mod send_buttons;
 mod shipping;
 mod shown;
 mod tool;
