@@ -47,6 +47,7 @@ const IPHONE_ONLY = [
   'tool_call',
   'shipping',
   'shipping_github',
+  'queue',
 ];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
 const unlisted = fs

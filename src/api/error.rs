@@ -176,6 +176,16 @@ impl From<crate::server::github::PullError> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::server::queue::QueueError> for AppError {
+    fn from(error: crate::server::queue::QueueError) -> Self {
+        match error {
+            crate::server::queue::QueueError::Chat(e) => e.into(),
+            other => Self::from_status(other.status(), other.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,7 @@ mod open_chat;
 mod pull_request;
 mod push;
 mod push_chat;
+mod queue;
 mod remotes;
 mod resources;
 mod send_prompt;
@@ -82,6 +83,10 @@ pub use pull_request::{
     close_pull_request, get_pull_request, merge_pull_request, open_pull_request,
 };
 pub use push_chat::{PushChat, push_chat};
+pub use queue::{
+    DeleteQueued, EditQueued, GetQueue, MoveQueued, QueuePrompt, SteerPrompt, delete_queued,
+    edit_queued, get_queue, move_queued, queue_prompt, steer_prompt,
+};
 
 /// Where every server function of pocketcode lives.
 pub const PREFIX: &str = "/pocket/fn";

@@ -15,5 +15,6 @@ pub mod live;
 pub mod memory;
 pub mod processes;
 pub mod pull_request;
+pub mod queue;
 pub mod remotes;
 pub mod repos;

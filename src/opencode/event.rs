@@ -38,6 +38,10 @@ pub enum Event {
     AsksChanged {
         session_id: String,
     },
+    /// pocketcode's own: the chat's prompt queue changed (refetch it).
+    QueueUpdated {
+        session_id: String,
+    },
     /// Heartbeats, plugin noise, file watcher events, kinds added later, and
     /// known kinds whose properties did not parse.
     Other,
@@ -148,6 +152,9 @@ impl Event {
             | "question.rejected" => from::<Ids>(props).map(|i| Self::AsksChanged {
                 session_id: i.session_id,
             }),
+            "queue.updated" => from::<Ids>(props).map(|i| Self::QueueUpdated {
+                session_id: i.session_id,
+            }),
             "session.created" | "session.updated" => {
                 from::<InfoProps<_>>(props).map(|p| Self::SessionUpdated(p.info))
             }
@@ -167,7 +174,8 @@ impl Event {
             | Self::MessageRemoved { session_id, .. }
             | Self::SessionStatus { session_id, .. }
             | Self::SessionIdle { session_id }
-            | Self::AsksChanged { session_id } => Some(session_id),
+            | Self::AsksChanged { session_id }
+            | Self::QueueUpdated { session_id } => Some(session_id),
             Self::SessionError { session_id, .. } => session_id.as_deref(),
             Self::Other => None,
         }

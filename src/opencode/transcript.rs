@@ -126,7 +126,7 @@ impl Transcript {
                 self.session = session.clone();
                 true
             }
-            Event::AsksChanged { .. } | Event::Other => false,
+            Event::AsksChanged { .. } | Event::QueueUpdated { .. } | Event::Other => false,
         }
     }
 

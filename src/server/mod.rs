@@ -23,6 +23,7 @@ pub mod paths;
 pub mod proxy;
 pub mod push;
 pub mod pwa;
+pub mod queue;
 pub mod remotes;
 pub mod router;
 pub mod sandbox;

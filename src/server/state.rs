@@ -54,6 +54,8 @@ pub struct AppState {
     pub internal_ports: Arc<crate::server::sandbox::internal_ports::InternalPorts>,
     /// opencode's memory budget.
     pub memory: Arc<crate::server::budget::MemoryBudget>,
+    /// Each chat's queued prompts (see `server::queue`).
+    pub queues: Arc<crate::server::queue::PromptQueues>,
 }
 
 impl AppState {

@@ -288,6 +288,22 @@ impl TestServer {
             .expect("opencode healthy")
     }
 
+    /// Stops this pocketcode (and its opencode) and starts a new one on the
+    /// same data dir, with `extra` flags.
+    pub async fn restart(self, extra: &[&str]) -> Self {
+        let TestServer {
+            pocketcode,
+            data_dir,
+            server,
+            ..
+        } = self;
+        server.abort();
+        if let Some(pocketcode) = pocketcode {
+            pocketcode.shutdown().await;
+        }
+        Self::start_in(data_dir, extra).await
+    }
+
     pub async fn stop(mut self) {
         self.server.abort();
         if let Some(pocketcode) = self.pocketcode.take() {

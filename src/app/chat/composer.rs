@@ -1,6 +1,8 @@
 //! The prompt box: Send (or Ctrl/⌘+Enter; a plain Enter is a new line),
 //! and Stop while the agent works; the mode and model pickers and attached
-//! photos go with the prompt. The draft is kept per chat across reloads and
+//! photos go with the prompt. While the agent works, Send becomes Queue
+//! (sent by the server when the agent is next idle) and Steer (stop the
+//! agent and send now); a remote chat, which has no queue, keeps Send. The draft is kept per chat across reloads and
 //! shared with the chat's other tabs (the last write wins); the box has the
 //! focus when the chat opens.
 
@@ -12,7 +14,7 @@ use super::ChatKey;
 use super::attach::{Attach, AttachButton, AttachedImages, field_value};
 use super::interrupted::InterruptedBanner;
 use super::pickers::{Pickers, restore_pick};
-use crate::api::{AbortSession, Attachment, SendPrompt};
+use crate::api::{AbortSession, Attachment, QueuePrompt, SendPrompt, SteerPrompt};
 use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
 use crate::app::web::files::pasted;
 use crate::opencode::Choices;
@@ -25,13 +27,16 @@ const NO_SCRIPT_NOTE: &str = "<noscript><p role=\"note\" aria-label=\"JavaScript
 
 /// What the prompt box holds and what goes with it, shared by its parts.
 #[derive(Clone, Copy)]
-struct Prompt {
-    send: ServerAction<SendPrompt>,
-    draft: RwSignal<String>,
-    attachments: RwSignal<Vec<Attachment>>,
+pub(super) struct Prompt {
+    pub(super) send: ServerAction<SendPrompt>,
+    pub(super) queue: ServerAction<QueuePrompt>,
+    pub(super) steer: ServerAction<SteerPrompt>,
+    pub(super) draft: RwSignal<String>,
+    pub(super) attachments: RwSignal<Vec<Attachment>>,
     attach_error: RwSignal<Option<String>>,
     attach: Attach,
-    send_button: NodeRef<Button>,
+    pub(super) send_button: NodeRef<Button>,
+    pub(super) queue_button: NodeRef<Button>,
 }
 
 #[component]
@@ -46,11 +51,14 @@ pub fn Composer(
     let (attachments, attach_error) = (RwSignal::new(Vec::new()), RwSignal::new(None));
     let prompt = Prompt {
         send: ServerAction::<SendPrompt>::new(),
+        queue: ServerAction::<QueuePrompt>::new(),
+        steer: ServerAction::<SteerPrompt>::new(),
         draft: RwSignal::new(String::new()),
         attachments,
         attach_error,
         attach: Attach::new(attachments, attach_error),
         send_button: NodeRef::new(),
+        queue_button: NodeRef::new(),
     };
     let pick = RwSignal::new(initial_pick);
     if let Some(choices) = &choices {
@@ -61,7 +69,17 @@ pub fn Composer(
     let chat = StoredValue::new(key.clone());
     keep_draft(chat, prompt);
     let error = move || {
-        let send_error = || prompt.send.value().get().and_then(Result::err);
+        let send_error = || {
+            let queue_error = || prompt.queue.value().get().and_then(Result::err);
+            let steer_error = || prompt.steer.value().get().and_then(Result::err);
+            prompt
+                .send
+                .value()
+                .get()
+                .and_then(Result::err)
+                .or_else(queue_error)
+                .or_else(steer_error)
+        };
         let abort_error = || abort.value().get().and_then(Result::err);
         let attach_error = prompt.attach_error.get();
         attach_error
@@ -88,14 +106,7 @@ pub fn Composer(
                     <AttachButton attach=prompt.attach />
                     <span class="flex-1"></span>
                     <StopButton chat abort busy />
-                    <button
-                        type="submit"
-                        node_ref=prompt.send_button
-                        class="border border-neutral-500 px-4 py-1 text-neutral-100 hover:bg-neutral-900 disabled:text-neutral-600"
-                        disabled=move || prompt.send.pending().get()
-                    >
-                        "Send"
-                    </button>
+                    <super::send_buttons::SendButtons chat prompt pick busy />
                 </div>
             </ActionForm>
             {move || error().map(|error| view! { <p role="alert" class="mt-2 text-red-400">{error}</p> })}
@@ -134,8 +145,13 @@ fn keep_draft(chat: StoredValue<ChatKey>, prompt: Prompt) {
         }
     });
     chat.with_value(|k| on_draft_change(&k.repo, &k.chat_id, move |text| draft.set(text)));
+    let queued = prompt.queue;
+    let steered = prompt.steer;
     Effect::new(move |_| {
-        if let Some(Ok(())) = send.value().get() {
+        let sent = matches!(send.value().get(), Some(Ok(())));
+        let queued = matches!(queued.value().get(), Some(Ok(_)));
+        let steered = matches!(steered.value().get(), Some(Ok(())));
+        if sent || queued || steered {
             draft.set(String::new());
             chat.with_value(|k| save_draft(&k.repo, &k.chat_id, ""));
             attachments.set(Vec::new());
@@ -161,7 +177,11 @@ fn PromptBox(chat: StoredValue<ChatKey>, prompt: Prompt) -> impl IntoView {
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
-            if let Some(button) = prompt.send_button.get() {
+            // While the agent works, Ctrl+Enter queues.
+            // (A ref may still hold a button no longer shown.)
+            let shown = |button: &leptos::web_sys::HtmlButtonElement| button.is_connected();
+            let send = prompt.send_button.get().filter(shown);
+            if let Some(button) = send.or(prompt.queue_button.get().filter(shown)) {
                 button.click();
             }
         }

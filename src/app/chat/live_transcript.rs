@@ -63,6 +63,7 @@ pub fn LiveTranscript(
     let busy = Signal::derive(move || store.with(|t| t.busy));
     view! {
         <TranscriptScroll store reload />
+        <super::queue::QueuedPrompts key=key.clone() />
         <Asks key=key.clone() initial=asks />
         <Composer key busy choices initial_pick />
     }

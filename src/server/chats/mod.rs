@@ -22,7 +22,7 @@ mod trust;
 
 pub use asks::{answer_permission, answer_question};
 pub use browser::{browser_state, start_browser, stop_browser};
-pub use chat_ref::{ChatRef, ChatTarget};
+pub use chat_ref::{ChatRef, ChatTarget, existing_worktree};
 pub use create::new_chat;
 pub use delete::{delete_chat, delete_repo};
 pub use diff::{diff_patch, diff_stat};

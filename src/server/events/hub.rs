@@ -140,6 +140,18 @@ impl EventHub {
         self.push(&mut state, frame);
     }
 
+    /// Relays an event of pocketcode's own (`kind`, e.g. `queue.updated`)
+    /// about `session` in `directory`, shaped like opencode's so a chat
+    /// gets it with its session's events. The summaries are left alone.
+    pub fn publish_own(&self, directory: &str, session: &str, kind: &str) {
+        let event = serde_json::json!({ "type": kind, "properties": { "sessionID": session } });
+        let frame = serde_json::json!({
+            "kind": "event", "directory": directory, "session": session, "event": event,
+        });
+        let mut state = self.lock();
+        self.push(&mut state, frame.to_string());
+    }
+
     /// Tells every client to refetch `directory` (or everything).
     pub fn publish_resync(&self, directory: Option<&str>, reason: &str) {
         let mut item = serde_json::json!({ "kind": "resync", "reason": reason });

@@ -39,6 +39,8 @@ pub enum StartupError {
     HttpClient(#[from] reqwest::Error),
     #[error(transparent)]
     AgentPush(#[from] crate::server::agent_push::AgentPushError),
+    #[error("prompt queues: {0}")]
+    Queues(#[from] crate::server::queue::QueueError),
 }
 
 /// A started pocketcode, minus its listener.
@@ -46,6 +48,8 @@ pub struct Pocketcode {
     pub state: AppState,
     scripted: Option<ScriptedModel>,
     gateway: Gateway,
+    /// Sends queued prompts when their chat goes idle.
+    queue_drain: tokio::task::JoinHandle<()>,
 }
 
 impl Pocketcode {
@@ -130,11 +134,14 @@ impl Pocketcode {
             instances,
             internal_ports,
             memory,
+            queues: Arc::new(crate::server::queue::PromptQueues::open(&dirs.data)?),
         };
+        let queue_drain = crate::server::queue::drain_on_idle(state.clone());
         Ok(Self {
             state,
             scripted,
             gateway,
+            queue_drain,
         })
     }
 
@@ -164,6 +171,7 @@ impl Pocketcode {
     /// Ends remote tunnels, stops opencode (its whole process group), the
     /// provider gateway and the scripted model.
     pub async fn shutdown(self) {
+        self.queue_drain.abort();
         self.state.memory.shutdown();
         self.state.ssh.shutdown().await;
         self.state.browsers.shutdown().await;

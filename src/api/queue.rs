@@ -1,0 +1,144 @@
+//! `POST /pocket/fn/{get_queue, queue_prompt, edit_queued, move_queued,
+//! delete_queued, steer_prompt}`: a chat's prompt queue (see
+//! `server::queue`), and steering. Each change answers with the queue as
+//! it is now; every tab hears of it through the live stream.
+
+use leptos::prelude::*;
+
+use super::AppError;
+use crate::model::queue::PromptQueue;
+
+/// Chat `chat_id`'s queue; empty for a remote chat (which has none).
+#[server(prefix = "/pocket/fn", endpoint = "get_queue")]
+pub async fn get_queue(repo: String, chat_id: String) -> Result<PromptQueue, AppError> {
+    use crate::server::chats::{ChatRef, existing_worktree};
+
+    super::context::respond(async {
+        let state = super::context::state()?;
+        let Ok(name) = ChatRef::parse(&repo, &chat_id)?.worktree().cloned() else {
+            return Ok(PromptQueue::default());
+        };
+        existing_worktree(state.git.layout(), &name)?;
+        Ok(state.queues.get(&name))
+    })
+    .await
+}
+
+/// Queues `text` (with the mode and model picked) to be sent when the
+/// chat's session is next idle. Text only: photos go with Send or Steer.
+#[server(prefix = "/pocket/fn", endpoint = "queue_prompt")]
+pub async fn queue_prompt(
+    repo: String,
+    chat_id: String,
+    session_id: String,
+    text: String,
+    model: Option<String>,
+    agent: Option<String>,
+    attachments: Option<String>,
+) -> Result<PromptQueue, AppError> {
+    use crate::model::queue::QueuedPrompt;
+    use crate::server::queue::{QueueChange, change_queue};
+
+    super::context::respond(async {
+        let text = super::validate::prompt_text(&text)?;
+        if !super::attachments::parse(attachments.as_deref().unwrap_or_default())?.is_empty() {
+            return Err(AppError::BadRequest(
+                "a queued prompt is text only: send photos with Steer, or once the agent is done"
+                    .into(),
+            ));
+        }
+        let (state, chat) = super::context::chat(&repo, &chat_id).await?;
+        let session_id = chat.session(&session_id).await?;
+        let picked = |pick: Option<String>| pick.filter(|p| !p.is_empty());
+        let prompt = QueuedPrompt {
+            id: 0,
+            text: text.to_owned(),
+            model: picked(model),
+            agent: picked(agent),
+        };
+        let change = QueueChange::Add { session_id, prompt };
+        Ok(change_queue(&state, &chat, change)?)
+    })
+    .await
+}
+
+/// Replaces the text of queued prompt `id` (409 once it was sent).
+#[server(prefix = "/pocket/fn", endpoint = "edit_queued")]
+pub async fn edit_queued(
+    repo: String,
+    chat_id: String,
+    id: u64,
+    text: String,
+) -> Result<PromptQueue, AppError> {
+    use crate::server::queue::{QueueChange, change_queue};
+
+    super::context::respond(async {
+        let text = super::validate::prompt_text(&text)?;
+        let (state, chat) = super::context::chat(&repo, &chat_id).await?;
+        Ok(change_queue(&state, &chat, QueueChange::Edit { id, text })?)
+    })
+    .await
+}
+
+/// Moves queued prompt `id` to position `to` (0 is sent next).
+#[server(prefix = "/pocket/fn", endpoint = "move_queued")]
+pub async fn move_queued(
+    repo: String,
+    chat_id: String,
+    id: u64,
+    to: u32,
+) -> Result<PromptQueue, AppError> {
+    use crate::server::queue::{QueueChange, change_queue};
+
+    super::context::respond(async {
+        let (state, chat) = super::context::chat(&repo, &chat_id).await?;
+        Ok(change_queue(&state, &chat, QueueChange::Move { id, to })?)
+    })
+    .await
+}
+
+/// Deletes queued prompt `id` (409 once it was sent).
+#[server(prefix = "/pocket/fn", endpoint = "delete_queued")]
+pub async fn delete_queued(
+    repo: String,
+    chat_id: String,
+    id: u64,
+) -> Result<PromptQueue, AppError> {
+    use crate::server::queue::{QueueChange, change_queue};
+
+    super::context::respond(async {
+        let (state, chat) = super::context::chat(&repo, &chat_id).await?;
+        Ok(change_queue(&state, &chat, QueueChange::Remove { id })?)
+    })
+    .await
+}
+
+/// Stops what the agent is doing and sends `text` at once (as Send does,
+/// photos included).
+#[server(prefix = "/pocket/fn", endpoint = "steer_prompt")]
+pub async fn steer_prompt(
+    repo: String,
+    chat_id: String,
+    session_id: String,
+    text: String,
+    model: Option<String>,
+    agent: Option<String>,
+    attachments: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::chats::PromptRequest;
+
+    super::context::respond(async {
+        let text = super::validate::prompt_text(&text)?;
+        let images = super::attachments::parse(attachments.as_deref().unwrap_or_default())?;
+        let (state, chat) = super::context::chat(&repo, &chat_id).await?;
+        let id = chat.session(&session_id).await?;
+        let request = PromptRequest {
+            text,
+            model: model.as_deref(),
+            agent: agent.as_deref(),
+            images: &images,
+        };
+        Ok(crate::server::queue::steer(&state, &chat, id, request).await?)
+    })
+    .await
+}

@@ -1,0 +1,31 @@
+//! A chat's prompt queue: what the user typed while the agent worked, kept
+//! by the server (so every tab and a reload see it) and sent by it, head
+//! first, each time the chat's session goes idle.
+
+use serde::{Deserialize, Serialize};
+
+/// At most this many prompts wait in one chat.
+pub const MAX_QUEUED: usize = 20;
+
+/// One prompt waiting its turn, with the mode and model picked when it was
+/// queued (empty: the chat's defaults).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedPrompt {
+    /// Unique in this pocketcode; an edit or move names it, so one that
+    /// was sent meanwhile is refused rather than hitting its neighbour.
+    pub id: u64,
+    pub text: String,
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub agent: Option<String>,
+}
+
+/// A chat's queue: its prompts in sending order, and why the head could not
+/// be sent, when it could not (it stays until the user changes the queue).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromptQueue {
+    pub prompts: Vec<QueuedPrompt>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
