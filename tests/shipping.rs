@@ -11,6 +11,8 @@ mod commit;
 mod common;
 #[path = "shipping/merge.rs"]
 mod merge;
+#[path = "shipping/message.rs"]
+mod message;
 #[path = "shipping/steps.rs"]
 mod steps;
 
@@ -46,6 +48,7 @@ async fn chats_commit_and_merge_locally() {
         )
         .await;
         assert_eq!(status, 201, "{added}");
+        message::the_agent_writes_the_message_aside(&server).await;
         let first = commit::changes_listed_and_committed(&server).await;
         merge::fast_forward_then_merge_commit(&server, &first).await;
         merge::conflicts_are_refused_untouched(&server).await;

@@ -27,10 +27,18 @@ test('from a finished chat: Changes → commit → merge into main, one-handed a
   await expect(files).toContainText(name);
   await expect(files.getByRole('checkbox')).toBeChecked();
 
+  // The agent writes the message, asked aside: it lands in the box for
+  // editing, and the transcript has no new message.
   const message = changes.getByLabel('Commit message');
+  const write = changes.getByRole('button', { name: 'Ask the agent to write it' });
+  const replies = await pocketcode.messages('Assistant').count();
+  await write.click();
+  await expect(message).toHaveValue(new RegExp(`^Update ${name.replace(/\./g, '\\.')}\n\nChanged`));
+  await expect(pocketcode.messages('You')).toHaveCount(1);
+  await expect(pocketcode.messages('Assistant')).toHaveCount(replies);
   await message.fill(`Ship ${name}`);
   const commit = changes.getByRole('button', { name: 'Commit 1 file(s)' });
-  for (const control of [commit, files.getByRole('listitem').first()]) {
+  for (const control of [commit, write, files.getByRole('listitem').first()]) {
     const box = await control.boundingBox();
     expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
     expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);

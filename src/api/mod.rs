@@ -34,6 +34,7 @@ mod resources;
 mod send_prompt;
 mod set_repo_trust;
 pub mod validate;
+mod write_commit_message;
 
 pub use abort_session::{AbortSession, abort_session};
 pub use add_repo::{AddRepo, add_repo};
@@ -77,6 +78,7 @@ pub use resources::{
 };
 pub use send_prompt::{SendPrompt, send_prompt};
 pub use set_repo_trust::{SetRepoTrust, set_repo_trust};
+pub use write_commit_message::{WriteCommitMessage, write_commit_message};
 
 pub use pull_request::{
     ClosePullRequest, GetPullRequest, MAX_PULL_BODY_CHARS, MergePullRequest, OpenPullRequest,

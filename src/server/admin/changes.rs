@@ -1,6 +1,6 @@
-//! `/admin/worktrees/{owner}/{name}/{chat_id}/changes|commit|merge`: a
-//! chat's unshipped work, committing it, and merging its branch into the
-//! repo's default branch on the server.
+//! `/admin/worktrees/{owner}/{name}/{chat_id}/changes|commit|commit-message|merge`:
+//! a chat's unshipped work, committing it (with a message its model can
+//! write), and merging its branch into the repo's default branch.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
@@ -83,6 +83,35 @@ pub async fn commit_chat(
     Ok(Json(
         chats::commit(&state, &name, body.message, body.paths).await?,
     ))
+}
+
+/// A commit message the chat's model wrote for its uncommitted changes.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CommitMessageBody {
+    pub message: String,
+}
+
+/// Asks the chat's model for a commit message for its uncommitted changes
+/// (aside: the chat's transcript does not change). Nothing is committed.
+#[utoipa::path(post, path = "/admin/worktrees/{owner}/{name}/{chat_id}/commit-message", tag = "worktrees",
+    params(("owner" = String, Path), ("name" = String, Path), ("chat_id" = String, Path)),
+    responses(
+        (status = 200, body = CommitMessageBody),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "nothing to commit, or no session yet", body = ErrorBody),
+        (status = 502, description = "the model failed or wrote nothing", body = ErrorBody),
+    ))]
+pub async fn write_commit_message(
+    State(state): State<AppState>,
+    path: ChatPath,
+) -> Result<Json<CommitMessageBody>, AdminError> {
+    let name = existing(&state, path).await?;
+    let client = crate::server::opencode_client::OpencodeClient::from_state(&state)
+        .await
+        .map_err(ChatError::from)?;
+    let message = chats::write_commit_message(&state, &client, &name).await?;
+    Ok(Json(CommitMessageBody { message }))
 }
 
 /// Merges the chat's branch into the repo's default branch in the main

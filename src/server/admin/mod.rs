@@ -49,6 +49,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(worktrees::worktree_diff))
         .routes(routes!(changes::chat_changes))
         .routes(routes!(changes::commit_chat))
+        .routes(routes!(changes::write_commit_message))
         .routes(routes!(changes::merge_chat))
         .routes(routes!(resources::disk))
         .routes(routes!(resources::gc))

@@ -9,6 +9,7 @@ use std::time::Duration;
 use reqwest::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
+mod aside;
 mod asks;
 mod choices;
 mod global;

@@ -22,9 +22,11 @@
 //! opencode config it prints points `enterprise.url` at it.
 //!
 //! Requests without tools are opencode's side jobs (the session title, and
-//! summaries) and always get a short plain text: the title job carries the
-//! user's text, directive included.
+//! summaries, pocketcode's commit message asked aside) and always get a
+//! short plain text: the title job carries the user's text, directive
+//! included; the commit message is made from the question's file list.
 
+mod commit_job;
 mod completion;
 mod config;
 pub mod directive;

@@ -129,6 +129,9 @@ fn todos(items: &[String]) -> Vec<serde_json::Value> {
 }
 
 fn side_job(request: &ChatRequest, user_text: &str) -> Reply {
+    if let Some(message) = super::commit_job::message(user_text) {
+        return text(&message, Duration::ZERO);
+    }
     if request.system_text().contains("title generator") {
         let words: Vec<_> = directive::strip(user_text)
             .split_whitespace()

@@ -1,10 +1,11 @@
 //! The files not committed, each with +/- and a checkbox (all checked),
-//! a message box prefilled from the chat's title, and Commit.
+//! a message box prefilled from the chat's title (or written by the agent
+//! on request), and Commit.
 
 use leptos::prelude::*;
 
 use super::ChatShipping;
-use crate::api::CommitChat;
+use crate::api::{CommitChat, WriteCommitMessage};
 use crate::model::changes::ChatChanges;
 use crate::model::chats::FileChange;
 
@@ -52,6 +53,7 @@ pub fn CommitForm(shipping: ChatShipping, changes: ChatChanges) -> impl IntoView
                 on:input=move |ev| message.set(event_target_value(&ev))
             ></textarea>
         </label>
+        <WriteButton shipping />
         <button
             type="button"
             class="mt-2 min-h-11 w-full border border-emerald-600 px-3 text-emerald-200 disabled:text-neutral-600"
@@ -66,6 +68,37 @@ pub fn CommitForm(shipping: ChatShipping, changes: ChatChanges) -> impl IntoView
         {error}
     }
     .into_any()
+}
+
+/// "Ask the agent to write it": the chat's model writes the message (asked
+/// aside, the transcript stays as it is); the box gets its answer.
+#[component]
+fn WriteButton(shipping: ChatShipping) -> impl IntoView {
+    let write = shipping.write;
+    let pending = write.pending();
+    let ask = move |_| {
+        let chat = shipping.chat.get_value();
+        write.dispatch(WriteCommitMessage {
+            repo: chat.repo,
+            chat_id: chat.chat_id,
+        });
+    };
+    let error = move || {
+        write.value().get().and_then(Result::err).map(|e| {
+            view! { <p role="alert" class="text-red-400">{format!("No message written: {e}")}</p> }
+        })
+    };
+    view! {
+        <button
+            type="button"
+            class="mt-2 min-h-11 w-full border border-neutral-600 px-3 text-neutral-200 disabled:text-neutral-600"
+            prop:disabled=move || pending.get()
+            on:click=ask
+        >
+            {move || if pending.get() { "The agent is writing it…" } else { "Ask the agent to write it" }}
+        </button>
+        {error}
+    }
 }
 
 /// One uncommitted file: its checkbox, path, status and +/-.

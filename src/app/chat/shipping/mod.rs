@@ -1,5 +1,6 @@
 //! Shipping a chat's work from the phone: the Changes sheet's commit form
-//! (files picked one by one, message prefilled from the chat's title),
+//! (files picked one by one, message prefilled from the chat's title or
+//! written by the agent on request),
 //! the commits ahead of the default branch, the local merge with "Ask the
 //! agent to resolve" on conflict, and the header's badge when work is
 //! uncommitted or unpushed.
@@ -18,7 +19,7 @@ mod push_box;
 
 use leptos::prelude::*;
 
-use crate::api::{AppError, CommitChat, MergeChat, SendPrompt, get_changes};
+use crate::api::{AppError, CommitChat, MergeChat, SendPrompt, WriteCommitMessage, get_changes};
 use crate::app::chat_list::ChatList;
 use crate::model::changes::ChatChanges;
 pub use commit_form::CommitForm;
@@ -38,6 +39,8 @@ pub struct ChatShipping {
     pub ask: ServerAction<SendPrompt>,
     /// The commit message being written, prefilled with the chat's title.
     pub message: RwSignal<String>,
+    /// "Ask the agent to write it": its answer replaces the message.
+    pub write: ServerAction<WriteCommitMessage>,
 }
 
 /// What the shipping server functions and the agent prompt need.
@@ -56,6 +59,12 @@ pub fn provide_chat_shipping(chat: ShippingChat) -> ChatShipping {
     let commit = ServerAction::<CommitChat>::new();
     let merge = ServerAction::<MergeChat>::new();
     let message = RwSignal::new(chat.title.clone());
+    let write = ServerAction::<WriteCommitMessage>::new();
+    Effect::new(move || {
+        if let Some(Ok(written)) = write.value().get() {
+            message.set(written);
+        }
+    });
     let chat = StoredValue::new(chat);
     let session = chat.with_value(|c| c.session_id.clone());
     let changes = Resource::new(
@@ -75,6 +84,7 @@ pub fn provide_chat_shipping(chat: ShippingChat) -> ChatShipping {
         merge,
         ask: ServerAction::<SendPrompt>::new(),
         message,
+        write,
     };
     provide_context(shipping);
     pull_request::provide_chat_github(shipping);
