@@ -25,6 +25,10 @@ pub async fn openapi_covers_every_admin_route(server: &TestServer) {
         ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/diff"),
         ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/changes"),
         ("post", "/admin/worktrees/{owner}/{name}/{chat_id}/commit"),
+        (
+            "post",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/commit-message",
+        ),
         ("post", "/admin/worktrees/{owner}/{name}/{chat_id}/merge"),
         ("get", "/admin/disk"),
         ("get", "/admin/processes"),
