@@ -16,6 +16,8 @@ mod budget;
 mod idle;
 #[path = "memory/idle_kept.rs"]
 mod idle_kept;
+#[path = "memory/lazy_tools.rs"]
+mod lazy_tools;
 #[path = "memory/models_catalog.rs"]
 mod models_catalog;
 #[path = "memory/opencode_tree.rs"]

@@ -97,7 +97,12 @@ pub fn mcp_processes(pid: u32) -> usize {
     tree(pid)
         .iter()
         .filter_map(|p| std::fs::read(format!("/proc/{p}/cmdline")).ok())
-        .filter(|cmdline| String::from_utf8_lossy(cmdline).contains("@playwright/mcp"))
+        .map(|cmdline| String::from_utf8_lossy(&cmdline).into_owned())
+        // `node …/@playwright/mcp/cli.js`, not the sandbox around it.
+        .filter(|cmdline| {
+            let program = cmdline.split('\0').next().unwrap_or_default();
+            program.rsplit('/').next() == Some("node") && cmdline.contains("@playwright/mcp")
+        })
         .count()
 }
 

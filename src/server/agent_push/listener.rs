@@ -8,15 +8,16 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::Value;
 
-use super::capability::Capabilities;
-use super::mcp::{self, Call, Incoming};
+use super::mcp::{self, Call};
 use crate::server::git::{RepoStore, WorktreeName};
 use crate::server::github::GithubClient;
+use crate::server::mcp::capability::Capabilities;
+use crate::server::mcp::wire::{self, Incoming};
 
 /// What the endpoint needs to push a chat's branch.
 #[derive(Clone)]
@@ -28,21 +29,11 @@ pub struct Pusher {
 
 pub fn router(pusher: Pusher) -> Router {
     Router::new()
-        .route("/mcp/{capability}", post(message).fallback(no_stream))
+        .route(
+            "/mcp/{capability}",
+            post(message).fallback(crate::server::mcp::no_stream),
+        )
         .with_state(pusher)
-}
-
-/// The protocol lets a server offer no stream of its own.
-async fn no_stream() -> Response {
-    let mut response = (
-        StatusCode::METHOD_NOT_ALLOWED,
-        "this MCP server answers POSTed messages only\n",
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("POST"));
-    response
 }
 
 async fn message(
@@ -57,15 +48,15 @@ async fn message(
         )
             .into_response();
     };
-    let (id, method, params) = match mcp::parse(&body) {
+    let (id, method, params) = match wire::parse(&body) {
         Ok(Incoming::Request { id, method, params }) => (id, method, params),
         Ok(Incoming::Notification) => return StatusCode::ACCEPTED.into_response(),
         Err(answer) => return (StatusCode::BAD_REQUEST, axum::Json(answer)).into_response(),
     };
     let answer = match mcp::understand(&method, &params) {
-        Ok(Call::Answer(result)) => mcp::result(id, result),
-        Ok(Call::PushBranch) => mcp::result(id, push_branch(&pusher, &chat).await),
-        Err((code, text)) => mcp::error(id, code, &text),
+        Ok(Call::Answer(result)) => wire::result(id, result),
+        Ok(Call::PushBranch) => wire::result(id, push_branch(&pusher, &chat).await),
+        Err((code, text)) => wire::error(id, code, &text),
     };
     axum::Json::<Value>(answer).into_response()
 }

@@ -1,37 +1,13 @@
-//! The few parts of the Model Context Protocol the `push_branch` tool
-//! needs, over its Streamable HTTP transport: JSON-RPC 2.0 messages POSTed
-//! one at a time, each request answered with one JSON response, each
-//! notification with `202 Accepted`. No server-sent stream (a GET is
-//! refused with 405, which the protocol allows), no sessions, no batches.
+//! What the `push_branch` tool's MCP server answers (the protocol's
+//! messages are read and written by `crate::server::mcp::wire`).
 
 use serde_json::{Value, json};
+
+use crate::server::mcp::wire::{self, INVALID_PARAMS, METHOD_NOT_FOUND};
 
 /// The tool's name as the agent sees it: opencode prefixes the server's
 /// name (`pocketcode_push_branch`).
 pub const TOOL: &str = "push_branch";
-/// The newest protocol revision this server speaks; an older one a client
-/// asks for is answered in kind (the methods used here are the same).
-const LATEST: &str = "2025-06-18";
-const KNOWN: [&str; 3] = ["2024-11-05", "2025-03-26", LATEST];
-
-// JSON-RPC's error codes.
-const PARSE_ERROR: i64 = -32700;
-const INVALID_REQUEST: i64 = -32600;
-const METHOD_NOT_FOUND: i64 = -32601;
-const INVALID_PARAMS: i64 = -32602;
-
-/// One message from the client.
-#[derive(Debug, PartialEq)]
-pub enum Incoming {
-    /// Needs an answer with the same `id`.
-    Request {
-        id: Value,
-        method: String,
-        params: Value,
-    },
-    /// Needs no answer (`notifications/initialized`, cancellations).
-    Notification,
-}
 
 /// What the client asked for, once understood.
 #[derive(Debug, PartialEq)]
@@ -42,71 +18,21 @@ pub enum Call {
     PushBranch,
 }
 
-/// Reads one message; a body that is not one JSON-RPC message is answered
-/// with the error response returned.
-pub fn parse(body: &[u8]) -> Result<Incoming, Value> {
-    let message: Value = serde_json::from_slice(body)
-        .map_err(|e| error(Value::Null, PARSE_ERROR, &format!("not JSON: {e}")))?;
-    let Some(object) = message.as_object() else {
-        return Err(error(
-            Value::Null,
-            INVALID_REQUEST,
-            "send one JSON-RPC message per request (no batches)",
-        ));
-    };
-    let id = object.get("id").cloned();
-    if object.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return Err(error(
-            id.unwrap_or(Value::Null),
-            INVALID_REQUEST,
-            "jsonrpc must be \"2.0\"",
-        ));
-    }
-    let Some(method) = object.get("method").and_then(Value::as_str) else {
-        // A response to nothing this server asked: there is nothing to do.
-        return Ok(Incoming::Notification);
-    };
-    match id {
-        None => Ok(Incoming::Notification),
-        Some(id) if id.is_string() || id.is_i64() || id.is_u64() => Ok(Incoming::Request {
-            id,
-            method: method.to_owned(),
-            params: object.get("params").cloned().unwrap_or(Value::Null),
-        }),
-        Some(_) => Err(error(
-            Value::Null,
-            INVALID_REQUEST,
-            "id must be a string or an integer",
-        )),
-    }
-}
-
 /// What `method` with `params` asks for, or the JSON-RPC error (code and
 /// message) to answer with.
 pub fn understand(method: &str, params: &Value) -> Result<Call, (i64, String)> {
     match method {
-        "initialize" => Ok(Call::Answer(initialized(params))),
+        "initialize" => Ok(Call::Answer(wire::initialized(
+            params,
+            "pocketcode",
+            "push_branch pushes this chat's branch to GitHub with the user's token, which you \
+             never hold. It takes no arguments.",
+        ))),
         "ping" => Ok(Call::Answer(json!({}))),
         "tools/list" => Ok(Call::Answer(json!({ "tools": [describe()] }))),
         "tools/call" => tool_call(params).map(|()| Call::PushBranch),
         other => Err((METHOD_NOT_FOUND, format!("unknown method `{other}`"))),
     }
-}
-
-fn initialized(params: &Value) -> Value {
-    let asked = params["protocolVersion"].as_str().unwrap_or(LATEST);
-    let version = if KNOWN.contains(&asked) {
-        asked
-    } else {
-        LATEST
-    };
-    json!({
-        "protocolVersion": version,
-        "capabilities": { "tools": { "listChanged": false } },
-        "serverInfo": { "name": "pocketcode", "version": env!("CARGO_PKG_VERSION") },
-        "instructions": "push_branch pushes this chat's branch to GitHub with the user's token, \
-                         which you never hold. It takes no arguments.",
-    })
 }
 
 /// The tool as `tools/list` shows it.
@@ -154,76 +80,9 @@ pub fn tool_result(text: &str, failed: bool) -> Value {
     json!({ "content": [{ "type": "text", "text": text }], "isError": failed })
 }
 
-pub fn result(id: Value, result: Value) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "result": result })
-}
-
-pub fn error(id: Value, code: i64, message: &str) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn request(method: &str, params: Value) -> Vec<u8> {
-        serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": 7, "method": method, "params": params}))
-            .expect("json")
-    }
-
-    #[test]
-    fn requests_and_notifications_are_told_apart() {
-        let parsed = parse(&request("tools/list", json!({}))).expect("request");
-        assert_eq!(
-            parsed,
-            Incoming::Request {
-                id: json!(7),
-                method: "tools/list".into(),
-                params: json!({})
-            }
-        );
-        let note = br#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#;
-        assert_eq!(parse(note).expect("notification"), Incoming::Notification);
-    }
-
-    #[test]
-    fn malformed_messages_get_json_rpc_errors() {
-        for (body, code) in [
-            (&b"{nope"[..], PARSE_ERROR),
-            (
-                br#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#,
-                INVALID_REQUEST,
-            ),
-            (
-                br#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#,
-                INVALID_REQUEST,
-            ),
-            (
-                br#"{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}"#,
-                INVALID_REQUEST,
-            ),
-        ] {
-            let answer = parse(body).expect_err("refused");
-            assert_eq!(answer["error"]["code"], code, "{answer}");
-        }
-    }
-
-    #[test]
-    fn initialize_answers_the_clients_revision_when_known() {
-        let Ok(Call::Answer(old)) =
-            understand("initialize", &json!({"protocolVersion": "2024-11-05"}))
-        else {
-            panic!("initialize answers");
-        };
-        assert_eq!(old["protocolVersion"], "2024-11-05");
-        assert_eq!(old["capabilities"]["tools"]["listChanged"], false);
-        let Ok(Call::Answer(new)) =
-            understand("initialize", &json!({"protocolVersion": "2099-01-01"}))
-        else {
-            panic!("initialize answers");
-        };
-        assert_eq!(new["protocolVersion"], LATEST);
-    }
 
     #[test]
     fn the_tool_takes_no_arguments() {

@@ -8,7 +8,6 @@
 //! `http://127.0.0.1:<port>/mcp/<capability>`, added to the chat's
 //! instance only (like the browser tools), so other chats never list it.
 
-mod capability;
 mod listener;
 mod mcp;
 
@@ -17,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use capability::Capabilities;
+use crate::server::mcp::capability::Capabilities;
 pub use listener::Pusher;
 
 use crate::server::git::{RepoStore, WorktreeName};

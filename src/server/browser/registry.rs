@@ -1,8 +1,8 @@
 //! Every chat's browser: started on demand (from the panel, or by the
 //! agent's first browser tool call through the chat's gate), at most `max`
 //! at once, stopped when idle, when its chat is deleted, or on shutdown.
-//! The agent's browser tools are registered in the chat's opencode
-//! instance only, pointed at the chat's gate.
+//! The agent's browser tools are given to the chat's opencode instance
+//! only (see `agent_tools`), pointed at the chat's gate.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::BrowserError;
+use super::agent_tools::AgentTools;
 use super::chromium::{LaunchOptions, browser_dir};
 use super::chromium_sandbox::SandboxChoice;
 use super::egress::{ForwardProxy, Reach};
@@ -47,7 +48,7 @@ pub fn locate_mcp_cli() -> Option<PathBuf> {
 pub struct Browsers {
     settings: BrowserSettings,
     http: reqwest::Client,
-    supervisor: Arc<Supervisor>,
+    pub(super) supervisor: Arc<Supervisor>,
     browsers: Mutex<HashMap<String, Arc<ChatBrowser>>>,
     /// One start at a time, so the cap holds.
     starting: tokio::sync::Mutex<()>,
@@ -55,13 +56,15 @@ pub struct Browsers {
     gates: Mutex<HashMap<String, Gate>>,
     /// Chat directories whose opencode instance has the browser tools, and
     /// the opencode process that has them (a restarted one has not).
-    tools: tokio::sync::Mutex<HashMap<PathBuf, u32>>,
+    pub(super) tools: tokio::sync::Mutex<HashMap<PathBuf, u32>>,
+    /// The agent's browser tools, served from the first chat given them.
+    pub(super) agent_tools: tokio::sync::OnceCell<Arc<AgentTools>>,
     /// pocketcode's own ports, which pages may not reach.
-    internal: Arc<InternalPorts>,
+    pub(super) internal: Arc<InternalPorts>,
     /// Every Chromium's way out, opened with the first browser.
     proxy: tokio::sync::OnceCell<ForwardProxy>,
     sandbox: SandboxChoice,
-    me: std::sync::Weak<Self>,
+    pub(super) me: std::sync::Weak<Self>,
 }
 
 impl Browsers {
@@ -81,6 +84,7 @@ impl Browsers {
             starting: tokio::sync::Mutex::new(()),
             gates: Mutex::default(),
             tools: tokio::sync::Mutex::default(),
+            agent_tools: tokio::sync::OnceCell::new(),
             internal: internal.clone(),
             proxy: tokio::sync::OnceCell::new(),
             sandbox: SandboxChoice::new(),
@@ -238,6 +242,7 @@ impl Browsers {
         self.stop(key).await;
         let gate = self.gates.lock().ok().and_then(|mut g| g.remove(key));
         drop(gate);
+        self.end_tools(key, true).await;
         if self.tools.lock().await.remove(directory).is_none() {
             return;
         }
@@ -256,6 +261,9 @@ impl Browsers {
     /// opencode dropped `directory`'s instance, the browser tools with it:
     /// the agent's next prompt there gives them again. Whether it had them.
     pub async fn instance_reloaded(&self, directory: &Path) -> bool {
+        if let Some(key) = directory.file_name().and_then(|n| n.to_str()) {
+            self.end_tools(key, false).await;
+        }
         self.tools.lock().await.remove(directory).is_some()
     }
 
@@ -298,48 +306,16 @@ impl Browsers {
         for key in keys {
             self.stop(&key).await;
         }
+        if let Some(server) = self.agent_tools.get() {
+            server.end_all().await;
+        }
         if let Ok(mut gates) = self.gates.lock() {
             gates.clear();
         }
     }
 
-    /// Gives the agent of chat `key` (working in `directory`) its browser
-    /// tools, pointed at the chat's gate; quick when it has them already.
-    pub async fn give_tools(&self, key: &str, directory: &Path) -> Result<(), BrowserError> {
-        let Some(cli) = &self.settings.mcp_cli else {
-            return Ok(());
-        };
-        let mut tools = self.tools.lock().await;
-        let opencode_pid = self.supervisor.status().pid.unwrap_or_default();
-        if tools.get(directory) == Some(&opencode_pid) {
-            return Ok(());
-        }
-        let port = self.gate(key, directory).await?;
-        let files = browser_dir(&self.settings.data_dir, key).join("agent");
-        std::fs::create_dir_all(&files).map_err(|e| BrowserError::Mcp(e.to_string()))?;
-        let command = [
-            "node".to_owned(),
-            cli.display().to_string(),
-            "--cdp-endpoint".to_owned(),
-            format!("http://127.0.0.1:{port}"),
-            "--output-dir".to_owned(),
-            files.display().to_string(),
-        ];
-        let status = self
-            .opencode()
-            .await?
-            .add_mcp(directory, MCP_NAME, &command, &files)
-            .await
-            .map_err(|e| BrowserError::Mcp(e.to_string()))?;
-        if status["status"].as_str() != Some("connected") {
-            return Err(BrowserError::Mcp(format!("opencode reports {status}")));
-        }
-        tools.insert(directory.to_path_buf(), opencode_pid);
-        Ok(())
-    }
-
     /// Chat `key`'s gate port, opened if it has none.
-    async fn gate(&self, key: &str, directory: &Path) -> Result<u16, BrowserError> {
+    pub(super) async fn gate(&self, key: &str, directory: &Path) -> Result<u16, BrowserError> {
         let open = self
             .gates
             .lock()
@@ -356,7 +332,7 @@ impl Browsers {
         Ok(port)
     }
 
-    async fn opencode(&self) -> Result<OpencodeClient, BrowserError> {
+    pub(super) async fn opencode(&self) -> Result<OpencodeClient, BrowserError> {
         let upstream = self
             .supervisor
             .upstream_within(Duration::from_secs(30))

@@ -1,9 +1,10 @@
-//! Each chat's capability: an unguessable token in the URL of the chat's
-//! `push_branch` tool. pocketcode knows the chat from the token alone, so
-//! the tool takes no chat, branch or force argument that an agent could
-//! bend: whoever holds chat A's token can push chat A's branch, nothing
-//! else. Tokens live in pocketcode's memory only (a restart issues new ones
-//! as the tools are given again) and die with their chat.
+//! Each chat's capability: an unguessable token in the URL of one of the
+//! chat's agent tools (its `push_branch` tool, its browser tools).
+//! pocketcode knows the chat from the token alone, so no tool takes a chat
+//! argument an agent could bend: whoever holds chat A's token acts on chat
+//! A, nothing else. Each tool server issues its own tokens. Tokens live
+//! in pocketcode's memory only (a restart issues new ones as the tools are
+//! given again) and die with their chat.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
