@@ -65,6 +65,25 @@ async fn browser_tools_start_on_first_use_and_end_with_the_instance() {
         "not in opencode's tree"
     );
 
+    // The tool server is pocketcode's own (pages may not reach it), and a
+    // capability nobody was given starts nothing.
+    let port = browsers.tools_port().expect("the tool server runs");
+    assert!(pocketcode.state.internal_ports.contains(port));
+    let http = reqwest::Client::new();
+    let forged = format!("http://127.0.0.1:{port}/mcp/{}", "0".repeat(64));
+    let forged_call = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": {"name": "browser_navigate", "arguments": {"url": pages.url("/")}}});
+    let refused = http
+        .post(&forged)
+        .json(&forged_call)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 404);
+    let stream = http.get(&forged).send().await.expect("GET");
+    assert_eq!(stream.status(), 405);
+    assert_eq!(browsers.tool_processes(), 1, "nothing started for it");
+
     // Left idle, the instance is disposed and the process ends with it.
     drop(hold);
     until("the idle chat's browser tools process gone", async || {

@@ -326,6 +326,11 @@ impl Browsers {
         }
     }
 
+    /// The tool server's port, once a chat was given the tools.
+    pub fn tools_port(&self) -> Option<u16> {
+        self.agent_tools.get().map(|s| s.port)
+    }
+
     /// How many chats' agents have a browser tools process running.
     pub fn tool_processes(&self) -> usize {
         self.agent_tools.get().map_or(0, |s| s.running())
