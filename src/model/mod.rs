@@ -18,3 +18,4 @@ pub mod pull_request;
 pub mod queue;
 pub mod remotes;
 pub mod repos;
+pub mod mentions;

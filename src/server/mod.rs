@@ -18,6 +18,7 @@ pub mod github_standin;
 pub mod html;
 pub mod instances;
 pub mod logging;
+pub mod mentions;
 pub mod opencode_client;
 pub mod paths;
 pub mod proxy;
