@@ -60,9 +60,9 @@ pub fn mention_at(text: &str, caret: usize) -> Option<Mention> {
             query: query.to_owned(),
         });
     }
-    let word_start = before
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let word_start = before.rfind(char::is_whitespace).map_or(0, |i| {
+        i + before[i..].chars().next().map_or(1, char::len_utf8)
+    });
     let word = &before[word_start..];
     let query = word.strip_prefix('@')?;
     (!query.contains('@')).then(|| Mention::File {
@@ -103,9 +103,12 @@ pub fn filter_commands<'a>(commands: &'a [SlashCommand], query: &str) -> Vec<&'a
 pub fn mentioned_files(text: &str, files: &[String]) -> Vec<String> {
     let mut kept: Vec<String> = Vec::new();
     for path in files {
-        let named = text
-            .match_indices(&format!("@{path}"))
-            .any(|(i, m)| text[i + m.len()..].chars().next().is_none_or(char::is_whitespace));
+        let named = text.match_indices(&format!("@{path}")).any(|(i, m)| {
+            text[i + m.len()..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace)
+        });
         if named && !kept.contains(path) {
             kept.push(path.clone());
         }
@@ -165,7 +168,11 @@ mod tests {
             description: None,
             source: None,
         };
-        let all = [command("review"), command("greet"), command("init-greeting")];
+        let all = [
+            command("review"),
+            command("greet"),
+            command("init-greeting"),
+        ];
         let names = |q| -> Vec<&str> {
             filter_commands(&all, q)
                 .iter()
@@ -179,7 +186,11 @@ mod tests {
 
     #[test]
     fn only_files_still_named_in_the_text_go_with_it() {
-        let files = ["src/a.rs".to_owned(), "b.md".to_owned(), "src/a.rs".to_owned()];
+        let files = [
+            "src/a.rs".to_owned(),
+            "b.md".to_owned(),
+            "src/a.rs".to_owned(),
+        ];
         assert_eq!(
             mentioned_files("read @src/a.rs and @b.md.bak", &files),
             ["src/a.rs"]

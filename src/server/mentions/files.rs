@@ -57,7 +57,9 @@ fn relative_path(path: &str) -> Result<&Path, MentionError> {
     if plain {
         Ok(relative)
     } else {
-        Err(bad("only paths inside the chat's worktree can be mentioned"))
+        Err(bad(
+            "only paths inside the chat's worktree can be mentioned",
+        ))
     }
 }
 
