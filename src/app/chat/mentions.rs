@@ -46,49 +46,18 @@ pub struct Mentions {
     /// The mention Escape closed: its picker stays closed until it changes.
     dismissed: RwSignal<Option<Mention>>,
     active: RwSignal<usize>,
-    commands: LocalResource<Vec<SlashCommand>>,
-    files: LocalResource<Result<Vec<String>, String>>,
+    // Plain signals filled by tasks, not resources: a resource read here
+    // would join the chat page's `Suspense`, which would then re-render the
+    // whole composer (and drop the keyboard's focus) on every search.
+    commands: RwSignal<Option<Vec<SlashCommand>>>,
+    files: RwSignal<Vec<String>>,
 }
 
 impl Mentions {
     pub fn new(chat: StoredValue<ChatKey>, draft: RwSignal<String>) -> Self {
-        let wants_commands = RwSignal::new(false);
-        let commands = LocalResource::new(move || {
-            let wanted = wants_commands.get();
-            let (repo, chat_id) = chat.with_value(|k| (k.repo.clone(), k.chat_id.clone()));
-            async move {
-                if !wanted {
-                    return Vec::new();
-                }
-                list_commands(repo, chat_id).await.unwrap_or_default()
-            }
-        });
         let caret = RwSignal::new(0);
-        // The commands are fetched once, the first time `/` is typed.
-        Effect::new(move |_| {
-            let command =
-                draft.with(|t| matches!(mention_at(t, caret.get()), Some(Mention::Command { .. })));
-            if command && !wants_commands.get_untracked() {
-                wants_commands.set(true);
-            }
-        });
-        let file_query = Memo::new(move |_| match draft.with(|t| mention_at(t, caret.get())) {
-            Some(Mention::File { query, .. }) if !query.trim().is_empty() => Some(query),
-            _ => None,
-        });
-        let files = LocalResource::new(move || {
-            let query = file_query.get();
-            let (repo, chat_id) = chat.with_value(|k| (k.repo.clone(), k.chat_id.clone()));
-            async move {
-                match query {
-                    Some(query) => find_files(repo, chat_id, query)
-                        .await
-                        .map_err(|e| e.to_string()),
-                    None => Ok(Vec::new()),
-                }
-            }
-        });
-        Self {
+        let mention = Memo::new(move |_| draft.with(|t| mention_at(t, caret.get())));
+        let this = Self {
             chat,
             draft,
             textarea: NodeRef::new(),
@@ -96,9 +65,55 @@ impl Mentions {
             chosen: RwSignal::new(Vec::new()),
             dismissed: RwSignal::new(None),
             active: RwSignal::new(0),
-            commands,
-            files,
-        }
+            commands: RwSignal::new(None),
+            files: RwSignal::new(Vec::new()),
+        };
+        this.fetch_commands_once(mention);
+        this.fetch_files(mention);
+        this
+    }
+
+    /// The chat's commands, fetched the first time `/` is typed.
+    fn fetch_commands_once(self, mention: Memo<Option<Mention>>) {
+        Effect::new(move |_| {
+            let wanted = mention.with(|m| matches!(m, Some(Mention::Command { .. })));
+            if !wanted || self.commands.with_untracked(Option::is_some) {
+                return;
+            }
+            self.commands.set(Some(Vec::new()));
+            let (repo, chat_id) = self.names();
+            leptos::task::spawn_local(async move {
+                let listed = list_commands(repo, chat_id).await.unwrap_or_default();
+                self.commands.set(Some(listed));
+            });
+        });
+    }
+
+    /// The files matching the `@` query, searched again as it changes.
+    fn fetch_files(self, mention: Memo<Option<Mention>>) {
+        let query = Memo::new(move |_| match mention.get() {
+            Some(Mention::File { query, .. }) if !query.trim().is_empty() => Some(query),
+            _ => None,
+        });
+        Effect::new(move |_| {
+            let Some(wanted) = query.get() else {
+                self.files.set(Vec::new());
+                return;
+            };
+            let (repo, chat_id) = self.names();
+            leptos::task::spawn_local(async move {
+                let found = find_files(repo, chat_id, wanted.clone()).await;
+                // A slower answer to an older query must not replace a newer one.
+                if query.get_untracked().as_deref() == Some(wanted.as_str()) {
+                    self.files.set(found.unwrap_or_default());
+                }
+            });
+        });
+    }
+
+    fn names(self) -> (String, String) {
+        self.chat
+            .with_value(|k| (k.repo.clone(), k.chat_id.clone()))
     }
 
     /// The mention at the caret, unless Escape closed it.
@@ -109,8 +124,8 @@ impl Mentions {
 
     fn suggestions(self) -> Vec<Suggestion> {
         match self.open_mention() {
-            Some(Mention::Command { query }) => self.commands.get().map_or_else(Vec::new, |all| {
-                filter_commands(&all, &query)
+            Some(Mention::Command { query }) => self.commands.with(|all| {
+                filter_commands(all.as_deref().unwrap_or_default(), &query)
                     .into_iter()
                     .map(|c| Suggestion {
                         label: format!("/{}", c.name),
@@ -120,18 +135,17 @@ impl Mentions {
                     })
                     .collect()
             }),
-            Some(Mention::File { .. }) => match self.files.get() {
-                Some(Ok(paths)) => paths
-                    .into_iter()
-                    .map(|path| Suggestion {
-                        label: path.clone(),
-                        detail: None,
-                        insert: format!("@{path}"),
-                        file: Some(path),
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            },
+            Some(Mention::File { .. }) => self
+                .files
+                .get()
+                .into_iter()
+                .map(|path| Suggestion {
+                    label: path.clone(),
+                    detail: None,
+                    insert: format!("@{path}"),
+                    file: Some(path),
+                })
+                .collect(),
             None => Vec::new(),
         }
     }
