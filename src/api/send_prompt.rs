@@ -3,6 +3,10 @@
 //! starting with one of the chat's slash commands runs that command. The
 //! reply streams in through the live events.
 
+// One argument per form field, in the browser's generated caller too (an
+// `#[expect]` on the function misses the code `#[server]` generates).
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::AppError;
@@ -12,7 +16,6 @@ use super::AppError;
 /// is the JSON list of [`super::Attachment`]s (absent or empty: none);
 /// `files` the worktree files mentioned with `@`, one relative path a line.
 #[server(prefix = "/pocket/fn", endpoint = "send_prompt")]
-#[expect(clippy::too_many_arguments, reason = "one argument per form field")]
 pub async fn send_prompt(
     repo: String,
     chat_id: String,
