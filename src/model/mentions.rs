@@ -144,7 +144,7 @@ mod tests {
         };
         assert_eq!(mention_at("look at @src/li", 15), file(8, "src/li"));
         assert_eq!(mention_at("@", 1), file(0, ""));
-        assert_eq!(mention_at("é @x", 6), file(3, "x"));
+        assert_eq!(mention_at("é @x", 5), file(3, "x"));
         assert_eq!(mention_at("mail a@b.c", 10), None);
         assert_eq!(mention_at("look at @src and more", 21), None);
         // A caret inside a character is no caret.
