@@ -124,6 +124,17 @@ impl From<crate::server::chats::ChatError> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<crate::server::mentions::MentionError> for AppError {
+    fn from(error: crate::server::mentions::MentionError) -> Self {
+        use crate::server::mentions::MentionError;
+        match error {
+            MentionError::Chat(e) => e.into(),
+            other => Self::from_status(other.status(), other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<crate::server::remotes::RemoteError> for AppError {
     fn from(error: crate::server::remotes::RemoteError) -> Self {
         use crate::server::remotes::RemoteError;

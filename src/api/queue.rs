@@ -137,6 +137,7 @@ pub async fn steer_prompt(
             model: model.as_deref(),
             agent: agent.as_deref(),
             images: &images,
+            files: &[],
         };
         Ok(crate::server::queue::steer(&state, &chat, id, request).await?)
     })

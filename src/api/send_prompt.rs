@@ -1,6 +1,11 @@
 //! `POST /pocket/fn/send_prompt`: queue a prompt in a chat, with the model
-//! and mode picked and the images attached; the reply streams in through
-//! the live events.
+//! and mode picked, the images attached and the files mentioned; a prompt
+//! starting with one of the chat's slash commands runs that command. The
+//! reply streams in through the live events.
+
+// One argument per form field, in the browser's generated caller too (an
+// `#[expect]` on the function misses the code `#[server]` generates).
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
@@ -8,7 +13,8 @@ use super::AppError;
 
 /// `model` is `provider/model` and `agent` a primary agent, both from the
 /// chat's choices (the configured defaults when absent or empty); `attachments`
-/// is the JSON list of [`super::Attachment`]s (absent or empty: none).
+/// is the JSON list of [`super::Attachment`]s (absent or empty: none);
+/// `files` the worktree files mentioned with `@`, one relative path a line.
 #[server(prefix = "/pocket/fn", endpoint = "send_prompt")]
 pub async fn send_prompt(
     repo: String,
@@ -18,21 +24,26 @@ pub async fn send_prompt(
     model: Option<String>,
     agent: Option<String>,
     attachments: Option<String>,
+    files: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::chats::{self, PromptRequest};
+    use crate::server::chats::PromptRequest;
+    use crate::server::mentions;
 
     super::context::respond(async {
         let text = super::validate::prompt_text(&text)?;
         let images = super::attachments::parse(attachments.as_deref().unwrap_or_default())?;
         let (state, chat) = super::context::chat(&repo, &chat_id).await?;
         let id = chat.session(&session_id).await?;
+        let files = super::mentions::file_list(files.as_deref());
+        let files = mentions::check_files(&chat, &files).await?;
         let request = PromptRequest {
             text,
             model: model.as_deref(),
             agent: agent.as_deref(),
             images: &images,
+            files: &files,
         };
-        Ok(chats::send_prompt(&state, &chat, id, request).await?)
+        Ok(mentions::send(&state, &chat, id, request).await?)
     })
     .await
 }

@@ -13,6 +13,7 @@ pub mod chats;
 pub mod disk;
 pub mod live;
 pub mod memory;
+pub mod mentions;
 pub mod processes;
 pub mod pull_request;
 pub mod queue;

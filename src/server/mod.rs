@@ -19,6 +19,7 @@ pub mod html;
 pub mod instances;
 pub mod logging;
 pub mod mcp;
+pub mod mentions;
 pub mod opencode_client;
 pub mod paths;
 pub mod proxy;

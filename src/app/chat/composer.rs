@@ -7,12 +7,13 @@
 //! focus when the chat opens.
 
 use leptos::ev::KeyboardEvent;
-use leptos::html::{Button, Textarea};
+use leptos::html::Button;
 use leptos::prelude::*;
 
 use super::ChatKey;
 use super::attach::{Attach, AttachButton, AttachedImages, field_value};
 use super::interrupted::InterruptedBanner;
+use super::mentions::{LISTBOX_ID, MentionList, Mentions};
 use super::pickers::{Pickers, restore_pick};
 use crate::api::{AbortSession, Attachment, QueuePrompt, SendPrompt, SteerPrompt};
 use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
@@ -37,6 +38,7 @@ pub(super) struct Prompt {
     attach: Attach,
     pub(super) send_button: NodeRef<Button>,
     pub(super) queue_button: NodeRef<Button>,
+    mentions: Mentions,
 }
 
 #[component]
@@ -49,16 +51,19 @@ pub fn Composer(
     initial_pick: Pick,
 ) -> impl IntoView {
     let (attachments, attach_error) = (RwSignal::new(Vec::new()), RwSignal::new(None));
+    let chat = StoredValue::new(key.clone());
+    let draft = RwSignal::new(String::new());
     let prompt = Prompt {
         send: ServerAction::<SendPrompt>::new(),
         queue: ServerAction::<QueuePrompt>::new(),
         steer: ServerAction::<SteerPrompt>::new(),
-        draft: RwSignal::new(String::new()),
+        draft,
         attachments,
         attach_error,
         attach: Attach::new(attachments, attach_error),
         send_button: NodeRef::new(),
         queue_button: NodeRef::new(),
+        mentions: Mentions::new(chat, draft),
     };
     let pick = RwSignal::new(initial_pick);
     if let Some(choices) = &choices {
@@ -66,7 +71,6 @@ pub fn Composer(
     }
     let text_only_model = text_only_model(choices.clone(), pick);
     let abort = ServerAction::<AbortSession>::new();
-    let chat = StoredValue::new(key.clone());
     keep_draft(chat, prompt);
     let error = move || {
         let send_error = || {
@@ -99,6 +103,8 @@ pub fn Composer(
                     name="attachments"
                     prop:value=move || attachments.with(|list| field_value(list))
                 />
+                <input type="hidden" name="files" prop:value=move || prompt.mentions.files_field() />
+                <MentionList mentions=prompt.mentions />
                 <PromptBox chat prompt />
                 <AttachedImages attachments text_only_model />
                 <div class="mt-2 flex flex-wrap items-center gap-2">
@@ -156,6 +162,7 @@ fn keep_draft(chat: StoredValue<ChatKey>, prompt: Prompt) {
             chat.with_value(|k| save_draft(&k.repo, &k.chat_id, ""));
             attachments.set(Vec::new());
             attach_error.set(None);
+            prompt.mentions.clear();
         }
     });
 }
@@ -164,7 +171,8 @@ fn keep_draft(chat: StoredValue<ChatKey>, prompt: Prompt) {
 /// draft is saved as it is typed.
 #[component]
 fn PromptBox(chat: StoredValue<ChatKey>, prompt: Prompt) -> impl IntoView {
-    let textarea = NodeRef::<Textarea>::new();
+    let mentions = prompt.mentions;
+    let textarea = mentions.textarea;
     Effect::new(move |_| {
         if let Some(el) = textarea.get() {
             let _ = el.focus();
@@ -173,8 +181,12 @@ fn PromptBox(chat: StoredValue<ChatKey>, prompt: Prompt) -> impl IntoView {
     let on_input = move |text: String| {
         chat.with_value(|k| save_draft(&k.repo, &k.chat_id, &text));
         prompt.draft.set(text);
+        mentions.track_caret();
     };
     let on_keydown = move |ev: KeyboardEvent| {
+        if mentions.keydown(&ev) {
+            return;
+        }
         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
             // While the agent works, Ctrl+Enter queues.
@@ -209,7 +221,12 @@ fn PromptBox(chat: StoredValue<ChatKey>, prompt: Prompt) -> impl IntoView {
             node_ref=textarea
             on:input:target=move |ev| on_input(ev.target().value())
             on:keydown=on_keydown
+            on:keyup=move |_| mentions.track_caret()
+            on:click=move |_| mentions.track_caret()
             on:paste=on_paste
+            aria-autocomplete="list"
+            aria-controls=move || mentions.is_open().then_some(LISTBOX_ID)
+            aria-activedescendant=move || mentions.active_id()
         ></textarea>
     }
 }

@@ -33,6 +33,7 @@ pub fn InterruptedBanner(key: ChatKey, pick: RwSignal<Pick>, busy: Signal<bool>)
             model: pick.model,
             agent: pick.agent,
             attachments: None,
+            files: None,
         });
     };
     let error = move || {

@@ -13,6 +13,7 @@ mod highlight;
 mod interrupted;
 mod live_transcript;
 mod markdown;
+mod mentions;
 mod menu;
 mod message;
 mod part;

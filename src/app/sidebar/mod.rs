@@ -1,8 +1,10 @@
 //! The sidebar: every chat across repos with its live status, title, repo,
 //! age and unread mark; tap to open. On phones it is a drawer (the top
 //! bar's button, an edge swipe to open, a swipe back or a tap outside to
-//! close); from `md` up it is a column beside the page.
+//! close); from `md` up it is a column beside the page. A box above the
+//! list filters it by title as you type.
 
+mod filter;
 mod item;
 mod notifications;
 mod swipe;
@@ -13,6 +15,7 @@ use leptos::prelude::*;
 
 use crate::app::chat_list::ChatList;
 use crate::app::error_list::ErrorList;
+use filter::ChatFilter;
 use item::ChatItem;
 use notifications::NotificationsToggle;
 
@@ -26,6 +29,7 @@ pub fn Sidebar() -> impl IntoView {
     let chat_list = expect_context::<ChatList>();
     swipe::use_edge_swipe(open);
     let close = move |_| open.set(false);
+    let query = RwSignal::new(String::new());
     view! {
         <div
             class="fixed inset-0 z-20 bg-black/70 md:hidden"
@@ -50,6 +54,7 @@ pub fn Sidebar() -> impl IntoView {
                     "✕"
                 </button>
             </div>
+            <ChatFilter query />
             <div class="min-h-0 flex-1 overflow-y-auto overscroll-contain">
                 <Transition fallback=|| {
                     view! { <p class="p-3 text-neutral-500">"Loading chats…"</p> }
@@ -57,7 +62,7 @@ pub fn Sidebar() -> impl IntoView {
                     <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                         {move || Suspend::new(async move {
                             chat_list.loaded().await?;
-                            Ok::<_, crate::api::AppError>(view! { <ChatItems /> })
+                            Ok::<_, crate::api::AppError>(view! { <ChatItems query /> })
                         })}
                     </ErrorBoundary>
                 </Transition>
@@ -90,14 +95,29 @@ pub fn Sidebar() -> impl IntoView {
     }
 }
 
-/// The chats, most recently active first.
+/// The chats matching the filter, most recently active first.
 #[component]
-fn ChatItems() -> impl IntoView {
+fn ChatItems(query: RwSignal<String>) -> impl IntoView {
     let chat_list = expect_context::<ChatList>();
-    let entries = Memo::new(move |_| chat_list.entries().and_then(Result::ok).unwrap_or_default());
+    let all = Memo::new(move |_| chat_list.entries().and_then(Result::ok).unwrap_or_default());
+    let entries = Memo::new(move |_| {
+        let mut list = all.get();
+        query.with(|q| list.retain(|entry| filter::matches(entry, q)));
+        list
+    });
+    let no_match = move || {
+        entries.with(Vec::is_empty).then(|| {
+            let query = query.get();
+            view! {
+                <p role="status" class="p-3 text-neutral-500">
+                    {format!("No chat matches “{}”.", query.trim())}
+                </p>
+            }
+        })
+    };
     view! {
         <Show
-            when=move || !entries.with(Vec::is_empty)
+            when=move || !all.with(Vec::is_empty)
             fallback=|| {
                 view! {
                     <p class="p-3 text-neutral-500">
@@ -110,6 +130,7 @@ fn ChatItems() -> impl IntoView {
                 }
             }
         >
+            {no_match}
             <ul>
                 // Keyed by chat: an item stays put (and tappable) while its
                 // status, title and age change underneath.

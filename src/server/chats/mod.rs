@@ -33,9 +33,10 @@ pub use gc::collect_garbage;
 pub use list::{chat, list_all_chats, list_chats};
 pub use live::{watch_chat, watch_session_directories};
 pub use open::{open_chat, shown, transcript};
-pub use prompt::{PromptRequest, send_prompt};
+pub use prompt::{PromptRequest, check_choice, send_prompt};
 pub use shipping::{changes, commit, merge};
 pub use trust::set_repo_trust;
 
-use agent_tools::{ensure_agent_tools, offer_agent_tools};
+pub use agent_tools::ensure_agent_tools;
+use agent_tools::offer_agent_tools;
 use live::forget_removed_chats;

@@ -4,7 +4,7 @@
 
 use super::{ChatError, ChatRef, ChatTarget};
 use crate::opencode::Choices;
-use crate::server::opencode_client::{Prompt, PromptImage};
+use crate::server::opencode_client::{Prompt, PromptFile, PromptImage};
 use crate::server::state::AppState;
 
 /// A prompt as the user sent it: `model` is `provider/model` and `agent` a
@@ -15,6 +15,8 @@ pub struct PromptRequest<'a> {
     pub model: Option<&'a str>,
     pub agent: Option<&'a str>,
     pub images: &'a [PromptImage],
+    /// Files mentioned with `@`, checked (see `server::mentions`).
+    pub files: &'a [PromptFile],
 }
 
 /// Queues `request` in session `id` of the chat.
@@ -41,6 +43,7 @@ pub async fn send_prompt(
         model: model.and_then(crate::opencode::split_model_id),
         agent,
         images: request.images,
+        files: request.files,
     };
     client.prompt(dir, id, &prompt).await?;
     // Once opencode took it: an interrupted chat waits no longer.
@@ -50,7 +53,7 @@ pub async fn send_prompt(
 
 /// The model and agent picked exist, and the model takes the images sent
 /// (with no model picked, opencode's default must take them).
-fn check_choice(
+pub fn check_choice(
     choices: &Choices,
     model: Option<&str>,
     agent: Option<&str>,

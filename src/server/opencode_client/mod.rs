@@ -14,9 +14,11 @@ mod asks;
 mod choices;
 mod global;
 mod mcp;
+mod mentions;
 mod prompt;
 
-pub use prompt::{Prompt, PromptImage};
+pub use mentions::CommandCall;
+pub use prompt::{Prompt, PromptFile, PromptImage};
 
 use crate::opencode::{MessageWithParts, Session, SessionStatus};
 use crate::server::state::AppState;

@@ -17,6 +17,9 @@ pub struct Prompt<'a> {
     /// The agent (`build`, `plan`, …); opencode's default when `None`.
     pub agent: Option<&'a str>,
     pub images: &'a [PromptImage],
+    /// Worktree files mentioned with `@`: opencode reads each and gives
+    /// the model its content.
+    pub files: &'a [PromptFile],
 }
 
 /// An attached image, already checked, as a `data:` URL.
@@ -25,6 +28,15 @@ pub struct PromptImage {
     pub mime: String,
     pub filename: String,
     pub data_url: String,
+}
+
+/// A file of the session's directory, mentioned as `@path`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PromptFile {
+    /// Relative to the directory, as the user saw it.
+    pub path: String,
+    /// Absolute, as opencode's `file://` URL wants it.
+    pub absolute: String,
 }
 
 impl OpencodeClient {
@@ -51,6 +63,7 @@ fn body(prompt: &Prompt<'_>) -> Value {
             "url": image.data_url,
         })
     }));
+    parts.extend(file_parts(prompt.files));
     let mut body = json!({ "parts": parts });
     if let Some((provider, model)) = prompt.model {
         body["model"] = json!({ "providerID": provider, "modelID": model });
@@ -59,6 +72,22 @@ fn body(prompt: &Prompt<'_>) -> Value {
         body["agent"] = json!(agent);
     }
     body
+}
+
+/// Mentioned files as opencode's file parts: it reads a `file://` URL
+/// itself and hands the model the file's content.
+pub(super) fn file_parts(files: &[PromptFile]) -> Vec<Value> {
+    files
+        .iter()
+        .map(|file| {
+            json!({
+                "type": "file",
+                "mime": "text/plain",
+                "filename": file.path,
+                "url": format!("file://{}", file.absolute),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -89,6 +118,7 @@ mod tests {
             model: Some(("scripted", "scripted-model")),
             agent: Some("plan"),
             images: &images,
+            ..Prompt::default()
         };
         let body = body(&prompt);
         assert_eq!(body["parts"][1]["type"], "file");
@@ -96,5 +126,23 @@ mod tests {
         assert_eq!(body["model"]["providerID"], "scripted");
         assert_eq!(body["model"]["modelID"], "scripted-model");
         assert_eq!(body["agent"], "plan");
+    }
+
+    #[test]
+    fn files_are_file_parts_with_a_file_url() {
+        let files = [PromptFile {
+            path: "src/lib.rs".into(),
+            absolute: "/w/src/lib.rs".into(),
+        }];
+        let prompt = Prompt {
+            text: "read @src/lib.rs",
+            files: &files,
+            ..Prompt::default()
+        };
+        let body = body(&prompt);
+        assert_eq!(
+            body["parts"][1],
+            json!({ "type": "file", "mime": "text/plain", "filename": "src/lib.rs", "url": "file:///w/src/lib.rs" })
+        );
     }
 }

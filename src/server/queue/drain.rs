@@ -80,6 +80,7 @@ async fn drain(state: &AppState, key: &str) {
                 model: head.model.as_deref(),
                 agent: head.agent.as_deref(),
                 images: &[],
+                files: &[],
             };
             chats::send_prompt(state, &target, &owner.session_id, request).await
         }

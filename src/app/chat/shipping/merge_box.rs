@@ -101,6 +101,7 @@ fn Conflicts(
             model: None,
             agent: None,
             attachments: None,
+            files: None,
         });
     };
     let sent = move || {

@@ -1,0 +1,170 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import AxeBuilder from '@axe-core/playwright';
+import type { Locator, Page } from '@playwright/test';
+
+import { initRepo } from '../fixtures/git';
+import { expect, test } from '../fixtures/pocketcode';
+
+/** In the file the test mentions: only opencode reading it tells the model this. */
+const SECRET = 'zebra-content-4711';
+const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+
+/** A repo with its own slash command and a file to mention (fresh per test). */
+function mentionRepo(project: string): { dir: string; cleanup: () => void } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pocketcode-e2e-mentions-'));
+  const dir = path.join(root, `mentions-${project}-${Math.random().toString(36).slice(2, 8)}`);
+  fs.mkdirSync(dir);
+  initRepo(dir);
+  fs.mkdirSync(path.join(dir, '.opencode/command'), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, '.opencode/command/zoo-greet.md'),
+    '---\ndescription: Greet the zoo animals\n---\nPlease greet the zoo animals named $ARGUMENTS\n',
+  );
+  fs.mkdirSync(path.join(dir, 'docs'));
+  fs.writeFileSync(path.join(dir, 'docs/zebra_facts.txt'), `${SECRET}\n`);
+  execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@localhost', 'add', '.'], { cwd: dir });
+  execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@localhost', 'commit', '-qm', 'command'], {
+    cwd: dir,
+  });
+  return { dir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+async function seriousViolations(page: Page, ...include: string[]): Promise<string[]> {
+  let builder = new AxeBuilder({ page });
+  for (const selector of include) builder = builder.include(selector);
+  const results = await builder.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** One-handed on a phone: at least 44 CSS pixels tall. */
+async function expectTappable(option: Locator): Promise<void> {
+  const box = await option.boundingBox();
+  expect(box, 'shown').not.toBeNull();
+  expect(box!.height).toBeGreaterThanOrEqual(44);
+}
+
+/** Phones zoom into inputs whose text is under 16 px. */
+async function expectNoZoom(input: Locator): Promise<void> {
+  const size = await input.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(size).toBeGreaterThanOrEqual(16);
+}
+
+test('the / picker offers the repo\'s command, a tap inserts it and Send runs it', async ({
+  pocketcode,
+  page,
+  consoleErrors,
+}, testInfo) => {
+  const repo = mentionRepo(testInfo.project.name);
+  try {
+    const chat = await pocketcode.newChat(repo.dir);
+    // A repo's own commands run only once it is trusted.
+    const trust = await page.request.post('/pocket/fn/set_repo_trust', {
+      form: { repo: chat.repo, trusted: 'true' },
+    });
+    expect(trust.status(), await trust.text()).toBe(200);
+    await expectNoZoom(pocketcode.prompt);
+
+    await pocketcode.prompt.pressSequentially('/zoo');
+    const commands = page.getByRole('listbox', { name: 'Commands' });
+    const option = commands.getByRole('option', { name: /\/zoo-greet/ });
+    await expect(option).toBeVisible();
+    await expect(option).toContainText('Greet the zoo animals');
+    await expect(pocketcode.prompt).toHaveAttribute('aria-controls', 'mention-options');
+    await expectTappable(option);
+    expect(await seriousViolations(page, 'form'), 'the composer with the picker open').toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'pickers-commands.png') });
+
+    // Escape closes the list; typing on opens it again.
+    await pocketcode.prompt.press('Escape');
+    await expect(commands).toBeHidden();
+    await pocketcode.prompt.pressSequentially('-g');
+    await expect(option).toBeVisible();
+    await option.tap();
+    await expect(commands).toBeHidden();
+    await expect(pocketcode.prompt).toHaveValue('/zoo-greet ');
+    await expect(pocketcode.prompt).toBeFocused();
+
+    await pocketcode.prompt.pressSequentially('Zara and Zed');
+    await pocketcode.sendButton.click();
+    await expect(pocketcode.prompt).toHaveValue('');
+    // opencode ran the command: its template is the turn the model got.
+    await pocketcode.expectReply('Please greet the zoo animals named Zara and Zed');
+    expect(consoleErrors).toEqual([]);
+  } finally {
+    repo.cleanup();
+  }
+});
+
+test('the @ picker finds a file by keyboard, and its content reaches the model', async ({
+  pocketcode,
+  page,
+  consoleErrors,
+}, testInfo) => {
+  const repo = mentionRepo(testInfo.project.name);
+  try {
+    await pocketcode.newChat(repo.dir);
+    await pocketcode.prompt.pressSequentially('what is in @zebra');
+    const files = page.getByRole('listbox', { name: 'Files' });
+    const option = files.getByRole('option', { name: 'docs/zebra_facts.txt' });
+    await expect(option).toBeVisible();
+    await expect(option).toHaveAttribute('aria-selected', 'true');
+    await expect(pocketcode.prompt).toHaveAttribute('aria-activedescendant', (await option.getAttribute('id'))!);
+    await expectTappable(option);
+    expect(await seriousViolations(page, 'form'), 'the composer with the file list open').toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'pickers-files.png') });
+
+    await pocketcode.prompt.press('Enter');
+    await expect(files).toBeHidden();
+    await expect(pocketcode.prompt).toHaveValue('what is in @docs/zebra_facts.txt ');
+    await pocketcode.prompt.pressSequentially('please?');
+    await pocketcode.sendButton.click();
+    await expect(pocketcode.prompt).toHaveValue('');
+    // The scripted model quotes every text of the turn it got: opencode put
+    // the file's content there because the prompt carried a file part.
+    await pocketcode.expectReply(SECRET);
+    await expect(pocketcode.messages('You').last()).toContainText('@docs/zebra_facts.txt');
+    expect(consoleErrors).toEqual([]);
+  } finally {
+    repo.cleanup();
+  }
+});
+
+test('the sidebar filters chats by title as you type', async ({ pocketcode, page }, testInfo) => {
+  const tag = `${testInfo.project.name}-${Math.random().toString(36).slice(2, 8)}`;
+  const titles = [`Walrus migration ${tag}`, `Penguin census ${tag}`];
+  const chats = [];
+  for (const title of titles) {
+    const chat = await pocketcode.newChat();
+    const renamed = await page.request.post('/pocket/fn/rename_chat', {
+      form: { repo: chat.repo, chat_id: chat.chatId, session_id: chat.sessionId, title },
+    });
+    expect(renamed.status(), await renamed.text()).toBe(200);
+    chats.push(chat);
+  }
+  await pocketcode.reload();
+  await pocketcode.openSidebar();
+  const filter = page.getByRole('searchbox', { name: 'Filter chats' });
+  await expectNoZoom(filter);
+  const [walrus, penguin] = chats.map((chat) => pocketcode.chatLink(chat));
+  await expect(walrus).toBeVisible();
+  await expect(penguin).toBeVisible();
+
+  await filter.pressSequentially(`walrus ${tag}`);
+  await expect(penguin).toBeHidden();
+  await expect(walrus).toBeVisible();
+  expect(await seriousViolations(page, '#sidebar'), 'the sidebar with its filter').toEqual([]);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'pickers-sidebar-filter.png') });
+
+  await filter.fill(`okapi ${tag}`);
+  await expect(walrus).toBeHidden();
+  await expect(pocketcode.sidebar.getByText(`No chat matches “okapi ${tag}”`)).toBeVisible();
+  await filter.fill('');
+  await expect(walrus).toBeVisible();
+  await expect(penguin).toBeVisible();
+});
