@@ -108,7 +108,10 @@ fn statuses(root: &Path, dir: &str) -> Result<HashMap<String, FileStatus>, Files
         // An untracked folder comes whole, as `name/`.
         match inside.trim_end_matches('/').split_once('/') {
             None if inside.ends_with('/') => {
-                marks.insert(inside.trim_end_matches('/').to_owned(), FileStatus::Untracked);
+                marks.insert(
+                    inside.trim_end_matches('/').to_owned(),
+                    FileStatus::Untracked,
+                );
             }
             None => {
                 marks.insert(inside.to_owned(), mark);

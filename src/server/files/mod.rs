@@ -117,7 +117,22 @@ pub async fn upload(
     state: &AppState,
     name: &WorktreeName,
     path: &str,
-    body: Multipart,
+    mut body: Multipart,
+) -> Result<FolderListing, FilesError> {
+    let placed = upload_into(state, name, path, &mut body).await;
+    if let Err(error) = &placed
+        && !matches!(error, FilesError::TooLarge { .. } | FilesError::Body(_))
+    {
+        upload::drain(&mut body, state.upload_max_mb).await;
+    }
+    placed
+}
+
+async fn upload_into(
+    state: &AppState,
+    name: &WorktreeName,
+    path: &str,
+    body: &mut Multipart,
 ) -> Result<FolderListing, FilesError> {
     let (tree, path, dir) = locate(state, name, path).await?;
     if !tokio::fs::metadata(&dir).await?.is_dir() {

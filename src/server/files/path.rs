@@ -54,7 +54,11 @@ impl WorktreePath {
 
     /// The last part (the worktree's own `fallback` for the root).
     pub fn file_name<'a>(&'a self, fallback: &'a str) -> &'a str {
-        self.0.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or(fallback)
+        self.0
+            .rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or(fallback)
     }
 
     /// How messages name it.
@@ -153,7 +157,9 @@ mod tests {
 
     #[test]
     fn bad_paths_and_names_are_refused() {
-        for bad in ["/etc", "../x", "a/../b", "a//b", "a/./b", "a/", "a\0b", "a\\b", "x\ny"] {
+        for bad in [
+            "/etc", "../x", "a/../b", "a//b", "a/./b", "a/", "a\0b", "a\\b", "x\ny",
+        ] {
             assert!(WorktreePath::parse(bad).is_err(), "{bad:?}");
         }
         for good in ["", "src", "src/lib.rs", ".hidden/a b"] {

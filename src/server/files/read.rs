@@ -68,7 +68,13 @@ mod tests {
     fn binary_is_not_text_and_a_cut_character_is_dropped() {
         assert_eq!(as_text(b"a\0b".to_vec(), false), None);
         assert_eq!(as_text(vec![0xff, 0xfe], false), None);
-        assert_eq!(as_text("hé".as_bytes()[..2].to_vec(), true).as_deref(), Some("h"));
-        assert_eq!(as_text(b"fn x() {}".to_vec(), false).as_deref(), Some("fn x() {}"));
+        assert_eq!(
+            as_text("hé".as_bytes()[..2].to_vec(), true).as_deref(),
+            Some("h")
+        );
+        assert_eq!(
+            as_text(b"fn x() {}".to_vec(), false).as_deref(),
+            Some("fn x() {}")
+        );
     }
 }

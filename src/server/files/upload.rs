@@ -24,7 +24,7 @@ pub async fn upload(
     tree: &Worktree,
     folder: &WorktreePath,
     dir: PathBuf,
-    body: Multipart,
+    body: &mut Multipart,
     limit_mb: u64,
 ) -> Result<Vec<String>, FilesError> {
     let mut received = Vec::new();
@@ -47,7 +47,7 @@ pub async fn upload(
 
 async fn receive(
     dir: &Path,
-    mut body: Multipart,
+    body: &mut Multipart,
     limit_mb: u64,
     received: &mut Vec<Received>,
 ) -> Result<(), FilesError> {
@@ -129,6 +129,22 @@ fn place(
         .iter()
         .map(|file| folder.join(&file.name).as_str().to_owned())
         .collect())
+}
+
+/// Reads what is left of a refused upload (at most `limit_mb` MB), so that
+/// the browser, still sending, reads the refusal instead of a reset
+/// connection.
+pub async fn drain(body: &mut Multipart, limit_mb: u64) {
+    let limit = limit_mb.saturating_mul(1024 * 1024);
+    let mut read: u64 = 0;
+    while let Ok(Some(mut field)) = body.next_field().await {
+        while let Ok(Some(chunk)) = field.chunk().await {
+            read += chunk.len() as u64;
+            if read > limit {
+                return;
+            }
+        }
+    }
 }
 
 fn body_error(error: axum::extract::multipart::MultipartError) -> FilesError {
