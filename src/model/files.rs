@@ -103,8 +103,10 @@ pub enum FileRoute {
     Download,
     /// `GET`: the folder as a zip.
     Zip,
-    /// `POST` (multipart): files into the folder; `GET`: its listing.
+    /// `GET`: the folder's listing.
     Folder,
+    /// `POST` (multipart): files into the folder.
+    Upload,
 }
 
 /// `/admin/worktrees/{repo}/{chat_id}/files…?path=…` for chat `chat_id` of
@@ -114,6 +116,7 @@ pub fn file_route(route: FileRoute, repo: &str, chat_id: &str, path: &str) -> St
         FileRoute::Download => "/download",
         FileRoute::Zip => "/zip",
         FileRoute::Folder => "",
+        FileRoute::Upload => "/upload",
     };
     format!(
         "/admin/worktrees/{repo}/{chat_id}/files{tail}?path={}",

@@ -110,9 +110,7 @@ pub async fn send_upload(
     content_type: String,
     body: reqwest::Body,
 ) -> (u16, Value) {
-    let url = server
-        .url(&file_route(FileRoute::Folder, REPO, chat_id, folder))
-        .replacen("/files?", "/files/upload?", 1);
+    let url = server.url(&file_route(FileRoute::Upload, REPO, chat_id, folder));
     let response = own_connection(server)
         .post(url)
         .header("content-type", content_type)

@@ -129,8 +129,7 @@ pub async fn upload_files(
     let name = worktree_name(chat)?;
     let Query(query) = query?;
     // A missing chat is the better answer than a malformed body.
-    crate::server::chats::existing_worktree(state.git.layout(), &name)
-        .map_err(FilesError::from)?;
+    crate::server::chats::existing_worktree(state.git.layout(), &name).map_err(FilesError::from)?;
     let body = body.map_err(|e| AdminError::Rejected(e.status().as_u16(), e.body_text()))?;
     let listing = files::upload(&state, &name, &query.path, body).await?;
     Ok((StatusCode::CREATED, Json(listing)))
