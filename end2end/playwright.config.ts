@@ -48,6 +48,7 @@ const IPHONE_ONLY = [
   'shipping',
   'shipping_github',
   'queue',
+  'files',
 ];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
 const unlisted = fs
