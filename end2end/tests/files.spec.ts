@@ -64,7 +64,7 @@ test('Files on a phone: browse, read, download a file and a folder, upload into 
   await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Files' }).click();
   const files = page.getByRole('region', { name: 'Files' });
   const tree = files.getByRole('list', { name: 'Worktree' });
-  const notes = tree.getByRole('button', { name: /^notes\/, untracked$/ });
+  const notes = tree.getByRole('button', { name: /^notes\/\s*,\s*untracked$/ });
   await expect(notes).toHaveAttribute('aria-expanded', 'false');
   await notes.click();
   await expect(notes).toHaveAttribute('aria-expanded', 'true');

@@ -24,6 +24,9 @@ struct Sheet {
     folder: RwSignal<String>,
     /// The file in the viewer.
     opened: RwSignal<Option<String>>,
+    /// The folders open in the tree (kept here: a folder loaded again
+    /// after an upload makes its rows anew, and they stay open).
+    open_folders: RwSignal<std::collections::HashSet<String>>,
     /// Bumped after an upload: open folders load again.
     reloads: RwSignal<u32>,
 }
@@ -45,6 +48,7 @@ pub fn FilesPanel(
         chat: StoredValue::new((repo, chat_id)),
         folder: RwSignal::new(String::new()),
         opened: RwSignal::new(None),
+        open_folders: RwSignal::new(Default::default()),
         reloads: RwSignal::new(0),
     };
     provide_context(sheet);

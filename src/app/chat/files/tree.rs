@@ -54,18 +54,22 @@ fn Entries(listing: FolderListing) -> impl IntoView {
 #[component]
 fn FolderRow(entry: FileEntry) -> impl IntoView {
     let sheet = expect_context::<Sheet>();
-    let open = RwSignal::new(false);
     let path = StoredValue::new(entry.path);
+    let open =
+        Memo::new(move |_| path.with_value(|p| sheet.open_folders.with(|open| open.contains(p))));
     let toggle = move |_| {
+        let p = path.get_value();
         let opening = !open.get_untracked();
-        open.set(opening);
-        path.with_value(|p| {
-            sheet.folder.set(if opening {
-                p.clone()
+        sheet.open_folders.update(|open| {
+            if opening {
+                open.insert(p.clone());
             } else {
-                parent(p).to_owned()
-            })
+                open.remove(&p);
+            }
         });
+        sheet
+            .folder
+            .set(if opening { p } else { parent(&p).to_owned() });
     };
     view! {
         <li>
