@@ -54,7 +54,7 @@ pub fn list(tree: &Worktree, path: &WorktreePath) -> Result<FolderListing, Files
         };
         entries.push(FileEntry {
             status: marks.get(&name).copied(),
-            size: (kind == FileKind::File).then(|| meta.len()),
+            size: (kind == FileKind::File).then_some(meta.len()),
             path: child,
             name,
             kind,
