@@ -66,7 +66,7 @@ impl FromServerFnError for AppError {
 /// variant the browser sees.
 #[cfg(feature = "ssr")]
 impl AppError {
-    fn from_status(status: u16, message: String) -> Self {
+    pub(super) fn from_status(status: u16, message: String) -> Self {
         match status {
             400 | 413 | 422 => Self::BadRequest(message),
             403 => Self::Forbidden(message),

@@ -11,6 +11,7 @@ pub mod browser;
 pub mod changes;
 pub mod chats;
 pub mod disk;
+pub mod files;
 pub mod live;
 pub mod memory;
 pub mod mentions;

@@ -105,6 +105,12 @@ pub struct Config {
     #[arg(long, env = "POCKETCODE_CLONE_STALL_SECS", default_value_t = crate::server::git::DEFAULT_STALL_SECS)]
     pub clone_stall_secs: u64,
 
+    /// The most one upload into a chat's files may carry (all its files
+    /// together), in MB; past it the upload is refused with a 413.
+    #[arg(long, env = "POCKETCODE_UPLOAD_MAX_MB", default_value_t = crate::model::files::DEFAULT_UPLOAD_MAX_MB,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub upload_max_mb: u64,
+
     /// A GitHub token: clones private repos over HTTPS and lists your repos.
     /// Only ever sent to github.com; never logged nor written to a clone.
     #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true, value_parser = parse_token)]

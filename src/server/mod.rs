@@ -11,6 +11,7 @@ pub mod budget;
 pub mod chats;
 pub mod config;
 pub mod events;
+pub mod files;
 pub mod gateway;
 pub mod git;
 pub mod github;

@@ -56,6 +56,8 @@ pub struct AppState {
     pub memory: Arc<crate::server::budget::MemoryBudget>,
     /// Each chat's queued prompts (see `server::queue`).
     pub queues: Arc<crate::server::queue::PromptQueues>,
+    /// The most one upload into a chat's files may carry, in MB.
+    pub upload_max_mb: u64,
 }
 
 impl AppState {

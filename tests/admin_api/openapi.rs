@@ -48,6 +48,16 @@ pub async fn openapi_covers_every_admin_route(server: &TestServer) {
             "post",
             "/admin/worktrees/{owner}/{name}/{chat_id}/pull/close",
         ),
+        ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/files"),
+        (
+            "get",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/files/download",
+        ),
+        ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/files/zip"),
+        (
+            "post",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/files/upload",
+        ),
     ];
     let paths = doc["paths"].as_object().expect("paths");
     let mut documented = Vec::new();

@@ -7,6 +7,7 @@ mod attach;
 mod browser;
 mod changes;
 mod composer;
+mod files;
 mod follow;
 mod header;
 mod highlight;

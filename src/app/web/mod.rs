@@ -19,3 +19,4 @@ pub mod page;
 pub mod push;
 pub mod socket;
 pub mod storage;
+pub mod upload;

@@ -39,6 +39,9 @@ pub enum AdminError {
     Budget(#[from] crate::server::budget::BudgetError),
     #[error(transparent)]
     Pull(#[from] crate::server::github::PullError),
+    /// An error that has said its own status (a chat's files).
+    #[error("{1}")]
+    Status(u16, String),
 }
 
 impl AdminError {
@@ -55,6 +58,7 @@ impl AdminError {
             Self::System(e) => e.status(),
             Self::Budget(e) => e.status(),
             Self::Pull(e) => e.status(),
+            Self::Status(status, _) => *status,
         };
         StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

@@ -5,6 +5,7 @@
 mod changes;
 mod docs;
 mod error;
+mod files;
 mod health;
 mod memory;
 mod processes;
@@ -62,6 +63,16 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(pull_requests::get_pull, pull_requests::open_pull))
         .routes(routes!(pull_requests::merge_pull))
         .routes(routes!(pull_requests::close_pull))
+        .routes(routes!(files::list_files))
+        .routes(routes!(files::download_file))
+        .routes(routes!(files::download_zip))
+        .merge(
+            // Uploads are limited by `--upload-max-mb` as they stream,
+            // not by the whole app's body limit.
+            OpenApiRouter::new()
+                .routes(routes!(files::upload_files))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
 }
 
 /// The admin routes, to merge into the app's router.

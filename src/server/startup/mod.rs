@@ -135,6 +135,7 @@ impl Pocketcode {
             internal_ports,
             memory,
             queues: Arc::new(crate::server::queue::PromptQueues::open(&dirs.data)?),
+            upload_max_mb: config.upload_max_mb,
         };
         let queue_drain = crate::server::queue::drain_on_idle(state.clone());
         Ok(Self {

@@ -98,6 +98,10 @@ pub fn MenuItems(
                 <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Changes)>
                     "Changes (diff)"
                 </button>
+                <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Files)>
+                    "Files"
+                    <span class="text-neutral-500">"browse, download, upload"</span>
+                </button>
                 <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Browser)>
                     "Browser"
                     <span class="text-neutral-500">"shared with the agent"</span>

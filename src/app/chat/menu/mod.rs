@@ -1,6 +1,7 @@
 //! The chat's ⋯ menu: copy the branch name (shown inline), rename, share
-//! or unshare, the changes (diff stat, tap through to the full diff), and
-//! delete the chat with its worktree. A remote's chat (`@<connection>`)
+//! or unshare, the changes (diff stat, tap through to the full diff), the
+//! chat's files (browse, read, download, upload), and delete the chat
+//! with its worktree. A remote's chat (`@<connection>`)
 //! has no branch or diff here: rename, share and delete its session.
 
 mod items;
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 
 use super::browser::BrowserPanel;
 use super::changes::Changes;
+use super::files::FilesPanel;
 use crate::app::toggle::ToggleButton;
 use crate::model::chats::ChatSummary;
 use items::{MenuActions, MenuItems};
@@ -35,6 +37,7 @@ enum Panel {
     Rename,
     Changes,
     Browser,
+    Files,
 }
 
 #[component]
@@ -74,6 +77,7 @@ fn MenuPanel(chat: StoredValue<MenuChat>, panel: RwSignal<Panel>) -> impl IntoVi
             Panel::Rename => view! { <Rename chat panel /> }.into_any(),
             Panel::Changes => view! { <Changes repo chat_id on_close=close /> }.into_any(),
             Panel::Browser => view! { <BrowserPanel repo chat_id on_close=close /> }.into_any(),
+            Panel::Files => view! { <FilesPanel repo chat_id on_close=close /> }.into_any(),
         }
     }
 }

@@ -1,0 +1,131 @@
+//! A folder of a chat's worktree as a zip, written while it streams: a
+//! blocking walk feeds the zip writer, whose output goes to the response
+//! through a small channel (a slow phone slows the walk, never buffers the
+//! whole archive). Links are never followed and never archived.
+
+use std::fs::OpenOptions;
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use futures::Stream;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use zip::ZipWriter;
+use zip::write::SimpleFileOptions;
+
+use super::FilesError;
+
+/// Bytes gathered before they go to the response.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// The zip of `dir` (a real folder inside the worktree), as it is written.
+/// `skip_git`: leave out `.git` at the top (the worktree's own root).
+pub fn zip_stream(dir: PathBuf, skip_git: bool) -> impl Stream<Item = io::Result<Bytes>> {
+    let (sender, receiver) = mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        let mut sink = ChannelWriter {
+            sender: sender.clone(),
+            buffer: Vec::with_capacity(CHUNK_BYTES),
+        };
+        let written = write_zip(&dir, skip_git, &mut sink).and_then(|()| Ok(sink.flush()?));
+        if let Err(error) = written {
+            // The download ends in an error rather than as a zip that
+            // looks whole.
+            tracing::warn!(%error, dir = %dir.display(), "zip download stopped");
+            let _ = sender.blocking_send(Err(io::Error::other(error.to_string())));
+        }
+    });
+    ReceiverStream::new(receiver)
+}
+
+fn write_zip(dir: &Path, skip_git: bool, sink: &mut ChannelWriter) -> Result<(), FilesError> {
+    let mut zip = ZipWriter::new_stream(sink);
+    add_folder(&mut zip, dir, "", skip_git)?;
+    zip.finish().map_err(zip_error)?;
+    Ok(())
+}
+
+fn add_folder<W: Write>(
+    zip: &mut ZipWriter<zip::write::StreamWriter<W>>,
+    dir: &Path,
+    prefix: &str,
+    skip_git: bool,
+) -> Result<(), FilesError> {
+    let mut items = std::fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
+    items.sort_by_key(|item| item.file_name());
+    for item in items {
+        let Ok(name) = item.file_name().into_string() else {
+            continue;
+        };
+        if skip_git && prefix.is_empty() && name == ".git" {
+            continue;
+        }
+        let meta = item.metadata()?;
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .unix_permissions(meta.permissions().mode() & 0o777)
+            .large_file(meta.len() >= u64::from(u32::MAX));
+        let entry = format!("{prefix}{name}");
+        if meta.is_dir() {
+            zip.add_directory(format!("{entry}/"), options)
+                .map_err(zip_error)?;
+            add_folder(zip, &item.path(), &format!("{entry}/"), false)?;
+        } else if meta.is_file() {
+            // Not following a link swapped in since the listing; not
+            // blocking on a FIFO.
+            let flags = nix::fcntl::OFlag::O_NOFOLLOW | nix::fcntl::OFlag::O_NONBLOCK;
+            let mut file = OpenOptions::new()
+                .read(true)
+                .custom_flags(flags.bits())
+                .open(item.path())?;
+            if !file.metadata()?.is_file() {
+                continue;
+            }
+            zip.start_file(entry, options).map_err(zip_error)?;
+            io::copy(&mut file, zip)?;
+        }
+    }
+    Ok(())
+}
+
+fn zip_error(error: zip::result::ZipError) -> FilesError {
+    FilesError::Io(io::Error::other(error.to_string()))
+}
+
+/// Sends what the zip writer writes to the response, a chunk at a time;
+/// fails once the response is gone (the phone cancelled the download).
+struct ChannelWriter {
+    sender: mpsc::Sender<io::Result<Bytes>>,
+    buffer: Vec<u8>,
+}
+
+impl ChannelWriter {
+    fn send(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK_BYTES),
+        ));
+        self.sender
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the download was cancelled"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK_BYTES {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}

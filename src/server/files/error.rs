@@ -1,0 +1,48 @@
+//! What can go wrong browsing, downloading or uploading a chat's files,
+//! and the HTTP status each deserves.
+
+use crate::server::chats::ChatError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FilesError {
+    #[error(transparent)]
+    Chat(#[from] ChatError),
+    /// A path or file name that cannot name anything in a worktree.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// The path leads out of the chat's worktree (through a symbolic link).
+    #[error("{0} leads outside the chat's worktree")]
+    Outside(String),
+    /// An upload over `--upload-max-mb`.
+    #[error("the upload is larger than the limit of {limit_mb} MB (--upload-max-mb)")]
+    TooLarge { limit_mb: u64 },
+    /// An upload would replace a file or folder that is there.
+    #[error("{0} is already there: uploads never replace a file")]
+    Exists(String),
+    /// The multipart body could not be read.
+    #[error("the upload could not be read: {0}")]
+    Body(String),
+    #[error("cannot read the worktree: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("git cannot read the worktree's status: {0}")]
+    Git(#[from] git2::Error),
+    #[error("a file task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+impl FilesError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Chat(e) => e.status(),
+            Self::Invalid(_) | Self::Body(_) => 400,
+            Self::Outside(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::Exists(_) => 409,
+            Self::TooLarge { .. } => 413,
+            Self::Io(e) if e.kind() == std::io::ErrorKind::NotFound => 404,
+            Self::Io(_) | Self::Git(_) | Self::Task(_) => 500,
+        }
+    }
+}
