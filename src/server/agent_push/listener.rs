@@ -8,7 +8,6 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::Value;
@@ -17,7 +16,7 @@ use super::mcp::{self, Call};
 use crate::server::git::{RepoStore, WorktreeName};
 use crate::server::github::GithubClient;
 use crate::server::mcp::capability::Capabilities;
-use crate::server::mcp::wire::{self, Incoming};
+use crate::server::mcp::wire;
 
 /// What the endpoint needs to push a chat's branch.
 #[derive(Clone)]
@@ -42,16 +41,11 @@ async fn message(
     body: Bytes,
 ) -> Response {
     let Some(chat) = pusher.capabilities.chat_of(&capability) else {
-        return (
-            StatusCode::NOT_FOUND,
-            "no chat has this capability (forged, or its chat was deleted)\n",
-        )
-            .into_response();
+        return crate::server::mcp::unknown_capability();
     };
-    let (id, method, params) = match wire::parse(&body) {
-        Ok(Incoming::Request { id, method, params }) => (id, method, params),
-        Ok(Incoming::Notification) => return StatusCode::ACCEPTED.into_response(),
-        Err(answer) => return (StatusCode::BAD_REQUEST, axum::Json(answer)).into_response(),
+    let (id, method, params) = match crate::server::mcp::read_request(&body) {
+        Ok(request) => request,
+        Err(answer) => return *answer,
     };
     let answer = match mcp::understand(&method, &params) {
         Ok(Call::Answer(result)) => wire::result(id, result),

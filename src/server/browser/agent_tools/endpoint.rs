@@ -15,7 +15,7 @@ use axum::routing::post;
 use serde_json::{Value, json};
 
 use super::super::Browsers;
-use crate::server::mcp::wire::{self, INTERNAL_ERROR, Incoming, METHOD_NOT_FOUND};
+use crate::server::mcp::wire::{self, INTERNAL_ERROR, METHOD_NOT_FOUND};
 
 const INSTRUCTIONS: &str = "These tools drive this chat's own browser, which the user watches \
                             and can act on too from the chat's Browser panel.";
@@ -41,16 +41,11 @@ async fn message(
         return StatusCode::NOT_FOUND.into_response();
     };
     let Some((key, dir)) = server.chat_of(&capability) else {
-        return (
-            StatusCode::NOT_FOUND,
-            "no chat has this capability (forged, or its chat was deleted)\n",
-        )
-            .into_response();
+        return crate::server::mcp::unknown_capability();
     };
-    let (id, method, params) = match wire::parse(&body) {
-        Ok(Incoming::Request { id, method, params }) => (id, method, params),
-        Ok(Incoming::Notification) => return StatusCode::ACCEPTED.into_response(),
-        Err(answer) => return (StatusCode::BAD_REQUEST, axum::Json(answer)).into_response(),
+    let (id, method, params) = match crate::server::mcp::read_request(&body) {
+        Ok(request) => request,
+        Err(answer) => return *answer,
     };
     let answer = match method.as_str() {
         "initialize" => wire::result(id, wire::initialized(&params, "playwright", INSTRUCTIONS)),
