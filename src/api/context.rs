@@ -23,6 +23,36 @@ pub async fn chat(repo: &str, chat_id: &str) -> Result<(AppState, ChatTarget), A
     Ok((state, target))
 }
 
+/// A prompt as Send and Steer take it, checked in that order before
+/// anything is sent: its text, its photos, the chat and the chat's session.
+pub struct CheckedPrompt<'a> {
+    pub state: AppState,
+    pub chat: ChatTarget,
+    pub session: &'a str,
+    pub text: &'a str,
+    pub images: Vec<crate::server::opencode_client::PromptImage>,
+}
+
+pub async fn prompt<'a>(
+    repo: &str,
+    chat_id: &str,
+    session_id: &'a str,
+    text: &'a str,
+    attachments: Option<&str>,
+) -> Result<CheckedPrompt<'a>, AppError> {
+    let text = super::validate::prompt_text(text)?;
+    let images = super::attachments::parse(attachments.unwrap_or_default())?;
+    let (state, chat) = chat(repo, chat_id).await?;
+    let session = chat.session(session_id).await?;
+    Ok(CheckedPrompt {
+        state,
+        chat,
+        session,
+        text,
+        images,
+    })
+}
+
 /// The worktree of local chat `chat_id` of `repo`, validated (400 for a
 /// remote chat: git is for local chats only).
 pub fn worktree_name(repo: &str, chat_id: &str) -> Result<WorktreeName, AppError> {

@@ -128,18 +128,20 @@ pub async fn steer_prompt(
     use crate::server::chats::PromptRequest;
 
     super::context::respond(async {
-        let text = super::validate::prompt_text(&text)?;
-        let images = super::attachments::parse(attachments.as_deref().unwrap_or_default())?;
-        let (state, chat) = super::context::chat(&repo, &chat_id).await?;
-        let id = chat.session(&session_id).await?;
+        let prompt =
+            super::context::prompt(&repo, &chat_id, &session_id, &text, attachments.as_deref())
+                .await?;
         let request = PromptRequest {
-            text,
+            text: prompt.text,
             model: model.as_deref(),
             agent: agent.as_deref(),
-            images: &images,
+            images: &prompt.images,
             files: &[],
         };
-        Ok(crate::server::queue::steer(&state, &chat, id, request).await?)
+        Ok(
+            crate::server::queue::steer(&prompt.state, &prompt.chat, prompt.session, request)
+                .await?,
+        )
     })
     .await
 }

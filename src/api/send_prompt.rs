@@ -30,20 +30,19 @@ pub async fn send_prompt(
     use crate::server::mentions;
 
     super::context::respond(async {
-        let text = super::validate::prompt_text(&text)?;
-        let images = super::attachments::parse(attachments.as_deref().unwrap_or_default())?;
-        let (state, chat) = super::context::chat(&repo, &chat_id).await?;
-        let id = chat.session(&session_id).await?;
+        let prompt =
+            super::context::prompt(&repo, &chat_id, &session_id, &text, attachments.as_deref())
+                .await?;
         let files = super::mentions::file_list(files.as_deref());
-        let files = mentions::check_files(&chat, &files).await?;
+        let files = mentions::check_files(&prompt.chat, &files).await?;
         let request = PromptRequest {
-            text,
+            text: prompt.text,
             model: model.as_deref(),
             agent: agent.as_deref(),
-            images: &images,
+            images: &prompt.images,
             files: &files,
         };
-        Ok(mentions::send(&state, &chat, id, request).await?)
+        Ok(mentions::send(&prompt.state, &prompt.chat, prompt.session, request).await?)
     })
     .await
 }
