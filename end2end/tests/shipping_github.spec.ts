@@ -200,3 +200,64 @@ test('a push GitHub refuses (its branch moved on) goes through only with Force p
   );
   expect(git(bare, 'rev-parse', branch)).toBe(tip);
 });
+
+test('a branch name typed in Push is where the branch goes, and the next push goes there again', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const pocketcode = new PocketcodePage(page);
+  const base = server.baseUrl;
+  await page.goto(`${base}/`);
+  await new LoginPage(page).logIn(server.password);
+  await pocketcode.waitHydrated();
+
+  const made = await page.request.post(`${base}/pocket/fn/new_chat`, { form: { repo: `${OWNER}/${NAME}` } });
+  const madeBody = await made.text();
+  expect(made.status(), madeBody).toBe(200);
+  const { worktree } = JSON.parse(madeBody);
+  const chat = { repo: worktree.repo as string, chat_id: worktree.chat_id as string };
+  const commit = async (file: string) => {
+    writeFileSync(path.join(worktree.path, file), `${file}\n`);
+    const committed = await page.request.post(`${base}/pocket/fn/commit_chat`, {
+      form: { ...chat, message: `Add ${file}` },
+    });
+    expect(committed.status(), await committed.text()).toBe(200);
+    return git(worktree.path, 'rev-parse', 'HEAD');
+  };
+  const first = await commit('named-first.txt');
+  const named = `feature/phone-${chat.chat_id}`;
+
+  const openChanges = async () => {
+    await page.getByRole('button', { name: 'Chat menu' }).click();
+    await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Changes (diff)' }).click();
+    return page.getByRole('region', { name: 'Changes' }).getByRole('region', { name: 'Push' });
+  };
+  await pocketcode.goto(`${base}/chat/${chat.repo}/${chat.chat_id}`);
+  let pushBox = await openChanges();
+  const field = pushBox.getByLabel('Branch on GitHub');
+  await expect(field).toHaveValue(`pocketcode/${chat.chat_id}`);
+  await expectThumbSized(field);
+  // The default branch is refused by name, and nothing moves on GitHub.
+  const mainBefore = git(bare, 'rev-parse', 'refs/heads/main');
+  await field.fill('main');
+  await expect(pushBox.getByTestId('push-state')).toHaveText('not pushed under this name yet');
+  await pushBox.getByRole('button', { name: 'Push', exact: true }).click();
+  await expect(pushBox.getByRole('alert')).toContainText('default branch');
+  expect(git(bare, 'rev-parse', 'refs/heads/main')).toBe(mainBefore);
+
+  await field.fill(named);
+  await pushBox.getByRole('button', { name: 'Push', exact: true }).click();
+  await expect(pushBox.getByTestId('pushed')).toContainText(`Pushed ${named} at ${first.slice(0, 7)}`);
+  expect(git(bare, 'rev-parse', `refs/heads/${named}`)).toBe(first);
+  expect(() => git(bare, 'rev-parse', '--verify', `refs/heads/pocketcode/${chat.chat_id}`)).toThrow();
+
+  // Another commit, a reload: the field keeps the name, the state counts against it.
+  const second = await commit('named-second.txt');
+  await pocketcode.goto(`${base}/chat/${chat.repo}/${chat.chat_id}`);
+  pushBox = await openChanges();
+  await expect(pushBox.getByLabel('Branch on GitHub')).toHaveValue(named);
+  await expect(pushBox.getByTestId('push-state')).toHaveText('1 unpushed');
+  await pushBox.getByRole('button', { name: 'Push', exact: true }).click();
+  await expect(pushBox.getByTestId('pushed')).toContainText(`Pushed ${named} at ${second.slice(0, 7)}`);
+  expect(git(bare, 'rev-parse', `refs/heads/${named}`)).toBe(second);
+});

@@ -15,6 +15,9 @@ pub struct ChatChanges {
     pub chat_id: String,
     /// The chat's branch, `pocketcode/<chat id>`.
     pub branch: String,
+    /// Its name on GitHub: the name it was last pushed under, else
+    /// `branch`. Push uses it unless another is picked.
+    pub remote_branch: String,
     /// The repo's default branch, which a local merge moves.
     pub default_branch: String,
     /// Files changed and not committed (staged, unstaged and untracked
@@ -26,7 +29,7 @@ pub struct ChatChanges {
     /// Commits on the chat's branch that the default branch does not have,
     /// newest first (at most [`MAX_COMMITS`]).
     pub commits: Vec<ChatCommit>,
-    /// Against `origin/<branch>`; `None` when the branch was never pushed.
+    /// Against `origin/<remote_branch>`; `None` when it was never pushed.
     pub pushed: Option<Pushed>,
     /// What merging the branch into the default branch would do now.
     pub merge: MergeCheck,

@@ -101,4 +101,32 @@ pub async fn a_picked_branch_name_is_pushed_under_refs_heads(shipping: &Shipping
         None,
         "only the named branch"
     );
+
+    // The Changes sheet reads the branch under its GitHub name from now on,
+    // and a push that names no branch goes there again.
+    let form = [
+        ("repo", chat.repo.as_str()),
+        ("chat_id", chat.chat_id.as_str()),
+    ];
+    let (status, changes) = call(&shipping.server, "get_changes", &form).await;
+    assert_eq!(status, 200, "{changes}");
+    assert_eq!(changes["branch"], default.trim_start_matches("refs/heads/"));
+    assert_eq!(changes["remote_branch"], "shipped/named-by-me");
+    assert_eq!(
+        changes["pushed"],
+        serde_json::json!({"ahead": 0, "behind": 0}),
+        "pushed under the picked name: {changes}"
+    );
+    let next = commit(worktree, "named-again.txt", "again\n");
+    let (status, changes) = call(&shipping.server, "get_changes", &form).await;
+    assert_eq!(status, 200, "{changes}");
+    assert_eq!(changes["pushed"]["ahead"], 1, "{changes}");
+    let (status, outcome) = call(&shipping.server, "push_chat", &form).await;
+    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(outcome["branch"], "shipped/named-by-me");
+    assert_eq!(
+        sha(&shipping.bare(), "refs/heads/shipped/named-by-me").as_deref(),
+        Some(next.as_str())
+    );
+    assert_eq!(sha(&shipping.bare(), &default), None);
 }

@@ -16,6 +16,9 @@ pub(super) struct Opened {
     pub checkout: Repository,
     /// `pocketcode/<chat id>`.
     pub branch: String,
+    /// The branch's name on GitHub: the name it was last pushed under,
+    /// else `branch`.
+    pub remote_branch: String,
     pub default_branch: String,
 }
 
@@ -42,10 +45,16 @@ pub(super) fn open(layout: &Layout, name: &WorktreeName) -> Result<Option<Opened
         }
     };
     let default_branch = repo::default_branch(&clone)?;
+    let remote_branch = std::fs::read_to_string(layout.pushed_record(name))
+        .ok()
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| branch.clone());
     Ok(Some(Opened {
         clone,
         checkout,
         branch,
+        remote_branch,
         default_branch,
     }))
 }
@@ -62,6 +71,7 @@ pub(super) fn describe(name: &WorktreeName, opened: &Opened) -> Result<ChatChang
         clone,
         checkout,
         branch,
+        remote_branch,
         default_branch,
     } = opened;
     let head = checkout.head()?.peel_to_commit()?;
@@ -70,12 +80,13 @@ pub(super) fn describe(name: &WorktreeName, opened: &Opened) -> Result<ChatChang
         repo: name.repo.to_string(),
         chat_id: name.chat.to_string(),
         branch: branch.clone(),
+        remote_branch: remote_branch.clone(),
         default_branch: default_branch.clone(),
         insertions: files.iter().map(|f| f.insertions).sum(),
         deletions: files.iter().map(|f| f.deletions).sum(),
         files,
         commits: ahead(clone, head.id(), default_branch)?,
-        pushed: pushed(checkout, head.id(), branch)?,
+        pushed: pushed(checkout, head.id(), remote_branch)?,
         merge: merge_check(clone, &head, default_branch)?,
     })
 }
@@ -124,7 +135,7 @@ fn describe_commit(commit: &Commit<'_>) -> ChatCommit {
     }
 }
 
-/// The branch against `origin/<branch>` (a push updates that ref).
+/// The branch against `origin/<name on GitHub>` (a push updates that ref).
 fn pushed(checkout: &Repository, tip: Oid, branch: &str) -> Result<Option<Pushed>, GitError> {
     let Some(remote) = target(checkout, &format!("refs/remotes/origin/{branch}"))? else {
         return Ok(None);

@@ -37,6 +37,12 @@ impl Layout {
         self.worktrees_dir().join(name.as_string())
     }
 
+    /// The name a chat's branch was last pushed under (`<data>/pushed/<chat>`,
+    /// out of the agent's reach); absent until a push under another name.
+    pub fn pushed_record(&self, name: &WorktreeName) -> PathBuf {
+        self.data_dir.join("pushed").join(name.as_string())
+    }
+
     /// Where a clone is made before it is moved into place, so a half-done
     /// clone never looks like a repo. Dot-names are skipped by listings.
     pub fn clone_staging(&self, name: &RepoName) -> PathBuf {

@@ -30,6 +30,7 @@ pub(super) fn merge(
         checkout,
         branch,
         default_branch,
+        ..
     } = opened;
     if !uncommitted(checkout)?.is_empty() {
         return Err(GitError::Conflict(format!(

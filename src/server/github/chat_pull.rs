@@ -204,10 +204,7 @@ async fn describe(
 }
 
 fn pushed_file(git: &RepoStore, chat: &WorktreeName) -> PathBuf {
-    git.layout()
-        .data_dir()
-        .join("pushed")
-        .join(chat.as_string())
+    git.layout().pushed_record(chat)
 }
 
 /// The branch the chat was last pushed under, else `pocketcode/<chat id>`.

@@ -1,5 +1,6 @@
-//! "Push": the chat's branch to GitHub as `pocketcode/<chat id>`, done by
-//! pocketcode with its token. Says whether the branch is pushed ("pushed ✓
+//! "Push": the chat's branch to GitHub as `pocketcode/<chat id>`, the name
+//! it was last pushed under, or one the user types, done by pocketcode with
+//! its token. Says whether the branch is pushed ("pushed ✓
 //! <sha>", "N unpushed"); when GitHub refuses a push that would drop its
 //! commits, "Force push" behind a second tap.
 
@@ -41,12 +42,17 @@ pub fn PushBox(github: ChatGithub, changes: ChatChanges) -> impl IntoView {
         Some(p) => p.ahead == 0 && p.behind == 0,
         None => changes.commits.is_empty(),
     };
+    let state = push_state(&changes);
+    let remote = StoredValue::new(changes.remote_branch.clone());
+    let name = RwSignal::new(changes.remote_branch.clone());
+    let renamed = move || name.with(|n| remote.with_value(|r| n.trim() != r));
     let dispatch = move |force: bool| {
         let chat = github.chat.get_value();
+        let branch = name.get_untracked().trim().to_owned();
         push.dispatch(PushChat {
             repo: chat.repo,
             chat_id: chat.chat_id,
-            branch: None,
+            branch: (!branch.is_empty()).then_some(branch),
             force,
         });
     };
@@ -85,11 +91,25 @@ pub fn PushBox(github: ChatGithub, changes: ChatChanges) -> impl IntoView {
     view! {
         <section aria-label="Push" class="mt-3">
             <h4 class="text-neutral-100">"Push to GitHub"</h4>
-            <p class="flex gap-2">
-                <code class="min-w-0 flex-1 truncate text-neutral-400" title="branch on GitHub">
-                    {changes.branch.clone()}
-                </code>
-                <span data-testid="push-state">{push_state(&changes)}</span>
+            <label class="mt-1 block">
+                <span class="text-neutral-400">"Branch on GitHub"</span>
+                <input
+                    type="text"
+                    autocapitalize="off"
+                    autocomplete="off"
+                    spellcheck="false"
+                    enterkeyhint="send"
+                    class="mt-1 block min-h-11 w-full border border-neutral-700 bg-neutral-950 px-2 font-mono text-base text-neutral-100"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+            </label>
+            <p data-testid="push-state" class="mt-1">
+                {move || if renamed() {
+                    "not pushed under this name yet".to_owned()
+                } else {
+                    state.clone()
+                }}
             </p>
             {changes.uncommitted().then(|| view! {
                 <p class="text-neutral-500">"Only committed work is pushed: commit first."</p>
@@ -97,7 +117,9 @@ pub fn PushBox(github: ChatGithub, changes: ChatChanges) -> impl IntoView {
             <button
                 type="button"
                 class="mt-2 min-h-11 w-full border border-emerald-600 px-3 text-emerald-200 disabled:text-neutral-600"
-                prop:disabled=move || pending.get() || nothing
+                prop:disabled=move || {
+                    pending.get() || name.with(|n| n.trim().is_empty()) || (nothing && !renamed())
+                }
                 on:click=move |_| dispatch(false)
             >
                 {move || if pending.get() { "Pushing…" } else { "Push" }}
@@ -118,6 +140,7 @@ mod tests {
             repo: "o/r".into(),
             chat_id: "c1".into(),
             branch: "pocketcode/c1".into(),
+            remote_branch: "pocketcode/c1".into(),
             default_branch: "main".into(),
             files: Vec::new(),
             insertions: 0,
