@@ -49,6 +49,7 @@ const IPHONE_ONLY = [
   'shipping_github',
   'queue',
   'mentions',
+  'search',
   'files',
 ];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];

@@ -197,6 +197,17 @@ impl From<crate::server::queue::QueueError> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::server::search::SearchError> for AppError {
+    fn from(error: crate::server::search::SearchError) -> Self {
+        use crate::server::search::SearchError;
+        match error {
+            SearchError::Chat(e) => e.into(),
+            other => Self::from_status(other.status(), other.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,7 @@ mod push_chat;
 mod queue;
 mod remotes;
 mod resources;
+mod search;
 mod send_prompt;
 mod set_repo_trust;
 pub mod validate;
@@ -93,6 +94,7 @@ pub use queue::{
     DeleteQueued, EditQueued, GetQueue, MoveQueued, QueuePrompt, SteerPrompt, delete_queued,
     edit_queued, get_queue, move_queued, queue_prompt, steer_prompt,
 };
+pub use search::{SearchMessages, search_messages};
 
 /// Where every server function of pocketcode lives.
 pub const PREFIX: &str = "/pocket/fn";

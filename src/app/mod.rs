@@ -14,6 +14,7 @@ mod reload;
 mod remotes;
 mod repos;
 mod resources;
+mod search;
 mod shell;
 mod sidebar;
 mod storage;

@@ -12,6 +12,7 @@ use super::home::HomePage;
 use super::remotes::RemotesPage;
 use super::repos::ReposPage;
 use super::resources::ResourcesPage;
+use super::search::SearchPage;
 use super::sidebar::{Sidebar, SidebarOpen};
 use super::top_bar::TopBar;
 
@@ -85,6 +86,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/repos") view=ReposPage />
                         <Route path=path!("/resources") view=ResourcesPage />
                         <Route path=path!("/connections") view=RemotesPage />
+                        // In order, so a search reads with JavaScript off too.
+                        <Route path=path!("/search") view=SearchPage ssr=SsrMode::InOrder />
                     </Routes>
                 </main>
             </div>

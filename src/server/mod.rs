@@ -31,6 +31,7 @@ pub mod remotes;
 pub mod router;
 pub mod sandbox;
 pub mod scripted_model;
+pub mod search;
 pub mod served;
 pub mod shutdown;
 pub mod ssh;

@@ -48,6 +48,7 @@ pub async fn openapi_covers_every_admin_route(server: &TestServer) {
             "post",
             "/admin/worktrees/{owner}/{name}/{chat_id}/pull/close",
         ),
+        ("get", "/admin/search"),
         ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/files"),
         (
             "get",

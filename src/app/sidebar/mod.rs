@@ -69,6 +69,11 @@ pub fn Sidebar() -> impl IntoView {
             </div>
             <ul class="border-t border-neutral-800 text-sm">
                 <li>
+                    <a href="/search" class="flex min-h-11 items-center px-3" on:click=close>
+                        "Search messages"
+                    </a>
+                </li>
+                <li>
                     <a href="/repos" class="flex min-h-11 items-center px-3" on:click=close>
                         "Repos"
                     </a>

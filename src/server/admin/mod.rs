@@ -12,6 +12,7 @@ mod processes;
 mod pull_requests;
 mod repos;
 mod resources;
+mod search;
 mod worktrees;
 
 use std::sync::OnceLock;
@@ -63,6 +64,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(pull_requests::get_pull, pull_requests::open_pull))
         .routes(routes!(pull_requests::merge_pull))
         .routes(routes!(pull_requests::close_pull))
+        .routes(routes!(search::search_messages))
         .routes(routes!(files::list_files))
         .routes(routes!(files::download_file))
         .routes(routes!(files::download_zip))
