@@ -20,3 +20,4 @@ pub mod pull_request;
 pub mod queue;
 pub mod remotes;
 pub mod repos;
+pub mod review;
