@@ -165,12 +165,14 @@ async fn sent(server: &TestServer, chat: &NewChat) {
         .map(|c| c["sent"] == true)
         .collect();
     assert_eq!(sent, [true, true], "{after}");
-    // One message, exactly; the model got it whole.
+    // One message, exactly; the model got it whole (its echo runs the
+    // lines together).
     let transcript = steps::wait_for_reply(server, chat, "`src/lib.rs:2-3`").await;
     assert_eq!(steps::user_texts(&transcript), [MESSAGE], "{transcript}");
     let replies = steps::replies(&transcript);
+    let flat = MESSAGE.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        replies.contains(&format!("You said: \"{}", MESSAGE.trim_end())),
+        replies.contains(&format!("You said: \"{flat}\"")),
         "{replies}"
     );
     assert!(replies.contains("`notes/todo.md:1`"), "{replies}");

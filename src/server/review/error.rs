@@ -14,7 +14,7 @@ pub enum ReviewError {
     /// A path, line or comment that cannot be taken as it is.
     #[error("{0}")]
     Invalid(String),
-    #[error("{0} is not in the chat's diff: comment on a changed file")]
+    #[error("{0} is not in the chat's diff")]
     NotInDiff(String),
     #[error("a comment cannot be empty")]
     Empty,

@@ -12,7 +12,8 @@ use crate::model::review::{DiffLine, LineKind, ReviewFile};
 pub fn FileSection(file: ReviewFile) -> impl IntoView {
     let path = StoredValue::new(file.path.clone());
     let body = if file.binary {
-        view! { <p class="px-2 py-1 text-neutral-500">"A binary file: nothing to comment on."</p> }.into_any()
+        view! { <p class="px-2 py-1 text-neutral-500">"A binary file: nothing to comment on."</p> }
+            .into_any()
     } else {
         file.hunks
             .into_iter()

@@ -104,11 +104,7 @@ pub fn ReviewPanel(
             get_review(repo, chat_id)
         },
     );
-    let review = Signal::derive(move || {
-        read.get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-    });
+    let review = Signal::derive(move || read.get().and_then(Result::ok).unwrap_or_default());
     let sheet = Sheet {
         chat,
         picked: RwSignal::new(None),
@@ -144,7 +140,8 @@ pub fn ReviewPanel(
 #[component]
 fn Files(diff: ReviewDiff) -> impl IntoView {
     if diff.files.is_empty() {
-        return view! { <p class="mt-2 text-neutral-500">"No changes to review yet."</p> }.into_any();
+        return view! { <p class="mt-2 text-neutral-500">"No changes to review yet."</p> }
+            .into_any();
     }
     let cut = diff.truncated.then(|| {
         view! { <p class="mt-2 text-neutral-400">"The diff is long: the last files are listed without their lines."</p> }
@@ -174,8 +171,14 @@ fn SendBar() -> impl IntoView {
         });
     };
     let outcome = move || match sheet.send.value().get() {
-        Some(Ok(_)) => Some(view! { <p role="status" class="text-emerald-300">"Review sent to the agent."</p> }.into_any()),
-        Some(Err(e)) => Some(view! { <p role="alert" class="text-red-400">{format!("Not sent: {e}")}</p> }.into_any()),
+        Some(Ok(_)) => Some(
+            view! { <p role="status" class="text-emerald-300">"Review sent to the agent."</p> }
+                .into_any(),
+        ),
+        Some(Err(e)) => Some(
+            view! { <p role="alert" class="text-red-400">{format!("Not sent: {e}")}</p> }
+                .into_any(),
+        ),
         None => None,
     };
     view! {
