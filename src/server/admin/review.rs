@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::error::{AdminError, ErrorBody};
 use crate::model::review::{Review, ReviewDiff};
+use crate::server::chats::existing_worktree;
 use crate::server::git::{ChatId, RepoName, WorktreeName};
 use crate::server::review::{self, NewComment, ReviewError};
 use crate::server::state::AppState;
@@ -78,7 +79,7 @@ pub async fn add_comment(
     chat: ChatPath,
     body: Result<Json<NewCommentBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Review>), AdminError> {
-    let name = worktree_name(chat)?;
+    let name = existing(&state, chat)?;
     let Json(body) = body?;
     let new = NewComment {
         path: &body.path,
@@ -105,7 +106,7 @@ pub async fn edit_comment(
     comment: CommentPath,
     body: Result<Json<CommentText>, JsonRejection>,
 ) -> Result<Json<Review>, AdminError> {
-    let (name, id) = comment_id(comment)?;
+    let (name, id) = comment_id(&state, comment)?;
     let Json(body) = body?;
     Ok(Json(review::edit(&state, &name, id, &body.text)?))
 }
@@ -122,7 +123,7 @@ pub async fn delete_comment(
     State(state): State<AppState>,
     comment: CommentPath,
 ) -> Result<Json<Review>, AdminError> {
-    let (name, id) = comment_id(comment)?;
+    let (name, id) = comment_id(&state, comment)?;
     Ok(Json(review::delete(&state, &name, id)?))
 }
 
@@ -151,12 +152,21 @@ fn worktree_name(path: ChatPath) -> Result<WorktreeName, AdminError> {
     ))
 }
 
-fn comment_id(path: CommentPath) -> Result<(WorktreeName, u64), AdminError> {
+/// The chat the path names, which must exist (checked before the body is
+/// read: a missing chat is the better answer).
+fn existing(state: &AppState, path: ChatPath) -> Result<WorktreeName, AdminError> {
+    let name = worktree_name(path)?;
+    existing_worktree(state.git.layout(), &name)?;
+    Ok(name)
+}
+
+fn comment_id(state: &AppState, path: CommentPath) -> Result<(WorktreeName, u64), AdminError> {
     let Path((owner, name, chat, id)) = path?;
+    let name = WorktreeName::new(RepoName::new(&owner, &name)?, ChatId::parse(&chat)?);
+    existing_worktree(state.git.layout(), &name)?;
     let id = id
         .parse()
         .map_err(|_| AdminError::BadRequest(format!("{id:?} is not a comment id")))?;
-    let name = WorktreeName::new(RepoName::new(&owner, &name)?, ChatId::parse(&chat)?);
     Ok((name, id))
 }
 

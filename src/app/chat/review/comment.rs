@@ -41,11 +41,6 @@ pub fn CommentForm() -> impl IntoView {
         });
         sheet.picked.set(None);
     };
-    let error = move || {
-        sheet.add.value().get().and_then(Result::err).map(|e| {
-            view! { <p role="alert" class="text-red-400">{format!("Not added: {e}")}</p> }
-        })
-    };
     view! {
         <div class="border-l-2 border-sky-700 px-2 py-1 font-sans text-sm">
             <label class="block">
@@ -68,7 +63,6 @@ pub fn CommentForm() -> impl IntoView {
                 </button>
                 <button type="button" class=BUTTON on:click=move |_| sheet.picked.set(None)>"Cancel"</button>
             </div>
-            {error}
         </div>
     }
 }

@@ -55,10 +55,10 @@ fn Line(path: StoredValue<String>, line: DiffLine) -> impl IntoView {
         line.old.map(|n| n.to_string()).unwrap_or_default(),
         line.new.map(|n| n.to_string()).unwrap_or_default()
     );
-    let row = "flex w-full min-h-11 items-center text-left whitespace-pre";
+    let row = "flex w-full min-h-11 items-center text-left";
     let text = view! {
-        <span aria-hidden="true" class="shrink-0 pr-1 text-neutral-500 select-none">{numbers}</span>
-        <span class=format!("min-w-0 overflow-x-auto {colour}")>{line.text.clone()}</span>
+        <span aria-hidden="true" class="shrink-0 pr-1 whitespace-pre text-neutral-500 select-none">{numbers}</span>
+        <span class=format!("min-w-0 whitespace-pre-wrap break-all {colour}")>{line.text.clone()}</span>
     };
     let Some(number) = line.new else {
         return view! { <li class=row>{text}</li> }.into_any();
@@ -88,17 +88,16 @@ fn Line(path: StoredValue<String>, line: DiffLine) -> impl IntoView {
                 .collect_view()
         })
     };
-    let label = path.with_value(|p| format!("Comment on line {number} of {p}"));
     view! {
         <li>
             <button
                 type="button"
                 class=row
                 class=("bg-sky-950", picked)
-                aria-label=label
                 aria-pressed=move || picked().to_string()
                 on:click=move |_| path.with_value(|p| sheet.tap(p, number))
             >
+                <span class="sr-only">{format!("Line {number}: ")}</span>
                 {text}
             </button>
             {comments}

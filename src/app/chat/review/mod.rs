@@ -170,6 +170,14 @@ fn SendBar() -> impl IntoView {
             chat_id: sheet.chat_id(),
         });
     };
+    let refused = move || {
+        let add = sheet.add.value().get().and_then(Result::err);
+        let edit = sheet.edit.value().get().and_then(Result::err);
+        let delete = sheet.delete.value().get().and_then(Result::err);
+        add.or(edit).or(delete).map(|e| {
+            view! { <p role="alert" class="text-red-400">{format!("Not changed: {e}")}</p> }
+        })
+    };
     let outcome = move || match sheet.send.value().get() {
         Some(Ok(_)) => Some(
             view! { <p role="status" class="text-emerald-300">"Review sent to the agent."</p> }
@@ -199,5 +207,6 @@ fn SendBar() -> impl IntoView {
             </button>
         </div>
         {outcome}
+        {refused}
     }
 }
