@@ -51,6 +51,7 @@ const IPHONE_ONLY = [
   'mentions',
   'search',
   'files',
+  'review',
 ];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
 const unlisted = fs

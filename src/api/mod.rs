@@ -33,6 +33,7 @@ mod push_chat;
 mod queue;
 mod remotes;
 mod resources;
+mod review;
 mod search;
 mod send_prompt;
 mod set_repo_trust;
@@ -80,6 +81,11 @@ pub use remotes::{
 pub use resources::{
     CollectGarbage, DeleteRepo, GetDiskUsage, GetOpencodeMemory, KillProcess, ListOrphans,
     collect_garbage, delete_repo, get_disk_usage, get_opencode_memory, kill_process, list_orphans,
+};
+pub use review::{
+    AddReviewComment, DeleteReviewComment, EditReviewComment, GetReview, GetReviewDiff, SendReview,
+    add_review_comment, delete_review_comment, edit_review_comment, get_review, get_review_diff,
+    send_review,
 };
 pub use send_prompt::{SendPrompt, send_prompt};
 pub use set_repo_trust::{SetRepoTrust, set_repo_trust};

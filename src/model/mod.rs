@@ -20,4 +20,5 @@ pub mod pull_request;
 pub mod queue;
 pub mod remotes;
 pub mod repos;
+pub mod review;
 pub mod search;

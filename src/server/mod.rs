@@ -28,6 +28,7 @@ pub mod push;
 pub mod pwa;
 pub mod queue;
 pub mod remotes;
+pub mod review;
 pub mod router;
 pub mod sandbox;
 pub mod scripted_model;

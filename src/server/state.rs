@@ -56,6 +56,8 @@ pub struct AppState {
     pub memory: Arc<crate::server::budget::MemoryBudget>,
     /// Each chat's queued prompts (see `server::queue`).
     pub queues: Arc<crate::server::queue::PromptQueues>,
+    /// Each chat's review comments (see `server::review`).
+    pub reviews: Arc<crate::server::review::Reviews>,
     /// The most one upload into a chat's files may carry, in MB.
     pub upload_max_mb: u64,
 }

@@ -59,6 +59,27 @@ pub async fn openapi_covers_every_admin_route(server: &TestServer) {
             "post",
             "/admin/worktrees/{owner}/{name}/{chat_id}/files/upload",
         ),
+        ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/review"),
+        (
+            "get",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/review/diff",
+        ),
+        (
+            "post",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/review/comments",
+        ),
+        (
+            "put",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/review/comments/{id}",
+        ),
+        (
+            "delete",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/review/comments/{id}",
+        ),
+        (
+            "post",
+            "/admin/worktrees/{owner}/{name}/{chat_id}/review/send",
+        ),
     ];
     let paths = doc["paths"].as_object().expect("paths");
     let mut documented = Vec::new();

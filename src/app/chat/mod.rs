@@ -21,6 +21,7 @@ mod part;
 mod pickers;
 mod queue;
 mod read_mark;
+mod review;
 mod send_buttons;
 mod shipping;
 mod shown;

@@ -12,6 +12,7 @@ mod processes;
 mod pull_requests;
 mod repos;
 mod resources;
+mod review;
 mod search;
 mod worktrees;
 
@@ -68,6 +69,11 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(files::list_files))
         .routes(routes!(files::download_file))
         .routes(routes!(files::download_zip))
+        .routes(routes!(review::get_review))
+        .routes(routes!(review::get_review_diff))
+        .routes(routes!(review::add_comment))
+        .routes(routes!(review::edit_comment, review::delete_comment))
+        .routes(routes!(review::send_review))
         .merge(
             // Uploads are limited by `--upload-max-mb` as they stream,
             // not by the whole app's body limit.

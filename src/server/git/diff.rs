@@ -80,7 +80,10 @@ pub fn patch(layout: &Layout, name: &WorktreeName) -> Result<Option<String>, Git
 }
 
 /// The worktree and its base: where its branch left the default branch.
-fn open(layout: &Layout, name: &WorktreeName) -> Result<Option<(Repository, Oid)>, GitError> {
+pub(super) fn open(
+    layout: &Layout,
+    name: &WorktreeName,
+) -> Result<Option<(Repository, Oid)>, GitError> {
     let path = layout.worktree(name);
     if !worktree::is_checkout(&path) {
         return Ok(None);
@@ -108,7 +111,7 @@ pub(super) fn diff(checkout: &Repository, base: Oid) -> Result<Diff<'_>, GitErro
     Ok(checkout.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))?)
 }
 
-fn status_name(delta: Delta) -> &'static str {
+pub(super) fn status_name(delta: Delta) -> &'static str {
     match delta {
         Delta::Added | Delta::Untracked => "added",
         Delta::Deleted => "deleted",

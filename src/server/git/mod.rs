@@ -23,6 +23,7 @@ mod push;
 mod remote;
 mod repo;
 mod repo_locks;
+mod review_diff;
 mod shipping;
 mod source;
 mod store;

@@ -15,7 +15,7 @@ use super::remote::{self, GithubToken};
 use super::repo_locks::RepoLocks;
 use super::trust::TrustStore;
 use super::worktree::{self, Removed};
-use super::{GitError, diff, disk, repo};
+use super::{GitError, diff, disk, repo, review_diff};
 use crate::model::chats::{DiffStat, WorktreeInfo};
 use crate::model::disk::DiskUsage;
 use crate::model::repos::RepoInfo;
@@ -203,6 +203,16 @@ impl RepoStore {
     pub async fn diff_patch(&self, name: &WorktreeName) -> Result<Option<String>, GitError> {
         let name = name.clone();
         self.blocking(move |layout| diff::patch(layout, &name))
+            .await
+    }
+
+    /// The chat's diff line by line, for a review (`None`: no such chat).
+    pub async fn review_diff(
+        &self,
+        name: &WorktreeName,
+    ) -> Result<Option<crate::model::review::ReviewDiff>, GitError> {
+        let name = name.clone();
+        self.blocking(move |layout| review_diff::review_diff(layout, &name))
             .await
     }
 

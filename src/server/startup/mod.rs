@@ -41,6 +41,8 @@ pub enum StartupError {
     AgentPush(#[from] crate::server::agent_push::AgentPushError),
     #[error("prompt queues: {0}")]
     Queues(#[from] crate::server::queue::QueueError),
+    #[error("reviews: {0}")]
+    Reviews(#[from] crate::server::review::ReviewError),
 }
 
 /// A started pocketcode, minus its listener.
@@ -135,6 +137,7 @@ impl Pocketcode {
             internal_ports,
             memory,
             queues: Arc::new(crate::server::queue::PromptQueues::open(&dirs.data)?),
+            reviews: Arc::new(crate::server::review::Reviews::open(&dirs.data)?),
             upload_max_mb: config.upload_max_mb,
         };
         let queue_drain = crate::server::queue::drain_on_idle(state.clone());

@@ -102,6 +102,10 @@ pub fn MenuItems(
                     "Files"
                     <span class="text-neutral-500">"browse, download, upload"</span>
                 </button>
+                <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Review)>
+                    "Review"
+                    <span class="text-neutral-500">"comment on the diff"</span>
+                </button>
                 <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Browser)>
                     "Browser"
                     <span class="text-neutral-500">"shared with the agent"</span>

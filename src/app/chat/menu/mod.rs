@@ -1,6 +1,7 @@
 //! The chat's ⋯ menu: copy the branch name (shown inline), rename, share
 //! or unshare, the changes (diff stat, tap through to the full diff), the
-//! chat's files (browse, read, download, upload), and delete the chat
+//! chat's files (browse, read, download, upload), a review of its diff
+//! (comments sent to the agent), and delete the chat
 //! with its worktree. A remote's chat (`@<connection>`)
 //! has no branch or diff here: rename, share and delete its session.
 
@@ -13,6 +14,7 @@ use leptos::prelude::*;
 use super::browser::BrowserPanel;
 use super::changes::Changes;
 use super::files::FilesPanel;
+use super::review::ReviewPanel;
 use crate::app::toggle::ToggleButton;
 use crate::model::chats::ChatSummary;
 use items::{MenuActions, MenuItems};
@@ -38,6 +40,7 @@ enum Panel {
     Changes,
     Browser,
     Files,
+    Review,
 }
 
 #[component]
@@ -78,6 +81,7 @@ fn MenuPanel(chat: StoredValue<MenuChat>, panel: RwSignal<Panel>) -> impl IntoVi
             Panel::Changes => view! { <Changes repo chat_id on_close=close /> }.into_any(),
             Panel::Browser => view! { <BrowserPanel repo chat_id on_close=close /> }.into_any(),
             Panel::Files => view! { <FilesPanel repo chat_id on_close=close /> }.into_any(),
+            Panel::Review => view! { <ReviewPanel repo chat_id on_close=close /> }.into_any(),
         }
     }
 }

@@ -1,0 +1,108 @@
+import AxeBuilder from '@axe-core/playwright';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+
+import { expect, test } from '../fixtures/pocketcode';
+
+/** One-handed on a phone: at least 44 CSS pixels tall, inside the screen. */
+async function expectTappable(control: Locator): Promise<void> {
+  const box = await control.boundingBox();
+  expect(box, 'shown').not.toBeNull();
+  expect(box!.height).toBeGreaterThanOrEqual(44);
+  expect(box!.width).toBeGreaterThanOrEqual(44);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(390 + 1);
+}
+
+/** axe-core's serious and critical findings in the Review sheet. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .include('section[aria-label="Review"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
+
+test('Review on a phone: comment on a line and a range, send the review, the agent gets both anchors', async ({
+  pocketcode,
+  page,
+}, testInfo) => {
+  const chat = await pocketcode.newChat();
+  // What the agent wrote.
+  fs.mkdirSync(path.join(chat.worktree, 'notes'), { recursive: true });
+  fs.writeFileSync(path.join(chat.worktree, 'notes', 'plan.rs'), PLAN);
+
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Review' }).click();
+  const review = page.getByRole('region', { name: 'Review' });
+  const file = review.locator('details', { hasText: 'notes/plan.rs' });
+  await expect(file).toHaveAttribute('open', '');
+  const line = (n: number) => file.getByRole('button', { name: new RegExp(`^Line ${n}:`) });
+  await expect(line(2)).toContainText('println!("hi from the agent");');
+  const send = review.getByRole('button', { name: 'Send review' });
+  await expect(send).toBeDisabled();
+
+  // One line.
+  await line(1).click();
+  await expect(line(1)).toHaveAttribute('aria-pressed', 'true');
+  const box = review.getByRole('textbox', { name: 'Comment on notes/plan.rs:1' });
+  await box.fill('Name the function for what it does.');
+  await review.getByRole('button', { name: 'Add comment' }).click();
+  const first = review.getByRole('article', { name: 'Comment on notes/plan.rs:1' });
+  await expect(first).toContainText('Name the function for what it does.');
+  await expect(first).toContainText('draft');
+
+  // A range: a second tap stretches the first.
+  await line(2).click();
+  await line(3).click();
+  await expect(line(2)).toHaveAttribute('aria-pressed', 'true');
+  await expect(line(3)).toHaveAttribute('aria-pressed', 'true');
+  await review.getByRole('textbox', { name: 'Comment on notes/plan.rs:2-3' }).fill('Say hi to the user instead.');
+  await review.getByRole('button', { name: 'Add comment' }).click();
+  const second = review.getByRole('article', { name: 'Comment on notes/plan.rs:2-3' });
+  await expect(second).toContainText('Say hi to the user instead.');
+  await expect(review.getByTestId('review-drafts')).toHaveText('2 draft comments');
+
+  // Editing a draft; the drafts are the server's: a reload keeps them.
+  await second.getByRole('button', { name: 'Edit' }).click();
+  await second.getByRole('textbox', { name: 'Comment text' }).fill('Greet the user by name.');
+  await second.getByRole('button', { name: 'Save' }).click();
+  await expect(second).toContainText('Greet the user by name.');
+  for (const control of [line(1), send, second.getByRole('button', { name: 'Edit' }), file.locator('summary')]) {
+    await expectTappable(control);
+  }
+  // Nothing zooms: the comment box is 16 px.
+  await line(1).click();
+  expect(await review.getByRole('textbox', { name: 'Comment on notes/plan.rs:1' }).evaluate((e) => getComputedStyle(e).fontSize)).toBe('16px');
+  await review.getByRole('button', { name: 'Cancel' }).click();
+  await page.screenshot({ path: testInfo.outputPath('review-comments.png') });
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await pocketcode.reload();
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Review' }).click();
+  await expect(review.getByTestId('review-drafts')).toHaveText('2 draft comments');
+
+  await send.click();
+  await expect(review.getByRole('status')).toHaveText('Review sent to the agent.');
+  await expect(review.getByTestId('review-drafts')).toHaveText('0 draft comments');
+  await expect(send).toBeDisabled();
+  await expect(review.getByRole('article', { name: 'Comment on notes/plan.rs:1' })).toContainText('sent ✓');
+  await expect(review.getByRole('article', { name: 'Comment on notes/plan.rs:2-3' })).toContainText('sent ✓');
+  await page.screenshot({ path: testInfo.outputPath('review-sent.png') });
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // The scripted model echoes what it received: one message, both anchors.
+  await review.getByRole('button', { name: 'Close the review' }).click();
+  // (The reply is markdown: each backticked anchor shows as code.)
+  await pocketcode.expectReply('Greet the user by name.');
+  const reply = pocketcode.messages('Assistant').last();
+  await expect(reply.locator('code', { hasText: /^notes\/plan\.rs:1$/ })).toBeVisible();
+  await expect(reply.locator('code', { hasText: /^notes\/plan\.rs:2-3$/ })).toBeVisible();
+  await expect(pocketcode.messages('You')).toHaveCount(1);
+  await pocketcode.waitUntilIdle();
+});

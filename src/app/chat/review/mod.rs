@@ -1,0 +1,212 @@
+//! The Review sheet (⋯ → Review): the chat's diff against its base, one
+//! collapsible section per file. Tap a line to comment on it; tap a second
+//! line of the same file first to comment on the range between. Comments
+//! are a draft kept by the server (every tab and a reload see them); "Send
+//! review" sends the drafts to the agent as one message, and they stay
+//! shown as sent. Local chats only.
+
+mod comment;
+mod file;
+
+use leptos::prelude::*;
+
+use crate::api::{
+    AddReviewComment, DeleteReviewComment, EditReviewComment, SendReview, get_review,
+    get_review_diff,
+};
+use crate::app::error_list::ErrorList;
+use crate::model::review::{Review, ReviewDiff};
+use file::FileSection;
+
+/// Lines picked to comment on: `start..=end` of `path` (new side).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Picked {
+    path: String,
+    start: u32,
+    end: u32,
+}
+
+/// What the sheet's parts share.
+#[derive(Clone, Copy)]
+struct Sheet {
+    /// `(repo, chat_id)`.
+    chat: StoredValue<(String, String)>,
+    picked: RwSignal<Option<Picked>>,
+    /// The review as last read or changed.
+    review: Signal<Review>,
+    add: ServerAction<AddReviewComment>,
+    edit: ServerAction<EditReviewComment>,
+    delete: ServerAction<DeleteReviewComment>,
+    send: ServerAction<SendReview>,
+}
+
+impl Sheet {
+    fn repo(self) -> String {
+        self.chat.with_value(|c| c.0.clone())
+    }
+
+    fn chat_id(self) -> String {
+        self.chat.with_value(|c| c.1.clone())
+    }
+
+    /// A tap on line `number` of `path`: starts a pick, or stretches the
+    /// one in the same file to a range.
+    fn tap(self, path: &str, number: u32) {
+        self.picked.update(|picked| {
+            *picked = Some(match picked.take() {
+                Some(p) if p.path == path && p.start == p.end && p.start != number => Picked {
+                    path: p.path,
+                    start: p.start.min(number),
+                    end: p.start.max(number),
+                },
+                _ => Picked {
+                    path: path.to_owned(),
+                    start: number,
+                    end: number,
+                },
+            });
+        });
+    }
+}
+
+#[component]
+pub fn ReviewPanel(
+    repo: String,
+    chat_id: String,
+    on_close: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let chat = StoredValue::new((repo, chat_id));
+    let (add, edit, delete, send) = (
+        ServerAction::<AddReviewComment>::new(),
+        ServerAction::<EditReviewComment>::new(),
+        ServerAction::<DeleteReviewComment>::new(),
+        ServerAction::<SendReview>::new(),
+    );
+    let diff = Resource::new(
+        || (),
+        move |()| {
+            let (repo, chat_id) = chat.get_value();
+            get_review_diff(repo, chat_id)
+        },
+    );
+    // Read again after every change: the answer is the review as it is now.
+    let read = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                edit.version().get(),
+                delete.version().get(),
+                send.version().get(),
+            )
+        },
+        move |_| {
+            let (repo, chat_id) = chat.get_value();
+            get_review(repo, chat_id)
+        },
+    );
+    let review = Signal::derive(move || read.get().and_then(Result::ok).unwrap_or_default());
+    let sheet = Sheet {
+        chat,
+        picked: RwSignal::new(None),
+        review,
+        add,
+        edit,
+        delete,
+        send,
+    };
+    provide_context(sheet);
+    view! {
+        <section
+            aria-label="Review"
+            class="absolute top-full right-0 left-0 z-20 max-h-[80dvh] overflow-y-auto border-b border-neutral-700 bg-black p-2 text-sm text-neutral-300"
+        >
+            <div class="flex items-center justify-between">
+                <h3 class="text-neutral-100">"Review"</h3>
+                <button type="button" class="min-h-11 min-w-11" aria-label="Close the review" on:click=move |_| on_close()>
+                    "✕"
+                </button>
+            </div>
+            <p class="text-neutral-400">"Tap a line to comment; tap a second line first for a range."</p>
+            <SendBar />
+            <Suspense fallback=|| view! { <p class="text-neutral-500">"Reading the diff…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                    {move || Suspend::new(async move { diff.await.map(|diff| view! { <Files diff /> }) })}
+                </ErrorBoundary>
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Files(diff: ReviewDiff) -> impl IntoView {
+    if diff.files.is_empty() {
+        return view! { <p class="mt-2 text-neutral-500">"No changes to review yet."</p> }
+            .into_any();
+    }
+    let cut = diff.truncated.then(|| {
+        view! { <p class="mt-2 text-neutral-400">"The diff is long: the last files are listed without their lines."</p> }
+    });
+    let files = diff
+        .files
+        .into_iter()
+        .map(|file| view! { <FileSection file /> })
+        .collect_view();
+    view! {
+        <div class="mt-2 flex flex-col gap-2">{files}</div>
+        {cut}
+    }
+    .into_any()
+}
+
+/// How many drafts wait, and "Send review".
+#[component]
+fn SendBar() -> impl IntoView {
+    let sheet = expect_context::<Sheet>();
+    let drafts = move || sheet.review.with(|r| r.drafts().count());
+    let pending = sheet.send.pending();
+    let send = move |_| {
+        sheet.send.dispatch(SendReview {
+            repo: sheet.repo(),
+            chat_id: sheet.chat_id(),
+        });
+    };
+    let refused = move || {
+        let add = sheet.add.value().get().and_then(Result::err);
+        let edit = sheet.edit.value().get().and_then(Result::err);
+        let delete = sheet.delete.value().get().and_then(Result::err);
+        add.or(edit).or(delete).map(|e| {
+            view! { <p role="alert" class="text-red-400">{format!("Not changed: {e}")}</p> }
+        })
+    };
+    let outcome = move || match sheet.send.value().get() {
+        Some(Ok(_)) => Some(
+            view! { <p role="status" class="text-emerald-300">"Review sent to the agent."</p> }
+                .into_any(),
+        ),
+        Some(Err(e)) => Some(
+            view! { <p role="alert" class="text-red-400">{format!("Not sent: {e}")}</p> }
+                .into_any(),
+        ),
+        None => None,
+    };
+    view! {
+        <div class="sticky top-0 z-10 mt-1 flex items-center gap-2 bg-black py-1">
+            <span class="flex-1" data-testid="review-drafts">
+                {move || match drafts() {
+                    1 => "1 draft comment".to_owned(),
+                    n => format!("{n} draft comments"),
+                }}
+            </span>
+            <button
+                type="button"
+                class="min-h-11 border border-emerald-600 px-3 text-emerald-200 disabled:text-neutral-600"
+                prop:disabled=move || pending.get() || drafts() == 0
+                on:click=send
+            >
+                {move || if pending.get() { "Sending…" } else { "Send review" }}
+            </button>
+        </div>
+        {outcome}
+        {refused}
+    }
+}
