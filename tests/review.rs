@@ -14,7 +14,7 @@ mod steps;
 use std::panic::AssertUnwindSafe;
 
 use common::git_fixture::Remote;
-use common::http::{NewChat, admin};
+use common::http::{NewChat, admin, call};
 use common::{TempDir, TestServer};
 use futures::FutureExt;
 use serde_json::json;
@@ -66,6 +66,18 @@ async fn a_review_is_drafted_kept_and_sent_as_one_message() {
         assert_eq!(anchors(&kept), ["notes/todo.md:1", "src/lib.rs:2-3"]);
         refused::bad_requests_change_nothing(&server, &chat).await;
         sent(&server, &chat).await;
+        // Deleting the chat removes its review from disk.
+        let file = server
+            .data_dir
+            .path()
+            .join("reviews")
+            .join(format!("{}.json", worktree_dir_name(&chat)));
+        assert!(file.exists(), "{} holds the review", file.display());
+        let mut form = chat.form()[..2].to_vec();
+        form.push(("force", "true"));
+        let (status, body) = call(&server, "delete_chat", &form).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(!file.exists(), "{} outlived its chat", file.display());
     })
     .catch_unwind()
     .await;
@@ -203,4 +215,13 @@ async fn sent(server: &TestServer, chat: &NewChat) {
         users[1],
         "Review of your changes (1 comment). Please address each:\n\n`src/lib.rs:1`\n> pub fn one() -> u32 {\nOne more.\n"
     );
+}
+
+/// `owner__name__<chat id>`: the chat's worktree directory's name.
+fn worktree_dir_name(chat: &NewChat) -> String {
+    std::path::Path::new(&chat.worktree)
+        .file_name()
+        .and_then(|name| name.to_str())
+        .expect("a worktree path")
+        .to_owned()
 }

@@ -13,11 +13,19 @@ pub fn watch_chat(events: &Arc<EventHub>, worktree: &str) {
 }
 
 /// After chats were deleted: stops relaying their directories, ends
-/// their browsers and revokes their push tools' capabilities.
+/// their browsers, revokes their push tools' capabilities and removes
+/// their draft reviews.
 pub(super) async fn forget_removed_chats(state: &crate::server::state::AppState) {
     forget_removed(&state.events, state.git.layout());
     state.browsers.forget_removed().await;
     state.agent_push.forget_removed().await;
+    let reviews = Arc::clone(&state.reviews);
+    let worktrees = state.git.layout().worktrees_dir();
+    if let Err(error) =
+        tokio::task::spawn_blocking(move || reviews.forget_removed(&worktrees)).await
+    {
+        tracing::warn!(%error, "deleted chats' reviews not removed");
+    }
 }
 
 /// Stops relaying every chat worktree that is gone from disk.

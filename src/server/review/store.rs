@@ -66,6 +66,27 @@ impl Reviews {
         Ok(review)
     }
 
+    /// Removes the review of every chat whose worktree is gone from
+    /// `worktrees` (a deleted chat's review goes with it).
+    pub fn forget_removed(&self, worktrees: &Path) {
+        let _held = self.changing.lock().unwrap_or_else(PoisonError::into_inner);
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for path in entries.flatten().map(|entry| entry.path()) {
+            let chat = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .and_then(|name| name.strip_suffix(".json"));
+            if let Some(chat) = chat
+                && !worktrees.join(chat).exists()
+                && let Err(error) = std::fs::remove_file(&path)
+            {
+                tracing::warn!(path = %path.display(), %error, "a deleted chat's review stays");
+            }
+        }
+    }
+
     fn read(&self, name: &WorktreeName) -> Result<Review, ReviewError> {
         let path = self.path(name);
         match std::fs::read(&path) {
