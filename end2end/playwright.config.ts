@@ -50,6 +50,7 @@ const IPHONE_ONLY = [
   'queue',
   'mentions',
   'files',
+  'undo',
 ];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
 const unlisted = fs

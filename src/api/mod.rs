@@ -35,6 +35,7 @@ mod remotes;
 mod resources;
 mod send_prompt;
 mod set_repo_trust;
+mod undo;
 pub mod validate;
 mod write_commit_message;
 
@@ -82,6 +83,7 @@ pub use resources::{
 };
 pub use send_prompt::{SendPrompt, send_prompt};
 pub use set_repo_trust::{SetRepoTrust, set_repo_trust};
+pub use undo::{ForkChat, RedoUndone, UndoFrom, fork_chat, redo_undone, undo_from};
 pub use write_commit_message::{WriteCommitMessage, write_commit_message};
 
 pub use pull_request::{

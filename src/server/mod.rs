@@ -38,3 +38,4 @@ pub mod startup;
 pub mod state;
 pub mod supervisor;
 pub mod system;
+pub mod undo;

@@ -12,6 +12,7 @@ mod processes;
 mod pull_requests;
 mod repos;
 mod resources;
+mod undo;
 mod worktrees;
 
 use std::sync::OnceLock;
@@ -66,6 +67,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(files::list_files))
         .routes(routes!(files::download_file))
         .routes(routes!(files::download_zip))
+        .routes(routes!(undo::undo_chat))
+        .routes(routes!(undo::redo_chat))
+        .routes(routes!(undo::fork_chat))
         .merge(
             // Uploads are limited by `--upload-max-mb` as they stream,
             // not by the whole app's body limit.
