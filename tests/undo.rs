@@ -81,6 +81,10 @@ async fn write_turn(server: &TestServer, chat: &NewChat, path: &str, content: &s
     .await;
 }
 
+/// A server function, its form, the status it must answer and what its
+/// error must say.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16, &'a str);
+
 fn message_form<'a>(chat: &'a NewChat, message: &'a str) -> Vec<(&'a str, &'a str)> {
     let mut form = chat.form().to_vec();
     form.push(("message_id", message));
@@ -234,7 +238,7 @@ async fn bad_undo_redo_and_fork_requests_are_refused_and_change_nothing() {
     let mut remote_chat = unknown_chat.clone();
     remote_chat[0] = ("repo", "@nowhere");
     remote_chat[1] = ("chat_id", &chat.session);
-    let cases: Vec<(&str, Vec<(&str, &str)>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "undo_from",
             message_form(&chat, "not-a-message"),
