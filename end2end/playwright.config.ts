@@ -52,6 +52,7 @@ const IPHONE_ONLY = [
   'search',
   'files',
   'review',
+  'undo',
 ];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
 const unlisted = fs

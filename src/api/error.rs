@@ -208,6 +208,16 @@ impl From<crate::server::search::SearchError> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::server::undo::UndoError> for AppError {
+    fn from(error: crate::server::undo::UndoError) -> Self {
+        match error {
+            crate::server::undo::UndoError::Chat(e) => e.into(),
+            other => Self::from_status(other.status(), other.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,7 @@ mod review;
 mod search;
 mod send_prompt;
 mod set_repo_trust;
+mod undo;
 pub mod validate;
 mod write_commit_message;
 
@@ -89,6 +90,7 @@ pub use review::{
 };
 pub use send_prompt::{SendPrompt, send_prompt};
 pub use set_repo_trust::{SetRepoTrust, set_repo_trust};
+pub use undo::{ForkChat, RedoUndone, UndoFrom, fork_chat, redo_undone, undo_from};
 pub use write_commit_message::{WriteCommitMessage, write_commit_message};
 
 pub use pull_request::{

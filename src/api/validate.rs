@@ -43,6 +43,11 @@ fn opencode_id<'a>(id: &'a str, prefix: &str, what: &str) -> Result<&'a str, App
     }
 }
 
+/// A message's id: `msg_…`.
+pub fn message_id(id: &str) -> Result<&str, AppError> {
+    opencode_id(id, "msg", "message")
+}
+
 /// A permission request's id: `per_…`.
 pub fn permission_id(id: &str) -> Result<&str, AppError> {
     opencode_id(id, "per", "permission request")

@@ -23,5 +23,5 @@ pub use message::{
     MessageError, MessageErrorData, MessageInfo, MessageTime, MessageWithParts, ModelRef, Role,
 };
 pub use part::{Part, PartBody, ToolState};
-pub use session::{Session, SessionShare, SessionTime};
+pub use session::{Session, SessionRevert, SessionShare, SessionTime};
 pub use transcript::{TRANSCRIPT_PAGE, Transcript};

@@ -17,6 +17,18 @@ pub struct Session {
     /// Set while the session is shared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share: Option<SessionShare>,
+    /// Set while the session is undone from a message on (opencode's
+    /// revert): the message and everything after it are set aside until
+    /// redone, or dropped by the next prompt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revert: Option<SessionRevert>,
+}
+
+/// Where a session is undone from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRevert {
+    #[serde(rename = "messageID")]
+    pub message_id: String,
 }
 
 /// A shared session's public link.

@@ -40,3 +40,4 @@ pub mod startup;
 pub mod state;
 pub mod supervisor;
 pub mod system;
+pub mod undo;

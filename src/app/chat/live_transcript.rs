@@ -61,6 +61,7 @@ pub fn LiveTranscript(
         move || reload.again(),
     );
     let busy = Signal::derive(move || store.with(|t| t.busy));
+    super::undo::UndoActions::provide(key.clone(), store);
     view! {
         <TranscriptScroll store reload />
         <super::queue::QueuedPrompts key=key.clone() />
@@ -134,6 +135,7 @@ fn TranscriptScroll(store: RwSignal<Transcript>, reload: TranscriptReload) -> im
         store.with(|t| {
             t.messages
                 .iter()
+                .filter(|m| !super::undo::is_undone(t, &m.info.id))
                 .map(|m| m.info.id.clone())
                 .collect::<Vec<_>>()
         })
@@ -173,6 +175,7 @@ fn TranscriptScroll(store: RwSignal<Transcript>, reload: TranscriptReload) -> im
                     children=move |message_id| view! { <MessageView store message_id /> }
                 />
             </ol>
+            <super::undo::UndoneBar store />
             {move || {
                 busy.get()
                     .then(|| view! { <p role="status" class="mt-3 text-neutral-500">"working…"</p> })

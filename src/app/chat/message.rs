@@ -34,6 +34,8 @@ pub fn MessageView(store: RwSignal<Transcript>, message_id: String) -> impl Into
     };
     view! {
         <li aria-label=label class=class>
+            {(role == Some(Role::User))
+                .then(|| view! { <super::undo::MessageActions message_id=message_id.clone() /> })}
             <div class="mb-1 text-xs text-neutral-500">{label.to_lowercase()}</div>
             <div class="space-y-2">
                 <For

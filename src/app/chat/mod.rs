@@ -26,6 +26,7 @@ mod send_buttons;
 mod shipping;
 mod shown;
 mod tool;
+mod undo;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

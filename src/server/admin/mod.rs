@@ -14,6 +14,7 @@ mod repos;
 mod resources;
 mod review;
 mod search;
+mod undo;
 mod worktrees;
 
 use std::sync::OnceLock;
@@ -74,6 +75,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(review::add_comment))
         .routes(routes!(review::edit_comment, review::delete_comment))
         .routes(routes!(review::send_review))
+        .routes(routes!(undo::undo_chat))
+        .routes(routes!(undo::redo_chat))
+        .routes(routes!(undo::fork_chat))
         .merge(
             // Uploads are limited by `--upload-max-mb` as they stream,
             // not by the whole app's body limit.

@@ -12,6 +12,7 @@ mod commit;
 mod diff;
 mod disk;
 mod error;
+mod fork;
 mod github_host;
 mod layout;
 mod limits;

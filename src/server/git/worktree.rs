@@ -32,6 +32,22 @@ pub fn create(
 ) -> Result<WorktreeInfo, GitError> {
     let repo =
         repo::open(layout, &name.repo)?.ok_or_else(|| GitError::RepoNotFound(name.repo.clone()))?;
+    let default = repo::default_branch(&repo)?;
+    let base = repo::base_commit(&repo, &default)?.id();
+    create_at(layout, name, trusted, base)
+}
+
+/// Creates the chat's worktree on branch `pocketcode/<chat>` from commit
+/// `base` (a forked chat starts where its source chat is).
+pub fn create_at(
+    layout: &Layout,
+    name: &WorktreeName,
+    trusted: bool,
+    base: git2::Oid,
+) -> Result<WorktreeInfo, GitError> {
+    let repo =
+        repo::open(layout, &name.repo)?.ok_or_else(|| GitError::RepoNotFound(name.repo.clone()))?;
+    let base = repo.find_commit(base)?;
     let path = layout.worktree(name);
     if path.exists() {
         return Err(GitError::Conflict(format!(
@@ -40,8 +56,6 @@ pub fn create(
     }
     let dir = layout.worktrees_dir();
     std::fs::create_dir_all(&dir).map_err(|e| GitError::io(dir.display(), e))?;
-    let default = repo::default_branch(&repo)?;
-    let base = repo::base_commit(&repo, &default)?;
     let branch_name = BranchName::for_chat(&name.chat);
     let branch = repo
         .branch(branch_name.as_str(), &base, false)

@@ -16,6 +16,7 @@ mod global;
 mod mcp;
 mod mentions;
 mod prompt;
+mod revert;
 
 pub use mentions::CommandCall;
 pub use prompt::{Prompt, PromptFile, PromptImage};

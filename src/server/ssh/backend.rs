@@ -91,6 +91,7 @@ mod tests {
                 updated: 9_000,
             },
             share: None,
+            revert: None,
         };
         let chat = as_chat("devbox", session);
         assert_eq!(chat.worktree.repo, "@devbox");
