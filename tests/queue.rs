@@ -6,14 +6,10 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::TestServer;
 use common::git_fixture::Remote;
 use common::http::{NewChat, call};
+use common::{TestServer, eventually};
 use serde_json::Value;
-
-const DEADLINE: Duration = Duration::from_secs(120);
 
 /// A reply slow enough to queue behind (about 30 s unless aborted).
 const SLOW: &str = "[scenario:slow chunks=120 ms=250] keep busy";
@@ -72,19 +68,6 @@ async fn user_texts(server: &TestServer, chat: &NewChat) -> Vec<String> {
 async fn busy(server: &TestServer, chat: &NewChat) -> bool {
     let (_, transcript) = call(server, "get_transcript", &chat.form()).await;
     transcript["busy"] == true
-}
-
-/// Waits until `check` holds, polling.
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
 }
 
 async fn working_chat(server: &TestServer, remote: &Remote) -> NewChat {

@@ -8,27 +8,11 @@
 mod common;
 
 use std::path::Path;
-use std::time::Duration;
 
-use common::TestServer;
 use common::git_fixture::{Remote, git};
 use common::http::{NewChat, admin, call};
+use common::{TestServer, eventually};
 use serde_json::{Value, json};
-
-const DEADLINE: Duration = Duration::from_secs(120);
-
-/// Waits until `check` holds, polling.
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
 
 async fn transcript(server: &TestServer, chat: &NewChat) -> Value {
     let (status, transcript) = call(server, "get_transcript", &chat.form()).await;

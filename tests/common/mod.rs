@@ -40,6 +40,19 @@ pub const TEST_PASSWORD: &str = "correct horse battery staple";
 /// opencode takes a few seconds to start; a loaded CI machine more.
 pub const READY: Duration = Duration::from_secs(120);
 
+/// Waits until `check` holds, polling every 250 ms, for at most [`READY`].
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + READY;
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 /// A git repository with one commit, as opencode expects a project to be.
 pub fn git_workspace(path: &Path) {
     std::fs::create_dir_all(path).expect("create workspace");
