@@ -144,22 +144,22 @@ test('from a finished chat: Changes → Commit → Push → Open PR → the head
   await page.screenshot({ path: testInfo.outputPath('shipping-merged.png') });
 });
 
-test('a push GitHub refuses (its branch moved on) goes through only with Force push and a second tap', async ({
-  page,
-}, testInfo) => {
-  test.setTimeout(180_000);
+/**
+ * Logs in and makes a chat of the stand-in's repo; `commit(file)` writes
+ * `file` in its worktree and commits it through pocketcode, answering the
+ * new HEAD.
+ */
+async function chatWithCommits(page: import('@playwright/test').Page) {
   const pocketcode = new PocketcodePage(page);
   const base = server.baseUrl;
   await page.goto(`${base}/`);
   await new LoginPage(page).logIn(server.password);
   await pocketcode.waitHydrated();
-
   const made = await page.request.post(`${base}/pocket/fn/new_chat`, { form: { repo: `${OWNER}/${NAME}` } });
   const madeBody = await made.text();
   expect(made.status(), madeBody).toBe(200);
   const { worktree } = JSON.parse(madeBody);
   const chat = { repo: worktree.repo as string, chat_id: worktree.chat_id as string };
-  const branch = `refs/heads/pocketcode/${chat.chat_id}`;
   const commit = async (file: string) => {
     writeFileSync(path.join(worktree.path, file), `${file}\n`);
     const committed = await page.request.post(`${base}/pocket/fn/commit_chat`, {
@@ -168,6 +168,15 @@ test('a push GitHub refuses (its branch moved on) goes through only with Force p
     expect(committed.status(), await committed.text()).toBe(200);
     return git(worktree.path, 'rev-parse', 'HEAD');
   };
+  return { pocketcode, base, chat, commit };
+}
+
+test('a push GitHub refuses (its branch moved on) goes through only with Force push and a second tap', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const { pocketcode, base, chat, commit } = await chatWithCommits(page);
+  const branch = `refs/heads/pocketcode/${chat.chat_id}`;
   await commit('first.txt');
   const pushed = await page.request.post(`${base}/pocket/fn/push_chat`, { form: chat });
   expect(pushed.status(), await pushed.text()).toBe(200);
@@ -205,25 +214,7 @@ test('a branch name typed in Push is where the branch goes, and the next push go
   page,
 }) => {
   test.setTimeout(180_000);
-  const pocketcode = new PocketcodePage(page);
-  const base = server.baseUrl;
-  await page.goto(`${base}/`);
-  await new LoginPage(page).logIn(server.password);
-  await pocketcode.waitHydrated();
-
-  const made = await page.request.post(`${base}/pocket/fn/new_chat`, { form: { repo: `${OWNER}/${NAME}` } });
-  const madeBody = await made.text();
-  expect(made.status(), madeBody).toBe(200);
-  const { worktree } = JSON.parse(madeBody);
-  const chat = { repo: worktree.repo as string, chat_id: worktree.chat_id as string };
-  const commit = async (file: string) => {
-    writeFileSync(path.join(worktree.path, file), `${file}\n`);
-    const committed = await page.request.post(`${base}/pocket/fn/commit_chat`, {
-      form: { ...chat, message: `Add ${file}` },
-    });
-    expect(committed.status(), await committed.text()).toBe(200);
-    return git(worktree.path, 'rev-parse', 'HEAD');
-  };
+  const { pocketcode, base, chat, commit } = await chatWithCommits(page);
   const first = await commit('named-first.txt');
   const named = `feature/phone-${chat.chat_id}`;
 
