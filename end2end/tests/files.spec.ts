@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 
+import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
 
 /** A zip's files, name → bytes (read from its central directory, as unzip does). */
@@ -36,17 +36,6 @@ async function expectTappable(control: Locator): Promise<void> {
   expect(box!.x + box!.width).toBeLessThanOrEqual(page_width + 1);
 }
 const page_width = 390;
-
-/** axe-core's serious and critical findings in the Files sheet. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .include('section[aria-label="Files"]')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
 
@@ -90,7 +79,7 @@ test('Files on a phone: browse, read, download a file and a folder, upload into 
   const downloadFile = files.getByRole('link', { name: 'Download', exact: true });
   for (const control of [wrap, downloadFile]) await expectTappable(control);
   await page.screenshot({ path: testInfo.outputPath('files-viewer.png') });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, 'section[aria-label="Files"]')).toEqual([]);
 
   const [file] = await Promise.all([page.waitForEvent('download'), downloadFile.click()]);
   expect(file.suggestedFilename()).toBe('plan.rs');
@@ -120,5 +109,5 @@ test('Files on a phone: browse, read, download a file and a folder, upload into 
   await expect(files.getByTestId('upload-note')).toContainText('Upload refused: notes/todo.md is already there');
   expect(fs.readFileSync(path.join(chat.worktree, 'notes', 'todo.md'), 'utf8')).toBe('- ship it\n');
   await page.screenshot({ path: testInfo.outputPath('files-upload.png') });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, 'section[aria-label="Files"]')).toEqual([]);
 });

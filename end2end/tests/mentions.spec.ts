@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 
+import { seriousViolations } from '../fixtures/axe';
 import { initRepo } from '../fixtures/git';
 import { expect, test } from '../fixtures/pocketcode';
 
@@ -31,15 +31,6 @@ function mentionRepo(project: string): { dir: string; cleanup: () => void } {
     cwd: dir,
   });
   return { dir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
-}
-
-async function seriousViolations(page: Page, ...include: string[]): Promise<string[]> {
-  let builder = new AxeBuilder({ page });
-  for (const selector of include) builder = builder.include(selector);
-  const results = await builder.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** One-handed on a phone: at least 44 CSS pixels tall. */

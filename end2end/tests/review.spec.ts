@@ -1,8 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 
+import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
 
 /** One-handed on a phone: at least 44 CSS pixels tall, inside the screen. */
@@ -12,17 +12,6 @@ async function expectTappable(control: Locator): Promise<void> {
   expect(box!.height).toBeGreaterThanOrEqual(44);
   expect(box!.width).toBeGreaterThanOrEqual(44);
   expect(box!.x + box!.width).toBeLessThanOrEqual(390 + 1);
-}
-
-/** axe-core's serious and critical findings in the Review sheet. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .include('section[aria-label="Review"]')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
@@ -80,7 +69,7 @@ test('Review on a phone: comment on a line and a range, send the review, the age
   expect(await review.getByRole('textbox', { name: 'Comment on notes/plan.rs:1' }).evaluate((e) => getComputedStyle(e).fontSize)).toBe('16px');
   await review.getByRole('button', { name: 'Cancel' }).click();
   await page.screenshot({ path: testInfo.outputPath('review-comments.png') });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
 
   await pocketcode.reload();
   await page.getByRole('button', { name: 'Chat menu' }).click();
@@ -94,7 +83,7 @@ test('Review on a phone: comment on a line and a range, send the review, the age
   await expect(review.getByRole('article', { name: 'Comment on notes/plan.rs:1' })).toContainText('sent ✓');
   await expect(review.getByRole('article', { name: 'Comment on notes/plan.rs:2-3' })).toContainText('sent ✓');
   await page.screenshot({ path: testInfo.outputPath('review-sent.png') });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
 
   // The scripted model echoes what it received: one message, both anchors.
   await review.getByRole('button', { name: 'Close the review' }).click();

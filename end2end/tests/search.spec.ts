@@ -1,21 +1,9 @@
 import path from 'node:path';
 
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-
+import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
 
 const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .include('main')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('search finds a word from an old chat, and a tap opens that chat', async ({
   pocketcode,
@@ -51,7 +39,7 @@ test('search finds a word from an old chat, and a tap opens that chat', async ({
   await expect(typed).toContainText(`where does the ${word} sleep?`);
   const box2 = await typed.boundingBox();
   expect(box2?.height ?? 0).toBeGreaterThanOrEqual(44);
-  expect(await seriousViolations(page), 'the search page with results').toEqual([]);
+  expect(await seriousViolations(page, 'main'), 'the search page with results').toEqual([]);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'search-results.png') });
 
   await typed.click();
