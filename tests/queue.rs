@@ -46,23 +46,8 @@ async fn send(server: &TestServer, chat: &NewChat, function: &str, text: &str) -
 
 /// The texts of the chat's user messages, in order.
 async fn user_texts(server: &TestServer, chat: &NewChat) -> Vec<String> {
-    let (status, transcript) = call(server, "get_transcript", &chat.form()).await;
-    assert_eq!(status, 200, "{transcript}");
-    let messages = transcript["messages"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    messages
-        .iter()
-        .filter(|m| m["info"]["role"] == "user")
-        .map(|m| {
-            let parts = m["parts"].as_array().cloned().unwrap_or_default();
-            let text = parts.iter().find(|p| p["type"] == "text");
-            text.and_then(|p| p["text"].as_str())
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect()
+    let messages = common::http::user_messages(server, chat).await;
+    messages.into_iter().map(|(_, text)| text).collect()
 }
 
 async fn busy(server: &TestServer, chat: &NewChat) -> bool {

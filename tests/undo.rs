@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use common::git_fixture::{Remote, git};
-use common::http::{NewChat, admin, call};
+use common::http::{NewChat, admin, call, user_messages};
 use common::{TestServer, eventually};
 use serde_json::{Value, json};
 
@@ -18,28 +18,6 @@ async fn transcript(server: &TestServer, chat: &NewChat) -> Value {
     let (status, transcript) = call(server, "get_transcript", &chat.form()).await;
     assert_eq!(status, 200, "{transcript}");
     transcript
-}
-
-/// The ids and texts of the chat's user messages, in order.
-async fn user_messages(server: &TestServer, chat: &NewChat) -> Vec<(String, String)> {
-    let transcript = transcript(server, chat).await;
-    let messages = transcript["messages"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    messages
-        .iter()
-        .filter(|m| m["info"]["role"] == "user")
-        .map(|m| {
-            let parts = m["parts"].as_array().cloned().unwrap_or_default();
-            let text = parts.iter().find(|p| p["type"] == "text");
-            let text = text.and_then(|p| p["text"].as_str()).unwrap_or_default();
-            (
-                m["info"]["id"].as_str().expect("id").to_owned(),
-                text.to_owned(),
-            )
-        })
-        .collect()
 }
 
 fn read(path: &Path) -> Option<String> {

@@ -113,3 +113,27 @@ impl NewChat {
         ]
     }
 }
+
+/// The ids and texts (first text part) of the chat's user messages, in
+/// order.
+pub async fn user_messages(server: &TestServer, chat: &NewChat) -> Vec<(String, String)> {
+    let (status, transcript) = call(server, "get_transcript", &chat.form()).await;
+    assert_eq!(status, 200, "{transcript}");
+    let messages = transcript["messages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    messages
+        .iter()
+        .filter(|m| m["info"]["role"] == "user")
+        .map(|m| {
+            let parts = m["parts"].as_array().cloned().unwrap_or_default();
+            let text = parts.iter().find(|p| p["type"] == "text");
+            let text = text.and_then(|p| p["text"].as_str()).unwrap_or_default();
+            (
+                m["info"]["id"].as_str().expect("id").to_owned(),
+                text.to_owned(),
+            )
+        })
+        .collect()
+}
