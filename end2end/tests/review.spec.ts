@@ -95,3 +95,40 @@ test('Review on a phone: comment on a line and a range, send the review, the age
   await expect(pocketcode.messages('You')).toHaveCount(1);
   await pocketcode.waitUntilIdle();
 });
+
+test('Review from a tool part: "Review this change" opens the sheet at the file the agent wrote, the rest collapsed', async ({
+  pocketcode,
+  page,
+}, testInfo) => {
+  const chat = await pocketcode.newChat();
+  fs.writeFileSync(path.join(chat.worktree, 'other.txt'), 'not this one\n');
+  await pocketcode.send('[scenario:write path=notes/tool.rs content="fn one() {}\\nfn two() {}\\n"]');
+  await pocketcode.waitUntilIdle();
+  const tool = page.locator('details[aria-label="tool write"]').last();
+  await expect(tool).toHaveAttribute('data-tool-status', 'completed');
+  if (!(await tool.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await tool.locator('summary').click();
+  }
+  const button = tool.getByRole('button', { name: 'Review this change' });
+  await expectTappable(button);
+  await button.click();
+
+  const review = page.getByRole('region', { name: 'Review' });
+  const file = review.locator('details', { hasText: 'notes/tool.rs' });
+  await expect(file).toHaveAttribute('open', '');
+  await expect(review.locator('details', { hasText: 'other.txt' })).not.toHaveAttribute('open', '');
+  const line = file.getByRole('button', { name: /^Line 2:/ });
+  await expect(line).toContainText('fn two() {}');
+  await expect(line).toBeInViewport();
+  await line.click();
+  await review.getByRole('textbox', { name: 'Comment on notes/tool.rs:2' }).fill('Call two from one.');
+  await review.getByRole('button', { name: 'Add comment' }).click();
+  await page.screenshot({ path: testInfo.outputPath('review-from-tool.png') });
+  expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
+  await review.getByRole('button', { name: 'Send review' }).click();
+  await expect(review.getByRole('status')).toHaveText('Review sent to the agent.');
+  await review.getByRole('button', { name: 'Close the review' }).click();
+  await pocketcode.expectReply('Call two from one.');
+  await expect(pocketcode.messages('Assistant').last().locator('code', { hasText: /^notes\/tool\.rs:2$/ })).toBeVisible();
+  await pocketcode.waitUntilIdle();
+});

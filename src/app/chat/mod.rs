@@ -97,6 +97,10 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     shown::keep_shown(repo.clone(), chat_id.clone());
     // The transcript says when the agent acts on the shared browser.
     provide_context(browser::AgentBrowsing(RwSignal::new(false)));
+    // Review reads a local worktree's diff: tool parts offer it there only.
+    if crate::model::remotes::remote_name(&repo).is_none() {
+        review::ReviewOpener::provide();
+    }
     if let Some(session_id) = chat.session_id.clone() {
         read_mark::keep_read(repo.clone(), chat_id.clone(), session_id);
     }

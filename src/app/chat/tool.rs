@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
+use super::review::ReviewOpener;
 use crate::app::diff::{Patch, replaced, written};
 use crate::opencode::ToolState;
 
@@ -70,13 +71,18 @@ fn input_view(tool: &str, state: &ToolState) -> Option<AnyView> {
             }
             .into_any()
         }),
-        "write" => text("content")
-            .map(|content| view! { <Patch patch=written(path, content) label="File diff" /> }.into_any()),
+        "write" => text("content").map(|content| {
+            view! {
+                <Patch patch=written(path, content) label="File diff" />
+                {review_button(path, state)}
+            }
+            .into_any()
+        }),
         "edit" => {
             let patch = state.metadata_str("diff").map(str::to_owned).or_else(|| {
                 Some(replaced(path, text("oldString")?, text("newString")?))
             })?;
-            Some(view! { <Patch patch label="File diff" /> }.into_any())
+            Some(view! { <Patch patch label="File diff" /> {review_button(path, state)} }.into_any())
         }
         "todowrite" | "todoread" => {
             let todos = input.get("todos").and_then(Value::as_array)?;
@@ -95,6 +101,25 @@ fn input_view(tool: &str, state: &ToolState) -> Option<AnyView> {
             _ => None,
         },
     }
+}
+
+/// "Review this change": the chat's Review sheet, opened at this file
+/// (local chats, once the edit is done).
+fn review_button(path: &str, state: &ToolState) -> Option<impl IntoView + use<>> {
+    let opener = use_context::<ReviewOpener>()?;
+    if state.status() != "completed" {
+        return None;
+    }
+    let path = path.to_owned();
+    Some(view! {
+        <button
+            type="button"
+            class="mt-1 min-h-11 border border-neutral-700 px-3 text-sky-300"
+            on:click=move |_| opener.open_at(&path)
+        >
+            "Review this change"
+        </button>
+    })
 }
 
 /// The agent's todo list, each item with its status.

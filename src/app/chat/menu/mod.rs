@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use super::browser::BrowserPanel;
 use super::changes::Changes;
 use super::files::FilesPanel;
-use super::review::ReviewPanel;
+use super::review::{ReviewOpener, ReviewPanel};
 use crate::app::toggle::ToggleButton;
 use crate::model::chats::ChatSummary;
 use items::{MenuActions, MenuItems};
@@ -56,6 +56,17 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
     let open = RwSignal::new(false);
     let note = RwSignal::new(None::<Note>);
     let panel = RwSignal::new(Panel::None);
+    // The file a tool part asked Review to open at (taken by the sheet).
+    let focus = StoredValue::new(None::<String>);
+    if let Some(opener) = use_context::<ReviewOpener>() {
+        Effect::new(move |_| {
+            if let Some(path) = opener.take() {
+                focus.set_value(Some(path));
+                open.set(false);
+                panel.set(Panel::Review);
+            }
+        });
+    }
     let actions = MenuActions::new(chat, note);
     view! {
         <ToggleButton open label="Chat menu" glyph="⋯" menu=true />
@@ -65,23 +76,29 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
                 <NoteLine note />
             </div>
         </Show>
-        <MenuPanel chat panel />
+        <MenuPanel chat panel focus />
     }
 }
 
 /// The panel the menu opened, if any.
 #[component]
-fn MenuPanel(chat: StoredValue<MenuChat>, panel: RwSignal<Panel>) -> impl IntoView {
+fn MenuPanel(
+    chat: StoredValue<MenuChat>,
+    panel: RwSignal<Panel>,
+    focus: StoredValue<Option<String>>,
+) -> impl IntoView {
     let close = move || panel.set(Panel::None);
     move || {
         let MenuChat { repo, chat_id, .. } = chat.get_value();
+        // Once: the menu's own Review item opens at no file.
+        let focus = focus.try_update_value(Option::take).flatten();
         match panel.get() {
             Panel::None => ().into_any(),
             Panel::Rename => view! { <Rename chat panel /> }.into_any(),
             Panel::Changes => view! { <Changes repo chat_id on_close=close /> }.into_any(),
             Panel::Browser => view! { <BrowserPanel repo chat_id on_close=close /> }.into_any(),
             Panel::Files => view! { <FilesPanel repo chat_id on_close=close /> }.into_any(),
-            Panel::Review => view! { <ReviewPanel repo chat_id on_close=close /> }.into_any(),
+            Panel::Review => view! { <ReviewPanel repo chat_id focus on_close=close /> }.into_any(),
         }
     }
 }

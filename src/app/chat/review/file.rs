@@ -6,11 +6,30 @@ use leptos::prelude::*;
 
 use super::Sheet;
 use super::comment::{CommentCard, CommentForm};
+use crate::app::web::page::scroll_into_view;
 use crate::model::review::{DiffLine, LineKind, ReviewFile};
 
+/// The element id of the file the sheet was opened at.
+const FOCUSED_ID: &str = "review-focused-file";
+
+/// Whether the sheet was opened at a file, and whether it is this one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// Opened from the menu: every file open.
+    None,
+    /// Opened at this file (from a tool part): open, and scrolled to.
+    This,
+    /// Opened at another file: this one starts collapsed.
+    Other,
+}
+
 #[component]
-pub fn FileSection(file: ReviewFile) -> impl IntoView {
+pub fn FileSection(file: ReviewFile, focus: Focus) -> impl IntoView {
     let path = StoredValue::new(file.path.clone());
+    if focus == Focus::This {
+        // After the section is in the page.
+        Effect::new(move |_| scroll_into_view(FOCUSED_ID));
+    }
     let body = if file.binary {
         view! { <p class="px-2 py-1 text-neutral-500">"A binary file: nothing to comment on."</p> }
             .into_any()
@@ -32,7 +51,11 @@ pub fn FileSection(file: ReviewFile) -> impl IntoView {
             .into_any()
     };
     view! {
-        <details open class="border border-neutral-800">
+        <details
+            open=focus != Focus::Other
+            id=(focus == Focus::This).then_some(FOCUSED_ID)
+            class="border border-neutral-800"
+        >
             <summary class="flex min-h-11 cursor-pointer items-center gap-2 px-2 text-neutral-100">
                 <code class="min-w-0 flex-1 break-all">{file.path}</code>
                 <span class="text-neutral-400">{file.status}</span>

@@ -7,6 +7,7 @@
 
 mod comment;
 mod file;
+mod opener;
 
 use leptos::prelude::*;
 
@@ -16,7 +17,8 @@ use crate::api::{
 };
 use crate::app::error_list::ErrorList;
 use crate::model::review::{Review, ReviewDiff};
-use file::FileSection;
+use file::{FileSection, Focus};
+pub use opener::ReviewOpener;
 
 /// Lines picked to comment on: `start..=end` of `path` (new side).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,9 +75,13 @@ impl Sheet {
 pub fn ReviewPanel(
     repo: String,
     chat_id: String,
+    /// The file to open at (as a tool part named it): the others start
+    /// collapsed.
+    focus: Option<String>,
     on_close: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
     let chat = StoredValue::new((repo, chat_id));
+    let focus = StoredValue::new(focus);
     let (add, edit, delete, send) = (
         ServerAction::<AddReviewComment>::new(),
         ServerAction::<EditReviewComment>::new(),
@@ -130,7 +136,7 @@ pub fn ReviewPanel(
             <SendBar />
             <Suspense fallback=|| view! { <p class="text-neutral-500">"Reading the diff…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
-                    {move || Suspend::new(async move { diff.await.map(|diff| view! { <Files diff /> }) })}
+                    {move || Suspend::new(async move { diff.await.map(|diff| view! { <Files diff focus=focus.get_value() /> }) })}
                 </ErrorBoundary>
             </Suspense>
         </section>
@@ -138,20 +144,39 @@ pub fn ReviewPanel(
 }
 
 #[component]
-fn Files(diff: ReviewDiff) -> impl IntoView {
+fn Files(diff: ReviewDiff, focus: Option<String>) -> impl IntoView {
     if diff.files.is_empty() {
         return view! { <p class="mt-2 text-neutral-500">"No changes to review yet."</p> }
             .into_any();
     }
+    let focused = focus.as_deref().and_then(|path| {
+        opener::matching_file(path, diff.files.iter().map(|f| f.path.as_str())).map(str::to_owned)
+    });
+    let gone = match (&focus, &focused) {
+        (Some(path), None) => Some(view! {
+            <p role="status" class="mt-2 text-amber-300">
+                {format!("{path} has no changes against the base now (undone, or the same as before): every file is shown.")}
+            </p>
+        }),
+        _ => None,
+    };
     let cut = diff.truncated.then(|| {
         view! { <p class="mt-2 text-neutral-400">"The diff is long: the last files are listed without their lines."</p> }
     });
     let files = diff
         .files
         .into_iter()
-        .map(|file| view! { <FileSection file /> })
+        .map(|file| {
+            let focus = match &focused {
+                None => Focus::None,
+                Some(path) if *path == file.path => Focus::This,
+                Some(_) => Focus::Other,
+            };
+            view! { <FileSection file focus /> }
+        })
         .collect_view();
     view! {
+        {gone}
         <div class="mt-2 flex flex-col gap-2">{files}</div>
         {cut}
     }
