@@ -46,7 +46,10 @@ pub fn listen(on_event: impl Fn(SpeechEvent) + 'static) -> Result<(), String> {
 /// What the recognition's own events call.
 #[cfg_attr(
     not(feature = "hydrate"),
-    expect(dead_code, reason = "on the server nothing listens, so nothing calls them")
+    expect(
+        dead_code,
+        reason = "on the server nothing listens, so nothing calls them"
+    )
 )]
 struct Handlers {
     /// A final phrase.
