@@ -54,11 +54,13 @@ node_modules/.stamp: package.json
 # tini: the image's PID 1, which `make deploy-check` starts the app under.
 # openssh: remote backends run the system ssh; their tests a loopback sshd.
 # bubblewrap: the agent's sandbox.
-SYSTEM_PACKAGES := bubblewrap chromium git tini openssh-client openssh-server
+# espeak-ng: the voice spec speaks the WAV Chromium's fake microphone plays.
+SYSTEM_PACKAGES := bubblewrap chromium git tini openssh-client openssh-server espeak-ng
 
 system-deps:
 	@command -v chromium >/dev/null && command -v git >/dev/null && command -v tini >/dev/null \
 	  && command -v ssh >/dev/null && test -x /usr/sbin/sshd && command -v bwrap >/dev/null \
+	  && command -v espeak-ng >/dev/null \
 	  || { $(SUDO) $(APT) update && $(SUDO) $(APT) install -y $(SYSTEM_PACKAGES) \
 	       || { $(SUDO) $(APT) -f install -y && $(SUDO) $(APT) install -y $(SYSTEM_PACKAGES); }; }
 

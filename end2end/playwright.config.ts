@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
@@ -55,11 +56,18 @@ const IPHONE_ONLY = [
   'undo',
 ];
 const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
+/**
+ * Specs that speak into Chromium's fake microphone: a Pixel whose Chromium
+ * plays this WAV as its microphone (the spec makes it with espeak-ng). Set
+ * here once, so the workers, which load this file again, get the same path.
+ */
+const VOICE_ONLY = ['voice'];
+process.env.POCKETCODE_E2E_VOICE_WAV ??= path.join(os.tmpdir(), `pocketcode-e2e-voice-${process.pid}.wav`);
 const unlisted = fs
   .readdirSync(path.join(__dirname, 'tests'))
   .filter((file) => file.endsWith('.spec.ts'))
   .map((file) => file.replace(/\.spec\.ts$/, ''))
-  .filter((name) => ![...EVERY_PROFILE, ...IPHONE_ONLY, ...PIXEL_ONLY].includes(name));
+  .filter((name) => ![...EVERY_PROFILE, ...IPHONE_ONLY, ...PIXEL_ONLY, ...VOICE_ONLY].includes(name));
 if (unlisted.length) throw new Error(`specs in no profile (add them to playwright.config.ts): ${unlisted.join(', ')}`);
 
 export default defineConfig({
@@ -100,6 +108,23 @@ export default defineConfig({
       name: 'pixel-7',
       testMatch: spec(...EVERY_PROFILE, ...PIXEL_ONLY),
       use: { ...devices['Pixel 7'], launchOptions: chromium },
+    },
+    {
+      name: 'pixel-7-voice',
+      testMatch: spec(...VOICE_ONLY),
+      use: {
+        ...devices['Pixel 7'],
+        permissions: ['microphone'],
+        launchOptions: {
+          ...chromium,
+          args: [
+            ...chromium.args,
+            '--use-fake-ui-for-media-stream',
+            '--use-fake-device-for-media-stream',
+            `--use-file-for-fake-audio-capture=${process.env.POCKETCODE_E2E_VOICE_WAV}`,
+          ],
+        },
+      },
     },
   ],
 });

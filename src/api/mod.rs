@@ -39,6 +39,7 @@ mod send_prompt;
 mod set_repo_trust;
 mod undo;
 pub mod validate;
+mod voice;
 mod write_commit_message;
 
 pub use abort_session::{AbortSession, abort_session};
@@ -91,6 +92,7 @@ pub use review::{
 pub use send_prompt::{SendPrompt, send_prompt};
 pub use set_repo_trust::{SetRepoTrust, set_repo_trust};
 pub use undo::{ForkChat, RedoUndone, UndoFrom, fork_chat, redo_undone, undo_from};
+pub use voice::{GetVoiceSetup, get_voice_setup};
 pub use write_commit_message::{WriteCommitMessage, write_commit_message};
 
 pub use pull_request::{

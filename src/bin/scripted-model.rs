@@ -28,6 +28,9 @@ struct Args {
         hide_env_values = true
     )]
     api_key: String,
+    /// What `/v1/audio/transcriptions` answers for any recording.
+    #[arg(long, env = "SCRIPTED_MODEL_TRANSCRIPTION", default_value = scripted_model::TRANSCRIPTION_TEXT)]
+    transcription_text: String,
     /// Print the opencode config (`OPENCODE_CONFIG_CONTENT`) for this address and key, and exit.
     #[arg(long)]
     print_config: bool,
@@ -54,6 +57,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    model.set_transcription_text(&args.transcription_text);
     tracing::info!(url = %model.base_url(), "scripted model serving");
     shutdown::signal_received().await;
     model.stop().await;

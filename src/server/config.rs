@@ -196,6 +196,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub instances: crate::server::instances::InstancesConfig,
+
+    #[command(flatten)]
+    pub transcribe: crate::server::transcribe::TranscribeConfig,
 }
 
 /// Environment variables that name a real model provider's key. When one is

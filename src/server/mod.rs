@@ -40,4 +40,5 @@ pub mod startup;
 pub mod state;
 pub mod supervisor;
 pub mod system;
+pub mod transcribe;
 pub mod undo;

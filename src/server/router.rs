@@ -11,7 +11,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::app::{App, shell};
 use crate::server::auth::{headers, login, wall};
 use crate::server::state::AppState;
-use crate::server::{admin, bad_arguments, browser, events, paths, proxy, pwa};
+use crate::server::{admin, bad_arguments, browser, events, paths, proxy, pwa, transcribe};
 
 /// Builds the whole application; tests drive it in-process or on port 0.
 pub fn app(state: AppState) -> Router {
@@ -38,6 +38,10 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router())
         .route(crate::model::live::EVENTS_PATH, get(events::stream::events))
         .route(crate::model::browser::SOCKET_PATH, get(browser::socket))
+        .route(
+            crate::model::transcribe::TRANSCRIBE_PATH,
+            axum::routing::post(transcribe::transcribe),
+        )
         .nest_service(
             "/pkg",
             Router::new()

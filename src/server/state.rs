@@ -60,6 +60,9 @@ pub struct AppState {
     pub reviews: Arc<crate::server::review::Reviews>,
     /// The most one upload into a chat's files may carry, in MB.
     pub upload_max_mb: u64,
+    /// The speech-to-text service the mic's recordings go to (none
+    /// without `--transcribe-url`).
+    pub transcriber: Option<Arc<crate::server::transcribe::Transcriber>>,
 }
 
 impl AppState {

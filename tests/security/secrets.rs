@@ -25,12 +25,15 @@ async fn the_agent_finds_none_of_pocketcodes_secrets() {
     let github_token = random("ghp_");
     let provider_key = random("sk-or-");
     let contact = format!("mailto:{}@example.com", random("owner"));
+    let transcribe_key = random("sk-transcribe-");
     let server = TestServer::start_binary(
         &[
             ("AUTH_PASSWORD", &password),
             ("GITHUB_TOKEN", &github_token),
             ("OPENROUTER_API_KEY", &provider_key),
             ("PUSH_CONTACT", &contact),
+            ("POCKETCODE_TRANSCRIBE_URL", "http://127.0.0.1:9"),
+            ("POCKETCODE_TRANSCRIBE_KEY", &transcribe_key),
         ],
         &password,
     )
@@ -61,6 +64,7 @@ async fn the_agent_finds_none_of_pocketcodes_secrets() {
         ("the GitHub token", &github_token),
         ("the provider key", &provider_key),
         ("the push contact", &contact),
+        ("the transcription key", &transcribe_key),
         ("the cookie key", &cookie_key),
         ("pocketcode's settings", "POCKETCODE_"),
         ("the auth settings", "AUTH_"),

@@ -4,7 +4,8 @@
 //! (sent by the server when the agent is next idle) and Steer (stop the
 //! agent and send now); a remote chat, which has no queue, keeps Send. The draft is kept per chat across reloads and
 //! shared with the chat's other tabs (the last write wins); the box has the
-//! focus when the chat opens.
+//! focus when the chat opens. The mic (`voice.rs`) puts what it hears at
+//! the box's caret.
 
 use leptos::ev::KeyboardEvent;
 use leptos::html::Button;
@@ -13,8 +14,9 @@ use leptos::prelude::*;
 use super::ChatKey;
 use super::attach::{Attach, AttachButton, AttachedImages, field_value};
 use super::interrupted::InterruptedBanner;
-use super::mentions::{LISTBOX_ID, MentionList, Mentions};
+use super::mentions::{LISTBOX_ID, MentionList, Mentions, byte_offset};
 use super::pickers::{Pickers, restore_pick};
+use super::voice::{MicButton, Voice, VoiceStatus, insert_phrase};
 use crate::api::{AbortSession, Attachment, QueuePrompt, SendPrompt, SteerPrompt};
 use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
 use crate::app::web::files::pasted;
@@ -72,6 +74,9 @@ pub fn Composer(
     let text_only_model = text_only_model(choices.clone(), pick);
     let abort = ServerAction::<AbortSession>::new();
     keep_draft(chat, prompt);
+    let voice = Voice::new(Callback::new(move |heard: String| {
+        insert_heard(chat, prompt, &heard);
+    }));
     let error = move || {
         let send_error = || {
             let queue_error = || prompt.queue.value().get().and_then(Result::err);
@@ -107,9 +112,11 @@ pub fn Composer(
                 <MentionList mentions=prompt.mentions />
                 <PromptBox chat prompt />
                 <AttachedImages attachments text_only_model />
+                <VoiceStatus voice />
                 <div class="mt-2 flex flex-wrap items-center gap-2">
                     {pickers}
                     <AttachButton attach=prompt.attach />
+                    <MicButton voice />
                     <span class="flex-1"></span>
                     <StopButton chat abort busy />
                     <super::send_buttons::SendButtons chat prompt pick busy />
@@ -165,6 +172,31 @@ fn keep_draft(chat: StoredValue<ChatKey>, prompt: Prompt) {
             prompt.mentions.clear();
         }
     });
+}
+
+/// A phrase from the mic, put at the prompt box's caret (over its
+/// selection) and kept like typing; never sent.
+fn insert_heard(chat: StoredValue<ChatKey>, prompt: Prompt, heard: &str) {
+    let textarea = prompt.mentions.textarea.get_untracked();
+    let draft = prompt.draft.get_untracked();
+    let (start, end) = textarea.as_ref().map_or((draft.len(), draft.len()), |el| {
+        let at =
+            |utf16: Option<u32>| utf16.map_or(draft.len(), |u| byte_offset(&draft, u as usize));
+        (
+            at(el.selection_start().ok().flatten()),
+            at(el.selection_end().ok().flatten()),
+        )
+    });
+    let (text, caret) = insert_phrase(&draft, start, end, heard);
+    chat.with_value(|k| save_draft(&k.repo, &k.chat_id, &text));
+    prompt.draft.set(text.clone());
+    if let Some(el) = textarea {
+        // Now, not on the next render: the caret goes after the phrase.
+        el.set_value(&text);
+        let at = text[..caret].encode_utf16().count() as u32;
+        let _ = el.set_selection_range(at, at);
+    }
+    prompt.mentions.track_caret();
 }
 
 /// The text box: Ctrl/⌘+Enter sends, pasted images are attached, and the

@@ -238,7 +238,7 @@ fn option_id(index: usize) -> String {
 
 /// The byte offset of UTF-16 offset `utf16` in `text` (the browser counts
 /// the caret in UTF-16 units).
-fn byte_offset(text: &str, utf16: usize) -> usize {
+pub(super) fn byte_offset(text: &str, utf16: usize) -> usize {
     let mut units = 0;
     for (byte, c) in text.char_indices() {
         if units >= utf16 {

@@ -27,6 +27,7 @@ mod shipping;
 mod shown;
 mod tool;
 mod undo;
+mod voice;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -1,6 +1,6 @@
 //! What only a browser has: local storage, the clipboard, the clock and
-//! timers, the tab's visibility, touches, picked files, push subscriptions
-//! and WebSockets. The rest of the UI calls these as plain functions and
+//! timers, the tab's visibility, touches, picked files, push subscriptions,
+//! WebSockets, speech recognition and the microphone. The rest of the UI calls these as plain functions and
 //! never names `web_sys` or the `hydrate` feature.
 //!
 //! Each file holds its browser code in one gated `browser` module, with a
@@ -17,6 +17,8 @@ pub mod element;
 pub mod files;
 pub mod page;
 pub mod push;
+pub mod recorder;
 pub mod socket;
+pub mod speech;
 pub mod storage;
 pub mod upload;

@@ -18,6 +18,10 @@
 //! Like a real provider it requires an API key (`Authorization: Bearer`),
 //! which pocketcode's gateway adds (see `key.rs`).
 //!
+//! It also serves OpenAI's speech to text (see [`transcription`]): a
+//! scripted text for any recording that looks like one, every upload
+//! recorded for tests to read back.
+//!
 //! It also stands in for opencode's share service (see [`share`]): the
 //! opencode config it prints points `enterprise.url` at it.
 //!
@@ -37,12 +41,14 @@ mod scenario;
 mod server;
 mod share;
 mod stream;
+mod transcription;
 
 pub use config::{PROVIDER_ID, opencode_config};
 pub use directive::{DirectiveError, Scenario};
 pub use key::random_key;
 pub use routes::router;
 pub use server::ScriptedModel;
+pub use transcription::{MIN_AUDIO_BYTES, TRANSCRIPTION_TEXT, TranscriptionUpload};
 
 /// The model id opencode asks for by default (it accepts images).
 pub const MODEL_ID: &str = "scripted-model";

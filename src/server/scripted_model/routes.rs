@@ -1,5 +1,5 @@
-//! The two OpenAI routes: chat completions (streamed or not) and the model
-//! list; with the share service's stand-in next to them.
+//! The OpenAI routes: chat completions (streamed or not), the model list
+//! and speech to text; with the share service's stand-in next to them.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,24 +17,27 @@ use super::completion::{ChatRequest, ErrorBody, ErrorDetail, ModelEntry, ModelLi
 use super::key::{KeyCheck, require_key};
 use super::scenario::{self, Failure, Reply};
 use super::stream::{self, Answer};
+use super::transcription::Transcriptions;
 use super::{LITE_MODEL_ID, MODEL_ID};
 
 #[derive(Clone)]
 pub(super) struct ModelState {
     pub(super) requests: Arc<AtomicU64>,
     pub(super) key: KeyCheck,
+    pub(super) transcriptions: Transcriptions,
     /// Turns `true` when the server stops, ending streams still running
     /// (a slow scenario would otherwise hold the graceful shutdown for ~30 s).
     pub(super) stopping: watch::Receiver<bool>,
 }
 
-/// `/v1/chat/completions` and `/v1/models` (which require `api_key`), for
-/// serving anywhere.
+/// `/v1/chat/completions`, `/v1/models` and `/v1/audio/transcriptions`
+/// (which require `api_key`), for serving anywhere.
 pub fn router(api_key: &str) -> Router {
     let (_never_stops, stopping) = watch::channel(false);
     app(ModelState {
         requests: Arc::default(),
         key: KeyCheck::new(api_key),
+        transcriptions: Transcriptions::default(),
         stopping,
     })
 }
@@ -44,6 +47,7 @@ pub(super) fn app(state: ModelState) -> Router {
     Router::new()
         .route("/v1/chat/completions", post(chat_completions))
         .route("/v1/models", get(models))
+        .merge(super::transcription::routes(state.transcriptions.clone()))
         .route_layer(middleware::from_fn_with_state(key, require_key))
         .with_state(state)
         // opencode reaches the share service directly, without a key.

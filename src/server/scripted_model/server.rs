@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use super::key::{KeyCheck, random_key};
 use super::routes::{ModelState, app, stopped};
+use super::transcription::{TranscriptionUpload, Transcriptions};
 use crate::server::served::ServedTask;
 
 /// The scripted model served on a loopback port in a background task.
@@ -19,6 +20,7 @@ pub struct ScriptedModel {
     api_key: String,
     key: KeyCheck,
     requests: Arc<AtomicU64>,
+    transcriptions: Transcriptions,
     served: ServedTask,
 }
 
@@ -37,9 +39,11 @@ impl ScriptedModel {
         let state = ModelState {
             requests: Arc::default(),
             key: key.clone(),
+            transcriptions: Transcriptions::default(),
             stopping: stopping_rx.clone(),
         };
         let requests = state.requests.clone();
+        let transcriptions = state.transcriptions.clone();
         let router = app(state);
         let task = tokio::spawn(async move {
             // Each SSE event leaves at once, as a provider's do: without
@@ -59,6 +63,7 @@ impl ScriptedModel {
             api_key,
             key,
             requests,
+            transcriptions,
             served: ServedTask::new(stopping, task),
         })
     }
@@ -98,6 +103,16 @@ impl ScriptedModel {
     /// How many chat-completion requests arrived so far (title jobs included).
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// The recordings `/v1/audio/transcriptions` accepted so far, in order.
+    pub fn transcriptions(&self) -> Vec<TranscriptionUpload> {
+        self.transcriptions.uploads()
+    }
+
+    /// What `/v1/audio/transcriptions` answers from now on.
+    pub fn set_transcription_text(&self, text: &str) {
+        self.transcriptions.set_text(text);
     }
 
     /// Ends running streams, closes connections and waits (briefly) for it.

@@ -116,6 +116,9 @@ impl Pocketcode {
                 events: events.clone(),
             }),
         );
+        let transcriber =
+            crate::server::transcribe::Transcriber::from_config(&config.transcribe, http.clone())
+                .map(Arc::new);
         let state = AppState {
             leptos_options: leptos_options(config),
             supervisor,
@@ -139,6 +142,7 @@ impl Pocketcode {
             queues: Arc::new(crate::server::queue::PromptQueues::open(&dirs.data)?),
             reviews: Arc::new(crate::server::review::Reviews::open(&dirs.data)?),
             upload_max_mb: config.upload_max_mb,
+            transcriber,
         };
         let queue_drain = crate::server::queue::drain_on_idle(state.clone());
         Ok(Self {
