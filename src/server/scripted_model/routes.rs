@@ -17,12 +17,14 @@ use super::completion::{ChatRequest, ErrorBody, ErrorDetail, ModelEntry, ModelLi
 use super::key::{KeyCheck, require_key};
 use super::scenario::{self, Failure, Reply};
 use super::stream::{self, Answer};
+use super::usage_log::{ReportedUsage, UsageLog};
 use super::{LITE_MODEL_ID, MODEL_ID};
 
 #[derive(Clone)]
 pub(super) struct ModelState {
     pub(super) requests: Arc<AtomicU64>,
     pub(super) key: KeyCheck,
+    pub(super) usage: UsageLog,
     /// Turns `true` when the server stops, ending streams still running
     /// (a slow scenario would otherwise hold the graceful shutdown for ~30 s).
     pub(super) stopping: watch::Receiver<bool>,
@@ -35,6 +37,7 @@ pub fn router(api_key: &str) -> Router {
     app(ModelState {
         requests: Arc::default(),
         key: KeyCheck::new(api_key),
+        usage: UsageLog::default(),
         stopping,
     })
 }
@@ -78,6 +81,11 @@ async fn chat_completions(
         prompt_tokens: estimate_tokens(&request),
         reply,
     };
+    state.usage.record(ReportedUsage {
+        side_job: !request.has_tools(),
+        prompt_tokens: answer.prompt_tokens,
+        completion_tokens: answer.reply.completion_tokens(),
+    });
     if request.stream {
         let events = stream::events(answer).take_until(stopped(state.stopping));
         Sse::new(events).into_response()

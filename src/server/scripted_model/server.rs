@@ -10,6 +10,7 @@ use tokio::sync::watch;
 
 use super::key::{KeyCheck, random_key};
 use super::routes::{ModelState, app, stopped};
+use super::usage_log::{ReportedUsage, UsageLog};
 use crate::server::served::ServedTask;
 
 /// The scripted model served on a loopback port in a background task.
@@ -19,6 +20,7 @@ pub struct ScriptedModel {
     api_key: String,
     key: KeyCheck,
     requests: Arc<AtomicU64>,
+    usage: UsageLog,
     served: ServedTask,
 }
 
@@ -37,9 +39,11 @@ impl ScriptedModel {
         let state = ModelState {
             requests: Arc::default(),
             key: key.clone(),
+            usage: UsageLog::default(),
             stopping: stopping_rx.clone(),
         };
         let requests = state.requests.clone();
+        let usage = state.usage.clone();
         let router = app(state);
         let task = tokio::spawn(async move {
             // Each SSE event leaves at once, as a provider's do: without
@@ -59,6 +63,7 @@ impl ScriptedModel {
             api_key,
             key,
             requests,
+            usage,
             served: ServedTask::new(stopping, task),
         })
     }
@@ -98,6 +103,11 @@ impl ScriptedModel {
     /// How many chat-completion requests arrived so far (title jobs included).
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// The usage each answer reported, in order (the first 10,000).
+    pub fn reported_usage(&self) -> Vec<ReportedUsage> {
+        self.usage.reported()
     }
 
     /// Ends running streams, closes connections and waits (briefly) for it.
