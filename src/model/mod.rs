@@ -22,3 +22,4 @@ pub mod remotes;
 pub mod repos;
 pub mod review;
 pub mod search;
+pub mod usage;

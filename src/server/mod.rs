@@ -41,3 +41,4 @@ pub mod state;
 pub mod supervisor;
 pub mod system;
 pub mod undo;
+pub mod usage;
