@@ -2,7 +2,7 @@
 //! model: before its first answer a chat shows the default model's window
 //! with nothing used; after each prompt its context is what the model
 //! reported for the latest turn, its totals what it reported for every
-//! turn, against the window the scripted provider is configured with; the
+//! model call, against the window the scripted provider is configured with; the
 //! resources page's report adds the same up per chat and per UTC day;
 //! `/admin/*` answers the same; an unknown chat, a bad name and a chat
 //! whose session is gone are 4xx with a message.
@@ -20,8 +20,9 @@ use serde_json::Value;
 /// What the scripted model's plain reply says after echoing the prompt.
 const REPLIED: &str = "This is the scripted model";
 
-/// The chat turns the scripted model answered (not opencode's side jobs).
-fn turns(server: &TestServer) -> Vec<ReportedUsage> {
+/// The chat's model calls the scripted model answered (not opencode's
+/// side jobs).
+fn calls(server: &TestServer) -> Vec<ReportedUsage> {
     let pocketcode = server.pocketcode.as_ref().expect("running");
     let model = pocketcode.scripted_model().expect("the scripted model");
     model
@@ -31,23 +32,23 @@ fn turns(server: &TestServer) -> Vec<ReportedUsage> {
         .collect()
 }
 
-/// The chat's usage once it counts `turns` turns (opencode records a
-/// turn's tokens when its step finishes, just after its text).
-async fn usage_after(server: &TestServer, chat: &NewChat, turns: u64) -> Value {
+/// The chat's usage once it counts `calls` model calls (opencode records
+/// a call's tokens when its step finishes, just after its text).
+async fn usage_after(server: &TestServer, chat: &NewChat, calls: u64) -> Value {
     let usage = || async {
         let (status, body) = call(server, "chat_usage", &chat_form(chat)).await;
         assert_eq!(status, 200, "{body}");
         body
     };
-    common::eventually(&format!("{turns} turn(s) counted"), || async {
-        usage().await["totals"]["turns"].as_u64() == Some(turns)
+    common::eventually(&format!("{calls} model call(s) counted"), || async {
+        usage().await["totals"]["model_calls"].as_u64() == Some(calls)
     })
     .await;
     usage().await
 }
 
-fn sum(turns: &[ReportedUsage], field: fn(&ReportedUsage) -> u64) -> u64 {
-    turns.iter().map(field).sum()
+fn sum(calls: &[ReportedUsage], field: fn(&ReportedUsage) -> u64) -> u64 {
+    calls.iter().map(field).sum()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,12 +66,12 @@ async fn a_chats_usage_is_what_the_model_reported_against_its_window() {
     assert_eq!(before["model"], "scripted/scripted-model", "{before}");
     assert_eq!(before["context_window"], CONTEXT_WINDOW, "{before}");
     assert_eq!(before["context_tokens"], 0, "{before}");
-    assert_eq!(before["totals"]["turns"], 0, "{before}");
+    assert_eq!(before["totals"]["model_calls"], 0, "{before}");
 
     prompt_until(&server, &chat, "how full is the context?", REPLIED).await;
     let first = usage_after(&server, &chat, 1).await;
-    let reported = turns(&server);
-    assert_eq!(reported.len(), 1, "one chat turn: {reported:?}");
+    let reported = calls(&server);
+    assert_eq!(reported.len(), 1, "one model call: {reported:?}");
     let latest = reported[0];
     assert!(latest.prompt_tokens > 0 && latest.completion_tokens > 0);
     assert_eq!(
@@ -83,7 +84,7 @@ async fn a_chats_usage_is_what_the_model_reported_against_its_window() {
     // The second turn carries the first: the context grows, the totals add.
     prompt_until(&server, &chat, "and now?", "and now?").await;
     let second = usage_after(&server, &chat, 2).await;
-    let reported = turns(&server);
+    let reported = calls(&server);
     assert_eq!(reported.len(), 2, "{reported:?}");
     let latest = reported[1];
     assert_eq!(
@@ -132,7 +133,7 @@ async fn report_adds_up_per_chat_and_per_day(
     // Each turn on its UTC day (two, if the test ran over midnight).
     let days = report["days"].as_array().cloned().unwrap_or_default();
     let first_day = started_ms / DAY_MS * DAY_MS;
-    let mut turns = 0;
+    let mut calls = 0;
     let mut input = 0;
     for day in &days {
         let start = day["day_start"].as_u64().expect("day_start");
@@ -140,13 +141,13 @@ async fn report_adds_up_per_chat_and_per_day(
             start % DAY_MS == 0 && start >= first_day && start <= now_ms(),
             "{day}"
         );
-        turns += day["totals"]["turns"].as_u64().unwrap_or_default();
+        calls += day["totals"]["model_calls"].as_u64().unwrap_or_default();
         input += day["totals"]["tokens"]["input"]
             .as_u64()
             .unwrap_or_default();
     }
     assert!((1..=2).contains(&days.len()), "{report}");
-    assert_eq!(turns, 2, "{report}");
+    assert_eq!(calls, 2, "{report}");
     assert_eq!(Some(input), usage["totals"]["tokens"]["input"].as_u64());
 
     let (status, by_admin) = admin(server, "GET", "/admin/usage", None).await;

@@ -46,7 +46,7 @@ test('the header gauge moves after a prompt, and Resources totals the chat', asy
   await expect(details).toContainText('Model: scripted/scripted-model');
   await expect(details.getByTestId('chat-cost')).toHaveText('Cost: $0');
   const counted = await details.getByTestId('chat-tokens').textContent();
-  const total = /This chat: ([\d,]+) tokens in 1 turn/.exec(counted ?? '')?.[1];
+  const total = /This chat: ([\d,]+) tokens in 1 model call/.exec(counted ?? '')?.[1];
   expect(total, counted ?? '').toBeDefined();
   expect(await seriousViolations(page, '[data-testid="chat-header"]'), 'the header and its details').toEqual([]);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'context-gauge.png') });
@@ -57,7 +57,7 @@ test('the header gauge moves after a prompt, and Resources totals the chat', asy
   await pocketcode.goto('/resources');
   const usage = page.getByRole('region', { name: 'Usage' });
   const row = usage.locator(`a[href="${chat.href}"]`);
-  await expect(row).toContainText(`${chat.repo} · ${total} tokens · $0 · 1 turn`);
+  await expect(row).toContainText(`${chat.repo} · ${total} tokens · $0 · 1 model call`);
   const rowSize = await row.boundingBox();
   expect(rowSize?.height ?? 0).toBeGreaterThanOrEqual(44);
   await expect(usage.getByTestId('usage-total')).toContainText('All chats: ');

@@ -52,6 +52,14 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// `1 model call`, `3 model calls`.
+pub fn model_calls(n: u32) -> String {
+    match n {
+        1 => "1 model call".to_owned(),
+        n => format!("{n} model calls"),
+    }
+}
+
 /// US dollars: `$0`, `$0.0042` (cents and below), `$1.25`, `$340`.
 pub fn dollars(amount: f64) -> String {
     match amount {
@@ -92,5 +100,7 @@ mod tests {
         assert_eq!(dollars(0.004_21), "$0.0042");
         assert_eq!(dollars(1.254), "$1.25");
         assert_eq!(dollars(340.2), "$340");
+        assert_eq!(model_calls(1), "1 model call");
+        assert_eq!(model_calls(0), "0 model calls");
     }
 }

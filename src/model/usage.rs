@@ -1,4 +1,4 @@
-//! What a chat's turns cost: the context its latest turn used against the
+//! What a chat's model calls cost: the context its latest turn used against the
 //! model's window (the chat header's gauge), and tokens and cost added up
 //! per chat and per day (the resources page, `/admin/usage`). Counted from
 //! opencode's assistant messages, the way opencode's own UI counts them.
@@ -54,22 +54,23 @@ impl TokenCounts {
     }
 }
 
-/// Tokens and cost of some turns.
+/// Tokens and cost of some model calls.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UsageTotals {
     pub tokens: TokenCounts,
-    /// US dollars, as opencode priced the turns (0 for a model without prices).
+    /// US dollars, as opencode priced the calls (0 for a model without prices).
     pub cost: f64,
-    /// Assistant turns counted.
-    pub turns: u32,
+    /// Calls to the model counted (opencode's steps: a turn that runs a
+    /// tool and then answers is two).
+    pub model_calls: u32,
 }
 
 impl UsageTotals {
     pub fn merge(&mut self, other: &Self) {
         self.tokens.merge(&other.tokens);
         self.cost += other.cost;
-        self.turns = self.turns.saturating_add(other.turns);
+        self.model_calls = self.model_calls.saturating_add(other.model_calls);
     }
 }
 
@@ -87,7 +88,7 @@ pub struct ChatUsage {
     /// The model's context window in tokens; `None` when opencode does not
     /// know it (then there is no gauge, only the tokens).
     pub context_window: Option<u64>,
-    /// Every turn of the chat added up.
+    /// Every model call of the chat added up.
     pub totals: UsageTotals,
 }
 
@@ -114,7 +115,8 @@ pub struct ChatUsageRow {
     pub totals: UsageTotals,
 }
 
-/// One UTC day's line of the usage report: the turns begun that day.
+/// One UTC day's line of the usage report: the calls of the turns begun
+/// that day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DayUsage {
@@ -127,9 +129,9 @@ pub struct DayUsage {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UsageReport {
-    /// Chats with at least one turn, most recently active first.
+    /// Chats with at least one model call, most recently active first.
     pub chats: Vec<ChatUsageRow>,
-    /// Days with at least one turn, newest first.
+    /// Days with at least one model call, newest first.
     pub days: Vec<DayUsage>,
     /// Everything added up.
     pub totals: UsageTotals,

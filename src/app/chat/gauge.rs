@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 
 use crate::api::get_chat_usage;
-use crate::app::format::{dollars, grouped, tokens};
+use crate::app::format::{dollars, grouped, model_calls, tokens};
 use crate::app::use_chat_events;
 use crate::model::usage::ChatUsage;
 use crate::opencode::{Event, PartBody, SessionStatus};
@@ -164,10 +164,6 @@ fn Details(usage: ChatUsage) -> impl IntoView {
         tokens(totals.tokens.cache_read),
         tokens(totals.tokens.cache_write),
     );
-    let turns = match totals.turns {
-        1 => "1 turn".to_owned(),
-        n => format!("{n} turns"),
-    };
     view! {
         <div
             id=DETAILS_ID
@@ -179,7 +175,11 @@ fn Details(usage: ChatUsage) -> impl IntoView {
             <p>"Context: " {context}</p>
             <p class="break-all">"Model: " {usage.model.unwrap_or_else(|| "unknown".into())}</p>
             <p data-testid="chat-tokens">
-                {format!("This chat: {} tokens in {turns}", grouped(totals.tokens.total()))}
+                {format!(
+                    "This chat: {} tokens in {}",
+                    grouped(totals.tokens.total()),
+                    model_calls(totals.model_calls),
+                )}
             </p>
             <p class="text-xs text-neutral-400">{kinds}</p>
             <p data-testid="chat-cost">"Cost: " {dollars(totals.cost)}</p>

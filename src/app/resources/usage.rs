@@ -1,4 +1,4 @@
-//! Tokens and cost of every local chat's turns: in all, per UTC day and
+//! Tokens and cost of every local chat's model calls: in all, per UTC day and
 //! per chat (a tap opens the chat).
 
 use leptos::prelude::*;
@@ -7,7 +7,7 @@ use super::ResourcesChanged;
 use crate::api::get_usage_report;
 use crate::app::chat_list::chat_href;
 use crate::app::error_list::ErrorList;
-use crate::app::format::{dollars, grouped};
+use crate::app::format::{dollars, grouped, model_calls};
 use crate::app::timestamp::utc_minutes;
 use crate::model::usage::{UsageReport, UsageTotals};
 
@@ -26,16 +26,13 @@ pub fn TokenUsage() -> impl IntoView {
     }
 }
 
-/// `12,345 tokens · $0.12 · 3 turns`.
+/// `12,345 tokens · $0.12 · 3 model calls`.
 fn summary(totals: &UsageTotals) -> String {
-    let turns = match totals.turns {
-        1 => "1 turn".to_owned(),
-        n => format!("{n} turns"),
-    };
     format!(
-        "{} tokens · {} · {turns}",
+        "{} tokens · {} · {}",
         grouped(totals.tokens.total()),
-        dollars(totals.cost)
+        dollars(totals.cost),
+        model_calls(totals.model_calls),
     )
 }
 

@@ -1,5 +1,5 @@
-//! Context and cost: what a chat's turns used, from opencode's assistant
-//! messages (their `tokens` and `cost`), against its model's context
+//! Context and cost: what a chat's model calls used, from opencode's
+//! assistant messages (their `step-finish` parts' `tokens` and `cost`), against its model's context
 //! window (`limit.context` of opencode's provider list); and every local
 //! chat's usage per chat and per UTC day for the resources page.
 //!
@@ -109,7 +109,7 @@ pub async fn usage_report(state: &AppState) -> Result<UsageReport, UsageError> {
             }
         };
         let totals = tally::totals(&messages);
-        if totals.turns == 0 {
+        if totals.model_calls == 0 {
             continue;
         }
         tally::add_per_day(&messages, &mut days);
