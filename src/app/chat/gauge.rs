@@ -117,16 +117,18 @@ fn Gauge(usage: ChatUsage, open: RwSignal<bool>) -> impl IntoView {
     }
 }
 
-/// The thin bar: a meter whose value is the context's tokens.
+/// The thin bar: a meter whose value is the context's tokens. Drawn as
+/// SVG, whose `width` attribute the page's CSP allows (it refuses inline
+/// styles).
 #[component]
 fn Bar(used: u64, window: u64, percent: u64) -> impl IntoView {
     let colour = match percent {
-        p if p >= ALARM_PERCENT => "bg-red-500",
-        p if p >= WARN_PERCENT => "bg-amber-400",
-        _ => "bg-sky-500",
+        p if p >= ALARM_PERCENT => "fill-red-500",
+        p if p >= WARN_PERCENT => "fill-amber-400",
+        _ => "fill-sky-500",
     };
     view! {
-        <div
+        <svg
             role="meter"
             data-testid="context-meter"
             aria-label="Context used"
@@ -134,10 +136,11 @@ fn Bar(used: u64, window: u64, percent: u64) -> impl IntoView {
             aria-valuemax=window.to_string()
             aria-valuenow=used.min(window).to_string()
             aria-valuetext=format!("{percent} % of {} tokens", tokens(window))
-            class="pointer-events-none absolute inset-x-0 bottom-0 h-0.5 bg-neutral-900"
+            class="pointer-events-none absolute inset-x-0 bottom-0 h-0.5 w-full fill-neutral-900"
         >
-            <div class=format!("h-full {colour}") style=format!("width: {}%", percent.min(100))></div>
-        </div>
+            <rect width="100%" height="100%"></rect>
+            <rect class=colour width=format!("{}%", percent.min(100)) height="100%"></rect>
+        </svg>
     }
 }
 
