@@ -209,6 +209,17 @@ impl From<crate::server::search::SearchError> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<crate::server::usage::UsageError> for AppError {
+    fn from(error: crate::server::usage::UsageError) -> Self {
+        use crate::server::usage::UsageError;
+        match error {
+            UsageError::Chat(e) => e.into(),
+            other => Self::from_status(other.status(), other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<crate::server::undo::UndoError> for AppError {
     fn from(error: crate::server::undo::UndoError) -> Self {
         match error {

@@ -38,6 +38,7 @@ mod search;
 mod send_prompt;
 mod set_repo_trust;
 mod undo;
+mod usage;
 pub mod validate;
 mod voice;
 mod write_commit_message;
@@ -105,6 +106,7 @@ pub use queue::{
     edit_queued, get_queue, move_queued, queue_prompt, steer_prompt,
 };
 pub use search::{SearchMessages, search_messages};
+pub use usage::{GetChatUsage, GetUsageReport, get_chat_usage, get_usage_report};
 
 /// Where every server function of pocketcode lives.
 pub const PREFIX: &str = "/pocket/fn";

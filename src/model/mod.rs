@@ -23,3 +23,4 @@ pub mod repos;
 pub mod review;
 pub mod search;
 pub mod transcribe;
+pub mod usage;

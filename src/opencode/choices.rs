@@ -24,6 +24,9 @@ pub struct ModelChoice {
     pub provider: String,
     /// Whether it takes image attachments.
     pub images: bool,
+    /// Its context window in tokens (`limit.context`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_window: Option<u64>,
 }
 
 /// A primary agent: a mode the user can send a prompt in.

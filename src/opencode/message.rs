@@ -42,6 +42,16 @@ pub struct MessageInfo {
     /// The agent (mode) the message was written in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
+    /// An assistant turn's tokens, as its provider reported them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<super::Tokens>,
+    /// An assistant turn's cost in US dollars (0 for a model without prices).
+    #[serde(
+        default,
+        deserialize_with = "super::tokens::lenient_cost",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cost: Option<f64>,
 }
 
 /// `{"providerID": …, "modelID": …}`.
@@ -119,6 +129,7 @@ mod tests {
         let info: MessageInfo = serde_json::from_str(json).expect("info");
         assert_eq!(info.role, Role::Assistant);
         assert_eq!(info.time.completed, Some(9));
+        assert_eq!(info.cost, Some(0.5));
         let error = info.error.expect("error");
         assert_eq!(error.describe(), "MessageAbortedError: Aborted");
     }

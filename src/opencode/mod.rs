@@ -12,6 +12,7 @@ mod event;
 mod message;
 mod part;
 mod session;
+mod tokens;
 mod transcript;
 
 pub use asks::{
@@ -24,4 +25,5 @@ pub use message::{
 };
 pub use part::{Part, PartBody, ToolState};
 pub use session::{Session, SessionRevert, SessionShare, SessionTime};
+pub use tokens::{CacheTokens, Tokens};
 pub use transcript::{TRANSCRIPT_PAGE, Transcript};

@@ -47,9 +47,18 @@ pub enum PartBody {
         url: String,
     },
     StepStart {},
+    /// One model call of a turn ended: what it used and cost.
     StepFinish {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tokens: Option<super::Tokens>,
+        #[serde(
+            default,
+            deserialize_with = "super::tokens::lenient_cost",
+            skip_serializing_if = "Option::is_none"
+        )]
+        cost: Option<f64>,
     },
     /// Any part kind this version of pocketcode does not show.
     #[serde(other)]
@@ -169,14 +178,20 @@ mod tests {
         assert_eq!(step.body, PartBody::StepStart {});
         let finish = parse(
             r#"{"id":"prt_3","sessionID":"ses_1","messageID":"msg_1","type":"step-finish",
-                "reason":"stop","cost":0,"tokens":{"input":0}}"#,
+                "reason":"stop","cost":0.25,"tokens":{"total":12,"input":10,"output":2,
+                "reasoning":0,"cache":{"read":0,"write":0}}}"#,
         );
-        assert_eq!(
-            finish.body,
-            PartBody::StepFinish {
-                reason: Some("stop".into())
-            }
-        );
+        let PartBody::StepFinish {
+            reason,
+            tokens,
+            cost,
+        } = finish.body
+        else {
+            panic!("not a step-finish part");
+        };
+        assert_eq!(reason.as_deref(), Some("stop"));
+        assert_eq!(tokens.map(|t| t.total()), Some(12));
+        assert_eq!(cost, Some(0.25));
     }
 
     #[test]

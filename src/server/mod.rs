@@ -42,3 +42,4 @@ pub mod supervisor;
 pub mod system;
 pub mod transcribe;
 pub mod undo;
+pub mod usage;

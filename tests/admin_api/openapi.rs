@@ -83,6 +83,8 @@ pub async fn openapi_covers_every_admin_route(server: &TestServer) {
         ("post", "/admin/worktrees/{owner}/{name}/{chat_id}/undo"),
         ("post", "/admin/worktrees/{owner}/{name}/{chat_id}/redo"),
         ("post", "/admin/worktrees/{owner}/{name}/{chat_id}/fork"),
+        ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/usage"),
+        ("get", "/admin/usage"),
     ];
     let paths = doc["paths"].as_object().expect("paths");
     let mut documented = Vec::new();

@@ -1,11 +1,12 @@
 //! The chat's header: its repo and branch, whether the repo's own opencode
 //! config runs here (one tap flips it), a badge when work is not committed
 //! or not pushed, a link to the same session in
-//! opencode's own web UI, and the ⋯ menu; for a remote's chat, the
-//! connection and the directory on the remote instead.
+//! opencode's own web UI, the context gauge, and the ⋯ menu; for a
+//! remote's chat, the connection and the directory on the remote instead.
 
 use leptos::prelude::*;
 
+use super::gauge::{ContextGauge, GaugeChat};
 use super::menu::ChatMenu;
 use super::shipping::{PullChip, ShippingChat, UnshippedBadge, provide_chat_shipping};
 use crate::app::trust::TrustSwitch;
@@ -20,17 +21,33 @@ pub fn opencode_web_path(directory: &str, session_id: &str) -> String {
     format!("/{dir}/session/{session_id}")
 }
 
+/// The context gauge of a chat with a session.
+fn gauge(chat: &ChatSummary) -> Option<impl IntoView + use<>> {
+    let session_id = chat.session_id.clone()?;
+    let repo = chat.worktree.repo.clone();
+    let directory = crate::model::remotes::event_directory(&repo, &chat.worktree.path);
+    let chat = GaugeChat {
+        repo,
+        chat_id: chat.worktree.chat_id.clone(),
+        session_id,
+        directory,
+    };
+    Some(view! { <ContextGauge chat /> })
+}
+
 #[component]
 pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
+    let gauge = gauge(&chat);
     if let Some(connection) = crate::model::remotes::remote_name(&chat.worktree.repo) {
         // opencode's web UI behind pocketcode's proxy is the local one.
         let connection = connection.to_owned();
         return view! {
-            <div class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
+            <div data-testid="chat-header" class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
                 <span class="truncate text-sky-300" title="remote connection">{format!("on {connection}")}</span>
                 <span class="min-w-0 flex-1 truncate" title="directory on the remote" data-testid="remote-directory">
                     {chat.worktree.path.clone()}
                 </span>
+                {gauge}
                 <ChatMenu chat />
             </div>
         }
@@ -69,13 +86,14 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
         }
     });
     view! {
-        <div class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
+        <div data-testid="chat-header" class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
             <span class="truncate" title="repo">{chat.worktree.repo.clone()}</span>
             <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
             <UnshippedBadge shipping />
             <PullChip />
             <TrustSwitch repo=chat.worktree.repo.clone() trusted=chat.worktree.trusted compact=true />
             {web}
+            {gauge}
             <ChatMenu chat />
         </div>
     }

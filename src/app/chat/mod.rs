@@ -9,6 +9,7 @@ mod changes;
 mod composer;
 mod files;
 mod follow;
+mod gauge;
 mod header;
 mod highlight;
 mod interrupted;

@@ -1,7 +1,7 @@
 //! Page `/resources`: what pocketcode uses on this server and the ways to
-//! free it: disk, opencode's memory, repos, chats with their worktrees,
-//! running sessions, processes the agent left behind, and garbage
-//! collection.
+//! free it: disk, opencode's memory, the tokens and cost of the chats'
+//! turns, repos, chats with their worktrees, running sessions, processes
+//! the agent left behind, and garbage collection.
 
 mod chats;
 mod disk;
@@ -9,6 +9,7 @@ mod gc;
 mod memory;
 mod processes;
 mod repos;
+mod usage;
 
 pub use crate::app::confirm::ConfirmButton;
 
@@ -22,6 +23,7 @@ use gc::GarbageCollection;
 use memory::Memory;
 use processes::Orphans;
 use repos::Repos;
+use usage::TokenUsage;
 
 /// Tells the page's lists to reload after something was deleted.
 /// The sidebar's chats are refreshed too.
@@ -62,6 +64,9 @@ pub fn ResourcesPage() -> impl IntoView {
             </Section>
             <Section title="Memory">
                 <Memory />
+            </Section>
+            <Section title="Usage">
+                <TokenUsage />
             </Section>
             <Section title="Running sessions">
                 <RunningSessions />

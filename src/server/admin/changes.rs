@@ -165,7 +165,7 @@ async fn existing(state: &AppState, path: ChatPath) -> Result<WorktreeName, Admi
     Ok(name)
 }
 
-fn worktree_name(path: ChatPath) -> Result<WorktreeName, AdminError> {
+pub(super) fn worktree_name(path: ChatPath) -> Result<WorktreeName, AdminError> {
     let Path((owner, name, chat)) = path?;
     Ok(WorktreeName::new(
         RepoName::new(&owner, &name)?,

@@ -15,6 +15,7 @@ mod resources;
 mod review;
 mod search;
 mod undo;
+mod usage;
 mod worktrees;
 
 use std::sync::OnceLock;
@@ -33,7 +34,7 @@ use crate::server::state::AppState;
 #[openapi(
     info(
         title = "pocketcode admin API",
-        description = "Repos, chat worktrees, disk, garbage collection, orphan processes and opencode's memory of a pocketcode server."
+        description = "Repos, chat worktrees, disk, garbage collection, orphan processes, opencode's memory and token usage of a pocketcode server."
     ),
     paths(health::health),
     components(schemas(ErrorBody))
@@ -78,6 +79,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(undo::undo_chat))
         .routes(routes!(undo::redo_chat))
         .routes(routes!(undo::fork_chat))
+        .routes(routes!(usage::chat_usage))
+        .routes(routes!(usage::usage_report))
         .merge(
             // Uploads are limited by `--upload-max-mb` as they stream,
             // not by the whole app's body limit.

@@ -35,6 +35,15 @@ struct Model {
     name: String,
     #[serde(default)]
     capabilities: Capabilities,
+    #[serde(default)]
+    limit: Limit,
+}
+
+/// A model's limits; 0 (or absent) means opencode does not know them.
+#[derive(Default, Deserialize)]
+struct Limit {
+    #[serde(default)]
+    context: f64,
 }
 
 #[derive(Default, Deserialize)]
@@ -86,6 +95,15 @@ impl OpencodeClient {
     }
 }
 
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a finite, positive number of tokens; `as` saturates"
+)]
+fn window(context: f64) -> Option<u64> {
+    (context.is_finite() && context >= 1.0).then(|| context.round() as u64)
+}
+
 fn assemble(providers: Providers, agents: Vec<Agent>, config: Config) -> Choices {
     let mut models: Vec<ModelChoice> = providers
         .providers
@@ -104,6 +122,7 @@ fn assemble(providers: Providers, agents: Vec<Agent>, config: Config) -> Choices
                     provider.name.clone()
                 },
                 images: model.capabilities.input.image,
+                context_window: window(model.limit.context),
             })
         })
         .collect();
@@ -151,8 +170,10 @@ mod tests {
     fn lists_models_and_primary_agents_with_the_configured_defaults() {
         let providers: Providers = serde_json::from_str(
             r#"{"providers":[{"id":"scripted","name":"Scripted","models":{
-                "b":{"id":"b","name":"Bee","capabilities":{"input":{"text":true,"image":false}}},
-                "a":{"id":"a","name":"Ant","capabilities":{"input":{"text":true,"image":true}}}}}],
+                "b":{"id":"b","name":"Bee","capabilities":{"input":{"text":true,"image":false}},
+                    "limit":{"context":0,"output":0}},
+                "a":{"id":"a","name":"Ant","capabilities":{"input":{"text":true,"image":true}},
+                    "limit":{"context":8000,"output":4096}}}}],
                 "default":{"scripted":"b"}}"#,
         )
         .expect("providers");
@@ -168,6 +189,9 @@ mod tests {
         let ids: Vec<_> = choices.models.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["scripted/a", "scripted/b"]);
         assert!(choices.models[0].images && !choices.models[1].images);
+        // A window of 0 is opencode's "unknown".
+        assert_eq!(choices.models[0].context_window, Some(8000));
+        assert_eq!(choices.models[1].context_window, None);
         assert_eq!(choices.default_model.as_deref(), Some("scripted/a"));
         let names: Vec<_> = choices.agents.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["build", "plan"]);

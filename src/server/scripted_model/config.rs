@@ -7,6 +7,11 @@ use super::{LITE_MODEL_ID, MODEL_ID};
 /// opencode's provider id for the scripted model.
 pub const PROVIDER_ID: &str = "scripted";
 
+/// The scripted models' context window (`limit.context`), which the chat
+/// header's gauge measures against. Large enough that a long test chat
+/// never makes opencode compact it.
+pub const CONTEXT_WINDOW: u64 = 128_000;
+
 /// `OPENCODE_CONFIG_CONTENT` for an opencode that talks to the scripted
 /// model at `base_url` (its `/v1`, or the gateway's route to it) with
 /// `api_key`, and shares to `share_url`. Only this provider is enabled, so
@@ -27,12 +32,12 @@ pub fn opencode_config(base_url: &str, api_key: &str, share_url: &str) -> Value 
                         "tool_call": true,
                         "attachment": true,
                         "modalities": { "input": ["text", "image"], "output": ["text"] },
-                        "limit": { "context": 128000, "output": 4096 },
+                        "limit": { "context": CONTEXT_WINDOW, "output": 4096 },
                     },
                     LITE_MODEL_ID: {
                         "name": "Scripted lite model (text only)",
                         "tool_call": true,
-                        "limit": { "context": 128000, "output": 4096 },
+                        "limit": { "context": CONTEXT_WINDOW, "output": 4096 },
                     }
                 }
             }

@@ -42,13 +42,15 @@ mod server;
 mod share;
 mod stream;
 mod transcription;
+mod usage_log;
 
-pub use config::{PROVIDER_ID, opencode_config};
+pub use config::{CONTEXT_WINDOW, PROVIDER_ID, opencode_config};
 pub use directive::{DirectiveError, Scenario};
 pub use key::random_key;
 pub use routes::router;
 pub use server::ScriptedModel;
 pub use transcription::{MIN_AUDIO_BYTES, TRANSCRIPTION_TEXT, TranscriptionUpload};
+pub use usage_log::ReportedUsage;
 
 /// The model id opencode asks for by default (it accepts images).
 pub const MODEL_ID: &str = "scripted-model";

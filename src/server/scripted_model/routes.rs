@@ -18,6 +18,7 @@ use super::key::{KeyCheck, require_key};
 use super::scenario::{self, Failure, Reply};
 use super::stream::{self, Answer};
 use super::transcription::Transcriptions;
+use super::usage_log::{ReportedUsage, UsageLog};
 use super::{LITE_MODEL_ID, MODEL_ID};
 
 #[derive(Clone)]
@@ -25,6 +26,7 @@ pub(super) struct ModelState {
     pub(super) requests: Arc<AtomicU64>,
     pub(super) key: KeyCheck,
     pub(super) transcriptions: Transcriptions,
+    pub(super) usage: UsageLog,
     /// Turns `true` when the server stops, ending streams still running
     /// (a slow scenario would otherwise hold the graceful shutdown for ~30 s).
     pub(super) stopping: watch::Receiver<bool>,
@@ -38,6 +40,7 @@ pub fn router(api_key: &str) -> Router {
         requests: Arc::default(),
         key: KeyCheck::new(api_key),
         transcriptions: Transcriptions::default(),
+        usage: UsageLog::default(),
         stopping,
     })
 }
@@ -82,6 +85,11 @@ async fn chat_completions(
         prompt_tokens: estimate_tokens(&request),
         reply,
     };
+    state.usage.record(ReportedUsage {
+        side_job: !request.has_tools(),
+        prompt_tokens: answer.prompt_tokens,
+        completion_tokens: answer.reply.completion_tokens(),
+    });
     if request.stream {
         let events = stream::events(answer).take_until(stopped(state.stopping));
         Sse::new(events).into_response()

@@ -25,6 +25,17 @@ pub enum Reply {
     },
 }
 
+impl Reply {
+    /// The tokens it is reported to take: one per text chunk, one for a
+    /// tool call.
+    pub fn completion_tokens(&self) -> u64 {
+        match self {
+            Self::Text { chunks, .. } => u64::try_from(chunks.len()).unwrap_or(u64::MAX),
+            Self::ToolCall { .. } => 1,
+        }
+    }
+}
+
 /// An upstream failure the scenario asks for: sent as an HTTP error status
 /// with an OpenAI-style body.
 #[derive(Clone, Debug, PartialEq, Eq)]

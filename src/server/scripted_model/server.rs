@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use super::key::{KeyCheck, random_key};
 use super::routes::{ModelState, app, stopped};
 use super::transcription::{TranscriptionUpload, Transcriptions};
+use super::usage_log::{ReportedUsage, UsageLog};
 use crate::server::served::ServedTask;
 
 /// The scripted model served on a loopback port in a background task.
@@ -21,6 +22,7 @@ pub struct ScriptedModel {
     key: KeyCheck,
     requests: Arc<AtomicU64>,
     transcriptions: Transcriptions,
+    usage: UsageLog,
     served: ServedTask,
 }
 
@@ -40,10 +42,12 @@ impl ScriptedModel {
             requests: Arc::default(),
             key: key.clone(),
             transcriptions: Transcriptions::default(),
+            usage: UsageLog::default(),
             stopping: stopping_rx.clone(),
         };
         let requests = state.requests.clone();
         let transcriptions = state.transcriptions.clone();
+        let usage = state.usage.clone();
         let router = app(state);
         let task = tokio::spawn(async move {
             // Each SSE event leaves at once, as a provider's do: without
@@ -64,6 +68,7 @@ impl ScriptedModel {
             key,
             requests,
             transcriptions,
+            usage,
             served: ServedTask::new(stopping, task),
         })
     }
@@ -113,6 +118,11 @@ impl ScriptedModel {
     /// What `/v1/audio/transcriptions` answers from now on.
     pub fn set_transcription_text(&self, text: &str) {
         self.transcriptions.set_text(text);
+    }
+
+    /// The usage each answer reported, in order (the first 10,000).
+    pub fn reported_usage(&self) -> Vec<ReportedUsage> {
+        self.usage.reported()
     }
 
     /// Ends running streams, closes connections and waits (briefly) for it.

@@ -40,7 +40,8 @@ pub fn events(answer: Answer) -> impl Stream<Item = Result<Event, Infallible>> +
             usage,
         };
     let mut steps: Vec<(Duration, ChatChunk)> = Vec::new();
-    let (finish, completion_tokens) = match &answer.reply {
+    let completion_tokens = answer.reply.completion_tokens();
+    let finish = match &answer.reply {
         Reply::ToolCall {
             id,
             name,
@@ -73,7 +74,7 @@ pub fn events(answer: Answer) -> impl Stream<Item = Result<Event, Infallible>> +
                 };
                 steps.push((Duration::ZERO, chunk(delta, None, None)));
             }
-            (FinishReason::ToolCalls, 1)
+            FinishReason::ToolCalls
         }
         Reply::Text { chunks, pause } => {
             for (i, text) in chunks.iter().enumerate() {
@@ -85,7 +86,7 @@ pub fn events(answer: Answer) -> impl Stream<Item = Result<Event, Infallible>> +
                 let wait = if i == 0 { Duration::ZERO } else { *pause };
                 steps.push((wait, chunk(delta, None, None)));
             }
-            (FinishReason::Stop, count(chunks.len()))
+            FinishReason::Stop
         }
     };
     let usage = Usage::new(answer.prompt_tokens, completion_tokens);
@@ -105,7 +106,8 @@ pub fn events(answer: Answer) -> impl Stream<Item = Result<Event, Infallible>> +
 
 /// The whole answer at once, for `stream: false`.
 pub fn completion(answer: Answer) -> ChatCompletion {
-    let (content, tool_calls, finish, completion_tokens) = match answer.reply {
+    let completion_tokens = answer.reply.completion_tokens();
+    let (content, tool_calls, finish) = match answer.reply {
         Reply::ToolCall {
             id,
             name,
@@ -119,14 +121,9 @@ pub fn completion(answer: Answer) -> ChatCompletion {
                     arguments: arguments.to_string(),
                 },
             };
-            (None, Some(vec![call]), FinishReason::ToolCalls, 1)
+            (None, Some(vec![call]), FinishReason::ToolCalls)
         }
-        Reply::Text { chunks, .. } => (
-            Some(chunks.concat()),
-            None,
-            FinishReason::Stop,
-            count(chunks.len()),
-        ),
+        Reply::Text { chunks, .. } => (Some(chunks.concat()), None, FinishReason::Stop),
     };
     ChatCompletion {
         id: answer.id,
@@ -151,10 +148,6 @@ fn event(chunk: &ChatChunk) -> Result<Event, Infallible> {
     // only be skipped by the SDK, so there is nothing better to send.
     let data = serde_json::to_string(chunk).unwrap_or_default();
     Ok(Event::default().data(data))
-}
-
-fn count(n: usize) -> u64 {
-    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 pub fn now() -> u64 {

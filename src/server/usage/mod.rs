@@ -1,0 +1,130 @@
+//! Context and cost: what a chat's model calls used, from opencode's
+//! assistant messages (their `step-finish` parts' `tokens` and `cost`), against its model's context
+//! window (`limit.context` of opencode's provider list); and every local
+//! chat's usage per chat and per UTC day for the resources page.
+//!
+//! A local chat's messages and the models are read through the
+//! workspace's instance, and its session is found in opencode's global
+//! list, as the search does: reading usage brings back no idle chat's
+//! instance. A remote's chat is read from its own opencode.
+
+mod tally;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use futures::StreamExt;
+
+use crate::model::usage::{ChatUsage, ChatUsageRow, DayUsage, UsageReport, UsageTotals};
+use crate::opencode::Session;
+use crate::server::chats::{ChatError, ChatRef, existing_worktree};
+use crate::server::opencode_client::{OpencodeClient, OpencodeClientError};
+use crate::server::state::AppState;
+
+/// Chats whose messages the report reads at once (as the search does).
+const PARALLEL: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error(
+        "chat {0} has no opencode session any more, so it has no usage: delete it from Resources"
+    )]
+    NoSession(String),
+    #[error(transparent)]
+    Chat(#[from] ChatError),
+}
+
+impl UsageError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NoSession(_) => 404,
+            Self::Chat(e) => e.status(),
+        }
+    }
+}
+
+impl From<OpencodeClientError> for UsageError {
+    fn from(error: OpencodeClientError) -> Self {
+        Self::Chat(error.into())
+    }
+}
+
+/// The context and usage of `chat`'s session.
+pub async fn chat_usage(state: &AppState, chat: &ChatRef) -> Result<ChatUsage, UsageError> {
+    let (client, dir, session) = match chat {
+        ChatRef::Local(name) => {
+            let worktree = existing_worktree(state.git.layout(), name)?;
+            let client = OpencodeClient::from_state(state).await?;
+            let session = newest_session(&client, &worktree)
+                .await?
+                .ok_or_else(|| UsageError::NoSession(format!("{} of {}", name.chat, name.repo)))?;
+            (client, state.workspace.clone(), session.id)
+        }
+        ChatRef::Remote { session, .. } => {
+            let target = chat.resolve(state).await?;
+            (target.client, target.dir, session.clone())
+        }
+    };
+    let (messages, choices) =
+        tokio::try_join!(client.messages(&dir, &session, None), client.choices(&dir))?;
+    Ok(tally::chat_usage(&session, &messages, &choices))
+}
+
+/// The newest top-level session working in `dir`, from opencode's global
+/// list (which loads no instance).
+async fn newest_session(
+    client: &OpencodeClient,
+    dir: &Path,
+) -> Result<Option<Session>, OpencodeClientError> {
+    let sessions = client.all_sessions(true).await?;
+    Ok(sessions
+        .into_iter()
+        .filter(|s| Path::new(&s.directory) == dir)
+        .max_by_key(|s| s.time.updated))
+}
+
+/// Every local chat's tokens and cost, per chat and per UTC day.
+pub async fn usage_report(state: &AppState) -> Result<UsageReport, UsageError> {
+    let client = OpencodeClient::from_state(state).await?;
+    let chats = crate::server::chats::list_chats(&state.git, &client).await?;
+    let workspace = state.workspace.as_path();
+    let client = &client;
+    let mut reads = futures::stream::iter(chats.into_iter().filter_map(|chat| {
+        let session = chat.session_id.clone()?;
+        Some(async move {
+            let messages = client.messages(workspace, &session, None).await;
+            (chat, messages)
+        })
+    }))
+    .buffered(PARALLEL);
+    let mut report = UsageReport::default();
+    let mut days: BTreeMap<u64, UsageTotals> = BTreeMap::new();
+    while let Some((chat, messages)) = reads.next().await {
+        let messages = match messages {
+            Ok(messages) => messages,
+            Err(error) => {
+                tracing::warn!(chat = %chat.worktree.chat_id, %error, "usage: messages not read");
+                report.chats_failed += 1;
+                continue;
+            }
+        };
+        let totals = tally::totals(&messages);
+        if totals.model_calls == 0 {
+            continue;
+        }
+        tally::add_per_day(&messages, &mut days);
+        report.totals.merge(&totals);
+        report.chats.push(ChatUsageRow {
+            repo: chat.worktree.repo,
+            chat_id: chat.worktree.chat_id,
+            title: chat.title,
+            totals,
+        });
+    }
+    report.days = days
+        .into_iter()
+        .rev()
+        .map(|(day_start, totals)| DayUsage { day_start, totals })
+        .collect();
+    Ok(report)
+}
