@@ -54,7 +54,7 @@ const IPHONE_ONLY = [
   'review',
   'undo',
 ];
-const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'update', 'version'];
+const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'terminal', 'update', 'version'];
 const unlisted = fs
   .readdirSync(path.join(__dirname, 'tests'))
   .filter((file) => file.endsWith('.spec.ts'))

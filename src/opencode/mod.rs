@@ -11,6 +11,7 @@ mod choices;
 mod event;
 mod message;
 mod part;
+mod pty;
 mod session;
 mod transcript;
 
@@ -23,5 +24,6 @@ pub use message::{
     MessageError, MessageErrorData, MessageInfo, MessageTime, MessageWithParts, ModelRef, Role,
 };
 pub use part::{Part, PartBody, ToolState};
+pub use pty::{CreatePty, PTY_PATH, Pty, PtySize, ResizePty, control_cursor, cursor_advance};
 pub use session::{Session, SessionRevert, SessionShare, SessionTime};
 pub use transcript::{TRANSCRIPT_PAGE, Transcript};

@@ -25,6 +25,7 @@ mod review;
 mod send_buttons;
 mod shipping;
 mod shown;
+mod terminal;
 mod tool;
 mod undo;
 
