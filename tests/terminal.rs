@@ -102,7 +102,9 @@ async fn round_trip(server: &TestServer, chat: &NewChat) {
     // Only the shell makes `hi-42` and `cwd=/…` (the echoed command line
     // has `$((40+2))` and `$(pwd)`), so seeing them proves a round trip.
     socket
-        .send(Message::text("echo \"cwd=$(pwd)\"; stty size; echo hi-$((40+2))\r"))
+        .send(Message::text(
+            "echo \"cwd=$(pwd)\"; stty size; echo hi-$((40+2))\r",
+        ))
         .await
         .expect("send input");
     let output = read_until(&mut socket, "hi-42").await;
@@ -161,7 +163,10 @@ async fn refused(server: &TestServer, chat: &NewChat, other: &NewChat, outside: 
         (chat.worktree.clone(), json!({"cwd": other.worktree})),
         (chat.worktree.clone(), json!({"cwd": outside})),
         (chat.worktree.clone(), json!({"cwd": "/"})),
-        (chat.worktree.clone(), json!({"cwd": format!("{}/..", chat.worktree)})),
+        (
+            chat.worktree.clone(),
+            json!({"cwd": format!("{}/..", chat.worktree)}),
+        ),
         (chat.worktree.clone(), json!({"cwd": 7})),
     ];
     for (directory, body) in attempts {
