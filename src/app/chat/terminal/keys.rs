@@ -62,7 +62,7 @@ fn control(c: char) -> Option<char> {
 
 /// The keys: what they show, their accessible name and what they send.
 const KEYS: &[(&str, &str, &str)] = &[
-    ("Esc", "Escape", "\u{1b}"),
+    ("Esc", "Esc", "\u{1b}"),
     ("Tab", "Tab", "\t"),
     ("←", "Left arrow", "\u{1b}[D"),
     ("↑", "Up arrow", "\u{1b}[A"),

@@ -153,6 +153,9 @@ pub fn TerminalSheet(
                 </p>
             })}
             <div class="relative flex min-h-0 flex-1 flex-col">
+                <Show when=move || tabs.list.with(Vec::is_empty) && !ask.pending().get()>
+                    <p class="p-3 text-neutral-500">"No terminal is open: + starts one."</p>
+                </Show>
                 <For each=move || tabs.list.get() key=|t| t.id() let:term>
                     <Screen term tabs ask />
                 </For>
