@@ -81,13 +81,23 @@ fn use_ask(
                 .map(|p| vec![p])
         }
     });
+    // Terms are made under the sheet, not under the effect below: an
+    // effect's own values are disposed each time it runs again.
+    let sheet = Owner::current();
+    let make = move |pty: &Pty| {
+        let make = || Term::new(pty, directory.get_value(), modifiers);
+        match &sheet {
+            Some(sheet) => sheet.with(make),
+            None => make(),
+        }
+    };
     Effect::new(move |_| match ask.value().get() {
         Some(Ok(ptys)) => untrack(|| {
             let known: Vec<String> = tabs.list.with(|l| l.iter().map(|t| t.id()).collect());
             let added: Vec<Term> = ptys
                 .iter()
                 .filter(|p| !known.contains(&p.id))
-                .map(|p| Term::new(p, directory.get_value(), modifiers))
+                .map(&make)
                 .collect();
             let last = added.last().copied();
             tabs.list.update(|list| list.extend(added));
