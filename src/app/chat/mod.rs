@@ -26,6 +26,7 @@ mod review;
 mod send_buttons;
 mod shipping;
 mod shown;
+mod terminal;
 mod tool;
 mod undo;
 mod voice;

@@ -1,7 +1,8 @@
 //! What only a browser has: local storage, the clipboard, the clock and
 //! timers, the tab's visibility, touches, picked files, push subscriptions,
-//! WebSockets, speech recognition and the microphone. The rest of the UI calls these as plain functions and
-//! never names `web_sys` or the `hydrate` feature.
+//! WebSockets, JSON requests, speech recognition, the microphone and the
+//! terminal's xterm.js. The rest of the UI calls these as plain functions
+//! and never names `web_sys` or the `hydrate` feature.
 //!
 //! Each file holds its browser code in one gated `browser` module, with a
 //! stand-in of the same shape beside it for the server.
@@ -15,6 +16,7 @@ pub mod clipboard;
 pub mod clock;
 pub mod element;
 pub mod files;
+pub mod http;
 pub mod page;
 pub mod push;
 pub mod recorder;
@@ -22,3 +24,4 @@ pub mod socket;
 pub mod speech;
 pub mod storage;
 pub mod upload;
+pub mod xterm;

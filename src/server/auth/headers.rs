@@ -1,7 +1,9 @@
 //! Security headers. Pages rendered by the app get a CSP that allows only our
 //! own script (the hydration loader by nonce, the WASM by
-//! `wasm-unsafe-eval`); everything pocketcode answers itself gets no-framing,
-//! `nosniff` and a strict referrer policy.
+//! `wasm-unsafe-eval`) and our own styles (stylesheets, and the `<style>`
+//! elements xterm.js makes, stamped with the same nonce by
+//! `app::web::xterm`); everything pocketcode answers itself gets
+//! no-framing, `nosniff` and a strict referrer policy.
 
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
@@ -12,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue};
 pub fn app_page_csp(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data: blob:; connect-src 'self'; \
          font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
@@ -92,6 +94,7 @@ mod tests {
     fn the_app_csp_allows_only_our_scripts() {
         let csp = app_page_csp("abc");
         assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"));
+        assert!(csp.contains("style-src 'self' 'nonce-abc';"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
     }

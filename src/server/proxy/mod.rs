@@ -76,6 +76,11 @@ async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Respo
         worktrees: state.git.layout().worktrees_dir(),
     };
     let directory = fence.admit(&mut parts).await?;
+    let body = if fence::creates_terminal(&parts) {
+        Body::from(fence.admit_terminal(directory.as_deref(), body).await?)
+    } else {
+        body
+    };
     // The chat's instance is loaded by this request if it was disposed;
     // it stays needed while the response (or WebSocket) lasts.
     let hold = match &directory {

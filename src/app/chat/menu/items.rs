@@ -106,6 +106,10 @@ pub fn MenuItems(
                     "Review"
                     <span class="text-neutral-500">"comment on the diff"</span>
                 </button>
+                <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Terminal)>
+                    "Terminal"
+                    <span class="text-neutral-500">"a shell in its worktree"</span>
+                </button>
                 <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Browser)>
                     "Browser"
                     <span class="text-neutral-500">"shared with the agent"</span>

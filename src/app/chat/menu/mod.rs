@@ -1,8 +1,8 @@
 //! The chat's ⋯ menu: copy the branch name (shown inline), rename, share
 //! or unshare, the changes (diff stat, tap through to the full diff), the
 //! chat's files (browse, read, download, upload), a review of its diff
-//! (comments sent to the agent), and delete the chat
-//! with its worktree. A remote's chat (`@<connection>`)
+//! (comments sent to the agent), terminals in its worktree, and delete the
+//! chat with its worktree. A remote's chat (`@<connection>`)
 //! has no branch or diff here: rename, share and delete its session.
 
 mod items;
@@ -15,6 +15,7 @@ use super::browser::BrowserPanel;
 use super::changes::Changes;
 use super::files::FilesPanel;
 use super::review::{ReviewOpener, ReviewPanel};
+use super::terminal::TerminalSheet;
 use crate::app::toggle::ToggleButton;
 use crate::model::chats::ChatSummary;
 use items::{MenuActions, MenuItems};
@@ -28,6 +29,8 @@ struct MenuChat {
     chat_id: String,
     session_id: String,
     branch: String,
+    /// The chat's worktree (its terminals run there).
+    directory: String,
     /// A remote's chat has chat features only: no branch, no diff here.
     remote: bool,
 }
@@ -41,6 +44,7 @@ enum Panel {
     Browser,
     Files,
     Review,
+    Terminal,
 }
 
 #[component]
@@ -51,6 +55,7 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
         chat_id: chat.worktree.chat_id,
         session_id: chat.session_id.unwrap_or_default(),
         branch: chat.worktree.branch.unwrap_or_default(),
+        directory: chat.worktree.path,
         remote,
     });
     let open = RwSignal::new(false);
@@ -89,7 +94,12 @@ fn MenuPanel(
 ) -> impl IntoView {
     let close = move || panel.set(Panel::None);
     move || {
-        let MenuChat { repo, chat_id, .. } = chat.get_value();
+        let MenuChat {
+            repo,
+            chat_id,
+            directory,
+            ..
+        } = chat.get_value();
         // Once: the menu's own Review item opens at no file.
         let focus = focus.try_update_value(Option::take).flatten();
         match panel.get() {
@@ -99,6 +109,7 @@ fn MenuPanel(
             Panel::Browser => view! { <BrowserPanel repo chat_id on_close=close /> }.into_any(),
             Panel::Files => view! { <FilesPanel repo chat_id on_close=close /> }.into_any(),
             Panel::Review => view! { <ReviewPanel repo chat_id focus on_close=close /> }.into_any(),
+            Panel::Terminal => view! { <TerminalSheet directory on_close=close /> }.into_any(),
         }
     }
 }

@@ -14,8 +14,14 @@
 //! and opencode's use. Subdirectories of a worktree are refused for the
 //! same reason (the agent can turn one into a symlink at any time); no
 //! pocketcode client names one.
+//!
+//! A terminal's create body can name a directory too (`cwd`); `pty` holds
+//! it to the admitted one.
 
 mod naming;
+mod pty;
+
+pub use pty::creates_terminal;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -43,6 +49,12 @@ pub enum FenceError {
     Workspace(String),
     #[error("the {DIRECTORY_HEADER} header is refused: it is not text")]
     Unreadable,
+    #[error(
+        "a terminal in {0:?} is refused: a terminal starts in the directory the request names (leave out cwd)"
+    )]
+    TerminalCwd(String),
+    #[error("the terminal is refused: {0}")]
+    TerminalBody(String),
     /// Fails closed: a check that did not finish lets nothing through.
     #[error("the directory check failed: {0}")]
     Check(String),

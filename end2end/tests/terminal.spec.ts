@@ -1,0 +1,97 @@
+import type { Locator, Page } from '@playwright/test';
+
+import { seriousViolations } from '../fixtures/axe';
+import { expect, test } from '../fixtures/pocketcode';
+
+/**
+ * The Terminal sheet on a phone: a shell in the chat's worktree (opencode's
+ * PTY through pocketcode's proxy, drawn by xterm.js), typed into with the
+ * phone keyboard and the key bar, still usable after a rotation (and told
+ * its new size), Ctrl from the key bar, and a second terminal of its own.
+ */
+
+/** The shown terminal's rows, as xterm.js draws them (its DOM renderer), trimmed. */
+async function rows(screen: Locator): Promise<string[]> {
+  return screen
+    .locator('.xterm-rows > div')
+    .evaluateAll((divs) => divs.map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trim()));
+}
+
+/** Waits until one of the terminal's rows is exactly `line`. */
+async function expectLine(screen: Locator, line: string): Promise<void> {
+  await expect.poll(() => rows(screen)).toContain(line);
+}
+
+/** `stty size` in the shell: the PTY's rows and columns. */
+async function sttySize(page: Page, screen: Locator): Promise<[number, number]> {
+  const marker = `size-${Date.now()}`;
+  await page.keyboard.type(`echo ${marker}-$(stty size | tr ' ' x)\n`);
+  let size: [number, number] = [0, 0];
+  await expect
+    .poll(async () => {
+      const hit = (await rows(screen)).map((r) => new RegExp(`^${marker}-(\\d+)x(\\d+)$`).exec(r)).find(Boolean);
+      if (hit) size = [Number(hit[1]), Number(hit[2])];
+      return !!hit;
+    })
+    .toBe(true);
+  return size;
+}
+
+test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page }) => {
+  await pocketcode.newChat();
+  // xterm.js is not part of the chat page's load.
+  await expect(page.locator('script[src*="xterm"]')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: /Terminal/ }).click();
+  const sheet = page.getByRole('region', { name: 'Terminal' });
+  const first = sheet.getByTestId('terminal-screen').first();
+  await expect(first).toHaveAttribute('data-link', 'live');
+  await expect(page.locator('script[src*="xterm"]')).toHaveCount(2);
+
+  // `ech`, the key bar's Tab completes it, ` hi`, Enter.
+  await page.keyboard.type('ech');
+  await sheet.getByRole('button', { name: 'Tab', exact: true }).tap();
+  await page.keyboard.type(' hi\n');
+  await expectLine(first, 'hi');
+  expect(await seriousViolations(page, '[data-testid=terminal-sheet]')).toEqual([]);
+
+  // Rotated: the shell is told the wider, shorter size, and still types.
+  const [tallRows, tallCols] = await sttySize(page, first);
+  const viewport = page.viewportSize();
+  if (!viewport) throw new Error('no viewport');
+  await page.setViewportSize({ width: viewport.height, height: viewport.width });
+  await expect.poll(async () => (await sttySize(page, first))[1]).toBeGreaterThan(tallCols);
+  const [wideRows] = await sttySize(page, first);
+  expect(wideRows).toBeLessThan(tallRows);
+
+  // Ctrl from the key bar, then `c` on the keyboard, interrupts a sleep.
+  await page.keyboard.type('sleep 100\n');
+  await sheet.getByRole('button', { name: 'Ctrl' }).tap();
+  await expect(sheet.getByRole('button', { name: 'Ctrl' })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.type('c');
+  await expect(sheet.getByRole('button', { name: 'Ctrl' })).toHaveAttribute('aria-pressed', 'false');
+  await page.keyboard.type('echo woke-$((1+1))\n');
+  await expectLine(first, 'woke-2');
+
+  // A second terminal: its own shell and screen.
+  await sheet.getByRole('button', { name: 'New terminal' }).tap();
+  const second = sheet.getByTestId('terminal-screen').nth(1);
+  await expect(second).toHaveAttribute('data-link', 'live');
+  await expect(first).toBeHidden();
+  await page.keyboard.type('echo two-$((1+1))\n');
+  await expectLine(second, 'two-2');
+  await sheet.getByRole('button', { name: 'Terminal 1', exact: true }).tap();
+  await expect(first).toBeVisible();
+  await page.keyboard.type('echo one-$((0+1))\n');
+  await expectLine(first, 'one-1');
+  expect(await rows(first)).not.toContain('two-2');
+  expect(await rows(second)).not.toContain('one-1');
+  expect(await seriousViolations(page, '[data-testid=terminal-sheet]')).toEqual([]);
+
+  // Ending a tab ends its shell; the other stays.
+  await sheet.getByRole('button', { name: 'End Terminal 2' }).tap();
+  await expect(sheet.getByTestId('terminal-screen')).toHaveCount(1);
+  await sheet.getByRole('button', { name: 'Close the terminal' }).tap();
+  await expect(sheet).toBeHidden();
+});

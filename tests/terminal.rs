@@ -1,0 +1,197 @@
+//! The Terminal through pocketcode's proxy, with a real opencode: a shell
+//! made for a chat's worktree runs there (`pwd`), takes its size from
+//! `PUT /pty/{id}` (`stty size`), and carries input and output over its
+//! WebSocket; the fence refuses a terminal outside the chat worktrees, in
+//! the body's `cwd` as in the directory the request names (403, nothing
+//! started).
+
+mod common;
+
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use common::git_fixture::Remote;
+use common::http::{NewChat, admin, decode};
+use common::{TempDir, TestServer};
+use futures::{FutureExt, SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::{self, Message};
+
+/// Generous for a loaded machine, short enough that a hang fails the test.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chats_terminal_runs_in_its_worktree_through_the_proxy() {
+    let fixtures = TempDir::new();
+    let remote = Remote::create(fixtures.path(), "remote");
+    let server = TestServer::start(&[]).await;
+    let outcome = AssertUnwindSafe(async {
+        server.wait_ready().await;
+        let (status, added) = admin(
+            &server,
+            "POST",
+            "/admin/repos",
+            Some(json!({"source": remote.url()})),
+        )
+        .await;
+        assert_eq!(status, 201, "{added}");
+        let chat = NewChat::make(&server, "local/remote").await;
+        let other = NewChat::make(&server, "local/remote").await;
+        round_trip(&server, &chat).await;
+        refused(&server, &chat, &other, fixtures.path()).await;
+    })
+    .catch_unwind()
+    .await;
+    server.stop().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// `POST /pty` through the proxy: status and body.
+async fn create(server: &TestServer, directory: &str, body: Value) -> (u16, Value) {
+    let url = format!("/pty?directory={}", encode(directory));
+    decode(
+        server
+            .http
+            .post(server.url(&url))
+            .json(&body)
+            .send()
+            .await
+            .expect("POST /pty"),
+    )
+    .await
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+async fn round_trip(server: &TestServer, chat: &NewChat) {
+    let (status, pty) = create(server, &chat.worktree, json!({"title": "Terminal 1"})).await;
+    assert_eq!(status, 200, "{pty}");
+    assert_eq!(pty["cwd"], chat.worktree.as_str(), "{pty}");
+    let id = pty["id"].as_str().expect("pty id");
+    let directory = encode(&chat.worktree);
+
+    let (status, resized) = decode(
+        server
+            .http
+            .put(server.url(&format!("/pty/{id}?directory={directory}")))
+            .json(&json!({"size": {"rows": 33, "cols": 101}}))
+            .send()
+            .await
+            .expect("PUT /pty/{id}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{resized}");
+
+    let url = format!(
+        "{}/pty/{id}/connect?directory={directory}",
+        server.base_url.replacen("http", "ws", 1)
+    );
+    let mut request = tungstenite::client::IntoClientRequest::into_client_request(url.as_str())
+        .expect("ws request");
+    request
+        .headers_mut()
+        .insert("cookie", server.cookie.parse().expect("cookie header"));
+    let (mut socket, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(request))
+        .await
+        .expect("handshake in time")
+        .expect("handshake accepted");
+    // Only the shell makes `hi-42` and `cwd=/…` (the echoed command line
+    // has `$((40+2))` and `$(pwd)`), so seeing them proves a round trip.
+    socket
+        .send(Message::text(
+            "echo \"cwd=$(pwd)\"; stty size; echo hi-$((40+2))\r",
+        ))
+        .await
+        .expect("send input");
+    let output = read_until(&mut socket, "hi-42").await;
+    assert!(
+        output.contains(&format!("cwd={}", chat.worktree)),
+        "not in the worktree: {output:?}"
+    );
+    assert!(output.contains("33 101"), "size not taken: {output:?}");
+    let _ = socket.close(None).await;
+
+    let (status, _) = decode(
+        server
+            .http
+            .delete(server.url(&format!("/pty/{id}?directory={directory}")))
+            .send()
+            .await
+            .expect("DELETE /pty/{id}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn read_until(socket: &mut Socket, needle: &str) -> String {
+    let mut output = String::new();
+    let read = tokio::time::timeout(TIMEOUT, async {
+        while let Some(message) = socket.next().await {
+            match message.expect("frame") {
+                Message::Text(text) => output.push_str(text.as_str()),
+                // Control frames (a zero byte, then JSON) are not output.
+                Message::Binary(bytes) if bytes.first() != Some(&0) => {
+                    output.push_str(&String::from_utf8_lossy(&bytes));
+                }
+                Message::Close(frame) => panic!("closed early: {frame:?}; output {output:?}"),
+                _ => {}
+            }
+            if output.contains(needle) {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "no {needle} in {output:?}");
+    output
+}
+
+/// Each refusal is a 403 that says why, and no terminal is started.
+async fn refused(server: &TestServer, chat: &NewChat, other: &NewChat, outside: &std::path::Path) {
+    let outside = outside.display().to_string();
+    let attempts = [
+        // Another directory named outright.
+        (outside.clone(), json!({})),
+        // The chat's worktree named, the shell sent elsewhere.
+        (chat.worktree.clone(), json!({"cwd": other.worktree})),
+        (chat.worktree.clone(), json!({"cwd": outside})),
+        (chat.worktree.clone(), json!({"cwd": "/"})),
+        (
+            chat.worktree.clone(),
+            json!({"cwd": format!("{}/..", chat.worktree)}),
+        ),
+        (chat.worktree.clone(), json!({"cwd": 7})),
+    ];
+    for (directory, body) in attempts {
+        let (status, answer) = create(server, &directory, body.clone()).await;
+        assert_eq!(status, 403, "{directory} {body}: {answer}");
+        let error = answer["error"].as_str().expect("an error in words");
+        assert!(error.contains("refused"), "{error}");
+    }
+    // The same worktree spelled as cwd is fine.
+    let (status, pty) = create(server, &chat.worktree, json!({"cwd": chat.worktree})).await;
+    assert_eq!(status, 200, "{pty}");
+    for dir in [&chat.worktree, &other.worktree] {
+        let listed: Vec<Value> = server
+            .http
+            .get(server.url(&format!("/pty?directory={}", encode(dir))))
+            .send()
+            .await
+            .expect("GET /pty")
+            .json()
+            .await
+            .expect("pty list");
+        let elsewhere: Vec<&Value> = listed
+            .iter()
+            .filter(|p| p["cwd"] != chat.worktree.as_str())
+            .collect();
+        assert!(elsewhere.is_empty(), "started elsewhere: {elsewhere:?}");
+    }
+}
