@@ -13,12 +13,8 @@ use crate::model::search::{
 };
 use crate::opencode::{MessageWithParts, PartBody, Role};
 use crate::server::chats::ChatError;
-use crate::server::opencode_client::{OpencodeClient, OpencodeClientError};
+use crate::server::opencode_client::OpencodeClientError;
 use crate::server::state::AppState;
-
-/// Chats whose messages are read at once (measured: 200 chats in ~0.5 s at
-/// 8; see `benches/search/message_search.py`).
-const PARALLEL: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -75,19 +71,8 @@ impl SearchQuery {
 /// each chat's newest [`HITS_PER_CHAT`], chats most recently active
 /// first, at most [`MAX_HITS`] in all.
 pub async fn search(state: &AppState, query: &SearchQuery) -> Result<SearchResults, SearchError> {
-    let client = OpencodeClient::from_state(state).await?;
-    let chats = crate::server::chats::list_chats(&state.git, &client).await?;
     let needle = query.as_str().to_lowercase();
-    let workspace = state.workspace.as_path();
-    let client = &client;
-    let mut reads = futures::stream::iter(chats.into_iter().filter_map(|chat| {
-        let session = chat.session_id.clone()?;
-        Some(async move {
-            let messages = client.messages(workspace, &session, None).await;
-            (chat, messages)
-        })
-    }))
-    .buffered(PARALLEL);
+    let mut reads = crate::server::chats::every_chat_messages(state).await?;
     let mut results = SearchResults {
         query: query.as_str().to_owned(),
         hits: Vec::new(),

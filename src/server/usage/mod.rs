@@ -21,9 +21,6 @@ use crate::server::chats::{ChatError, ChatRef, existing_worktree};
 use crate::server::opencode_client::{OpencodeClient, OpencodeClientError};
 use crate::server::state::AppState;
 
-/// Chats whose messages the report reads at once (as the search does).
-const PARALLEL: usize = 8;
-
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
     #[error(
@@ -85,18 +82,7 @@ async fn newest_session(
 
 /// Every local chat's tokens and cost, per chat and per UTC day.
 pub async fn usage_report(state: &AppState) -> Result<UsageReport, UsageError> {
-    let client = OpencodeClient::from_state(state).await?;
-    let chats = crate::server::chats::list_chats(&state.git, &client).await?;
-    let workspace = state.workspace.as_path();
-    let client = &client;
-    let mut reads = futures::stream::iter(chats.into_iter().filter_map(|chat| {
-        let session = chat.session_id.clone()?;
-        Some(async move {
-            let messages = client.messages(workspace, &session, None).await;
-            (chat, messages)
-        })
-    }))
-    .buffered(PARALLEL);
+    let mut reads = crate::server::chats::every_chat_messages(state).await?;
     let mut report = UsageReport::default();
     let mut days: BTreeMap<u64, UsageTotals> = BTreeMap::new();
     while let Some((chat, messages)) = reads.next().await {
