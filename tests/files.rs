@@ -16,10 +16,9 @@ mod transfer;
 use std::panic::AssertUnwindSafe;
 
 use common::git_fixture::Remote;
-use common::http::{NewChat, admin};
+use common::http::{NewChat, clone_repo};
 use common::{TempDir, TestServer};
 use futures::FutureExt;
-use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chats_files_are_browsed_downloaded_and_uploaded() {
@@ -28,14 +27,7 @@ async fn a_chats_files_are_browsed_downloaded_and_uploaded() {
     let server = TestServer::start(&["--upload-max-mb", "1"]).await;
     let outcome = AssertUnwindSafe(async {
         server.wait_ready().await;
-        let (status, added) = admin(
-            &server,
-            "POST",
-            "/admin/repos",
-            Some(json!({"source": remote.url()})),
-        )
-        .await;
-        assert_eq!(status, 201, "{added}");
+        clone_repo(&server, &remote.url()).await;
         let chat = NewChat::make(&server, steps::REPO).await;
         steps::seed(&chat);
         transfer::listed_and_read(&server, &chat).await;

@@ -14,7 +14,7 @@ mod steps;
 use std::panic::AssertUnwindSafe;
 
 use common::git_fixture::Remote;
-use common::http::{NewChat, admin, call};
+use common::http::{NewChat, admin, call, clone_repo};
 use common::{TempDir, TestServer};
 use futures::FutureExt;
 use serde_json::json;
@@ -33,14 +33,7 @@ async fn a_review_is_drafted_kept_and_sent_as_one_message() {
     let chat = {
         let outcome = AssertUnwindSafe(async {
             server.wait_ready().await;
-            let (status, added) = admin(
-                &server,
-                "POST",
-                "/admin/repos",
-                Some(json!({"source": remote.url()})),
-            )
-            .await;
-            assert_eq!(status, 201, "{added}");
+            clone_repo(&server, &remote.url()).await;
             let chat = NewChat::make(&server, steps::REPO).await;
             steps::seed(&chat);
             refused::nothing_to_send(&server, &chat).await;

@@ -19,10 +19,9 @@ mod steps;
 use std::panic::AssertUnwindSafe;
 
 use common::git_fixture::Remote;
-use common::http::admin;
+use common::http::clone_repo;
 use common::{TempDir, TestServer};
 use futures::FutureExt;
-use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chats_commit_and_merge_locally() {
@@ -40,14 +39,7 @@ async fn chats_commit_and_merge_locally() {
     .await;
     let outcome = AssertUnwindSafe(async {
         server.wait_ready().await;
-        let (status, added) = admin(
-            &server,
-            "POST",
-            "/admin/repos",
-            Some(json!({"source": remote.url()})),
-        )
-        .await;
-        assert_eq!(status, 201, "{added}");
+        clone_repo(&server, &remote.url()).await;
         message::the_agent_writes_the_message_aside(&server).await;
         let first = commit::changes_listed_and_committed(&server).await;
         merge::fast_forward_then_merge_commit(&server, &first).await;

@@ -11,7 +11,7 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use common::git_fixture::Remote;
-use common::http::{NewChat, admin, decode};
+use common::http::{NewChat, clone_repo, decode};
 use common::{TempDir, TestServer};
 use futures::{FutureExt, SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -27,14 +27,7 @@ async fn a_chats_terminal_runs_in_its_worktree_through_the_proxy() {
     let server = TestServer::start(&[]).await;
     let outcome = AssertUnwindSafe(async {
         server.wait_ready().await;
-        let (status, added) = admin(
-            &server,
-            "POST",
-            "/admin/repos",
-            Some(json!({"source": remote.url()})),
-        )
-        .await;
-        assert_eq!(status, 201, "{added}");
+        clone_repo(&server, &remote.url()).await;
         let chat = NewChat::make(&server, "local/remote").await;
         let other = NewChat::make(&server, "local/remote").await;
         round_trip(&server, &chat).await;

@@ -20,6 +20,20 @@ pub async fn admin(
     decode(request.send().await.expect("admin request")).await
 }
 
+/// `POST /admin/repos` with `source` (a clone URL): it must answer 201
+/// (cloned); its JSON body.
+pub async fn clone_repo(server: &TestServer, source: &str) -> Value {
+    let (status, added) = admin(
+        server,
+        "POST",
+        "/admin/repos",
+        Some(serde_json::json!({ "source": source })),
+    )
+    .await;
+    assert_eq!(status, 201, "{added}");
+    added
+}
+
 /// A server function under `/pocket/fn/`, called with a form: status and JSON body.
 pub async fn call(server: &TestServer, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let response = server
