@@ -37,7 +37,7 @@ async function sttySize(page: Page, screen: Locator): Promise<[number, number]> 
   return size;
 }
 
-test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page }) => {
+test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page }, testInfo) => {
   await pocketcode.newChat();
   // xterm.js is not part of the chat page's load.
   await expect(page.locator('script[src*="xterm"]')).toHaveCount(0);
@@ -54,6 +54,7 @@ test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page 
   await sheet.getByRole('button', { name: 'Tab', exact: true }).tap();
   await page.keyboard.type(' hi\n');
   await expectLine(first, 'hi');
+  await page.screenshot({ path: testInfo.outputPath('terminal.png') });
   expect(await seriousViolations(page, '[data-testid=terminal-sheet]')).toEqual([]);
 
   // Rotated: the shell is told the wider, shorter size, and still types.
