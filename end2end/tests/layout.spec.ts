@@ -1,11 +1,20 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { expect, test } from '../fixtures/pocketcode';
 
 /** Every page fits a 320 px wide phone, and no input is under 16 px (no zoom on focus). */
 test('no page overflows 320 px and every input is at least 16 px', async ({ pocketcode, page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
   const chat = await pocketcode.newChat();
+  // The chat header at its fullest: work not shipped, the context gauge, trust, ↗ and ⋯.
+  fs.writeFileSync(path.join(chat.worktree, 'unshipped.txt'), 'not committed\n');
   for (const url of [chat.href, '/repos', '/resources', '/connections']) {
     await pocketcode.goto(url);
+    if (url === chat.href) {
+      await expect(page.getByTestId('unshipped')).toContainText('1 uncommitted');
+      await expect(page.getByTestId('context-button')).toBeVisible();
+    }
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${url} overflows by ${overflow} px`).toBeLessThanOrEqual(0);
     const small = await page.evaluate(() =>

@@ -42,7 +42,7 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
         // opencode's web UI behind pocketcode's proxy is the local one.
         let connection = connection.to_owned();
         return view! {
-            <div data-testid="chat-header" class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
+            <div data-testid="chat-header" class="relative flex items-center gap-1 border-b border-neutral-900 pl-3 text-xs text-neutral-500 sm:gap-2">
                 <span class="truncate text-sky-300" title="remote connection">{format!("on {connection}")}</span>
                 <span class="min-w-0 flex-1 truncate" title="directory on the remote" data-testid="remote-directory">
                     {chat.worktree.path.clone()}
@@ -85,8 +85,10 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
             </a>
         }
     });
+    // A 390 px phone holds every control of this row only with the
+    // narrower gaps (the badge, trust, ↗, gauge and ⋯ are 44 px or more).
     view! {
-        <div data-testid="chat-header" class="relative flex items-center gap-2 border-b border-neutral-900 pl-3 text-xs text-neutral-500">
+        <div data-testid="chat-header" class="relative flex items-center gap-1 border-b border-neutral-900 pl-3 text-xs text-neutral-500 sm:gap-2">
             <span class="truncate" title="repo">{chat.worktree.repo.clone()}</span>
             <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
             <UnshippedBadge shipping />

@@ -104,7 +104,9 @@ pub fn UnshippedBadge(shipping: ChatShipping) -> impl IntoView {
         Some(view! {
             <span
                 data-testid="unshipped"
-                class="shrink-0 rounded-full border border-amber-600 px-2 py-0.5 text-amber-300"
+                // On the narrowest phones it gives way (truncated) before
+                // the header's controls would be pushed off the screen.
+                class="min-w-0 truncate rounded-full border border-amber-600 px-1.5 py-0.5 text-amber-300 sm:px-2"
                 title="Work not shipped yet: ⋯ → Changes"
             >
                 {format!("● {what}")}
