@@ -67,7 +67,10 @@ test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page 
   expect(wideRows).toBeLessThan(tallRows);
 
   // Ctrl from the key bar, then `c` on the keyboard, interrupts a sleep.
-  await page.keyboard.type('sleep 100\n');
+  // The sleep's job prints first, so the ^C cannot reach the shell before
+  // the job is in the foreground (on a loaded machine it would be lost).
+  await page.keyboard.type('sh -c "echo asleep-$((2+2)); exec sleep 100"\n');
+  await expectLine(first, 'asleep-4');
   await sheet.getByRole('button', { name: 'Ctrl' }).tap();
   await expect(sheet.getByRole('button', { name: 'Ctrl' })).toHaveAttribute('aria-pressed', 'true');
   await page.keyboard.type('c');
