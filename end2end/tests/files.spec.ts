@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Locator } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
+import { expectTappable } from '../fixtures/tappable';
 
 /** A zip's files, name → bytes (read from its central directory, as unzip does). */
 function unzip(zip: Buffer): Map<string, Buffer> {
@@ -27,14 +27,6 @@ function unzip(zip: Buffer): Map<string, Buffer> {
   return files;
 }
 
-/** One-handed on a phone: at least 44 CSS pixels tall, inside the screen. */
-async function expectTappable(control: Locator): Promise<void> {
-  const box = await control.boundingBox();
-  expect(box, 'shown').not.toBeNull();
-  expect(box!.height).toBeGreaterThanOrEqual(44);
-  expect(box!.width).toBeGreaterThanOrEqual(44);
-  expect(box!.x + box!.width).toBeLessThanOrEqual(page_width + 1);
-}
 const page_width = 390;
 
 const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
@@ -61,7 +53,7 @@ test('Files on a phone: browse, read, download a file and a folder, upload into 
   const plan = tree.getByRole('button', { name: /plan\.rs/ });
   await expect(plan).toContainText(`${PLAN.length} B`);
   for (const control of [notes, plan, files.getByRole('link', { name: 'Download folder (zip)' })]) {
-    await expectTappable(control);
+    await expectTappable(control, page_width);
   }
   await page.screenshot({ path: testInfo.outputPath('files-tree.png') });
 
@@ -77,7 +69,7 @@ test('Files on a phone: browse, read, download a file and a folder, upload into 
   await expect(wrap).toHaveAttribute('aria-pressed', 'true');
   await expect(lines).toHaveClass(/whitespace-pre-wrap/);
   const downloadFile = files.getByRole('link', { name: 'Download', exact: true });
-  for (const control of [wrap, downloadFile]) await expectTappable(control);
+  for (const control of [wrap, downloadFile]) await expectTappable(control, page_width);
   await page.screenshot({ path: testInfo.outputPath('files-viewer.png') });
   expect(await seriousViolations(page, 'section[aria-label="Files"]')).toEqual([]);
 
@@ -102,7 +94,7 @@ test('Files on a phone: browse, read, download a file and a folder, upload into 
   await expect(files.getByTestId('upload-note')).toHaveText('Uploaded 1 file(s) into notes/.');
   await expect(tree.getByRole('button', { name: /from-phone\.txt/ })).toBeVisible();
   expect(fs.readFileSync(path.join(chat.worktree, 'notes', 'from-phone.txt'), 'utf8')).toBe('typed on a phone\n');
-  await expectTappable(files.locator('label', { hasText: 'Upload files' }));
+  await expectTappable(files.locator('label', { hasText: 'Upload files' }), page_width);
 
   // A refusal says why, and writes nothing.
   await upload.setInputFiles({ name: 'todo.md', mimeType: 'text/plain', buffer: Buffer.from('replaced?\n') });

@@ -8,6 +8,7 @@ import type { Locator } from '@playwright/test';
 import { seriousViolations } from '../fixtures/axe';
 import { initRepo } from '../fixtures/git';
 import { expect, test } from '../fixtures/pocketcode';
+import { expectTappable } from '../fixtures/tappable';
 
 /** In the file the test mentions: only opencode reading it tells the model this. */
 const SECRET = 'zebra-content-4711';
@@ -31,13 +32,6 @@ function mentionRepo(project: string): { dir: string; cleanup: () => void } {
     cwd: dir,
   });
   return { dir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
-}
-
-/** One-handed on a phone: at least 44 CSS pixels tall. */
-async function expectTappable(option: Locator): Promise<void> {
-  const box = await option.boundingBox();
-  expect(box, 'shown').not.toBeNull();
-  expect(box!.height).toBeGreaterThanOrEqual(44);
 }
 
 /** Phones zoom into inputs whose text is under 16 px. */

@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 
 import { expect, PocketcodePage, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
+import { expectTappable } from '../fixtures/tappable';
 
 /**
  * axe-core's serious and critical findings on the new controls: the queue
@@ -17,14 +18,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/** One-handed on a phone: at least 44 × 44 CSS pixels. */
-async function expectTappable(button: Locator): Promise<void> {
-  const box = await button.boundingBox();
-  expect(box, 'shown').not.toBeNull();
-  expect(box!.height).toBeGreaterThanOrEqual(44);
-  expect(box!.width).toBeGreaterThanOrEqual(44);
 }
 
 const pendingIn = (page: Page) => page.getByRole('list', { name: 'Queued prompts' }).getByRole('listitem');

@@ -1,18 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Locator } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
-
-/** One-handed on a phone: at least 44 CSS pixels tall, inside the screen. */
-async function expectTappable(control: Locator): Promise<void> {
-  const box = await control.boundingBox();
-  expect(box, 'shown').not.toBeNull();
-  expect(box!.height).toBeGreaterThanOrEqual(44);
-  expect(box!.width).toBeGreaterThanOrEqual(44);
-  expect(box!.x + box!.width).toBeLessThanOrEqual(390 + 1);
-}
+import { expectTappable } from '../fixtures/tappable';
 
 const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
 
@@ -62,7 +53,7 @@ test('Review on a phone: comment on a line and a range, send the review, the age
   await second.getByRole('button', { name: 'Save' }).click();
   await expect(second).toContainText('Greet the user by name.');
   for (const control of [line(1), send, second.getByRole('button', { name: 'Edit' }), file.locator('summary')]) {
-    await expectTappable(control);
+    await expectTappable(control, 390);
   }
   // Nothing zooms: the comment box is 16 px.
   await line(1).click();
@@ -110,7 +101,7 @@ test('Review from a tool part: "Review this change" opens the sheet at the file 
     await tool.locator('summary').click();
   }
   const button = tool.getByRole('button', { name: 'Review this change' });
-  await expectTappable(button);
+  await expectTappable(button, 390);
   await button.click();
 
   const review = page.getByRole('region', { name: 'Review' });

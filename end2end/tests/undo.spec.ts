@@ -1,9 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 
 import { expect, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
+import { expectTappable } from '../fixtures/tappable';
 
 /**
  * axe-core's serious and critical findings on the new controls: the user
@@ -19,14 +20,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/** One-handed on a phone: at least 44 × 44 CSS pixels. */
-async function expectTappable(control: Locator): Promise<void> {
-  const box = await control.boundingBox();
-  expect(box, 'shown').not.toBeNull();
-  expect(box!.height).toBeGreaterThanOrEqual(44);
-  expect(box!.width).toBeGreaterThanOrEqual(44);
 }
 
 const read = (file: string): string | null => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
