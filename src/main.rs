@@ -40,6 +40,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         "pocketcode is serving"
     );
     print_login_banner(&pocketcode, listener.local_addr()?);
+    pocketcode::server::system::keep_lean();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = startup::serve(listener, pocketcode.router(), async move {
         shutdown::signal_received().await;

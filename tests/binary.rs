@@ -90,6 +90,71 @@ async fn sigint_stops_pocketcode_and_opencode() {
     stops_cleanly_on(Signal::SIGINT).await;
 }
 
+/// Resident and mapped size (KiB) of the binary's own machine code in
+/// `pid`, from its `r-xp` mapping of the executable.
+fn resident_code_kib(pid: u32) -> (u64, u64) {
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).expect("smaps");
+    let mut in_code = false;
+    let (mut rss, mut size) = (0, 0);
+    for line in smaps.lines() {
+        let mut fields = line.split_whitespace();
+        let first = fields.next().unwrap_or("");
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            in_code = fields.next() == Some("r-xp") && line.ends_with("/pocketcode");
+            continue;
+        }
+        let kib = fields
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0);
+        match first {
+            "Size:" if in_code => size += kib,
+            "Rss:" if in_code => rss += kib,
+            _ => {}
+        }
+    }
+    (rss, size)
+}
+
+/// Start-up maps most of the binary's code (each fault maps its
+/// neighbours); idle pocketcode uses a few MB of it. Soon after serving it
+/// gives the rest back, and it still serves after that.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_start_the_code_only_start_up_used_is_given_back() {
+    let data = TempDir::new();
+    let (mut child, url, _lines) = spawn(&data);
+    let pid = child.id();
+    opencode_pid(&url).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let (mut rss, size) = resident_code_kib(pid);
+    assert!(
+        size > 0,
+        "no r-xp mapping of the binary in /proc/{pid}/smaps"
+    );
+    while rss * 4 > size {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{rss} KiB of {size} KiB of code still resident a minute after start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        rss = resident_code_kib(pid).0;
+    }
+    // The pages given back come back when used: it still answers.
+    let (_, health) = common::wait_for_opencode_state(
+        &common::logged_in(&url, common::TEST_PASSWORD).await.2,
+        &url,
+        "healthy",
+    )
+    .await;
+    assert!(health["opencode"]["pid"].is_u64(), "{health}");
+    kill(Pid::from_raw(pid as i32), Signal::SIGTERM).expect("signal pocketcode");
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(status.success(), "exit status: {status}");
+}
+
 #[test]
 fn bad_config_is_refused_with_a_message_and_nothing_started() {
     let data = TempDir::new();

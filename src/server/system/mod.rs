@@ -1,11 +1,13 @@
 //! The machine pocketcode runs on: processes the agent left behind
-//! (orphans) and killing them.
+//! (orphans) and killing them, and pocketcode's own resident memory.
 
 mod kill;
 mod orphans;
+mod resident;
 
 pub use kill::kill_orphan;
 pub use orphans::{KnownServices, list_orphans};
+pub use resident::{Resident, keep_lean, release_clean_file_pages};
 
 /// What can go wrong finding or killing processes.
 #[derive(Debug, thiserror::Error)]
