@@ -15,8 +15,9 @@ sees every event on every socket: opencode -> each proxy's upstream
 socket, each proxy -> this client, opencode -> the direct stream. Per event:
   time inside the proxy = proxy's write to the client - its upstream socket's receipt
   added delay           = arrival through the proxy - arrival on the direct stream
-RSS of both proxies is read from /proc before the streams open (idle) and
-at its peak while they stream. Python 3 standard library only, Linux only.
+RSS of both proxies is read from /proc before the streams open (idle, once
+settled: pocketcode gives back what start-up mapped within 10 s of
+serving) and at its peak while they stream. Python 3 standard library only, Linux only.
 """
 import argparse
 import base64
@@ -256,7 +257,7 @@ def main():
 
 
 def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
-    time.sleep(3)  # both proxies settle after their first requests
+    time.sleep(12)  # both proxies settle; pocketcode trims at 1 s and 10 s
     pids = {"pocketcode": pc.pid, "caddy": caddy.pid}
     idle = {name: rss_mb(pid) for name, pid in pids.items()}
     capture = Capture({port, cport, pc.oc_port})
