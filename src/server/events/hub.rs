@@ -163,7 +163,7 @@ impl EventHub {
     }
 
     fn push(&self, state: &mut HubState, frame: String) {
-        let stored = state.replay.push(Arc::from(frame), Instant::now());
+        let stored = state.replay.push(&frame, Instant::now());
         // No receivers is fine: the event is in the replay buffer.
         let _ = self.live.send(stored);
     }

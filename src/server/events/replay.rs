@@ -11,12 +11,27 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// One relayed item, as it goes out: its sequence number and its JSON.
+use bytes::Bytes;
+
+/// One relayed item, as it goes out: its sequence number and the SSE
+/// event every client is sent (`id: <epoch>-<seq>`, `data: <json>`),
+/// encoded once here so the fan-out to each client is a reference count,
+/// not a copy.
 #[derive(Debug)]
 pub struct Stored {
     pub seq: u64,
     pub at: Instant,
-    pub data: Arc<str>,
+    pub wire: Bytes,
+    /// Where the JSON starts in `wire`.
+    data_at: usize,
+}
+
+impl Stored {
+    /// The item's JSON (one line).
+    pub fn data(&self) -> &str {
+        let end = self.wire.len().saturating_sub(2).max(self.data_at);
+        std::str::from_utf8(&self.wire[self.data_at..end]).unwrap_or_default()
+    }
 }
 
 /// What a reconnecting client gets.
@@ -64,12 +79,15 @@ impl ReplayBuffer {
         self.next_seq - 1
     }
 
-    /// Stores `data` under the next sequence number and returns it.
-    pub fn push(&mut self, data: Arc<str>, now: Instant) -> Arc<Stored> {
+    /// Stores `json` under the next sequence number and returns it.
+    pub fn push(&mut self, json: &str, now: Instant) -> Arc<Stored> {
+        let seq = self.next_seq;
+        let id = self.wire_id(seq);
         let stored = Arc::new(Stored {
-            seq: self.next_seq,
+            seq,
             at: now,
-            data,
+            data_at: DATA_AT + id.len(),
+            wire: sse_event(&id, json),
         });
         self.next_seq += 1;
         self.items.push_back(stored.clone());
@@ -117,6 +135,28 @@ impl ReplayBuffer {
     }
 }
 
+/// `id: ` and `\ndata: `, the bytes of an event that are not its id or data.
+const DATA_AT: usize = 11;
+
+/// One SSE event: `id`, then `json` as one `data:` line. A line break can
+/// only be whitespace between JSON tokens (in a string it is escaped), so
+/// it becomes a space and the JSON means the same.
+pub fn sse_event(id: &str, json: &str) -> Bytes {
+    // `DATA_AT` counts what comes before the id and between it and the JSON.
+    let json = json.trim();
+    let mut event = String::with_capacity(id.len() + json.len() + 13);
+    event.push_str("id: ");
+    event.push_str(id);
+    event.push_str("\ndata: ");
+    if json.contains(['\n', '\r']) {
+        event.push_str(&json.replace(['\n', '\r'], " "));
+    } else {
+        event.push_str(json);
+    }
+    event.push_str("\n\n");
+    Bytes::from(event)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,7 +173,7 @@ mod tests {
         let now = Instant::now();
         let mut buffer = ReplayBuffer::new("e1".into(), 10, Duration::from_secs(60));
         for i in 0..5 {
-            buffer.push(Arc::from(format!("{i}")), now);
+            buffer.push(&format!("{i}"), now);
         }
         assert_eq!(buffer.wire_id(3), "e1-3");
         assert_eq!(seqs(buffer.since("e1-3", now)), [4, 5]);
@@ -146,7 +186,7 @@ mod tests {
         let now = Instant::now();
         let mut buffer = ReplayBuffer::new("e1".into(), 3, Duration::from_secs(60));
         for i in 0..6 {
-            buffer.push(Arc::from(format!("{i}")), now);
+            buffer.push(&format!("{i}"), now);
         }
         // Items 4..=6 are kept; a client at 3 missed nothing that was dropped.
         assert_eq!(seqs(buffer.since("e1-3", now)), [4, 5, 6]);
@@ -158,11 +198,22 @@ mod tests {
     }
 
     #[test]
+    fn each_item_is_one_sse_event_with_its_id_and_one_data_line() {
+        let mut buffer = ReplayBuffer::new("e9".into(), 10, Duration::from_secs(60));
+        let item = buffer.push("{\"a\":\"x\\ny\"}", Instant::now());
+        assert_eq!(&item.wire[..], b"id: e9-1\ndata: {\"a\":\"x\\ny\"}\n\n");
+        assert_eq!(item.data(), "{\"a\":\"x\\ny\"}");
+        let spread = buffer.push("\n{\r\n\"b\":\n1}\n", Instant::now());
+        assert_eq!(&spread.wire[..], b"id: e9-2\ndata: {  \"b\": 1}\n\n");
+        assert_eq!(spread.data(), "{  \"b\": 1}");
+    }
+
+    #[test]
     fn old_items_age_out() {
         let start = Instant::now();
         let mut buffer = ReplayBuffer::new("e".into(), 100, Duration::from_secs(10));
-        buffer.push(Arc::from("a"), start);
-        buffer.push(Arc::from("b"), start + Duration::from_secs(5));
+        buffer.push("a", start);
+        buffer.push("b", start + Duration::from_secs(5));
         let later = start + Duration::from_secs(12);
         assert!(matches!(buffer.since("e-0", later), Replay::Resync(_)));
         assert_eq!(seqs(buffer.since("e-1", later)), [2]);

@@ -6,17 +6,18 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
-use axum::response::sse::{Event, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use bytes::Bytes;
 use futures::Stream;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::hub::EventHub;
-use super::replay::{Replay, Stored};
+use super::replay::{Replay, Stored, sse_event};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StreamQuery {
@@ -26,7 +27,7 @@ pub struct StreamQuery {
     last_event_id: Option<String>,
 }
 
-const HEARTBEAT: &str = r#"{"kind":"heartbeat"}"#;
+const HEARTBEAT: &[u8] = b"data: {\"kind\":\"heartbeat\"}\n\n";
 
 pub async fn events(
     State(hub): State<Arc<EventHub>>,
@@ -39,9 +40,10 @@ pub async fn events(
         .map(str::to_string)
         .or(query.last_event_id)
         .filter(|id| !id.trim().is_empty());
-    let stream = client_stream(hub, last_id);
-    let mut response = Sse::new(stream).into_response();
+    // The events are sent as stored: each is already one encoded SSE event.
+    let mut response = Response::new(Body::from_stream(client_stream(hub, last_id)));
     let out = response.headers_mut();
+    out.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
     out.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     out.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
@@ -65,7 +67,7 @@ struct ClientState {
 fn client_stream(
     hub: Arc<EventHub>,
     last_id: Option<String>,
-) -> impl Stream<Item = Result<Event, Infallible>> {
+) -> impl Stream<Item = Result<Bytes, Infallible>> {
     let subscription = hub.subscribe(last_id.as_deref());
     let (phase, pending_resync) = match subscription.replay {
         Replay::Missed(items) => (Phase::Replaying(items.into_iter()), None),
@@ -88,7 +90,7 @@ fn client_stream(
     })
 }
 
-async fn next_event(state: &mut ClientState) -> Option<Event> {
+async fn next_event(state: &mut ClientState) -> Option<Bytes> {
     if let Some(reason) = state.pending_resync.take() {
         return Some(resync(&state.hub, reason));
     }
@@ -98,7 +100,7 @@ async fn next_event(state: &mut ClientState) -> Option<Event> {
             Phase::Replaying(items) => match items.next() {
                 Some(item) => {
                     state.last_sent = item.seq;
-                    return Some(relayed(&state.hub, &item));
+                    return Some(item.wire.clone());
                 }
                 None => state.phase = Phase::Live,
             },
@@ -107,7 +109,7 @@ async fn next_event(state: &mut ClientState) -> Option<Event> {
                     received = state.live.recv() => match received {
                         Ok(item) if item.seq > state.last_sent => {
                             state.last_sent = item.seq;
-                            return Some(relayed(&state.hub, &item));
+                            return Some(item.wire.clone());
                         }
                         Ok(_) => {}
                         Err(RecvError::Lagged(missed)) => {
@@ -117,22 +119,16 @@ async fn next_event(state: &mut ClientState) -> Option<Event> {
                         }
                         Err(RecvError::Closed) => return None,
                     },
-                    _ = state.heartbeat.tick() => return Some(Event::default().data(HEARTBEAT)),
+                    _ = state.heartbeat.tick() => return Some(Bytes::from_static(HEARTBEAT)),
                 }
             }
         }
     }
 }
 
-fn relayed(hub: &EventHub, item: &Stored) -> Event {
-    Event::default().id(hub.wire_id(item.seq)).data(&*item.data)
-}
-
 /// A resync carries the current position as its id, so the client's next
 /// reconnect continues from here rather than asking for the lost range again.
-fn resync(hub: &EventHub, reason: &str) -> Event {
+fn resync(hub: &EventHub, reason: &str) -> Bytes {
     let body = serde_json::json!({ "kind": "resync", "reason": reason });
-    Event::default()
-        .id(hub.wire_id(hub.last_seq()))
-        .data(body.to_string())
+    sse_event(&hub.wire_id(hub.last_seq()), &body.to_string())
 }

@@ -30,7 +30,7 @@ pub fn drain_on_idle(state: AppState) -> tokio::task::JoinHandle<()> {
             tokio::select! {
                 item = live.recv() => match item {
                     Ok(stored) => {
-                        let key = idle_session(&stored.data)
+                        let key = idle_session(stored.data())
                             .and_then(|session| state.queues.key_of_session(&session));
                         if let Some(key) = key {
                             drain_soon(&state, key);
