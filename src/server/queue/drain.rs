@@ -6,15 +6,19 @@
 //! every few seconds (and after the stream lagged) catches idles missed,
 //! e.g. while pocketcode was down. A send that fails leaves the prompt at
 //! the head with the error shown; the queue waits for the user's next change.
+//! A head goes as Send would send it: its `@` files (checked again) as file
+//! parts, a slash command run as a command.
 
 use std::time::Duration;
 
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::model::live::StreamItem;
+use crate::model::queue::QueuedPrompt;
 use crate::opencode::{Event, SessionStatus};
-use crate::server::chats::{self, ChatRef, PromptRequest};
+use crate::server::chats::{ChatRef, ChatTarget, PromptRequest};
 use crate::server::git::WorktreeName;
+use crate::server::mentions::{self, MentionError};
 use crate::server::state::AppState;
 
 /// How often every waiting queue is looked at, idle event or not.
@@ -75,16 +79,9 @@ async fn drain(state: &AppState, key: &str) {
                 // sweep tries again).
                 _ => return,
             }
-            let request = PromptRequest {
-                text: &head.text,
-                model: head.model.as_deref(),
-                agent: head.agent.as_deref(),
-                images: &[],
-                files: &[],
-            };
-            chats::send_prompt(state, &target, &owner.session_id, request).await
+            send_head(state, &target, &owner.session_id, &head).await
         }
-        Err(err) => Err(err),
+        Err(err) => Err(err.into()),
     };
     let changed = match sent {
         Ok(()) => state.queues.sent(key, head.id),
@@ -103,6 +100,25 @@ async fn drain(state: &AppState, key: &str) {
     if let Ok(name) = WorktreeName::parse(key) {
         super::announce(state, &state.git.layout().worktree(&name), key);
     }
+}
+
+/// Sends a queued prompt as Send would: its files checked again (they may
+/// have changed since it was queued), a slash command run as a command.
+async fn send_head(
+    state: &AppState,
+    target: &ChatTarget,
+    session: &str,
+    head: &QueuedPrompt,
+) -> Result<(), MentionError> {
+    let files = mentions::check_files(target, &head.files).await?;
+    let request = PromptRequest {
+        text: &head.text,
+        model: head.model.as_deref(),
+        agent: head.agent.as_deref(),
+        images: &[],
+        files: &files,
+    };
+    mentions::send(state, target, session, request).await
 }
 
 /// The session a stream item says went idle, if it says so.
