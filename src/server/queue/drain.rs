@@ -23,6 +23,9 @@ use crate::server::state::AppState;
 
 /// How often every waiting queue is looked at, idle event or not.
 const SWEEP: Duration = Duration::from_secs(10);
+/// How long a sent prompt may take to make its session busy (a reply
+/// quicker than the polling is over before, and this wait is all it costs).
+const TURN_STARTS: Duration = Duration::from_secs(3);
 
 /// Follows `state`'s live events and sends queue heads on idle, until the
 /// returned task is aborted.
@@ -118,7 +121,25 @@ async fn send_head(
         images: &[],
         files: &files,
     };
-    mentions::send(state, target, session, request).await
+    mentions::send(state, target, session, request).await?;
+    turn_started(target, session).await
+}
+
+/// Waits (at most [`TURN_STARTS`]) until opencode says `session` is busy.
+/// opencode takes a prompt before it marks the session busy: until then, a
+/// drain woken by an earlier idle event would find it idle and send the
+/// next prompt into this turn (whose reply would then be lost). Called
+/// with the chat's send lock held.
+pub(super) async fn turn_started(target: &ChatTarget, session: &str) -> Result<(), MentionError> {
+    let deadline = tokio::time::Instant::now() + TURN_STARTS;
+    while tokio::time::Instant::now() < deadline {
+        let statuses = target.client.statuses(&target.dir).await?;
+        if statuses.contains_key(session) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
 }
 
 /// The session a stream item says went idle, if it says so.

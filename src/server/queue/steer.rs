@@ -40,5 +40,7 @@ pub async fn steer(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    mentions::send(state, target, session, request).await
+    mentions::send(state, target, session, request).await?;
+    // Held until the steered turn runs, so the queue waits for its end.
+    super::drain::turn_started(target, session).await
 }
