@@ -130,6 +130,7 @@ test('an @file prompt and a /command queued while the agent works keep their par
     await expect(pending.nth(0)).toContainText('really?');
     await expect(files).toHaveText(`@${FILE}`);
     expect(await seriousViolations(page), 'the queue with a file and a command').toEqual([]);
+    await pending.nth(1).evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await phoneScreenshot(page, 'queue-file-and-command.png');
 
     // Stopped: the @file prompt goes (its file read), then the command runs (its template the turn).
