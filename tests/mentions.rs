@@ -10,62 +10,11 @@ mod common;
 use std::time::Duration;
 
 use common::TestServer;
-use common::git_fixture::Remote;
 use common::http::{NewChat, call};
+use common::mentions::{
+    SECRET, repo_with_command_and_file, sent_file, transcript, trust, wait_for_reply,
+};
 use serde_json::Value;
-
-/// In the file the test mentions; only opencode reading it can tell the
-/// model this.
-const SECRET: &str = "zebra-content-4711";
-
-async fn transcript(server: &TestServer, chat: &NewChat) -> Value {
-    let (status, transcript) = call(server, "get_transcript", &chat.form()).await;
-    assert_eq!(status, 200, "{transcript}");
-    transcript
-}
-
-/// The text the assistant answered, all replies joined.
-fn replies(transcript: &Value) -> String {
-    let messages = transcript["messages"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let assistant = messages.iter().filter(|m| m["info"]["role"] == "assistant");
-    let parts = assistant.flat_map(|m| m["parts"].as_array().cloned().unwrap_or_default());
-    parts
-        .filter(|p| p["type"] == "text")
-        .filter_map(|p| p["text"].as_str().map(str::to_owned))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Waits until the assistant's replies hold `needle`.
-async fn wait_for_reply(server: &TestServer, chat: &NewChat, needle: &str) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
-    loop {
-        let transcript = transcript(server, chat).await;
-        if replies(&transcript).contains(needle) {
-            return transcript;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no reply with {needle:?} in {transcript}"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-fn repo_with_command_and_file(root: &std::path::Path) -> Remote {
-    let remote = Remote::create(root, "remote");
-    std::fs::create_dir_all(remote.work.join(".opencode/command")).expect("mkdir");
-    std::fs::create_dir_all(remote.work.join("notes")).expect("mkdir");
-    remote.push_file(
-        ".opencode/command/greet-zoo.md",
-        "---\ndescription: Greet the zoo's animals\n---\nPlease greet the zoo animals named $ARGUMENTS\n",
-    );
-    remote.push_file("notes/zebra_facts.txt", &format!("{SECRET}\n"));
-    remote
-}
 
 async fn send(server: &TestServer, chat: &NewChat, text: &str, files: &str) -> (u16, Value) {
     let mut form = chat.form().to_vec();
@@ -92,9 +41,7 @@ async fn the_projects_command_is_listed_and_runs_and_a_mentioned_file_reaches_th
         !commands.to_string().contains("greet-zoo"),
         "an untrusted repo's command is not offered: {commands}"
     );
-    let trust = [("repo", chat.repo.as_str()), ("trusted", "true")];
-    let (status, body) = call(&server, "set_repo_trust", &trust).await;
-    assert_eq!(status, 200, "{body}");
+    trust(&server, &chat).await;
     let (status, commands) = call(&server, "list_commands", &names).await;
     assert_eq!(status, 200, "{commands}");
     let greet = commands
@@ -129,14 +76,8 @@ async fn the_projects_command_is_listed_and_runs_and_a_mentioned_file_reaches_th
     let (status, body) = send(&server, &chat, text, "notes/zebra_facts.txt").await;
     assert_eq!(status, 200, "{body}");
     let transcript = wait_for_reply(&server, &chat, SECRET).await;
-    let sent_file = transcript["messages"]
-        .as_array()
-        .expect("messages")
-        .iter()
-        .flat_map(|m| m["parts"].as_array().cloned().unwrap_or_default())
-        .any(|p| p["type"] == "file" && p["filename"] == "notes/zebra_facts.txt");
     assert!(
-        sent_file,
+        sent_file(&transcript, "notes/zebra_facts.txt"),
         "the user message holds the file part: {transcript}"
     );
     server.stop().await;

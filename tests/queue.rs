@@ -1,8 +1,9 @@
 //! Queue and steer through the server functions, with a real opencode and
 //! the scripted model: prompts queued while the agent works are kept in
 //! order on disk (a pocketcode restart keeps them) and sent one per idle,
-//! in order; steering aborts the running turn and sends at once; bad
-//! changes are 4xx with a message and change nothing.
+//! in order; steering aborts the running turn and sends at once; both send
+//! `@` files and run `/` commands as Send does; bad changes are 4xx with a
+//! message and change nothing.
 
 mod common;
 
@@ -290,5 +291,109 @@ async fn bad_queue_changes_are_4xx_with_a_message_and_change_nothing() {
     assert_eq!(status, 409, "{body}");
     assert!(body.to_string().contains("queue is full"), "{body}");
     assert_eq!(queue(&server, &chat).await, full);
+    server.stop().await;
+}
+
+/// `function` (`queue_prompt` or `steer_prompt`) with `text` and the `@`
+/// files `files` (one path a line).
+async fn send_with_files(
+    server: &TestServer,
+    chat: &NewChat,
+    function: &str,
+    text: &str,
+    files: &str,
+) -> (u16, Value) {
+    let mut form = chat.form().to_vec();
+    form.extend([("text", text), ("files", files)]);
+    call(server, function, &form).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_and_steered_prompts_send_their_files_and_run_their_commands_as_send_does() {
+    use common::mentions::{
+        COMMAND, FILE, SECRET, TEMPLATE, replies, repo_with_command_and_file, sent_file,
+        transcript, trust, wait_for_reply,
+    };
+
+    let server = TestServer::start(&[]).await;
+    server.wait_ready().await;
+    let fixtures = common::TempDir::new();
+    let remote = repo_with_command_and_file(fixtures.path());
+    let chat = NewChat::make(&server, &remote.url()).await;
+    trust(&server, &chat).await;
+    let (status, body) = send(&server, &chat, "send_prompt", SLOW).await;
+    assert_eq!(status, 200, "{body}");
+    eventually("the slow reply runs", || busy(&server, &chat)).await;
+
+    // An @file prompt, then a command, queued; a bad mention changes nothing.
+    let mention = format!("what is in @{FILE}?");
+    let (status, body) = send_with_files(&server, &chat, "queue_prompt", &mention, FILE).await;
+    assert_eq!(status, 200, "{body}");
+    let call_text = format!("/{COMMAND} Zara and Zed");
+    let (status, body) = send_with_files(&server, &chat, "queue_prompt", &call_text, "").await;
+    assert_eq!(status, 200, "{body}");
+    let before = queue(&server, &chat).await;
+    assert_eq!(before["prompts"][0]["files"], serde_json::json!([FILE]));
+    assert!(before["prompts"][0]["command"].is_null(), "{before}");
+    assert_eq!(before["prompts"][1]["command"], COMMAND, "{before}");
+    assert_eq!(before["prompts"][1]["files"], serde_json::json!([]));
+    for (files, why) in [
+        ("../x", "inside the chat's worktree"),
+        ("notes/none", "no file"),
+    ] {
+        let (status, body) = send_with_files(&server, &chat, "queue_prompt", "@x", files).await;
+        assert_eq!(status, 400, "{files}: {body}");
+        assert!(body.to_string().contains(why), "{files}: {body}");
+    }
+    assert_eq!(queue(&server, &chat).await, before);
+
+    // An edit that keeps the mention keeps the file.
+    let id = ids(&before)[0].clone();
+    let edited = format!("what is in @{FILE}, really?");
+    let mut form = vec![
+        ("repo", chat.repo.as_str()),
+        ("chat_id", chat.chat_id.as_str()),
+    ];
+    form.extend([("id", id.as_str()), ("text", edited.as_str())]);
+    let (status, body) = call(&server, "edit_queued", &form).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["prompts"][0]["files"], serde_json::json!([FILE]));
+
+    // Stopped: the queue runs in order, the file read, the command run.
+    let (status, body) = call(&server, "abort_session", &chat.form()).await;
+    assert_eq!(status, 200, "{body}");
+    let expanded = format!("{TEMPLATE} Zara and Zed");
+    let done = wait_for_reply(&server, &chat, &expanded).await;
+    let said = replies(&done);
+    let (read_at, ran_at) = (said.find(SECRET), said.find(&expanded));
+    assert!(
+        read_at.is_some(),
+        "the file's content reached the model: {said}"
+    );
+    assert!(read_at < ran_at, "the @file prompt went first: {said}");
+    assert!(sent_file(&done, FILE), "{done}");
+    assert!(!said.contains(&format!("You said: \"/{COMMAND}")), "{said}");
+    eventually("the queue is empty", || async {
+        texts(&queue(&server, &chat).await).is_empty()
+    })
+    .await;
+
+    // Steer with a file, and with a command: each sent as Send would.
+    let steered = "okapi-content-0815";
+    std::fs::write(format!("{}/steer.txt", chat.worktree), steered).expect("write");
+    let command_call = format!("/{COMMAND} Okapis");
+    for (text, files, answer) in [
+        ("steer to @steer.txt", "steer.txt", steered.to_owned()),
+        (command_call.as_str(), "", format!("{TEMPLATE} Okapis")),
+    ] {
+        eventually("idle", || async { !busy(&server, &chat).await }).await;
+        let (status, body) = send(&server, &chat, "send_prompt", SLOW).await;
+        assert_eq!(status, 200, "{body}");
+        eventually("the slow reply runs", || busy(&server, &chat)).await;
+        let (status, body) = send_with_files(&server, &chat, "steer_prompt", text, files).await;
+        assert_eq!(status, 200, "{body}");
+        wait_for_reply(&server, &chat, &answer).await;
+    }
+    assert!(sent_file(&transcript(&server, &chat).await, "steer.txt"));
     server.stop().await;
 }

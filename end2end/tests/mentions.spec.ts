@@ -1,38 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
 import type { Locator } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
-import { initRepo } from '../fixtures/git';
+import { mentionRepo, SECRET, trustRepo } from '../fixtures/mentions';
 import { expect, test } from '../fixtures/pocketcode';
+import { phoneScreenshot } from '../fixtures/screenshots';
 import { expectTappable } from '../fixtures/tappable';
-
-/** In the file the test mentions: only opencode reading it tells the model this. */
-const SECRET = 'zebra-content-4711';
-const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
-
-/** A repo with its own slash command and a file to mention (fresh per test). */
-function mentionRepo(project: string): { dir: string; cleanup: () => void } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pocketcode-e2e-mentions-'));
-  const dir = path.join(root, `mentions-${project}-${Math.random().toString(36).slice(2, 8)}`);
-  fs.mkdirSync(dir);
-  initRepo(dir);
-  fs.mkdirSync(path.join(dir, '.opencode/command'), { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, '.opencode/command/zoo-greet.md'),
-    '---\ndescription: Greet the zoo animals\n---\nPlease greet the zoo animals named $ARGUMENTS\n',
-  );
-  fs.mkdirSync(path.join(dir, 'docs'));
-  fs.writeFileSync(path.join(dir, 'docs/zebra_facts.txt'), `${SECRET}\n`);
-  execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@localhost', 'add', '.'], { cwd: dir });
-  execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@localhost', 'commit', '-qm', 'command'], {
-    cwd: dir,
-  });
-  return { dir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
-}
 
 /** Phones zoom into inputs whose text is under 16 px. */
 async function expectNoZoom(input: Locator): Promise<void> {
@@ -48,11 +20,7 @@ test('the / picker offers the repo\'s command, a tap inserts it and Send runs it
   const repo = mentionRepo(testInfo.project.name);
   try {
     const chat = await pocketcode.newChat(repo.dir);
-    // A repo's own commands run only once it is trusted.
-    const trust = await page.request.post('/pocket/fn/set_repo_trust', {
-      form: { repo: chat.repo, trusted: 'true' },
-    });
-    expect(trust.status(), await trust.text()).toBe(200);
+    await trustRepo(page, chat);
     await expectNoZoom(pocketcode.prompt);
 
     await pocketcode.prompt.pressSequentially('/zoo');
@@ -63,7 +31,7 @@ test('the / picker offers the repo\'s command, a tap inserts it and Send runs it
     await expect(pocketcode.prompt).toHaveAttribute('aria-controls', 'mention-options');
     await expectTappable(option);
     expect(await seriousViolations(page, 'form'), 'the composer with the picker open').toEqual([]);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'pickers-commands.png') });
+    await phoneScreenshot(page, 'pickers-commands.png');
 
     // Escape closes the list; typing on opens it again.
     await pocketcode.prompt.press('Escape');
@@ -102,7 +70,7 @@ test('the @ picker finds a file by keyboard, and its content reaches the model',
     await expect(pocketcode.prompt).toHaveAttribute('aria-activedescendant', (await option.getAttribute('id'))!);
     await expectTappable(option);
     expect(await seriousViolations(page, 'form'), 'the composer with the file list open').toEqual([]);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'pickers-files.png') });
+    await phoneScreenshot(page, 'pickers-files.png');
 
     await pocketcode.prompt.press('Enter');
     await expect(files).toBeHidden();
@@ -144,7 +112,7 @@ test('the sidebar filters chats by title as you type', async ({ pocketcode, page
   await expect(penguin).toBeHidden();
   await expect(walrus).toBeVisible();
   expect(await seriousViolations(page, '#sidebar'), 'the sidebar with its filter').toEqual([]);
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'pickers-sidebar-filter.png') });
+  await phoneScreenshot(page, 'pickers-sidebar-filter.png');
 
   await filter.fill(`okapi ${tag}`);
   await expect(walrus).toBeHidden();

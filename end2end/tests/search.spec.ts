@@ -1,9 +1,6 @@
-import path from 'node:path';
-
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
-
-const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+import { phoneScreenshot } from '../fixtures/screenshots';
 
 test('search finds a word from an old chat, and a tap opens that chat', async ({
   pocketcode,
@@ -40,7 +37,7 @@ test('search finds a word from an old chat, and a tap opens that chat', async ({
   const box2 = await typed.boundingBox();
   expect(box2?.height ?? 0).toBeGreaterThanOrEqual(44);
   expect(await seriousViolations(page, 'main'), 'the search page with results').toEqual([]);
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'search-results.png') });
+  await phoneScreenshot(page, 'search-results.png');
 
   await typed.click();
   await page.waitForURL(old.href);

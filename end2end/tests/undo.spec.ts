@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 
 import { expect, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
+import { phoneScreenshot } from '../fixtures/screenshots';
 import { expectTappable } from '../fixtures/tappable';
 
 /**
@@ -28,7 +29,7 @@ test('undo restores a file the agent wrote, redo brings it back, fork opens a ne
   pocketcode,
   page,
   consoleErrors,
-}, testInfo) => {
+}) => {
   const chat = await pocketcode.newChat();
   const file = path.join(chat.worktree, 'undo-me.txt');
   await pocketcode.send('[scenario:write path=undo-me.txt content="first version"]');
@@ -47,6 +48,7 @@ test('undo restores a file the agent wrote, redo brings it back, fork opens a ne
   const undo = you.nth(1).getByRole('button', { name: 'Undo from here' });
   await expectTappable(undo);
   await expectTappable(you.nth(1).getByRole('button', { name: 'Fork from here' }));
+  await phoneScreenshot(page, 'undo-from-here.png');
   await undo.click();
   const undone = page.getByRole('status', { name: 'Undone' });
   await expect(undone).toBeVisible();
@@ -55,13 +57,14 @@ test('undo restores a file the agent wrote, redo brings it back, fork opens a ne
   const redo = undone.getByRole('button', { name: 'Redo' });
   await expectTappable(redo);
   expect(await seriousViolations(page), 'the transcript while undone').toEqual([]);
-  await page.screenshot({ path: testInfo.outputPath('undo-undone.png') });
+  await phoneScreenshot(page, 'undo-undone.png');
 
   // Redo brings both back.
   await redo.click();
   await expect(undone).toBeHidden();
   await expect(you).toHaveCount(2);
   await expect.poll(() => read(file)).toBe('second version');
+  await phoneScreenshot(page, 'undo-redone.png');
 
   // Fork from the second prompt: a new chat with the history before it.
   await you.nth(1).getByRole('button', { name: 'Message actions' }).click();
@@ -71,7 +74,7 @@ test('undo restores a file the agent wrote, redo brings it back, fork opens a ne
   await expect(pocketcode.messages('You')).toHaveText([/first version/]);
   await expect(pocketcode.messages('Assistant').first()).toContainText('undo-me.txt');
   await expect(pocketcode.transcript).not.toContainText('second version');
-  await page.screenshot({ path: testInfo.outputPath('undo-fork.png') });
+  await phoneScreenshot(page, 'undo-fork.png');
   // The source chat is as it was.
   expect(read(file)).toBe('second version');
   expect(consoleErrors).toEqual([]);

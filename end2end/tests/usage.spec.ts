@@ -1,9 +1,6 @@
-import path from 'node:path';
-
 import { seriousViolations } from '../fixtures/axe';
 import { REPLY_TIMEOUT, expect, test } from '../fixtures/pocketcode';
-
-const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+import { phoneScreenshot } from '../fixtures/screenshots';
 
 /** A number as the UI groups it: `12,345`. */
 const grouped = (n: number) => n.toLocaleString('en-US');
@@ -49,7 +46,7 @@ test('the header gauge moves after a prompt, and Resources totals the chat', asy
   const total = /This chat: ([\d,]+) tokens in 1 model call/.exec(counted ?? '')?.[1];
   expect(total, counted ?? '').toBeDefined();
   expect(await seriousViolations(page, '[data-testid="chat-header"]'), 'the header and its details').toEqual([]);
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'context-gauge.png') });
+  await phoneScreenshot(page, 'context-gauge.png');
   await button.click();
   await expect(details).toBeHidden();
 

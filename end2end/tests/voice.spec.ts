@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { seriousViolations } from '../fixtures/axe';
 import { LoginPage } from '../fixtures/login';
 import { e2eRepo, expect, PocketcodePage, test } from '../fixtures/pocketcode';
+import { phoneScreenshot } from '../fixtures/screenshots';
 import { type ScriptedModel, startScriptedModel } from '../fixtures/scripted_model';
 import { type Server, startPocketcode } from '../fixtures/server';
 
@@ -86,6 +87,7 @@ test('without speech recognition the mic records; the transcription lands at the
   // Two seconds of the fake microphone's speech, then Stop.
   await expect(status).toHaveText(/Recording 0:0[2-9]/);
   expect(await seriousViolations(page, 'form')).toEqual([]);
+  await phoneScreenshot(page, 'voice-recording.png');
   await page.getByRole('button', { name: 'Stop recording' }).click();
 
   await expect(pocketcode.prompt).toHaveValue(`Voice note: ${TRANSCRIBED}`);

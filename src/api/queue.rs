@@ -1,7 +1,13 @@
 //! `POST /pocket/fn/{get_queue, queue_prompt, edit_queued, move_queued,
 //! delete_queued, steer_prompt}`: a chat's prompt queue (see
 //! `server::queue`), and steering. Each change answers with the queue as
-//! it is now; every tab hears of it through the live stream.
+//! it is now; every tab hears of it through the live stream. A queued or
+//! steered prompt carries what Send's does: the `@` files (`files`, one
+//! path a line) and, in its text, a slash command.
+
+// One argument per form field, in the browser's generated caller too (an
+// `#[expect]` on the function misses the code `#[server]` generates).
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
@@ -24,8 +30,9 @@ pub async fn get_queue(repo: String, chat_id: String) -> Result<PromptQueue, App
     .await
 }
 
-/// Queues `text` (with the mode and model picked) to be sent when the
-/// chat's session is next idle. Text only: photos go with Send or Steer.
+/// Queues `text` (with the mode and model picked, and the files mentioned)
+/// to be sent when the chat's session is next idle; a slash command in it
+/// runs then. No photos: they go with Send or Steer.
 #[server(prefix = "/pocket/fn", endpoint = "queue_prompt")]
 pub async fn queue_prompt(
     repo: String,
@@ -35,8 +42,10 @@ pub async fn queue_prompt(
     model: Option<String>,
     agent: Option<String>,
     attachments: Option<String>,
+    files: Option<String>,
 ) -> Result<PromptQueue, AppError> {
     use crate::model::queue::QueuedPrompt;
+    use crate::server::mentions;
     use crate::server::queue::{QueueChange, change_queue};
 
     super::context::respond(async {
@@ -49,12 +58,16 @@ pub async fn queue_prompt(
         }
         let (state, chat) = super::context::chat(&repo, &chat_id).await?;
         let session_id = chat.session(&session_id).await?;
+        let files = super::mentions::file_list(files.as_deref());
+        mentions::check_files(&chat, &files).await?;
         let picked = |pick: Option<String>| pick.filter(|p| !p.is_empty());
         let prompt = QueuedPrompt {
             id: 0,
             text: text.to_owned(),
             model: picked(model),
             agent: picked(agent),
+            files,
+            command: mentions::called_command(&chat, text).await?,
         };
         let change = QueueChange::Add { session_id, prompt };
         Ok(change_queue(&state, &chat, change)?)
@@ -62,7 +75,8 @@ pub async fn queue_prompt(
     .await
 }
 
-/// Replaces the text of queued prompt `id` (409 once it was sent).
+/// Replaces the text of queued prompt `id` (409 once it was sent); its
+/// files stay while their `@path` stays in the text.
 #[server(prefix = "/pocket/fn", endpoint = "edit_queued")]
 pub async fn edit_queued(
     repo: String,
@@ -75,7 +89,9 @@ pub async fn edit_queued(
     super::context::respond(async {
         let text = super::validate::prompt_text(&text)?;
         let (state, chat) = super::context::chat(&repo, &chat_id).await?;
-        Ok(change_queue(&state, &chat, QueueChange::Edit { id, text })?)
+        let command = crate::server::mentions::called_command(&chat, text).await?;
+        let change = QueueChange::Edit { id, text, command };
+        Ok(change_queue(&state, &chat, change)?)
     })
     .await
 }
@@ -113,8 +129,8 @@ pub async fn delete_queued(
     .await
 }
 
-/// Stops what the agent is doing and sends `text` at once (as Send does,
-/// photos included).
+/// Stops what the agent is doing and sends `text` at once, as Send does:
+/// photos, `@` files (`files`) and a slash command included.
 #[server(prefix = "/pocket/fn", endpoint = "steer_prompt")]
 pub async fn steer_prompt(
     repo: String,
@@ -124,6 +140,7 @@ pub async fn steer_prompt(
     model: Option<String>,
     agent: Option<String>,
     attachments: Option<String>,
+    files: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::chats::PromptRequest;
 
@@ -131,12 +148,14 @@ pub async fn steer_prompt(
         let prompt =
             super::context::prompt(&repo, &chat_id, &session_id, &text, attachments.as_deref())
                 .await?;
+        let files = super::mentions::file_list(files.as_deref());
+        let files = crate::server::mentions::check_files(&prompt.chat, &files).await?;
         let request = PromptRequest {
             text: prompt.text,
             model: model.as_deref(),
             agent: agent.as_deref(),
             images: &prompt.images,
-            files: &[],
+            files: &files,
         };
         Ok(
             crate::server::queue::steer(&prompt.state, &prompt.chat, prompt.session, request)

@@ -99,21 +99,28 @@ pub fn filter_commands<'a>(commands: &'a [SlashCommand], query: &str) -> Vec<&'a
 }
 
 /// The files of `files` (mentioned with the picker) still named as `@path`
-/// in the prompt's text, without repeats: what goes with the prompt.
+/// in the prompt's text, without repeats: what goes with the prompt. A
+/// mention ends the text, or is followed by a space or by punctuation that
+/// ends a word (`@a.rs, and`, `(@a.rs)`, `@a.rs.`), not by more of a
+/// longer path (`@a.rs.bak`).
 pub fn mentioned_files(text: &str, files: &[String]) -> Vec<String> {
     let mut kept: Vec<String> = Vec::new();
     for path in files {
-        let named = text.match_indices(&format!("@{path}")).any(|(i, m)| {
-            text[i + m.len()..]
-                .chars()
-                .next()
-                .is_none_or(char::is_whitespace)
-        });
+        let named = text
+            .match_indices(&format!("@{path}"))
+            .any(|(i, m)| ends_word(&text[i + m.len()..]));
         if named && !kept.contains(path) {
             kept.push(path.clone());
         }
     }
     kept
+}
+
+/// Whether `rest` (what follows a mention) leaves the mention whole:
+/// nothing, a space, or word-ending punctuation and then nothing or a space.
+fn ends_word(rest: &str) -> bool {
+    let trimmed = rest.trim_start_matches([',', ';', ':', '!', '?', '.', ')', ']', '"', '\'']);
+    trimmed.chars().next().is_none_or(char::is_whitespace)
 }
 
 #[cfg(test)]
@@ -196,6 +203,11 @@ mod tests {
             ["src/a.rs"]
         );
         assert_eq!(mentioned_files("@b.md", &files), ["b.md"]);
+        assert_eq!(
+            mentioned_files("see @b.md, (@src/a.rs). Done", &files),
+            ["src/a.rs", "b.md"]
+        );
+        assert!(mentioned_files("@b.md.bak? @src/a.rs.orig", &files).is_empty());
         assert!(mentioned_files("nothing", &files).is_empty());
     }
 }

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_QUEUED: usize = 20;
 
 /// One prompt waiting its turn, with the mode and model picked when it was
-/// queued (empty: the chat's defaults).
+/// queued (empty: the chat's defaults), and what Send would have sent with
+/// it: the files mentioned with `@` and the slash command it calls.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueuedPrompt {
     /// Unique in this pocketcode; an edit or move names it, so one that
@@ -19,6 +20,15 @@ pub struct QueuedPrompt {
     pub model: Option<String>,
     #[serde(default)]
     pub agent: Option<String>,
+    /// Worktree files mentioned with `@` (relative paths), sent as file
+    /// parts while their `@path` stays in the text; checked again when
+    /// the prompt is sent.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// The chat command the text calls (`/name …`), run as a command when
+    /// sent; `None` for a plain prompt.
+    #[serde(default)]
+    pub command: Option<String>,
 }
 
 /// A chat's queue: its prompts in sending order, and why the head could not

@@ -14,6 +14,7 @@ pub mod git_fixture;
 pub mod http;
 mod login;
 pub mod measure;
+pub mod mentions;
 pub mod panel;
 pub mod remote_opencode;
 pub mod sse;

@@ -40,7 +40,7 @@ pub(super) struct Prompt {
     attach: Attach,
     pub(super) send_button: NodeRef<Button>,
     pub(super) queue_button: NodeRef<Button>,
-    mentions: Mentions,
+    pub(super) mentions: Mentions,
 }
 
 #[component]

@@ -215,6 +215,11 @@ impl Mentions {
         files.join("\n")
     }
 
+    /// [`Self::files_field`], read outside any reactive scope (a tap).
+    pub fn files_field_untracked(self) -> String {
+        untrack(|| self.files_field())
+    }
+
     /// After a send: nothing is chosen any more.
     pub fn clear(self) {
         self.chosen.set(Vec::new());

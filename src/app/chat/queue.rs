@@ -1,8 +1,10 @@
 //! The chat's queued prompts as pending bubbles under the transcript: each
 //! can be edited, moved up or down, or deleted until pocketcode sends it
-//! (when the agent is next idle). The queue lives on the server; this view
-//! refetches it whenever the live stream says it changed, so every tab
-//! shows the same queue. Why the head could not be sent is shown above it.
+//! (when the agent is next idle). A bubble names the slash command its
+//! prompt runs and the `@` files it sends. The queue lives on the server;
+//! this view refetches it whenever the live stream says it changed, so
+//! every tab shows the same queue. Why the head could not be sent is shown
+//! above it.
 
 use leptos::prelude::*;
 
@@ -186,10 +188,22 @@ fn Bubble(prompt: QueuedPrompt, at: usize, last: usize, changes: Changes) -> imp
         }
     };
     let original = prompt.text;
+    let has_files = !prompt.files.is_empty();
+    let note = move || {
+        (has_files && editing.get()).then(|| {
+            view! {
+                <p class="mt-1 text-xs text-neutral-400">
+                    "A file goes with the prompt while its @path stays in the text."
+                </p>
+            }
+        })
+    };
     view! {
         <li class="border border-dashed border-neutral-600 p-2" data-testid="queued-prompt">
-            <p class="mb-1 text-xs text-neutral-500">{format!("Queued #{}", at + 1)}</p>
+            <p class="mb-1 text-xs text-neutral-400">{format!("Queued #{}", at + 1)}</p>
             {shown}
+            {note}
+            <Extras command=prompt.command files=prompt.files />
             <div class="mt-1 flex flex-wrap justify-end gap-2">
                 <button type="button" class=button on:click=move |_| {
                     draft.set(original.clone());
@@ -221,4 +235,31 @@ fn Bubble(prompt: QueuedPrompt, at: usize, last: usize, changes: Changes) -> imp
             </div>
         </li>
     }
+}
+
+/// What goes with a queued prompt besides its text: the command it runs
+/// and the files it sends, as Send would.
+#[component]
+fn Extras(command: Option<String>, files: Vec<String>) -> impl IntoView {
+    let command = command.map(|name| {
+        view! { <p class="mt-1 text-xs text-sky-300">{format!("Runs the command /{name}")}</p> }
+    });
+    let files = (!files.is_empty()).then(|| {
+        let chips = files
+            .into_iter()
+            .map(|file| {
+                view! {
+                    <li class="break-all border border-neutral-700 px-2 py-0.5 text-xs text-neutral-300">
+                        {format!("@{file}")}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <ul aria-label="Files sent with it" class="mt-1 flex flex-wrap gap-1">
+                {chips}
+            </ul>
+        }
+    });
+    view! { {command} {files} }
 }

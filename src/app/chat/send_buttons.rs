@@ -1,8 +1,10 @@
 //! The composer's send buttons: Send; while the agent works, Queue (the
 //! server keeps the prompt and sends it when the agent is next idle) and
 //! Steer (stop the agent, send now). A remote chat has no queue: it keeps
-//! Send beside Steer. Without JavaScript each button still posts the form,
-//! Queue and Steer to their own server functions (`formaction`).
+//! Send beside Steer. Queue and Steer carry what Send does (the `@` files;
+//! a slash command is in the text). Without JavaScript each button still
+//! posts the form, Queue and Steer to their own server functions
+//! (`formaction`).
 
 use leptos::prelude::*;
 
@@ -15,7 +17,7 @@ use crate::app::storage::Pick;
 const BUTTON: &str = "min-h-11 min-w-11 border px-4 hover:bg-neutral-900 disabled:text-neutral-600";
 
 /// The composer's fields as a prompt request (repo, chat, session, text,
-/// model, mode, attachments), read when a button is tapped.
+/// model, mode, attachments, `@` files), read when a button is tapped.
 #[derive(Clone, Copy)]
 struct Fields {
     chat: StoredValue<ChatKey>,
@@ -35,6 +37,7 @@ impl Fields {
             model,
             agent,
             attachments: Some(self.attachments()),
+            files: Some(self.prompt.mentions.files_field_untracked()),
         }
     }
 
@@ -49,6 +52,7 @@ impl Fields {
             model,
             agent,
             attachments: Some(self.attachments()),
+            files: Some(self.prompt.mentions.files_field_untracked()),
         }
     }
 

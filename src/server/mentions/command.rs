@@ -14,6 +14,22 @@ use crate::server::state::AppState;
 /// finds at once (a bad argument, a missing model) comes within this.
 const EARLY_ERROR_WAIT: Duration = Duration::from_millis(1000);
 
+/// The name of the chat's command `text` calls, if it calls one: `/usr/bin
+/// …` or a typo calls none, and goes as a plain prompt.
+pub async fn called_command(
+    target: &ChatTarget,
+    text: &str,
+) -> Result<Option<String>, MentionError> {
+    let Some((name, _)) = command_call(text) else {
+        return Ok(None);
+    };
+    let commands = super::commands(target).await?;
+    Ok(commands
+        .iter()
+        .any(|c| c.name == name)
+        .then(|| name.to_owned()))
+}
+
 /// Sends `request` to session `id`: as a command when it calls one of the
 /// chat's commands, else as a prompt.
 pub async fn send(
@@ -22,14 +38,12 @@ pub async fn send(
     id: &str,
     request: PromptRequest<'_>,
 ) -> Result<(), MentionError> {
+    if called_command(target, request.text).await?.is_none() {
+        return Ok(chats::send_prompt(state, target, id, request).await?);
+    }
     let Some((name, arguments)) = command_call(request.text) else {
         return Ok(chats::send_prompt(state, target, id, request).await?);
     };
-    let commands = super::commands(target).await?;
-    if !commands.iter().any(|c| c.name == name) {
-        // `/usr/bin …` or a typo: the text goes as it is.
-        return Ok(chats::send_prompt(state, target, id, request).await?);
-    }
     if !request.images.is_empty() {
         return Err(MentionError::BadFile(
             "a command takes no photos: send them with a plain prompt".into(),

@@ -6,7 +6,7 @@
 mod command;
 mod files;
 
-pub use command::send;
+pub use command::{called_command, send};
 pub use files::check_files;
 
 use crate::model::mentions::{FILE_RESULTS, MAX_QUERY_BYTES, SlashCommand};

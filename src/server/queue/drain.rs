@@ -6,19 +6,26 @@
 //! every few seconds (and after the stream lagged) catches idles missed,
 //! e.g. while pocketcode was down. A send that fails leaves the prompt at
 //! the head with the error shown; the queue waits for the user's next change.
+//! A head goes as Send would send it: its `@` files (checked again) as file
+//! parts, a slash command run as a command.
 
 use std::time::Duration;
 
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::model::live::StreamItem;
+use crate::model::queue::QueuedPrompt;
 use crate::opencode::{Event, SessionStatus};
-use crate::server::chats::{self, ChatRef, PromptRequest};
+use crate::server::chats::{ChatRef, ChatTarget, PromptRequest};
 use crate::server::git::WorktreeName;
+use crate::server::mentions::{self, MentionError};
 use crate::server::state::AppState;
 
 /// How often every waiting queue is looked at, idle event or not.
 const SWEEP: Duration = Duration::from_secs(10);
+/// How long a sent prompt may take to make its session busy (a reply
+/// quicker than the polling is over before, and this wait is all it costs).
+const TURN_STARTS: Duration = Duration::from_secs(3);
 
 /// Follows `state`'s live events and sends queue heads on idle, until the
 /// returned task is aborted.
@@ -75,16 +82,9 @@ async fn drain(state: &AppState, key: &str) {
                 // sweep tries again).
                 _ => return,
             }
-            let request = PromptRequest {
-                text: &head.text,
-                model: head.model.as_deref(),
-                agent: head.agent.as_deref(),
-                images: &[],
-                files: &[],
-            };
-            chats::send_prompt(state, &target, &owner.session_id, request).await
+            send_head(state, &target, &owner.session_id, &head).await
         }
-        Err(err) => Err(err),
+        Err(err) => Err(err.into()),
     };
     let changed = match sent {
         Ok(()) => state.queues.sent(key, head.id),
@@ -103,6 +103,43 @@ async fn drain(state: &AppState, key: &str) {
     if let Ok(name) = WorktreeName::parse(key) {
         super::announce(state, &state.git.layout().worktree(&name), key);
     }
+}
+
+/// Sends a queued prompt as Send would: its files checked again (they may
+/// have changed since it was queued), a slash command run as a command.
+async fn send_head(
+    state: &AppState,
+    target: &ChatTarget,
+    session: &str,
+    head: &QueuedPrompt,
+) -> Result<(), MentionError> {
+    let files = mentions::check_files(target, &head.files).await?;
+    let request = PromptRequest {
+        text: &head.text,
+        model: head.model.as_deref(),
+        agent: head.agent.as_deref(),
+        images: &[],
+        files: &files,
+    };
+    mentions::send(state, target, session, request).await?;
+    turn_started(target, session).await
+}
+
+/// Waits (at most [`TURN_STARTS`]) until opencode says `session` is busy.
+/// opencode takes a prompt before it marks the session busy: until then, a
+/// drain woken by an earlier idle event would find it idle and send the
+/// next prompt into this turn (whose reply would then be lost). Called
+/// with the chat's send lock held.
+pub(super) async fn turn_started(target: &ChatTarget, session: &str) -> Result<(), MentionError> {
+    let deadline = tokio::time::Instant::now() + TURN_STARTS;
+    while tokio::time::Instant::now() < deadline {
+        let statuses = target.client.statuses(&target.dir).await?;
+        if statuses.contains_key(session) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
 }
 
 /// The session a stream item says went idle, if it says so.

@@ -1,7 +1,8 @@
 //! Queue and steer: prompts typed while a chat's agent works. A queued
 //! prompt waits in the chat's queue (on disk, see [`store`]) until the
 //! session goes idle; then pocketcode sends the head, one at a time, in
-//! order ([`drain`]). Steering stops the running turn and sends at once
+//! order ([`drain`]), as Send would: its `@` files as file parts, a slash
+//! command run as a command. Steering stops the running turn and sends at once
 //! ([`steer`]). Every change is announced on the live stream as a
 //! `queue.updated` event of the chat's session, so each tab refetches.
 
@@ -60,9 +61,11 @@ pub enum QueueChange<'a> {
         session_id: &'a str,
         prompt: QueuedPrompt,
     },
+    /// `command`: the chat command the new text calls, if any.
     Edit {
         id: u64,
         text: &'a str,
+        command: Option<String>,
     },
     Move {
         id: u64,
@@ -99,7 +102,7 @@ pub fn change_queue(
             };
             queues.push(name, owner, prompt)?
         }
-        QueueChange::Edit { id, text } => queues.edit(name, id, text)?,
+        QueueChange::Edit { id, text, command } => queues.edit(name, id, text, command)?,
         QueueChange::Move { id, to } => queues.move_to(name, id, to)?,
         QueueChange::Remove { id } => queues.remove(name, id)?,
     };

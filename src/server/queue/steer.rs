@@ -1,12 +1,14 @@
 //! Steering: the user's new instruction replaces what the agent is doing.
 //! The running turn is aborted (as Stop does), pocketcode waits until
-//! opencode says the session is idle, then sends the prompt. The chat's
+//! opencode says the session is idle, then sends the prompt as Send does
+//! (its `@` files as file parts, a slash command run as a command). The chat's
 //! send lock is held throughout, so the queue's head cannot slip in
 //! between on the abort's idle: it waits for the steered run to end.
 
 use std::time::Duration;
 
-use crate::server::chats::{self, ChatError, ChatRef, ChatTarget, PromptRequest};
+use crate::server::chats::{ChatRef, ChatTarget, PromptRequest};
+use crate::server::mentions::{self, MentionError};
 use crate::server::state::AppState;
 
 /// How long an abort may take to leave the session idle.
@@ -18,7 +20,7 @@ pub async fn steer(
     target: &ChatTarget,
     session: &str,
     request: PromptRequest<'_>,
-) -> Result<(), ChatError> {
+) -> Result<(), MentionError> {
     let key = match &target.chat {
         ChatRef::Local(name) => name.as_string(),
         ChatRef::Remote { remote, session } => format!("@{remote}:{session}"),
@@ -38,5 +40,7 @@ pub async fn steer(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    chats::send_prompt(state, target, session, request).await
+    mentions::send(state, target, session, request).await?;
+    // Held until the steered turn runs, so the queue waits for its end.
+    super::drain::turn_started(target, session).await
 }

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use serde::{Deserialize, Serialize};
 
 use super::QueueError;
+use crate::model::mentions::mentioned_files;
 use crate::model::queue::{MAX_QUEUED, PromptQueue, QueuedPrompt};
 use crate::server::git::WorktreeName;
 
@@ -107,12 +108,15 @@ impl PromptQueues {
         })
     }
 
-    /// Replaces the text of prompt `id`.
+    /// Replaces the text of prompt `id`, and the command it calls. Its
+    /// files stay while their `@path` stays in the text (as in the
+    /// composer): deleting a mention drops its file, nothing else does.
     pub fn edit(
         &self,
         name: &WorktreeName,
         id: u64,
         text: &str,
+        command: Option<String>,
     ) -> Result<PromptQueue, QueueError> {
         self.change(&name.as_string(), None, |queue| {
             let prompt = queue
@@ -121,6 +125,8 @@ impl PromptQueues {
                 .find(|p| p.id == id)
                 .ok_or(QueueError::NotQueued(id))?;
             prompt.text = text.to_owned();
+            prompt.files = mentioned_files(text, &prompt.files);
+            prompt.command = command;
             Ok(())
         })
     }
@@ -314,12 +320,12 @@ mod tests {
         }
         let ids: Vec<u64> = queues.get(&name).prompts.iter().map(|p| p.id).collect();
         queues.move_to(&name, ids[2], 0).expect("move");
-        queues.edit(&name, ids[0], "ONE").expect("edit");
+        queues.edit(&name, ids[0], "ONE", None).expect("edit");
         let err = queues.move_to(&name, ids[0], 3).expect_err("out of range");
         assert_eq!(err.status(), 400, "{err}");
         queues.sent(&key, ids[2]).expect("sent");
         let err = queues
-            .edit(&name, ids[2], "late")
+            .edit(&name, ids[2], "late", None)
             .expect_err("already sent");
         assert_eq!(err.status(), 409, "{err}");
         assert_eq!(texts(&queues.get(&name)), ["ONE", "two"]);
@@ -355,6 +361,41 @@ mod tests {
             .expect_err("full");
         assert_eq!(err.status(), 409, "{err}");
         assert_eq!(again.get(&name).prompts.len(), MAX_QUEUED);
+        let _ = std::fs::remove_dir_all(&data);
+    }
+
+    #[test]
+    fn an_edit_keeps_the_files_still_named_and_a_reload_keeps_both() {
+        let data = std::env::temp_dir().join(format!("pocketcode-queue-{}", rand::random::<u32>()));
+        let name = WorktreeName::parse("local__widgets__abcdef12").expect("name");
+        let owner = QueueOwner {
+            repo: "local/widgets".into(),
+            chat_id: "abcdef12".into(),
+            session_id: "ses_1".into(),
+        };
+        let queues = PromptQueues::open(&data).expect("open");
+        let mentioned = QueuedPrompt {
+            files: vec!["a.rs".into(), "docs/b.md".into()],
+            command: Some("review".into()),
+            ..prompt("/review @a.rs and @docs/b.md")
+        };
+        let queue = queues.push(&name, owner, mentioned).expect("push");
+        let id = queue.prompts[0].id;
+        let queue = queues
+            .edit(
+                &name,
+                id,
+                "/review @a.rs only, not b.md",
+                Some("review".into()),
+            )
+            .expect("edit");
+        assert_eq!(queue.prompts[0].files, ["a.rs"]);
+        let queue = queues
+            .edit(&name, id, "plain now, @a.rs", None)
+            .expect("edit");
+        assert_eq!(queue.prompts[0].command, None);
+        let again = PromptQueues::open(&data).expect("reopen");
+        assert_eq!(again.get(&name).prompts[0].files, ["a.rs"]);
         let _ = std::fs::remove_dir_all(&data);
     }
 }
