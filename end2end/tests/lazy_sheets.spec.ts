@@ -14,6 +14,9 @@ import { expect, test } from '../fixtures/pocketcode';
 const FILES_CHUNK = /\/pkg\/split_files\.[^/]+\.wasm$/;
 const ANY_CHUNK = /\/pkg\/(split_\w+|chunk_\d+)\.[^/]+\.wasm$/;
 
+// The service worker's own fetches are not the page's to route.
+test.use({ serviceWorkers: 'block' });
+
 test('a sheet from its own chunk: loading, a failed chunk, then again', async ({ pocketcode, page }) => {
   // Every request for the Files chunk waits here until the test lets it go
   // (the idle prefetch's too: the sheet then waits on that same fetch).
