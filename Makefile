@@ -106,7 +106,7 @@ build: system-deps release
 # Then brotli and gzip copies of the hashed WASM, JS and CSS, which /pkg/
 # sends as they are (a second run skips files already done).
 release: rust-deps npm-deps
-	cargo leptos build --release
+	cargo leptos build --release --split
 	$(MAKE) site-xterm
 	node deploy/precompress.mjs target/site
 

@@ -1,9 +1,12 @@
 //! What a phone downloads to open a chat the first time (a cold cache), for
 //! the build before a change and this one, side by side in one run: the
-//! chat page's HTML and the CSS, JS and WASM it names, each as the bytes the
-//! server sent (compressed as it chose, for a browser's Accept-Encoding) and
-//! uncompressed; then where the WASM's bytes go, per crate and per function
-//! (twiggy, on rustc's output before wasm-bindgen and wasm-opt).
+//! chat page's HTML and the CSS, JS and WASM it names (and the JS those
+//! import: a `--split` build's chunk loader), each as the bytes the server
+//! sent (compressed as it chose, for a browser's Accept-Encoding) and
+//! uncompressed; apart, the lazy chunks that loader names (the sheets: not
+//! needed to be interactive); then where the WASM's bytes go, per crate and
+//! per function (twiggy, on rustc's output before wasm-bindgen, wasm-opt and
+//! the split, so it weighs all the chunks together).
 //!
 //! `make bench-size` builds both and runs this with, for `BEFORE` and `AFTER`:
 //! `SIZE_<which>_BIN` (a `pocketcode` with its `hash.txt` beside it),
@@ -132,8 +135,32 @@ fn assets_named(html: &str) -> Vec<String> {
     found
 }
 
+/// The files a fetched JS module names beside itself (`"./name.js"`, its
+/// static imports; `"./name.wasm"`, the split chunks a `--split` build's
+/// loader fetches when a sheet opens), as `/pkg/` paths.
+fn relatives_named(js: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in js.match_indices("\"./") {
+        let rest = &js[at + 3..];
+        let Some(end) = rest.find('"') else { continue };
+        let path = format!("/pkg/{}", &rest[..end]);
+        let named = path.ends_with(".js") || path.ends_with(".wasm");
+        if named && !path[5..].contains('/') && !found.contains(&path) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// A page's first load (HTML, the files it names and the JS those import)
+/// and the lazy chunks, fetched later.
+struct Load {
+    first: Vec<Fetched>,
+    lazy: Vec<Fetched>,
+}
+
 /// Starts `build`, opens a new chat's page as a browser would, stops it.
-async fn first_load(build: &Build) -> Result<Vec<Fetched>, String> {
+async fn first_load(build: &Build) -> Result<Load, String> {
     let site = build.site.display().to_string();
     let server = TestServer::start_binary_at(
         &build.bin,
@@ -151,11 +178,34 @@ async fn first_load(build: &Build) -> Result<Vec<Fetched>, String> {
     let result = async {
         let (html, body) = fetch(&server, &page).await?;
         let text = String::from_utf8_lossy(&body).into_owned();
-        let mut all = vec![html];
-        for asset in assets_named(&text) {
-            all.push(fetch(&server, &asset).await?.0);
+        let mut load = Load {
+            first: vec![html],
+            lazy: Vec::new(),
+        };
+        let mut queue = assets_named(&text);
+        let mut chunks = Vec::new();
+        while !queue.is_empty() {
+            let asset = queue.remove(0);
+            let (fetched, body) = fetch(&server, &asset).await?;
+            if fetched.kind == "js" {
+                let js = String::from_utf8_lossy(&body);
+                for path in relatives_named(&js) {
+                    let seen = load.first.iter().any(|f| f.path == path);
+                    if path.ends_with(".wasm") {
+                        chunks.push(path);
+                    } else if !seen && !queue.contains(&path) && path != asset {
+                        queue.push(path);
+                    }
+                }
+            }
+            load.first.push(fetched);
         }
-        Ok(all)
+        chunks.retain(|c| !load.first.iter().any(|f| &f.path == c));
+        chunks.dedup();
+        for chunk in chunks {
+            load.lazy.push(fetch(&server, &chunk).await?.0);
+        }
+        Ok(load)
     }
     .await;
     server.stop().await;
@@ -184,21 +234,32 @@ fn totals(loads: &[Fetched], kind: &str) -> (usize, usize, String) {
     (wire, raw, encodings.join("+"))
 }
 
-fn print_first_load(before: (&Build, &[Fetched]), after: (&Build, &[Fetched])) {
+fn print_first_load(before: (&Build, &Load), after: (&Build, &Load)) {
     println!(
-        "\nchat page, first load with a cold cache (Accept-Encoding: {BROWSER_ACCEPT_ENCODING}); \
-         bytes on the wire (uncompressed in brackets)"
+        "\nchat page, first load with a cold cache (Accept-Encoding: {BROWSER_ACCEPT_ENCODING}): \
+         the HTML, the files it names and the JS they import, all a chat needs to be \
+         interactive; bytes on the wire (uncompressed in brackets)"
     );
+    print_table(before.0, &before.1.first, after.0, &after.1.first, true);
+    println!(
+        "\nlazy chunks (a --split build's sheets: fetched when one opens, or once the page \
+         is idle), not part of the first load"
+    );
+    print_table(before.0, &before.1.lazy, after.0, &after.1.lazy, false);
+}
+
+fn print_table(before: &Build, b: &[Fetched], after: &Build, a: &[Fetched], kinds: bool) {
     println!(
         "{:<6} {:>34} {:>34} {:>9}",
         "",
-        format!("before: {}", before.0.label),
-        format!("after: {}", after.0.label),
+        format!("before: {}", before.label),
+        format!("after: {}", after.label),
         "change"
     );
-    for kind in KINDS.into_iter().chain(["total"]) {
-        let (bw, br, be) = totals(before.1, kind);
-        let (aw, ar, ae) = totals(after.1, kind);
+    let rows: &[&str] = if kinds { &KINDS } else { &[] };
+    for kind in rows.iter().copied().chain(["total"]) {
+        let (bw, br, be) = totals(b, kind);
+        let (aw, ar, ae) = totals(a, kind);
         let cell = |w, r, e: &str| format!("{} {e} ({})", kib(w), kib(r));
         println!(
             "{kind:<6} {:>34} {:>34} {:>9}",
@@ -207,10 +268,10 @@ fn print_first_load(before: (&Build, &[Fetched]), after: (&Build, &[Fetched])) {
             change(bw, aw)
         );
     }
-    for (label, loads) in [("before", before.1), ("after", after.1)] {
+    for (label, loads) in [("before", b), ("after", a)] {
         for f in loads {
             println!(
-                "  {label:<6} {:<4} {:<48} {:>8} B {:<8} {:>8} B uncompressed",
+                "  {label:<6} {:<4} {:<52} {:>8} B {:<8} {:>8} B uncompressed",
                 f.kind, f.path, f.wire, f.encoding, f.raw
             );
         }
@@ -230,7 +291,7 @@ async fn main() -> ExitCode {
     let mut loads = Vec::new();
     for build in [&before, &after] {
         match first_load(build).await {
-            Ok(load) if load.iter().any(|f| f.kind == "wasm") => loads.push(load),
+            Ok(load) if load.first.iter().any(|f| f.kind == "wasm") => loads.push(load),
             Ok(_) => {
                 eprintln!("size bench: {}'s chat page names no WASM", build.label);
                 return ExitCode::FAILURE;

@@ -1,5 +1,8 @@
 // Writes brotli (.br) and gzip (.gz) copies of the site's content-hashed
-// files (pkg/pocketcode.<hash>.{wasm,js,css}), at the strongest settings, once:
+// files (pkg/pocketcode.<hash>.{wasm,js,css}, and a --split build's chunk
+// loader __wasm_split.<hash>.js, its chunks split_<chunk>.<hash>.wasm and
+// the code they share, chunk_<n>.<hash>.wasm), at the
+// strongest settings, once:
 // pocketcode's /pkg/ serves them as they are to browsers that accept them
 // (compressing on every request would cost seconds of CPU for the WASM, at a
 // weaker level). Only hashed names: their content never changes, so a copy
@@ -18,7 +21,7 @@ if (!siteRoot) {
   process.exit(2);
 }
 const pkg = join(siteRoot, 'pkg');
-const HASHED = /^pocketcode\.[A-Za-z0-9_-]+\.(wasm|js|css)$/;
+const HASHED = /^(?:pocketcode|__wasm_split|split_\w+|chunk_\d+)\.[A-Za-z0-9_-]+\.(wasm|js|css)$/;
 
 // Written beside, then renamed: a server never serves half a file.
 function writeOnce(path, make) {

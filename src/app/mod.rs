@@ -8,6 +8,7 @@ mod error_list;
 mod events;
 pub mod format;
 mod home;
+mod lazy;
 pub mod login;
 mod new_chat;
 mod reload;

@@ -4,6 +4,12 @@
 //! binary; the page, the login page and the service worker take the names
 //! from here, and such files are cached by browsers for good (a new build
 //! has new names). Without `hash.txt` (a dev build) the plain names serve.
+//!
+//! A `--split` build adds the chunk loader the JS imports
+//! (`__wasm_split.<hash>.js`, the `split:` line) and the sheets' chunks
+//! (`split_<chunk>.<hash>.wasm`, and `chunk_<n>.<hash>.wasm` for code
+//! several share, named in the loader), fetched when a sheet first opens or
+//! the page is idle.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -16,6 +22,8 @@ pub struct SiteAssets {
     pub css: String,
     pub js: String,
     pub wasm: String,
+    /// The split chunks' loader, which the JS imports (a `--split` build).
+    pub split: Option<String>,
     /// Whether the names carry content hashes (and never change content).
     pub hashed: bool,
 }
@@ -60,6 +68,7 @@ impl SiteAssets {
             css: format!("/pkg/pocketcode.{}.css", hash("css")?),
             js: format!("/pkg/pocketcode.{}.js", hash("js")?),
             wasm: format!("/pkg/pocketcode.{}.wasm", hash("wasm")?),
+            split: hash("split").map(|h| format!("/pkg/__wasm_split.{h}.js")),
             hashed: true,
         })
     }
@@ -69,14 +78,26 @@ impl SiteAssets {
             css: "/pkg/pocketcode.css".into(),
             js: "/pkg/pocketcode.js".into(),
             wasm: "/pkg/pocketcode.wasm".into(),
+            split: None,
             hashed: false,
         }
     }
 
-    /// What tells one build's files from another's.
+    /// The files a page needs to hydrate: CSS, JS, WASM and the split
+    /// chunks' loader (the JS imports it).
+    pub fn page_files(&self) -> Vec<&str> {
+        [&self.css, &self.js, &self.wasm]
+            .into_iter()
+            .map(String::as_str)
+            .chain(self.split.as_deref())
+            .collect()
+    }
+
+    /// What tells one build's files from another's (the loader names every
+    /// chunk's hash).
     pub fn build_id(&self) -> String {
         if self.hashed {
-            [&self.css, &self.js, &self.wasm]
+            self.page_files()
                 .iter()
                 .filter_map(|name| name.split('.').nth(1))
                 .collect::<Vec<_>>()
@@ -121,20 +142,37 @@ pub async fn cache_hashed(
     response
 }
 
-/// `/pkg/pocketcode.<hash>.<css|js|wasm>`: cargo-leptos's `hash-files`
-/// names, of this build or an earlier one (the service worker's pattern).
+/// cargo-leptos's `hash-files` names, of this build or an earlier one (the
+/// service worker's pattern): `/pkg/pocketcode.<hash>.<css|js|wasm>`,
+/// `/pkg/__wasm_split.<hash>.js`, `/pkg/split_<chunk>.<hash>.wasm` and the
+/// code chunks share, `/pkg/chunk_<n>.<hash>.wasm`.
 pub fn is_content_hashed(path: &str) -> bool {
-    let Some(name) = path.strip_prefix("/pkg/pocketcode.") else {
+    let Some(name) = path.strip_prefix("/pkg/") else {
         return false;
     };
-    let Some((hash, kind)) = name.split_once('.') else {
+    let Some((stem, rest)) = name.split_once('.') else {
         return false;
     };
-    !hash.is_empty()
-        && hash
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && ["css", "js", "wasm"].contains(&kind)
+    let Some((hash, kind)) = rest.split_once('.') else {
+        return false;
+    };
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    let known = match stem {
+        "pocketcode" => ["css", "js", "wasm"].contains(&kind),
+        "__wasm_split" => kind == "js",
+        chunk => {
+            let split = chunk.strip_prefix("split_").is_some_and(word);
+            let shared = chunk
+                .strip_prefix("chunk_")
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            (split || shared) && kind == "wasm"
+        }
+    };
+    known && word(hash)
 }
 
 fn hash_file_path() -> PathBuf {
@@ -157,6 +195,13 @@ mod tests {
         assert_eq!(assets.css, "/pkg/pocketcode.c7.css");
         assert!(assets.hashed);
         assert_eq!(assets.build_id(), "c7-aB1_--w9");
+        assert_eq!(assets.split, None);
+        // A --split build's chunk loader.
+        let split =
+            SiteAssets::parse("js: j\nwasm: w\ncss: c\nsplit: s1\nmanifest: m\n").expect("hashes");
+        assert_eq!(split.split.as_deref(), Some("/pkg/__wasm_split.s1.js"));
+        assert_eq!(split.page_files().len(), 4);
+        assert_eq!(split.build_id(), "c-j-w-s1");
         // A hash that could leave /pkg/ or break a string, or a missing one.
         assert_eq!(SiteAssets::parse("js: ../x\nwasm: w\ncss: c"), None);
         assert_eq!(SiteAssets::parse("js: \"x\nwasm: w\ncss: c"), None);
@@ -170,6 +215,9 @@ mod tests {
     fn knows_content_hashed_names() {
         assert!(is_content_hashed("/pkg/pocketcode.aB1_-.wasm"));
         assert!(is_content_hashed("/pkg/pocketcode.c7.css"));
+        assert!(is_content_hashed("/pkg/__wasm_split._gf-Ph93.js"));
+        assert!(is_content_hashed("/pkg/split_terminal.px-On1v_k.wasm"));
+        assert!(is_content_hashed("/pkg/chunk_12.FYATF_-1.wasm"));
         // A dev build's plain names, copies, other files, odd hashes.
         for path in [
             "/pkg/pocketcode.wasm",
@@ -177,6 +225,13 @@ mod tests {
             "/pkg/pocketcode..js",
             "/pkg/pocketcode.a.b.js",
             "/pkg/other.c7.css",
+            "/pkg/split_.h1.wasm",
+            "/pkg/chunk_.h1.wasm",
+            "/pkg/chunk_x.h1.wasm",
+            "/pkg/split_terminal.h1.js",
+            "/pkg/split_terminal.h1.wasm.br",
+            "/pkg/__wasm_split.h1.wasm",
+            "/pkg/__wasm_split_manifest.h1.json",
             "/icons/pocketcode.c7.css",
         ] {
             assert!(!is_content_hashed(path), "{path}");

@@ -16,7 +16,9 @@ pub const SERVICE_WORKER_PATH: &str = "/sw.js";
 const SOURCE: &str = include_str!("sw.js");
 
 /// The worker's script for this build: its version, the build's file names
-/// and their hashes, so a deploy that changes any file is a new worker.
+/// and their hashes, so a deploy that changes any file is a new worker. It
+/// keeps copies of the files a page hydrates with (the split chunks' loader
+/// too); the chunks themselves are kept once fetched.
 pub fn script() -> String {
     script_for(site_assets())
 }
@@ -26,7 +28,7 @@ fn script_for(assets: &SiteAssets) -> String {
         "const VERSION = {:?};\nconst BUILD = {:?};\nconst APP_FILES = {:?};\n{SOURCE}",
         crate::VERSION,
         assets.build_id(),
-        [&assets.css, &assets.js, &assets.wasm],
+        assets.page_files(),
     )
 }
 

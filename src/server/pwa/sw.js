@@ -1,6 +1,6 @@
 // pocketcode's service worker. The server prepends `const VERSION = "…";`
 // (the build's version), `const BUILD = "…";` (its files' content hashes)
-// and `const APP_FILES = [css, js, wasm];` (their names), so every deploy
+// and `const APP_FILES = [css, js, wasm, split loader];` (their names), so every deploy
 // is a new worker.
 //
 // What it does:
@@ -21,7 +21,13 @@ const CACHE = `pocketcode-${VERSION}-${BUILD}`;
 const CHATS_KEY = '/__pocketcode/chats.json';
 const PAGES = [/^\/$/, /^\/chat\//, /^\/repos$/, /^\/resources$/];
 const FILES = [/^\/pkg\//, /^\/icons\//, /^\/favicon\.svg$/, /^\/manifest\.webmanifest$/];
-const HASHED = BUILD === 'unhashed' ? /^$/ : /^\/pkg\/pocketcode\.[^./]+\.(css|js|wasm)$/;
+// The hashed names (pocketcode.<hash>.*, and a --split build's chunk loader
+// and chunks, which are kept once fetched: opening a sheet offline still
+// finds its chunk if it opened, or was prefetched, before).
+const HASHED =
+  BUILD === 'unhashed'
+    ? /^$/
+    : /^\/pkg\/(pocketcode\.[^./]+\.(css|js|wasm)|__wasm_split\.[^./]+\.js|(split_\w+|chunk_\d+)\.[^./]+\.wasm)$/;
 const PRECACHE = [...APP_FILES, '/icons/icon-192.png', '/favicon.svg'];
 
 self.addEventListener('install', (event) => {

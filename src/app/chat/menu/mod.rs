@@ -8,14 +8,12 @@
 mod items;
 mod note;
 mod rename;
+mod sheets;
 
 use leptos::prelude::*;
 
-use super::browser::BrowserPanel;
-use super::changes::Changes;
-use super::files::FilesPanel;
-use super::review::{ReviewOpener, ReviewPanel};
-use super::terminal::TerminalSheet;
+use super::review::ReviewOpener;
+use crate::app::lazy::LazySheet;
 use crate::app::toggle::ToggleButton;
 use crate::model::chats::ChatSummary;
 use items::{MenuActions, MenuItems};
@@ -73,6 +71,9 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
         });
     }
     let actions = MenuActions::new(chat, note);
+    // In the browser only, once the page is idle: every sheet's chunk, so
+    // opening one later is instant.
+    Effect::new(move |_| request_idle_callback(|| leptos::task::spawn_local(sheets::prefetch())));
     view! {
         <ToggleButton open label="Chat menu" glyph="⋯" menu=true />
         <Show when=move || open.get()>
@@ -85,14 +86,15 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
     }
 }
 
-/// The panel the menu opened, if any.
+/// The panel the menu opened, if any: Rename inline, the others as sheets
+/// from their own chunks (`sheets`).
 #[component]
 fn MenuPanel(
     chat: StoredValue<MenuChat>,
     panel: RwSignal<Panel>,
     focus: StoredValue<Option<String>>,
 ) -> impl IntoView {
-    let close = move || panel.set(Panel::None);
+    let on_close = Callback::new(move |()| panel.set(Panel::None));
     move || {
         let MenuChat {
             repo,
@@ -105,11 +107,26 @@ fn MenuPanel(
         match panel.get() {
             Panel::None => ().into_any(),
             Panel::Rename => view! { <Rename chat panel /> }.into_any(),
-            Panel::Changes => view! { <Changes repo chat_id on_close=close /> }.into_any(),
-            Panel::Browser => view! { <BrowserPanel repo chat_id on_close=close /> }.into_any(),
-            Panel::Files => view! { <FilesPanel repo chat_id on_close=close /> }.into_any(),
-            Panel::Review => view! { <ReviewPanel repo chat_id focus on_close=close /> }.into_any(),
-            Panel::Terminal => view! { <TerminalSheet directory on_close=close /> }.into_any(),
+            Panel::Changes => {
+                let load = move || sheets::changes(repo, chat_id, on_close);
+                view! { <LazySheet label="Changes" load on_close /> }.into_any()
+            }
+            Panel::Browser => {
+                let load = move || sheets::browser(repo, chat_id, on_close);
+                view! { <LazySheet label="Browser" load on_close /> }.into_any()
+            }
+            Panel::Files => {
+                let load = move || sheets::files(repo, chat_id, on_close);
+                view! { <LazySheet label="Files" load on_close /> }.into_any()
+            }
+            Panel::Review => {
+                let load = move || sheets::review(repo, chat_id, focus, on_close);
+                view! { <LazySheet label="Review" load on_close /> }.into_any()
+            }
+            Panel::Terminal => {
+                let load = move || sheets::terminal(directory, on_close);
+                view! { <LazySheet label="Terminal" load on_close /> }.into_any()
+            }
         }
     }
 }

@@ -1,0 +1,81 @@
+import type { Route } from '@playwright/test';
+
+import { seriousViolations } from '../fixtures/axe';
+import { expect, test } from '../fixtures/pocketcode';
+
+/**
+ * The menu's sheets come in their own WASM chunks (a `--split` build): the
+ * chat page hydrates without them, a sheet says "Loading…" while its chunk
+ * is on the way and says what went wrong (with Close) when it cannot come,
+ * and opening it again fetches it again. Once the page is idle the chunks
+ * are fetched ahead, so a sheet opened later needs no fetch.
+ */
+
+const FILES_CHUNK = /\/pkg\/split_files\.[^/]+\.wasm$/;
+const ANY_CHUNK = /\/pkg\/(split_\w+|chunk_\d+)\.[^/]+\.wasm$/;
+
+// The service worker's own fetches are not the page's to route.
+test.use({ serviceWorkers: 'block' });
+
+test('a sheet from its own chunk: loading, a failed chunk, then again', async ({ pocketcode, page }) => {
+  // Every request for the Files chunk waits here until the test lets it go
+  // (the idle prefetch's too: the sheet then waits on that same fetch).
+  let release: (how: 'abort' | 'serve') => void = () => undefined;
+  let held = new Promise<'abort' | 'serve'>((resolve) => (release = resolve));
+  const requested: string[] = [];
+  await page.route(FILES_CHUNK, async (route: Route) => {
+    requested.push(route.request().url());
+    if ((await held) === 'abort') await route.abort('internetdisconnected');
+    else await route.continue();
+  });
+
+  await pocketcode.newChat();
+  await pocketcode.prompt.fill('typed before any sheet');
+
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Files' }).click();
+  const sheet = page.getByRole('region', { name: 'Files' });
+  await expect(sheet.getByRole('status')).toHaveText('Loading…');
+  await expect(sheet).toHaveAttribute('aria-busy', 'true');
+  await expect.poll(() => requested.length).toBeGreaterThan(0);
+
+  // The chunk fails: the sheet says so, and closes.
+  release('abort');
+  const alert = sheet.getByRole('alert');
+  await expect(alert).toContainText('Could not load this sheet');
+  expect(await seriousViolations(page, 'section[aria-label="Files"]')).toEqual([]);
+  await sheet.getByRole('button', { name: 'Close' }).click();
+  await expect(sheet).toHaveCount(0);
+  await expect(pocketcode.prompt).toHaveValue('typed before any sheet');
+
+  // Opened again (the page lives on), the chunk is fetched again, and comes.
+  const before = requested.length;
+  held = Promise.resolve('serve');
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Files' }).click();
+  await expect(sheet.getByRole('list', { name: 'Worktree' })).toBeVisible();
+  expect(requested.length).toBeGreaterThan(before);
+});
+
+test('the chunks are fetched once the page is idle, not before it hydrates', async ({ pocketcode, page }) => {
+  const chunks: string[] = [];
+  page.on('request', (request) => {
+    if (ANY_CHUNK.test(new URL(request.url()).pathname)) chunks.push(new URL(request.url()).pathname);
+  });
+  await pocketcode.newChat();
+  // The page's own HTML names no chunk: they are not part of the first load.
+  expect(await page.locator('link[href*="/pkg/split_"], link[href*="/pkg/chunk_"]').count()).toBe(0);
+  // Idle: every sheet's chunk comes (and the code they share), each once.
+  const sheets = ['browser', 'changes', 'files', 'review', 'terminal'];
+  await expect
+    .poll(() => sheets.filter((s) => chunks.some((c) => c.startsWith(`/pkg/split_${s}.`))))
+    .toEqual(sheets);
+  await expect.poll(() => chunks.length).toBe(new Set(chunks).size);
+  const fetched = chunks.length;
+
+  // A sheet opened now needs no fetch.
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Terminal' }).click();
+  await expect(page.getByRole('region', { name: 'Terminal' }).getByTestId('terminal-screen').first()).toBeVisible();
+  expect(chunks.length).toBe(fetched);
+});

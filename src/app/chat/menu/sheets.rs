@@ -1,0 +1,80 @@
+//! The menu's sheets, each its own WASM chunk (see `app::lazy`): none of
+//! them is needed to read a chat or type into its composer, so the chat
+//! page's first load leaves them out; each is fetched the first time it
+//! opens, or earlier once the page is idle ([`prefetch`]).
+
+use leptos::prelude::*;
+
+use super::super::browser::BrowserPanel;
+use super::super::changes::Changes;
+use super::super::files::FilesPanel;
+use super::super::review::ReviewPanel;
+use super::super::terminal::TerminalSheet;
+use crate::app::lazy::Loaded;
+
+/// Defines a sheet's chunk: `$name` (its loader, returning the sheet),
+/// `$preload` (fetches the chunk only), in the chunk `$chunk`.
+macro_rules! chunk {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+        #[leptos::wasm_split::wasm_split(
+            $chunk,
+            wasm_split_path = ::leptos::wasm_split,
+            fallible,
+            preload($preload)
+        )]
+        pub fn $name($($arg: $ty),*) -> Loaded $body
+    };
+}
+
+chunk!(
+    terminal,
+    preload_terminal,
+    fn terminal(directory: String, on_close: Callback<()>) {
+        Ok(view! { <TerminalSheet directory on_close=move || on_close.run(()) /> }.into_any())
+    }
+);
+
+chunk!(
+    browser,
+    preload_browser,
+    fn browser(repo: String, chat_id: String, on_close: Callback<()>) {
+        Ok(view! { <BrowserPanel repo chat_id on_close=move || on_close.run(()) /> }.into_any())
+    }
+);
+
+chunk!(
+    files,
+    preload_files,
+    fn files(repo: String, chat_id: String, on_close: Callback<()>) {
+        Ok(view! { <FilesPanel repo chat_id on_close=move || on_close.run(()) /> }.into_any())
+    }
+);
+
+chunk!(
+    review,
+    preload_review,
+    fn review(repo: String, chat_id: String, focus: Option<String>, on_close: Callback<()>) {
+        Ok(
+            view! { <ReviewPanel repo chat_id focus on_close=move || on_close.run(()) /> }
+                .into_any(),
+        )
+    }
+);
+
+chunk!(
+    changes,
+    preload_changes,
+    fn changes(repo: String, chat_id: String, on_close: Callback<()>) {
+        Ok(view! { <Changes repo chat_id on_close=move || on_close.run(()) /> }.into_any())
+    }
+);
+
+/// Fetches every sheet's chunk, one after another, so a sheet opened later
+/// shows at once. A chunk that fails is fetched again when its sheet opens.
+pub async fn prefetch() {
+    _ = preload_changes().await;
+    _ = preload_review().await;
+    _ = preload_files().await;
+    _ = preload_terminal().await;
+    _ = preload_browser().await;
+}

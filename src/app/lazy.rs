@@ -1,0 +1,88 @@
+//! Sheets shipped as their own WASM chunk, fetched the first time they open
+//! (and prefetched once the page is idle), so the chat page's first load
+//! carries only what typing into the composer needs.
+//!
+//! A piece is a function marked `#[wasm_split(<chunk>, …, fallible)]`
+//! returning `Result<AnyView, ChunkError>`; `cargo leptos build --split`
+//! moves it and everything only it reaches into `<chunk>`'s `.wasm` (the
+//! server build calls it directly). [`LazySheet`] shows a "Loading…" sheet
+//! while the chunk arrives and an error sheet, with Close, when it cannot.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+
+/// A sheet's chunk did not arrive (offline, or the server was updated since
+/// the page loaded).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("Could not load this sheet: check the connection, then close it and open it again.")]
+pub struct ChunkError;
+
+impl From<SplitLoaderError> for ChunkError {
+    fn from(_: SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+/// What a lazy sheet's loader returns.
+pub type Loaded = Result<AnyView, ChunkError>;
+
+const FRAME: &str = "fixed inset-0 z-30 flex flex-col bg-black text-sm text-neutral-300";
+
+/// The sheet `load` returns, once its chunk has arrived.
+#[component]
+pub fn LazySheet<L, F>(
+    /// The sheet's name, as its own region is labelled.
+    label: &'static str,
+    load: L,
+    on_close: Callback<()>,
+) -> impl IntoView
+where
+    L: FnOnce() -> F + Send + Sync + 'static,
+    F: Future<Output = Loaded> + Send + 'static,
+{
+    let loading = move || {
+        view! {
+            <section aria-label=label aria-busy="true" class=FRAME>
+                <p role="status" class="p-3 text-neutral-400">"Loading…"</p>
+            </section>
+        }
+    };
+    let load = StoredValue::new(Some(load));
+    view! {
+        <Suspense fallback=loading>
+            {move || {
+                let load = load.try_update_value(Option::take).flatten();
+                Suspend::new(async move {
+                    let loaded = match load {
+                        Some(load) => load().await,
+                        None => Err(ChunkError),
+                    };
+                    loaded.unwrap_or_else(|e| failed(label, e, on_close))
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The error sheet: what went wrong, and Close.
+fn failed(label: &'static str, error: ChunkError, on_close: Callback<()>) -> AnyView {
+    view! {
+        <section aria-label=label class=FRAME>
+            <div class="flex items-center border-b border-neutral-900 pl-3">
+                <h2 class="flex-1 text-neutral-100">{label}</h2>
+                <button
+                    type="button"
+                    class="min-h-11 min-w-11 text-lg text-neutral-200"
+                    aria-label="Close"
+                    on:click=move |_| on_close.run(())
+                >
+                    "✕"
+                </button>
+            </div>
+            <p role="alert" class="p-3 text-red-400">{error.to_string()}</p>
+        </section>
+    }
+    .into_any()
+}
