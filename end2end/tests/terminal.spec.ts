@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Locator, Page, WebSocketRoute } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
@@ -7,7 +7,8 @@ import { expect, test } from '../fixtures/pocketcode';
  * The Terminal sheet on a phone: a shell in the chat's worktree (opencode's
  * PTY through pocketcode's proxy, drawn by xterm.js), typed into with the
  * phone keyboard and the key bar, still usable after a rotation (and told
- * its new size), Ctrl from the key bar, and a second terminal of its own.
+ * its new size), Ctrl from the key bar, and a second terminal of its own;
+ * typing before the connection opens.
  */
 
 /** The shown terminal's rows, as xterm.js draws them (its DOM renderer), trimmed. */
@@ -35,6 +36,13 @@ async function sttySize(page: Page, screen: Locator): Promise<[number, number]> 
     })
     .toBe(true);
   return size;
+}
+
+/** Opens ⋯ → Terminal; the first terminal's screen. */
+async function openTerminal(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: /Terminal/ }).click();
+  return page.getByRole('region', { name: 'Terminal' }).getByTestId('terminal-screen').first();
 }
 
 test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page }, testInfo) => {
@@ -98,4 +106,39 @@ test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page 
   await expect(sheet.getByTestId('terminal-screen')).toHaveCount(1);
   await sheet.getByRole('button', { name: 'Close the terminal' }).tap();
   await expect(sheet).toBeHidden();
+});
+
+test('typing before the connection opens, and while it comes back, reaches the shell in order', async ({
+  pocketcode,
+  page,
+}) => {
+  // Each connection waits for the test's word, so the typing surely comes first.
+  let release = () => {};
+  let gate = new Promise<void>((resolve) => (release = resolve));
+  const servers: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/pty\/[^/?]+\/connect/, async (ws) => {
+    await gate;
+    servers.push(ws.connectToServer());
+  });
+  await pocketcode.newChat();
+  const screen = await openTerminal(page);
+  await expect(page.locator('.xterm-helper-textarea')).toBeFocused();
+  await expect(screen).toHaveAttribute('data-link', 'connecting');
+  await page.keyboard.type('echo early-$((3+4))\n');
+  await page.keyboard.type('echo then-$((4+4))\n');
+  release();
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  await expectLine(screen, 'early-7');
+  await expectLine(screen, 'then-8');
+  const lines = await rows(screen);
+  expect(lines.indexOf('early-7')).toBeLessThan(lines.indexOf('then-8'));
+
+  // The connection drops (a phone that slept): typed while it comes back.
+  gate = new Promise<void>((resolve) => (release = resolve));
+  await servers[0].close();
+  await expect(screen).toHaveAttribute('data-link', 'reconnecting');
+  await page.keyboard.type('echo back-$((4+5))\n');
+  release();
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  await expectLine(screen, 'back-9');
 });
