@@ -8,7 +8,7 @@ import { expect, test } from '../fixtures/pocketcode';
  * PTY through pocketcode's proxy, drawn by xterm.js), typed into with the
  * phone keyboard and the key bar, still usable after a rotation (and told
  * its new size), Ctrl from the key bar, and a second terminal of its own;
- * typing before the connection opens.
+ * typing before the connection opens, and 24-bit colours under the page's CSP.
  */
 
 /** The shown terminal's rows, as xterm.js draws them (its DOM renderer), trimmed. */
@@ -141,4 +141,27 @@ test('typing before the connection opens, and while it comes back, reaches the s
   release();
   await expect(screen).toHaveAttribute('data-link', 'live');
   await expectLine(screen, 'back-9');
+});
+
+test('24-bit colours show, and the page\'s CSP refuses nothing', async ({ pocketcode, page }) => {
+  await pocketcode.newChat();
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.effectiveDirective}: ${e.sample || e.blockedURI}`),
+    );
+  });
+  const screen = await openTerminal(page);
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  // Red on blue, as 24-bit colours; the command line shows neither `RED2`.
+  await page.keyboard.type(`printf '\\033[48;2;0;0;255m\\033[38;2;255;0;0m%s\\033[0m\\n' "RED$((1+1))"\n`);
+  await expectLine(screen, 'RED2');
+  const cell = screen.locator('.xterm-rows span', { hasText: /^RED2$/ });
+  const colours = await cell.evaluate((span) => {
+    const style = getComputedStyle(span);
+    return [style.color, style.backgroundColor];
+  });
+  expect(colours).toEqual(['rgb(255, 0, 0)', 'rgb(0, 0, 255)']);
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
 });

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod element;
 pub mod files;
 pub mod http;
+pub mod inline_colours;
 pub mod page;
 pub mod push;
 pub mod recorder;
