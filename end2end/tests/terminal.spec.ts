@@ -1,4 +1,4 @@
-import type { Locator, Page, WebSocketRoute } from '@playwright/test';
+import type { CDPSession, Locator, Page, WebSocketRoute } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
@@ -8,7 +8,8 @@ import { expect, test } from '../fixtures/pocketcode';
  * PTY through pocketcode's proxy, drawn by xterm.js), typed into with the
  * phone keyboard and the key bar, still usable after a rotation (and told
  * its new size), Ctrl from the key bar, and a second terminal of its own;
- * typing before the connection opens, and 24-bit colours under the page's CSP.
+ * typing before the connection opens, 24-bit colours under the page's CSP,
+ * and a phone keyboard's compositions.
  */
 
 /** The shown terminal's rows, as xterm.js draws them (its DOM renderer), trimmed. */
@@ -164,4 +165,28 @@ test('24-bit colours show, and the page\'s CSP refuses nothing', async ({ pocket
   });
   expect(colours).toEqual(['rgb(255, 0, 0)', 'rgb(0, 0, 255)']);
   expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+});
+
+/** A phone keyboard's word: composed a letter at a time, then committed. */
+async function compose(cdp: CDPSession, word: string): Promise<void> {
+  for (let end = 1; end <= word.length; end++) {
+    const text = word.slice(0, end);
+    await cdp.send('Input.imeSetComposition', { text, selectionStart: end, selectionEnd: end });
+  }
+  await cdp.send('Input.insertText', { text: word });
+}
+
+test('a phone keyboard\'s compositions reach the shell once', async ({ pocketcode, page }) => {
+  await pocketcode.newChat();
+  const screen = await openTerminal(page);
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  await expect(page.locator('.xterm-helper-textarea')).toBeFocused();
+  const cdp = await page.context().newCDPSession(page);
+  await compose(cdp, 'echo');
+  await cdp.send('Input.insertText', { text: ' ' });
+  await compose(cdp, 'composed');
+  await cdp.send('Input.insertText', { text: '-' });
+  await compose(cdp, 'word');
+  await page.keyboard.press('Enter');
+  await expectLine(screen, 'composed-word');
 });
