@@ -9,7 +9,7 @@ import { expect, test } from '../fixtures/pocketcode';
  * phone keyboard and the key bar, still usable after a rotation (and told
  * its new size), Ctrl from the key bar, and a second terminal of its own;
  * typing before the connection opens, 24-bit colours under the page's CSP,
- * and a phone keyboard's compositions.
+ * a phone keyboard's compositions, and a keyboard that covers the page.
  */
 
 /** The shown terminal's rows, as xterm.js draws them (its DOM renderer), trimmed. */
@@ -26,7 +26,8 @@ async function expectLine(screen: Locator, line: string): Promise<void> {
 
 /** `stty size` in the shell: the PTY's rows and columns. */
 async function sttySize(page: Page, screen: Locator): Promise<[number, number]> {
-  const marker = `size-${Date.now()}`;
+  // Short, so that its line fits a zoomed-in screen's 20-odd columns.
+  const marker = `s${Date.now() % 100_000}`;
   await page.keyboard.type(`echo ${marker}-$(stty size | tr ' ' x)\n`);
   let size: [number, number] = [0, 0];
   await expect
@@ -189,4 +190,28 @@ test('a phone keyboard\'s compositions reach the shell once', async ({ pocketcod
   await compose(cdp, 'word');
   await page.keyboard.press('Enter');
   await expectLine(screen, 'composed-word');
+});
+
+test('a keyboard that covers the page leaves the key bar and the cursor in sight', async ({ pocketcode, page }) => {
+  await pocketcode.newChat();
+  const screen = await openTerminal(page);
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  const [tallRows] = await sttySize(page, screen);
+  // iOS's keyboard shrinks the visual viewport and leaves the layout as it
+  // was; so does a zoom, which Chromium can be told to do.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 2 });
+  await expect.poll(() => page.evaluate(() => window.visualViewport?.scale)).toBe(2);
+  await expect.poll(async () => (await sttySize(page, screen))[0]).toBeLessThan(tallRows);
+  const inSight = (selector: string) =>
+    page.evaluate((selector) => {
+      const box = document.querySelector(selector)?.getBoundingClientRect();
+      const seen = window.visualViewport;
+      if (!box || !seen || box.height === 0) return false;
+      return box.top >= seen.offsetTop - 1 && box.bottom <= seen.offsetTop + seen.height + 1;
+    }, selector);
+  await expect.poll(() => inSight('[data-testid=terminal-keys]')).toBe(true);
+  await expect.poll(() => inSight('.xterm-rows .xterm-cursor')).toBe(true);
+  await page.keyboard.type('echo still-$((5+5))\n');
+  await expectLine(screen, 'still-10');
 });

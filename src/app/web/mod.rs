@@ -25,4 +25,5 @@ pub mod socket;
 pub mod speech;
 pub mod storage;
 pub mod upload;
+pub mod viewport;
 pub mod xterm;
