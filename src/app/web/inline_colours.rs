@@ -38,10 +38,6 @@ pub fn colour_declarations(style: &str) -> Option<Vec<(String, String)>> {
 }
 
 /// `#` and 3, 4, 6 or 8 hex digits, or `rgb(…)`/`rgba(…)` of numbers.
-#[cfg_attr(
-    not(any(feature = "hydrate", test)),
-    expect(dead_code, reason = "only a browser sets styles")
-)]
 fn is_colour(value: &str) -> bool {
     if let Some(hex) = value.strip_prefix('#') {
         return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
