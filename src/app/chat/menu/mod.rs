@@ -97,6 +97,7 @@ fn MenuPanel(
         let MenuChat {
             repo,
             chat_id,
+            session_id,
             directory,
             ..
         } = chat.get_value();
@@ -108,7 +109,10 @@ fn MenuPanel(
             Panel::Changes => view! { <Changes repo chat_id on_close=close /> }.into_any(),
             Panel::Browser => view! { <BrowserPanel repo chat_id on_close=close /> }.into_any(),
             Panel::Files => view! { <FilesPanel repo chat_id on_close=close /> }.into_any(),
-            Panel::Review => view! { <ReviewPanel repo chat_id focus on_close=close /> }.into_any(),
+            Panel::Review => {
+                view! { <ReviewPanel repo chat_id session_id directory focus on_close=close /> }
+                    .into_any()
+            }
             Panel::Terminal => view! { <TerminalSheet directory on_close=close /> }.into_any(),
         }
     }
