@@ -3,7 +3,9 @@
 //! order on disk (a restart keeps them), edited and deleted, sent to the
 //! agent as one message whose exact text is checked (the scripted model
 //! echoes what it received), then kept as sent; and bad requests refused
-//! with a 4xx naming the problem and nothing changed.
+//! with a 4xx naming the problem and nothing changed. Each change is
+//! announced on the client stream as a `review.updated` event of the chat's
+//! session, which an open Review sheet in another tab refetches on.
 
 mod common;
 #[path = "review/refused.rs"]
@@ -15,8 +17,10 @@ use std::panic::AssertUnwindSafe;
 
 use common::git_fixture::Remote;
 use common::http::{NewChat, admin, call, clone_repo};
+use common::sse::{Item, client_stream};
 use common::{TempDir, TestServer};
-use futures::FutureExt;
+use futures::stream::BoxStream;
+use futures::{FutureExt, StreamExt};
 use serde_json::json;
 use steps::{add, anchors, comment_ids, review, send, texts};
 
@@ -38,7 +42,9 @@ async fn a_review_is_drafted_kept_and_sent_as_one_message() {
             steps::seed(&chat);
             refused::nothing_to_send(&server, &chat).await;
             the_diff_is_numbered(&server, &chat).await;
+            let mut stream = client_stream(&server, None).await;
             drafted(&server, &chat).await;
+            announced(&mut stream, &chat).await;
             chat
         })
         .catch_unwind()
@@ -158,6 +164,26 @@ async fn drafted(server: &TestServer, chat: &NewChat) {
     let (status, seen) = admin(server, "GET", &steps::admin_path(chat, "/review"), None).await;
     assert_eq!(status, 200, "{seen}");
     assert_eq!(seen, deleted);
+}
+
+/// The client stream tells of a change to the chat's review.
+async fn announced(stream: &mut BoxStream<'static, Item>, chat: &NewChat) {
+    let seen = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some((_, item)) = stream.next().await {
+            if item["event"]["type"] == "review.updated" {
+                return Some(item);
+            }
+        }
+        None
+    })
+    .await
+    .expect("a review.updated event within 20 s")
+    .expect("the stream ended before a review.updated event");
+    assert_eq!(seen["session"], chat.session.as_str(), "{seen}");
+    assert_eq!(
+        seen["event"]["properties"]["sessionID"],
+        chat.session.as_str()
+    );
 }
 
 async fn sent(server: &TestServer, chat: &NewChat) {

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import type { Locator, Page } from '@playwright/test';
+
 import { seriousViolations } from '../fixtures/axe';
-import { expect, test } from '../fixtures/pocketcode';
+import { expect, PocketcodePage, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
 import { expectTappable } from '../fixtures/tappable';
 
 const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
@@ -122,4 +124,56 @@ test('Review from a tool part: "Review this change" opens the sheet at the file 
   await pocketcode.expectReply('Call two from one.');
   await expect(pocketcode.messages('Assistant').last().locator('code', { hasText: /^notes\/tool\.rs:2$/ })).toBeVisible();
   await pocketcode.waitUntilIdle();
+});
+
+/** Opens ⋯ → Review on `page`; the sheet. */
+async function openReview(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Review' }).click();
+  return page.getByRole('region', { name: 'Review' });
+}
+
+test('an open Review sheet follows another tab and the agent, keeping the comment being written', async ({
+  pocketcode,
+  page,
+}) => {
+  const chat = await pocketcode.newChat();
+  const lines = Array.from({ length: 60 }, (_, i) => `line ${i + 1}\n`).join('');
+  fs.writeFileSync(path.join(chat.worktree, 'long.txt'), lines);
+  const otherPage = await page.context().newPage();
+  const other = new PocketcodePage(otherPage);
+  await other.goto(chat.href);
+
+  // Here: a comment half written on line 40.
+  const mine = await openReview(page);
+  const line = (sheet: Locator, n: number) => sheet.getByRole('button', { name: new RegExp(`^Line ${n}:`) });
+  await line(mine, 40).click();
+  const box = mine.getByRole('textbox', { name: 'Comment on long.txt:40' });
+  await box.fill('Half a thought');
+
+  // The other tab comments on line 2: it shows here.
+  const theirs = await openReview(otherPage);
+  await line(theirs, 2).click();
+  await theirs.getByRole('textbox', { name: 'Comment on long.txt:2' }).fill('From the other tab.');
+  await theirs.getByRole('button', { name: 'Add comment' }).click();
+  const comment = mine.getByRole('article', { name: 'Comment on long.txt:2' });
+  await expect(comment).toContainText('From the other tab.');
+  await expect(mine.getByTestId('review-drafts')).toHaveText('1 draft comment');
+  await expect(box).toHaveValue('Half a thought');
+
+  // It sends the review: shown sent here.
+  await theirs.getByRole('button', { name: 'Send review' }).click();
+  await expect(comment).toContainText('sent ✓');
+  await expect(mine.getByTestId('review-drafts')).toHaveText('0 draft comments');
+  await theirs.getByRole('button', { name: 'Close the review' }).click();
+  await other.expectReply('From the other tab.');
+
+  // The agent writes a file: its turn done, the file shows here.
+  await other.send('[scenario:write path=notes/later.rs content="fn later() {}\\n"]');
+  await expect(mine.locator('details', { hasText: 'notes/later.rs' })).toBeVisible({ timeout: REPLY_TIMEOUT });
+  await expect(box).toHaveValue('Half a thought');
+  await expect(line(mine, 40)).toHaveAttribute('aria-pressed', 'true');
+  expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
+  await other.waitUntilIdle();
+  await otherPage.close();
 });

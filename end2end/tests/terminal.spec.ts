@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test';
+import type { CDPSession, Locator, Page, WebSocketRoute } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
@@ -7,7 +7,9 @@ import { expect, test } from '../fixtures/pocketcode';
  * The Terminal sheet on a phone: a shell in the chat's worktree (opencode's
  * PTY through pocketcode's proxy, drawn by xterm.js), typed into with the
  * phone keyboard and the key bar, still usable after a rotation (and told
- * its new size), Ctrl from the key bar, and a second terminal of its own.
+ * its new size), Ctrl from the key bar, and a second terminal of its own;
+ * typing before the connection opens, 24-bit colours under the page's CSP,
+ * a phone keyboard's compositions, and a keyboard that covers the page.
  */
 
 /** The shown terminal's rows, as xterm.js draws them (its DOM renderer), trimmed. */
@@ -24,7 +26,8 @@ async function expectLine(screen: Locator, line: string): Promise<void> {
 
 /** `stty size` in the shell: the PTY's rows and columns. */
 async function sttySize(page: Page, screen: Locator): Promise<[number, number]> {
-  const marker = `size-${Date.now()}`;
+  // Short, so that its line fits a zoomed-in screen's 20-odd columns.
+  const marker = `s${Date.now() % 100_000}`;
   await page.keyboard.type(`echo ${marker}-$(stty size | tr ' ' x)\n`);
   let size: [number, number] = [0, 0];
   await expect
@@ -35,6 +38,13 @@ async function sttySize(page: Page, screen: Locator): Promise<[number, number]> 
     })
     .toBe(true);
   return size;
+}
+
+/** Opens ⋯ → Terminal; the first terminal's screen. */
+async function openTerminal(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: /Terminal/ }).click();
+  return page.getByRole('region', { name: 'Terminal' }).getByTestId('terminal-screen').first();
 }
 
 test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page }, testInfo) => {
@@ -98,4 +108,110 @@ test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page 
   await expect(sheet.getByTestId('terminal-screen')).toHaveCount(1);
   await sheet.getByRole('button', { name: 'Close the terminal' }).tap();
   await expect(sheet).toBeHidden();
+});
+
+test('typing before the connection opens, and while it comes back, reaches the shell in order', async ({
+  pocketcode,
+  page,
+}) => {
+  // Each connection waits for the test's word, so the typing surely comes first.
+  let release = () => {};
+  let gate = new Promise<void>((resolve) => (release = resolve));
+  const servers: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/pty\/[^/?]+\/connect/, async (ws) => {
+    await gate;
+    servers.push(ws.connectToServer());
+  });
+  await pocketcode.newChat();
+  const screen = await openTerminal(page);
+  await expect(page.locator('.xterm-helper-textarea')).toBeFocused();
+  await expect(screen).toHaveAttribute('data-link', 'connecting');
+  await page.keyboard.type('echo early-$((3+4))\n');
+  await page.keyboard.type('echo then-$((4+4))\n');
+  release();
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  await expectLine(screen, 'early-7');
+  await expectLine(screen, 'then-8');
+  const lines = await rows(screen);
+  expect(lines.indexOf('early-7')).toBeLessThan(lines.indexOf('then-8'));
+
+  // The connection drops (a phone that slept): typed while it comes back.
+  gate = new Promise<void>((resolve) => (release = resolve));
+  await servers[0].close();
+  await expect(screen).toHaveAttribute('data-link', 'reconnecting');
+  await page.keyboard.type('echo back-$((4+5))\n');
+  release();
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  await expectLine(screen, 'back-9');
+});
+
+test('24-bit colours show, and the page\'s CSP refuses nothing', async ({ pocketcode, page }) => {
+  await pocketcode.newChat();
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.effectiveDirective}: ${e.sample || e.blockedURI}`),
+    );
+  });
+  const screen = await openTerminal(page);
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  // Red on blue, as 24-bit colours; the command line shows neither `RED2`.
+  await page.keyboard.type(`printf '\\033[48;2;0;0;255m\\033[38;2;255;0;0m%s\\033[0m\\n' "RED$((1+1))"\n`);
+  await expectLine(screen, 'RED2');
+  const cell = screen.locator('.xterm-rows span', { hasText: /^RED2$/ });
+  const colours = await cell.evaluate((span) => {
+    const style = getComputedStyle(span);
+    return [style.color, style.backgroundColor];
+  });
+  expect(colours).toEqual(['rgb(255, 0, 0)', 'rgb(0, 0, 255)']);
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+});
+
+/** A phone keyboard's word: composed a letter at a time, then committed. */
+async function compose(cdp: CDPSession, word: string): Promise<void> {
+  for (let end = 1; end <= word.length; end++) {
+    const text = word.slice(0, end);
+    await cdp.send('Input.imeSetComposition', { text, selectionStart: end, selectionEnd: end });
+  }
+  await cdp.send('Input.insertText', { text: word });
+}
+
+test('a phone keyboard\'s compositions reach the shell once', async ({ pocketcode, page }) => {
+  await pocketcode.newChat();
+  const screen = await openTerminal(page);
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  await expect(page.locator('.xterm-helper-textarea')).toBeFocused();
+  const cdp = await page.context().newCDPSession(page);
+  await compose(cdp, 'echo');
+  await cdp.send('Input.insertText', { text: ' ' });
+  await compose(cdp, 'composed');
+  await cdp.send('Input.insertText', { text: '-' });
+  await compose(cdp, 'word');
+  await page.keyboard.press('Enter');
+  await expectLine(screen, 'composed-word');
+});
+
+test('a keyboard that covers the page leaves the key bar and the cursor in sight', async ({ pocketcode, page }) => {
+  await pocketcode.newChat();
+  const screen = await openTerminal(page);
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  const [tallRows] = await sttySize(page, screen);
+  // iOS's keyboard shrinks the visual viewport and leaves the layout as it
+  // was; so does a zoom, which Chromium can be told to do.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 2 });
+  await expect.poll(() => page.evaluate(() => window.visualViewport?.scale)).toBe(2);
+  await expect.poll(async () => (await sttySize(page, screen))[0]).toBeLessThan(tallRows);
+  const inSight = (selector: string) =>
+    page.evaluate((selector) => {
+      const box = document.querySelector(selector)?.getBoundingClientRect();
+      const seen = window.visualViewport;
+      if (!box || !seen || box.height === 0) return false;
+      return box.top >= seen.offsetTop - 1 && box.bottom <= seen.offsetTop + seen.height + 1;
+    }, selector);
+  await expect.poll(() => inSight('[data-testid=terminal-keys]')).toBe(true);
+  await expect.poll(() => inSight('.xterm-rows .xterm-cursor')).toBe(true);
+  await page.keyboard.type('echo still-$((5+5))\n');
+  await expectLine(screen, 'still-10');
 });

@@ -11,6 +11,9 @@ pub const MAX_COMMENT_BYTES: usize = 4000;
 pub const MAX_COMMENTS: usize = 100;
 /// The most lines one comment may cover.
 pub const MAX_RANGE_LINES: u32 = 200;
+/// The kind of the live event (of the chat's session) that tells every tab
+/// the chat's review changed.
+pub const REVIEW_UPDATED: &str = "review.updated";
 
 /// The chat's changes against its base, line by line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,6 +42,10 @@ pub enum Event {
     QueueUpdated {
         session_id: String,
     },
+    /// pocketcode's own: the chat's review comments changed (refetch them).
+    ReviewUpdated {
+        session_id: String,
+    },
     /// Heartbeats, plugin noise, file watcher events, kinds added later, and
     /// known kinds whose properties did not parse.
     Other,
@@ -155,6 +159,11 @@ impl Event {
             "queue.updated" => from::<Ids>(props).map(|i| Self::QueueUpdated {
                 session_id: i.session_id,
             }),
+            crate::model::review::REVIEW_UPDATED => {
+                from::<Ids>(props).map(|i| Self::ReviewUpdated {
+                    session_id: i.session_id,
+                })
+            }
             "session.created" | "session.updated" => {
                 from::<InfoProps<_>>(props).map(|p| Self::SessionUpdated(p.info))
             }
@@ -175,7 +184,8 @@ impl Event {
             | Self::SessionStatus { session_id, .. }
             | Self::SessionIdle { session_id }
             | Self::AsksChanged { session_id }
-            | Self::QueueUpdated { session_id } => Some(session_id),
+            | Self::QueueUpdated { session_id }
+            | Self::ReviewUpdated { session_id } => Some(session_id),
             Self::SessionError { session_id, .. } => session_id.as_deref(),
             Self::Other => None,
         }

@@ -126,7 +126,10 @@ impl Transcript {
                 self.session = session.clone();
                 true
             }
-            Event::AsksChanged { .. } | Event::QueueUpdated { .. } | Event::Other => false,
+            Event::AsksChanged { .. }
+            | Event::QueueUpdated { .. }
+            | Event::ReviewUpdated { .. }
+            | Event::Other => false,
         }
     }
 

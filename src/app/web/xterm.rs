@@ -6,7 +6,8 @@
 //! refuses unless they carry the page's nonce; once it is loaded, every
 //! `<style>` the document makes gets the nonce at creation (before it is
 //! inserted, or the browser never applies it). Markup can still not bring
-//! a style of its own.
+//! a style of its own. Its 24-bit colours, set as `style` attributes, go
+//! through [`super::inline_colours`].
 //!
 //! JS objects are not `Send`, so the open terminals live in a thread-local
 //! and an [`Xterm`] is their key, as [`super::socket::Socket`] is.
@@ -23,6 +24,7 @@ impl Xterm {
     /// with id `host`; `typed` gets what the user types (keys, pastes and
     /// finished compositions from a phone keyboard), as the bytes to send.
     pub async fn open(host: &str, typed: impl Fn(String) + 'static) -> Result<Self, String> {
+        super::inline_colours::allow_on_spans();
         browser::open(host, Box::new(typed)).await.map(Self)
     }
 

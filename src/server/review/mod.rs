@@ -2,6 +2,8 @@
 //! comments are a draft kept by the server per chat (see [`store`]); "Send
 //! review" sends the drafts to the agent as one prompt with `path:line`
 //! anchors and the lines quoted, then keeps them as sent. Local chats only.
+//! Every change is announced to the tabs as a `review.updated` event of the
+//! chat's session, so an open Review sheet elsewhere shows it.
 //!
 //! The server functions and `/admin/*` both call these.
 
@@ -12,8 +14,8 @@ pub use error::ReviewError;
 pub use store::Reviews;
 
 use crate::model::review::{
-    MAX_COMMENT_BYTES, MAX_COMMENTS, MAX_RANGE_LINES, Review, ReviewComment, ReviewDiff,
-    review_message,
+    MAX_COMMENT_BYTES, MAX_COMMENTS, MAX_RANGE_LINES, REVIEW_UPDATED, Review, ReviewComment,
+    ReviewDiff, review_message,
 };
 use crate::server::chats::{self, ChatError, ChatRef, PromptRequest, existing_worktree};
 use crate::server::files::WorktreePath;
@@ -87,13 +89,15 @@ pub async fn add(
         text: text.to_owned(),
         sent: false,
     };
-    state.reviews.change(name, |review| {
+    let review = state.reviews.change(name, |review| {
         if review.comments.len() >= MAX_COMMENTS {
             return Err(ReviewError::Full);
         }
         review.comments.push(comment);
         Ok(())
-    })
+    })?;
+    announce(state, name);
+    Ok(review)
 }
 
 /// Replaces the text of draft comment `id`.
@@ -105,7 +109,7 @@ pub fn edit(
 ) -> Result<Review, ReviewError> {
     let text = comment_text(text)?;
     existing_worktree(state.git.layout(), name)?;
-    state.reviews.change(name, |review| {
+    let review = state.reviews.change(name, |review| {
         let comment = review
             .comments
             .iter_mut()
@@ -116,20 +120,24 @@ pub fn edit(
         }
         text.clone_into(&mut comment.text);
         Ok(())
-    })
+    })?;
+    announce(state, name);
+    Ok(review)
 }
 
 /// Deletes comment `id` (a draft, or a sent one no longer wanted).
 pub fn delete(state: &AppState, name: &WorktreeName, id: u64) -> Result<Review, ReviewError> {
     existing_worktree(state.git.layout(), name)?;
-    state.reviews.change(name, |review| {
+    let review = state.reviews.change(name, |review| {
         let before = review.comments.len();
         review.comments.retain(|c| c.id != id);
         if review.comments.len() == before {
             return Err(ReviewError::NoComment(id));
         }
         Ok(())
-    })
+    })?;
+    announce(state, name);
+    Ok(review)
 }
 
 /// Sends the draft comments to the chat's session as one prompt, then
@@ -156,14 +164,38 @@ pub async fn send(state: &AppState, name: &WorktreeName) -> Result<Review, Revie
         files: &[],
     };
     chats::send_prompt(state, &target, &session, request).await?;
-    state.reviews.change(name, |review| {
+    let review = state.reviews.change(name, |review| {
         for comment in &mut review.comments {
             if ids.contains(&comment.id) {
                 comment.sent = true;
             }
         }
         Ok(())
-    })
+    })?;
+    publish(state, &target.dir, &session);
+    Ok(review)
+}
+
+/// Tells every tab that the chat's review changed, once its session is
+/// known (asked of opencode in the background: the change is made).
+fn announce(state: &AppState, name: &WorktreeName) {
+    let (state, name) = (state.clone(), name.clone());
+    tokio::spawn(async move {
+        let Ok(target) = ChatRef::Local(name.clone()).resolve(&state).await else {
+            return;
+        };
+        if let Ok(Some(session)) = chats::chat(&state.git, &target.client, &name)
+            .await
+            .map(|chat| chat.and_then(|c| c.session_id))
+        {
+            publish(&state, &target.dir, &session);
+        }
+    });
+}
+
+fn publish(state: &AppState, dir: &std::path::Path, session: &str) {
+    let dir = dir.display().to_string();
+    state.events.publish_own(&dir, session, REVIEW_UPDATED);
 }
 
 /// The comment's text, trimmed, once it is neither empty nor too long.

@@ -99,6 +99,7 @@ fn MenuPanel(
         let MenuChat {
             repo,
             chat_id,
+            session_id,
             directory,
             ..
         } = chat.get_value();
@@ -120,7 +121,8 @@ fn MenuPanel(
                 view! { <LazySheet label="Files" load on_close /> }.into_any()
             }
             Panel::Review => {
-                let load = move || sheets::review(repo, chat_id, focus, on_close);
+                let load =
+                    move || sheets::review(repo, chat_id, session_id, directory, focus, on_close);
                 view! { <LazySheet label="Review" load on_close /> }.into_any()
             }
             Panel::Terminal => {

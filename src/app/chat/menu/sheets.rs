@@ -15,7 +15,7 @@ use crate::app::lazy::Loaded;
 /// Defines a sheet's chunk: `$name` (its loader, returning the sheet),
 /// `$preload` (fetches the chunk only), in the chunk `$chunk`.
 macro_rules! chunk {
-    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
         #[leptos::wasm_split::wasm_split(
             $chunk,
             wasm_split_path = ::leptos::wasm_split,
@@ -53,11 +53,16 @@ chunk!(
 chunk!(
     review,
     preload_review,
-    fn review(repo: String, chat_id: String, focus: Option<String>, on_close: Callback<()>) {
-        Ok(
-            view! { <ReviewPanel repo chat_id focus on_close=move || on_close.run(()) /> }
-                .into_any(),
-        )
+    fn review(
+        repo: String,
+        chat_id: String,
+        session_id: String,
+        directory: String,
+        focus: Option<String>,
+        on_close: Callback<()>,
+    ) {
+        let on_close = move || on_close.run(());
+        Ok(view! { <ReviewPanel repo chat_id session_id directory focus on_close /> }.into_any())
     }
 );
 

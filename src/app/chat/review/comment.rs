@@ -14,7 +14,7 @@ const BOX: &str = "mt-1 block w-full border border-neutral-700 bg-neutral-950 p-
 #[component]
 pub fn CommentForm() -> impl IntoView {
     let sheet = expect_context::<Sheet>();
-    let text = RwSignal::new(String::new());
+    let text = sheet.draft;
     let pending = sheet.add.pending();
     let anchor = move || {
         sheet.picked.with(|p| {
@@ -40,6 +40,7 @@ pub fn CommentForm() -> impl IntoView {
             text: text.get_untracked(),
         });
         sheet.picked.set(None);
+        text.set(String::new());
     };
     view! {
         <div class="border-l-2 border-sky-700 px-2 py-1 font-sans text-sm">
@@ -61,7 +62,10 @@ pub fn CommentForm() -> impl IntoView {
                 >
                     "Add comment"
                 </button>
-                <button type="button" class=BUTTON on:click=move |_| sheet.picked.set(None)>"Cancel"</button>
+                <button type="button" class=BUTTON on:click=move |_| {
+                    sheet.picked.set(None);
+                    text.set(String::new());
+                }>"Cancel"</button>
             </div>
         </div>
     }

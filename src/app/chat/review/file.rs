@@ -25,11 +25,31 @@ pub enum Focus {
 
 #[component]
 pub fn FileSection(file: ReviewFile, focus: Focus) -> impl IntoView {
+    let sheet = expect_context::<Sheet>();
     let path = StoredValue::new(file.path.clone());
-    if focus == Focus::This {
+    // Scrolled to once, not again each time the diff is read again.
+    let first_time = || {
+        sheet
+            .scrolled
+            .try_update_value(|s| !std::mem::replace(s, true))
+            .unwrap_or(false)
+    };
+    if focus == Focus::This && first_time() {
         // After the section is in the page.
         Effect::new(move |_| scroll_into_view(FOCUSED_ID));
     }
+    // Opened or closed as the user left it, when the diff is read again.
+    let open = sheet
+        .opened
+        .with_value(|opened| opened.get(&file.path).copied())
+        .unwrap_or(focus != Focus::Other);
+    let toggled = move |open: bool| {
+        path.with_value(|path| {
+            sheet.opened.update_value(|opened| {
+                opened.insert(path.clone(), open);
+            });
+        });
+    };
     let body = if file.binary {
         view! { <p class="px-2 py-1 text-neutral-500">"A binary file: nothing to comment on."</p> }
             .into_any()
@@ -52,7 +72,8 @@ pub fn FileSection(file: ReviewFile, focus: Focus) -> impl IntoView {
     };
     view! {
         <details
-            open=focus != Focus::Other
+            open=open
+            on:toggle:target=move |ev| toggled(ev.target().open())
             id=(focus == Focus::This).then_some(FOCUSED_ID)
             class="border border-neutral-800"
         >

@@ -4,6 +4,12 @@
 //! are a draft kept by the server (every tab and a reload see them); "Send
 //! review" sends the drafts to the agent as one message, and they stay
 //! shown as sent. Local chats only.
+//!
+//! An open sheet follows the chat: its comments when any tab changes them
+//! (a `review.updated` event), its diff when the agent is done with a turn
+//! (`session.idle`, when it has edited files). The lines picked, the
+//! comment being written and each file's open or closed section stay (the
+//! sheet's scroll does not yet: it can go back to the top).
 
 mod comment;
 mod file;
@@ -16,7 +22,9 @@ use crate::api::{
     get_review_diff,
 };
 use crate::app::error_list::ErrorList;
+use crate::app::events::use_chat_events;
 use crate::model::review::{Review, ReviewDiff};
+use crate::opencode::Event;
 use file::{FileSection, Focus};
 pub use opener::ReviewOpener;
 
@@ -34,6 +42,13 @@ struct Sheet {
     /// `(repo, chat_id)`.
     chat: StoredValue<(String, String)>,
     picked: RwSignal<Option<Picked>>,
+    /// The comment being written on the lines picked (kept while the diff
+    /// is read again).
+    draft: RwSignal<String>,
+    /// Each file's section as the user opened or closed it.
+    opened: StoredValue<std::collections::HashMap<String, bool>>,
+    /// Whether the sheet was scrolled to the file it was opened at.
+    scrolled: StoredValue<bool>,
     /// The review as last read or changed.
     review: Signal<Review>,
     add: ServerAction<AddReviewComment>,
@@ -75,6 +90,9 @@ impl Sheet {
 pub fn ReviewPanel(
     repo: String,
     chat_id: String,
+    /// The chat's session and worktree, whose live events the sheet follows.
+    session_id: String,
+    directory: String,
     /// The file to open at (as a tool part named it): the others start
     /// collapsed.
     focus: Option<String>,
@@ -110,10 +128,35 @@ pub fn ReviewPanel(
             get_review(repo, chat_id)
         },
     );
-    let review = Signal::derive(move || read.get().and_then(Result::ok).unwrap_or_default());
+    // Kept in a signal of its own: the lines read it inside the diff's
+    // Transition, which would otherwise wait on (and redraw after) every
+    // read of the comments; and until a new read is in, the last one shows.
+    let current = RwSignal::new(Review::default());
+    Effect::new(move |_| {
+        if let Some(Ok(review)) = read.get() {
+            current.set(review);
+        }
+    });
+    let review = Signal::from(current);
+    use_chat_events(
+        &session_id,
+        &directory,
+        move |event: &Event| match event {
+            Event::ReviewUpdated { .. } => read.refetch(),
+            Event::SessionIdle { .. } => diff.refetch(),
+            _ => {}
+        },
+        move || {
+            read.refetch();
+            diff.refetch();
+        },
+    );
     let sheet = Sheet {
         chat,
         picked: RwSignal::new(None),
+        draft: RwSignal::new(String::new()),
+        opened: StoredValue::new(std::collections::HashMap::new()),
+        scrolled: StoredValue::new(false),
         review,
         add,
         edit,
@@ -134,11 +177,12 @@ pub fn ReviewPanel(
             </div>
             <p class="text-neutral-400">"Tap a line to comment; tap a second line first for a range."</p>
             <SendBar />
-            <Suspense fallback=|| view! { <p class="text-neutral-500">"Reading the diff…"</p> }>
+            // A Transition: a diff read again replaces the shown one when it is in.
+            <Transition fallback=|| view! { <p class="text-neutral-500">"Reading the diff…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                     {move || Suspend::new(async move { diff.await.map(|diff| view! { <Files diff focus=focus.get_value() /> }) })}
                 </ErrorBoundary>
-            </Suspense>
+            </Transition>
         </section>
     }
 }

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 
 use crate::app::web::element::on_resize;
 use crate::app::web::page::{on_visibility_change, tab_visible};
+use crate::app::web::viewport::pin_to_visual_viewport;
 use crate::opencode::Pty;
 use keys::{KeyBar, Modifiers};
 use screen::{Link, Term};
@@ -114,6 +115,8 @@ fn use_ask(
     ask
 }
 
+const SHEET_ID: &str = "terminal-sheet";
+
 #[component]
 pub fn TerminalSheet(
     directory: String,
@@ -133,6 +136,8 @@ pub fn TerminalSheet(
         }
     };
     on_resize(refit);
+    // Once the sheet is on the page.
+    Effect::new(move |_| untrack(|| pin_to_visual_viewport(SHEET_ID, refit)));
     on_visibility_change(move || {
         if tab_visible() {
             tabs.list
@@ -151,6 +156,7 @@ pub fn TerminalSheet(
     };
     view! {
         <section
+            id=SHEET_ID
             aria-label="Terminal"
             data-testid="terminal-sheet"
             class="fixed inset-0 z-30 flex flex-col bg-black text-sm text-neutral-300"

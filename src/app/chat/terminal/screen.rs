@@ -2,6 +2,9 @@
 //! shell (through pocketcode's proxy), its size, and coming back after the
 //! connection drops (a phone that slept): the same shell if opencode still
 //! runs it, with only the output missed since, else word that it ended.
+//! What is typed while the connection is not open (it is still opening,
+//! or coming back after the phone slept) waits and goes once it opens, in
+//! the order typed.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,6 +31,10 @@ pub enum Link {
 /// Connections that close before they open, in a row, before giving up.
 const REFUSALS: u8 = 3;
 
+/// Bytes typed while not connected that are kept to send once connected;
+/// past this (a paste into a dead link) the rest is dropped, with a notice.
+const HELD_MAX: usize = 64 * 1024;
+
 /// A terminal of the sheet. Copy: its parts are arena handles.
 #[derive(Clone, Copy)]
 pub struct Term {
@@ -39,6 +46,8 @@ pub struct Term {
     cursor: StoredValue<Option<u64>>,
     size: StoredValue<Option<(u16, u16)>>,
     refused: StoredValue<u8>,
+    /// Typed while the connection was not open, to send once it is.
+    held: StoredValue<String>,
     pub link: RwSignal<Link>,
     /// A failure that leaves the connection as it was, in words.
     pub notice: RwSignal<Option<String>>,
@@ -54,6 +63,7 @@ impl Term {
             cursor: StoredValue::new(None),
             size: StoredValue::new(None),
             refused: StoredValue::new(0),
+            held: StoredValue::new(String::new()),
             link: RwSignal::new(Link::Connecting),
             notice: RwSignal::new(None),
             modifiers,
@@ -77,11 +87,40 @@ impl Term {
         format!("terminal-{}", self.id())
     }
 
-    /// Sends typed bytes to the shell, with the held modifiers.
+    /// Sends typed bytes to the shell, with the held modifiers; while the
+    /// connection is not open they wait for it.
     pub fn send(self, typed: String) {
         let bytes = self.modifiers.apply(typed);
-        if let Some(socket) = self.socket.get_value() {
-            socket.send(&bytes);
+        match self.socket.get_value() {
+            Some(socket) if self.link.get_untracked() == Link::Live => socket.send(&bytes),
+            _ => self.hold(&bytes),
+        }
+    }
+
+    fn hold(self, bytes: &str) {
+        if self.link.get_untracked() == Link::Ended {
+            return;
+        }
+        let full = self
+            .held
+            .with_value(|held| held.len() + bytes.len() > HELD_MAX);
+        if full {
+            self.notice.set(Some(
+                "Not everything typed while disconnected was kept; check the command line.".into(),
+            ));
+            return;
+        }
+        self.held.update_value(|held| held.push_str(bytes));
+    }
+
+    /// Sends what was typed before the connection opened.
+    fn release(self, socket: Socket) {
+        let held = self
+            .held
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if !held.is_empty() {
+            socket.send(&held);
         }
     }
 
@@ -138,6 +177,9 @@ impl Term {
                 opened.set_value(true);
                 self.refused.set_value(0);
                 self.link.set(Link::Live);
+                if let Some(socket) = self.socket.get_value() {
+                    self.release(socket);
+                }
             }),
             on_close: Box::new(move || self.dropped(opened.get_value())),
             on_text: Box::new(move |text| self.output(&text)),
@@ -190,7 +232,10 @@ impl Term {
         spawn_local(async move {
             match pty::running(&directory, &id).await {
                 Ok(Some(_)) => self.connect(),
-                Ok(None) => self.link.set(Link::Ended),
+                Ok(None) => {
+                    self.held.set_value(String::new());
+                    self.link.set(Link::Ended);
+                }
                 Err(e) => self.link.set(Link::Failed(format!(
                     "The terminal is disconnected ({e}); try Reconnect."
                 ))),
