@@ -24,6 +24,11 @@ async function expectLine(screen: Locator, line: string): Promise<void> {
   await expect.poll(() => rows(screen)).toContain(line);
 }
 
+/** Waits until the prompt's row ends with `typed`. */
+async function expectTyped(screen: Locator, typed: string): Promise<void> {
+  await expect.poll(async () => (await rows(screen)).some((row) => row.trimEnd().endsWith(typed))).toBe(true);
+}
+
 /** `stty size` in the shell: the PTY's rows and columns. */
 async function sttySize(page: Page, screen: Locator): Promise<[number, number]> {
   // Short, so that its line fits a zoomed-in screen's 20-odd columns.
@@ -183,11 +188,17 @@ test('a phone keyboard\'s compositions reach the shell once', async ({ pocketcod
   await expect(screen).toHaveAttribute('data-link', 'live');
   await expect(page.locator('.xterm-helper-textarea')).toBeFocused();
   const cdp = await page.context().newCDPSession(page);
+  // Each key after a word comes once the word is on the screen, as a
+  // thumb's would: xterm commits a composition on a timer after its end,
+  // and CDP's next event can come sooner than that on a loaded machine.
   await compose(cdp, 'echo');
+  await expectTyped(screen, 'echo');
   await cdp.send('Input.insertText', { text: ' ' });
   await compose(cdp, 'composed');
+  await expectTyped(screen, 'echo composed');
   await cdp.send('Input.insertText', { text: '-' });
   await compose(cdp, 'word');
+  await expectTyped(screen, 'echo composed-word');
   await page.keyboard.press('Enter');
   await expectLine(screen, 'composed-word');
 });

@@ -29,28 +29,43 @@ test.afterAll(async () => {
   if (deploy) fs.rmSync(deploy, { recursive: true, force: true });
 });
 
-/** What the next build would ship: every hashed file under a new hash. */
+/** What the next build would ship: every hashed file under a new hash, and
+ * the main JS and the split chunks' loader, which import each other, naming
+ * each other's new names. */
 function nextBuild(): Record<string, string> {
   const hashFile = path.join(deploy, 'bin', 'hash.txt');
+  const pkg = path.join(deploy, 'site', 'pkg');
   const renamed: Record<string, string> = {};
   const lines = fs
     .readFileSync(hashFile, 'utf8')
     .split('\n')
     .map((line) => {
-      const match = /^(css|js|wasm): (\S+)$/.exec(line.trim());
+      const match = /^(css|js|wasm|split): (\S+)$/.exec(line.trim());
       if (!match) return line;
-      const [, ext, hash] = match;
+      const [, kind, hash] = match;
       const next = `${hash.slice(0, -2)}n2`;
-      const pkg = path.join(deploy, 'site', 'pkg');
-      fs.renameSync(path.join(pkg, `pocketcode.${hash}.${ext}`), path.join(pkg, `pocketcode.${next}.${ext}`));
-      renamed[`/pkg/pocketcode.${hash}.${ext}`] = `/pkg/pocketcode.${next}.${ext}`;
-      return `${ext}: ${next}`;
+      const name = (h: string) => (kind === 'split' ? `__wasm_split.${h}.js` : `pocketcode.${h}.${kind}`);
+      fs.renameSync(path.join(pkg, name(hash)), path.join(pkg, name(next)));
+      renamed[`/pkg/${name(hash)}`] = `/pkg/${name(next)}`;
+      return `${kind}: ${next}`;
     });
   fs.writeFileSync(hashFile, lines.join('\n'));
-  expect(Object.keys(renamed)).toHaveLength(3);
+  expect(Object.keys(renamed)).toHaveLength(4);
+  // The main WASM imports the loader by name too. The new names are as long
+  // as the old ones, so its bytes are rewritten in place.
+  for (const file of Object.values(renamed).filter((name) => /\.(js|wasm)$/.test(name))) {
+    const where = path.join(deploy, 'site', file);
+    const bytes = fs.readFileSync(where);
+    for (const [from, to] of Object.entries(renamed)) {
+      const [old, next] = [Buffer.from(path.basename(from)), Buffer.from(path.basename(to))];
+      for (let at = bytes.indexOf(old); at >= 0; at = bytes.indexOf(old, at + old.length)) next.copy(bytes, at);
+    }
+    fs.writeFileSync(where, bytes);
+  }
   return renamed;
 }
 
+/** The app's own files (CSS, JS, WASM) this page loaded. */
 const appFiles = (page: import('@playwright/test').Page) =>
   page.evaluate(() =>
     performance
@@ -73,7 +88,10 @@ test('after a deploy an open tab offers a reload, and the reload runs the new bu
   await pocketcode.reload();
   expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(/\/sw\.js$/);
   const before = await appFiles(page);
-  expect(before).toHaveLength(3);
+  // The CSS, the JS, the main WASM, and the loader of the split chunks that
+  // the JS imports.
+  expect(before).toHaveLength(4);
+  expect(before.filter((name) => name.startsWith('/pkg/__wasm_split.'))).toHaveLength(1);
   // Hashed files are for keeps.
   const wasm = before.find((name) => name.endsWith('.wasm')) ?? '';
   const cached = await page.request.get(`${first.baseUrl}${wasm}`);
