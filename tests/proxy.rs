@@ -1,6 +1,8 @@
 //! The catch-all proxy on a whole pocketcode: JSON round trips with
-//! credentials added, query and status preserved, SSE streamed unbuffered,
-//! `/admin/health`, and a clear error while opencode is unavailable.
+//! credentials added, query and status preserved, SSE streamed unbuffered
+//! (also on the event-stream path, whose connection is its own and closes
+//! with the client), `/admin/health`, and a clear error while opencode is
+//! unavailable.
 
 mod common;
 
@@ -123,6 +125,93 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
     assert_eq!(spoofed.status(), 200);
 
     drop(body);
+    server.stop().await;
+}
+
+/// pocketcode's established connections to opencode's `port` (from
+/// `/proc/net/tcp`: IPv4 loopback, state 01).
+fn connections_to(port: u16) -> usize {
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp");
+    table
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields.len() > 3
+                && fields[3] == "01"
+                && fields[2].rsplit(':').next() == Some(&format!("{port:04X}"))
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_stream_has_its_own_connection_which_ends_with_the_client() {
+    let server = TestServer::start(&[]).await;
+    let upstream = server.wait_ready().await;
+    let port: u16 = upstream
+        .base_url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("opencode's port");
+    let workspace = server.workspace().display().to_string();
+    let open = || async {
+        let response = server
+            .http
+            .get(server.url(&format!("/event?directory={workspace}")))
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .expect("event stream");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["x-accel-buffering"], "no");
+        let mut body = response.bytes_stream();
+        let first = tokio::time::timeout(Duration::from_secs(10), body.next())
+            .await
+            .expect("first event before the stream ends")
+            .expect("a chunk")
+            .expect("chunk ok");
+        // Through without credentials of the client's: pocketcode added them.
+        assert!(String::from_utf8_lossy(&first).contains("server.connected"));
+        body
+    };
+    // A first call, so pocketcode's pooled connection is counted in `before`.
+    proxied_session(&server, &workspace, "warming the pool").await;
+    let before = connections_to(port);
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        streams.push(open().await);
+    }
+    assert!(
+        connections_to(port) >= before + 3,
+        "each stream has its own connection to opencode"
+    );
+    // An event reaches every open stream.
+    let created = proxied_session(&server, &workspace, "to every stream").await;
+    let id = created["id"].as_str().expect("session id");
+    for body in &mut streams {
+        let mut seen = String::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        while !seen.contains(id) {
+            let chunk = tokio::time::timeout_at(deadline, body.next())
+                .await
+                .expect("session event in time")
+                .expect("stream open")
+                .expect("chunk ok");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+    // The clients leave: so do their connections to opencode.
+    drop(streams);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while connections_to(port) > before {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "connections to opencode left open: {} (before: {before})",
+            connections_to(port)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     server.stop().await;
 }
 

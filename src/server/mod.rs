@@ -17,6 +17,7 @@ pub mod git;
 pub mod github;
 pub mod github_standin;
 pub mod html;
+pub mod inline_http;
 pub mod instances;
 pub mod logging;
 pub mod mcp;

@@ -137,7 +137,7 @@ async fn stream_once(hub: &Arc<EventHub>, reconnect: bool) -> Result<(), String>
         .upstream_within(WAIT_FOR_OPENCODE)
         .await
         .map_err(|err| err.to_string())?;
-    let response = open_global_events(&hub.http, &upstream, "opencode").await?;
+    let response = open_global_events(&upstream, "opencode").await?;
     // Connected: anything that happened before now is in opencode's REST
     // state, anything after arrives on this stream.
     let local = hub.local();
@@ -155,7 +155,7 @@ async fn stream_once(hub: &Arc<EventHub>, reconnect: bool) -> Result<(), String>
     local
         .connected
         .store(true, std::sync::atomic::Ordering::Relaxed);
-    let mut events = response.bytes_stream().eventsource();
+    let mut events = response.eventsource();
     loop {
         tokio::select! {
             event = events.next() => match event {
@@ -188,7 +188,12 @@ fn relay_one(hub: &EventHub, data: &str) {
         observer.heard(&event.directory, &event.kind, event.session.as_deref());
     }
     if local.contains(&event.directory) {
-        hub.publish_upstream(&event.directory, event.payload);
+        hub.publish_event(
+            &event.directory,
+            &event.kind,
+            event.session.as_deref(),
+            event.payload,
+        );
     }
 }
 

@@ -20,6 +20,10 @@ use crate::model::live::{ChatActivity, ChatStatus};
 use crate::server::auth::unix_now;
 use crate::server::supervisor::Supervisor;
 
+/// The event kinds whose properties a chat's summary (title, status) or
+/// an alert's detail reads; every other kind only marks the chat active.
+const SUMMARISED: &[&str] = &["session.", "permission.", "question."];
+
 /// Event kinds no client uses: dropped at the door.
 const NOISE: &[&str] = &[
     "plugin.",
@@ -103,16 +107,27 @@ impl EventHub {
 
     /// Relays one `data:` payload of `directory`'s upstream.
     pub fn publish_upstream(&self, directory: &str, data: &str) {
-        let Ok(event) = serde_json::from_str::<Value>(data) else {
+        let Some(head) = super::unwrap::head(data) else {
             tracing::debug!(%directory, "dropped an upstream event that is not JSON");
             return;
         };
-        let kind = event["type"].as_str().unwrap_or_default();
+        self.publish_event(directory, &head.kind, head.session.as_deref(), data);
+    }
+
+    /// Relays event `data` of `directory`, of type `kind` about `session`
+    /// (both already read from it). Only the kinds that can change a chat's
+    /// summary are parsed again, for their properties: the text of a
+    /// streamed part (most events) is relayed as it came.
+    pub(super) fn publish_event(
+        &self,
+        directory: &str,
+        kind: &str,
+        session: Option<&str>,
+        data: &str,
+    ) {
         if kind.is_empty() || NOISE.iter().any(|noise| kind.starts_with(noise)) {
             return;
         }
-        let props = &event["properties"];
-        let session = session_of(kind, props);
         let frame = format!(
             r#"{{"kind":"event","directory":{}{},"event":{}}}"#,
             json_string(directory),
@@ -121,19 +136,26 @@ impl EventHub {
                 .unwrap_or_default(),
             data.trim()
         );
+        let props = SUMMARISED
+            .iter()
+            .any(|prefix| kind.starts_with(prefix))
+            .then(|| serde_json::from_str::<Value>(data).ok())
+            .flatten()
+            .map(|mut event| event["properties"].take())
+            .unwrap_or(Value::Null);
         let mut state = self.lock();
         if let Some(session) = session {
             let before = state.summaries.get(session).map(|c| c.status);
             state
                 .summaries
-                .apply(directory, session, kind, props, unix_now() * 1000);
+                .apply(directory, session, kind, &props, unix_now() * 1000);
             if let (Some(alerts), Some(chat)) = (self.alerts.get(), state.summaries.get(session))
                 && let Some(kind) = AlertKind::between(before, chat.status)
             {
                 let _ = alerts.send(Alert {
                     kind,
                     chat: chat.clone(),
-                    detail: alert_detail(props),
+                    detail: alert_detail(&props),
                 });
             }
         }
@@ -333,48 +355,6 @@ impl EventHub {
     }
 }
 
-/// The session an event belongs to, wherever opencode put its id.
-pub(super) fn session_of<'a>(kind: &str, props: &'a Value) -> Option<&'a str> {
-    props["sessionID"]
-        .as_str()
-        .or_else(|| props["info"]["sessionID"].as_str())
-        .or_else(|| props["part"]["sessionID"].as_str())
-        .or_else(|| {
-            kind.starts_with("session.")
-                .then(|| props["info"]["id"].as_str())
-                .flatten()
-        })
-}
-
 fn json_string(value: &str) -> String {
     Value::from(value).to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn the_session_is_found_wherever_opencode_puts_it() {
-        let cases = [
-            ("message.part.delta", json!({"sessionID": "ses_a"})),
-            (
-                "message.updated",
-                json!({"info": {"sessionID": "ses_a", "id": "msg_1"}}),
-            ),
-            (
-                "message.part.updated",
-                json!({"part": {"sessionID": "ses_a"}}),
-            ),
-            ("session.updated", json!({"info": {"id": "ses_a"}})),
-        ];
-        for (kind, props) in cases {
-            assert_eq!(session_of(kind, &props), Some("ses_a"), "{kind}");
-        }
-        assert_eq!(
-            session_of("message.updated", &json!({"info": {"id": "msg_1"}})),
-            None
-        );
-    }
 }

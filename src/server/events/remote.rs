@@ -55,7 +55,7 @@ async fn stream_once(
     upstream: Upstream,
     reconnect: bool,
 ) -> Result<(), String> {
-    let response = open_global_events(&hub.http, &upstream, "the remote opencode").await?;
+    let response = open_global_events(&upstream, "the remote opencode").await?;
     let client = OpencodeClient::new(hub.http.clone(), upstream);
     if let Err(err) = resync(hub, &client, repo).await {
         tracing::warn!(%repo, %err, "cannot resync the remote's chat states");
@@ -64,7 +64,7 @@ async fn stream_once(
         hub.publish_resync(None, "a remote's event stream reconnected");
     }
     hub.set_connected(repo, true);
-    let mut events = response.bytes_stream().eventsource();
+    let mut events = response.eventsource();
     while let Some(event) = events.next().await {
         match event {
             Ok(event) => {

@@ -38,7 +38,9 @@ struct Head<'a> {
     properties: Props<'a>,
 }
 
-/// Where opencode puts an event's session (see `hub::session_of`).
+/// Where opencode puts an event's session: `sessionID`, else
+/// `info.sessionID`, else `part.sessionID`, else a `session.*` event's
+/// `info.id`.
 #[derive(Default, Deserialize)]
 struct Props<'a> {
     #[serde(rename = "sessionID", default, borrow)]
@@ -77,19 +79,16 @@ impl<'a> Text<'a> {
     }
 }
 
-/// `data` → its [`LocalEvent`]. opencode also sends each durable event a
-/// second time as a `sync` record (for its own replicas): dropped, as are
-/// events of no directory and anything that is not such a frame.
-pub(super) fn unwrap_local(data: &str) -> Option<LocalEvent<'_>> {
-    let wrapped: Wrapped<'_> = serde_json::from_str(data).ok()?;
-    let payload = wrapped.payload.get();
-    if !payload.starts_with('{') {
-        return None;
-    }
+/// An event's type and session, borrowed from its JSON text.
+pub(super) struct EventHead<'a> {
+    pub kind: Cow<'a, str>,
+    pub session: Option<Cow<'a, str>>,
+}
+
+/// `payload` (one event as a directory's `/event` sends it) → its
+/// [`EventHead`], without building the event.
+pub(super) fn head(payload: &str) -> Option<EventHead<'_>> {
     let head: Head<'_> = serde_json::from_str(payload).ok()?;
-    if head.kind == "sync" {
-        return None;
-    }
     let Props {
         mut session_id,
         mut info,
@@ -100,9 +99,28 @@ pub(super) fn unwrap_local(data: &str) -> Option<LocalEvent<'_>> {
         .or_else(|| info.session_id.take())
         .or_else(|| part.session_id.take())
         .or_else(|| head.kind.starts_with("session.").then(|| info.id.take())?);
+    Some(EventHead {
+        kind: head.kind,
+        session,
+    })
+}
+
+/// `data` → its [`LocalEvent`]. opencode also sends each durable event a
+/// second time as a `sync` record (for its own replicas): dropped, as are
+/// events of no directory and anything that is not such a frame.
+pub(super) fn unwrap_local(data: &str) -> Option<LocalEvent<'_>> {
+    let wrapped: Wrapped<'_> = serde_json::from_str(data).ok()?;
+    let payload = wrapped.payload.get();
+    if !payload.starts_with('{') {
+        return None;
+    }
+    let EventHead { kind, session } = head(payload)?;
+    if kind == "sync" {
+        return None;
+    }
     Some(LocalEvent {
         directory: wrapped.directory,
-        kind: head.kind,
+        kind,
         session,
         payload,
     })
@@ -128,7 +146,20 @@ mod tests {
         assert!(unwrap_local("not json").is_none());
     }
 
-    /// The same session as `hub::session_of` finds on the parsed event.
+    /// The session looked up on the parsed event, as the hub once did.
+    fn session_of<'a>(kind: &str, props: &'a Value) -> Option<&'a str> {
+        props["sessionID"]
+            .as_str()
+            .or_else(|| props["info"]["sessionID"].as_str())
+            .or_else(|| props["part"]["sessionID"].as_str())
+            .or_else(|| {
+                kind.starts_with("session.")
+                    .then(|| props["info"]["id"].as_str())
+                    .flatten()
+            })
+    }
+
+    /// The same session as a lookup on the parsed event finds.
     #[test]
     fn the_session_is_found_where_the_hub_finds_it() {
         let cases = [
@@ -143,7 +174,7 @@ mod tests {
         for payload in cases {
             let data = json!({"directory": "/w", "payload": payload}).to_string();
             let event = unwrap_local(&data).expect("unwrapped");
-            let expected = super::super::hub::session_of(
+            let expected = session_of(
                 payload["type"].as_str().expect("type"),
                 &payload["properties"],
             );

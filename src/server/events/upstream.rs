@@ -1,6 +1,6 @@
 //! What the upstream relays (`global` for local directories, `remote` for
 //! each connected remote) share: how they open opencode's
-//! `GET /global/event`, how they retry (with backoff and jitter whenever
+//! `GET /global/event` (read on the relay's own task), how they retry (with backoff and jitter whenever
 //! their stream ends: opencode restarted, network hiccup), and which chats
 //! a resync finds running.
 
@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use crate::model::live::ChatStatus;
 use crate::opencode::SessionStatus;
+use http_body_util::BodyDataStream;
+
 use crate::server::backoff::Backoff;
+use crate::server::inline_http::{self, InlineBody};
 use crate::server::supervisor::Upstream;
 
 const FIRST_RETRY: Duration = Duration::from_millis(250);
@@ -22,23 +25,25 @@ pub(super) fn retry_backoff() -> Backoff {
     Backoff::new(FIRST_RETRY, LONGEST_RETRY).jittered()
 }
 
-/// `upstream`'s `GET /global/event`, once it answered with success;
-/// `who` names the opencode in the error (e.g. "the remote opencode").
+/// `upstream`'s `GET /global/event` as a stream of body chunks, once it
+/// answered with success; `who` names the opencode in the error (e.g. "the
+/// remote opencode"). The connection is read by the task that reads the
+/// stream (see [`inline_http`]): the relay, with no hop in between.
 pub(super) async fn open_global_events(
-    http: &reqwest::Client,
     upstream: &Upstream,
     who: &str,
-) -> Result<reqwest::Response, String> {
-    let response = upstream
-        .request(http, reqwest::Method::GET, "/global/event")
-        .header(reqwest::header::ACCEPT, "text/event-stream")
-        .send()
+) -> Result<BodyDataStream<InlineBody>, String> {
+    let accept = (
+        axum::http::header::ACCEPT,
+        axum::http::HeaderValue::from_static("text/event-stream"),
+    );
+    let response = inline_http::send(upstream, axum::http::Method::GET, "/global/event", [accept])
         .await
         .map_err(|err| err.to_string())?;
     if !response.status().is_success() {
         return Err(format!("{who} answered {}", response.status()));
     }
-    Ok(response)
+    Ok(BodyDataStream::new(response.into_body()))
 }
 
 /// The chats of `statuses` that are running (busy or retrying).

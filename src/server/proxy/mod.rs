@@ -12,11 +12,13 @@ use std::time::Duration;
 
 use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use futures::StreamExt as _;
+use http_body_util::BodyExt as _;
 
+use crate::server::inline_http;
 use crate::server::instances::Hold;
 use crate::server::state::AppState;
 
@@ -29,6 +31,8 @@ pub enum ProxyError {
     Unavailable(String),
     #[error("opencode did not answer: {0}")]
     Upstream(#[from] reqwest::Error),
+    #[error(transparent)]
+    Stream(#[from] inline_http::InlineError),
     #[error("opencode refused the WebSocket ({0})")]
     WebSocketRefused(StatusCode),
     #[error("WebSocket to opencode failed: {0}")]
@@ -43,6 +47,7 @@ impl IntoResponse for ProxyError {
             Self::Fenced(_) => StatusCode::FORBIDDEN,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(_) | Self::WebSocket(_) => StatusCode::BAD_GATEWAY,
+            Self::Stream(err) => err.status(),
             // opencode's own answer (404 for an unknown PTY) stays meaningful.
             Self::WebSocketRefused(status) => *status,
         };
@@ -100,6 +105,11 @@ async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Respo
         return websocket::forward(&state.http, &upstream, parts, hold).await;
     }
     let path = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+    if HttpBody::is_end_stream(&body)
+        && inline_http::wants_event_stream(&parts.method, &parts.headers)
+    {
+        return stream_events(&upstream, &parts, path, hold).await;
+    }
     let mut outgoing = upstream.request(&state.http, parts.method.clone(), path);
     // A bodiless request (most GETs, the event stream) goes without one: a
     // wrapped empty stream would be sent as a chunked body.
@@ -110,29 +120,48 @@ async fn forward_to_opencode(state: &AppState, request: Request) -> Result<Respo
         outgoing = outgoing.header(name, value);
     }
     let upstream_response = outgoing.send().await?;
-    Ok(into_response(upstream_response, hold))
-}
-
-fn into_response(upstream: reqwest::Response, hold: Option<Hold>) -> Response {
-    let status = upstream.status();
-    let mut response_headers = headers::forwardable(upstream.headers())
-        .map(|(n, v)| (n.clone(), v.clone()))
-        .collect::<Vec<_>>();
-    let is_event_stream = upstream
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/event-stream"));
-    let body = upstream.bytes_stream().map(move |chunk| {
+    let status = upstream_response.status();
+    let upstream_headers = upstream_response.headers().clone();
+    let body = upstream_response.bytes_stream().map(move |chunk| {
         // Dropped with the body: when the client has it all, or leaves.
         let _needed = &hold;
         chunk
     });
-    let mut response = Response::new(Body::from_stream(body));
+    Ok(relayed(status, &upstream_headers, Body::from_stream(body)))
+}
+
+/// An event stream (`GET` accepting `text/event-stream`): its upstream
+/// connection is read by the task that writes to the client (see
+/// [`inline_http`]), so an event crosses pocketcode in one task.
+async fn stream_events(
+    upstream: &crate::server::supervisor::Upstream,
+    parts: &axum::http::request::Parts,
+    path: &str,
+    hold: Option<Hold>,
+) -> Result<Response, ProxyError> {
+    let forwarded = headers::forwardable(&parts.headers).map(|(n, v)| (n.clone(), v.clone()));
+    let response = inline_http::send(upstream, parts.method.clone(), path, forwarded).await?;
+    let (head, body) = response.into_parts();
+    let body = body.map_frame(move |frame| {
+        // Dropped with the body: when the client has it all, or leaves.
+        let _needed = &hold;
+        frame
+    });
+    Ok(relayed(head.status, &head.headers, Body::new(body)))
+}
+
+/// The client's response: opencode's status, its forwardable headers and
+/// `body`.
+fn relayed(status: StatusCode, upstream_headers: &HeaderMap, body: Body) -> Response {
+    let is_event_stream = upstream_headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"));
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     let out = response.headers_mut();
-    for (name, value) in response_headers.drain(..) {
-        out.append(name, value);
+    for (name, value) in headers::forwardable(upstream_headers) {
+        out.append(name.clone(), value.clone());
     }
     if is_event_stream {
         // Reverse proxies in front of us (Fly, nginx) must not buffer it either.
