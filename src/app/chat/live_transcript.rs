@@ -67,6 +67,7 @@ pub fn LiveTranscript(
         <super::queue::QueuedPrompts key=key.clone() />
         <Asks key=key.clone() initial=asks />
         <Composer key busy choices initial_pick />
+        <super::follow::ScrollToEndOnLoad />
     }
 }
 
