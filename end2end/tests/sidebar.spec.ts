@@ -89,3 +89,37 @@ test('three chats at once: each shows its own live status in the sidebar, and sw
   await expect(pocketcode.chatLink(slow).getByRole('img', { name: 'unread' })).toBeVisible();
   await expect(pocketcode.chatLink(permission).getByRole('img', { name: 'unread' })).toHaveCount(0);
 });
+
+test('switching back to a chat paints its kept messages at once, then the opened chat takes their place', async ({
+  pocketcode,
+  page,
+}) => {
+  const first = await pocketcode.newChat();
+  await pocketcode.send('the first chat speaks');
+  await pocketcode.expectReply('the first chat speaks');
+  const second = await pocketcode.newChat();
+  // Shown here, then left for the other chat: this page keeps its messages.
+  await pocketcode.openFromSidebar(first);
+  await pocketcode.expectReply('the first chat speaks');
+  await pocketcode.openFromSidebar(second);
+
+  // The chat's opening is held: only the kept copy can show its messages.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/pocket/fn/open_chat*', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await pocketcode.openSidebar();
+  await pocketcode.chatLink(first).click();
+  const preview = page.getByTestId('chat-preview');
+  await expect(preview).toHaveAttribute('aria-busy', 'true');
+  await expect(preview.getByRole('listitem', { name: 'Assistant' })).toContainText('the first chat speaks');
+  await expect(pocketcode.prompt).toHaveCount(0);
+
+  release();
+  await expect(pocketcode.prompt).toBeVisible();
+  await expect(preview).toHaveCount(0);
+  await pocketcode.expectReply('the first chat speaks');
+  await page.unrouteAll({ behavior: 'wait' });
+});

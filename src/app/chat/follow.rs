@@ -10,6 +10,26 @@ use crate::app::web::clock::before_next_paint;
 /// How close to the bottom (px) still counts as "at the bottom".
 const SLACK: i32 = 48;
 
+/// What the server-rendered page runs as it is parsed: the transcript's
+/// scroll box to its end.
+const SCROLL_TO_END: &str = "var s=document.querySelector('[data-testid=transcript-scroll]');\
+     if(s)s.scrollTop=s.scrollHeight";
+
+/// The server-rendered page's own scroll to the transcript's end, after
+/// everything that shares the screen with it: a script with the page's
+/// nonce that the browser runs as it parses the HTML, so a long chat shows
+/// its latest message at its first paint instead of after hydration. It
+/// sits in an `inner_html`, which hydration leaves alone and from which a
+/// page rendered in the browser (a chat switch) never runs it: there
+/// [`Follow`] scrolls.
+#[component]
+pub fn ScrollToEndOnLoad() -> impl IntoView {
+    let script = leptos::nonce::use_nonce()
+        .map(|nonce| format!("<script nonce=\"{nonce}\">{SCROLL_TO_END}</script>"))
+        .unwrap_or_default();
+    view! { <div hidden inner_html=script></div> }
+}
+
 /// Whether a scroll box is at its bottom.
 pub fn at_bottom(scroll_top: i32, client_height: i32, scroll_height: i32) -> bool {
     scroll_height - scroll_top - client_height <= SLACK

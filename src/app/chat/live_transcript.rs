@@ -36,6 +36,15 @@ pub fn LiveTranscript(
         initial.session.directory.clone(),
     );
     let store = RwSignal::new(initial);
+    // Left for another chat: its messages are kept to paint on the way back.
+    if let Some(recent) = use_context::<super::recent::RecentChats>() {
+        let (repo, chat_id) = (key.repo.clone(), key.chat_id.clone());
+        on_cleanup(move || {
+            if let Some(transcript) = store.try_get_untracked() {
+                recent.keep(&repo, &chat_id, transcript);
+            }
+        });
+    }
     if let Some(browsing) = use_context::<super::browser::AgentBrowsing>() {
         Effect::new(move |_| browsing.0.set(store.with(Transcript::browser_tool_running)));
     }
@@ -67,6 +76,7 @@ pub fn LiveTranscript(
         <super::queue::QueuedPrompts key=key.clone() />
         <Asks key=key.clone() initial=asks />
         <Composer key busy choices initial_pick />
+        <super::follow::ScrollToEndOnLoad />
     }
 }
 

@@ -22,6 +22,7 @@ mod part;
 mod pickers;
 mod queue;
 mod read_mark;
+mod recent;
 mod review;
 mod send_buttons;
 mod shipping;
@@ -66,8 +67,14 @@ pub fn ChatPage() -> impl IntoView {
         (format!("{owner}/{name}"), chat)
     });
     let opened = Resource::new(move || key.get(), |(repo, chat)| open_chat(repo, chat));
+    // A chat shown before in this tab paints its kept messages while it opens.
+    let recent = recent::RecentChats::provide();
+    let opening = move || match key.with(|(repo, chat)| recent.get(repo, chat)) {
+        Some(transcript) => view! { <recent::ChatPreview transcript /> }.into_any(),
+        None => view! { <p class="p-3 text-neutral-500">"Opening the chat…"</p> }.into_any(),
+    };
     view! {
-        <Suspense fallback=|| view! { <p class="p-3 text-neutral-500">"Opening the chat…"</p> }>
+        <Suspense fallback=move || view! { {opening} }>
             <ErrorBoundary fallback=|errors| {
                 view! {
                     <div class="p-3">
