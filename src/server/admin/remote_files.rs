@@ -107,6 +107,10 @@ pub async fn upload_remote_files(
     refuse_declared_size(&state, &headers)?;
     let (name, session) = remote_chat(chat)?;
     let Query(query) = query?;
+    // An unknown remote is the better answer than a malformed body.
+    crate::server::remotes::profile(&state, &name)
+        .await
+        .map_err(crate::server::files::FilesError::from)?;
     let body = body.map_err(|e| AdminError::Rejected(e.status().as_u16(), e.body_text()))?;
     let listing = remote::upload(&state, &name, &session, &query.path, body).await?;
     Ok((StatusCode::CREATED, Json(listing)))
