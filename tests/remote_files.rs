@@ -5,11 +5,14 @@
 //! checked), files uploaded; and bad requests (`..`, absolute paths, links
 //! the agent planted that lead out of its directory on the remote, an
 //! unknown chat, uploads over `--upload-max-mb`, names taken) refused with
-//! a 4xx and nothing written there.
+//! a 4xx and nothing written there. And its terminal, relayed to the
+//! remote's opencode (`remote_files/terminal.rs`).
 
 mod common;
 #[path = "remote_files/refused.rs"]
 mod refused;
+#[path = "remote_files/terminal.rs"]
+mod terminal;
 #[path = "files/steps.rs"]
 #[allow(dead_code, reason = "the local files steps this test does not use")]
 mod steps;
@@ -33,7 +36,7 @@ pub const REPO: &str = "@devbox";
 pub const ODD_BYTES: &[u8] = b"  padded\n\xff\xfe\n\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_remote_chats_files_are_browsed_downloaded_and_uploaded() {
+async fn a_remote_chats_files_are_browsed_downloaded_and_uploaded_and_its_terminal_runs() {
     let sshd = Sshd::start();
     let remote = RemoteOpencode::start().await;
     let project = remote.project("webapp");
@@ -49,6 +52,7 @@ async fn a_remote_chats_files_are_browsed_downloaded_and_uploaded() {
         downloaded(&server, &session.id).await;
         uploaded(&server, &session.id, &project).await;
         refused::bad_requests_write_nothing(&server, &session.id, &project).await;
+        terminal::runs_in_the_sessions_directory(&server, &session.id, &project).await;
     })
     .catch_unwind()
     .await;

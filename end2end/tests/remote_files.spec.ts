@@ -9,6 +9,7 @@ import { type RemoteOpencode, startRemoteOpencode } from '../fixtures/remote_ope
 import { type Server, startPocketcode } from '../fixtures/server';
 import { type Sshd, startSshd } from '../fixtures/sshd';
 import { expectTappable } from '../fixtures/tappable';
+import { expectLine } from '../fixtures/terminal';
 import { unzip } from '../fixtures/zip';
 
 // A server of its own that trusts the test's sshd, and a real opencode on
@@ -47,7 +48,7 @@ function seedProject(): string {
   return project;
 }
 
-test('a remote chat on a phone: its files browsed, a file read and downloaded, a folder as a zip, an upload', async ({
+test('a remote chat on a phone: its files browsed, a file read and downloaded, a folder as a zip, an upload; a terminal on the remote', async ({
   page,
 }, testInfo) => {
   const project = seedProject();
@@ -113,4 +114,17 @@ test('a remote chat on a phone: its files browsed, a file read and downloaded, a
   expect(fs.readFileSync(path.join(project, 'notes', 'from-phone.txt'), 'utf8')).toBe('typed on a phone\n');
   await page.screenshot({ path: testInfo.outputPath('remote-files-upload.png') });
   expect(await seriousViolations(page, 'section[aria-label="Files"]')).toEqual([]);
+
+  // ⋯ → Terminal: a shell on the remote, in the session's directory.
+  await files.getByRole('button', { name: 'Close the files' }).click();
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: /Terminal/ }).click();
+  const screen = page.getByRole('region', { name: 'Terminal' }).getByTestId('terminal-screen').first();
+  await expect(screen).toHaveAttribute('data-link', 'live');
+  await page.keyboard.type('echo hi\n');
+  await expectLine(screen, 'hi');
+  await page.keyboard.type('pwd\n');
+  await expectLine(screen, project);
+  await page.screenshot({ path: testInfo.outputPath('remote-terminal.png') });
+  expect(await seriousViolations(page, '[data-testid=terminal-sheet]')).toEqual([]);
 });
