@@ -67,9 +67,14 @@ pub async fn download_zip(
             .stdout
             .take()
             .ok_or_else(|| io::Error::other("no stdout"))?;
-        let added = read_ok(&mut stdout).and_then(|()| archive::add_tar(zip, stdout, root));
-        // Stopped if the phone went away mid-way; its end read either way.
-        let _ = child.kill();
+        let added = read_ok(&mut stdout)
+            .and_then(|()| archive::add_tar(zip, &mut stdout, root))
+            // The tar's padding after its end, so that it can finish.
+            .and_then(|()| Ok(io::copy(&mut stdout, &mut io::sink()).map(drop)?));
+        if added.is_err() {
+            // The phone went away mid-way, or the tar was not one.
+            let _ = child.kill();
+        }
         let status = child.wait()?;
         match added {
             Ok(()) if status.success() => Ok(()),
