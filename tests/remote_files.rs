@@ -11,11 +11,11 @@
 mod common;
 #[path = "remote_files/refused.rs"]
 mod refused;
-#[path = "remote_files/terminal.rs"]
-mod terminal;
 #[path = "files/steps.rs"]
 #[allow(dead_code, reason = "the local files steps this test does not use")]
 mod steps;
+#[path = "remote_files/terminal.rs"]
+mod terminal;
 
 use std::io::Read;
 use std::panic::AssertUnwindSafe;
@@ -115,11 +115,8 @@ pub async fn fetch(
     session: &str,
     path: &str,
 ) -> (u16, Vec<u8>) {
-    let response = server
-        .request(
-            reqwest::Method::GET,
-            &file_route(route, REPO, session, path),
-        )
+    let response = steps::own_connection(server)
+        .get(server.url(&file_route(route, REPO, session, path)))
         .send()
         .await
         .expect("download");
@@ -143,11 +140,8 @@ pub async fn upload(
 ) -> (u16, Value) {
     let parts: Vec<_> = files.iter().map(|(n, b)| ("file", Some(*n), *b)).collect();
     let (content_type, body) = steps::multipart(&parts);
-    let response = server
-        .request(
-            reqwest::Method::POST,
-            &file_route(FileRoute::Upload, REPO, session, folder),
-        )
+    let response = steps::own_connection(server)
+        .post(server.url(&file_route(FileRoute::Upload, REPO, session, folder)))
         .header("content-type", content_type)
         .body(body)
         .send()

@@ -15,6 +15,9 @@ use crate::common::TestServer;
 use crate::steps::snapshot;
 use crate::{fetch, hidden_leftovers, list, read, upload};
 
+/// An upload's files: (name, bytes).
+type Files<'a> = Vec<(&'a str, &'a [u8])>;
+
 pub async fn bad_requests_write_nothing(server: &TestServer, session: &str, project: &Path) {
     let outside = project.parent().expect("projects").join("beside");
     std::fs::create_dir_all(&outside).expect("mkdir");
@@ -72,7 +75,7 @@ pub async fn bad_requests_write_nothing(server: &TestServer, session: &str, proj
     let evil: &[(&str, &[u8])] = &[("evil.txt", b"evil\n")];
     let over_limit = vec![7u8; 1_100_000];
     #[rustfmt::skip]
-    let uploads: Vec<(&str, Vec<(&str, &[u8])>, u16, &str)> = vec![
+    let uploads: Vec<(&str, Files, u16, &str)> = vec![
         ("escape", evil.to_vec(), 403, "leads outside"),
         ("notes/up", evil.to_vec(), 403, "leads outside"),
         ("..", evil.to_vec(), 400, "`.` and `..`"),

@@ -53,7 +53,15 @@ pub async fn runs_in_the_sessions_directory(server: &TestServer, session: &str, 
     );
     assert!(output.contains("33 101"), "size not taken: {output:?}");
     let _ = socket.close(None).await;
-    let (status, listed) = decode(server.http.get(server.url(&base)).send().await.expect("GET")).await;
+    let (status, listed) = decode(
+        server
+            .http
+            .get(server.url(&base))
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
     assert_eq!(status, 200, "{listed}");
     assert!(listed.to_string().contains(id), "{listed}");
     let (status, _) = decode(
@@ -74,7 +82,15 @@ pub async fn runs_in_the_sessions_directory(server: &TestServer, session: &str, 
         (format!("{base}/{id}/connect/more"), 404),
         (format!("{base}/a%2F..%2Fb"), 404),
     ] {
-        let (status, body) = decode(server.http.get(server.url(&path)).send().await.expect("GET")).await;
+        let (status, body) = decode(
+            server
+                .http
+                .get(server.url(&path))
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await;
         assert_eq!(status, wanted, "{path}: {body}");
     }
 }
