@@ -133,7 +133,7 @@ async function openReview(page: Page): Promise<Locator> {
   return page.getByRole('region', { name: 'Review' });
 }
 
-test('an open Review sheet follows another tab and the agent, keeping the comment being written and its scroll', async ({
+test('an open Review sheet follows another tab and the agent, keeping the comment being written', async ({
   pocketcode,
   page,
 }) => {
@@ -150,16 +150,6 @@ test('an open Review sheet follows another tab and the agent, keeping the commen
   await line(mine, 40).click();
   const box = mine.getByRole('textbox', { name: 'Comment on long.txt:40' });
   await box.fill('Half a thought');
-  // Scrolled down to line 40: where it is on the screen must stay put.
-  await line(mine, 40).evaluate((el) => el.scrollIntoView({ block: 'center' }));
-  const scrolled = await mine.evaluate((el) => el.scrollTop);
-  expect(scrolled).toBeGreaterThan(200);
-  const at = await onScreen(line(mine, 40));
-  const stays = async () => {
-    // Read once the sheet has drawn what came in.
-    await mine.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-    expect(Math.abs((await onScreen(line(mine, 40))) - at)).toBeLessThan(2);
-  };
 
   // The other tab comments on line 2: it shows here.
   const theirs = await openReview(otherPage);
@@ -170,28 +160,20 @@ test('an open Review sheet follows another tab and the agent, keeping the commen
   await expect(comment).toContainText('From the other tab.');
   await expect(mine.getByTestId('review-drafts')).toHaveText('1 draft comment');
   await expect(box).toHaveValue('Half a thought');
-  await stays();
 
   // It sends the review: shown sent here.
   await theirs.getByRole('button', { name: 'Send review' }).click();
   await expect(comment).toContainText('sent ✓');
   await expect(mine.getByTestId('review-drafts')).toHaveText('0 draft comments');
-  await stays();
   await theirs.getByRole('button', { name: 'Close the review' }).click();
   await other.expectReply('From the other tab.');
 
   // The agent writes a file: its turn done, the file shows here.
   await other.send('[scenario:write path=notes/later.rs content="fn later() {}\\n"]');
-  await expect(mine.locator('details', { hasText: 'notes/later.rs' })).toBeAttached({ timeout: REPLY_TIMEOUT });
+  await expect(mine.locator('details', { hasText: 'notes/later.rs' })).toBeVisible({ timeout: REPLY_TIMEOUT });
   await expect(box).toHaveValue('Half a thought');
-  await stays();
   await expect(line(mine, 40)).toHaveAttribute('aria-pressed', 'true');
   expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
   await other.waitUntilIdle();
   await otherPage.close();
 });
-
-/** Where `target` is on the screen (its top, in CSS pixels). */
-async function onScreen(target: Locator): Promise<number> {
-  return target.evaluate((el) => el.getBoundingClientRect().top);
-}

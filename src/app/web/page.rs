@@ -1,5 +1,5 @@
 //! The page and the tab around it: whether the tab is seen, scrolling an
-//! element into view or to a place, and swipes across the window.
+//! element into view, and swipes across the window.
 //!
 //! ## On the server
 //! The tab counts as visible; listeners and scrolling do nothing.
@@ -18,16 +18,6 @@ pub fn on_visibility_change(changed: impl Fn() + 'static) {
 /// Scrolls the element with `id`, if there is one, into view.
 pub fn scroll_into_view(id: &str) {
     browser::scroll_into_view(id);
-}
-
-/// How far the element with `id` is scrolled down, in CSS pixels.
-pub fn scroll_top(id: &str) -> Option<i32> {
-    browser::scroll_top(id)
-}
-
-/// Scrolls the element with `id`, if there is one, to `top`.
-pub fn set_scroll_top(id: &str, top: i32) {
-    browser::set_scroll_top(id, top);
 }
 
 /// A one-finger swipe across the window: where it started and how far it
@@ -63,16 +53,6 @@ mod browser {
     pub fn scroll_into_view(id: &str) {
         if let Some(element) = document().get_element_by_id(id) {
             element.scroll_into_view();
-        }
-    }
-
-    pub fn scroll_top(id: &str) -> Option<i32> {
-        document().get_element_by_id(id).map(|e| e.scroll_top())
-    }
-
-    pub fn set_scroll_top(id: &str, top: i32) {
-        if let Some(element) = document().get_element_by_id(id) {
-            element.set_scroll_top(top);
         }
     }
 
@@ -115,12 +95,6 @@ mod browser {
     pub fn on_visibility_change(_changed: impl Fn() + 'static) {}
 
     pub fn scroll_into_view(_id: &str) {}
-
-    pub fn scroll_top(_id: &str) -> Option<i32> {
-        None
-    }
-
-    pub fn set_scroll_top(_id: &str, _top: i32) {}
 
     pub fn on_swipe(_swiped: impl Fn(Swipe) + Clone + 'static) {}
 }

@@ -8,8 +8,8 @@
 //! An open sheet follows the chat: its comments when any tab changes them
 //! (a `review.updated` event), its diff when the agent is done with a turn
 //! (`session.idle`, when it has edited files). The lines picked, the
-//! comment being written, each file's open or closed section and the
-//! sheet's scroll stay.
+//! comment being written and each file's open or closed section stay (the
+//! sheet's scroll does not yet: it can go back to the top).
 
 mod comment;
 mod file;
@@ -23,7 +23,6 @@ use crate::api::{
 };
 use crate::app::error_list::ErrorList;
 use crate::app::events::use_chat_events;
-use crate::app::web::page::{scroll_top, set_scroll_top};
 use crate::model::review::{Review, ReviewDiff};
 use crate::opencode::Event;
 use file::{FileSection, Focus};
@@ -50,9 +49,6 @@ struct Sheet {
     opened: StoredValue<std::collections::HashMap<String, bool>>,
     /// Whether the sheet was scrolled to the file it was opened at.
     scrolled: StoredValue<bool>,
-    /// Where the sheet was scrolled when its diff was read again: put back
-    /// once the new diff is drawn.
-    scroll: StoredValue<Option<i32>>,
     /// The review as last read or changed.
     review: Signal<Review>,
     add: ServerAction<AddReviewComment>,
@@ -142,26 +138,17 @@ pub fn ReviewPanel(
         }
     });
     let review = Signal::from(current);
-    let scroll = StoredValue::new(None);
-    // The diff drawn again replaces every file's section: where the sheet
-    // was is kept first, and put back by `Files`.
-    let reread_diff = move || {
-        if scroll.get_value().is_none() {
-            scroll.set_value(scroll_top(SHEET_ID));
-        }
-        diff.refetch();
-    };
     use_chat_events(
         &session_id,
         &directory,
         move |event: &Event| match event {
             Event::ReviewUpdated { .. } => read.refetch(),
-            Event::SessionIdle { .. } => reread_diff(),
+            Event::SessionIdle { .. } => diff.refetch(),
             _ => {}
         },
         move || {
             read.refetch();
-            reread_diff();
+            diff.refetch();
         },
     );
     let sheet = Sheet {
@@ -170,7 +157,6 @@ pub fn ReviewPanel(
         draft: RwSignal::new(String::new()),
         opened: StoredValue::new(std::collections::HashMap::new()),
         scrolled: StoredValue::new(false),
-        scroll,
         review,
         add,
         edit,
@@ -181,7 +167,6 @@ pub fn ReviewPanel(
     view! {
         <section
             aria-label="Review"
-            id=SHEET_ID
             class="absolute top-full right-0 left-0 z-20 max-h-[80dvh] overflow-y-auto border-b border-neutral-700 bg-black p-2 text-sm text-neutral-300"
         >
             <div class="flex items-center justify-between">
@@ -202,18 +187,8 @@ pub fn ReviewPanel(
     }
 }
 
-/// The sheet's element id (its scroll is kept across diffs).
-const SHEET_ID: &str = "review-sheet";
-
 #[component]
 fn Files(diff: ReviewDiff, focus: Option<String>) -> impl IntoView {
-    let sheet = expect_context::<Sheet>();
-    // Drawn: back to where the sheet was before the diff was read again.
-    Effect::new(move |_| {
-        if let Some(top) = sheet.scroll.try_update_value(Option::take).flatten() {
-            set_scroll_top(SHEET_ID, top);
-        }
-    });
     if diff.files.is_empty() {
         return view! { <p class="mt-2 text-neutral-500">"No changes to review yet."</p> }
             .into_any();
