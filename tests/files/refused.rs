@@ -204,7 +204,7 @@ async fn remote_chats_are_refused(server: &TestServer) {
         let (status, body) = call(server, name, &form).await;
         assert_eq!(status, 404, "{name}: {body}");
         assert!(
-            body.to_string().contains("no connection named \"devbox\""),
+            body.to_string().contains("no connection named"),
             "{name}: {body}"
         );
     }
