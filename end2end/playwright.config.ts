@@ -52,6 +52,7 @@ const IPHONE_ONLY = [
   'mentions',
   'search',
   'files',
+  'remote_files',
   'lazy_sheets',
   'review',
   'undo',

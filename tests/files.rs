@@ -2,7 +2,7 @@
 //! folders listed with git status and sizes, files read as text, a file
 //! and folders downloaded (the zips' contents checked), files uploaded;
 //! and bad requests (bad paths and names, links the agent planted that
-//! lead out of the worktree, unknown and remote chats, uploads over
+//! lead out of the worktree, unknown chats and remotes, uploads over
 //! `--upload-max-mb`) refused with a 4xx and nothing written.
 
 mod common;

@@ -8,17 +8,14 @@
 mod common;
 
 use std::panic::AssertUnwindSafe;
-use std::time::Duration;
 
 use common::git_fixture::Remote;
 use common::http::{NewChat, clone_repo, decode};
+use common::pty::{self, read_until};
 use common::{TempDir, TestServer};
-use futures::{FutureExt, SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::{self, Message};
-
-/// Generous for a loaded machine, short enough that a hang fails the test.
-const TIMEOUT: Duration = Duration::from_secs(30);
+use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chats_terminal_runs_in_its_worktree_through_the_proxy() {
@@ -79,19 +76,7 @@ async fn round_trip(server: &TestServer, chat: &NewChat) {
     .await;
     assert_eq!(status, 200, "{resized}");
 
-    let url = format!(
-        "{}/pty/{id}/connect?directory={directory}",
-        server.base_url.replacen("http", "ws", 1)
-    );
-    let mut request = tungstenite::client::IntoClientRequest::into_client_request(url.as_str())
-        .expect("ws request");
-    request
-        .headers_mut()
-        .insert("cookie", server.cookie.parse().expect("cookie header"));
-    let (mut socket, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(request))
-        .await
-        .expect("handshake in time")
-        .expect("handshake accepted");
+    let mut socket = pty::open(server, &format!("/pty/{id}/connect?directory={directory}")).await;
     // Only the shell makes `hi-42` and `cwd=/…` (the echoed command line
     // has `$((40+2))` and `$(pwd)`), so seeing them proves a round trip.
     socket
@@ -118,32 +103,6 @@ async fn round_trip(server: &TestServer, chat: &NewChat) {
     )
     .await;
     assert_eq!(status, 200);
-}
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn read_until(socket: &mut Socket, needle: &str) -> String {
-    let mut output = String::new();
-    let read = tokio::time::timeout(TIMEOUT, async {
-        while let Some(message) = socket.next().await {
-            match message.expect("frame") {
-                Message::Text(text) => output.push_str(text.as_str()),
-                // Control frames (a zero byte, then JSON) are not output.
-                Message::Binary(bytes) if bytes.first() != Some(&0) => {
-                    output.push_str(&String::from_utf8_lossy(&bytes));
-                }
-                Message::Close(frame) => panic!("closed early: {frame:?}; output {output:?}"),
-                _ => {}
-            }
-            if output.contains(needle) {
-                return;
-            }
-        }
-    })
-    .await;
-    assert!(read.is_ok(), "no {needle} in {output:?}");
-    output
 }
 
 /// Each refusal is a 403 that says why, and no terminal is started.

@@ -1,31 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
 import { expectTappable } from '../fixtures/tappable';
-
-/** A zip's files, name → bytes (read from its central directory, as unzip does). */
-function unzip(zip: Buffer): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  let end = zip.length - 22;
-  while (end > 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
-  let at = zip.readUInt32LE(end + 16);
-  for (let i = 0; i < zip.readUInt16LE(end + 10); i++) {
-    expect(zip.readUInt32LE(at)).toBe(0x02014b50);
-    const method = zip.readUInt16LE(at + 10);
-    const size = zip.readUInt32LE(at + 20);
-    const [nameLength, extra, comment] = [28, 30, 32].map((o) => zip.readUInt16LE(at + o));
-    const local = zip.readUInt32LE(at + 42);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(start, start + size);
-    files.set(name, method === 8 ? zlib.inflateRawSync(data) : data);
-    at += 46 + nameLength + extra + comment;
-  }
-  return files;
-}
+import { unzip } from '../fixtures/zip';
 
 const page_width = 390;
 

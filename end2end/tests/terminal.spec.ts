@@ -2,6 +2,7 @@ import type { CDPSession, Locator, Page, WebSocketRoute } from '@playwright/test
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
+import { expectLine, rows } from '../fixtures/terminal';
 
 /**
  * The Terminal sheet on a phone: a shell in the chat's worktree (opencode's
@@ -11,18 +12,6 @@ import { expect, test } from '../fixtures/pocketcode';
  * typing before the connection opens, 24-bit colours under the page's CSP,
  * a phone keyboard's compositions, and a keyboard that covers the page.
  */
-
-/** The shown terminal's rows, as xterm.js draws them (its DOM renderer), trimmed. */
-async function rows(screen: Locator): Promise<string[]> {
-  return screen
-    .locator('.xterm-rows > div')
-    .evaluateAll((divs) => divs.map((d) => (d.textContent ?? '').replace(/\u00a0/g, ' ').trim()));
-}
-
-/** Waits until one of the terminal's rows is exactly `line`. */
-async function expectLine(screen: Locator, line: string): Promise<void> {
-  await expect.poll(() => rows(screen)).toContain(line);
-}
 
 /** Waits until the prompt's row ends with `typed`. */
 async function expectTyped(screen: Locator, typed: string): Promise<void> {

@@ -1,6 +1,7 @@
-//! The Files sheet's reads: a folder of a local chat's worktree, and a
-//! file as text. (Downloads and uploads are plain routes under
-//! `/admin/worktrees/…/files`: see `server::admin`.)
+//! The Files sheet's reads: a folder of a chat's worktree (a remote
+//! chat's: its directory on the remote), and a file as text. (Downloads
+//! and uploads are plain routes under `/admin/worktrees/…/files` and
+//! `/admin/remotes/…/files`: see `server::admin`.)
 
 use leptos::prelude::*;
 
@@ -8,17 +9,22 @@ use super::AppError;
 use crate::model::files::{FileText, FolderListing};
 
 /// `POST /pocket/fn/list_files`: folder `path` (`""`: the root) of the chat's
-/// worktree. A remote chat is refused (400).
+/// worktree.
 #[server(prefix = "/pocket/fn", endpoint = "list_files")]
 pub async fn list_files(
     repo: String,
     chat_id: String,
     path: String,
 ) -> Result<FolderListing, AppError> {
+    use crate::server::{chats::ChatRef, files};
     super::context::respond(async {
-        let name = super::context::worktree_name(&repo, &chat_id)?;
         let state = super::context::state()?;
-        Ok(crate::server::files::list_folder(&state, &name, &path).await?)
+        Ok(match ChatRef::parse(&repo, &chat_id)? {
+            ChatRef::Local(name) => files::list_folder(&state, &name, &path).await?,
+            ChatRef::Remote { remote, session } => {
+                files::remote::list_folder(&state, &remote, &session, &path).await?
+            }
+        })
     })
     .await
 }
@@ -27,10 +33,15 @@ pub async fn list_files(
 /// (cut at 1 MB; no text for a binary file).
 #[server(prefix = "/pocket/fn", endpoint = "read_file")]
 pub async fn read_file(repo: String, chat_id: String, path: String) -> Result<FileText, AppError> {
+    use crate::server::{chats::ChatRef, files};
     super::context::respond(async {
-        let name = super::context::worktree_name(&repo, &chat_id)?;
         let state = super::context::state()?;
-        Ok(crate::server::files::read_text(&state, &name, &path).await?)
+        Ok(match ChatRef::parse(&repo, &chat_id)? {
+            ChatRef::Local(name) => files::read_text(&state, &name, &path).await?,
+            ChatRef::Remote { remote, session } => {
+                files::remote::read_text(&state, &remote, &session, &path).await?
+            }
+        })
     })
     .await
 }

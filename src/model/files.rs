@@ -110,7 +110,8 @@ pub enum FileRoute {
 }
 
 /// `/admin/worktrees/{repo}/{chat_id}/files…?path=…` for chat `chat_id` of
-/// `repo` (`owner/name`).
+/// `repo` (`owner/name`); `/admin/remotes/{remote}/{chat_id}/files…` for a
+/// remote's chat (repo `@<remote>`).
 pub fn file_route(route: FileRoute, repo: &str, chat_id: &str, path: &str) -> String {
     let tail = match route {
         FileRoute::Download => "/download",
@@ -118,8 +119,12 @@ pub fn file_route(route: FileRoute, repo: &str, chat_id: &str, path: &str) -> St
         FileRoute::Folder => "",
         FileRoute::Upload => "/upload",
     };
+    let chat = match crate::model::remotes::remote_name(repo) {
+        Some(remote) => format!("remotes/{}", encode_query(remote)),
+        None => format!("worktrees/{repo}"),
+    };
     format!(
-        "/admin/worktrees/{repo}/{chat_id}/files{tail}?path={}",
+        "/admin/{chat}/{chat_id}/files{tail}?path={}",
         encode_query(path)
     )
 }
@@ -167,6 +172,10 @@ mod tests {
         assert_eq!(
             file_route(FileRoute::Zip, "local/w", "abcdef12", "a b/c&d"),
             "/admin/worktrees/local/w/abcdef12/files/zip?path=a%20b/c%26d"
+        );
+        assert_eq!(
+            file_route(FileRoute::Download, "@devbox", "ses_1", "a.rs"),
+            "/admin/remotes/devbox/ses_1/files/download?path=a.rs"
         );
         assert_eq!(parent("a/b/c.rs"), "a/b");
         assert_eq!(parent("c.rs"), "");

@@ -90,6 +90,13 @@ pub fn event_directory(repo: &str, directory: &str) -> String {
     }
 }
 
+/// Where a remote chat's terminals are (`…/pty`, `…/pty/{id}`,
+/// `…/pty/{id}/connect`, as opencode's own `/pty` routes): pocketcode
+/// relays them to the remote's opencode, in the session's directory.
+pub fn remote_pty_base(name: &str, session_id: &str) -> String {
+    format!("/pocket/remote/{name}/{session_id}/pty")
+}
+
 /// The page of a remote chat: `/remote/<remote>/<session id>`.
 pub fn remote_chat_href(name: &str, session_id: &str) -> String {
     format!("/remote/{name}/{session_id}")

@@ -32,18 +32,18 @@ impl Pty {
 
 /// `POST /pty`: a login shell in the requested directory (opencode's
 /// default command and working directory).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CreatePty {
     pub title: String,
 }
 
 /// `PUT /pty/{id}`: the terminal's new size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResizePty {
     pub size: PtySize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PtySize {
     pub rows: u16,
     pub cols: u16,

@@ -11,7 +11,9 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::app::{App, shell};
 use crate::server::auth::{headers, login, wall};
 use crate::server::state::AppState;
-use crate::server::{admin, bad_arguments, browser, events, paths, proxy, pwa, transcribe};
+use crate::server::{
+    admin, bad_arguments, browser, events, paths, proxy, pwa, remotes, transcribe,
+};
 
 /// Builds the whole application; tests drive it in-process or on port 0.
 pub fn app(state: AppState) -> Router {
@@ -38,6 +40,14 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router())
         .route(crate::model::live::EVENTS_PATH, get(events::stream::events))
         .route(crate::model::browser::SOCKET_PATH, get(browser::socket))
+        .route(
+            "/pocket/remote/{remote}/{session}/pty",
+            axum::routing::any(remotes::pty::relay),
+        )
+        .route(
+            "/pocket/remote/{remote}/{session}/pty/{*rest}",
+            axum::routing::any(remotes::pty::relay),
+        )
         .route(
             crate::model::transcribe::TRANSCRIBE_PATH,
             axum::routing::post(transcribe::transcribe),

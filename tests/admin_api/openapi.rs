@@ -59,6 +59,10 @@ pub async fn openapi_covers_every_admin_route(server: &TestServer) {
             "post",
             "/admin/worktrees/{owner}/{name}/{chat_id}/files/upload",
         ),
+        ("get", "/admin/remotes/{remote}/{session_id}/files"),
+        ("get", "/admin/remotes/{remote}/{session_id}/files/download"),
+        ("get", "/admin/remotes/{remote}/{session_id}/files/zip"),
+        ("post", "/admin/remotes/{remote}/{session_id}/files/upload"),
         ("get", "/admin/worktrees/{owner}/{name}/{chat_id}/review"),
         (
             "get",
@@ -124,6 +128,8 @@ pub async fn openapi_covers_every_admin_route(server: &TestServer) {
             .replace("{owner}", "nobody")
             .replace("{name}", "nothing")
             .replace("{chat_id}", "nochat12")
+            .replace("{remote}", "nobody")
+            .replace("{session_id}", "ses_probe1")
             .replace("{pid}", "4000000");
         // The search needs its text (without it: 400, tested in tests/search.rs).
         let concrete = if path == "/admin/search" {

@@ -16,6 +16,7 @@ mod login;
 pub mod measure;
 pub mod mentions;
 pub mod panel;
+pub mod pty;
 pub mod remote_opencode;
 pub mod sse;
 pub mod sshd;

@@ -11,7 +11,8 @@ use pocketcode::opencode::Session;
 use pocketcode::server::scripted_model::ScriptedModel;
 use serde_json::json;
 
-use super::TempDir;
+use super::sshd::Sshd;
+use super::{TempDir, TestServer};
 
 pub struct RemoteOpencode {
     pub port: u16,
@@ -141,4 +142,34 @@ impl RemoteOpencode {
             model.stop().await;
         }
     }
+}
+
+/// Saves connection `name` (over `sshd` to `remote`'s port) on `server`
+/// and connects it, accepting that this opencode has no password.
+pub async fn connect(server: &TestServer, sshd: &Sshd, remote: &RemoteOpencode, name: &str) {
+    use super::http::call;
+    let (port, key, remote_port) = (
+        sshd.port.to_string(),
+        sshd.key.display().to_string(),
+        remote.port.to_string(),
+    );
+    let profile = [
+        ("name", name),
+        ("host", "127.0.0.1"),
+        ("port", &port),
+        ("user", &sshd.user),
+        ("identity_file", &key),
+        ("remote_port", &remote_port),
+    ];
+    let (status, saved) = call(server, "save_connection", &profile).await;
+    assert_eq!(status, 200, "{saved}");
+    let (status, state) = call(server, "connect", &[("name", name)]).await;
+    assert_eq!(state["kind"], "Open", "{status} {state}\n{}", sshd.log());
+    let (status, state) = call(server, "use_open_connection", &[("name", name)]).await;
+    assert_eq!(
+        state["state"],
+        "connected",
+        "{status} {state}\n{}",
+        sshd.log()
+    );
 }

@@ -196,14 +196,15 @@ async fn not_multipart(server: &TestServer, chat_id: &str) {
     assert_eq!(status, 400, "{answer}");
 }
 
-/// A remote's chat (repo `@<connection>`): a clear 400, not a crash.
+/// A chat of a remote there is no profile for: a 404 naming it (remote
+/// chats' files are in `tests/remote_files.rs`).
 async fn remote_chats_are_refused(server: &TestServer) {
     let form = [("repo", "@devbox"), ("chat_id", "ses_abc123"), ("path", "")];
     for name in ["list_files", "read_file"] {
         let (status, body) = call(server, name, &form).await;
-        assert_eq!(status, 400, "{name}: {body}");
+        assert_eq!(status, 404, "{name}: {body}");
         assert!(
-            body.to_string().contains("local chats only"),
+            body.to_string().contains("no connection named"),
             "{name}: {body}"
         );
     }

@@ -124,7 +124,7 @@ pub async fn send_upload(
 /// A logged-in client that opens a connection per request: a refused
 /// upload's connection may be closed by the server before its body was
 /// read, and must not be picked for the next request.
-fn own_connection(server: &TestServer) -> reqwest::Client {
+pub fn own_connection(server: &TestServer) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("cookie", server.cookie.parse().expect("cookie header"));
     reqwest::Client::builder()

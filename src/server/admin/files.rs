@@ -20,7 +20,7 @@ use crate::server::git::{ChatId, RepoName, WorktreeName};
 use crate::server::state::AppState;
 
 type ChatPath = Result<Path<(String, String, String)>, PathRejection>;
-type FileQuery = Result<Query<FilePath>, QueryRejection>;
+pub(super) type FileQuery = Result<Query<FilePath>, QueryRejection>;
 
 /// Which file or folder.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -114,8 +114,22 @@ pub async fn upload_files(
     query: FileQuery,
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<FolderListing>), AdminError> {
-    // Refused before a byte of the body is read when it says it is too big
-    // (the multipart framing gets a little room).
+    refuse_declared_size(&state, &headers)?;
+    let name = worktree_name(chat)?;
+    let Query(query) = query?;
+    // A missing chat is the better answer than a malformed body.
+    crate::server::chats::existing_worktree(state.git.layout(), &name).map_err(FilesError::from)?;
+    let body = body.map_err(|e| AdminError::Rejected(e.status().as_u16(), e.body_text()))?;
+    let listing = files::upload(&state, &name, &query.path, body).await?;
+    Ok((StatusCode::CREATED, Json(listing)))
+}
+
+/// An upload refused before a byte of its body is read when it says it is
+/// too big (the multipart framing gets a little room).
+pub(super) fn refuse_declared_size(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(), AdminError> {
     let limit = state.upload_max_mb.saturating_mul(1024 * 1024) + 64 * 1024;
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -126,16 +140,10 @@ pub async fn upload_files(
         }
         .into());
     }
-    let name = worktree_name(chat)?;
-    let Query(query) = query?;
-    // A missing chat is the better answer than a malformed body.
-    crate::server::chats::existing_worktree(state.git.layout(), &name).map_err(FilesError::from)?;
-    let body = body.map_err(|e| AdminError::Rejected(e.status().as_u16(), e.body_text()))?;
-    let listing = files::upload(&state, &name, &query.path, body).await?;
-    Ok((StatusCode::CREATED, Json(listing)))
+    Ok(())
 }
 
-fn attachment<S>(download: Download<S>, content_type: &'static str) -> Response
+pub(super) fn attachment<S>(download: Download<S>, content_type: &'static str) -> Response
 where
     S: futures::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static,
 {

@@ -10,6 +10,7 @@ mod health;
 mod memory;
 mod processes;
 mod pull_requests;
+mod remote_files;
 mod repos;
 mod resources;
 mod review;
@@ -71,6 +72,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(files::list_files))
         .routes(routes!(files::download_file))
         .routes(routes!(files::download_zip))
+        .routes(routes!(remote_files::list_remote_files))
+        .routes(routes!(remote_files::download_remote_file))
+        .routes(routes!(remote_files::download_remote_zip))
         .routes(routes!(review::get_review))
         .routes(routes!(review::get_review_diff))
         .routes(routes!(review::add_comment))
@@ -86,6 +90,7 @@ fn documented() -> OpenApiRouter<AppState> {
             // not by the whole app's body limit.
             OpenApiRouter::new()
                 .routes(routes!(files::upload_files))
+                .routes(routes!(remote_files::upload_remote_files))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
 }

@@ -23,32 +23,93 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// The zip of `dir` (a real folder inside the worktree), as it is written.
 /// `skip_git`: leave out `.git` at the top (the worktree's own root).
 pub fn zip_stream(dir: PathBuf, skip_git: bool) -> impl Stream<Item = io::Result<Bytes>> {
+    let shown = dir.display().to_string();
+    stream_zip(shown, move |zip| add_folder(zip, &dir, "", skip_git))
+}
+
+/// The zip `fill` writes (on a blocking thread), as it is written.
+/// `what` names it in the log when it stops.
+pub fn stream_zip<F>(what: String, fill: F) -> impl Stream<Item = io::Result<Bytes>>
+where
+    F: FnOnce(&mut Zip<'_>) -> Result<(), FilesError> + Send + 'static,
+{
     let (sender, receiver) = mpsc::channel(4);
     tokio::task::spawn_blocking(move || {
         let mut sink = ChannelWriter {
             sender: sender.clone(),
             buffer: Vec::with_capacity(CHUNK_BYTES),
         };
-        let written = write_zip(&dir, skip_git, &mut sink).and_then(|()| Ok(sink.flush()?));
+        let written = write_zip(fill, &mut sink).and_then(|()| Ok(sink.flush()?));
         if let Err(error) = written {
             // The download ends in an error rather than as a zip that
             // looks whole.
-            tracing::warn!(%error, dir = %dir.display(), "zip download stopped");
+            tracing::warn!(%error, folder = %what, "zip download stopped");
             let _ = sender.blocking_send(Err(io::Error::other(error.to_string())));
         }
     });
     ReceiverStream::new(receiver)
 }
 
-fn write_zip(dir: &Path, skip_git: bool, sink: &mut ChannelWriter) -> Result<(), FilesError> {
+/// The zip being written to the response.
+pub type Zip<'a> = ZipWriter<zip::write::StreamWriter<&'a mut ChannelWriter>>;
+
+fn write_zip<F>(fill: F, sink: &mut ChannelWriter) -> Result<(), FilesError>
+where
+    F: FnOnce(&mut Zip<'_>) -> Result<(), FilesError>,
+{
     let mut zip = ZipWriter::new_stream(sink);
-    add_folder(&mut zip, dir, "", skip_git)?;
+    fill(&mut zip)?;
     zip.finish().map_err(zip_error)?;
     Ok(())
 }
 
-fn add_folder<W: Write>(
-    zip: &mut ZipWriter<zip::write::StreamWriter<W>>,
+/// Adds a tar's folders and regular files (links and the rest left out,
+/// as a local folder's are); `skip_git`: not its top `.git`. Names that
+/// would climb out of the archive (`..`, absolute) are left out too.
+pub fn add_tar(zip: &mut Zip<'_>, tar: impl io::Read, skip_git: bool) -> Result<(), FilesError> {
+    let mut archive = tar::Archive::new(tar);
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        let path = entry.path()?.into_owned();
+        let mut parts = Vec::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::Normal(name) => match name.to_str() {
+                    Some(name) => parts.push(name.to_owned()),
+                    None => parts.clear(),
+                },
+                _ => {
+                    parts.clear();
+                    break;
+                }
+            }
+        }
+        if parts.is_empty() || (skip_git && parts[0] == ".git") {
+            continue;
+        }
+        let name = parts.join("/");
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .unix_permissions(entry.header().mode().unwrap_or(0o644) & 0o777)
+            .large_file(entry.size() >= u64::from(u32::MAX));
+        match entry.header().entry_type() {
+            tar::EntryType::Directory => {
+                zip.add_directory(format!("{name}/"), options)
+                    .map_err(zip_error)?;
+            }
+            tar::EntryType::Regular | tar::EntryType::Continuous => {
+                zip.start_file(name, options).map_err(zip_error)?;
+                io::copy(&mut entry, zip)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn add_folder(
+    zip: &mut Zip<'_>,
     dir: &Path,
     prefix: &str,
     skip_git: bool,
@@ -96,7 +157,7 @@ fn zip_error(error: zip::result::ZipError) -> FilesError {
 
 /// Sends what the zip writer writes to the response, a chunk at a time;
 /// fails once the response is gone (the phone cancelled the download).
-struct ChannelWriter {
+pub struct ChannelWriter {
     sender: mpsc::Sender<io::Result<Bytes>>,
     buffer: Vec<u8>,
 }

@@ -2,6 +2,8 @@
 //! and the HTTP status each deserves.
 
 use crate::server::chats::ChatError;
+use crate::server::opencode_client::OpencodeClientError;
+use crate::server::remotes::RemoteError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FilesError {
@@ -30,6 +32,18 @@ pub enum FilesError {
     Git(#[from] git2::Error),
     #[error("a file task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    /// A remote chat's remote: unknown (404) or not connected (503).
+    #[error(transparent)]
+    RemoteChat(#[from] RemoteError),
+    /// A remote chat's opencode refused or failed.
+    #[error(transparent)]
+    Opencode(#[from] OpencodeClientError),
+    /// ssh to a remote chat's machine failed.
+    #[error("{0}")]
+    Unreachable(String),
+    /// A command on a remote chat's machine failed.
+    #[error("{0}")]
+    Remote(String),
 }
 
 impl FilesError {
@@ -43,6 +57,10 @@ impl FilesError {
             Self::TooLarge { .. } => 413,
             Self::Io(e) if e.kind() == std::io::ErrorKind::NotFound => 404,
             Self::Io(_) | Self::Git(_) | Self::Task(_) => 500,
+            Self::RemoteChat(e) => e.status(),
+            Self::Opencode(e) => e.status(),
+            Self::Unreachable(_) => 503,
+            Self::Remote(_) => 502,
         }
     }
 }

@@ -2,8 +2,8 @@
 //! read as text or downloaded, a folder downloaded as a zip, files
 //! uploaded into a folder. Every path a request names is validated
 //! ([`WorktreePath`], [`FileName`]) and resolved inside the worktree:
-//! links the agent made that lead out of it are refused. Remote chats are
-//! refused with a 400 (their files are on the remote).
+//! links the agent made that lead out of it are refused. A remote chat's
+//! files are on its remote: [`remote`] does the same there.
 //!
 //! The server functions (the viewer) and `/admin/*` (downloads, uploads,
 //! listings) call these.
@@ -13,6 +13,7 @@ mod error;
 mod list;
 mod path;
 mod read;
+pub mod remote;
 mod upload;
 
 use std::io;
@@ -24,6 +25,7 @@ use futures::Stream;
 
 pub use error::FilesError;
 pub use path::{FileName, Worktree, WorktreePath};
+use upload::drain;
 
 use crate::model::files::{FileText, FolderListing};
 use crate::server::chats::existing_worktree;
@@ -123,7 +125,7 @@ pub async fn upload(
     if let Err(error) = &placed
         && !matches!(error, FilesError::TooLarge { .. } | FilesError::Body(_))
     {
-        upload::drain(&mut body, state.upload_max_mb).await;
+        drain(&mut body, state.upload_max_mb).await;
     }
     placed
 }

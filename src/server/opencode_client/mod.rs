@@ -12,12 +12,14 @@ use serde::de::DeserializeOwned;
 mod aside;
 mod asks;
 mod choices;
+mod files;
 mod global;
 mod mcp;
 mod mentions;
 mod prompt;
 mod revert;
 
+pub use files::{FileContent, FileNode, VcsFile};
 pub use mentions::CommandCall;
 pub use prompt::{Prompt, PromptFile, PromptImage};
 

@@ -6,7 +6,7 @@
 
 pub mod fence;
 pub mod headers;
-mod websocket;
+pub mod websocket;
 
 use std::time::Duration;
 

@@ -5,6 +5,7 @@
 
 mod chats;
 mod connection;
+pub mod pty;
 
 pub use chats::{new_chat, recent_chats};
 pub use connection::{connect, delete, diagnostics, disconnect, list, save};

@@ -131,7 +131,7 @@ fn split_port(hop: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn shell_quote(word: &str) -> String {
+pub(super) fn shell_quote(word: &str) -> String {
     if !word.is_empty()
         && word
             .chars()

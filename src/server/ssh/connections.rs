@@ -41,7 +41,7 @@ struct Record {
 pub type OnChange = Box<dyn Fn(&str, &RemoteState) + Send + Sync>;
 
 pub struct Connections {
-    settings: SshSettings,
+    pub(super) settings: SshSettings,
     pub(super) http: reqwest::Client,
     pinned: String,
     access: RemoteAccess,

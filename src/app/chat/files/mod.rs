@@ -1,8 +1,8 @@
 //! The Files sheet (⋯ → Files): the chat's worktree as a tree whose
 //! folders load when opened, each file with its git status and size; a
 //! file opens in a viewer (line numbers, highlighting, a wrap toggle); the
-//! folder last opened downloads as a zip and takes uploads. Local chats
-//! only (a remote's files are on the remote).
+//! folder last opened downloads as a zip and takes uploads. A remote
+//! chat's are its directory on the remote (no sizes there).
 
 mod tree;
 mod upload;

@@ -98,18 +98,22 @@ pub fn MenuItems(
                 <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Changes)>
                     "Changes (diff)"
                 </button>
-                <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Files)>
-                    "Files"
-                    <span class="text-neutral-500">"browse, download, upload"</span>
-                </button>
+            })}
+            <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Files)>
+                "Files"
+                <span class="text-neutral-500">"browse, download, upload"</span>
+            </button>
+            {(!remote).then(|| view! {
                 <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Review)>
                     "Review"
                     <span class="text-neutral-500">"comment on the diff"</span>
                 </button>
-                <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Terminal)>
-                    "Terminal"
-                    <span class="text-neutral-500">"a shell in its worktree"</span>
-                </button>
+            })}
+            <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Terminal)>
+                "Terminal"
+                <span class="text-neutral-500">"a shell in its worktree"</span>
+            </button>
+            {(!remote).then(|| view! {
                 <button type="button" role="menuitem" class=ITEM on:click=show(Panel::Browser)>
                     "Browser"
                     <span class="text-neutral-500">"shared with the agent"</span>

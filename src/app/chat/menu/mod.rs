@@ -3,7 +3,8 @@
 //! chat's files (browse, read, download, upload), a review of its diff
 //! (comments sent to the agent), terminals in its worktree, and delete the
 //! chat with its worktree. A remote's chat (`@<connection>`)
-//! has no branch or diff here: rename, share and delete its session.
+//! has no branch or diff here: rename, its files, share and delete its
+//! session.
 
 mod items;
 mod note;
@@ -126,7 +127,7 @@ fn MenuPanel(
                 view! { <LazySheet label="Review" load on_close /> }.into_any()
             }
             Panel::Terminal => {
-                let load = move || sheets::terminal(directory, on_close);
+                let load = move || sheets::terminal(repo, session_id, directory, on_close);
                 view! { <LazySheet label="Terminal" load on_close /> }.into_any()
             }
         }

@@ -9,7 +9,7 @@ use super::super::browser::BrowserPanel;
 use super::super::changes::Changes;
 use super::super::files::FilesPanel;
 use super::super::review::ReviewPanel;
-use super::super::terminal::TerminalSheet;
+use super::super::terminal::{Shells, TerminalSheet};
 use crate::app::lazy::Loaded;
 
 /// Defines a sheet's chunk: `$name` (its loader, returning the sheet),
@@ -29,8 +29,9 @@ macro_rules! chunk {
 chunk!(
     terminal,
     preload_terminal,
-    fn terminal(directory: String, on_close: Callback<()>) {
-        Ok(view! { <TerminalSheet directory on_close=move || on_close.run(()) /> }.into_any())
+    fn terminal(repo: String, session_id: String, directory: String, on_close: Callback<()>) {
+        let shells = Shells::of_chat(&repo, &session_id, directory);
+        Ok(view! { <TerminalSheet shells on_close=move || on_close.run(()) /> }.into_any())
     }
 );
 

@@ -3,12 +3,15 @@
 //! when the sheet first opens). Several per chat, as tabs; a key bar above
 //! the phone keyboard; fitted to the sheet on every resize (rotating the
 //! phone, the keyboard coming up). Closing the sheet leaves the shells
-//! running (opening it again shows them); a tab's ✕ ends its shell.
-//! Local chats only: a remote's opencode is not behind this proxy.
+//! running (opening it again shows them); a tab's ✕ ends its shell. A
+//! remote chat's shells are its remote opencode's, in its session's
+//! directory there, through pocketcode's relay (`server::remotes::pty`).
 
 mod keys;
 mod pty;
 mod screen;
+
+pub use pty::Shells;
 
 use leptos::prelude::*;
 
@@ -61,23 +64,23 @@ impl Tabs {
 
 /// Lists or starts the chat's shells; what comes back becomes tabs.
 fn use_ask(
-    directory: StoredValue<String>,
+    shells: StoredValue<Shells>,
     tabs: Tabs,
     modifiers: Modifiers,
     error: RwSignal<Option<String>>,
 ) -> Action<Ask, Result<Vec<Pty>, String>> {
     let ask = Action::new_local(move |ask: &Ask| {
         let ask = *ask;
-        let directory = directory.get_value();
+        let shells = shells.get_value();
         let next = tabs.list.with_untracked(Vec::len) + 1;
         async move {
             if ask == Ask::Open {
-                let running = pty::list(&directory).await?;
+                let running = pty::list(&shells).await?;
                 if !running.is_empty() {
                     return Ok(running);
                 }
             }
-            pty::create(&directory, format!("Terminal {next}"))
+            pty::create(&shells, format!("Terminal {next}"))
                 .await
                 .map(|p| vec![p])
         }
@@ -86,7 +89,7 @@ fn use_ask(
     // effect's own values are disposed each time it runs again.
     let sheet = Owner::current();
     let make = move |pty: &Pty| {
-        let make = || Term::new(pty, directory.get_value(), modifiers);
+        let make = || Term::new(pty, shells.get_value(), modifiers);
         match &sheet {
             Some(sheet) => sheet.with(make),
             None => make(),
@@ -119,17 +122,18 @@ const SHEET_ID: &str = "terminal-sheet";
 
 #[component]
 pub fn TerminalSheet(
-    directory: String,
+    /// Where the chat's shells are (its worktree; a remote chat's relay).
+    shells: Shells,
     on_close: impl Fn() + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
-    let directory = StoredValue::new(directory);
+    let shells = StoredValue::new(shells);
     let tabs = Tabs {
         list: RwSignal::new(Vec::new()),
         shown: RwSignal::new(None),
     };
     let modifiers = Modifiers::new();
     let error = RwSignal::new(None::<String>);
-    let ask = use_ask(directory, tabs, modifiers, error);
+    let ask = use_ask(shells, tabs, modifiers, error);
     let refit = move || {
         if let Some(term) = tabs.shown_term() {
             term.fit();

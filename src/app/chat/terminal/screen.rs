@@ -11,9 +11,10 @@ use leptos::task::spawn_local;
 
 use super::keys::Modifiers;
 use super::pty;
+use super::pty::Shells;
 use crate::app::web::socket::{Socket, SocketHandlers};
 use crate::app::web::xterm::Xterm;
-use crate::opencode::{PTY_PATH, Pty, control_cursor, cursor_advance};
+use crate::opencode::{Pty, control_cursor, cursor_advance};
 
 /// How a terminal's connection stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,8 +39,8 @@ const HELD_MAX: usize = 64 * 1024;
 /// A terminal of the sheet. Copy: its parts are arena handles.
 #[derive(Clone, Copy)]
 pub struct Term {
-    /// The shell's id, its title and the chat's worktree.
-    pty: StoredValue<(String, String, String)>,
+    /// The shell's id, its title and where the chat's shells are.
+    pty: StoredValue<(String, String, Shells)>,
     xterm: StoredValue<Option<Xterm>>,
     socket: StoredValue<Option<Socket>>,
     /// How far the output has been shown (opencode's count).
@@ -55,9 +56,9 @@ pub struct Term {
 }
 
 impl Term {
-    pub fn new(pty: &Pty, directory: String, modifiers: Modifiers) -> Self {
+    pub fn new(pty: &Pty, shells: Shells, modifiers: Modifiers) -> Self {
         Self {
-            pty: StoredValue::new((pty.id.clone(), pty.title.clone(), directory)),
+            pty: StoredValue::new((pty.id.clone(), pty.title.clone(), shells)),
             xterm: StoredValue::new(None),
             socket: StoredValue::new(None),
             cursor: StoredValue::new(None),
@@ -78,8 +79,8 @@ impl Term {
         self.pty.with_value(|(_, title, _)| title.clone())
     }
 
-    fn directory(self) -> String {
-        self.pty.with_value(|(.., dir)| dir.clone())
+    fn shells(self) -> Shells {
+        self.pty.with_value(|(.., shells)| shells.clone())
     }
 
     /// The element xterm.js draws in.
@@ -161,15 +162,15 @@ impl Term {
             return;
         }
         self.size.set_value(Some(size));
-        let (id, _, directory) = self.pty.get_value();
+        let (id, _, shells) = self.pty.get_value();
         spawn_local(async move {
-            let result = pty::resize(&directory, &id, size.0, size.1).await;
+            let result = pty::resize(&shells, &id, size.0, size.1).await;
             self.notice.set(result.err());
         });
     }
 
     fn connect(self) {
-        let (id, _, directory) = self.pty.get_value();
+        let (id, _, shells) = self.pty.get_value();
         let cursor = self.cursor.get_value().unwrap_or(0).to_string();
         let opened = StoredValue::new(false);
         let handlers = SocketHandlers {
@@ -188,8 +189,11 @@ impl Term {
                 None => self.output(&String::from_utf8_lossy(&bytes)),
             }),
         };
-        let path = format!("{PTY_PATH}/{id}/connect");
-        let query = [("directory", directory.as_str()), ("cursor", &cursor)];
+        let path = format!("{}/{id}/connect", shells.base);
+        let query = [
+            ("directory", shells.directory.as_str()),
+            ("cursor", &cursor),
+        ];
         match Socket::open(&path, &query, handlers) {
             Some(socket) => self.socket.set_value(Some(socket)),
             None => self.link.set(Link::Failed(
@@ -228,9 +232,9 @@ impl Term {
             return;
         }
         self.link.set(Link::Reconnecting);
-        let (id, _, directory) = self.pty.get_value();
+        let (id, _, shells) = self.pty.get_value();
         spawn_local(async move {
-            match pty::running(&directory, &id).await {
+            match pty::running(&shells, &id).await {
                 Ok(Some(_)) => self.connect(),
                 Ok(None) => {
                     self.held.set_value(String::new());
@@ -255,12 +259,12 @@ impl Term {
 
     /// Detaches and ends the shell.
     pub fn end(self) {
-        let directory = self.directory();
+        let shells = self.shells();
         let id = self.id();
         self.detach();
         spawn_local(async move {
             // Already gone is as good as ended.
-            let _ = pty::remove(&directory, &id).await;
+            let _ = pty::remove(&shells, &id).await;
         });
     }
 }
