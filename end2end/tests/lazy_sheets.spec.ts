@@ -90,14 +90,14 @@ test('every other page comes in its own chunk, fetched once idle; one that canno
   await page.route(PAGE_CHUNK, async (route: Route) => {
     const name = PAGE_CHUNK.exec(new URL(route.request().url()).pathname)?.[1] ?? '';
     requested.push(name);
-    if (name === `page_${refuse}`) await route.abort('internetdisconnected');
+    if (name === refuse) await route.abort('internetdisconnected');
     else await route.continue();
   });
 
   const chat = await pocketcode.newChat();
   // The chat page's HTML names no page chunk; once idle every page's comes.
   expect(await page.locator('link[href*="/pkg/split_page_"]').count()).toBe(0);
-  const pages = ['page_connections', 'page_home', 'page_repos', 'page_resources', 'page_search'];
+  const pages = ['connections', 'home', 'repos', 'resources', 'search'];
   await expect.poll(() => [...new Set(requested)].sort()).toEqual(pages);
 
   // A page whose chunk came shows at once, in the same document.
