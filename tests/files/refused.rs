@@ -199,8 +199,13 @@ async fn not_multipart(server: &TestServer, chat_id: &str) {
 /// A chat of a remote there is no profile for: a 404 naming it (remote
 /// chats' files are in `tests/remote_files.rs`).
 async fn remote_chats_are_refused(server: &TestServer) {
-    let form = [("repo", "@devbox"), ("chat_id", "ses_abc123"), ("path", "")];
-    for name in ["list_files", "read_file"] {
+    // A valid path for each call: only the remote is unknown.
+    for (name, path) in [("list_files", ""), ("read_file", "README.md")] {
+        let form = [
+            ("repo", "@devbox"),
+            ("chat_id", "ses_abc123"),
+            ("path", path),
+        ];
         let (status, body) = call(server, name, &form).await;
         assert_eq!(status, 404, "{name}: {body}");
         assert!(
