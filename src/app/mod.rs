@@ -15,7 +15,6 @@ mod reload;
 mod remotes;
 mod repos;
 mod resources;
-mod routes;
 mod search;
 mod shell;
 mod sidebar;
@@ -30,4 +29,4 @@ pub use events::{
     LiveEvents, UseLiveEventsOptions, use_any_chat_events, use_chat_events, use_live_events,
     use_live_events_with_options,
 };
-pub use shell::{App, hydration_done, shell};
+pub use shell::{App, shell};
