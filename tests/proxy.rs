@@ -63,16 +63,7 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
     assert_eq!(created["title"], "through the proxy");
 
     // The session-created event reaches the open stream through the proxy.
-    let mut seen = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !seen.contains(id) {
-        let chunk = tokio::time::timeout_at(deadline, body.next())
-            .await
-            .expect("session event in time")
-            .expect("stream open")
-            .expect("chunk ok");
-        seen.push_str(&String::from_utf8_lossy(&chunk));
-    }
+    let seen = read_until(&mut body, id).await;
     assert!(seen.contains("session.created"), "{seen}");
 
     // The query string is preserved: opencode filters by `directory`.
@@ -126,6 +117,24 @@ async fn json_calls_and_event_streams_pass_through_with_credentials() {
 
     drop(body);
     server.stop().await;
+}
+
+/// What `body` streams until it names `id` (within 15 s), as text.
+async fn read_until(
+    body: &mut (impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    id: &str,
+) -> String {
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !seen.contains(id) {
+        let chunk = tokio::time::timeout_at(deadline, body.next())
+            .await
+            .expect("session event in time")
+            .expect("stream open")
+            .expect("chunk ok");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    seen
 }
 
 /// pocketcode's established connections to opencode's `port` (from
@@ -190,16 +199,7 @@ async fn an_event_stream_has_its_own_connection_which_ends_with_the_client() {
     let created = proxied_session(&server, &workspace, "to every stream").await;
     let id = created["id"].as_str().expect("session id");
     for body in &mut streams {
-        let mut seen = String::new();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        while !seen.contains(id) {
-            let chunk = tokio::time::timeout_at(deadline, body.next())
-                .await
-                .expect("session event in time")
-                .expect("stream open")
-                .expect("chunk ok");
-            seen.push_str(&String::from_utf8_lossy(&chunk));
-        }
+        read_until(body, id).await;
     }
     // The clients leave: so do their connections to opencode.
     drop(streams);
