@@ -14,6 +14,7 @@ use tokio::process::{Child, Command};
 use tokio::sync::oneshot;
 
 use super::OpencodeSettings;
+use super::group;
 use super::status::Upstream;
 
 /// How many stderr lines are kept for `/admin/health`.
@@ -139,11 +140,12 @@ impl OpencodeChild {
                 .is_ok()
         {
             // The leader is gone; anything it left behind in the group goes too.
-            let _ = killpg(group, Signal::SIGKILL);
+            group::kill_until_gone(self.pid).await;
             return;
         }
         let _ = killpg(group, Signal::SIGKILL);
         let _ = self.child.wait().await;
+        group::kill_until_gone(self.pid).await;
     }
 
     /// SIGKILL to the whole group at once: a hung opencode would not act
@@ -152,11 +154,12 @@ impl OpencodeChild {
     pub async fn kill_group(&mut self) {
         let _ = killpg(Pid::from_raw(self.pid as i32), Signal::SIGKILL);
         let _ = self.child.wait().await;
+        group::kill_until_gone(self.pid).await;
     }
 
     /// After the leader exited on its own: clears what is left of its group.
-    pub fn reap_group(&self) {
-        let _ = killpg(Pid::from_raw(self.pid as i32), Signal::SIGKILL);
+    pub async fn reap_group(&self) {
+        group::kill_until_gone(self.pid).await;
     }
 
     /// After an exit: lets the reader take in what opencode wrote last, so

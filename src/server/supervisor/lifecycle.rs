@@ -222,7 +222,7 @@ async fn watch_healthy(
                 return Outcome::Hung(hung.to_string());
             }
             exit = child.exited() => {
-                child.reap_group();
+                child.reap_group().await;
                 child.drain_stderr().await;
                 copy_tail(snapshot, &child);
                 return Outcome::Exited(with_stderr(exit, &child));

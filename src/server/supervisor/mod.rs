@@ -4,6 +4,7 @@
 //! shutdown.
 
 mod child;
+mod group;
 mod lifecycle;
 mod locate;
 pub mod models_catalog;
