@@ -202,14 +202,13 @@ caddy:
 
 # The time an SSE event spends inside pocketcode's opencode proxy and inside
 # Caddy's, side by side in one run (a packet capture on lo: needs root), and
-# both proxies' memory; printed next to the numbers of 2026-12-02 (issue 26);
-# with it /pocket/events' time inside pocketcode, with 1 and with 10 clients.
-# BENCH_SSE_ARGS, e.g. "--dirs 20 --prompts 2", changes the load.
+# both proxies' memory; each run's table next to the numbers of 2026-12-02,
+# then issue 26's targets in one table: the proxy at 1, 5 and 20 directories,
+# /pocket/events with 1 and with 10 clients, and 20 directories with 10.
+# BENCH_SSE_ARGS, e.g. "--only 20:10 --prompts 2", changes the runs.
 bench-sse: caddy build
-	for clients in 1 10; do \
-	  $(SUDO) python3 benches/sse/side_by_side.py --bin target/release/pocketcode \
-	    --site-root target/site --pocket-clients $$clients $(BENCH_SSE_ARGS) || exit 1; \
-	done
+	$(SUDO) python3 benches/sse/targets.py --bin target/release/pocketcode \
+	  --site-root target/site $(BENCH_SSE_ARGS)
 
 # Phone screenshots of the main views into end2end/screenshots/.
 screenshots: build
