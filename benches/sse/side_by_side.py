@@ -56,11 +56,20 @@ def rss_mb(pid):
     return None
 
 
+# pocketcode's thread that serves the scripted model (the stand-in for a
+# remote provider, not pocketcode's work): left out of its CPU.
+STAND_IN_THREADS = {"scripted-model"}
+
+
 def schedstat(pid):
-    """CPU time, run-queue wait (ns) and times scheduled, summed over `pid`'s threads."""
+    """CPU time, run-queue wait (ns) and times scheduled, summed over `pid`'s
+    threads (but the model stand-in's)."""
     total = [0, 0, 0]
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                if f.read().strip() in STAND_IN_THREADS:
+                    continue
             with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
                 for i, v in enumerate(f.read().split()[:3]):
                     total[i] += int(v)

@@ -34,7 +34,9 @@ impl ScriptedModel {
 
     /// Serves on `addr`, requiring `api_key`.
     pub async fn bind(addr: SocketAddr, api_key: String) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
+        // Bound here, registered with the runtime that serves it.
+        let listener = std::net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let (stopping, stopping_rx) = watch::channel(false);
         let key = KeyCheck::new(&api_key);
@@ -49,7 +51,14 @@ impl ScriptedModel {
         let transcriptions = state.transcriptions.clone();
         let usage = state.usage.clone();
         let router = app(state);
-        let task = tokio::spawn(async move {
+        let task = on_own_thread(async move {
+            let listener = match tokio::net::TcpListener::from_std(listener) {
+                Ok(listener) => listener,
+                Err(err) => {
+                    tracing::warn!(%err, "the scripted model cannot listen");
+                    return;
+                }
+            };
             // Each SSE event leaves at once, as a provider's do: without
             // TCP_NODELAY a small write can wait ~40 ms for a delayed ACK.
             let listener = listener.tap_io(|tcp| {
@@ -61,7 +70,7 @@ impl ScriptedModel {
             if let Err(err) = served {
                 tracing::warn!(%err, "the scripted model stopped serving");
             }
-        });
+        })?;
         Ok(Self {
             addr,
             api_key,
@@ -129,6 +138,32 @@ impl ScriptedModel {
     pub async fn stop(self) {
         self.served.stop().await;
     }
+}
+
+/// Runs `serve` on a thread and runtime of its own, named `scripted-model`:
+/// the stand-in for a remote provider must not take pocketcode's workers
+/// (in a bench its streams would be counted as pocketcode's time). The
+/// thread ends with the task, which the handle can abort as any other.
+fn on_own_thread(
+    serve: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (ended, ended_rx) = tokio::sync::oneshot::channel::<()>();
+    let task = runtime.spawn(async move {
+        // Dropped when serving ends or the task is aborted: the thread goes.
+        let _ended = ended;
+        serve.await;
+    });
+    std::thread::Builder::new()
+        .name("scripted-model".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let _ = ended_rx.await;
+            });
+        })?;
+    Ok(task)
 }
 
 #[cfg(test)]
