@@ -35,5 +35,11 @@ pub const BUILT_AT: &str = env!("POCKETCODE_BUILT_AT");
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Asynchronously (as `leptos::mount::hydrate_lazy`): a page in its own
+    // chunk hydrates once the chunk has come; then the app says so.
+    wasm_bindgen_futures::spawn_local(async {
+        let app = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
+        app.forget();
+        app::hydration_done();
+    });
 }

@@ -15,6 +15,7 @@ mod reload;
 mod remotes;
 mod repos;
 mod resources;
+mod routes;
 mod search;
 mod shell;
 mod sidebar;
@@ -29,4 +30,4 @@ pub use events::{
     LiveEvents, UseLiveEventsOptions, use_any_chat_events, use_chat_events, use_live_events,
     use_live_events_with_options,
 };
-pub use shell::{App, shell};
+pub use shell::{App, hydration_done, shell};
