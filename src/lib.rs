@@ -35,11 +35,17 @@ pub const BUILT_AT: &str = env!("POCKETCODE_BUILT_AT");
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Asynchronously (as `leptos::mount::hydrate_lazy`): a page in its own
-    // chunk hydrates once the chunk has come; then the app says so.
+    // The chunk of the page at this URL first (a page other than a chat
+    // has its own), then hydration in one synchronous pass, as without
+    // chunks: nothing of the app runs until the whole page is hydrated
+    // (why: `app::routes`).
     wasm_bindgen_futures::spawn_local(async {
-        let app = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
-        app.forget();
-        app::hydration_done();
+        let path = leptos::prelude::location().pathname().unwrap_or_default();
+        match app::load_page_chunk(&path).await {
+            Ok(()) => leptos::mount::hydrate_body(app::App),
+            // The page stays as the server sent it: it reads, and its links
+            // load pages afresh.
+            Err(error) => leptos::logging::error!("{path}: {error}"),
+        }
     });
 }

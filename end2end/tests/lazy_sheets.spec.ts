@@ -124,3 +124,48 @@ test('every other page comes in its own chunk, fetched once idle; one that canno
   await pocketcode.goto(chat.href);
   await expect(pocketcode.prompt).toBeEditable();
 });
+
+test('a page with its own chunk starts only once the chunk came, then hydrates whole and works', async ({
+  pocketcode,
+  page,
+  consoleErrors,
+}) => {
+  // With a chat, `/` (the home page, in its own chunk) opens the last one.
+  const chat = await pocketcode.newChat();
+  const HOME_CHUNK = /\/pkg\/split_page_home\.[^/]+\.wasm$/;
+  // The app's own requests (its live event stream, server functions).
+  const appRequests: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/pocket/')) appRequests.push(path);
+  });
+  // The home page's chunk waits here until the test lets it go.
+  let chunkAsked: () => void = () => undefined;
+  const asked = new Promise<void>((resolve) => (chunkAsked = resolve));
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(HOME_CHUNK, async (route: Route) => {
+    chunkAsked();
+    await held;
+    await route.continue();
+  });
+
+  await page.goto('/', { waitUntil: 'commit' });
+  await asked;
+  // Idle with the chunk on its way: the app has not started. (Started
+  // half-hydrated, its live stream and the chat list reloads it triggers
+  // changed the state the page's chunk then hydrated against, and hydration
+  // panicked: the page stayed dead.)
+  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve)));
+  await expect(pocketcode.app).toHaveAttribute('data-hydrated', 'false');
+  expect(appRequests).toEqual([]);
+
+  release();
+  await pocketcode.waitHydrated();
+  await expect.poll(() => appRequests).toContain('/pocket/events');
+  // The home page opened the chat, whose composer takes what is typed.
+  await page.waitForURL(chat.href);
+  await pocketcode.prompt.fill('typed after a late chunk');
+  await expect(pocketcode.prompt).toHaveValue('typed after a late chunk');
+  expect(consoleErrors).toEqual([]);
+});

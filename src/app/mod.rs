@@ -30,4 +30,5 @@ pub use events::{
     LiveEvents, UseLiveEventsOptions, use_any_chat_events, use_chat_events, use_live_events,
     use_live_events_with_options,
 };
-pub use shell::{App, hydration_done, shell};
+pub use routes::load_page_chunk;
+pub use shell::{App, shell};

@@ -1,7 +1,5 @@
 //! The HTML document and the top-level router.
 
-use std::cell::Cell;
-
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -50,19 +48,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-thread_local! {
-    /// The app's `data-hydrated` marker (read in the browser only).
-    static HYDRATED: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
-}
-
-/// Marks the app hydrated: called in the browser once the page, and the
-/// chunk of a page that has its own, is hydrated.
-pub fn hydration_done() {
-    if let Some(hydrated) = HYDRATED.get() {
-        hydrated.set(true);
-    }
-}
-
 /// The application: top bar, sidebar and the page of the route.
 #[component]
 pub fn App() -> impl IntoView {
@@ -73,10 +58,8 @@ pub fn App() -> impl IntoView {
     provide_context(ChatList::new());
     provide_context(SidebarOpen(RwSignal::new(false)));
     let hydrated = RwSignal::new(false);
-    // Set once hydration has finished (`crate::hydrate` calls
-    // [`hydration_done`]): tests wait for this marker. Hydration is
-    // asynchronous, so an effect could run before a page's chunk came.
-    HYDRATED.set(Some(hydrated));
+    // Runs only in the browser, after hydration: tests wait for this marker.
+    Effect::new(move |_| hydrated.set(true));
     // Once the page is idle: the other pages' chunks, so moving there is
     // instant.
     Effect::new(move |_| {
