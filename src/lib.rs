@@ -35,5 +35,17 @@ pub const BUILT_AT: &str = env!("POCKETCODE_BUILT_AT");
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // The chunk of the page at this URL first (a page other than a chat
+    // has its own), then hydration in one synchronous pass, as without
+    // chunks: nothing of the app runs until the whole page is hydrated
+    // (why: `app::routes`).
+    wasm_bindgen_futures::spawn_local(async {
+        let path = leptos::prelude::location().pathname().unwrap_or_default();
+        match app::load_page_chunk(&path).await {
+            Ok(()) => leptos::mount::hydrate_body(app::App),
+            // The page stays as the server sent it: it reads, and its links
+            // load pages afresh.
+            Err(error) => leptos::logging::error!("{path}: {error}"),
+        }
+    });
 }

@@ -4,7 +4,7 @@ import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
 
 /**
- * The menu's sheets come in their own WASM chunks (a `--split` build): the
+ * The menu's sheets (and every page but a chat's) come in their own WASM chunks (a `--split` build): the
  * chat page hydrates without them, a sheet says "Loading…" while its chunk
  * is on the way and says what went wrong (with Close) when it cannot come,
  * and opening it again fetches it again. Once the page is idle the chunks
@@ -78,4 +78,94 @@ test('the chunks are fetched once the page is idle, not before it hydrates', asy
   await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Terminal' }).click();
   await expect(page.getByRole('region', { name: 'Terminal' }).getByTestId('terminal-screen').first()).toBeVisible();
   expect(chunks.length).toBe(fetched);
+});
+
+test('every other page comes in its own chunk, fetched once idle; one that cannot come says so', async ({
+  pocketcode,
+  page,
+}) => {
+  const PAGE_CHUNK = /\/pkg\/split_page_(\w+)\.[^/]+\.wasm$/;
+  const requested: string[] = [];
+  let refuse = 'resources';
+  await page.route(PAGE_CHUNK, async (route: Route) => {
+    const name = PAGE_CHUNK.exec(new URL(route.request().url()).pathname)?.[1] ?? '';
+    requested.push(name);
+    if (name === refuse) await route.abort('internetdisconnected');
+    else await route.continue();
+  });
+
+  const chat = await pocketcode.newChat();
+  // The chat page's HTML names no page chunk; once idle every page's comes.
+  expect(await page.locator('link[href*="/pkg/split_page_"]').count()).toBe(0);
+  const pages = ['connections', 'home', 'repos', 'resources', 'search'];
+  await expect.poll(() => [...new Set(requested)].sort()).toEqual(pages);
+
+  // A page whose chunk came shows at once, in the same document.
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  const fetched = requested.length;
+  await pocketcode.openSidebar();
+  await pocketcode.sidebar.getByRole('link', { name: 'Repos' }).click();
+  await expect(page.getByRole('heading', { name: 'Pick a repo' })).toBeVisible();
+  expect(requested.length).toBe(fetched);
+
+  // One whose chunk cannot come says so, with a link that loads it afresh.
+  await pocketcode.openSidebar();
+  await pocketcode.sidebar.getByRole('link', { name: 'Resources' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'Could not load' });
+  await expect(alert).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  refuse = 'none';
+  await alert.getByRole('link', { name: 'Reload' }).click();
+  await pocketcode.waitHydrated();
+  await expect(page.getByRole('heading', { name: 'Resources' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Disk' })).toBeVisible();
+
+  // And back to the chat, a page in the main chunk.
+  await pocketcode.goto(chat.href);
+  await expect(pocketcode.prompt).toBeEditable();
+});
+
+test('a page with its own chunk starts only once the chunk came, then hydrates whole and works', async ({
+  pocketcode,
+  page,
+  consoleErrors,
+}) => {
+  // With a chat, `/` (the home page, in its own chunk) opens the last one.
+  const chat = await pocketcode.newChat();
+  const HOME_CHUNK = /\/pkg\/split_page_home\.[^/]+\.wasm$/;
+  // The app's own requests (its live event stream, server functions).
+  const appRequests: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/pocket/')) appRequests.push(path);
+  });
+  // The home page's chunk waits here until the test lets it go.
+  let chunkAsked: () => void = () => undefined;
+  const asked = new Promise<void>((resolve) => (chunkAsked = resolve));
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(HOME_CHUNK, async (route: Route) => {
+    chunkAsked();
+    await held;
+    await route.continue();
+  });
+
+  await page.goto('/', { waitUntil: 'commit' });
+  await asked;
+  // Idle with the chunk on its way: the app has not started. (Started
+  // half-hydrated, its live stream and the chat list reloads it triggers
+  // changed the state the page's chunk then hydrated against, and hydration
+  // panicked: the page stayed dead.)
+  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve)));
+  await expect(pocketcode.app).toHaveAttribute('data-hydrated', 'false');
+  expect(appRequests).toEqual([]);
+
+  release();
+  await pocketcode.waitHydrated();
+  await expect.poll(() => appRequests).toContain('/pocket/events');
+  // The home page opened the chat, whose composer takes what is typed.
+  await page.waitForURL(chat.href);
+  await pocketcode.prompt.fill('typed after a late chunk');
+  await expect(pocketcode.prompt).toHaveValue('typed after a late chunk');
+  expect(consoleErrors).toEqual([]);
 });

@@ -65,13 +65,14 @@ function nextBuild(): Record<string, string> {
   return renamed;
 }
 
-/** The app's own files (CSS, JS, WASM) this page loaded. */
+/** The app's own files (CSS, JS, WASM, the chunks' loader) this page
+ * loaded; the lazy chunks (a page's, fetched ahead once idle) apart. */
 const appFiles = (page: import('@playwright/test').Page) =>
   page.evaluate(() =>
     performance
       .getEntriesByType('resource')
       .map((entry) => new URL(entry.name).pathname)
-      .filter((name) => /^\/pkg\/.*\.(css|js|wasm)$/.test(name))
+      .filter((name) => /^\/pkg\/(pocketcode|__wasm_split)\.[^/]*\.(css|js|wasm)$/.test(name))
       .sort(),
   );
 

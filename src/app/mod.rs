@@ -15,6 +15,7 @@ mod reload;
 mod remotes;
 mod repos;
 mod resources;
+mod routes;
 mod search;
 mod shell;
 mod sidebar;
@@ -29,4 +30,5 @@ pub use events::{
     LiveEvents, UseLiveEventsOptions, use_any_chat_events, use_chat_events, use_live_events,
     use_live_events_with_options,
 };
+pub use routes::load_page_chunk;
 pub use shell::{App, shell};

@@ -3,16 +3,12 @@
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use super::chat::ChatPage;
 use super::chat_list::ChatList;
 use super::events::use_live_events;
-use super::home::HomePage;
-use super::remotes::RemotesPage;
-use super::repos::ReposPage;
-use super::resources::ResourcesPage;
-use super::search::SearchPage;
+use super::routes::{ConnectionsRoute, HomeRoute, ReposRoute, ResourcesRoute, SearchRoute};
 use super::sidebar::{Sidebar, SidebarOpen};
 use super::top_bar::TopBar;
 
@@ -64,6 +60,11 @@ pub fn App() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     // Runs only in the browser, after hydration: tests wait for this marker.
     Effect::new(move |_| hydrated.set(true));
+    // Once the page is idle: the other pages' chunks, so moving there is
+    // instant.
+    Effect::new(move |_| {
+        request_idle_callback(|| leptos::task::spawn_local(super::routes::prefetch()))
+    });
     view! {
         <Title text="pocketcode" />
         <Router>
@@ -77,17 +78,18 @@ pub fn App() -> impl IntoView {
                     data-live-events=move || if live.connected.get() { "open" } else { "closed" }
                 >
                     <Routes fallback=|| view! { <p class="p-3">"Not found."</p> }>
-                        <Route path=path!("/") view=HomePage />
+                        // Every page but a chat is its own chunk (`routes`).
+                        <Route path=path!("/") view={Lazy::<HomeRoute>::new()} />
                         // In order: the transcript is in the HTML itself, so a
                         // chat reads with JavaScript off (out-of-order streaming
                         // needs a script to put it in place).
                         <Route path=path!("/chat/:owner/:name/:chat") view=ChatPage ssr=SsrMode::InOrder />
                         <Route path=path!("/remote/:connection/:chat") view=ChatPage ssr=SsrMode::InOrder />
-                        <Route path=path!("/repos") view=ReposPage />
-                        <Route path=path!("/resources") view=ResourcesPage />
-                        <Route path=path!("/connections") view=RemotesPage />
+                        <Route path=path!("/repos") view={Lazy::<ReposRoute>::new()} />
+                        <Route path=path!("/resources") view={Lazy::<ResourcesRoute>::new()} />
+                        <Route path=path!("/connections") view={Lazy::<ConnectionsRoute>::new()} />
                         // In order, so a search reads with JavaScript off too.
-                        <Route path=path!("/search") view=SearchPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::InOrder />
                     </Routes>
                 </main>
             </div>
