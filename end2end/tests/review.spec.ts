@@ -5,6 +5,7 @@ import type { Locator, Page } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, PocketcodePage, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
+import { phoneScreenshot } from '../fixtures/screenshots';
 import { expectTappable } from '../fixtures/tappable';
 
 const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
@@ -12,7 +13,7 @@ const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
 test('Review on a phone: comment on a line and a range, send the review, the agent gets both anchors', async ({
   pocketcode,
   page,
-}, testInfo) => {
+}) => {
   const chat = await pocketcode.newChat();
   // What the agent wrote.
   fs.mkdirSync(path.join(chat.worktree, 'notes'), { recursive: true });
@@ -61,7 +62,7 @@ test('Review on a phone: comment on a line and a range, send the review, the age
   await line(1).click();
   expect(await review.getByRole('textbox', { name: 'Comment on notes/plan.rs:1' }).evaluate((e) => getComputedStyle(e).fontSize)).toBe('16px');
   await review.getByRole('button', { name: 'Cancel' }).click();
-  await page.screenshot({ path: testInfo.outputPath('review-comments.png') });
+  await phoneScreenshot(page, 'review-comments.png');
   expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
 
   await pocketcode.reload();
@@ -75,7 +76,7 @@ test('Review on a phone: comment on a line and a range, send the review, the age
   await expect(send).toBeDisabled();
   await expect(review.getByRole('article', { name: 'Comment on notes/plan.rs:1' })).toContainText('sent ✓');
   await expect(review.getByRole('article', { name: 'Comment on notes/plan.rs:2-3' })).toContainText('sent ✓');
-  await page.screenshot({ path: testInfo.outputPath('review-sent.png') });
+  await phoneScreenshot(page, 'review-sent.png');
   expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
 
   // The scripted model echoes what it received: one message, both anchors.
