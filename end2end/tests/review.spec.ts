@@ -155,12 +155,12 @@ test('an open Review sheet follows another tab and the agent, keeping the commen
   const scrolled = await scrollTop(mine);
   expect(scrolled).toBeGreaterThan(5000);
 
-  // The other tab comments on line 305: it shows here, and the sheet stays where it was read.
+  // The other tab comments on line 298, in view here: it shows, and the sheet stays where it was read.
   const theirs = await openReview(otherPage);
-  await line(theirs, 305).click();
-  await theirs.getByRole('textbox', { name: 'Comment on long.txt:305' }).fill('From the other tab.');
+  await line(theirs, 298).click();
+  await theirs.getByRole('textbox', { name: 'Comment on long.txt:298' }).fill('From the other tab.');
   await theirs.getByRole('button', { name: 'Add comment' }).click();
-  const comment = mine.getByRole('article', { name: 'Comment on long.txt:305' });
+  const comment = mine.getByRole('article', { name: 'Comment on long.txt:298' });
   await expect(comment).toContainText('From the other tab.');
   await expect(mine.getByTestId('review-drafts')).toHaveText('1 draft comment');
   await expect(comment).toBeInViewport();

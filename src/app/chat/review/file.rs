@@ -107,7 +107,7 @@ fn Line(path: StoredValue<String>, line: DiffLine) -> impl IntoView {
     );
     let row = "flex w-full min-h-11 items-center text-left";
     let text = view! {
-        <span aria-hidden="true" class="shrink-0 pr-1 whitespace-pre text-neutral-500 select-none">{numbers}</span>
+        <span aria-hidden="true" class="shrink-0 pr-1 whitespace-pre text-neutral-400 select-none">{numbers}</span>
         <span class=format!("min-w-0 whitespace-pre-wrap break-all {colour}")>{line.text.clone()}</span>
     };
     // What this line is, across diffs: kept in view when the diff is read again.
