@@ -11,11 +11,10 @@ use std::panic::AssertUnwindSafe;
 
 use common::git_fixture::Remote;
 use common::http::{NewChat, clone_repo, decode};
-use common::pty::{self, read_until};
+use common::pty;
 use common::{TempDir, TestServer};
-use futures::{FutureExt, SinkExt};
+use futures::FutureExt;
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chats_terminal_runs_in_its_worktree_through_the_proxy() {
@@ -63,46 +62,10 @@ async fn round_trip(server: &TestServer, chat: &NewChat) {
     assert_eq!(pty["cwd"], chat.worktree.as_str(), "{pty}");
     let id = pty["id"].as_str().expect("pty id");
     let directory = encode(&chat.worktree);
-
-    let (status, resized) = decode(
-        server
-            .http
-            .put(server.url(&format!("/pty/{id}?directory={directory}")))
-            .json(&json!({"size": {"rows": 33, "cols": 101}}))
-            .send()
-            .await
-            .expect("PUT /pty/{id}"),
-    )
-    .await;
-    assert_eq!(status, 200, "{resized}");
-
-    let mut socket = pty::open(server, &format!("/pty/{id}/connect?directory={directory}")).await;
-    // Only the shell makes `hi-42` and `cwd=/…` (the echoed command line
-    // has `$((40+2))` and `$(pwd)`), so seeing them proves a round trip.
-    socket
-        .send(Message::text(
-            "echo \"cwd=$(pwd)\"; stty size; echo hi-$((40+2))\r",
-        ))
-        .await
-        .expect("send input");
-    let output = read_until(&mut socket, "hi-42").await;
-    assert!(
-        output.contains(&format!("cwd={}", chat.worktree)),
-        "not in the worktree: {output:?}"
-    );
-    assert!(output.contains("33 101"), "size not taken: {output:?}");
-    let _ = socket.close(None).await;
-
-    let (status, _) = decode(
-        server
-            .http
-            .delete(server.url(&format!("/pty/{id}?directory={directory}")))
-            .send()
-            .await
-            .expect("DELETE /pty/{id}"),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let at = format!("/pty/{id}?directory={directory}");
+    let connect = format!("/pty/{id}/connect?directory={directory}");
+    pty::check_shell(server, &at, &connect, &chat.worktree).await;
+    pty::delete(server, &at).await;
 }
 
 /// Each refusal is a 403 that says why, and no terminal is started.

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { seriousViolations } from '../fixtures/axe';
+import { expectFileDownload, expectZipDownload, openFiles, uploadText } from '../fixtures/files';
 import { expect, test } from '../fixtures/pocketcode';
+import { phoneScreenshot } from '../fixtures/screenshots';
 import { expectTappable } from '../fixtures/tappable';
-import { unzip } from '../fixtures/zip';
 
 const page_width = 390;
 
@@ -13,17 +14,14 @@ const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
 test('Files on a phone: browse, read, download a file and a folder, upload into a folder', async ({
   pocketcode,
   page,
-}, testInfo) => {
+}) => {
   const chat = await pocketcode.newChat();
   // What the agent wrote.
   fs.mkdirSync(path.join(chat.worktree, 'notes'), { recursive: true });
   fs.writeFileSync(path.join(chat.worktree, 'notes', 'plan.rs'), PLAN);
   fs.writeFileSync(path.join(chat.worktree, 'notes', 'todo.md'), '- ship it\n');
 
-  await page.getByRole('button', { name: 'Chat menu' }).click();
-  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Files' }).click();
-  const files = page.getByRole('region', { name: 'Files' });
-  const tree = files.getByRole('list', { name: 'Worktree' });
+  const { files, tree } = await openFiles(page);
   const notes = tree.getByRole('button', { name: /^notes\/\s*,\s*untracked$/ });
   await expect(notes).toHaveAttribute('aria-expanded', 'false');
   await notes.click();
@@ -34,7 +32,7 @@ test('Files on a phone: browse, read, download a file and a folder, upload into 
   for (const control of [notes, plan, files.getByRole('link', { name: 'Download folder (zip)' })]) {
     await expectTappable(control, page_width);
   }
-  await page.screenshot({ path: testInfo.outputPath('files-tree.png') });
+  await phoneScreenshot(page, 'files-tree.png');
 
   await plan.click();
   const lines = files.getByTestId('file-lines');
@@ -49,29 +47,16 @@ test('Files on a phone: browse, read, download a file and a folder, upload into 
   await expect(lines).toHaveClass(/whitespace-pre-wrap/);
   const downloadFile = files.getByRole('link', { name: 'Download', exact: true });
   for (const control of [wrap, downloadFile]) await expectTappable(control, page_width);
-  await page.screenshot({ path: testInfo.outputPath('files-viewer.png') });
+  await phoneScreenshot(page, 'files-viewer.png');
   expect(await seriousViolations(page, 'section[aria-label="Files"]')).toEqual([]);
-
-  const [file] = await Promise.all([page.waitForEvent('download'), downloadFile.click()]);
-  expect(file.suggestedFilename()).toBe('plan.rs');
-  expect(fs.readFileSync(await file.path(), 'utf8')).toBe(PLAN);
+  await expectFileDownload(page, files, 'plan.rs', PLAN);
 
   await files.getByRole('button', { name: '← Files' }).click();
   await expect(notes).toHaveAttribute('aria-expanded', 'true');
-  const [zip] = await Promise.all([
-    page.waitForEvent('download'),
-    files.getByRole('link', { name: 'Download folder (zip)' }).click(),
-  ]);
-  expect(zip.suggestedFilename()).toBe('notes.zip');
-  const zipped = unzip(fs.readFileSync(await zip.path()));
-  expect([...zipped.keys()].sort()).toEqual(['plan.rs', 'todo.md']);
-  expect(zipped.get('plan.rs')?.toString()).toBe(PLAN);
-  expect(zipped.get('todo.md')?.toString()).toBe('- ship it\n');
+  await expectZipDownload(page, files, 'notes.zip', { 'plan.rs': PLAN, 'todo.md': '- ship it\n' });
 
+  await uploadText(files, tree, 'from-phone.txt', 'typed on a phone\n', 'notes/');
   const upload = files.getByLabel('Upload files');
-  await upload.setInputFiles({ name: 'from-phone.txt', mimeType: 'text/plain', buffer: Buffer.from('typed on a phone\n') });
-  await expect(files.getByTestId('upload-note')).toHaveText('Uploaded 1 file(s) into notes/.');
-  await expect(tree.getByRole('button', { name: /from-phone\.txt/ })).toBeVisible();
   expect(fs.readFileSync(path.join(chat.worktree, 'notes', 'from-phone.txt'), 'utf8')).toBe('typed on a phone\n');
   await expectTappable(files.locator('label', { hasText: 'Upload files' }), page_width);
 
@@ -79,6 +64,6 @@ test('Files on a phone: browse, read, download a file and a folder, upload into 
   await upload.setInputFiles({ name: 'todo.md', mimeType: 'text/plain', buffer: Buffer.from('replaced?\n') });
   await expect(files.getByTestId('upload-note')).toContainText('Upload refused: notes/todo.md is already there');
   expect(fs.readFileSync(path.join(chat.worktree, 'notes', 'todo.md'), 'utf8')).toBe('- ship it\n');
-  await page.screenshot({ path: testInfo.outputPath('files-upload.png') });
+  await phoneScreenshot(page, 'files-upload.png');
   expect(await seriousViolations(page, 'section[aria-label="Files"]')).toEqual([]);
 });

@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { seriousViolations } from '../fixtures/axe';
+import { expectFileDownload, expectZipDownload, openFiles, uploadText } from '../fixtures/files';
 import { LoginPage } from '../fixtures/login';
 import { expect, PocketcodePage, test } from '../fixtures/pocketcode';
+import { phoneScreenshot } from '../fixtures/screenshots';
 import { type RemoteOpencode, startRemoteOpencode } from '../fixtures/remote_opencode';
 import { type Server, startPocketcode } from '../fixtures/server';
 import { type Sshd, startSshd } from '../fixtures/sshd';
 import { expectTappable } from '../fixtures/tappable';
 import { expectLine } from '../fixtures/terminal';
-import { unzip } from '../fixtures/zip';
 
 // A server of its own that trusts the test's sshd, and a real opencode on
 // the "remote" side with its own scripted model.
@@ -74,10 +75,7 @@ test('a remote chat on a phone: its files browsed, a file read and downloaded, a
   expect(used.body).toContain('"connected"');
 
   await pocketcode.goto(`${server.baseUrl}/remote/devbox/${session}`);
-  await page.getByRole('button', { name: 'Chat menu' }).click();
-  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Files' }).click();
-  const files = page.getByRole('region', { name: 'Files' });
-  const tree = files.getByRole('list', { name: 'Worktree' });
+  const { files, tree } = await openFiles(page);
   const notes = tree.getByRole('button', { name: /^notes\/\s*,\s*has changes$/ });
   await notes.click();
   await expect(files.getByTestId('files-folder')).toHaveText('notes/');
@@ -90,27 +88,14 @@ test('a remote chat on a phone: its files browsed, a file read and downloaded, a
   const lines = files.getByTestId('file-lines');
   await expect(lines).toContainText('println!("hi from the remote");');
   await expect(lines.locator('.tok-k').first()).toHaveText('fn');
-  const downloadFile = files.getByRole('link', { name: 'Download', exact: true });
   await page.screenshot({ path: testInfo.outputPath('remote-files-viewer.png') });
   expect(await seriousViolations(page, 'section[aria-label="Files"]')).toEqual([]);
-  const [file] = await Promise.all([page.waitForEvent('download'), downloadFile.click()]);
-  expect(file.suggestedFilename()).toBe('plan.rs');
-  expect(fs.readFileSync(await file.path(), 'utf8')).toBe(PLAN);
+  await expectFileDownload(page, files, 'plan.rs', PLAN);
 
   await files.getByRole('button', { name: '← Files' }).click();
-  const [zip] = await Promise.all([
-    page.waitForEvent('download'),
-    files.getByRole('link', { name: 'Download folder (zip)' }).click(),
-  ]);
-  expect(zip.suggestedFilename()).toBe('notes.zip');
-  const zipped = unzip(fs.readFileSync(await zip.path()));
-  expect([...zipped.keys()].sort()).toEqual(['plan.rs', 'todo.md']);
-  expect(zipped.get('plan.rs')?.toString()).toBe(PLAN);
+  await expectZipDownload(page, files, 'notes.zip', { 'plan.rs': PLAN, 'todo.md': '- ship it\n' });
 
-  const upload = files.getByLabel('Upload files');
-  await upload.setInputFiles({ name: 'from-phone.txt', mimeType: 'text/plain', buffer: Buffer.from('typed on a phone\n') });
-  await expect(files.getByTestId('upload-note')).toHaveText('Uploaded 1 file(s) into notes/.');
-  await expect(tree.getByRole('button', { name: /from-phone\.txt/ })).toBeVisible();
+  await uploadText(files, tree, 'from-phone.txt', 'typed on a phone\n', 'notes/');
   expect(fs.readFileSync(path.join(project, 'notes', 'from-phone.txt'), 'utf8')).toBe('typed on a phone\n');
   await page.screenshot({ path: testInfo.outputPath('remote-files-upload.png') });
   expect(await seriousViolations(page, 'section[aria-label="Files"]')).toEqual([]);
@@ -126,6 +111,8 @@ test('a remote chat on a phone: its files browsed, a file read and downloaded, a
   // The directory's name only: its whole path wraps on a phone's screen.
   await page.keyboard.type('echo "in-$(basename "$PWD")"\n');
   await expectLine(screen, `in-${path.basename(project)}`);
-  await page.screenshot({ path: testInfo.outputPath('remote-terminal.png') });
+  // The key bar above the keyboard, on an iPhone.
+  await expect(page.getByRole('region', { name: 'Terminal' }).getByRole('button', { name: 'Tab', exact: true })).toBeVisible();
+  await phoneScreenshot(page, 'terminal-key-bar.png');
   expect(await seriousViolations(page, '[data-testid=terminal-sheet]')).toEqual([]);
 });

@@ -5,6 +5,7 @@ import type { Locator, Page } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, PocketcodePage, REPLY_TIMEOUT, test } from '../fixtures/pocketcode';
+import { phoneScreenshot } from '../fixtures/screenshots';
 import { expectTappable } from '../fixtures/tappable';
 
 const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
@@ -12,7 +13,7 @@ const PLAN = 'fn main() {\n    println!("hi from the agent");\n}\n';
 test('Review on a phone: comment on a line and a range, send the review, the agent gets both anchors', async ({
   pocketcode,
   page,
-}, testInfo) => {
+}) => {
   const chat = await pocketcode.newChat();
   // What the agent wrote.
   fs.mkdirSync(path.join(chat.worktree, 'notes'), { recursive: true });
@@ -61,7 +62,7 @@ test('Review on a phone: comment on a line and a range, send the review, the age
   await line(1).click();
   expect(await review.getByRole('textbox', { name: 'Comment on notes/plan.rs:1' }).evaluate((e) => getComputedStyle(e).fontSize)).toBe('16px');
   await review.getByRole('button', { name: 'Cancel' }).click();
-  await page.screenshot({ path: testInfo.outputPath('review-comments.png') });
+  await phoneScreenshot(page, 'review-comments.png');
   expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
 
   await pocketcode.reload();
@@ -75,7 +76,7 @@ test('Review on a phone: comment on a line and a range, send the review, the age
   await expect(send).toBeDisabled();
   await expect(review.getByRole('article', { name: 'Comment on notes/plan.rs:1' })).toContainText('sent ✓');
   await expect(review.getByRole('article', { name: 'Comment on notes/plan.rs:2-3' })).toContainText('sent ✓');
-  await page.screenshot({ path: testInfo.outputPath('review-sent.png') });
+  await phoneScreenshot(page, 'review-sent.png');
   expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
 
   // The scripted model echoes what it received: one message, both anchors.
@@ -133,47 +134,74 @@ async function openReview(page: Page): Promise<Locator> {
   return page.getByRole('region', { name: 'Review' });
 }
 
-test('an open Review sheet follows another tab and the agent, keeping the comment being written', async ({
+test('an open Review sheet follows another tab and the agent, keeping the comment being written and where it is read', async ({
   pocketcode,
   page,
 }) => {
   const chat = await pocketcode.newChat();
-  const lines = Array.from({ length: 60 }, (_, i) => `line ${i + 1}\n`).join('');
+  const lines = Array.from({ length: 400 }, (_, i) => `line ${i + 1}\n`).join('');
   fs.writeFileSync(path.join(chat.worktree, 'long.txt'), lines);
   const otherPage = await page.context().newPage();
   const other = new PocketcodePage(otherPage);
   await other.goto(chat.href);
 
-  // Here: a comment half written on line 40.
+  // Here: read down to line 300, a comment half written on it.
   const mine = await openReview(page);
   const line = (sheet: Locator, n: number) => sheet.getByRole('button', { name: new RegExp(`^Line ${n}:`) });
-  await line(mine, 40).click();
-  const box = mine.getByRole('textbox', { name: 'Comment on long.txt:40' });
+  await line(mine, 300).click();
+  const box = mine.getByRole('textbox', { name: 'Comment on long.txt:300' });
   await box.fill('Half a thought');
+  await line(mine, 300).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const scrolled = await scrollTop(mine);
+  expect(scrolled).toBeGreaterThan(5000);
 
-  // The other tab comments on line 2: it shows here.
+  // The other tab comments on line 298, in view here: it shows, and the sheet stays where it was read.
   const theirs = await openReview(otherPage);
-  await line(theirs, 2).click();
-  await theirs.getByRole('textbox', { name: 'Comment on long.txt:2' }).fill('From the other tab.');
+  await line(theirs, 298).click();
+  await theirs.getByRole('textbox', { name: 'Comment on long.txt:298' }).fill('From the other tab.');
   await theirs.getByRole('button', { name: 'Add comment' }).click();
-  const comment = mine.getByRole('article', { name: 'Comment on long.txt:2' });
+  const comment = mine.getByRole('article', { name: 'Comment on long.txt:298' });
   await expect(comment).toContainText('From the other tab.');
   await expect(mine.getByTestId('review-drafts')).toHaveText('1 draft comment');
+  await expect(comment).toBeInViewport();
+  expect(await scrollTop(mine)).toBe(scrolled);
   await expect(box).toHaveValue('Half a thought');
 
-  // It sends the review: shown sent here.
+  // It sends the review: shown sent here, still where it was read.
   await theirs.getByRole('button', { name: 'Send review' }).click();
   await expect(comment).toContainText('sent ✓');
   await expect(mine.getByTestId('review-drafts')).toHaveText('0 draft comments');
+  expect(await scrollTop(mine)).toBe(scrolled);
   await theirs.getByRole('button', { name: 'Close the review' }).click();
   await other.expectReply('From the other tab.');
 
-  // The agent writes a file: its turn done, the file shows here.
-  await other.send('[scenario:write path=notes/later.rs content="fn later() {}\\n"]');
-  await expect(mine.locator('details', { hasText: 'notes/later.rs' })).toBeVisible({ timeout: REPLY_TIMEOUT });
+  // The agent writes a file listed above long.txt: its turn done, the file
+  // shows here, and line 300 stays where it was on the screen.
+  const at = await onScreen(line(mine, 300));
+  await other.send('[scenario:write path=early.rs content="fn early() {}\\n"]');
+  await expect(mine.locator('details', { hasText: 'early.rs' })).toBeVisible({ timeout: REPLY_TIMEOUT });
+  expect(Math.abs((await onScreen(line(mine, 300))) - at)).toBeLessThan(2);
+  expect(await scrollTop(mine)).toBeGreaterThan(scrolled);
   await expect(box).toHaveValue('Half a thought');
-  await expect(line(mine, 40)).toHaveAttribute('aria-pressed', 'true');
+  await expect(line(mine, 300)).toHaveAttribute('aria-pressed', 'true');
   expect(await seriousViolations(page, 'section[aria-label="Review"]')).toEqual([]);
   await other.waitUntilIdle();
   await otherPage.close();
 });
+
+/** How far `sheet` is scrolled, read once the page has drawn what came in. */
+async function scrollTop(sheet: Locator): Promise<number> {
+  return sheet.evaluate(
+    (el) => new Promise<number>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(el.scrollTop)))),
+  );
+}
+
+/** Where `target` is on the screen (its top, in CSS pixels), once the page has drawn. */
+async function onScreen(target: Locator): Promise<number> {
+  return target.evaluate(
+    (el) =>
+      new Promise<number>((done) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => done(el.getBoundingClientRect().top))),
+      ),
+  );
+}

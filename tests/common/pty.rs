@@ -1,12 +1,15 @@
 //! A terminal's WebSocket as the tests drive it: opened with the test
-//! server's login cookie, and read until the shell has printed something.
+//! server's login cookie, and read until the shell has printed something;
+//! the round trip both terminal tests (local and remote) check.
 
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::{SinkExt, StreamExt};
+use serde_json::json;
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::TestServer;
+use super::http::decode;
 
 /// Generous for a loaded machine, short enough that a hang fails the test.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
@@ -51,4 +54,51 @@ pub async fn read_until(socket: &mut Socket, needle: &str) -> String {
     .await;
     assert!(read.is_ok(), "no {needle} in {output:?}");
     output
+}
+
+/// A PUT of 33×101 to the terminal at `pty` (path and query), then a round
+/// trip over its WebSocket at `connect`: its shell runs in `cwd` and took
+/// that size.
+pub async fn check_shell(server: &TestServer, pty: &str, connect: &str, cwd: &str) {
+    let (status, resized) = decode(
+        server
+            .http
+            .put(server.url(pty))
+            .json(&json!({"size": {"rows": 33, "cols": 101}}))
+            .send()
+            .await
+            .expect("PUT …/pty/{id}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{resized}");
+    let mut socket = open(server, connect).await;
+    // Only the shell makes `hi-42` and `cwd=/…` (the echoed command line
+    // has `$((40+2))` and `$(pwd)`), so seeing them proves a round trip.
+    socket
+        .send(Message::text(
+            "echo \"cwd=$(pwd)\"; stty size; echo hi-$((40+2))\r",
+        ))
+        .await
+        .expect("send input");
+    let output = read_until(&mut socket, "hi-42").await;
+    assert!(
+        output.contains(&format!("cwd={cwd}")),
+        "not in {cwd}: {output:?}"
+    );
+    assert!(output.contains("33 101"), "size not taken: {output:?}");
+    let _ = socket.close(None).await;
+}
+
+/// Deletes the terminal at `pty` (path and query).
+pub async fn delete(server: &TestServer, pty: &str) {
+    let (status, body) = decode(
+        server
+            .http
+            .delete(server.url(pty))
+            .send()
+            .await
+            .expect("DELETE …/pty/{id}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
 }

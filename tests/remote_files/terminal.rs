@@ -6,14 +6,12 @@
 
 use std::path::Path;
 
-use futures::SinkExt;
 use pocketcode::model::remotes::remote_pty_base;
 use serde_json::json;
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::common::TestServer;
 use crate::common::http::decode;
-use crate::common::pty::{self, read_until};
+use crate::common::pty;
 
 pub async fn runs_in_the_sessions_directory(server: &TestServer, session: &str, project: &Path) {
     let base = remote_pty_base("devbox", session);
@@ -30,29 +28,9 @@ pub async fn runs_in_the_sessions_directory(server: &TestServer, session: &str, 
     assert_eq!(status, 200, "{made}");
     assert_eq!(made["cwd"], project.display().to_string(), "{made}");
     let id = made["id"].as_str().expect("pty id");
-    let (status, resized) = decode(
-        server
-            .http
-            .put(server.url(&format!("{base}/{id}")))
-            .json(&json!({"size": {"rows": 33, "cols": 101}}))
-            .send()
-            .await
-            .expect("PUT …/pty/{id}"),
-    )
-    .await;
-    assert_eq!(status, 200, "{resized}");
-    let mut socket = pty::open(server, &format!("{base}/{id}/connect?cursor=0")).await;
-    socket
-        .send(Message::text("echo \"cwd=$(pwd)\"; stty size; echo hi\r"))
-        .await
-        .expect("send input");
-    let output = read_until(&mut socket, "\nhi").await;
-    assert!(
-        output.contains(&format!("cwd={}", project.display())),
-        "not in the session's directory: {output:?}"
-    );
-    assert!(output.contains("33 101"), "size not taken: {output:?}");
-    let _ = socket.close(None).await;
+    let at = format!("{base}/{id}");
+    let connect = format!("{base}/{id}/connect?cursor=0");
+    pty::check_shell(server, &at, &connect, &project.display().to_string()).await;
     let (status, listed) = decode(
         server
             .http
@@ -64,16 +42,7 @@ pub async fn runs_in_the_sessions_directory(server: &TestServer, session: &str, 
     .await;
     assert_eq!(status, 200, "{listed}");
     assert!(listed.to_string().contains(id), "{listed}");
-    let (status, _) = decode(
-        server
-            .http
-            .delete(server.url(&format!("{base}/{id}")))
-            .send()
-            .await
-            .expect("DELETE"),
-    )
-    .await;
-    assert_eq!(status, 200);
+    pty::delete(server, &at).await;
 
     for (path, wanted) in [
         (remote_pty_base("devbox", "ses_nosuchsession"), 404),

@@ -1,5 +1,6 @@
 //! The page and the tab around it: whether the tab is seen, scrolling an
-//! element into view, and swipes across the window.
+//! element into view or keeping what is read in place across a redraw,
+//! and swipes across the window.
 //!
 //! ## On the server
 //! The tab counts as visible; listeners and scrolling do nothing.
@@ -18,6 +19,17 @@ pub fn on_visibility_change(changed: impl Fn() + 'static) {
 /// Scrolls the element with `id`, if there is one, into view.
 pub fn scroll_into_view(id: &str) {
     browser::scroll_into_view(id);
+}
+
+/// Keeps what is read in the scrolled element `id` where it is on the
+/// screen across the redraw about to happen. The `[data-anchor]` element
+/// at the middle of `id` is noted now; after the next frame, `id` is
+/// scrolled by as far as that element moved (found again by its
+/// `data-anchor` if it was drawn anew). Browsers with scroll anchoring
+/// (Chromium, Firefox) mostly do this on their own (then nothing moved);
+/// this covers the ones without it.
+pub fn keep_scroll_anchor(id: &str) {
+    browser::keep_scroll_anchor(id);
 }
 
 /// A one-finger swipe across the window: where it started and how far it
@@ -54,6 +66,48 @@ mod browser {
         if let Some(element) = document().get_element_by_id(id) {
             element.scroll_into_view();
         }
+    }
+
+    pub fn keep_scroll_anchor(id: &str) {
+        let Some(container) = document().get_element_by_id(id) else {
+            return;
+        };
+        let frame = container.get_bounding_client_rect();
+        let middle = document().element_from_point(
+            (frame.left() + frame.width() / 2.0) as f32,
+            (frame.top() + frame.height() / 2.0) as f32,
+        );
+        let Some(anchor) = middle.and_then(|e| e.closest("[data-anchor]").ok().flatten()) else {
+            return;
+        };
+        let Some(key) = anchor.get_attribute("data-anchor") else {
+            return;
+        };
+        let was = anchor.get_bounding_client_rect().top() - frame.top();
+        let id = id.to_owned();
+        request_animation_frame(move || {
+            let Some(container) = document().get_element_by_id(&id) else {
+                return;
+            };
+            let anchor = if anchor.is_connected() {
+                Some(anchor)
+            } else {
+                let quoted = key.replace('\\', "\\\\").replace('"', "\\\"");
+                container
+                    .query_selector(&format!("[data-anchor=\"{quoted}\"]"))
+                    .ok()
+                    .flatten()
+            };
+            let Some(anchor) = anchor else {
+                return;
+            };
+            let top = container.get_bounding_client_rect().top();
+            let moved = (anchor.get_bounding_client_rect().top() - top - was).round();
+            // Untouched when nothing moved (a scroll under way goes on).
+            if moved != 0.0 {
+                container.set_scroll_top(container.scroll_top() + moved as i32);
+            }
+        });
     }
 
     pub fn on_swipe(swiped: impl Fn(Swipe) + Clone + 'static) {
@@ -95,6 +149,8 @@ mod browser {
     pub fn on_visibility_change(_changed: impl Fn() + 'static) {}
 
     pub fn scroll_into_view(_id: &str) {}
+
+    pub fn keep_scroll_anchor(_id: &str) {}
 
     pub fn on_swipe(_swiped: impl Fn(Swipe) + Clone + 'static) {}
 }

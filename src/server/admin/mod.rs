@@ -6,6 +6,7 @@ mod changes;
 mod docs;
 mod error;
 mod files;
+mod files_of;
 mod health;
 mod memory;
 mod processes;

@@ -6,16 +6,16 @@
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::error::{AdminError, ErrorBody};
-use super::files::{FilePath, FileQuery, attachment, refuse_declared_size};
+use super::files::{FilePath, FileQuery};
+use super::files_of::{self, Download, FilesOf};
 use crate::model::files::FolderListing;
 use crate::model::remotes::remote_repo;
 use crate::server::chats::ChatRef;
-use crate::server::files::remote;
 use crate::server::state::AppState;
 
 type RemotePath = Result<Path<(String, String)>, PathRejection>;
@@ -36,11 +36,7 @@ pub async fn list_remote_files(
     chat: RemotePath,
     query: FileQuery,
 ) -> Result<Json<FolderListing>, AdminError> {
-    let (name, session) = remote_chat(chat)?;
-    let Query(query) = query?;
-    Ok(Json(
-        remote::list_folder(&state, &name, &session, &query.path).await?,
-    ))
+    files_of::list(&state, remote_chat(chat), query).await
 }
 
 /// A file of the remote chat's directory, as an attachment (over ssh).
@@ -57,10 +53,7 @@ pub async fn download_remote_file(
     chat: RemotePath,
     query: FileQuery,
 ) -> Result<Response, AdminError> {
-    let (name, session) = remote_chat(chat)?;
-    let Query(query) = query?;
-    let download = remote::download_file(&state, &name, &session, &query.path).await?;
-    Ok(attachment(download, "application/octet-stream"))
+    files_of::download(&state, remote_chat(chat), query, Download::File).await
 }
 
 /// A folder of the remote chat's directory as a zip, streamed as the
@@ -78,10 +71,7 @@ pub async fn download_remote_zip(
     chat: RemotePath,
     query: FileQuery,
 ) -> Result<Response, AdminError> {
-    let (name, session) = remote_chat(chat)?;
-    let Query(query) = query?;
-    let download = remote::download_zip(&state, &name, &session, &query.path).await?;
-    Ok(attachment(download, "application/zip"))
+    files_of::download(&state, remote_chat(chat), query, Download::Zip).await
 }
 
 /// Uploads files (`multipart/form-data`) into a folder of the remote
@@ -104,23 +94,15 @@ pub async fn upload_remote_files(
     query: FileQuery,
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<FolderListing>), AdminError> {
-    refuse_declared_size(&state, &headers)?;
-    let (name, session) = remote_chat(chat)?;
-    let Query(query) = query?;
-    // An unknown remote is the better answer than a malformed body.
-    crate::server::remotes::profile(&state, &name)
-        .await
-        .map_err(crate::server::files::FilesError::from)?;
-    let body = body.map_err(|e| AdminError::Rejected(e.status().as_u16(), e.body_text()))?;
-    let listing = remote::upload(&state, &name, &session, &query.path, body).await?;
-    Ok((StatusCode::CREATED, Json(listing)))
+    files_of::upload(&state, &headers, remote_chat(chat), query, body).await
 }
 
-/// The remote's name and the session, validated.
-fn remote_chat(path: RemotePath) -> Result<(String, String), AdminError> {
+/// The remote chat a route names (the remote's name and the session),
+/// validated.
+fn remote_chat(path: RemotePath) -> Result<FilesOf, AdminError> {
     let Path((name, session)) = path?;
     match ChatRef::parse(&remote_repo(&name), &session)? {
-        ChatRef::Remote { remote, session } => Ok((remote, session)),
+        ChatRef::Remote { remote, session } => Ok(FilesOf::Remote { remote, session }),
         ChatRef::Local(_) => Err(AdminError::BadRequest(format!(
             "{name:?} is not a remote's name"
         ))),

@@ -1,6 +1,7 @@
 //! What can go wrong browsing, downloading or uploading a chat's files,
 //! and the HTTP status each deserves.
 
+use super::WorktreePath;
 use crate::server::chats::ChatError;
 use crate::server::opencode_client::OpencodeClientError;
 use crate::server::remotes::RemoteError;
@@ -47,6 +48,19 @@ pub enum FilesError {
 }
 
 impl FilesError {
+    /// `path`, asked for as a zip, is a file.
+    pub fn zip_of_a_file(path: &WorktreePath) -> Self {
+        Self::Invalid(format!(
+            "{} is a file, not a folder (download it as it is)",
+            path.shown()
+        ))
+    }
+
+    /// `path`, where an upload was to go, is a file.
+    pub fn upload_into_a_file(path: &WorktreePath) -> Self {
+        Self::Invalid(format!("{} is a file: upload into a folder", path.shown()))
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             Self::Chat(e) => e.status(),

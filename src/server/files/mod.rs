@@ -25,7 +25,7 @@ use futures::Stream;
 
 pub use error::FilesError;
 pub use path::{FileName, Worktree, WorktreePath};
-use upload::drain;
+use upload::settle;
 
 use crate::model::files::{FileText, FolderListing};
 use crate::server::chats::existing_worktree;
@@ -101,10 +101,7 @@ pub async fn download_zip(
 ) -> Result<Download<impl Stream<Item = io::Result<Bytes>> + use<>>, FilesError> {
     let (_, path, dir) = locate(state, name, path).await?;
     if !tokio::fs::metadata(&dir).await?.is_dir() {
-        return Err(FilesError::Invalid(format!(
-            "{} is a file, not a folder (download it as it is)",
-            path.shown()
-        )));
+        return Err(FilesError::zip_of_a_file(&path));
     }
     let fallback = name.chat.to_string();
     Ok(Download {
@@ -122,12 +119,7 @@ pub async fn upload(
     mut body: Multipart,
 ) -> Result<FolderListing, FilesError> {
     let placed = upload_into(state, name, path, &mut body).await;
-    if let Err(error) = &placed
-        && !matches!(error, FilesError::TooLarge { .. } | FilesError::Body(_))
-    {
-        drain(&mut body, state.upload_max_mb).await;
-    }
-    placed
+    settle(placed, &mut body, state.upload_max_mb).await
 }
 
 async fn upload_into(
@@ -138,10 +130,7 @@ async fn upload_into(
 ) -> Result<FolderListing, FilesError> {
     let (tree, path, dir) = locate(state, name, path).await?;
     if !tokio::fs::metadata(&dir).await?.is_dir() {
-        return Err(FilesError::Invalid(format!(
-            "{} is a file: upload into a folder",
-            path.shown()
-        )));
+        return Err(FilesError::upload_into_a_file(&path));
     }
     upload::upload(&tree, &path, dir, body, state.upload_max_mb).await?;
     tokio::task::spawn_blocking(move || list::list(&tree, &path)).await?

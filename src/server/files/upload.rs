@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use axum::extract::Multipart;
+use axum::extract::multipart::Field;
+use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
 
 use super::FilesError;
@@ -51,22 +53,9 @@ async fn receive(
     limit_mb: u64,
     received: &mut Vec<Received>,
 ) -> Result<(), FilesError> {
-    let limit = limit_mb.saturating_mul(1024 * 1024);
-    let mut total: u64 = 0;
-    while let Some(mut field) = body.next_field().await.map_err(body_error)? {
-        let Some(raw) = field.file_name().map(str::to_owned) else {
-            return Err(FilesError::Invalid(format!(
-                "part {:?} of the upload is not a file",
-                field.name().unwrap_or("")
-            )));
-        };
-        let name = FileName::parse(&raw)?;
-        if received.iter().any(|r| r.name == name) {
-            return Err(FilesError::Invalid(format!(
-                "{raw:?} is in the upload twice"
-            )));
-        }
-        let temp = dir.join(format!(".pocketcode-upload-{:016x}", rand::random::<u64>()));
+    let mut parts = Parts::new(limit_mb);
+    while let Some((name, mut field)) = parts.next(body).await? {
+        let temp = dir.join(temp_name());
         // `create_new` never follows a link nor replaces anything.
         let mut file = tokio::fs::OpenOptions::new()
             .write(true)
@@ -74,19 +63,82 @@ async fn receive(
             .open(&temp)
             .await?;
         received.push(Received { temp, name });
-        while let Some(chunk) = field.chunk().await.map_err(body_error)? {
-            total += chunk.len() as u64;
-            if total > limit {
-                return Err(FilesError::TooLarge { limit_mb });
-            }
+        while let Some(chunk) = parts.chunk(&mut field).await? {
             file.write_all(&chunk).await?;
         }
         file.flush().await?;
     }
-    if received.is_empty() {
-        return Err(FilesError::Invalid("the upload has no files".into()));
+    parts.finish()
+}
+
+/// An upload's parts as they come, local or remote: each must be a file
+/// whose name is good and not in the upload twice, all of them within
+/// the size limit, and at least one.
+pub struct Parts {
+    limit_mb: u64,
+    total: u64,
+    names: Vec<FileName>,
+}
+
+impl Parts {
+    pub fn new(limit_mb: u64) -> Self {
+        Self {
+            limit_mb,
+            total: 0,
+            names: Vec::new(),
+        }
     }
-    Ok(())
+
+    /// The next file and its name; `None` after the last.
+    pub async fn next<'a>(
+        &mut self,
+        body: &'a mut Multipart,
+    ) -> Result<Option<(FileName, Field<'a>)>, FilesError> {
+        let Some(field) = body.next_field().await.map_err(body_error)? else {
+            return Ok(None);
+        };
+        let Some(raw) = field.file_name().map(str::to_owned) else {
+            return Err(FilesError::Invalid(format!(
+                "part {:?} of the upload is not a file",
+                field.name().unwrap_or("")
+            )));
+        };
+        let name = FileName::parse(&raw)?;
+        if self.names.contains(&name) {
+            return Err(FilesError::Invalid(format!(
+                "{raw:?} is in the upload twice"
+            )));
+        }
+        self.names.push(name.clone());
+        Ok(Some((name, field)))
+    }
+
+    /// The next bytes of `field`, counted against the limit.
+    pub async fn chunk(&mut self, field: &mut Field<'_>) -> Result<Option<Bytes>, FilesError> {
+        let Some(chunk) = field.chunk().await.map_err(body_error)? else {
+            return Ok(None);
+        };
+        self.total += chunk.len() as u64;
+        if self.total > self.limit_mb.saturating_mul(1024 * 1024) {
+            return Err(FilesError::TooLarge {
+                limit_mb: self.limit_mb,
+            });
+        }
+        Ok(Some(chunk))
+    }
+
+    /// Refuses an upload that had no files.
+    pub fn finish(self) -> Result<(), FilesError> {
+        if self.names.is_empty() {
+            return Err(FilesError::Invalid("the upload has no files".into()));
+        }
+        Ok(())
+    }
+}
+
+/// A hidden temporary file's name, beside where a received file goes.
+pub fn temp_name() -> String {
+    format!(".pocketcode-upload-{:016x}", rand::random::<u64>())
 }
 
 /// Puts every received file in place (a hard link: it fails rather than
@@ -131,20 +183,29 @@ fn place(
         .collect())
 }
 
-/// Reads what is left of a refused upload (at most `limit_mb` MB), so that
-/// the browser, still sending, reads the refusal instead of a reset
-/// connection.
-pub async fn drain(body: &mut Multipart, limit_mb: u64) {
-    let limit = limit_mb.saturating_mul(1024 * 1024);
-    let mut read: u64 = 0;
-    while let Ok(Some(mut field)) = body.next_field().await {
-        while let Ok(Some(chunk)) = field.chunk().await {
-            read += chunk.len() as u64;
-            if read > limit {
-                return;
+/// After an upload was refused for something other than its body, reads
+/// what is left of that body (at most `limit_mb` MB), so that the browser,
+/// still sending, reads the refusal instead of a reset connection.
+pub async fn settle<T>(
+    outcome: Result<T, FilesError>,
+    body: &mut Multipart,
+    limit_mb: u64,
+) -> Result<T, FilesError> {
+    if let Err(error) = &outcome
+        && !matches!(error, FilesError::TooLarge { .. } | FilesError::Body(_))
+    {
+        let limit = limit_mb.saturating_mul(1024 * 1024);
+        let mut read: u64 = 0;
+        while let Ok(Some(mut field)) = body.next_field().await {
+            while let Ok(Some(chunk)) = field.chunk().await {
+                read += chunk.len() as u64;
+                if read > limit {
+                    return outcome;
+                }
             }
         }
     }
+    outcome
 }
 
 fn body_error(error: axum::extract::multipart::MultipartError) -> FilesError {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::Sheet;
 use super::comment::{CommentCard, CommentForm};
 use crate::app::web::page::scroll_into_view;
-use crate::model::review::{DiffLine, LineKind, ReviewFile};
+use crate::model::review::{DiffLine, LineKind, ReviewComment, ReviewFile};
 
 /// The element id of the file the sheet was opened at.
 const FOCUSED_ID: &str = "review-focused-file";
@@ -23,11 +23,18 @@ pub enum Focus {
     Other,
 }
 
+/// The section of the file at `path`, drawn once: when the diff is read
+/// again, its hunks and lines follow the file as it is now, keyed, so a
+/// line that did not change keeps its element (and a comment being written
+/// under it, and the browser's scroll anchored on it).
 #[component]
-pub fn FileSection(file: ReviewFile, focus: Focus) -> impl IntoView {
+pub fn FileSection(path: String, focus: Focus) -> impl IntoView {
     let sheet = expect_context::<Sheet>();
-    let path = StoredValue::new(file.path.clone());
-    // Scrolled to once, not again each time the diff is read again.
+    let path = StoredValue::new(path);
+    let file = Memo::new(move |_| {
+        path.with_value(|path| sheet.diff.with_ok(None, |diff| diff.file(path).cloned()))
+    });
+    // Scrolled to once, when the sheet opens at it.
     let first_time = || {
         sheet
             .scrolled
@@ -38,51 +45,50 @@ pub fn FileSection(file: ReviewFile, focus: Focus) -> impl IntoView {
         // After the section is in the page.
         Effect::new(move |_| scroll_into_view(FOCUSED_ID));
     }
-    // Opened or closed as the user left it, when the diff is read again.
-    let open = sheet
-        .opened
-        .with_value(|opened| opened.get(&file.path).copied())
-        .unwrap_or(focus != Focus::Other);
-    let toggled = move |open: bool| {
-        path.with_value(|path| {
-            sheet.opened.update_value(|opened| {
-                opened.insert(path.clone(), open);
-            });
-        });
+    let binary = Memo::new(move |_| file.with(|f| f.as_ref().is_some_and(|f| f.binary)));
+    let hunks = Memo::new(move |_| file.with(|f| f.as_ref().map_or(0, |f| f.hunks.len())));
+    let body = move || {
+        if binary.get() {
+            view! { <p class="px-2 py-1 text-neutral-500">"A binary file: nothing to comment on."</p> }
+                .into_any()
+        } else {
+            let hunk = move |index| view! { <Hunk path file index /> };
+            view! { <For each=move || 0..hunks.get() key=|index| *index children=hunk /> }
+                .into_any()
+        }
     };
-    let body = if file.binary {
-        view! { <p class="px-2 py-1 text-neutral-500">"A binary file: nothing to comment on."</p> }
-            .into_any()
-    } else {
-        file.hunks
-            .into_iter()
-            .map(|hunk| {
-                let lines = hunk
-                    .lines
-                    .into_iter()
-                    .map(|line| view! { <Line path line /> })
-                    .collect_view();
-                view! {
-                    <p class="px-2 pt-1 font-mono text-xs text-sky-300">{hunk.header}</p>
-                    <ol class="font-mono text-xs">{lines}</ol>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
+    let status = move || file.with(|f| f.as_ref().map(|f| f.status.clone()));
     view! {
+        // Opened or closed by the user from then on (the element stays).
         <details
-            open=open
-            on:toggle:target=move |ev| toggled(ev.target().open())
+            data-anchor=path.get_value()
+            open=focus != Focus::Other
             id=(focus == Focus::This).then_some(FOCUSED_ID)
             class="border border-neutral-800"
         >
             <summary class="flex min-h-11 cursor-pointer items-center gap-2 px-2 text-neutral-100">
-                <code class="min-w-0 flex-1 break-all">{file.path}</code>
-                <span class="text-neutral-400">{file.status}</span>
+                <code class="min-w-0 flex-1 break-all">{path.get_value()}</code>
+                <span class="text-neutral-400">{status}</span>
             </summary>
             {body}
         </details>
+    }
+}
+
+/// The file's hunk number `index`, its lines keyed by what they are.
+#[component]
+fn Hunk(path: StoredValue<String>, file: Memo<Option<ReviewFile>>, index: usize) -> impl IntoView {
+    let hunk = Memo::new(move |_| {
+        file.with(|f| f.as_ref().and_then(|f| f.hunks.get(index).cloned()))
+            .unwrap_or_default()
+    });
+    let lines = move || hunk.with(|h| h.lines.clone());
+    let key = |line: &DiffLine| (line.old, line.new, line.text.clone());
+    view! {
+        <p class="px-2 pt-1 font-mono text-xs text-sky-300">{move || hunk.with(|h| h.header.clone())}</p>
+        <ol class="font-mono text-xs">
+            <For each=lines key=key children=move |line| view! { <Line path line /> } />
+        </ol>
     }
 }
 
@@ -101,11 +107,13 @@ fn Line(path: StoredValue<String>, line: DiffLine) -> impl IntoView {
     );
     let row = "flex w-full min-h-11 items-center text-left";
     let text = view! {
-        <span aria-hidden="true" class="shrink-0 pr-1 whitespace-pre text-neutral-500 select-none">{numbers}</span>
+        <span aria-hidden="true" class="shrink-0 pr-1 whitespace-pre text-neutral-400 select-none">{numbers}</span>
         <span class=format!("min-w-0 whitespace-pre-wrap break-all {colour}")>{line.text.clone()}</span>
     };
+    // What this line is, across diffs: kept in view when the diff is read again.
+    let anchor = path.with_value(|path| format!("{path}:{:?}:{:?}", line.old, line.new));
     let Some(number) = line.new else {
-        return view! { <li class=row>{text}</li> }.into_any();
+        return view! { <li class=row data-anchor=anchor>{text}</li> }.into_any();
     };
     let picked = move || {
         sheet.picked.with(|p| {
@@ -121,19 +129,24 @@ fn Line(path: StoredValue<String>, line: DiffLine) -> impl IntoView {
                 .is_some_and(|p| p.end == number && path.with_value(|path| *path == p.path))
         })
     };
-    let comments = move || {
-        sheet.review.with(|review| {
-            review
-                .comments
-                .iter()
-                .filter(|c| c.end == number && path.with_value(|path| *path == c.path))
-                .cloned()
-                .map(|comment| view! { <CommentCard comment /> })
-                .collect_view()
+    // This line's comments, keyed: one changed elsewhere redraws none here.
+    let here = Memo::new(move |_| {
+        sheet.review.with_ok(Vec::new(), |review| {
+            path.with_value(|path| {
+                let on_this = |c: &&ReviewComment| c.end == number && c.path == *path;
+                review
+                    .comments
+                    .iter()
+                    .filter(on_this)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
         })
-    };
+    });
+    let key = |c: &ReviewComment| (c.id, c.text.clone(), c.sent);
+    let card = |comment| view! { <CommentCard comment /> };
     view! {
-        <li>
+        <li data-anchor=anchor>
             <button
                 type="button"
                 class=row
@@ -144,7 +157,7 @@ fn Line(path: StoredValue<String>, line: DiffLine) -> impl IntoView {
                 <span class="sr-only">{format!("Line {number}: ")}</span>
                 {text}
             </button>
-            {comments}
+            <For each=move || here.get() key=key children=card />
             {move || form_here().then(|| view! { <CommentForm /> })}
         </li>
     }

@@ -7,13 +7,17 @@
 //!
 //! An open sheet follows the chat: its comments when any tab changes them
 //! (a `review.updated` event), its diff when the agent is done with a turn
-//! (`session.idle`, when it has edited files). The lines picked, the
-//! comment being written and each file's open or closed section stay (the
-//! sheet's scroll does not yet: it can go back to the top).
+//! (`session.idle`, when it has edited files). Both are updated in place
+//! (see `reads`): files, lines and comments are keyed, so only what changed
+//! is drawn again. The lines picked, the comment being written, each file's
+//! open or closed section and where the sheet is scrolled stay; a file
+//! added or grown above the line being read leaves that line where it was
+//! on the screen (`keep_scroll_anchor`, by each line's `data-anchor`).
 
 mod comment;
 mod file;
 mod opener;
+mod reads;
 
 use leptos::prelude::*;
 
@@ -21,12 +25,13 @@ use crate::api::{
     AddReviewComment, DeleteReviewComment, EditReviewComment, SendReview, get_review,
     get_review_diff,
 };
-use crate::app::error_list::ErrorList;
 use crate::app::events::use_chat_events;
+use crate::app::web::page::keep_scroll_anchor;
 use crate::model::review::{Review, ReviewDiff};
 use crate::opencode::Event;
 use file::{FileSection, Focus};
 pub use opener::ReviewOpener;
+use reads::Read;
 
 /// Lines picked to comment on: `start..=end` of `path` (new side).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,15 +47,14 @@ struct Sheet {
     /// `(repo, chat_id)`.
     chat: StoredValue<(String, String)>,
     picked: RwSignal<Option<Picked>>,
-    /// The comment being written on the lines picked (kept while the diff
-    /// is read again).
+    /// The comment being written on the lines picked.
     draft: RwSignal<String>,
-    /// Each file's section as the user opened or closed it.
-    opened: StoredValue<std::collections::HashMap<String, bool>>,
     /// Whether the sheet was scrolled to the file it was opened at.
     scrolled: StoredValue<bool>,
-    /// The review as last read or changed.
-    review: Signal<Review>,
+    /// The review (its comments) as last read.
+    review: Read<Review>,
+    /// The chat's diff as last read.
+    diff: Read<ReviewDiff>,
     add: ServerAction<AddReviewComment>,
     edit: ServerAction<EditReviewComment>,
     delete: ServerAction<DeleteReviewComment>,
@@ -64,6 +68,23 @@ impl Sheet {
 
     fn chat_id(self) -> String {
         self.chat.with_value(|c| c.1.clone())
+    }
+
+    /// Reads the comments again (another tab or this one changed them).
+    fn read_review(self) {
+        self.review.ask(get_review(self.repo(), self.chat_id()));
+    }
+
+    /// Reads the diff again (the agent ended a turn). The line being read
+    /// stays where it is on the screen when the new diff is drawn.
+    fn read_diff(self) {
+        let read = get_review_diff(self.repo(), self.chat_id());
+        self.diff.ask(async move {
+            let answer = read.await;
+            // Just before the answer is drawn.
+            keep_scroll_anchor(SHEET_ID);
+            answer
+        });
     }
 
     /// A tap on line `number` of `path`: starts a pick, or stretches the
@@ -106,67 +127,50 @@ pub fn ReviewPanel(
         ServerAction::<DeleteReviewComment>::new(),
         ServerAction::<SendReview>::new(),
     );
-    let diff = Resource::new(
-        || (),
-        move |()| {
-            let (repo, chat_id) = chat.get_value();
-            get_review_diff(repo, chat_id)
-        },
-    );
-    // Read again after every change: the answer is the review as it is now.
-    let read = Resource::new(
-        move || {
-            (
-                add.version().get(),
-                edit.version().get(),
-                delete.version().get(),
-                send.version().get(),
-            )
-        },
-        move |_| {
-            let (repo, chat_id) = chat.get_value();
-            get_review(repo, chat_id)
-        },
-    );
-    // Kept in a signal of its own: the lines read it inside the diff's
-    // Transition, which would otherwise wait on (and redraw after) every
-    // read of the comments; and until a new read is in, the last one shows.
-    let current = RwSignal::new(Review::default());
-    Effect::new(move |_| {
-        if let Some(Ok(review)) = read.get() {
-            current.set(review);
-        }
-    });
-    let review = Signal::from(current);
-    use_chat_events(
-        &session_id,
-        &directory,
-        move |event: &Event| match event {
-            Event::ReviewUpdated { .. } => read.refetch(),
-            Event::SessionIdle { .. } => diff.refetch(),
-            _ => {}
-        },
-        move || {
-            read.refetch();
-            diff.refetch();
-        },
-    );
     let sheet = Sheet {
         chat,
         picked: RwSignal::new(None),
         draft: RwSignal::new(String::new()),
-        opened: StoredValue::new(std::collections::HashMap::new()),
         scrolled: StoredValue::new(false),
-        review,
+        review: Read::new(),
+        diff: Read::new(),
         add,
         edit,
         delete,
         send,
     };
+    // Read on open, then again after every change made here: the answer is
+    // the review as it is now.
+    Effect::new(move |_| {
+        for version in [
+            add.version(),
+            edit.version(),
+            delete.version(),
+            send.version(),
+        ] {
+            version.track();
+        }
+        sheet.read_review();
+    });
+    Effect::new(move |_| sheet.read_diff());
+    use_chat_events(
+        &session_id,
+        &directory,
+        move |event: &Event| match event {
+            Event::ReviewUpdated { .. } => sheet.read_review(),
+            Event::SessionIdle { .. } => sheet.read_diff(),
+            _ => {}
+        },
+        move || {
+            sheet.read_review();
+            sheet.read_diff();
+        },
+    );
     provide_context(sheet);
     view! {
         <section
             aria-label="Review"
+            id=SHEET_ID
             class="absolute top-full right-0 left-0 z-20 max-h-[80dvh] overflow-y-auto border-b border-neutral-700 bg-black p-2 text-sm text-neutral-300"
         >
             <div class="flex items-center justify-between">
@@ -177,61 +181,107 @@ pub fn ReviewPanel(
             </div>
             <p class="text-neutral-400">"Tap a line to comment; tap a second line first for a range."</p>
             <SendBar />
-            // A Transition: a diff read again replaces the shown one when it is in.
-            <Transition fallback=|| view! { <p class="text-neutral-500">"Reading the diff…"</p> }>
-                <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
-                    {move || Suspend::new(async move { diff.await.map(|diff| view! { <Files diff focus=focus.get_value() /> }) })}
-                </ErrorBoundary>
-            </Transition>
+            <Diff focus=focus.get_value() />
         </section>
     }
 }
 
+/// The sheet's element id (the element that scrolls).
+const SHEET_ID: &str = "review-sheet";
+
+/// What the diff part of the sheet shows, apart from the files themselves
+/// (a new answer in the same state draws nothing again here).
+#[derive(Clone, PartialEq)]
+enum Shown {
+    Reading,
+    Failed(String),
+    Empty,
+    Files,
+}
+
 #[component]
-fn Files(diff: ReviewDiff, focus: Option<String>) -> impl IntoView {
-    if diff.files.is_empty() {
-        return view! { <p class="mt-2 text-neutral-500">"No changes to review yet."</p> }
-            .into_any();
-    }
-    let focused = focus.as_deref().and_then(|path| {
-        opener::matching_file(path, diff.files.iter().map(|f| f.path.as_str())).map(str::to_owned)
+fn Diff(focus: Option<String>) -> impl IntoView {
+    let sheet = expect_context::<Sheet>();
+    let shown = Memo::new(move |_| {
+        sheet.diff.with(|diff| match diff {
+            None => Shown::Reading,
+            Some(Err(e)) => Shown::Failed(e.to_string()),
+            Some(Ok(diff)) if diff.files.is_empty() => Shown::Empty,
+            Some(Ok(_)) => Shown::Files,
+        })
     });
-    let gone = match (&focus, &focused) {
-        (Some(path), None) => Some(view! {
+    let focus = StoredValue::new(focus);
+    move || match shown.get() {
+        Shown::Reading => view! { <p class="text-neutral-500">"Reading the diff…"</p> }.into_any(),
+        Shown::Failed(e) => view! {
+            <p role="alert" class="border border-red-900 px-3 py-2 text-red-400">{e}</p>
+        }
+        .into_any(),
+        Shown::Empty => {
+            view! { <p class="mt-2 text-neutral-500">"No changes to review yet."</p> }.into_any()
+        }
+        Shown::Files => view! { <Files focus=focus.get_value() /> }.into_any(),
+    }
+}
+
+/// The diff's files, keyed by path: a file read again with the same path
+/// keeps its section.
+#[component]
+fn Files(focus: Option<String>) -> impl IntoView {
+    let sheet = expect_context::<Sheet>();
+    let paths = Memo::new(move |_| {
+        sheet.diff.with_ok(Vec::new(), |diff| {
+            diff.files
+                .iter()
+                .map(|f| f.path.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let focus = StoredValue::new(focus);
+    // The file the sheet was opened at, as the diff names it now.
+    let focused = Memo::new(move |_| {
+        let focus = focus.get_value()?;
+        paths.with(|paths| {
+            opener::matching_file(&focus, paths.iter().map(String::as_str)).map(str::to_owned)
+        })
+    });
+    let gone = move || {
+        let path = focus
+            .get_value()
+            .filter(|_| focused.with(Option::is_none))?;
+        Some(view! {
             <p role="status" class="mt-2 text-amber-300">
                 {format!("{path} has no changes against the base now (undone, or the same as before): every file is shown.")}
             </p>
-        }),
-        _ => None,
-    };
-    let cut = diff.truncated.then(|| {
-        view! { <p class="mt-2 text-neutral-400">"The diff is long: the last files are listed without their lines."</p> }
-    });
-    let files = diff
-        .files
-        .into_iter()
-        .map(|file| {
-            let focus = match &focused {
-                None => Focus::None,
-                Some(path) if *path == file.path => Focus::This,
-                Some(_) => Focus::Other,
-            };
-            view! { <FileSection file focus /> }
         })
-        .collect_view();
+    };
+    let cut = move || {
+        sheet.diff.with_ok(false, |diff| diff.truncated).then(|| {
+            view! { <p class="mt-2 text-neutral-400">"The diff is long: the last files are listed without their lines."</p> }
+        })
+    };
+    let section = move |path: String| {
+        let focus = focused.with_untracked(|focused| match focused {
+            None => Focus::None,
+            Some(focused) if *focused == path => Focus::This,
+            Some(_) => Focus::Other,
+        });
+        view! { <FileSection path focus /> }
+    };
     view! {
         {gone}
-        <div class="mt-2 flex flex-col gap-2">{files}</div>
+        <div class="mt-2 flex flex-col gap-2">
+            <For each=move || paths.get() key=String::clone children=section />
+        </div>
         {cut}
     }
-    .into_any()
 }
 
 /// How many drafts wait, and "Send review".
 #[component]
 fn SendBar() -> impl IntoView {
     let sheet = expect_context::<Sheet>();
-    let drafts = move || sheet.review.with(|r| r.drafts().count());
+    let drafts = move || sheet.review.with_ok(0, |r| r.drafts().count());
     let pending = sheet.send.pending();
     let send = move |_| {
         sheet.send.dispatch(SendReview {

@@ -17,6 +17,7 @@ use tokio::process::{Child, Command};
 use super::{RemoteTree, shell};
 use crate::model::files::FolderListing;
 use crate::server::files::archive;
+use crate::server::files::upload::{Parts, settle, temp_name};
 use crate::server::files::{Download, FileName, FilesError, WorktreePath};
 use crate::server::state::AppState;
 
@@ -47,16 +48,10 @@ pub async fn download_zip(
     session: &str,
     path: &str,
 ) -> Result<Download<BoxStream<'static, io::Result<Bytes>>>, FilesError> {
-    let path = WorktreePath::parse(path)?;
-    let tree = RemoteTree::open(state, remote, session).await?;
     // Checked first with a short command, so that a refusal is an answer
     // and not a broken zip.
-    if tree.kind(&path).await? != "folder" {
-        return Err(FilesError::Invalid(format!(
-            "{} is a file, not a folder (download it as it is)",
-            path.shown()
-        )));
-    }
+    let (tree, path) =
+        checked_folder(state, remote, session, path, FilesError::zip_of_a_file).await?;
     let mut command = tree.command(&shell::tar(), &path, &[]);
     command.stdin(Stdio::null()).stderr(Stdio::null());
     let root = path.as_str().is_empty();
@@ -165,12 +160,7 @@ pub async fn upload(
     mut body: Multipart,
 ) -> Result<FolderListing, FilesError> {
     let placed = upload_into(state, remote, session, path, &mut body).await;
-    if let Err(error) = &placed
-        && !matches!(error, FilesError::TooLarge { .. } | FilesError::Body(_))
-    {
-        crate::server::files::drain(&mut body, state.upload_max_mb).await;
-    }
-    placed?;
+    settle(placed, &mut body, state.upload_max_mb).await?;
     super::list_folder(state, remote, session, path).await
 }
 
@@ -181,14 +171,8 @@ async fn upload_into(
     path: &str,
     body: &mut Multipart,
 ) -> Result<(), FilesError> {
-    let folder = WorktreePath::parse(path)?;
-    let tree = RemoteTree::open(state, remote, session).await?;
-    if tree.kind(&folder).await? != "folder" {
-        return Err(FilesError::Invalid(format!(
-            "{} is a file: upload into a folder",
-            folder.shown()
-        )));
-    }
+    let (tree, folder) =
+        checked_folder(state, remote, session, path, FilesError::upload_into_a_file).await?;
     let mut received: Vec<(String, FileName)> = Vec::new();
     let outcome = receive(&tree, &folder, body, state.upload_max_mb, &mut received).await;
     let placed = match outcome {
@@ -231,22 +215,9 @@ async fn receive(
     limit_mb: u64,
     received: &mut Vec<(String, FileName)>,
 ) -> Result<(), FilesError> {
-    let limit = limit_mb.saturating_mul(1024 * 1024);
-    let mut total: u64 = 0;
-    while let Some(mut field) = body.next_field().await.map_err(body_error)? {
-        let Some(raw) = field.file_name().map(str::to_owned) else {
-            return Err(FilesError::Invalid(format!(
-                "part {:?} of the upload is not a file",
-                field.name().unwrap_or("")
-            )));
-        };
-        let name = FileName::parse(&raw)?;
-        if received.iter().any(|(_, n)| *n == name) {
-            return Err(FilesError::Invalid(format!(
-                "{raw:?} is in the upload twice"
-            )));
-        }
-        let temp = format!(".pocketcode-upload-{:016x}", rand::random::<u64>());
+    let mut parts = Parts::new(limit_mb);
+    while let Some((name, mut field)) = parts.next(body).await? {
+        let temp = temp_name();
         let mut child = Command::from(tree.command(&shell::receive(), folder, &[&temp]));
         let mut child = child.stdout(Stdio::null()).kill_on_drop(true).spawn()?;
         received.push((temp, name));
@@ -254,11 +225,7 @@ async fn receive(
             .stdin
             .take()
             .ok_or_else(|| io::Error::other("no stdin"))?;
-        while let Some(chunk) = field.chunk().await.map_err(body_error)? {
-            total += chunk.len() as u64;
-            if total > limit {
-                return Err(FilesError::TooLarge { limit_mb });
-            }
+        while let Some(chunk) = parts.chunk(&mut field).await? {
             // A remote that stopped reading says why when it is waited for.
             if stdin.write_all(&chunk).await.is_err() {
                 break;
@@ -274,12 +241,22 @@ async fn receive(
             ));
         }
     }
-    if received.is_empty() {
-        return Err(FilesError::Invalid("the upload has no files".into()));
-    }
-    Ok(())
+    parts.finish()
 }
 
-fn body_error(error: axum::extract::multipart::MultipartError) -> FilesError {
-    FilesError::Body(error.body_text())
+/// Folder `path` of a remote chat, checked to be one on the remote (a
+/// file is refused with `is_file`'s error).
+async fn checked_folder(
+    state: &AppState,
+    remote: &str,
+    session: &str,
+    path: &str,
+    is_file: fn(&WorktreePath) -> FilesError,
+) -> Result<(RemoteTree, WorktreePath), FilesError> {
+    let path = WorktreePath::parse(path)?;
+    let tree = RemoteTree::open(state, remote, session).await?;
+    if tree.kind(&path).await? != "folder" {
+        return Err(is_file(&path));
+    }
+    Ok((tree, path))
 }
