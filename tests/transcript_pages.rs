@@ -1,12 +1,16 @@
 //! A chat's transcript a page at a time: a load brings the latest messages
 //! and says whether earlier ones exist, a bigger limit brings more, and a
-//! limit out of range is refused. Real opencode, real worktree.
+//! limit out of range is refused. And its run state (`busy`) as the client
+//! stream tells it: a load made after the stream said "idle" never says
+//! "busy". Real opencode, real worktree.
 
 mod common;
 
 use common::TestServer;
 use common::git_fixture::Remote;
 use common::http::{NewChat, call};
+use common::sse::client_stream;
+use futures::StreamExt as _;
 use serde_json::{Value, json};
 
 /// Adds a user message without asking the model (opencode's `noReply`).
@@ -86,5 +90,84 @@ async fn a_transcript_loads_its_latest_messages_and_says_when_there_are_more() {
     }
     let (_, range) = load(&server, &chat, Some("0")).await;
     assert!(range.to_string().contains("from 1 to 100000"), "{range}");
+    server.stop().await;
+}
+
+/// Sends `text` to the chat (the scripted model answers it).
+async fn send(server: &TestServer, chat: &NewChat, text: &str) {
+    let mut form = chat.form().to_vec();
+    form.push(("text", text));
+    let (status, body) = call(server, "send_prompt", &form).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+/// Whether `item` of the client stream says `session` went idle.
+fn settles(item: &Value, session: &str) -> bool {
+    let event = &item["event"];
+    item["session"] == session
+        && (event["type"] == "session.idle"
+            || (event["type"] == "session.status"
+                && event["properties"]["status"]["type"] == "idle"))
+}
+
+/// A tab reloads the transcript the moment its stream says the chat went
+/// idle; opencode may still call the session busy for a moment then (its
+/// status is set after the event goes out, and later under load), which
+/// left the page saying "working…" for good. The load's `busy` is the
+/// stream's, so it is idle here every time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_right_after_the_stream_said_idle_is_idle() {
+    let server = TestServer::start(&[]).await;
+    server.wait_ready().await;
+    let fixtures = common::TempDir::new();
+    let remote = Remote::create(fixtures.path(), "settled");
+    let chat = NewChat::make(&server, &remote.url()).await;
+    let mut stream = client_stream(&server, None).await;
+    for round in 1..=4 {
+        send(
+            &server,
+            &chat,
+            &format!("[scenario:slow chunks=3 ms=50] round {round}"),
+        )
+        .await;
+        let (status, busy) = loop {
+            let (_, item) = tokio::time::timeout(common::READY, stream.next())
+                .await
+                .expect("the stream said nothing for too long")
+                .expect("the stream ended");
+            if settles(&item, &chat.session) {
+                // At once, as the page does.
+                let (status, loaded) = call(&server, "get_transcript", &chat.form()).await;
+                break (status, loaded["busy"].clone());
+            }
+        };
+        assert_eq!(status, 200);
+        assert_eq!(
+            busy, false,
+            "round {round}: loaded right after the idle event"
+        );
+    }
+
+    // The other way round: a run the stream calls busy loads busy, and
+    // once pocketcode's stream says the session settled (here an idle
+    // the hub is handed while opencode still works), loads say idle.
+    send(&server, &chat, "[scenario:slow chunks=200 ms=100] long").await;
+    loop {
+        let (_, item) = tokio::time::timeout(common::READY, stream.next())
+            .await
+            .expect("no event")
+            .expect("the stream ended");
+        if item["session"] == chat.session.as_str() && item["event"]["type"] == "message.part.delta"
+        {
+            break;
+        }
+    }
+    let (_, loaded) = call(&server, "get_transcript", &chat.form()).await;
+    assert_eq!(loaded["busy"], true, "working: {loaded}");
+    let hub = &server.pocketcode.as_ref().expect("in process").state.events;
+    let idle = json!({ "type": "session.idle", "properties": { "sessionID": chat.session } });
+    hub.publish_upstream(&chat.worktree, &idle.to_string());
+    let (_, loaded) = call(&server, "get_transcript", &chat.form()).await;
+    assert_eq!(loaded["busy"], false, "the stream said idle: {loaded}");
     server.stop().await;
 }

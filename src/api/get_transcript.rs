@@ -31,8 +31,8 @@ pub async fn get_transcript(
                 )));
             }
         };
-        let (_, chat) = super::context::chat(&repo, &chat_id).await?;
-        Ok(crate::server::chats::transcript(&chat, id, limit).await?)
+        let (state, chat) = super::context::chat(&repo, &chat_id).await?;
+        Ok(crate::server::chats::transcript(&state.events, &chat, id, limit).await?)
     })
     .await
 }

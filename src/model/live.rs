@@ -73,6 +73,17 @@ pub enum ChatStatus {
     Interrupted,
 }
 
+impl ChatStatus {
+    /// Whether the agent is on a run: working, retrying, or waiting on the
+    /// user in the middle of one.
+    pub fn is_working(self) -> bool {
+        match self {
+            Self::Busy | Self::WaitingPermission | Self::WaitingAnswer | Self::Retrying => true,
+            Self::Idle | Self::Error | Self::Interrupted => false,
+        }
+    }
+}
+
 /// What one chat (opencode session) is doing, as the server keeps it from
 /// the events: status, title, last activity, unread. Not the chat on disk
 /// ([`crate::model::chats::ChatSummary`]); the sidebar joins the two.

@@ -8,6 +8,7 @@ use super::chat_ref::{existing_worktree, no_chat, not_this_chats};
 use super::{ChatError, ChatRef, ChatTarget};
 use crate::model::chats::OpenedChat;
 use crate::opencode::{SessionStatus, TRANSCRIPT_PAGE, Transcript};
+use crate::server::events::EventHub;
 use crate::server::state::AppState;
 
 /// The chat (worktree, branch, session; or a remote's session) with its
@@ -32,9 +33,10 @@ pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedCh
             }
         };
         let (transcript, asks) = match &chat.session_id {
-            Some(id) => tokio::try_join!(transcript(target, id, TRANSCRIPT_PAGE), async {
-                Ok(client.pending_asks(dir, id).await?)
-            })
+            Some(id) => tokio::try_join!(
+                transcript(&state.events, target, id, TRANSCRIPT_PAGE),
+                async { Ok(client.pending_asks(dir, id).await?) }
+            )
             .map(|(t, a)| (Some(t), a))?,
             None => (None, Default::default()),
         };
@@ -56,8 +58,11 @@ pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedCh
 
 /// Session `id`'s transcript, loaded from the chat's directory (the
 /// session must be there): its latest `limit` messages, and whether there
-/// are earlier ones.
+/// are earlier ones. Whether it is busy is what the live stream (`hub`)
+/// has said, so that a tab reloading on "idle" reads idle; opencode's own
+/// status only when the stream cannot say.
 pub async fn transcript(
+    hub: &EventHub,
     target: &ChatTarget,
     id: &str,
     limit: usize,
@@ -76,7 +81,9 @@ pub async fn transcript(
     if Path::new(&session.directory) != dir {
         return Err(not_this_chats(id));
     }
-    let busy = statuses.get(id).is_some_and(|s| *s != SessionStatus::Idle);
+    let busy = hub
+        .working(id)
+        .unwrap_or_else(|| statuses.get(id).is_some_and(|s| *s != SessionStatus::Idle));
     Ok(Transcript {
         session,
         messages,

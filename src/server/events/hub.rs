@@ -244,6 +244,37 @@ impl EventHub {
         self.lock().summaries.list()
     }
 
+    /// Whether `session` is on a run as this stream has told it so far:
+    /// what a load made after a client saw an event must agree with, since
+    /// opencode's own status can lag its events (it may still report a
+    /// session busy just after announcing it idle). `None` when the stream
+    /// cannot say: a session it has not seen, or one whose upstream is
+    /// down (its summary may be stale).
+    pub fn working(&self, session: &str) -> Option<bool> {
+        let chat = self.lock().summaries.get(session).cloned()?;
+        self.upstream_connected(&chat.directory)
+            .then(|| chat.status.is_working())
+    }
+
+    /// Whether the upstream of event directory `key` (a local path, or a
+    /// remote's `@name:/dir`) is connected.
+    fn upstream_connected(&self, key: &str) -> bool {
+        if self.local.contains(key) {
+            return self.local.is_connected();
+        }
+        let Some((repo, _)) = key
+            .starts_with(crate::model::remotes::REMOTE_MARK)
+            .then(|| key.split_once(':'))
+            .flatten()
+        else {
+            return false;
+        };
+        self.connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(repo)
+    }
+
     pub fn mark_read(&self, session: &str) -> bool {
         self.lock().summaries.mark_read(session)
     }
