@@ -79,13 +79,19 @@ pub fn App() -> impl IntoView {
                 >
                     <Routes fallback=|| view! { <p class="p-3">"Not found."</p> }>
                         // Every page but a chat is its own chunk (`routes`).
-                        <Route path=path!("/") view={Lazy::<HomeRoute>::new()} />
+                        // In order: the repo picker (home with no chat, and
+                        // Repos) nests lists in the page's own async part,
+                        // and streamed out of order their HTML came in a
+                        // shape that hydration sometimes met with a panic
+                        // (the home page of a first visit, 1 full e2e run
+                        // in 5), leaving the page dead.
+                        <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::InOrder />
                         // In order: the transcript is in the HTML itself, so a
                         // chat reads with JavaScript off (out-of-order streaming
                         // needs a script to put it in place).
                         <Route path=path!("/chat/:owner/:name/:chat") view=ChatPage ssr=SsrMode::InOrder />
                         <Route path=path!("/remote/:connection/:chat") view=ChatPage ssr=SsrMode::InOrder />
-                        <Route path=path!("/repos") view={Lazy::<ReposRoute>::new()} />
+                        <Route path=path!("/repos") view={Lazy::<ReposRoute>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/resources") view={Lazy::<ResourcesRoute>::new()} />
                         <Route path=path!("/connections") view={Lazy::<ConnectionsRoute>::new()} />
                         // In order, so a search reads with JavaScript off too.
