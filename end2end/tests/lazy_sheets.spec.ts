@@ -1,11 +1,12 @@
-import type { Route } from '@playwright/test';
+import type { Page, Route } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
 
 /**
- * The menu's sheets (and every page but a chat's) come in their own WASM chunks (a `--split` build): the
- * chat page hydrates without them, a sheet says "Loading…" while its chunk
+ * The menu's sheets (and every page but a chat's, and the composer's parts
+ * shown only on an action) come in their own WASM chunks (a `--split`
+ * build): the chat page hydrates without them, a sheet says "Loading…" while its chunk
  * is on the way and says what went wrong (with Close) when it cannot come,
  * and opening it again fetches it again. Once the page is idle the chunks
  * are fetched ahead, so a sheet opened later needs no fetch.
@@ -14,8 +15,42 @@ import { expect, test } from '../fixtures/pocketcode';
 const FILES_CHUNK = /\/pkg\/split_files\.[^/]+\.wasm$/;
 const ANY_CHUNK = /\/pkg\/(split_\w+|chunk_\d+)\.[^/]+\.wasm$/;
 
+const COMPOSER_CHUNK = /\/pkg\/split_composer\.[^/]+\.wasm$/;
+/** What a part whose chunk cannot come says (`app::lazy::PART_FAILED`). */
+const PART_FAILED = 'Could not load this part of the page: check the connection, then try again.';
+/** What the stand-in speech recognition hears. */
+const HEARD = 'a phrase from the mic';
+
 // The service worker's own fetches are not the page's to route.
 test.use({ serviceWorkers: 'block' });
+
+/** A stand-in speech recognition (the mic shows and uses it): hears `phrase` on start, ends on stop. */
+async function fakeRecognition(page: Page, phrase: string): Promise<void> {
+  await page.addInitScript((heard) => {
+    class FakeRecognition {
+      continuous = false;
+      interimResults = false;
+      onresult: ((event: unknown) => void) | null = null;
+      onerror: ((event: unknown) => void) | null = null;
+      onend: ((event: unknown) => void) | null = null;
+      start() {
+        setTimeout(() => {
+          const result = Object.assign([{ transcript: heard, confidence: 0.9 }], { isFinal: true });
+          this.onresult?.({ resultIndex: 0, results: [result] });
+        });
+      }
+      stop() {
+        setTimeout(() => this.onend?.({}));
+      }
+      abort() {
+        this.stop();
+      }
+    }
+    const w = window as unknown as Record<string, unknown>;
+    w.SpeechRecognition = FakeRecognition;
+    w.webkitSpeechRecognition = FakeRecognition;
+  }, phrase);
+}
 
 test('a sheet from its own chunk: loading, a failed chunk, then again', async ({ pocketcode, page }) => {
   // Every request for the Files chunk waits here until the test lets it go
@@ -173,4 +208,93 @@ test('a page with its own chunk starts only once the chunk came, then hydrates w
   await pocketcode.prompt.fill('typed after a late chunk');
   await expect(pocketcode.prompt).toHaveValue('typed after a late chunk');
   expect(consoleErrors).toEqual([]);
+});
+
+test("the composer's @ list and mic come in a chunk fetched once hydrated and idle: Loading… until it came", async ({
+  pocketcode,
+  page,
+  consoleErrors,
+}) => {
+  await fakeRecognition(page, HEARD);
+  // Each request for the chunk, with whether the page had hydrated by then;
+  // the chunk waits here until the test lets it go.
+  const asked: (string | null)[] = [];
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(COMPOSER_CHUNK, async (route: Route) => {
+    asked.push(await pocketcode.app.getAttribute('data-hydrated'));
+    await held;
+    await route.continue();
+  });
+
+  await pocketcode.newChat();
+  expect(await page.locator('link[href*="/pkg/split_composer"]').count()).toBe(0);
+  // Idle: the chunk is asked for, after hydration, once.
+  await expect.poll(() => asked).toEqual(['true']);
+
+  // The @ list before its chunk came: its place says Loading…
+  await pocketcode.prompt.pressSequentially('read @notes');
+  const loading = page.getByRole('status', { name: 'Suggestions' });
+  await expect(loading).toHaveText('Loading…');
+  await expect(page.getByRole('listbox')).toHaveCount(0);
+  // And the mic: pressed, busy, saying so.
+  const mic = page.getByRole('button', { name: 'Voice input' });
+  await mic.click();
+  await expect(page.getByRole('status').filter({ hasText: 'Loading voice input…' })).toBeVisible();
+  await expect(mic).toHaveAttribute('aria-pressed', 'true');
+  await expect(mic).toBeDisabled();
+
+  // The chunk comes: the mic listens (its phrase lands at the caret), and
+  // the list, once the caret is back after the mention, works.
+  release();
+  await expect(pocketcode.prompt).toHaveValue(`read @notes ${HEARD}`);
+  await page.getByRole('button', { name: 'Stop listening' }).click();
+  await expect(mic).toHaveAttribute('aria-pressed', 'false');
+  await pocketcode.prompt.fill('read @notes');
+  const option = page.getByRole('listbox', { name: 'Files' }).getByRole('option', { name: 'notes.txt' });
+  await expect(option).toBeVisible();
+  await pocketcode.prompt.press('Enter');
+  await expect(pocketcode.prompt).toHaveValue('read @notes.txt ');
+  expect(asked).toHaveLength(1);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a composer chunk that cannot come: the mic says so and stays usable, and a tap fetches it again', async ({
+  pocketcode,
+  page,
+}) => {
+  await fakeRecognition(page, HEARD);
+  // Each request for the chunk waits here until the test lets it go.
+  let release: (how: 'abort' | 'serve') => void = () => undefined;
+  let held = new Promise<'abort' | 'serve'>((resolve) => (release = resolve));
+  let asked = 0;
+  await page.route(COMPOSER_CHUNK, async (route: Route) => {
+    asked += 1;
+    if ((await held) === 'abort') await route.abort('internetdisconnected');
+    else await route.continue();
+  });
+  await pocketcode.newChat();
+  await expect.poll(() => asked).toBe(1);
+
+  // A tap while the chunk is on its way waits for it; it fails: the mic says so.
+  const mic = page.getByRole('button', { name: 'Voice input' });
+  await mic.click();
+  await expect(page.getByRole('status').filter({ hasText: 'Loading voice input…' })).toBeVisible();
+  release('abort');
+  await expect(page.getByRole('alert').filter({ hasText: PART_FAILED })).toBeVisible();
+  await expect(mic).toHaveAttribute('aria-pressed', 'false');
+  await expect(mic).toBeEnabled();
+  // The @ list, asking again, says so in its place.
+  await pocketcode.prompt.pressSequentially('read @notes');
+  await expect(page.getByRole('alert').filter({ hasText: PART_FAILED })).toHaveCount(2);
+  expect(asked).toBeGreaterThan(1);
+  expect(await seriousViolations(page, 'form')).toEqual([]);
+
+  // The connection is back: the next tap fetches the chunk, and the mic listens.
+  held = Promise.resolve('serve');
+  await pocketcode.prompt.fill('');
+  const before = asked;
+  await mic.click();
+  await expect(pocketcode.prompt).toHaveValue(HEARD);
+  expect(asked).toBeGreaterThan(before);
 });

@@ -1,12 +1,15 @@
-//! Sheets shipped as their own WASM chunk, fetched the first time they open
-//! (and prefetched once the page is idle), so the chat page's first load
-//! carries only what typing into the composer needs.
+//! Sheets and parts of a page shipped as their own WASM chunk, fetched the
+//! first time they show (and prefetched once the page is idle), so the chat
+//! page's first load carries only what reading a chat and typing into its
+//! composer need.
 //!
 //! A piece is a function marked `#[wasm_split(<chunk>, …, fallible)]`
 //! returning `Result<AnyView, ChunkError>`; `cargo leptos build --split`
 //! moves it and everything only it reaches into `<chunk>`'s `.wasm` (the
 //! server build calls it directly). [`LazySheet`] shows a "Loading…" sheet
-//! while the chunk arrives and an error sheet, with Close, when it cannot.
+//! while the chunk arrives and an error sheet, with Close, when it cannot;
+//! [`LazyPart`] does the same inline, for a part shown only on an action
+//! (never one the server renders: hydration needs its code at once).
 
 use std::future::Future;
 
@@ -49,6 +52,50 @@ where
             </section>
         }
     };
+    lazy_view(load, loading, move |e| failed(label, e, on_close))
+}
+
+/// What a part from its own chunk says when the chunk cannot come.
+pub const PART_FAILED: &str =
+    "Could not load this part of the page: check the connection, then try again.";
+
+/// A part of a page that `load` returns, once its chunk has arrived:
+/// "Loading…" until then, and [`PART_FAILED`] when it cannot come (the next
+/// time the part shows, its chunk is fetched again).
+#[component]
+pub fn LazyPart<L, F>(
+    /// What the part is, as its loading line is labelled.
+    label: &'static str,
+    load: L,
+) -> impl IntoView
+where
+    L: FnOnce() -> F + Send + Sync + 'static,
+    F: Future<Output = Loaded> + Send + 'static,
+{
+    let loading = move || {
+        view! {
+            <p role="status" aria-label=label aria-busy="true" class="py-1 text-sm text-neutral-400">
+                "Loading…"
+            </p>
+        }
+    };
+    let failed = |_: ChunkError| {
+        view! { <p role="alert" class="py-1 text-sm text-red-400">{PART_FAILED}</p> }.into_any()
+    };
+    lazy_view(load, loading, failed)
+}
+
+/// `load`'s view once it came, `loading` until then, `failed` if it cannot.
+fn lazy_view<L, F, V>(
+    load: L,
+    loading: impl Fn() -> V + Send + Sync + 'static,
+    failed: impl Fn(ChunkError) -> AnyView + Send + Sync + Copy + 'static,
+) -> impl IntoView
+where
+    L: FnOnce() -> F + Send + Sync + 'static,
+    F: Future<Output = Loaded> + Send + 'static,
+    V: IntoView + 'static,
+{
     let load = StoredValue::new(Some(load));
     view! {
         <Suspense fallback=loading>
@@ -59,7 +106,7 @@ where
                         Some(load) => load().await,
                         None => Err(ChunkError),
                     };
-                    loaded.unwrap_or_else(|e| failed(label, e, on_close))
+                    loaded.unwrap_or_else(failed)
                 })
             }}
         </Suspense>

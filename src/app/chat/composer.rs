@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use super::ChatKey;
 use super::attach::{Attach, AttachButton, AttachedImages, field_value};
 use super::interrupted::InterruptedBanner;
-use super::mentions::{LISTBOX_ID, MentionList, Mentions, byte_offset};
+use super::mentions::{LISTBOX_ID, MentionList, Mentions, byte_offset, prefetch};
 use super::pickers::{Pickers, restore_pick};
 use super::voice::{MicButton, Voice, VoiceStatus, insert_phrase};
 use crate::api::{AbortSession, Attachment, QueuePrompt, SendPrompt, SteerPrompt};
@@ -77,6 +77,10 @@ pub fn Composer(
     let voice = Voice::new(Callback::new(move |heard: String| {
         insert_heard(chat, prompt, &heard);
     }));
+    // In the browser only, once the page is idle: the chunk of the parts
+    // that show only on an action (the `/` and `@` list, what a mic tap
+    // runs), so they work at once when they do.
+    Effect::new(move |_| request_idle_callback(|| leptos::task::spawn_local(prefetch())));
     let error = move || {
         let send_error = || {
             let queue_error = || prompt.queue.value().get().and_then(Result::err);
@@ -257,7 +261,7 @@ fn PromptBox(chat: StoredValue<ChatKey>, prompt: Prompt) -> impl IntoView {
             on:click=move |_| mentions.track_caret()
             on:paste=on_paste
             aria-autocomplete="list"
-            aria-controls=move || mentions.is_open().then_some(LISTBOX_ID)
+            aria-controls=move || mentions.is_listed().then_some(LISTBOX_ID)
             aria-activedescendant=move || mentions.active_id()
         ></textarea>
     }

@@ -8,20 +8,27 @@
 //! A tap starts listening (or recording); the status under the prompt says
 //! which ("Listening…", "Recording 0:03") with a Stop button, and the mic
 //! stays pressed until it is done. Failures are said in words.
+//!
+//! What a tap runs (recognition, recording, transcription) is in the WASM
+//! chunk `composer` (`run`): the mic is on the first paint, its work is not.
+
+mod run;
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 
 use crate::api::get_voice_setup;
+use crate::app::lazy::PART_FAILED;
 use crate::app::web::clock::{every, now_ms};
 use crate::app::web::{recorder, speech};
-use crate::model::transcribe::TRANSCRIBE_PATH;
 
 /// What the mic is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Idle,
+    /// The voice chunk is on its way.
+    Loading,
     /// The browser's recognition runs.
     Listening,
     /// Waiting for the microphone (the browser may be asking the user).
@@ -78,9 +85,18 @@ impl Voice {
                 }
             });
         });
-        on_cleanup(|| {
-            speech::stop();
-            recorder::cancel();
+        // Leaving the chat lets the mic go; only a started mic (whose chunk
+        // has come) has one to let go.
+        on_cleanup(move || {
+            if voice
+                .phase
+                .try_get_untracked()
+                .is_some_and(|p| p != Phase::Idle)
+            {
+                leptos::task::spawn_local(async {
+                    _ = run::release().await;
+                });
+            }
         });
         voice
     }
@@ -101,106 +117,23 @@ impl Voice {
         self.phase.get() != Phase::Idle
     }
 
+    /// A tap on the mic or on Stop: what it does runs in the `composer`
+    /// chunk (`run`), fetched first if it has not come yet ("Loading voice
+    /// input…" meanwhile).
     fn tap(self) {
-        match self.phase.get_untracked() {
-            Phase::Idle => self.begin(),
-            Phase::Listening => speech::stop(),
-            Phase::Recording(_) => self.finish(),
-            Phase::Opening | Phase::Transcribing => {}
+        let phase = self.phase.get_untracked();
+        match phase {
+            Phase::Opening | Phase::Transcribing | Phase::Loading => return,
+            Phase::Idle => {
+                self.error.set(None);
+                self.phase.set(Phase::Loading);
+            }
+            Phase::Listening | Phase::Recording(_) => {}
         }
-    }
-
-    fn begin(self) {
-        self.error.set(None);
-        if self.can_listen() {
-            self.listen();
-        } else if self.can_record() {
-            self.record();
-        }
-    }
-
-    fn listen(self) {
-        self.phase.set(Phase::Listening);
-        if let Err(message) = speech::listen(move |event| self.on_speech(event)) {
-            self.phase.set(Phase::Idle);
-            self.speech_broken.set(true);
-            if self.can_record() {
-                self.record();
-            } else {
-                self.error.set(Some(message));
-            }
-        }
-    }
-
-    fn on_speech(self, event: speech::SpeechEvent) {
-        match event {
-            speech::SpeechEvent::Heard(text) => {
-                let _ = self.on_heard.try_run(text);
-            }
-            speech::SpeechEvent::Unavailable(code) => {
-                let _ = self.speech_broken.try_set(true);
-                if self.can_record() {
-                    self.record();
-                } else {
-                    let _ = self.phase.try_set(Phase::Idle);
-                    let _ = self.error.try_set(Some(format!(
-                        "This browser's speech recognition does not work here ({code}), and the \
-                         server has no transcription service (--transcribe-url)."
-                    )));
-                }
-            }
-            speech::SpeechEvent::Failed(message) => {
-                let _ = self.error.try_set(Some(message));
-            }
-            speech::SpeechEvent::Ended => {
-                if self.phase.try_get_untracked() == Some(Phase::Listening) {
-                    let _ = self.phase.try_set(Phase::Idle);
-                }
-            }
-        }
-    }
-
-    fn record(self) {
-        self.phase.set(Phase::Opening);
         leptos::task::spawn_local(async move {
-            match recorder::start().await {
-                Ok(()) => {
-                    if self.phase.try_set(Phase::Recording(now_ms())).is_some() {
-                        // Gone while the browser asked: let the mic go.
-                        recorder::cancel();
-                    }
-                }
-                Err(message) => {
-                    let _ = self.phase.try_set(Phase::Idle);
-                    let _ = self.error.try_set(Some(message));
-                }
-            }
-        });
-    }
-
-    fn finish(self) {
-        self.phase.set(Phase::Transcribing);
-        leptos::task::spawn_local(async move {
-            let heard = match recorder::stop().await {
-                Ok(recording) if recording.bytes == 0 => {
-                    Err("Nothing was recorded: check that the microphone is not muted.".into())
-                }
-                Ok(recording) => recorder::transcribe(&recording, TRANSCRIBE_PATH).await,
-                Err(message) => Err(message),
-            };
-            let _ = self.phase.try_set(Phase::Idle);
-            match heard {
-                Ok(text) if text.trim().is_empty() => {
-                    let _ = self
-                        .error
-                        .try_set(Some("Nothing was heard in the recording.".into()));
-                }
-                Ok(text) => {
-                    let _ = self.on_heard.try_run(text);
-                }
-                Err(message) => {
-                    let _ = self.error.try_set(Some(message));
-                }
+            if run::tap(self, phase).await.is_err() {
+                let _ = self.phase.try_set(Phase::Idle);
+                let _ = self.error.try_set(Some(PART_FAILED.into()));
             }
         });
     }
@@ -209,7 +142,12 @@ impl Voice {
 /// The mic button (pressed while listening or recording).
 #[component]
 pub(super) fn MicButton(voice: Voice) -> impl IntoView {
-    let working = move || matches!(voice.phase.get(), Phase::Opening | Phase::Transcribing);
+    let working = move || {
+        matches!(
+            voice.phase.get(),
+            Phase::Loading | Phase::Opening | Phase::Transcribing
+        )
+    };
     view! {
         <Show when=move || voice.shown()>
             <button
@@ -245,6 +183,7 @@ pub(super) fn MicButton(voice: Voice) -> impl IntoView {
 pub(super) fn VoiceStatus(voice: Voice) -> impl IntoView {
     let status = move || match voice.phase.get() {
         Phase::Idle => None,
+        Phase::Loading => Some(view! { "Loading voice input…" }.into_any()),
         Phase::Listening => Some(view! { "Listening…" }.into_any()),
         Phase::Opening => Some(view! { "Opening the microphone…" }.into_any()),
         Phase::Recording(since) => Some(view! { <RecordingClock since /> }.into_any()),

@@ -8,7 +8,12 @@
 //! The prompt stays a multi-line textbox (ARIA in HTML allows no combobox
 //! role on a `textarea`): it points at the open listbox with
 //! `aria-controls`, `aria-autocomplete="list"` and `aria-activedescendant`,
-//! and each suggestion is an `option` of that listbox.
+//! and each suggestion is an `option` of that listbox. The listbox is in the
+//! WASM chunk `composer` (`list`): it never shows on the first paint.
+
+mod list;
+
+pub use list::prefetch;
 
 use leptos::ev::KeyboardEvent;
 use leptos::html::Textarea;
@@ -16,6 +21,7 @@ use leptos::prelude::*;
 
 use super::ChatKey;
 use crate::api::{find_files, list_commands};
+use crate::app::lazy::LazyPart;
 use crate::app::storage::save_draft;
 use crate::model::mentions::{
     Mention, SlashCommand, filter_commands, mention_at, mentioned_files, replace_mention,
@@ -46,6 +52,8 @@ pub struct Mentions {
     /// The mention Escape closed: its picker stays closed until it changes.
     dismissed: RwSignal<Option<Mention>>,
     active: RwSignal<usize>,
+    /// The listbox is in the page (its chunk came).
+    listed: RwSignal<bool>,
     // Plain signals filled by tasks, not resources: a resource read here
     // would join the chat page's `Suspense`, which would then re-render the
     // whole composer (and drop the keyboard's focus) on every search.
@@ -64,6 +72,7 @@ impl Mentions {
             caret,
             chosen: RwSignal::new(Vec::new()),
             dismissed: RwSignal::new(None),
+            listed: RwSignal::new(false),
             active: RwSignal::new(0),
             commands: RwSignal::new(None),
             files: RwSignal::new(Vec::new()),
@@ -228,12 +237,18 @@ impl Mentions {
 
     /// The open option's id, for the textbox's `aria-activedescendant`.
     pub fn active_id(self) -> Option<String> {
-        (!self.suggestions().is_empty()).then(|| option_id(self.active.get()))
+        self.is_listed().then(|| option_id(self.active.get()))
     }
 
-    /// Whether a listbox is shown (for `aria-controls`).
-    pub fn is_open(self) -> bool {
+    /// Whether there are suggestions to show.
+    fn is_open(self) -> bool {
         !self.suggestions().is_empty()
+    }
+
+    /// Whether the listbox is in the page, suggestions shown (for the
+    /// textbox's `aria-controls`): not while its chunk is on its way.
+    pub fn is_listed(self) -> bool {
+        self.listed.get() && self.is_open()
     }
 }
 
@@ -254,54 +269,15 @@ pub(super) fn byte_offset(text: &str, utf16: usize) -> usize {
     text.len()
 }
 
-/// The suggestions, above the prompt box (the phone's keyboard is below).
+/// The suggestions, above the prompt box (the phone's keyboard is below),
+/// from the `composer` chunk (`list`): "Loading…" the first time if it has
+/// not come yet.
 #[component]
 pub fn MentionList(mentions: Mentions) -> impl IntoView {
-    let label = move || match mentions.open_mention() {
-        Some(Mention::Command { .. }) => "Commands",
-        _ => "Files",
-    };
-    move || {
-        let suggestions = mentions.suggestions();
-        (!suggestions.is_empty()).then(|| {
-            let options = suggestions
-                .into_iter()
-                .enumerate()
-                .map(|(index, s)| view! { <MentionOption mentions index suggestion=s /> })
-                .collect_view();
-            view! {
-                <ul
-                    id=LISTBOX_ID
-                    role="listbox"
-                    aria-label=label
-                    class="mb-2 max-h-[40dvh] overflow-y-auto border border-neutral-700 bg-neutral-950"
-                >
-                    {options}
-                </ul>
-            }
-        })
-    }
-}
-
-#[component]
-fn MentionOption(mentions: Mentions, index: usize, suggestion: Suggestion) -> impl IntoView {
-    let selected = move || mentions.active.get() == index;
-    let detail = suggestion
-        .detail
-        .map(|d| view! { <span class="block truncate text-sm text-neutral-400">{d}</span> });
     view! {
-        <li
-            id=option_id(index)
-            role="option"
-            aria-selected=move || selected().to_string()
-            class="flex min-h-11 cursor-pointer flex-col justify-center px-3 py-1 text-neutral-100 aria-selected:bg-neutral-800"
-            // Keeps the focus (and the phone's keyboard) in the prompt.
-            on:mousedown=|ev| ev.prevent_default()
-            on:click=move |_| mentions.choose(index)
-        >
-            <span class="truncate font-mono">{suggestion.label}</span>
-            {detail}
-        </li>
+        <Show when=move || mentions.is_open()>
+            <LazyPart label="Suggestions" load=move || list::mention_list(mentions) />
+        </Show>
     }
 }
 
