@@ -150,6 +150,17 @@ test('a connected remote on a phone: its chat in the sidebar, opened, prompted a
   await pocketcode.goto(`${server.baseUrl}/connections`);
   const newChat = row.getByLabel('New chat in a directory on devbox');
   await newChat.fill('/no/such/directory');
+  // Another tab adds a connection and tries it: the list reloads at each
+  // of its steps, and what is typed in this row stays.
+  const fn = (name: string, form: Record<string, string>) =>
+    page.request.post(`${server.baseUrl}/pocket/fn/${name}`, { form });
+  const spare = { name: 'spare', host: '127.0.0.1', port: String(sshd.port), user: sshd.user };
+  const saved = await fn('save_connection', { ...spare, identity_file: sshd.key, remote_port: String(await freePort()) });
+  expect(saved.status(), await saved.text()).toBe(200);
+  expect((await fn('connect', { name: 'spare' })).status()).toBe(200);
+  const spareRow = page.getByRole('listitem', { name: 'Connection spare' });
+  await expect(spareRow.getByTestId('connection-state')).toHaveText('Failed (Discovery)');
+  await expect(newChat).toHaveValue('/no/such/directory');
   await row.getByRole('button', { name: 'Start chat' }).click();
   await expect(row.getByRole('alert')).toContainText('no directory /no/such/directory on devbox');
   const api = remoteOpencode.project('api');
@@ -161,7 +172,9 @@ test('a connected remote on a phone: its chat in the sidebar, opened, prompted a
   await pocketcode.expectReply('second remote chat');
 
   // Disconnected: the remote's chats leave the sidebar.
+  expect((await fn('delete_connection', { name: 'spare' })).status()).toBe(200);
   await pocketcode.goto(`${server.baseUrl}/connections`);
+  await expect(spareRow).toHaveCount(0);
   await row.getByRole('button', { name: 'Disconnect' }).click();
   await expect(row.getByTestId('connection-state')).toHaveText('Not connected');
   await pocketcode.openSidebar();

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// opencode's default `serve` port.
 pub const DEFAULT_REMOTE_PORT: u16 = 4096;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Profile {
     /// The profile's own name: `[a-z0-9_-]`, 1 to 40 characters.
     pub name: String,
@@ -37,7 +37,7 @@ fn default_remote_port() -> u16 {
 }
 
 /// Where the connection to a remote is, step by step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum RemoteState {
     Disconnected,
@@ -61,7 +61,7 @@ pub enum RemoteState {
 pub const OPEN_REMOTE: &str = "Open";
 
 /// A remote: its profile and the state of its connection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Remote {
     pub profile: Profile,
     pub state: RemoteState,

@@ -5,26 +5,17 @@
 //! start a chat on a connected one.
 
 mod form;
+mod list;
 mod open_remote;
 mod remote_chat;
 mod row;
 
 use leptos::prelude::*;
 
-use crate::api::{AppError, list_connections};
-use crate::model::remotes::Remote;
+use crate::api::list_connections;
 use form::{Editing, RemoteForm};
-use row::RemoteRow;
-
-/// Reloads the list (a profile was saved, deleted or (dis)connected).
-#[derive(Clone, Copy)]
-pub struct RemotesChanged(Resource<Result<Vec<Remote>, AppError>>);
-
-impl RemotesChanged {
-    pub fn notify(self) {
-        self.0.refetch();
-    }
-}
+use list::RemoteList;
+pub use list::RemotesChanged;
 
 /// Whether a state is on its way somewhere (its row waits).
 pub(crate) fn moving(state: &crate::model::remotes::RemoteState) -> bool {
@@ -37,8 +28,10 @@ pub(crate) fn moving(state: &crate::model::remotes::RemoteState) -> bool {
 
 #[component]
 pub fn RemotesPage() -> impl IntoView {
+    // The first load only: reloads go through `RemotesChanged`, so that
+    // the list stays in place while one is on its way.
     let connections = Resource::new(|| (), |()| list_connections());
-    let changed = RemotesChanged(connections);
+    let changed = RemotesChanged::new();
     provide_context(changed);
     provide_context(Editing(RwSignal::new(None)));
     // Every step of every connection (made here, in another tab, or by
@@ -55,18 +48,7 @@ pub fn RemotesPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-neutral-500">"Loading connections…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <crate::app::error_list::ErrorList errors /> }>
                     {move || Suspend::new(async move {
-                        connections.await.map(|list| {
-                            if list.is_empty() {
-                                view! { <p class="text-neutral-500">"No connections yet."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul aria-label="Connections" class="divide-y divide-neutral-800 border-y border-neutral-800">
-                                        {list.into_iter().map(|c| view! { <RemoteRow remote=c /> }).collect_view()}
-                                    </ul>
-                                }
-                                .into_any()
-                            }
-                        })
+                        connections.await.map(|first| view! { <RemoteList first /> })
                     })}
                 </ErrorBoundary>
             </Transition>
