@@ -1,7 +1,8 @@
-import type { Page, Route } from '@playwright/test';
+import type { Route } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
 import { expect, test } from '../fixtures/pocketcode';
+import { fakeRecognition } from '../fixtures/speech';
 
 /**
  * The menu's sheets (and every page but a chat's, and the composer's parts
@@ -23,34 +24,6 @@ const HEARD = 'a phrase from the mic';
 
 // The service worker's own fetches are not the page's to route.
 test.use({ serviceWorkers: 'block' });
-
-/** A stand-in speech recognition (the mic shows and uses it): hears `phrase` on start, ends on stop. */
-async function fakeRecognition(page: Page, phrase: string): Promise<void> {
-  await page.addInitScript((heard) => {
-    class FakeRecognition {
-      continuous = false;
-      interimResults = false;
-      onresult: ((event: unknown) => void) | null = null;
-      onerror: ((event: unknown) => void) | null = null;
-      onend: ((event: unknown) => void) | null = null;
-      start() {
-        setTimeout(() => {
-          const result = Object.assign([{ transcript: heard, confidence: 0.9 }], { isFinal: true });
-          this.onresult?.({ resultIndex: 0, results: [result] });
-        });
-      }
-      stop() {
-        setTimeout(() => this.onend?.({}));
-      }
-      abort() {
-        this.stop();
-      }
-    }
-    const w = window as unknown as Record<string, unknown>;
-    w.SpeechRecognition = FakeRecognition;
-    w.webkitSpeechRecognition = FakeRecognition;
-  }, phrase);
-}
 
 test('a sheet from its own chunk: loading, a failed chunk, then again', async ({ pocketcode, page }) => {
   // Every request for the Files chunk waits here until the test lets it go
@@ -237,6 +210,11 @@ test("the composer's @ list and mic come in a chunk fetched once hydrated and id
   const loading = page.getByRole('status', { name: 'Suggestions' });
   await expect(loading).toHaveText('Loading…');
   await expect(page.getByRole('listbox')).toHaveCount(0);
+  // Keys pick only what is shown: meanwhile Enter is a plain new line.
+  await pocketcode.prompt.press('Enter');
+  await expect(pocketcode.prompt).toHaveValue('read @notes\n');
+  await pocketcode.prompt.press('Backspace');
+  await expect(loading).toHaveText('Loading…');
   // And the mic: pressed, busy, saying so.
   const mic = page.getByRole('button', { name: 'Voice input' });
   await mic.click();

@@ -7,6 +7,7 @@ import { seriousViolations } from '../fixtures/axe';
 import { LoginPage } from '../fixtures/login';
 import { e2eRepo, expect, PocketcodePage, test } from '../fixtures/pocketcode';
 import { phoneScreenshot } from '../fixtures/screenshots';
+import { fakeRecognition } from '../fixtures/speech';
 import { type ScriptedModel, startScriptedModel } from '../fixtures/scripted_model';
 import { type Server, startPocketcode } from '../fixtures/server';
 
@@ -106,31 +107,8 @@ test('without speech recognition the mic records; the transcription lands at the
 test("the browser's own speech recognition puts its phrases in the box, with nothing sent to the server", async ({
   page,
 }) => {
-  // A stand-in recognition: hears one phrase on start, ends on stop.
-  await page.addInitScript((phrase) => {
-    class FakeRecognition {
-      continuous = false;
-      interimResults = false;
-      onresult: ((event: unknown) => void) | null = null;
-      onerror: ((event: unknown) => void) | null = null;
-      onend: ((event: unknown) => void) | null = null;
-      start() {
-        setTimeout(() => {
-          const result = Object.assign([{ transcript: ` ${phrase} `, confidence: 0.9 }], { isFinal: true });
-          this.onresult?.({ resultIndex: 0, results: [result] });
-        });
-      }
-      stop() {
-        setTimeout(() => this.onend?.({}));
-      }
-      abort() {
-        this.stop();
-      }
-    }
-    const w = window as unknown as Record<string, unknown>;
-    w.SpeechRecognition = FakeRecognition;
-    w.webkitSpeechRecognition = FakeRecognition;
-  }, RECOGNISED);
+  // Heard with spaces around it: the box gets the phrase trimmed.
+  await fakeRecognition(page, ` ${RECOGNISED} `);
   const pocketcode = await openChat(page);
   const mic = await thumbSizedMic(page);
   const before = (await model.transcriptions()).length;

@@ -174,9 +174,16 @@ impl Mentions {
     }
 
     /// Handles the picker's keys; `true` when the key was the picker's.
+    /// Only a list in the page takes keys: while its chunk is on its way,
+    /// Enter is a new line and Tab moves on, as with no list at all.
     pub fn keydown(self, ev: &KeyboardEvent) -> bool {
         let count = self.suggestions().len();
-        if count == 0 || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        if count == 0
+            || !self.listed.get_untracked()
+            || ev.ctrl_key()
+            || ev.meta_key()
+            || ev.alt_key()
+        {
             return false;
         }
         match ev.key().as_str() {
