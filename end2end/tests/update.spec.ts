@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { LoginPage } from '../fixtures/login';
 import { expect, PocketcodePage, test } from '../fixtures/pocketcode';
-import { type Server, startPocketcode } from '../fixtures/server';
+import { releaseBinary, type Server, startPocketcode } from '../fixtures/server';
 
 // A deploy as a phone sees it: the app at the same address comes back as a
 // new build (new content-hashed file names). Its own server and deploy
@@ -18,8 +18,10 @@ let servers: Server[] = [];
 test.beforeAll(() => {
   deploy = fs.mkdtempSync(path.join(os.tmpdir(), 'pocketcode-e2e-deploy-'));
   fs.mkdirSync(path.join(deploy, 'bin'));
+  // The build under test, wherever it was built ($CARGO_TARGET_DIR too).
+  const built = path.dirname(releaseBinary('pocketcode'));
   for (const file of ['pocketcode', 'hash.txt']) {
-    fs.copyFileSync(path.join(repoRoot, 'target', 'release', file), path.join(deploy, 'bin', file));
+    fs.copyFileSync(path.join(built, file), path.join(deploy, 'bin', file));
   }
   fs.chmodSync(path.join(deploy, 'bin', 'pocketcode'), 0o755);
   fs.cpSync(path.join(repoRoot, 'target', 'site'), path.join(deploy, 'site'), { recursive: true });
