@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::server::system::ProcStat;
+
 /// One process of the tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProcessMemory {
@@ -33,12 +35,9 @@ pub fn tree_memory(root: u32) -> Option<TreeMemory> {
             continue;
         };
         // Gone between the listing and the read: not part of the tree.
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        if let Some((name, parent)) = parse_stat(&stat) {
-            children.entry(parent).or_default().push(pid);
-            names.insert(pid, name);
+        if let Some(stat) = ProcStat::read(pid) {
+            children.entry(stat.parent).or_default().push(pid);
+            names.insert(pid, stat.name);
         }
     }
     if !names.contains_key(&root) {
@@ -61,19 +60,6 @@ pub fn tree_memory(root: u32) -> Option<TreeMemory> {
     })
 }
 
-/// `comm` and parent pid from a `/proc/<pid>/stat` line. The name is in
-/// parentheses and may itself hold spaces and parentheses, so the fields
-/// after it are found from the last `)`.
-fn parse_stat(stat: &str) -> Option<(String, u32)> {
-    let open = stat.find('(')?;
-    let close = stat.rfind(')')?;
-    let name = stat.get(open + 1..close)?.to_owned();
-    let mut rest = stat.get(close + 1..)?.split_whitespace();
-    let _state = rest.next()?;
-    let parent = rest.next()?.parse().ok()?;
-    Some((name, parent))
-}
-
 /// `VmRSS` of `/proc/<pid>/status`; 0 for a zombie or a process gone.
 fn resident(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -89,19 +75,6 @@ fn resident(pid: u32) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stat_lines_with_odd_names_parse() {
-        assert_eq!(
-            parse_stat("42 (opencode) S 7 42 42 0 -1 4194560 ..."),
-            Some(("opencode".into(), 7))
-        );
-        assert_eq!(
-            parse_stat("43 (a) b (c)) R 42 43 ..."),
-            Some(("a) b (c)".into(), 42))
-        );
-        assert_eq!(parse_stat("garbage"), None);
-    }
 
     #[test]
     fn a_tree_holds_its_children_and_their_memory() {

@@ -11,6 +11,8 @@ use std::time::Duration;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
+use crate::server::system::ProcStat;
+
 /// How long the members of a killed group may take to exit.
 const GONE_WITHIN: Duration = Duration::from_secs(5);
 /// How often the group is looked at meanwhile.
@@ -52,40 +54,13 @@ fn running_members(group: u32) -> Vec<u32> {
     entries
         .flatten()
         .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .ok()
-                .and_then(|stat| state_and_group(&stat))
-                .is_some_and(|(state, pgrp)| pgrp == group && state != 'Z' && state != 'X')
-        })
+        .filter(|pid| ProcStat::read(*pid).is_some_and(|stat| stat.group == group && !stat.ended()))
         .collect()
-}
-
-/// The state letter and process group of a `/proc/<pid>/stat` line. The
-/// name before them is in parentheses and may hold spaces and `)`, so the
-/// fields are counted from the last `)`: state, parent, group.
-fn state_and_group(stat: &str) -> Option<(char, u32)> {
-    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
-    let state = fields.next()?.chars().next()?;
-    let _parent = fields.next()?;
-    let group = fields.next()?.parse().ok()?;
-    Some((state, group))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_state_and_group_are_read_past_a_name_with_parentheses() {
-        assert_eq!(
-            state_and_group("4242 (a) b (c)) S 1 4240 4240 0 -1 4194560"),
-            Some(('S', 4240))
-        );
-        assert_eq!(state_and_group("7 (opencode) Z 1 7 7"), Some(('Z', 7)));
-        assert_eq!(state_and_group("7 (opencode) R 1"), None);
-        assert_eq!(state_and_group("garbage"), None);
-    }
 
     #[tokio::test]
     async fn a_group_whose_leader_is_reaped_is_waited_for_until_its_members_end() {

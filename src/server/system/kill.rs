@@ -74,13 +74,10 @@ async fn gone_within(pid: i32, wait: Duration) -> bool {
 
 /// Running (a zombie waiting for its reaper counts as gone).
 fn alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state follows the parenthesised command name.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
-        Err(_) => false,
-    }
+    u32::try_from(pid)
+        .ok()
+        .and_then(super::ProcStat::read)
+        .is_some_and(|stat| !stat.ended())
 }
 
 #[cfg(test)]

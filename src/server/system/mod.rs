@@ -4,10 +4,12 @@
 mod kill;
 mod orphans;
 mod resident;
+mod stat;
 
 pub use kill::kill_orphan;
 pub use orphans::{KnownServices, list_orphans};
 pub use resident::{Resident, keep_lean, release_clean_file_pages};
+pub use stat::ProcStat;
 
 /// What can go wrong finding or killing processes.
 #[derive(Debug, thiserror::Error)]
