@@ -52,7 +52,7 @@ mod tests {
         assert_eq!(
             stat,
             ProcStat {
-                name: "a) b (c".into(),
+                name: "a) b (c)".into(),
                 state: 'S',
                 parent: 1,
                 group: 4240
