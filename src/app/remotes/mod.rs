@@ -12,6 +12,7 @@ mod row;
 use leptos::prelude::*;
 
 use crate::api::{AppError, list_connections};
+use crate::app::erase::Erase;
 use crate::model::remotes::Remote;
 use form::{Editing, RemoteForm};
 use row::RemoteRow;
@@ -57,14 +58,14 @@ pub fn RemotesPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         connections.await.map(|list| {
                             if list.is_empty() {
-                                view! { <p class="text-neutral-500">"No connections yet."</p> }.into_any()
+                                view! { <p class="text-neutral-500">"No connections yet."</p> }.erase()
                             } else {
                                 view! {
                                     <ul aria-label="Connections" class="divide-y divide-neutral-800 border-y border-neutral-800">
                                         {list.into_iter().map(|c| view! { <RemoteRow remote=c /> }).collect_view()}
                                     </ul>
                                 }
-                                .into_any()
+                                .erase()
                             }
                         })
                     })}
