@@ -137,12 +137,18 @@ fn assets_named(html: &str) -> Vec<String> {
 
 /// The files a fetched JS module names beside itself (`"./name.js"`, its
 /// static imports; `"./name.wasm"`, the split chunks a `--split` build's
-/// loader fetches when a sheet opens), as `/pkg/` paths.
+/// loader fetches when a sheet opens), as `/pkg/` paths; a quoted name
+/// followed by `:` is an object's key, not a file.
 fn relatives_named(js: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (at, _) in js.match_indices("\"./") {
         let rest = &js[at + 3..];
         let Some(end) = rest.find('"') else { continue };
+        // `"./pocketcode_bg.js":{…}`: a key of wasm-bindgen's imports
+        // object, not a file.
+        if rest[end + 1..].starts_with(':') {
+            continue;
+        }
         let path = format!("/pkg/{}", &rest[..end]);
         let named = path.ends_with(".js") || path.ends_with(".wasm");
         if named && !path[5..].contains('/') && !found.contains(&path) {

@@ -11,6 +11,7 @@
 //! [`LazyPart`] does the same inline, for a part shown only on an action
 //! (never one the server renders: hydration needs its code at once).
 
+use crate::app::erase::Erase;
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -80,7 +81,7 @@ where
         }
     };
     let failed = |_: ChunkError| {
-        view! { <p role="alert" class="py-1 text-sm text-red-400">{PART_FAILED}</p> }.into_any()
+        view! { <p role="alert" class="py-1 text-sm text-red-400">{PART_FAILED}</p> }.erase()
     };
     lazy_view(load, loading, failed)
 }
@@ -131,5 +132,5 @@ fn failed(label: &'static str, error: ChunkError, on_close: Callback<()>) -> Any
             <p role="alert" class="p-3 text-red-400">{error.to_string()}</p>
         </section>
     }
-    .into_any()
+    .erase()
 }

@@ -4,6 +4,7 @@ mod chat;
 mod chat_list;
 mod confirm;
 mod diff;
+mod erase;
 mod error_list;
 mod events;
 pub mod format;

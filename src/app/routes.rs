@@ -16,6 +16,7 @@
 //! made hydration panic half-way (tachys met a node where the home page
 //! has a static element), leaving the page dead.
 
+use crate::app::erase::Erase;
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
@@ -44,7 +45,7 @@ page_chunk!(
     page_home,
     preload_home,
     fn home() {
-        Ok(view! { <HomePage /> }.into_any())
+        Ok(view! { <HomePage /> }.erase())
     }
 );
 
@@ -52,7 +53,7 @@ page_chunk!(
     page_repos,
     preload_repos,
     fn repos() {
-        Ok(view! { <ReposPage /> }.into_any())
+        Ok(view! { <ReposPage /> }.erase())
     }
 );
 
@@ -60,7 +61,7 @@ page_chunk!(
     page_resources,
     preload_resources,
     fn resources() {
-        Ok(view! { <ResourcesPage /> }.into_any())
+        Ok(view! { <ResourcesPage /> }.erase())
     }
 );
 
@@ -68,7 +69,7 @@ page_chunk!(
     page_connections,
     preload_connections,
     fn connections() {
-        Ok(view! { <RemotesPage /> }.into_any())
+        Ok(view! { <RemotesPage /> }.erase())
     }
 );
 
@@ -76,7 +77,7 @@ page_chunk!(
     page_search,
     preload_search,
     fn search() {
-        Ok(view! { <SearchPage /> }.into_any())
+        Ok(view! { <SearchPage /> }.erase())
     }
 );
 
@@ -91,7 +92,7 @@ fn failed(_: ChunkError) -> AnyView {
             </a>
         </p>
     }
-    .into_any()
+    .erase()
 }
 
 /// Defines a lazy route `$route` showing `$load`'s page.

@@ -10,6 +10,7 @@ use super::new_chat::NewChatButton;
 use super::sidebar::SidebarOpen;
 use super::toggle::ToggleButton;
 use crate::api::{AppInfo, RecentRestart, get_info};
+use crate::app::erase::Erase;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
@@ -25,10 +26,10 @@ pub fn TopBar() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match info.await {
-                            Ok(info) => view! { <InfoLine info /> }.into_any(),
+                            Ok(info) => view! { <InfoLine info /> }.erase(),
                             Err(error) => {
                                 view! { <span class="truncate text-red-400">{error.to_string()}</span> }
-                                    .into_any()
+                                    .erase()
                             }
                         }
                     })}

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::api::SetRepoTrust;
+use crate::app::erase::Erase;
 
 const UNTRUSTED: &str = "untrusted: its opencode config is ignored";
 const TRUSTED: &str = "trusted: its opencode config runs";
@@ -61,7 +62,7 @@ pub fn TrustSwitch(repo: String, trusted: bool, #[prop(optional)] compact: bool)
             </button>
             {error}
         }
-        .into_any();
+        .erase();
     }
     view! {
         <div class="flex w-full flex-wrap items-center gap-2 text-xs">
@@ -77,5 +78,5 @@ pub fn TrustSwitch(repo: String, trusted: bool, #[prop(optional)] compact: bool)
             {error}
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::shipping::ShipWork;
 use crate::api::{get_diff, get_diff_stat};
 use crate::app::diff::Patch;
+use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::model::chats::DiffStat;
 
@@ -77,7 +78,7 @@ pub fn Changes(
 #[component]
 fn Stat(stat: DiffStat) -> impl IntoView {
     if stat.files.is_empty() {
-        return view! { <p class="text-neutral-500">"No changes yet."</p> }.into_any();
+        return view! { <p class="text-neutral-500">"No changes yet."</p> }.erase();
     }
     let summary = format!(
         "{} file(s), +{} −{}",
@@ -102,5 +103,5 @@ fn Stat(stat: DiffStat) -> impl IntoView {
         <p data-testid="diff-summary">{summary}</p>
         <ul aria-label="Changed files" class="mt-1">{files}</ul>
     }
-    .into_any()
+    .erase()
 }

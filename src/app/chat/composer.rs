@@ -18,6 +18,7 @@ use super::mentions::{LISTBOX_ID, MentionList, Mentions, byte_offset, prefetch};
 use super::pickers::{Pickers, restore_pick};
 use super::voice::{MicButton, Voice, VoiceStatus, insert_phrase};
 use crate::api::{AbortSession, Attachment, QueuePrompt, SendPrompt, SteerPrompt};
+use crate::app::erase::Erase;
 use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
 use crate::app::web::files::pasted;
 use crate::opencode::Choices;
@@ -103,28 +104,33 @@ pub fn Composer(
     view! {
         <div class="border-t border-neutral-900 bg-black px-3 pt-2 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <InterruptedBanner key=key.clone() pick busy />
+            // Its fields erased here: `ActionForm` erases its children with
+            // `into_any`, which would keep their async hydration (`erase`).
             <ActionForm action=prompt.send>
-                <input type="hidden" name="repo" value=key.repo />
-                <input type="hidden" name="chat_id" value=key.chat_id />
-                <input type="hidden" name="session_id" value=key.session_id />
-                <input
-                    type="hidden"
-                    name="attachments"
-                    prop:value=move || attachments.with(|list| field_value(list))
-                />
-                <input type="hidden" name="files" prop:value=move || prompt.mentions.files_field() />
-                <MentionList mentions=prompt.mentions />
-                <PromptBox chat prompt />
-                <AttachedImages attachments text_only_model />
-                <VoiceStatus voice />
-                <div class="mt-2 flex flex-wrap items-center gap-2">
-                    {pickers}
-                    <AttachButton attach=prompt.attach />
-                    <MicButton voice />
-                    <span class="flex-1"></span>
-                    <StopButton chat abort busy />
-                    <super::send_buttons::SendButtons chat prompt pick busy />
-                </div>
+                {view! {
+                    <input type="hidden" name="repo" value=key.repo />
+                    <input type="hidden" name="chat_id" value=key.chat_id />
+                    <input type="hidden" name="session_id" value=key.session_id />
+                    <input
+                        type="hidden"
+                        name="attachments"
+                        prop:value=move || attachments.with(|list| field_value(list))
+                    />
+                    <input type="hidden" name="files" prop:value=move || prompt.mentions.files_field() />
+                    <MentionList mentions=prompt.mentions />
+                    <PromptBox chat prompt />
+                    <AttachedImages attachments text_only_model />
+                    <VoiceStatus voice />
+                    <div class="mt-2 flex flex-wrap items-center gap-2">
+                        {pickers}
+                        <AttachButton attach=prompt.attach />
+                        <MicButton voice />
+                        <span class="flex-1"></span>
+                        <StopButton chat abort busy />
+                        <super::send_buttons::SendButtons chat prompt pick busy />
+                    </div>
+                }
+                .erase()}
             </ActionForm>
             {move || error().map(|error| view! { <p role="alert" class="mt-2 text-red-400">{error}</p> })}
             // As markup, not nodes: hydration never walks into it.

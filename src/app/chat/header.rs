@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::gauge::{ContextGauge, GaugeChat};
 use super::menu::ChatMenu;
 use super::shipping::{PullChip, ShippingChat, UnshippedBadge, provide_chat_shipping};
+use crate::app::erase::Erase;
 use crate::app::trust::TrustSwitch;
 use crate::model::chats::ChatSummary;
 
@@ -51,7 +52,7 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
                 <ChatMenu chat />
             </div>
         }
-        .into_any();
+        .erase();
     }
     let branch = chat
         .worktree
@@ -99,7 +100,7 @@ pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
             <ChatMenu chat />
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(test)]

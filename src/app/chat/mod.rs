@@ -36,6 +36,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::open_chat;
+use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::model::chats::OpenedChat;
 use header::ChatHeader;
@@ -70,8 +71,8 @@ pub fn ChatPage() -> impl IntoView {
     // A chat shown before in this tab paints its kept messages while it opens.
     let recent = recent::RecentChats::provide();
     let opening = move || match key.with(|(repo, chat)| recent.get(repo, chat)) {
-        Some(transcript) => view! { <recent::ChatPreview transcript /> }.into_any(),
-        None => view! { <p class="p-3 text-neutral-500">"Opening the chat…"</p> }.into_any(),
+        Some(transcript) => view! { <recent::ChatPreview transcript /> }.erase(),
+        None => view! { <p class="p-3 text-neutral-500">"Opening the chat…"</p> }.erase(),
     };
     view! {
         <Suspense fallback=move || view! { {opening} }>
@@ -125,14 +126,14 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
                 session_id: initial.session.id.clone(),
                 directory,
             };
-            view! { <LiveTranscript key initial asks choices /> }.into_any()
+            view! { <LiveTranscript key initial asks choices /> }.erase()
         }
         None => view! {
             <p role="alert" class="p-3 text-amber-300">
                 "This chat's opencode session no longer exists. Its worktree is still on disk: delete it from Resources."
             </p>
         }
-        .into_any(),
+        .erase(),
     };
     view! {
         {header}

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::tool::ToolCall;
+use crate::app::erase::Erase;
 use crate::opencode::{PartBody, Transcript};
 
 #[component]
@@ -29,12 +30,12 @@ fn render(body: PartBody, markdown: bool, open: RwSignal<bool>) -> AnyView {
             synthetic: false,
         } if markdown => {
             view! { <div class="markdown break-words" inner_html=super::markdown::to_html(&text)></div> }
-                .into_any()
+                .erase()
         }
         PartBody::Text {
             text,
             synthetic: false,
-        } => view! { <div class="break-words whitespace-pre-wrap">{text}</div> }.into_any(),
+        } => view! { <div class="break-words whitespace-pre-wrap">{text}</div> }.erase(),
         PartBody::Reasoning { text } if !text.is_empty() => view! {
             <details
                 aria-label="Reasoning"
@@ -45,8 +46,8 @@ fn render(body: PartBody, markdown: bool, open: RwSignal<bool>) -> AnyView {
                 <div class="break-words whitespace-pre-wrap text-neutral-400 italic">{text}</div>
             </details>
         }
-        .into_any(),
-        PartBody::Tool { tool, state, .. } => view! { <ToolCall tool state open /> }.into_any(),
+        .erase(),
+        PartBody::Tool { tool, state, .. } => view! { <ToolCall tool state open /> }.erase(),
         PartBody::File {
             mime,
             filename,
@@ -60,14 +61,14 @@ fn render(body: PartBody, markdown: bool, open: RwSignal<bool>) -> AnyView {
                     class="max-h-40 max-w-full border border-neutral-800"
                 />
             }
-            .into_any()
+            .erase()
         }
         PartBody::File { filename, mime, .. } => view! {
             <div class="text-sm text-neutral-400">
                 {format!("Attached: {}", filename.unwrap_or(mime))}
             </div>
         }
-        .into_any(),
-        _ => ().into_any(),
+        .erase(),
+        _ => ().erase(),
     }
 }

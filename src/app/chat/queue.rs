@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::ChatKey;
 use crate::api::{DeleteQueued, EditQueued, MoveQueued, get_queue};
+use crate::app::erase::Erase;
 use crate::app::use_chat_events;
 use crate::model::queue::{PromptQueue, QueuedPrompt};
 use crate::opencode::Event;
@@ -69,7 +70,7 @@ impl Changes {
 #[component]
 pub fn QueuedPrompts(key: ChatKey) -> impl IntoView {
     if crate::model::remotes::remote_name(&key.repo).is_some() {
-        return ().into_any();
+        return ().erase();
     }
     let chat = StoredValue::new(key.clone());
     let queue = Resource::new(
@@ -101,27 +102,27 @@ pub fn QueuedPrompts(key: ChatKey) -> impl IntoView {
                 queue
                     .get()
                     .map(|loaded| match loaded {
-                        Ok(queue) => view! { <QueueList queue changes /> }.into_any(),
+                        Ok(queue) => view! { <QueueList queue changes /> }.erase(),
                         Err(e) => {
                             view! {
                                 <p role="alert" class="px-3 text-red-400">
                                     {format!("The queue could not be loaded: {e}")}
                                 </p>
                             }
-                                .into_any()
+                                .erase()
                         }
                     })
             }}
         </Transition>
         {move || changes.error().map(|e| view! { <p role="alert" class="px-3 text-red-400">{e}</p> })}
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
 fn QueueList(queue: PromptQueue, changes: Changes) -> impl IntoView {
     if queue.prompts.is_empty() {
-        return ().into_any();
+        return ().erase();
     }
     let last = queue.prompts.len() - 1;
     let bubbles = queue
@@ -138,7 +139,7 @@ fn QueueList(queue: PromptQueue, changes: Changes) -> impl IntoView {
             </ol>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// One queued prompt: its text, or the box editing it.
@@ -181,10 +182,10 @@ fn Bubble(prompt: QueuedPrompt, at: usize, last: usize, changes: Changes) -> imp
                     </button>
                 </div>
             }
-            .into_any()
+            .erase()
         } else {
             view! { <p class="whitespace-pre-wrap break-words text-neutral-200">{text.clone()}</p> }
-                .into_any()
+                .erase()
         }
     };
     let original = prompt.text;

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::review::ReviewOpener;
 use crate::app::diff::{Patch, replaced, written};
+use crate::app::erase::Erase;
 use crate::opencode::ToolState;
 
 #[component]
@@ -29,11 +30,11 @@ pub fn ToolCall(tool: String, state: ToolState, open: RwSignal<bool>) -> impl In
                     {output}
                 </pre>
             }
-            .into_any())
+            .erase())
         }
         ToolState::Error { error, .. } => Some(
             view! { <div role="alert" class="mt-1 whitespace-pre-wrap break-words text-red-400">{error}</div> }
-                .into_any(),
+                .erase(),
         ),
         _ => None,
     };
@@ -69,24 +70,24 @@ fn input_view(tool: &str, state: &ToolState) -> Option<AnyView> {
                     {format!("$ {command}")}
                 </pre>
             }
-            .into_any()
+            .erase()
         }),
         "write" => text("content").map(|content| {
             view! {
                 <Patch patch=written(path, content) label="File diff" />
                 {review_button(path, state)}
             }
-            .into_any()
+            .erase()
         }),
         "edit" => {
             let patch = state.metadata_str("diff").map(str::to_owned).or_else(|| {
                 Some(replaced(path, text("oldString")?, text("newString")?))
             })?;
-            Some(view! { <Patch patch label="File diff" /> {review_button(path, state)} }.into_any())
+            Some(view! { <Patch patch label="File diff" /> {review_button(path, state)} }.erase())
         }
         "todowrite" | "todoread" => {
             let todos = input.get("todos").and_then(Value::as_array)?;
-            Some(view! { <Todos todos=todos.clone() /> }.into_any())
+            Some(view! { <Todos todos=todos.clone() /> }.erase())
         }
         _ => match input {
             Value::Object(fields) if !fields.is_empty() => {
@@ -96,7 +97,7 @@ fn input_view(tool: &str, state: &ToolState) -> Option<AnyView> {
                         {pretty}
                     </pre>
                 }
-                .into_any())
+                .erase())
             }
             _ => None,
         },

@@ -12,6 +12,7 @@ use leptos_router::hooks::use_navigate;
 use super::ChatKey;
 use crate::api::{ForkChat, RedoUndone, UndoFrom};
 use crate::app::chat_list::{ChatList, chat_href};
+use crate::app::erase::Erase;
 use crate::opencode::{Session, Transcript};
 
 /// The undo, redo and fork actions of the chat on screen, shared by every
@@ -83,7 +84,7 @@ impl UndoActions {
 #[component]
 pub fn MessageActions(message_id: String) -> impl IntoView {
     let Some(actions) = use_context::<UndoActions>() else {
-        return ().into_any();
+        return ().erase();
     };
     let open = RwSignal::new(false);
     let message = StoredValue::new(message_id);
@@ -135,7 +136,7 @@ pub fn MessageActions(message_id: String) -> impl IntoView {
             </Show>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// "Undone from here — Redo" while the chat is undone; the last action's
@@ -143,7 +144,7 @@ pub fn MessageActions(message_id: String) -> impl IntoView {
 #[component]
 pub fn UndoneBar(store: RwSignal<Transcript>) -> impl IntoView {
     let Some(actions) = use_context::<UndoActions>() else {
-        return ().into_any();
+        return ().erase();
     };
     let undone = Memo::new(move |_| store.with(|t| t.session.revert.is_some()));
     let redo = move |_| {
@@ -174,7 +175,7 @@ pub fn UndoneBar(store: RwSignal<Transcript>) -> impl IntoView {
         </Show>
         {move || actions.error().map(|e| view! { <p role="alert" class="mt-3 text-red-400">{e}</p> })}
     }
-    .into_any()
+    .erase()
 }
 
 /// Whether message `id` is set aside by an undo: it is the message the

@@ -5,6 +5,7 @@
 //! recent chat. With no chat, the repo picker is the page: nothing is
 //! cloned until the user picks a repo.
 
+use crate::app::erase::Erase;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
@@ -56,12 +57,12 @@ pub fn HomePage() -> impl IntoView {
                         .is_none_or(|c| c.is_empty());
                     Ok::<_, crate::api::AppError>(
                         if empty {
-                            view! { <RepoPicker /> }.into_any()
+                            view! { <RepoPicker /> }.erase()
                         } else {
                             view! {
                                 <p class="p-3 text-neutral-500">"Opening your last chat…"</p>
                             }
-                                .into_any()
+                                .erase()
                         },
                     )
                 })}

@@ -1,5 +1,6 @@
 //! The login form.
 
+use crate::app::erase::Erase;
 use leptos::prelude::*;
 
 /// A message shown above the form.
@@ -20,13 +21,13 @@ pub fn LoginPage(next: String, notice: Option<LoginNotice>) -> impl IntoView {
                 {text}
             </p>
         }
-        .into_any(),
+        .erase(),
         LoginNotice::Info(text) => view! {
             <p role="status" class="rounded border border-neutral-700 px-3 py-2 text-neutral-300">
                 {text}
             </p>
         }
-        .into_any(),
+        .erase(),
     });
     view! {
         <main class="flex w-full max-w-sm flex-col gap-4">

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::RemotesChanged;
 use crate::api::SaveConnection;
+use crate::app::erase::Erase;
 use crate::model::remotes::Profile;
 
 /// The form's section, scrolled to by a row's Edit.
@@ -64,8 +65,8 @@ pub fn RemoteForm() -> impl IntoView {
             Ok(saved) => view! {
                 <p role="status" class="mt-2 text-neutral-400">{format!("Saved {}.", saved.profile.name)}</p>
             }
-            .into_any(),
-            Err(error) => view! { <p role="alert" class="mt-2 text-red-400">{error.to_string()}</p> }.into_any(),
+            .erase(),
+            Err(error) => view! { <p role="alert" class="mt-2 text-red-400">{error.to_string()}</p> }.erase(),
         })
     };
     view! {

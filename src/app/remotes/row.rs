@@ -11,6 +11,7 @@ use super::remote_chat::NewRemoteChat;
 use crate::api::{AppError, DeleteConnection, connect, connection_diagnostics, disconnect};
 use crate::app::chat_list::ChatList;
 use crate::app::confirm::ConfirmButton;
+use crate::app::erase::Erase;
 use crate::app::web::clipboard::copy_text;
 use crate::app::web::page::scroll_into_view;
 use crate::model::remotes::{OPEN_REMOTE, Profile, Remote, RemoteState};
@@ -65,8 +66,8 @@ pub fn RemoteRow(remote: Remote) -> impl IntoView {
             <RowButtons profile moving=super::moving(&state) connected note report />
             {connected.then(|| view! { <NewRemoteChat connection=name.clone() /> })}
             {move || note.get().map(|n| match n {
-                Ok(text) => view! { <p role="status" class="mt-1 text-sm text-neutral-400">{text}</p> }.into_any(),
-                Err(text) => view! { <p role="alert" class="mt-1 text-sm text-red-400">{text}</p> }.into_any(),
+                Ok(text) => view! { <p role="status" class="mt-1 text-sm text-neutral-400">{text}</p> }.erase(),
+                Err(text) => view! { <p role="alert" class="mt-1 text-sm text-red-400">{text}</p> }.erase(),
             })}
             {move || report.get().map(|text| view! {
                 <pre aria-label="Diagnostics" class="mt-2 max-h-64 overflow-auto border border-neutral-800 p-2 text-xs whitespace-pre-wrap text-neutral-400">{text}</pre>

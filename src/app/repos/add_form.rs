@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::ReposChanged;
 use super::clone_progress::CloneProgress;
 use crate::api::AddRepo;
+use crate::app::erase::Erase;
 use crate::model::repos::CloneOutcome;
 
 #[component]
@@ -26,10 +27,10 @@ pub fn AddRepoForm() -> impl IntoView {
                     CloneOutcome::Existing => "already here",
                 };
                 view! { <p role="status" class="mt-2 text-neutral-400">{format!("{}: {what}.", added.repo.name)}</p> }
-                    .into_any()
+                    .erase()
             }
             Err(error) => {
-                view! { <p role="alert" class="mt-2 text-red-400">{error.to_string()}</p> }.into_any()
+                view! { <p role="alert" class="mt-2 text-red-400">{error.to_string()}</p> }.erase()
             }
         })
     };

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::{AppError, NewChat};
+use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::app::new_chat::{StartChatIn, use_start_chat};
 use crate::app::trust::TrustSwitch;
@@ -38,7 +39,7 @@ pub fn RepoList(repos: Resource<Result<Repos, AppError>>) -> impl IntoView {
 #[component]
 fn Repos(list: Vec<RepoInfo>, start: ServerAction<NewChat>) -> impl IntoView {
     if list.is_empty() {
-        return view! { <p class="text-neutral-500">"No repos yet: add one above."</p> }.into_any();
+        return view! { <p class="text-neutral-500">"No repos yet: add one above."</p> }.erase();
     }
     list.into_iter()
         .map(|repo| {
@@ -65,5 +66,5 @@ fn Repos(list: Vec<RepoInfo>, start: ServerAction<NewChat>) -> impl IntoView {
             }
         })
         .collect_view()
-        .into_any()
+        .erase()
 }

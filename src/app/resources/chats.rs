@@ -7,6 +7,7 @@ use super::disk::size_of;
 use super::{ConfirmButton, ResourcesChanged, facts};
 use crate::api::{AppError, DeleteChat, list_chats};
 use crate::app::chat_list::{ChatEntry, ChatList};
+use crate::app::erase::Erase;
 use crate::app::sidebar::status_label;
 use crate::model::chats::ChatSummary;
 use crate::model::disk::DiskUsage;
@@ -83,7 +84,7 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
                 });
                 match chats {
                     Ok(chats) if chats.is_empty() => {
-                        view! { <p class="text-neutral-500">"No chats."</p> }.into_any()
+                        view! { <p class="text-neutral-500">"No chats."</p> }.erase()
                     }
                     Ok(chats) => {
                         chats
@@ -97,11 +98,11 @@ pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
                                 view! { <ChatRow chat size /> }
                             })
                             .collect_view()
-                            .into_any()
+                            .erase()
                     }
                     Err(error) => {
                         view! { <p role="alert" class="text-red-400">{error.to_string()}</p> }
-                            .into_any()
+                            .erase()
                     }
                 }
             })}

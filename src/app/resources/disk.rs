@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::AppError;
+use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::app::format::bytes;
 use crate::model::disk::DiskUsage;
@@ -27,9 +28,9 @@ fn Usage(usage: DiskUsage) -> impl IntoView {
                 <p>{format!("Volume: {} free of {}", bytes(available), bytes(total))}</p>
                 <progress class="w-full" max=total.to_string() value=used.to_string()></progress>
             }
-            .into_any()
+            .erase()
         }
-        _ => view! { <p class="text-neutral-500">"The volume's size is unknown."</p> }.into_any(),
+        _ => view! { <p class="text-neutral-500">"The volume's size is unknown."</p> }.erase(),
     };
     view! {
         <div data-testid="disk" class="space-y-1">

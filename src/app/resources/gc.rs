@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::ResourcesChanged;
 use crate::api::CollectGarbage;
+use crate::app::erase::Erase;
 use crate::model::disk::GcReport;
 
 #[component]
@@ -55,8 +56,8 @@ pub fn GarbageCollection() -> impl IntoView {
                 .value()
                 .get()
                 .map(|result| match result {
-                    Ok(report) => view! { <Report report /> }.into_any(),
-                    Err(e) => view! { <p role="alert" class="text-red-400">{e.to_string()}</p> }.into_any(),
+                    Ok(report) => view! { <Report report /> }.erase(),
+                    Err(e) => view! { <p role="alert" class="text-red-400">{e.to_string()}</p> }.erase(),
                 })
         }}
     }

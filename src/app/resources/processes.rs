@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::ConfirmButton;
 use crate::api::{KillProcess, list_orphans};
+use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::app::format::{bytes, duration};
 use crate::model::processes::OrphanProcess;
@@ -22,12 +23,12 @@ pub fn Orphans() -> impl IntoView {
                         .await
                         .map(|list| {
                             if list.is_empty() {
-                                view! { <p class="text-neutral-500">"None."</p> }.into_any()
+                                view! { <p class="text-neutral-500">"None."</p> }.erase()
                             } else {
                                 list.into_iter()
                                     .map(|process| view! { <ProcessRow process message reload /> })
                                     .collect_view()
-                                    .into_any()
+                                    .erase()
                             }
                         })
                 })}
@@ -44,8 +45,8 @@ pub fn Orphans() -> impl IntoView {
             message
                 .get()
                 .map(|m| match m {
-                    Ok(text) => view! { <p role="status" class="text-neutral-400">{text}</p> }.into_any(),
-                    Err(text) => view! { <p role="alert" class="text-red-400">{text}</p> }.into_any(),
+                    Ok(text) => view! { <p role="status" class="text-neutral-400">{text}</p> }.erase(),
+                    Err(text) => view! { <p role="alert" class="text-red-400">{text}</p> }.erase(),
                 })
         }}
     }

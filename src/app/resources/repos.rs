@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::disk::size_of;
 use super::{ConfirmButton, ResourcesChanged, facts};
 use crate::api::{AppError, DeleteRepo, list_repos};
+use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::model::disk::DiskUsage;
 use crate::model::repos::RepoInfo;
@@ -21,7 +22,7 @@ pub fn Repos(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
                     let usage = disk.await.ok();
                     Ok::<_, AppError>(
                         if list.repos.is_empty() {
-                            view! { <p class="text-neutral-500">"No repos."</p> }.into_any()
+                            view! { <p class="text-neutral-500">"No repos."</p> }.erase()
                         } else {
                             list.repos
                                 .into_iter()
@@ -30,7 +31,7 @@ pub fn Repos(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
                                     view! { <RepoRow repo size /> }
                                 })
                                 .collect_view()
-                                .into_any()
+                                .erase()
                         },
                     )
                 })}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::ResourcesChanged;
 use crate::api::get_usage_report;
 use crate::app::chat_list::chat_href;
+use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::app::format::{dollars, grouped, model_calls};
 use crate::app::timestamp::utc_minutes;
@@ -40,7 +41,7 @@ fn summary(totals: &UsageTotals) -> String {
 fn Report(report: UsageReport) -> impl IntoView {
     if report.chats.is_empty() {
         return view! { <p class="text-neutral-500">"No chat has used any tokens yet."</p> }
-            .into_any();
+            .erase();
     }
     let failed = (report.chats_failed > 0).then(|| {
         view! {
@@ -100,5 +101,5 @@ fn Report(report: UsageReport) -> impl IntoView {
             </ul>
         </div>
     }
-    .into_any()
+    .erase()
 }

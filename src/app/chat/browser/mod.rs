@@ -10,6 +10,7 @@ mod socket;
 use leptos::prelude::*;
 
 use crate::api::{AppError, browser_state, start_browser, stop_browser};
+use crate::app::erase::Erase;
 use crate::app::web::socket::Socket;
 use crate::model::browser::{BrowserStatus, ClientMessage};
 
@@ -205,7 +206,7 @@ fn PanelBody(
     };
     move || {
         match state.status.get() {
-        Some(BrowserStatus::Running { .. }) => view! { <Screen state acting /> }.into_any(),
+        Some(BrowserStatus::Running { .. }) => view! { <Screen state acting /> }.erase(),
         Some(BrowserStatus::Crashed { message }) => view! {
             <div class="p-3">
                 <p role="alert" class="text-amber-300">{format!("The browser stopped: {message}.")}</p>
@@ -214,7 +215,7 @@ fn PanelBody(
                 </button>
             </div>
         }
-        .into_any(),
+        .erase(),
         Some(BrowserStatus::Stopped) => view! {
             <div class="p-3">
                 <p>"A Chromium for this chat: the agent's browser tools act on it, and you watch and use it here."</p>
@@ -223,8 +224,8 @@ fn PanelBody(
                 </button>
             </div>
         }
-        .into_any(),
-        None => ().into_any(),
+        .erase(),
+        None => ().erase(),
     }
     }
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::Sheet;
 use crate::api::list_files;
+use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::model::files::{FileEntry, FileKind, FileStatus, FolderListing, human_size, parent};
 
@@ -39,8 +40,8 @@ fn Entries(listing: FolderListing) -> impl IntoView {
         .entries
         .into_iter()
         .map(|entry| match entry.kind {
-            FileKind::Folder => view! { <FolderRow entry /> }.into_any(),
-            FileKind::File | FileKind::Link => view! { <FileRow entry /> }.into_any(),
+            FileKind::Folder => view! { <FolderRow entry /> }.erase(),
+            FileKind::File | FileKind::Link => view! { <FileRow entry /> }.erase(),
         })
         .collect_view();
     view! {

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::Sheet;
+use crate::app::erase::Erase;
 use crate::app::web::upload::Upload;
 use crate::model::files::FileRoute;
 
@@ -44,9 +45,9 @@ pub fn UploadButton() -> impl IntoView {
         </label>
         <p role="status" class="w-full text-xs" data-testid="upload-note">
             {move || match send.value().get() {
-                Some(Ok(done)) => view! { <span class="text-green-400">{done}</span> }.into_any(),
-                Some(Err(e)) => view! { <span class="text-red-400">{format!("Upload refused: {e}")}</span> }.into_any(),
-                None => ().into_any(),
+                Some(Ok(done)) => view! { <span class="text-green-400">{done}</span> }.erase(),
+                Some(Err(e)) => view! { <span class="text-red-400">{format!("Upload refused: {e}")}</span> }.erase(),
+                None => ().erase(),
             }}
         </p>
     }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::Sheet;
 use crate::api::read_file;
 use crate::app::chat::highlight::highlight;
+use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::model::files::{FileRoute, FileText, human_size};
 
@@ -57,7 +58,7 @@ fn Lines(file: FileText, wrap: RwSignal<bool>) -> impl IntoView {
     let size = human_size(file.size);
     let Some(text) = file.text else {
         return view! { <p class="mt-2">{format!("A binary file ({size}): download it to open it.")}</p> }
-            .into_any();
+            .erase();
     };
     let language = file
         .path
@@ -71,8 +72,8 @@ fn Lines(file: FileText, wrap: RwSignal<bool>) -> impl IntoView {
         .enumerate()
         .map(|(i, line)| {
             let code = match highlight(&language, line) {
-                Some(html) => view! { <code inner_html=html></code> }.into_any(),
-                None => view! { <code>{line.to_owned()}</code> }.into_any(),
+                Some(html) => view! { <code inner_html=html></code> }.erase(),
+                None => view! { <code>{line.to_owned()}</code> }.erase(),
             };
             view! {
                 <div class="flex">
@@ -100,5 +101,5 @@ fn Lines(file: FileText, wrap: RwSignal<bool>) -> impl IntoView {
         </div>
         {cut}
     }
-    .into_any()
+    .erase()
 }

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use super::{LISTBOX_ID, Mentions, Suggestion, option_id};
+use crate::app::erase::Erase;
 use crate::app::lazy::Loaded;
 use crate::model::mentions::Mention;
 
@@ -22,7 +23,7 @@ pub async fn prefetch() {
     preload(preload_composer)
 )]
 pub(super) fn mention_list(mentions: Mentions) -> Loaded {
-    Ok(view! { <Listbox mentions /> }.into_any())
+    Ok(view! { <Listbox mentions /> }.erase())
 }
 
 #[component]

@@ -14,6 +14,7 @@ mod sheets;
 use leptos::prelude::*;
 
 use super::review::ReviewOpener;
+use crate::app::erase::Erase;
 use crate::app::lazy::LazySheet;
 use crate::app::toggle::ToggleButton;
 use crate::model::chats::ChatSummary;
@@ -107,28 +108,28 @@ fn MenuPanel(
         // Once: the menu's own Review item opens at no file.
         let focus = focus.try_update_value(Option::take).flatten();
         match panel.get() {
-            Panel::None => ().into_any(),
-            Panel::Rename => view! { <Rename chat panel /> }.into_any(),
+            Panel::None => ().erase(),
+            Panel::Rename => view! { <Rename chat panel /> }.erase(),
             Panel::Changes => {
                 let load = move || sheets::changes(repo, chat_id, on_close);
-                view! { <LazySheet label="Changes" load on_close /> }.into_any()
+                view! { <LazySheet label="Changes" load on_close /> }.erase()
             }
             Panel::Browser => {
                 let load = move || sheets::browser(repo, chat_id, on_close);
-                view! { <LazySheet label="Browser" load on_close /> }.into_any()
+                view! { <LazySheet label="Browser" load on_close /> }.erase()
             }
             Panel::Files => {
                 let load = move || sheets::files(repo, chat_id, on_close);
-                view! { <LazySheet label="Files" load on_close /> }.into_any()
+                view! { <LazySheet label="Files" load on_close /> }.erase()
             }
             Panel::Review => {
                 let load =
                     move || sheets::review(repo, chat_id, session_id, directory, focus, on_close);
-                view! { <LazySheet label="Review" load on_close /> }.into_any()
+                view! { <LazySheet label="Review" load on_close /> }.erase()
             }
             Panel::Terminal => {
                 let load = move || sheets::terminal(repo, session_id, directory, on_close);
-                view! { <LazySheet label="Terminal" load on_close /> }.into_any()
+                view! { <LazySheet label="Terminal" load on_close /> }.erase()
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::erase::Erase;
 use crate::app::web::clipboard::copy_text;
 
 /// What the last action came to.
@@ -19,11 +20,11 @@ pub fn NoteLine(note: RwSignal<Option<Note>>) -> impl IntoView {
         note.get().map(|n| match n {
             Note::Done(text) => {
                 view! { <p role="status" class="px-3 py-1 break-all text-neutral-300">{text}</p> }
-                    .into_any()
+                    .erase()
             }
-            Note::Shared(url) => view! { <SharedLink url note /> }.into_any(),
+            Note::Shared(url) => view! { <SharedLink url note /> }.erase(),
             Note::Failed(text) => {
-                view! { <p role="alert" class="px-3 py-1 text-red-400">{text}</p> }.into_any()
+                view! { <p role="alert" class="px-3 py-1 text-red-400">{text}</p> }.erase()
             }
         })
     }

@@ -10,6 +10,7 @@ use super::super::changes::Changes;
 use super::super::files::FilesPanel;
 use super::super::review::ReviewPanel;
 use super::super::terminal::{Shells, TerminalSheet};
+use crate::app::erase::Erase;
 use crate::app::lazy::Loaded;
 
 /// Defines a sheet's chunk: `$name` (its loader, returning the sheet),
@@ -31,7 +32,7 @@ chunk!(
     preload_terminal,
     fn terminal(repo: String, session_id: String, directory: String, on_close: Callback<()>) {
         let shells = Shells::of_chat(&repo, &session_id, directory);
-        Ok(view! { <TerminalSheet shells on_close=move || on_close.run(()) /> }.into_any())
+        Ok(view! { <TerminalSheet shells on_close=move || on_close.run(()) /> }.erase())
     }
 );
 
@@ -39,7 +40,7 @@ chunk!(
     browser,
     preload_browser,
     fn browser(repo: String, chat_id: String, on_close: Callback<()>) {
-        Ok(view! { <BrowserPanel repo chat_id on_close=move || on_close.run(()) /> }.into_any())
+        Ok(view! { <BrowserPanel repo chat_id on_close=move || on_close.run(()) /> }.erase())
     }
 );
 
@@ -47,7 +48,7 @@ chunk!(
     files,
     preload_files,
     fn files(repo: String, chat_id: String, on_close: Callback<()>) {
-        Ok(view! { <FilesPanel repo chat_id on_close=move || on_close.run(()) /> }.into_any())
+        Ok(view! { <FilesPanel repo chat_id on_close=move || on_close.run(()) /> }.erase())
     }
 );
 
@@ -63,7 +64,7 @@ chunk!(
         on_close: Callback<()>,
     ) {
         let on_close = move || on_close.run(());
-        Ok(view! { <ReviewPanel repo chat_id session_id directory focus on_close /> }.into_any())
+        Ok(view! { <ReviewPanel repo chat_id session_id directory focus on_close /> }.erase())
     }
 );
 
@@ -71,7 +72,7 @@ chunk!(
     changes,
     preload_changes,
     fn changes(repo: String, chat_id: String, on_close: Callback<()>) {
-        Ok(view! { <Changes repo chat_id on_close=move || on_close.run(()) /> }.into_any())
+        Ok(view! { <Changes repo chat_id on_close=move || on_close.run(()) /> }.erase())
     }
 );
 

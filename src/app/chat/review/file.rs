@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::Sheet;
 use super::comment::{CommentCard, CommentForm};
+use crate::app::erase::Erase;
 use crate::app::web::page::scroll_into_view;
 use crate::model::review::{DiffLine, LineKind, ReviewComment, ReviewFile};
 
@@ -50,11 +51,10 @@ pub fn FileSection(path: String, focus: Focus) -> impl IntoView {
     let body = move || {
         if binary.get() {
             view! { <p class="px-2 py-1 text-neutral-500">"A binary file: nothing to comment on."</p> }
-                .into_any()
+                .erase()
         } else {
             let hunk = move |index| view! { <Hunk path file index /> };
-            view! { <For each=move || 0..hunks.get() key=|index| *index children=hunk /> }
-                .into_any()
+            view! { <For each=move || 0..hunks.get() key=|index| *index children=hunk /> }.erase()
         }
     };
     let status = move || file.with(|f| f.as_ref().map(|f| f.status.clone()));
@@ -113,7 +113,7 @@ fn Line(path: StoredValue<String>, line: DiffLine) -> impl IntoView {
     // What this line is, across diffs: kept in view when the diff is read again.
     let anchor = path.with_value(|path| format!("{path}:{:?}:{:?}", line.old, line.new));
     let Some(number) = line.new else {
-        return view! { <li class=row data-anchor=anchor>{text}</li> }.into_any();
+        return view! { <li class=row data-anchor=anchor>{text}</li> }.erase();
     };
     let picked = move || {
         sheet.picked.with(|p| {
@@ -161,5 +161,5 @@ fn Line(path: StoredValue<String>, line: DiffLine) -> impl IntoView {
             {move || form_here().then(|| view! { <CommentForm /> })}
         </li>
     }
-    .into_any()
+    .erase()
 }

@@ -25,6 +25,7 @@ use crate::api::{
     AddReviewComment, DeleteReviewComment, EditReviewComment, SendReview, get_review,
     get_review_diff,
 };
+use crate::app::erase::Erase;
 use crate::app::events::use_chat_events;
 use crate::app::web::page::keep_scroll_anchor;
 use crate::model::review::{Review, ReviewDiff};
@@ -212,15 +213,15 @@ fn Diff(focus: Option<String>) -> impl IntoView {
     });
     let focus = StoredValue::new(focus);
     move || match shown.get() {
-        Shown::Reading => view! { <p class="text-neutral-500">"Reading the diff…"</p> }.into_any(),
+        Shown::Reading => view! { <p class="text-neutral-500">"Reading the diff…"</p> }.erase(),
         Shown::Failed(e) => view! {
             <p role="alert" class="border border-red-900 px-3 py-2 text-red-400">{e}</p>
         }
-        .into_any(),
+        .erase(),
         Shown::Empty => {
-            view! { <p class="mt-2 text-neutral-500">"No changes to review yet."</p> }.into_any()
+            view! { <p class="mt-2 text-neutral-500">"No changes to review yet."</p> }.erase()
         }
-        Shown::Files => view! { <Files focus=focus.get_value() /> }.into_any(),
+        Shown::Files => view! { <Files focus=focus.get_value() /> }.erase(),
     }
 }
 
@@ -300,11 +301,10 @@ fn SendBar() -> impl IntoView {
     let outcome = move || match sheet.send.value().get() {
         Some(Ok(_)) => Some(
             view! { <p role="status" class="text-emerald-300">"Review sent to the agent."</p> }
-                .into_any(),
+                .erase(),
         ),
         Some(Err(e)) => Some(
-            view! { <p role="alert" class="text-red-400">{format!("Not sent: {e}")}</p> }
-                .into_any(),
+            view! { <p role="alert" class="text-red-400">{format!("Not sent: {e}")}</p> }.erase(),
         ),
         None => None,
     };

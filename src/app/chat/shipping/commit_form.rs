@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::ChatShipping;
 use crate::api::{CommitChat, WriteCommitMessage};
+use crate::app::erase::Erase;
 use crate::model::changes::ChatChanges;
 use crate::model::chats::FileChange;
 
@@ -13,7 +14,7 @@ use crate::model::chats::FileChange;
 pub fn CommitForm(shipping: ChatShipping, changes: ChatChanges) -> impl IntoView {
     if changes.files.is_empty() {
         return view! { <p class="mt-2 text-neutral-500" data-testid="nothing-to-commit">"Nothing to commit."</p> }
-            .into_any();
+            .erase();
     }
     let all: Vec<String> = changes.files.iter().map(|f| f.path.clone()).collect();
     let count = all.len();
@@ -67,7 +68,7 @@ pub fn CommitForm(shipping: ChatShipping, changes: ChatChanges) -> impl IntoView
         </button>
         {error}
     }
-    .into_any()
+    .erase()
 }
 
 /// "Ask the agent to write it": the chat's model writes the message (asked

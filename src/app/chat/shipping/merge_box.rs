@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::ChatShipping;
 use crate::api::{MergeChat, SendPrompt};
+use crate::app::erase::Erase;
 use crate::model::changes::{ChatChanges, MergeKind};
 
 /// The prompt that asks the agent to resolve a conflicted merge.
@@ -53,11 +54,11 @@ pub fn MergeBox(shipping: ChatShipping, changes: ChatChanges) -> impl IntoView {
                         {format!("Merged: {} is now at {short} ({how}).", outcome.default_branch)}
                     </p>
                 }
-                .into_any()
+                .erase()
             }
             Err(e) => {
                 view! { <p role="alert" class="text-red-400">{format!("Not merged: {e}")}</p> }
-                    .into_any()
+                    .erase()
             }
         })
     };
@@ -106,8 +107,8 @@ fn Conflicts(
     };
     let sent = move || {
         match send.value().get() {
-        Some(Ok(())) => Some(view! { <p role="status" class="text-emerald-300">"Asked the agent: follow it in the chat."</p> }.into_any()),
-        Some(Err(e)) => Some(view! { <p role="alert" class="text-red-400">{format!("Not sent: {e}")}</p> }.into_any()),
+        Some(Ok(())) => Some(view! { <p role="status" class="text-emerald-300">"Asked the agent: follow it in the chat."</p> }.erase()),
+        Some(Err(e)) => Some(view! { <p role="alert" class="text-red-400">{format!("Not sent: {e}")}</p> }.erase()),
         None => None,
     }
     };

@@ -21,6 +21,7 @@ use leptos::prelude::*;
 
 use crate::api::{AppError, CommitChat, MergeChat, SendPrompt, WriteCommitMessage, get_changes};
 use crate::app::chat_list::ChatList;
+use crate::app::erase::Erase;
 use crate::model::changes::ChatChanges;
 pub use commit_form::CommitForm;
 pub use commits::CommitList;
@@ -120,7 +121,7 @@ pub fn UnshippedBadge(shipping: ChatShipping) -> impl IntoView {
 #[component]
 pub fn ShipWork() -> impl IntoView {
     let Some(shipping) = use_context::<ChatShipping>() else {
-        return ().into_any();
+        return ().erase();
     };
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Reading the worktree…"</p> }>
@@ -136,5 +137,5 @@ pub fn ShipWork() -> impl IntoView {
             </ErrorBoundary>
         </Transition>
     }
-    .into_any()
+    .erase()
 }

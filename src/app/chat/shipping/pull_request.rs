@@ -13,6 +13,7 @@ use crate::api::{
     AppError, ClosePullRequest, MergePullRequest, OpenPullRequest, PushChat, get_pull_request,
 };
 use crate::app::confirm::ConfirmButton;
+use crate::app::erase::Erase;
 use crate::model::changes::ChatChanges;
 use crate::model::pull_request::{MergeMethod, PullRequest, PullRequestState};
 
@@ -95,7 +96,7 @@ fn no_github_remote(error: &AppError) -> bool {
 #[component]
 pub fn PullChip() -> impl IntoView {
     let Some(github) = use_context::<ChatGithub>() else {
-        return ().into_any();
+        return ().erase();
     };
     let chip = move || {
         let pull = github.pull.get()?.ok()??;
@@ -121,7 +122,7 @@ pub fn PullChip() -> impl IntoView {
             </a>
         })
     };
-    view! { <Transition fallback=|| ()>{chip}</Transition> }.into_any()
+    view! { <Transition fallback=|| ()>{chip}</Transition> }.erase()
 }
 
 /// `open`, `draft`, `merged` or `closed`.
@@ -138,7 +139,7 @@ fn state_word(pull: &PullRequest) -> &'static str {
 #[component]
 pub fn GithubShip(changes: ChatChanges) -> impl IntoView {
     let Some(github) = use_context::<ChatGithub>() else {
-        return ().into_any();
+        return ().erase();
     };
     let changes = StoredValue::new(changes);
     view! {
@@ -151,27 +152,27 @@ pub fn GithubShip(changes: ChatChanges) -> impl IntoView {
                             {format!("No push or pull request: {e} (below).")}
                         </p>
                     }
-                    .into_any(),
+                    .erase(),
                     Err(e) => view! {
                         <PushBox github changes />
                         <p role="alert" class="mt-2 text-red-400">{format!("Pull request unknown: {e}")}</p>
                     }
-                    .into_any(),
+                    .erase(),
                     Ok(None) => view! {
                         <PushBox github changes=changes.clone() />
                         <OpenPullForm github changes />
                     }
-                    .into_any(),
+                    .erase(),
                     Ok(Some(pull)) => view! {
                         <PushBox github changes />
                         <PullCard github pull />
                     }
-                    .into_any(),
+                    .erase(),
                 }
             })}
         </Transition>
     }
-    .into_any()
+    .erase()
 }
 
 /// An existing pull request: number and state, checks, the link, and for
@@ -223,7 +224,7 @@ fn MergeClose(github: ChatGithub, pull: PullRequest) -> impl IntoView {
     let methods = pull.merge_methods.clone();
     let Some(first) = methods.first().copied() else {
         return view! { <p class="text-amber-300">"The repo allows no merge method: merge on GitHub."</p> }
-            .into_any();
+            .erase();
     };
     let method = RwSignal::new(first);
     let busy = Signal::derive(move || github.merge.pending().get() || github.close.pending().get());
@@ -282,7 +283,7 @@ fn MergeClose(github: ChatGithub, pull: PullRequest) -> impl IntoView {
             />
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The last refusal of opening, merging or closing, with GitHub's reason.

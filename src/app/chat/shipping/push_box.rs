@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::pull_request::ChatGithub;
 use crate::api::{AppError, PushChat};
 use crate::app::confirm::ConfirmButton;
+use crate::app::erase::Erase;
 use crate::model::changes::ChatChanges;
 
 /// What the branch is on GitHub, in a few words.
@@ -70,7 +71,7 @@ pub fn PushBox(github: ChatGithub, changes: ChatChanges) -> impl IntoView {
                         {format!("Pushed {} at {short} ({how}).", outcome.branch)}
                     </p>
                 }
-                .into_any()
+                .erase()
             }
             Err(e) if not_fast_forward(&e) => view! {
                 <p role="alert" class="text-amber-300">{format!("Not pushed: {e}")}</p>
@@ -81,10 +82,10 @@ pub fn PushBox(github: ChatGithub, changes: ChatChanges) -> impl IntoView {
                     on_confirm=move || dispatch(true)
                 />
             }
-            .into_any(),
+            .erase(),
             Err(e) => {
                 view! { <p role="alert" class="text-red-400">{format!("Not pushed: {e}")}</p> }
-                    .into_any()
+                    .erase()
             }
         })
     };

@@ -15,6 +15,7 @@ pub use pty::Shells;
 
 use leptos::prelude::*;
 
+use crate::app::erase::Erase;
 use crate::app::web::element::on_resize;
 use crate::app::web::page::{on_visibility_change, tab_visible};
 use crate::app::web::viewport::pin_to_visual_viewport;
@@ -259,14 +260,14 @@ fn Screen(term: Term, tabs: Tabs, ask: Action<Ask, Result<Vec<Pty>, String>>) ->
                             ask.dispatch(Ask::New);
                         }>"Open a new one"</button>
                     </p>
-                }.into_any()),
+                }.erase()),
                 Link::Failed(why) => Some(view! {
                     <p role="alert" class="px-3 py-1 text-red-400">
                         {why} " "
                         <button type="button" class="min-h-11 underline" on:click=move |_| term.reconnect()>"Reconnect"</button>
                     </p>
-                }.into_any()),
-                Link::Reconnecting => Some(view! { <p class="px-3 text-neutral-500">"Reconnecting…"</p> }.into_any()),
+                }.erase()),
+                Link::Reconnecting => Some(view! { <p class="px-3 text-neutral-500">"Reconnecting…"</p> }.erase()),
                 _ => None,
             }}
             <div

@@ -19,6 +19,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api::get_voice_setup;
+use crate::app::erase::Erase;
 use crate::app::lazy::PART_FAILED;
 use crate::app::web::clock::{every, now_ms};
 use crate::app::web::{recorder, speech};
@@ -183,11 +184,11 @@ pub(super) fn MicButton(voice: Voice) -> impl IntoView {
 pub(super) fn VoiceStatus(voice: Voice) -> impl IntoView {
     let status = move || match voice.phase.get() {
         Phase::Idle => None,
-        Phase::Loading => Some(view! { "Loading voice input…" }.into_any()),
-        Phase::Listening => Some(view! { "Listening…" }.into_any()),
-        Phase::Opening => Some(view! { "Opening the microphone…" }.into_any()),
-        Phase::Recording(since) => Some(view! { <RecordingClock since /> }.into_any()),
-        Phase::Transcribing => Some(view! { "Transcribing…" }.into_any()),
+        Phase::Loading => Some(view! { "Loading voice input…" }.erase()),
+        Phase::Listening => Some(view! { "Listening…" }.erase()),
+        Phase::Opening => Some(view! { "Opening the microphone…" }.erase()),
+        Phase::Recording(since) => Some(view! { <RecordingClock since /> }.erase()),
+        Phase::Transcribing => Some(view! { "Transcribing…" }.erase()),
     };
     let stop_label = move || match voice.phase.get() {
         Phase::Listening => Some("Stop listening"),
