@@ -86,7 +86,8 @@ export default defineConfig({
   // cores. Tests check behaviour; speed is measured by `make bench`.
   timeout: 90_000,
   expect: { timeout: 30_000 },
-  reporter: [['list'], ['html', { outputFolder: './playwright-report', open: 'never' }]],
+  // The failures, in short, come last: CI's log keeps its tail.
+  reporter: [['list'], ['html', { outputFolder: './playwright-report', open: 'never' }], ['./failures_reporter.ts']],
   use: {
     // Logged in: global setup logs in once and saves the cookie here. Workers
     // load this file again after global setup, so they see the path; specs
