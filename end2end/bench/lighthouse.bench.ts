@@ -22,9 +22,44 @@ const LIGHTHOUSE = 'lighthouse@13.5.0';
 const RUNS = 5;
 const TARGET = { performance: 95, tbtMs: 200, lcpMs: 1_500 };
 
-type Run = { scores: Record<string, number>; tbt: number; lcp: number; version: string };
+type Run = { scores: Record<string, number>; tbt: number; lcp: number; version: string; detail: string };
 
-async function lighthouse(url: string, cookie: string, categories: string): Promise<Run> {
+/** Where each run's full report is kept, for a look at what made a run slow. */
+const REPORTS = path.join(__dirname, '..', 'bench-results', 'lighthouse');
+
+/**
+ * What a run's LCP was made of: the element, when the page's document and
+ * first paint came in the simulation, and what the unthrottled page
+ * showed (its observed FCP and LCP).
+ */
+function lcpDetail(report: any): string {
+  const audit = (id: string) => report.audits[id]?.numericValue as number | undefined;
+  const observed = report.audits.metrics?.details?.items?.[0] ?? {};
+  const element = findNode(report.audits['largest-contentful-paint-element']?.details);
+  const parts = [
+    `FCP ${fmt(audit('first-contentful-paint'))}`,
+    `observed FCP ${fmt(observed.observedFirstContentfulPaint)} LCP ${fmt(observed.observedLargestContentfulPaint)}`,
+    `LCP element ${element ?? '(none)'}`,
+  ];
+  return parts.join('; ');
+}
+
+/** The first DOM node a report's details name (its selector and a short snippet). */
+function findNode(details: any): string | undefined {
+  if (!details || typeof details !== 'object') return undefined;
+  if (details.type === 'node') return `${details.selector} ${String(details.snippet ?? '').slice(0, 80)}`;
+  for (const value of Object.values(details)) {
+    const found = findNode(value);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function fmt(ms?: number): string {
+  return ms === undefined ? '?' : `${Math.round(ms)} ms`;
+}
+
+async function lighthouse(url: string, cookie: string, categories: string, keepAs: string): Promise<Run> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pocketcode-lh-')), 'report.json');
   try {
     await promisify(execFile)(
@@ -42,6 +77,8 @@ async function lighthouse(url: string, cookie: string, categories: string): Prom
       ],
       { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' }, timeout: 10 * 60_000 },
     );
+    fs.mkdirSync(REPORTS, { recursive: true });
+    fs.copyFileSync(out, path.join(REPORTS, `${keepAs}.report.json`));
     const report = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(report.finalDisplayedUrl).toBe(url);
     expect(report.runtimeError, JSON.stringify(report.runtimeError)).toBeUndefined();
@@ -53,6 +90,7 @@ async function lighthouse(url: string, cookie: string, categories: string): Prom
       tbt: report.audits['total-blocking-time'].numericValue,
       lcp: report.audits['largest-contentful-paint'].numericValue,
       version: report.lighthouseVersion,
+      detail: lcpDetail(report),
     };
   } finally {
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
@@ -71,10 +109,11 @@ async function runs(build: Build, browser: Browser): Promise<Run[]> {
     const all: Run[] = [];
     for (let run = 0; run < RUNS; run++) {
       const categories = run === 0 ? 'performance,accessibility,best-practices,seo' : 'performance';
-      all.push(await lighthouse(url, `${cookie!.name}=${cookie!.value}`, categories));
+      const keepAs = `${build.label.replace(/[^A-Za-z0-9]+/g, '-')}run${run + 1}`;
+      all.push(await lighthouse(url, `${cookie!.name}=${cookie!.value}`, categories, keepAs));
       console.log(
         `  ${build.label} run ${run + 1}: performance ${all[run].scores.performance}, ` +
-          `TBT ${ms(all[run].tbt)}, LCP ${ms(all[run].lcp)}`,
+          `TBT ${ms(all[run].tbt)}, LCP ${ms(all[run].lcp)} (${all[run].detail})`,
       );
     }
     expect(Object.keys(all[0].scores).sort()).toEqual(['accessibility', 'best-practices', 'performance', 'seo']);

@@ -14,6 +14,20 @@ test('the page hydrates without console errors and says the scripted model is in
   await pocketcode.reload();
   await expect(pocketcode.prompt).toBeEditable();
 
+  // The app's JS and WASM are asked for once the page is parsed (and has
+  // painted), not beside the page's own bytes from the <head>.
+  const timing = await pocketcode.page.evaluate(() => ({
+    parsed: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventStart,
+    bundle: performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/pkg\/pocketcode(\.[\w-]+)?\.(js|wasm)$/.test(e.name))
+      .map((e) => ({ name: e.name.replace(/.*\//, ''), start: e.startTime })),
+  }));
+  expect(timing.bundle.map((file) => file.name.replace(/.*\./, '')).sort()).toEqual(['js', 'wasm']);
+  for (const file of timing.bundle) {
+    expect(file.start, `${file.name} asked for before the page was parsed`).toBeGreaterThanOrEqual(timing.parsed);
+  }
+
   expect(consoleErrors).toEqual([]);
 });
 

@@ -20,6 +20,7 @@ mod routes;
 mod search;
 mod shell;
 mod sidebar;
+mod start_script;
 mod storage;
 pub(crate) mod timestamp;
 mod toggle;
@@ -33,3 +34,4 @@ pub use events::{
 };
 pub use routes::load_page_chunk;
 pub use shell::{App, shell};
+pub use start_script::Bundle;

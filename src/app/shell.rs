@@ -10,10 +10,12 @@ use super::chat_list::ChatList;
 use super::events::use_live_events;
 use super::routes::{ConnectionsRoute, HomeRoute, ReposRoute, ResourcesRoute, SearchRoute};
 use super::sidebar::{Sidebar, SidebarOpen};
+use super::start_script::{Bundle, StartScript};
 use super::top_bar::TopBar;
 
-/// The whole HTML document, rendered on the server around [`App`].
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The whole HTML document, rendered on the server around [`App`];
+/// `bundle` is the app's JS and WASM, started once the page painted.
+pub fn shell(options: LeptosOptions, bundle: Bundle) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -38,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // in a release build (cargo-leptos `hash-files`).
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <StartScript options bundle />
                 <MetaTags />
             </head>
             <body class="flex h-dvh flex-col overflow-hidden bg-black font-mono text-neutral-300">

@@ -8,7 +8,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::app::{App, shell};
+use crate::app::{App, Bundle, shell};
 use crate::server::auth::{headers, login, wall};
 use crate::server::state::AppState;
 use crate::server::{
@@ -70,6 +70,11 @@ pub fn app(state: AppState) -> Router {
         router = router.route_service(file, ServeFile::new(on_disk));
     }
     let context_state = state.clone();
+    let assets = crate::server::pwa::site_assets();
+    let bundle = Bundle {
+        js: assets.js.clone(),
+        wasm: assets.wasm.clone(),
+    };
     let pages = generate_route_list(App);
     let wall_state = wall::Wall {
         auth: state.auth.clone(),
@@ -83,7 +88,7 @@ pub fn app(state: AppState) -> Router {
                 provide_context(context_state.clone());
                 headers::provide_app_page_csp();
             },
-            move || shell(options.clone()),
+            move || shell(options.clone(), bundle.clone()),
         )
         // pocketcode's own answers (pages, the WASM bundle, server
         // functions) go compressed to a browser that asks; the event stream
