@@ -35,7 +35,7 @@ const REPORTS = path.join(__dirname, '..', 'bench-results', 'lighthouse');
 function lcpDetail(report: any): string {
   const audit = (id: string) => report.audits[id]?.numericValue as number | undefined;
   const observed = report.audits.metrics?.details?.items?.[0] ?? {};
-  const element = findNode(report.audits['largest-contentful-paint-element']?.details);
+  const element = findNode(report.audits['lcp-breakdown-insight']?.details);
   const parts = [
     `FCP ${fmt(audit('first-contentful-paint'))}`,
     `observed FCP ${fmt(observed.observedFirstContentfulPaint)} LCP ${fmt(observed.observedLargestContentfulPaint)}`,
@@ -47,7 +47,7 @@ function lcpDetail(report: any): string {
 /** The first DOM node a report's details name (its selector and a short snippet). */
 function findNode(details: any): string | undefined {
   if (!details || typeof details !== 'object') return undefined;
-  if (details.type === 'node') return `${details.selector} ${String(details.snippet ?? '').slice(0, 80)}`;
+  if (details.type === 'node') return `${details.selector} "${String(details.nodeLabel ?? '').slice(0, 40)}"`;
   for (const value of Object.values(details)) {
     const found = findNode(value);
     if (found) return found;
