@@ -36,11 +36,18 @@ pub fn StartScript(options: LeptosOptions, bundle: Bundle) -> impl IntoView {
 /// The script's text. A module script runs once the document is parsed;
 /// `requestAnimationFrame` then `setTimeout` wait for the frame that
 /// paints it. A hidden tab paints nothing, so it starts at once.
+///
+/// Performance marks time the phases for `make bench-phone`:
+/// `pocketcode:start` (the bundle is asked for), `pocketcode:compiled` (the
+/// WASM is instantiated) and `pocketcode:hydrated` (the task that hydrates
+/// the page, and the effects it queued, has ended).
 fn script(bundle: &Bundle) -> String {
     let Bundle { js, wasm } = bundle;
     format!(
-        "const start = () => import({js:?}).then((app) => \
-         app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate()));\
+        "const mark = (name) => performance.mark(`pocketcode:${{name}}`);\
+         const start = () => {{ mark('start'); \
+         import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => {{ \
+         mark('compiled'); app.hydrate(); setTimeout(() => mark('hydrated'), 0); }})); }};\
          if (document.visibilityState === 'visible') \
          requestAnimationFrame(() => setTimeout(start, 0)); else start();"
     )
@@ -69,5 +76,8 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("app.hydrate()"), "{text}");
+        for mark in ["start", "compiled", "hydrated"] {
+            assert!(text.contains(&format!("mark('{mark}')")), "{text}");
+        }
     }
 }
