@@ -164,10 +164,15 @@ impl ChatBrowser {
     }
 
     /// A panel opened: the screencast runs while at least one is open.
+    /// A panel connected: frames start with the first one. A join that
+    /// fails does not count the panel (it never leaves).
     pub async fn client_joined(&self) -> Result<(), BrowserError> {
         self.touch();
-        if self.clients.fetch_add(1, Ordering::Relaxed) == 0 {
-            self.restart_screencast().await?;
+        if self.clients.fetch_add(1, Ordering::Relaxed) == 0
+            && let Err(err) = self.restart_screencast().await
+        {
+            self.clients.fetch_sub(1, Ordering::Relaxed);
+            return Err(err);
         }
         Ok(())
     }

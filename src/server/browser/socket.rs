@@ -12,6 +12,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
+use tokio::sync::watch;
 
 use super::input;
 use super::instance::{ChatBrowser, Frame};
@@ -25,6 +26,8 @@ const LAGGING_MS: f64 = 250.0;
 const KEEPING_UP_MS: f64 = 80.0;
 /// The least time between two changes of quality.
 const SETTLE: Duration = Duration::from_secs(1);
+/// How long a failed join waits to learn that Chromium ended.
+const JOIN_SETTLE: Duration = Duration::from_secs(3);
 
 #[derive(Deserialize)]
 pub struct SocketQuery {
@@ -99,11 +102,13 @@ impl Pace {
 async fn serve(socket: WebSocket, browser: Arc<ChatBrowser>) {
     let (mut sink, mut incoming) = socket.split();
     if browser.client_joined().await.is_err() {
-        let _ = sink
-            .send(text(&ServerMessage::Error {
+        let message = match ended_within(browser.watch_status(), JOIN_SETTLE).await {
+            Some(status) => ServerMessage::Status { status },
+            None => ServerMessage::Error {
                 message: "the browser does not answer: restart it".into(),
-            }))
-            .await;
+            },
+        };
+        let _ = sink.send(text(&message)).await;
         return;
     }
     let mut frames = browser.watch_frames();
@@ -174,6 +179,21 @@ async fn serve(socket: WebSocket, browser: Arc<ChatBrowser>) {
     browser.client_left().await;
 }
 
+/// The browser's status once it is no longer running, if that comes
+/// within `limit`. A panel that connects just as Chromium dies (its join
+/// fails) is told that it stopped and how, which it can restart from,
+/// rather than that it does not answer.
+async fn ended_within(
+    mut status: watch::Receiver<BrowserStatus>,
+    limit: Duration,
+) -> Option<BrowserStatus> {
+    let ended = status.wait_for(|s| !matches!(s, BrowserStatus::Running { .. }));
+    match tokio::time::timeout(limit, ended).await {
+        Ok(Ok(status)) => Some(status.clone()),
+        _ => None,
+    }
+}
+
 /// Carries out one client message; returns what to tell the client.
 async fn handle(browser: &ChatBrowser, pace: &mut Pace, body: &str) -> Option<ServerMessage> {
     let message = match serde_json::from_str::<ClientMessage>(body) {
@@ -227,4 +247,41 @@ fn frame_message(frame: &Frame) -> Message {
         quality: frame.quality,
     };
     Message::binary(join_frame(&header, &frame.jpeg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RUNNING: BrowserStatus = BrowserStatus::Running {
+        pid: 7,
+        sandboxed: false,
+    };
+
+    #[tokio::test]
+    async fn a_join_that_failed_as_chromium_died_learns_how_it_ended() {
+        let (tx, rx) = watch::channel(RUNNING);
+        let crashed = BrowserStatus::Crashed {
+            message: "Chromium was killed by signal 9".into(),
+        };
+        let later = crashed.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            tx.send_replace(later);
+            // Kept open: the status is read before the sender goes.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        });
+        assert_eq!(ended_within(rx, JOIN_SETTLE).await, Some(crashed));
+    }
+
+    #[tokio::test]
+    async fn an_ended_browser_is_told_at_once_and_a_running_one_not_at_all() {
+        let (_tx, rx) = watch::channel(BrowserStatus::Stopped);
+        assert_eq!(
+            ended_within(rx, Duration::from_millis(1)).await,
+            Some(BrowserStatus::Stopped)
+        );
+        let (_tx, rx) = watch::channel(RUNNING);
+        assert_eq!(ended_within(rx, Duration::from_millis(100)).await, None);
+    }
 }
