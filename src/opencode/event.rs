@@ -1,6 +1,7 @@
 //! opencode's live events (`GET /event`): `data: {"id", "type", "properties"}`.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::{MessageError, MessageInfo, Part, Session};
 
@@ -80,12 +81,14 @@ pub enum SessionStatus {
     Other,
 }
 
+/// The event's kind, and its properties as they came (read once the kind
+/// says which type they are).
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<'a> {
     #[serde(rename = "type")]
     kind: String,
-    #[serde(default)]
-    properties: serde_json::Value,
+    #[serde(default, borrow)]
+    properties: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -126,7 +129,7 @@ struct ErrorProps {
 impl Event {
     /// Parses one SSE `data:` payload. `None` when it is not an event at all.
     pub fn parse(data: &str) -> Option<Self> {
-        let envelope: Envelope = serde_json::from_str(data).ok()?;
+        let envelope: Envelope = serde_json::from_slice(data.as_bytes()).ok()?;
         let props = envelope.properties;
         let event = match envelope.kind.as_str() {
             "message.part.delta" => from(props).map(Self::PartDelta),
@@ -192,8 +195,11 @@ impl Event {
     }
 }
 
-fn from<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Option<T> {
-    serde_json::from_value(value).ok()
+/// The properties as a `T`, read with the browser's one JSON reader (a
+/// `serde_json::Value` in between would be a third copy of the
+/// deserializers of `Part`, `MessageInfo` and `Session` in the WASM).
+fn from<T: serde::de::DeserializeOwned>(properties: Option<&RawValue>) -> Option<T> {
+    crate::model::json::from_text(properties?.get()).ok()
 }
 
 /// The URL of opencode's event stream for `directory`, as the browser reaches
@@ -269,6 +275,20 @@ mod tests {
         let broken = r#"{"id":"evt_8","type":"message.part.delta","properties":{"oops":1}}"#;
         assert_eq!(Event::parse(broken), Some(Event::Other));
         assert_eq!(Event::parse("not json"), None);
+    }
+
+    #[test]
+    fn reads_properties_as_they_came() {
+        let escaped = r#"{"type":"message.part.delta","properties":{"sessionID":"ses_1",
+            "messageID":"msg_1","partID":"prt_1","field":"text","delta":"a \"b\"\n\u00fc"}}"#;
+        let Some(Event::PartDelta(delta)) = Event::parse(escaped) else {
+            panic!("not a delta");
+        };
+        assert_eq!(delta.delta, "a \"b\"\nü");
+        let bare = r#"{"type":"session.idle"}"#;
+        assert_eq!(Event::parse(bare), Some(Event::Other));
+        let null = r#"{"type":"session.idle","properties":null}"#;
+        assert_eq!(Event::parse(null), Some(Event::Other));
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn refusal(status: u16, text: &str) -> String {
     struct Refusal {
         error: String,
     }
-    serde_json::from_str::<Refusal>(text)
+    crate::model::json::from_text::<Refusal>(text)
         .map(|r| r.error)
         .unwrap_or_else(|_| format!("the server answered {status}"))
 }
