@@ -65,20 +65,41 @@ pub struct PartDelta {
     pub delta: String,
 }
 
-/// A session's run state (`session.status`).
+/// A session's run state (`session.status`): `{"type": "idle" | "busy" |
+/// "retry", …}`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(from = "StatusWire")]
 pub enum SessionStatus {
     Idle,
     Busy,
-    Retry {
-        #[serde(default)]
-        attempt: u32,
-        #[serde(default)]
-        message: String,
-    },
-    #[serde(other)]
+    Retry { attempt: u32, message: String },
     Other,
+}
+
+/// [`SessionStatus`] as opencode writes it, read in one pass (a derived
+/// internally tagged enum would buffer it in serde's `Content` first).
+#[derive(Deserialize)]
+struct StatusWire {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    attempt: u32,
+    #[serde(default)]
+    message: String,
+}
+
+impl From<StatusWire> for SessionStatus {
+    fn from(wire: StatusWire) -> Self {
+        match wire.kind.as_str() {
+            "idle" => Self::Idle,
+            "busy" => Self::Busy,
+            "retry" => Self::Retry {
+                attempt: wire.attempt,
+                message: wire.message,
+            },
+            _ => Self::Other,
+        }
+    }
 }
 
 /// The event's kind, and its properties as they came (read once the kind
@@ -298,5 +319,21 @@ mod tests {
             "/event?directory=/tmp/a%20b/%C3%BC"
         );
         assert_eq!(event_stream_url("/x&y=z"), "/event?directory=/x%26y%3Dz");
+    }
+
+    #[test]
+    fn reads_every_session_status() {
+        let status = |json: &str| serde_json::from_str::<SessionStatus>(json).ok();
+        assert_eq!(status(r#"{"type":"idle"}"#), Some(SessionStatus::Idle));
+        assert_eq!(status(r#"{"type":"busy"}"#), Some(SessionStatus::Busy));
+        assert_eq!(
+            status(r#"{"type":"retry","attempt":2,"message":"overloaded","next":1700000000000}"#),
+            Some(SessionStatus::Retry {
+                attempt: 2,
+                message: "overloaded".into()
+            })
+        );
+        assert_eq!(status(r#"{"type":"paused"}"#), Some(SessionStatus::Other));
+        assert_eq!(status(r#"{"attempt":1}"#), None);
     }
 }
