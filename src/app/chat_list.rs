@@ -6,6 +6,7 @@
 //! are refetched (debounced) when any chat's status may have changed; the
 //! chat list when a chat is created or deleted here, and on resyncs.
 
+use crate::app::resource::{JsonResource, json_resource};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -68,8 +69,8 @@ pub fn chat_href(repo: &str, chat_id: &str) -> String {
 /// actions (the latest wins) that the views read reactively.
 #[derive(Clone, Copy)]
 pub struct ChatList {
-    chats: Resource<Result<Vec<ChatSummary>, AppError>>,
-    live: Resource<Result<Vec<ChatActivity>, AppError>>,
+    chats: JsonResource<Result<Vec<ChatSummary>, AppError>>,
+    live: JsonResource<Result<Vec<ChatActivity>, AppError>>,
     /// The chat list as reloaded or trimmed here, once it was.
     latest_chats: RwSignal<Option<Result<Vec<ChatSummary>, AppError>>>,
     /// Chat list reloads; the input says whether a failure retries.
@@ -81,8 +82,8 @@ impl ChatList {
     /// Loads both lists and keeps the live one current from the tab's stream.
     pub fn new() -> Self {
         let chat_list = Self {
-            chats: Resource::new(|| (), |_| list_chats()),
-            live: Resource::new(|| (), |_| chat_summaries()),
+            chats: json_resource(|| (), |_| list_chats()),
+            live: json_resource(|| (), |_| chat_summaries()),
             latest_chats: RwSignal::new(None),
             chats_reload: Reload::new(Action::new(|retry: &bool| {
                 let retry = *retry;

@@ -15,6 +15,7 @@ mod new_chat;
 mod reload;
 mod remotes;
 mod repos;
+mod resource;
 mod resources;
 mod routes;
 mod search;

@@ -2,6 +2,7 @@
 //! messages and links to each chat. A plain GET form, so it also works
 //! with JavaScript off (the route renders in order).
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -14,7 +15,7 @@ use crate::model::search::{SearchHit, SearchResults};
 pub fn SearchPage() -> impl IntoView {
     let params = use_query_map();
     let query = move || params.read().get("q").unwrap_or_default();
-    let results = Resource::new(query, |q| async move {
+    let results = json_resource(query, |q| async move {
         if q.trim().is_empty() {
             Ok(None)
         } else {

@@ -18,7 +18,7 @@ pub struct LastChat {
 
 /// The last chat opened, if the browser remembers one (never on the server).
 pub fn last_chat() -> Option<LastChat> {
-    serde_json::from_str(&storage::get(LAST_CHAT)?).ok()
+    crate::model::json::from_text(&storage::get(LAST_CHAT)?).ok()
 }
 
 pub fn remember_chat(repo: &str, chat_id: &str) {
@@ -70,7 +70,7 @@ fn pick_key(repo: &str, chat_id: &str) -> String {
 
 /// The model and mode last picked in this chat, in this browser.
 pub fn pick(repo: &str, chat_id: &str) -> Option<Pick> {
-    serde_json::from_str(&storage::get(&pick_key(repo, chat_id))?).ok()
+    crate::model::json::from_text(&storage::get(&pick_key(repo, chat_id))?).ok()
 }
 
 pub fn save_pick(repo: &str, chat_id: &str, pick: &Pick) {

@@ -3,6 +3,7 @@
 //! the page is open; live updates reconnecting: nothing when all is well),
 //! the scripted-model note, and `+` for a new chat.
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use super::LiveEvents;
@@ -14,7 +15,7 @@ use crate::app::erase::Erase;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let info = Resource::new(|| (), |_| get_info());
+    let info = json_resource(|| (), |_| get_info());
     let SidebarOpen(open) = expect_context::<SidebarOpen>();
     view! {
         <header class="sticky top-0 z-10 flex items-center gap-2 border-b border-neutral-800 bg-black pt-[env(safe-area-inset-top)] pr-[max(0.25rem,env(safe-area-inset-right))] pl-[max(0.25rem,env(safe-area-inset-left))] text-sm">

@@ -22,9 +22,14 @@ pub fn is_browser_tool(tool: &str) -> bool {
     tool.starts_with("playwright_browser_")
 }
 
-/// A chat's browser, as the panel and the ⋯ menu show it.
+/// A chat's browser, as the panel and the ⋯ menu show it. Read through
+/// [`BrowserStatusWire`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(
+    tag = "state",
+    rename_all = "snake_case",
+    try_from = "BrowserStatusWire"
+)]
 pub enum BrowserStatus {
     /// Not started (or stopped after sitting idle).
     Stopped,
@@ -83,9 +88,13 @@ pub enum ClientMessage {
     Reload,
 }
 
-/// What the server sends as text.
+/// What the server sends as text. Read through [`ServerMessageWire`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    try_from = "ServerMessageWire"
+)]
 pub enum ServerMessage {
     Status {
         status: BrowserStatus,
@@ -99,6 +108,76 @@ pub enum ServerMessage {
     Error {
         message: String,
     },
+}
+
+// The panel reads `BrowserStatus` and `ServerMessage` through these plain
+// structs, in one pass: derived internally tagged enums would buffer each
+// message in serde's `Content` first, code the browser's WASM can do
+// without. The JSON is the same.
+
+/// [`BrowserStatus`] as written (`{"state": …, …}`).
+#[derive(Deserialize)]
+struct BrowserStatusWire {
+    state: String,
+    #[serde(default)]
+    pid: Option<u32>,
+    #[serde(default)]
+    sandboxed: bool,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+impl TryFrom<BrowserStatusWire> for BrowserStatus {
+    type Error = &'static str;
+
+    fn try_from(wire: BrowserStatusWire) -> Result<Self, Self::Error> {
+        Ok(match wire.state.as_str() {
+            "stopped" => Self::Stopped,
+            "running" => Self::Running {
+                pid: wire.pid.ok_or("missing field `pid`")?,
+                sandboxed: wire.sandboxed,
+            },
+            "crashed" => Self::Crashed {
+                message: wire.message.ok_or("missing field `message`")?,
+            },
+            _ => return Err("unknown browser state"),
+        })
+    }
+}
+
+/// [`ServerMessage`] as written (`{"type": …, …}`).
+#[derive(Deserialize)]
+struct ServerMessageWire {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    status: Option<BrowserStatus>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+impl TryFrom<ServerMessageWire> for ServerMessage {
+    type Error = &'static str;
+
+    fn try_from(wire: ServerMessageWire) -> Result<Self, &'static str> {
+        Ok(match wire.kind.as_str() {
+            "status" => Self::Status {
+                status: wire.status.ok_or("missing field `status`")?,
+            },
+            "page" => Self::Page {
+                url: wire.url.ok_or("missing field `url`")?,
+                title: wire.title.ok_or("missing field `title`")?,
+            },
+            "error" => Self::Error {
+                message: wire.message.ok_or("missing field `message`")?,
+            },
+            _ => return Err("unknown message type"),
+        })
+    }
 }
 
 /// What comes with each frame.
@@ -154,5 +233,57 @@ mod tests {
         assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"drop_tables"}"#).is_err());
         assert!(is_browser_tool("playwright_browser_click"));
         assert!(!is_browser_tool("bash"));
+    }
+
+    #[test]
+    fn server_messages_read_what_they_write() {
+        let messages = [
+            ServerMessage::Status {
+                status: BrowserStatus::Stopped,
+            },
+            ServerMessage::Status {
+                status: BrowserStatus::Running {
+                    pid: 42,
+                    sandboxed: true,
+                },
+            },
+            ServerMessage::Status {
+                status: BrowserStatus::Crashed {
+                    message: "signal 9".into(),
+                },
+            },
+            ServerMessage::Page {
+                url: "http://127.0.0.1:1/".into(),
+                title: "t".into(),
+            },
+            ServerMessage::Error {
+                message: "no such element".into(),
+            },
+        ];
+        for message in messages {
+            let json = serde_json::to_string(&message).expect("json");
+            assert_eq!(
+                serde_json::from_str::<ServerMessage>(&json).ok(),
+                Some(message),
+                "{json}"
+            );
+        }
+        let running = r#"{"type":"status","status":{"state":"running","pid":7}}"#;
+        assert_eq!(
+            serde_json::from_str::<ServerMessage>(running).ok(),
+            Some(ServerMessage::Status {
+                status: BrowserStatus::Running {
+                    pid: 7,
+                    sandboxed: false
+                }
+            })
+        );
+        for bad in [
+            r#"{"type":"status","status":{"state":"running"}}"#,
+            r#"{"type":"page","url":"u"}"#,
+            r#"{"type":"frame"}"#,
+        ] {
+            assert!(serde_json::from_str::<ServerMessage>(bad).is_err(), "{bad}");
+        }
     }
 }

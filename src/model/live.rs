@@ -126,7 +126,7 @@ impl StreamItem {
 }
 
 fn parse_item(data: &str) -> Option<StreamItem> {
-    let wire: Wire = serde_json::from_str(data).ok()?;
+    let wire: Wire = super::json::from_text(data).ok()?;
     match wire.kind.as_str() {
         "event" => Some(StreamItem::Event {
             directory: wire.directory.unwrap_or_default(),

@@ -12,6 +12,7 @@ pub mod changes;
 pub mod chats;
 pub mod disk;
 pub mod files;
+pub mod json;
 pub mod live;
 pub mod memory;
 pub mod mentions;

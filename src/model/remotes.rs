@@ -36,9 +36,10 @@ fn default_remote_port() -> u16 {
     DEFAULT_REMOTE_PORT
 }
 
-/// Where the connection to a remote is, step by step.
+/// Where the connection to a remote is, step by step. Read through
+/// [`RemoteStateWire`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case", try_from = "RemoteStateWire")]
 pub enum RemoteState {
     Disconnected,
     Connecting,
@@ -55,6 +56,44 @@ pub enum RemoteState {
         kind: String,
         message: String,
     },
+}
+
+/// [`RemoteState`] as written (`{"state": …, …}`), read in one pass: a
+/// derived internally tagged enum would buffer it in serde's `Content`
+/// first, code the browser's WASM can do without.
+#[derive(Deserialize)]
+struct RemoteStateWire {
+    state: String,
+    #[serde(default)]
+    local_port: Option<u16>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+impl TryFrom<RemoteStateWire> for RemoteState {
+    type Error = &'static str;
+
+    fn try_from(wire: RemoteStateWire) -> Result<Self, Self::Error> {
+        Ok(match wire.state.as_str() {
+            "disconnected" => Self::Disconnected,
+            "connecting" => Self::Connecting,
+            "discovering" => Self::Discovering,
+            "bootstrapping" => Self::Bootstrapping,
+            "connected" => Self::Connected {
+                local_port: wire.local_port.ok_or("missing field `local_port`")?,
+                version: wire.version.ok_or("missing field `version`")?,
+            },
+            "failed" => Self::Failed {
+                kind: wire.kind.ok_or("missing field `kind`")?,
+                message: wire.message.ok_or("missing field `message`")?,
+            },
+            _ => return Err("unknown remote state"),
+        })
+    }
 }
 
 /// The failure `kind` of a remote opencode without a password.
@@ -117,5 +156,46 @@ mod tests {
         );
         assert_eq!(event_directory("local/p", "/data/w"), "/data/w");
         assert_eq!(remote_chat_href("devbox", "ses_1"), "/remote/devbox/ses_1");
+    }
+
+    #[test]
+    fn remote_states_read_what_they_write() {
+        let states = [
+            RemoteState::Disconnected,
+            RemoteState::Connecting,
+            RemoteState::Discovering,
+            RemoteState::Bootstrapping,
+            RemoteState::Connected {
+                local_port: 41234,
+                version: "1.0.0".into(),
+            },
+            RemoteState::Failed {
+                kind: OPEN_REMOTE.into(),
+                message: "no password".into(),
+            },
+        ];
+        for state in states {
+            let json = serde_json::to_string(&state).expect("json");
+            assert_eq!(
+                serde_json::from_str::<RemoteState>(&json).ok(),
+                Some(state),
+                "{json}"
+            );
+        }
+        let connected = RemoteState::Connected {
+            local_port: 1,
+            version: "v".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&connected).expect("json"),
+            r#"{"state":"connected","local_port":1,"version":"v"}"#
+        );
+        for bad in [
+            r#"{"state":"connected","version":"v"}"#,
+            r#"{"state":"lost"}"#,
+            "{}",
+        ] {
+            assert!(serde_json::from_str::<RemoteState>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! opencode's live events (`GET /event`): `data: {"id", "type", "properties"}`.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::{MessageError, MessageInfo, Part, Session};
 
@@ -64,28 +65,51 @@ pub struct PartDelta {
     pub delta: String,
 }
 
-/// A session's run state (`session.status`).
+/// A session's run state (`session.status`): `{"type": "idle" | "busy" |
+/// "retry", …}`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
+#[serde(from = "StatusWire")]
 pub enum SessionStatus {
     Idle,
     Busy,
-    Retry {
-        #[serde(default)]
-        attempt: u32,
-        #[serde(default)]
-        message: String,
-    },
-    #[serde(other)]
+    Retry { attempt: u32, message: String },
     Other,
 }
 
+/// [`SessionStatus`] as opencode writes it, read in one pass (a derived
+/// internally tagged enum would buffer it in serde's `Content` first).
 #[derive(Deserialize)]
-struct Envelope {
+struct StatusWire {
     #[serde(rename = "type")]
     kind: String,
     #[serde(default)]
-    properties: serde_json::Value,
+    attempt: u32,
+    #[serde(default)]
+    message: String,
+}
+
+impl From<StatusWire> for SessionStatus {
+    fn from(wire: StatusWire) -> Self {
+        match wire.kind.as_str() {
+            "idle" => Self::Idle,
+            "busy" => Self::Busy,
+            "retry" => Self::Retry {
+                attempt: wire.attempt,
+                message: wire.message,
+            },
+            _ => Self::Other,
+        }
+    }
+}
+
+/// The event's kind, and its properties as they came (read once the kind
+/// says which type they are).
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default, borrow)]
+    properties: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -126,7 +150,7 @@ struct ErrorProps {
 impl Event {
     /// Parses one SSE `data:` payload. `None` when it is not an event at all.
     pub fn parse(data: &str) -> Option<Self> {
-        let envelope: Envelope = serde_json::from_str(data).ok()?;
+        let envelope: Envelope = serde_json::from_slice(data.as_bytes()).ok()?;
         let props = envelope.properties;
         let event = match envelope.kind.as_str() {
             "message.part.delta" => from(props).map(Self::PartDelta),
@@ -192,8 +216,11 @@ impl Event {
     }
 }
 
-fn from<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Option<T> {
-    serde_json::from_value(value).ok()
+/// The properties as a `T`, read with the browser's one JSON reader (a
+/// `serde_json::Value` in between would be a third copy of the
+/// deserializers of `Part`, `MessageInfo` and `Session` in the WASM).
+fn from<T: serde::de::DeserializeOwned>(properties: Option<&RawValue>) -> Option<T> {
+    crate::model::json::from_text(properties?.get()).ok()
 }
 
 /// The URL of opencode's event stream for `directory`, as the browser reaches
@@ -272,11 +299,41 @@ mod tests {
     }
 
     #[test]
+    fn reads_properties_as_they_came() {
+        let escaped = r#"{"type":"message.part.delta","properties":{"sessionID":"ses_1",
+            "messageID":"msg_1","partID":"prt_1","field":"text","delta":"a \"b\"\n\u00fc"}}"#;
+        let Some(Event::PartDelta(delta)) = Event::parse(escaped) else {
+            panic!("not a delta");
+        };
+        assert_eq!(delta.delta, "a \"b\"\nü");
+        let bare = r#"{"type":"session.idle"}"#;
+        assert_eq!(Event::parse(bare), Some(Event::Other));
+        let null = r#"{"type":"session.idle","properties":null}"#;
+        assert_eq!(Event::parse(null), Some(Event::Other));
+    }
+
+    #[test]
     fn encodes_the_directory_into_the_stream_url() {
         assert_eq!(
             event_stream_url("/tmp/a b/ü"),
             "/event?directory=/tmp/a%20b/%C3%BC"
         );
         assert_eq!(event_stream_url("/x&y=z"), "/event?directory=/x%26y%3Dz");
+    }
+
+    #[test]
+    fn reads_every_session_status() {
+        let status = |json: &str| serde_json::from_str::<SessionStatus>(json).ok();
+        assert_eq!(status(r#"{"type":"idle"}"#), Some(SessionStatus::Idle));
+        assert_eq!(status(r#"{"type":"busy"}"#), Some(SessionStatus::Busy));
+        assert_eq!(
+            status(r#"{"type":"retry","attempt":2,"message":"overloaded","next":1700000000000}"#),
+            Some(SessionStatus::Retry {
+                attempt: 2,
+                message: "overloaded".into()
+            })
+        );
+        assert_eq!(status(r#"{"type":"paused"}"#), Some(SessionStatus::Other));
+        assert_eq!(status(r#"{"attempt":1}"#), None);
     }
 }

@@ -11,6 +11,7 @@ mod choices;
 mod event;
 mod message;
 mod part;
+mod part_wire;
 mod pty;
 mod session;
 mod tokens;

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A part of a message. The common header is typed; the body depends on
-/// the part's `type`.
+/// the part's `type`. Read through [`super::part_wire`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "super::part_wire::PartWire")]
 pub struct Part {
     /// `prt_…`; opencode's ids sort in creation order.
     pub id: String,
@@ -16,8 +17,9 @@ pub struct Part {
     pub body: PartBody,
 }
 
-/// What a part holds, by its `type`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What a part holds, by its `type`. Written flattened into [`Part`]; read
+/// only as part of one (see [`super::part_wire`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum PartBody {
     Text {
@@ -53,21 +55,21 @@ pub enum PartBody {
         reason: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tokens: Option<super::Tokens>,
-        #[serde(
-            default,
-            deserialize_with = "super::tokens::lenient_cost",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         cost: Option<f64>,
     },
     /// Any part kind this version of pocketcode does not show.
-    #[serde(other)]
     Other,
 }
 
 /// Where a tool call is: opencode's `state.status` and what comes with it.
+/// Read through [`super::part_wire`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
+#[serde(
+    tag = "status",
+    rename_all = "lowercase",
+    from = "super::part_wire::ToolStateWire"
+)]
 pub enum ToolState {
     Pending {},
     Running {
@@ -93,7 +95,6 @@ pub enum ToolState {
         #[serde(default)]
         error: String,
     },
-    #[serde(other)]
     Other,
 }
 

@@ -2,6 +2,7 @@
 //! merge: see `shipping`), files with lines added and removed against the
 //! commit it started from, and the full diff a tap away.
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use super::shipping::ShipWork;
@@ -18,7 +19,7 @@ pub fn Changes(
     on_close: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
     let chat = StoredValue::new((repo, chat_id));
-    let stat = Resource::new(
+    let stat = json_resource(
         || (),
         move |()| {
             let (repo, chat_id) = chat.get_value();
@@ -26,7 +27,7 @@ pub fn Changes(
         },
     );
     let show_full = RwSignal::new(false);
-    let full = Resource::new(
+    let full = json_resource(
         move || show_full.get(),
         move |show| {
             let (repo, chat_id) = chat.get_value();

@@ -8,6 +8,7 @@
 //! the session goes idle, and when the chat may have missed events (a
 //! resync): no polling.
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use crate::api::get_chat_usage;
@@ -52,7 +53,7 @@ pub fn ContextGauge(chat: GaugeChat) -> impl IntoView {
         },
     );
     let names = StoredValue::new((chat.repo, chat.chat_id));
-    let usage = Resource::new(
+    let usage = json_resource(
         move || version.get(),
         move |_| {
             let (repo, chat_id) = names.get_value();

@@ -32,6 +32,7 @@ mod tool;
 mod undo;
 mod voice;
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -67,7 +68,7 @@ pub fn ChatPage() -> impl IntoView {
         let name = params.get("name").unwrap_or_default();
         (format!("{owner}/{name}"), chat)
     });
-    let opened = Resource::new(move || key.get(), |(repo, chat)| open_chat(repo, chat));
+    let opened = json_resource(move || key.get(), |(repo, chat)| open_chat(repo, chat));
     // A chat shown before in this tab paints its kept messages while it opens.
     let recent = recent::RecentChats::provide();
     let opening = move || match key.with(|(repo, chat)| recent.get(repo, chat)) {

@@ -6,6 +6,7 @@
 //! every tab shows the same queue. Why the head could not be sent is shown
 //! above it.
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use super::ChatKey;
@@ -73,7 +74,7 @@ pub fn QueuedPrompts(key: ChatKey) -> impl IntoView {
         return ().erase();
     }
     let chat = StoredValue::new(key.clone());
-    let queue = Resource::new(
+    let queue = json_resource(
         || (),
         move |()| {
             let (repo, chat_id) = chat.with_value(|k| (k.repo.clone(), k.chat_id.clone()));

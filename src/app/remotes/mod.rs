@@ -10,6 +10,7 @@ mod open_remote;
 mod remote_chat;
 mod row;
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use crate::api::list_connections;
@@ -30,7 +31,7 @@ pub(crate) fn moving(state: &crate::model::remotes::RemoteState) -> bool {
 pub fn RemotesPage() -> impl IntoView {
     // The first load only: reloads go through `RemotesChanged`, so that
     // the list stays in place while one is on its way.
-    let connections = Resource::new(|| (), |()| list_connections());
+    let connections = json_resource(|| (), |()| list_connections());
     let changed = RemotesChanged::new();
     provide_context(changed);
     provide_context(Editing(RwSignal::new(None)));

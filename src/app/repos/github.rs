@@ -1,6 +1,7 @@
 //! The user's GitHub repos (with `GITHUB_TOKEN` set), each with "New chat"
 //! (which clones it first); without a token, how to set one.
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use crate::api::{NewChat, list_github_repos};
@@ -10,7 +11,7 @@ use crate::model::repos::GithubListing;
 
 #[component]
 pub fn GithubRepos() -> impl IntoView {
-    let listing = Resource::new(|| (), |_| list_github_repos());
+    let listing = json_resource(|| (), |_| list_github_repos());
     let start = use_start_chat();
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Asking GitHub…"</p> }>

@@ -7,6 +7,7 @@ mod clone_progress;
 mod github;
 mod repo_list;
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use crate::api::list_repos;
@@ -33,7 +34,7 @@ pub fn ReposPage() -> impl IntoView {
 pub fn RepoPicker() -> impl IntoView {
     let changed = RwSignal::new(0_u32);
     provide_context(ReposChanged(changed));
-    let repos = Resource::new(move || changed.get(), |_| list_repos());
+    let repos = json_resource(move || changed.get(), |_| list_repos());
     view! {
         <div class="min-h-0 flex-1 overflow-y-auto p-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <h2 class="mb-3 text-neutral-100">"Pick a repo"</h2>

@@ -1,5 +1,6 @@
 //! The repos cloned on this server, each with "New chat".
 
+use crate::app::resource::JsonResource;
 use leptos::prelude::*;
 
 use crate::api::{AppError, NewChat};
@@ -10,7 +11,7 @@ use crate::app::trust::TrustSwitch;
 use crate::model::repos::{RepoInfo, RepoList as Repos};
 
 #[component]
-pub fn RepoList(repos: Resource<Result<Repos, AppError>>) -> impl IntoView {
+pub fn RepoList(repos: JsonResource<Result<Repos, AppError>>) -> impl IntoView {
     let start = use_start_chat();
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Loading repos…"</p> }>

@@ -1,6 +1,7 @@
 //! The chats with their worktrees (branch, uncommitted changes, size,
 //! status; open or delete), and the sessions running right now.
 
+use crate::app::resource::{JsonResource, json_resource};
 use leptos::prelude::*;
 
 use super::disk::size_of;
@@ -69,9 +70,9 @@ fn Running() -> impl IntoView {
 /// Its own list (not the sidebar's): rows stay put while the sidebar
 /// refetches on live events, so a half-confirmed Delete is not reset.
 #[component]
-pub fn Chats(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
+pub fn Chats(disk: JsonResource<Result<DiskUsage, AppError>>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let chats = Resource::new(move || changed.version(), |_| list_chats());
+    let chats = json_resource(move || changed.version(), |_| list_chats());
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Loading chats…"</p> }>
             {move || Suspend::new(async move {

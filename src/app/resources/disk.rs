@@ -1,5 +1,6 @@
 //! The data directory's size and the volume's free space.
 
+use crate::app::resource::JsonResource;
 use leptos::prelude::*;
 
 use crate::api::AppError;
@@ -9,7 +10,7 @@ use crate::app::format::bytes;
 use crate::model::disk::DiskUsage;
 
 #[component]
-pub fn Disk(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
+pub fn Disk(disk: JsonResource<Result<DiskUsage, AppError>>) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Measuring…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>

@@ -1,6 +1,7 @@
 //! opencode's memory: its process tree's resident memory against the
 //! budget, the instances alive, and what the budget did, in words.
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use crate::api::get_opencode_memory;
@@ -11,7 +12,7 @@ use crate::model::memory::OpencodeMemory;
 #[component]
 pub fn Memory() -> impl IntoView {
     let version = RwSignal::new(0_u32);
-    let memory = Resource::new(move || version.get(), |_| get_opencode_memory());
+    let memory = json_resource(move || version.get(), |_| get_opencode_memory());
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Measuring…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>

@@ -13,6 +13,7 @@ mod usage;
 
 pub use crate::app::confirm::ConfirmButton;
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use crate::api::get_disk_usage;
@@ -55,7 +56,7 @@ pub fn ResourcesPage() -> impl IntoView {
         chat_list: expect_context::<ChatList>(),
     };
     provide_context(changed);
-    let disk = Resource::new(move || changed.version(), |_| get_disk_usage());
+    let disk = json_resource(move || changed.version(), |_| get_disk_usage());
     view! {
         <div class="min-h-0 flex-1 space-y-6 overflow-y-auto p-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
             <h2 class="text-neutral-100">"Resources"</h2>

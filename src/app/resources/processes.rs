@@ -1,6 +1,7 @@
 //! Processes the agent left behind (adopted by init, running in the data
 //! directory), with a Kill button each.
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use super::ConfirmButton;
@@ -12,7 +13,7 @@ use crate::model::processes::OrphanProcess;
 
 #[component]
 pub fn Orphans() -> impl IntoView {
-    let orphans = Resource::new(|| (), |()| list_orphans());
+    let orphans = json_resource(|| (), |()| list_orphans());
     let message = RwSignal::new(None::<Result<String, String>>);
     let reload = move || orphans.refetch();
     view! {

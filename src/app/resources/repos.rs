@@ -1,5 +1,6 @@
 //! The clones, with their size; delete one (with its chats when it has any).
 
+use crate::app::resource::{JsonResource, json_resource};
 use leptos::prelude::*;
 
 use super::disk::size_of;
@@ -11,9 +12,9 @@ use crate::model::disk::DiskUsage;
 use crate::model::repos::RepoInfo;
 
 #[component]
-pub fn Repos(disk: Resource<Result<DiskUsage, AppError>>) -> impl IntoView {
+pub fn Repos(disk: JsonResource<Result<DiskUsage, AppError>>) -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let repos = Resource::new(move || changed.version(), |_| list_repos());
+    let repos = json_resource(move || changed.version(), |_| list_repos());
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Loading repos…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>

@@ -1,6 +1,7 @@
 //! Tokens and cost of every local chat's model calls: in all, per UTC day and
 //! per chat (a tap opens the chat).
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use super::ResourcesChanged;
@@ -15,7 +16,7 @@ use crate::model::usage::{UsageReport, UsageTotals};
 #[component]
 pub fn TokenUsage() -> impl IntoView {
     let changed = expect_context::<ResourcesChanged>();
-    let report = Resource::new(move || changed.version(), |_| get_usage_report());
+    let report = json_resource(move || changed.version(), |_| get_usage_report());
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Adding up…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>

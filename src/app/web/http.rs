@@ -48,13 +48,22 @@ fn unanswered(message: String) -> Failed {
     expect(dead_code, reason = "only a browser gets answers")
 )]
 fn refusal(status: u16, text: &str) -> String {
+    refusal_error(text).unwrap_or_else(|| format!("the server answered {status}"))
+}
+
+/// The server's words in a refusal's body (`{"error": …}`), if it has them.
+#[cfg_attr(
+    not(any(feature = "hydrate", test)),
+    expect(dead_code, reason = "only a browser gets answers")
+)]
+pub fn refusal_error(text: &str) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Refusal {
         error: String,
     }
-    serde_json::from_str::<Refusal>(text)
+    crate::model::json::from_text::<Refusal>(text)
+        .ok()
         .map(|r| r.error)
-        .unwrap_or_else(|_| format!("the server answered {status}"))
 }
 
 #[cfg(feature = "hydrate")]

@@ -55,6 +55,7 @@ mod browser {
     };
 
     use super::Recording;
+    use crate::model::json::from_text;
     use crate::model::transcribe::Transcription;
 
     pub type Blob = web_sys::Blob;
@@ -176,11 +177,6 @@ mod browser {
         }
     }
 
-    #[derive(serde::Deserialize)]
-    struct Refusal {
-        error: String,
-    }
-
     pub async fn transcribe(blob: &Blob, content_type: &str, url: &str) -> Result<String, String> {
         let response = gloo_net::http::Request::post(url)
             .header("content-type", content_type)
@@ -189,18 +185,18 @@ mod browser {
             .send()
             .await
             .map_err(|e| format!("The recording did not reach the server: {e}"))?;
-        if response.ok() {
-            return response
-                .json::<Transcription>()
-                .await
+        // Read as text, then with the app's one JSON reader (gloo's
+        // `json()` would bring a second one into the WASM).
+        let ok = response.ok();
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        if ok {
+            return from_text::<Transcription>(&text)
                 .map(|t| t.text)
                 .map_err(|e| format!("The server's answer was not a transcription: {e}"));
         }
-        let status = response.status();
-        match response.json::<Refusal>().await {
-            Ok(refusal) => Err(refusal.error),
-            Err(_) => Err(format!("The server refused the recording ({status}).")),
-        }
+        Err(crate::app::web::http::refusal_error(&text)
+            .unwrap_or_else(|| format!("The server refused the recording ({status}).")))
     }
 }
 

@@ -33,11 +33,6 @@ mod browser {
 
     pub type Form = web_sys::FormData;
 
-    #[derive(serde::Deserialize)]
-    struct Refusal {
-        error: String,
-    }
-
     pub fn picked(ev: &leptos::ev::Event) -> Option<(Form, u32)> {
         let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
         let files = input.files()?;
@@ -63,10 +58,10 @@ mod browser {
             return Ok(());
         }
         let status = response.status();
-        match response.json::<Refusal>().await {
-            Ok(refusal) => Err(refusal.error),
-            Err(_) => Err(format!("the server refused the upload ({status})")),
-        }
+        // Read as text: gloo's `json()` would bring a second JSON reader.
+        let text = response.text().await.unwrap_or_default();
+        Err(crate::app::web::http::refusal_error(&text)
+            .unwrap_or_else(|| format!("the server refused the upload ({status})")))
     }
 }
 

@@ -57,7 +57,7 @@ fn on_frame(bytes: &[u8], state: PanelState) {
 }
 
 fn on_text(text: &str, state: PanelState) {
-    match serde_json::from_str::<ServerMessage>(text) {
+    match crate::model::json::from_text::<ServerMessage>(text) {
         Ok(ServerMessage::Status { status }) => {
             let over = !matches!(status, BrowserStatus::Running { .. });
             state.status.set(Some(status));

@@ -2,6 +2,7 @@
 //! (again after an upload); folders first, each file with its git status
 //! and size.
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use super::Sheet;
@@ -17,7 +18,7 @@ const ROW: &str = "flex min-h-11 w-full items-center gap-2 px-1 text-left active
 pub fn Folder(path: String) -> impl IntoView {
     let sheet = expect_context::<Sheet>();
     let path = StoredValue::new(path);
-    let listing = Resource::new(
+    let listing = json_resource(
         move || sheet.reloads.get(),
         move |_| {
             let (repo, chat_id) = sheet.chat.get_value();

@@ -2,6 +2,7 @@
 //! own highlighter (the one code blocks use) for languages it knows, a
 //! wrap toggle, and its download.
 
+use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
 use super::Sheet;
@@ -21,7 +22,7 @@ pub fn Viewer(path: String) -> impl IntoView {
     let sheet = expect_context::<Sheet>();
     let wrap = RwSignal::new(false);
     let path = StoredValue::new(path);
-    let text = Resource::new(
+    let text = json_resource(
         || (),
         move |()| {
             let (repo, chat_id) = sheet.chat.get_value();

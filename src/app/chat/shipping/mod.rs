@@ -17,6 +17,7 @@ mod pull_form;
 mod pull_request;
 mod push_box;
 
+use crate::app::resource::{JsonResource, json_resource};
 use leptos::prelude::*;
 
 use crate::api::{AppError, CommitChat, MergeChat, SendPrompt, WriteCommitMessage, get_changes};
@@ -32,7 +33,7 @@ pub use pull_request::{GithubShip, PullChip};
 #[derive(Clone, Copy)]
 pub struct ChatShipping {
     pub chat: StoredValue<ShippingChat>,
-    pub changes: Resource<Result<ChatChanges, AppError>>,
+    pub changes: JsonResource<Result<ChatChanges, AppError>>,
     pub commit: ServerAction<CommitChat>,
     pub merge: ServerAction<MergeChat>,
     /// "Ask the agent to resolve": kept here, as the other actions, so its
@@ -68,7 +69,7 @@ pub fn provide_chat_shipping(chat: ShippingChat) -> ChatShipping {
     });
     let chat = StoredValue::new(chat);
     let session = chat.with_value(|c| c.session_id.clone());
-    let changes = Resource::new(
+    let changes = json_resource(
         move || {
             let status = chat_list.and_then(|list| list.status(&session));
             (commit.version().get(), merge.version().get(), status)

@@ -4,6 +4,7 @@
 //! `pull_form`) or the pull request with its checks, Merge and Close.
 //! Repos without a GitHub remote get a note to merge locally instead.
 
+use crate::app::resource::{JsonResource, json_resource};
 use leptos::prelude::*;
 
 use super::pull_form::OpenPullForm;
@@ -26,7 +27,7 @@ pub struct ChatGithub {
     pub open: ServerAction<OpenPullRequest>,
     pub merge: ServerAction<MergePullRequest>,
     pub close: ServerAction<ClosePullRequest>,
-    pub pull: Resource<Result<Option<PullRequest>, AppError>>,
+    pub pull: JsonResource<Result<Option<PullRequest>, AppError>>,
     /// The pull request being written (they outlive the sheet's reloads);
     /// `body` is `None` until edited: the commits are its default.
     pub title: RwSignal<String>,
@@ -42,7 +43,7 @@ pub fn provide_chat_github(shipping: ChatShipping) -> ChatGithub {
     let merge = ServerAction::<MergePullRequest>::new();
     let close = ServerAction::<ClosePullRequest>::new();
     let chat = shipping.chat;
-    let pull = Resource::new(
+    let pull = json_resource(
         move || {
             (
                 push.version().get(),

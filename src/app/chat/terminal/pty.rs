@@ -50,7 +50,8 @@ fn encode(text: &str) -> String {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    serde_json::from_str(text).map_err(|e| format!("opencode's answer was not understood: {e}"))
+    crate::model::json::from_text(text)
+        .map_err(|e| format!("opencode's answer was not understood: {e}"))
 }
 
 /// The chat's terminals that still run.
