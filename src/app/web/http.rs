@@ -52,10 +52,6 @@ fn refusal(status: u16, text: &str) -> String {
 }
 
 /// The server's words in a refusal's body (`{"error": …}`), if it has them.
-#[cfg_attr(
-    not(any(feature = "hydrate", test)),
-    expect(dead_code, reason = "only a browser gets answers")
-)]
 pub fn refusal_error(text: &str) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Refusal {
