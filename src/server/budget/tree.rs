@@ -2,10 +2,6 @@
 //! opencode's own memory is not the whole bill, the MCP servers, LSP
 //! servers and commands it starts live as its descendants.
 
-use std::collections::HashMap;
-
-use crate::server::system::ProcStat;
-
 /// One process of the tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProcessMemory {
@@ -26,30 +22,22 @@ pub struct TreeMemory {
 }
 
 /// The tree rooted at `root`; `None` when `root` is gone. Blocking: reads
-/// `/proc` (one small file per process on the machine).
+/// a few small files per process of the tree, and nothing of the machine's
+/// other processes (each thread's `children` names the processes it
+/// started; a process's threads together name all of its children).
 pub fn tree_memory(root: u32) -> Option<TreeMemory> {
-    let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
-    let mut names: HashMap<u32, String> = HashMap::new();
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
-            continue;
-        };
-        // Gone between the listing and the read: not part of the tree.
-        if let Some(stat) = ProcStat::read(pid) {
-            children.entry(stat.parent).or_default().push(pid);
-            names.insert(pid, stat.name);
-        }
-    }
-    if !names.contains_key(&root) {
-        return None;
-    }
+    let root_name = name(root)?;
     let mut processes = Vec::new();
-    let mut pending = vec![root];
-    while let Some(pid) = pending.pop() {
-        pending.extend(children.get(&pid).into_iter().flatten());
+    let mut pending = vec![(root, root_name)];
+    while let Some((pid, name)) = pending.pop() {
+        pending.extend(
+            children(pid)
+                .into_iter()
+                .filter_map(|c| Some((c, self::name(c)?))),
+        );
         processes.push(ProcessMemory {
             pid,
-            name: names.remove(&pid).unwrap_or_default(),
+            name,
             rss_bytes: resident(pid),
         });
     }
@@ -60,10 +48,42 @@ pub fn tree_memory(root: u32) -> Option<TreeMemory> {
     })
 }
 
+/// `pid`'s `comm`; `None` when it is gone.
+fn name(pid: u32) -> Option<String> {
+    Some(
+        read_small(&format!("/proc/{pid}/comm"))?
+            .trim_end()
+            .to_owned(),
+    )
+}
+
+/// The processes `pid`'s threads started and that still have it as parent.
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(threads) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    let mut found: Vec<u32> = threads
+        .flatten()
+        .filter_map(|thread| {
+            read_small(&format!(
+                "/proc/{pid}/task/{}/children",
+                thread.file_name().to_str()?
+            ))
+        })
+        .flat_map(|list| {
+            list.split_whitespace()
+                .filter_map(|child| child.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 /// `VmRSS` of `/proc/<pid>/status`; 0 for a zombie or a process gone.
 fn resident(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
+    read_small(&format!("/proc/{pid}/status"))
         .and_then(|status| {
             let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
             let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -72,12 +92,31 @@ fn resident(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// A `/proc` file of a few KiB, read in page-sized reads (`/proc` files
+/// report no size, so `read_to_string` would start with tiny ones).
+fn read_small(path: &str) -> Option<String> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut text = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => text.extend_from_slice(&buffer[..n]),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    String::from_utf8(text).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_tree_holds_its_children_and_their_memory() {
+        // Started by this test's thread, not the process's main thread.
         let mut child = std::process::Command::new("sleep")
             .arg("30")
             .spawn()
@@ -91,5 +130,34 @@ mod tests {
         let _ = child.kill();
         let _ = child.wait();
         assert_eq!(tree_memory(child.id()), None);
+    }
+
+    #[test]
+    fn a_tree_holds_grandchildren_and_only_them() {
+        let mut shell = std::process::Command::new("sh")
+            .args(["-c", "sleep 30 & echo $!; wait"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("sh");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(shell.stdout.take().expect("stdout")),
+            &mut line,
+        )
+        .expect("the grandchild's pid");
+        let grandchild: u32 = line.trim().parse().expect("a pid");
+        let tree = tree_memory(shell.id()).expect("the shell");
+        let names: Vec<(u32, &str)> = tree
+            .processes
+            .iter()
+            .map(|p| (p.pid, p.name.as_str()))
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.contains(&(grandchild, "sleep")), "{names:?}");
+        assert!(names.contains(&(shell.id(), "sh")), "{names:?}");
+        let _ = std::process::Command::new("kill")
+            .arg(grandchild.to_string())
+            .status();
+        let _ = shell.wait();
     }
 }
