@@ -43,6 +43,8 @@ pub enum GatewayError {
     Upstream(reqwest::Error),
     #[error("cannot listen on loopback: {0}")]
     Bind(std::io::Error),
+    #[error("cannot start the gateway's thread: {0}")]
+    Thread(std::io::Error),
     #[error("cannot build the HTTP client: {0}")]
     Client(reqwest::Error),
 }
@@ -54,7 +56,7 @@ impl IntoResponse for GatewayError {
             Self::BadToken => (StatusCode::UNAUTHORIZED, "gateway_token"),
             Self::UnknownProvider(_) => (StatusCode::NOT_FOUND, "unknown_provider"),
             Self::BadPath => (StatusCode::BAD_REQUEST, "bad_path"),
-            Self::BadKey(_) | Self::Bind(_) | Self::Client(_) => {
+            Self::BadKey(_) | Self::Bind(_) | Self::Thread(_) | Self::Client(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "gateway_error")
             }
             Self::Upstream(_) => (StatusCode::BAD_GATEWAY, "provider_unreachable"),

@@ -1,5 +1,8 @@
 //! [`Gateway`]: the forwarding routes served on a loopback port for as long
-//! as the handle lives.
+//! as the handle lives, on a thread of their own (`gateway`): a model's
+//! stream is relayed (and, from a remote provider, decrypted) there, so
+//! chats streaming at once never queue the proxy's and the event stream's
+//! work behind theirs on pocketcode's workers.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -11,12 +14,12 @@ use super::GatewayError;
 use super::forward::{Routes, forward};
 use super::provider::ProviderRoute;
 use super::token::GatewayToken;
-use crate::server::served::ServedTask;
+use crate::server::served::{ServedTask, on_own_thread};
 
 /// A provider that does not accept a connection by then is down.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The gateway on 127.0.0.1 in a background task. Dropping it stops it.
+/// The gateway on 127.0.0.1 on its own thread. Dropping it stops it.
 pub struct Gateway {
     addr: SocketAddr,
     token: GatewayToken,
@@ -34,8 +37,9 @@ impl Gateway {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(GatewayError::Client)?;
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-            .await
+        // Bound here, registered with the runtime that serves it.
+        let listener = std::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
             .map_err(GatewayError::Bind)?;
         let addr = listener.local_addr().map_err(GatewayError::Bind)?;
         let token = GatewayToken::random();
@@ -49,14 +53,19 @@ impl Gateway {
             .fallback(forward)
             .with_state(Arc::new(routes));
         let (stopping, mut stopped) = watch::channel(false);
-        let task = tokio::spawn(async move {
+        let task = on_own_thread("gateway", async move {
             let shutdown = async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
             };
-            if let Err(err) = crate::server::startup::serve(listener, router, shutdown).await {
+            let served = match tokio::net::TcpListener::from_std(listener) {
+                Ok(listener) => crate::server::startup::serve(listener, router, shutdown).await,
+                Err(err) => Err(err),
+            };
+            if let Err(err) = served {
                 tracing::warn!(%err, "the provider gateway stopped serving");
             }
-        });
+        })
+        .map_err(GatewayError::Thread)?;
         Ok(Self {
             addr,
             token,

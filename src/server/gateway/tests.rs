@@ -281,3 +281,54 @@ async fn an_event_stream_comes_through_chunk_by_chunk() {
     gateway.stop().await;
     upstream.task.abort();
 }
+
+/// The names of this process's threads.
+fn thread_names() -> Vec<String> {
+    std::fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task")
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+        .map(|name| name.trim_end().to_owned())
+        .collect()
+}
+
+/// Polls until `done` holds (for at most 5 s); whether it did.
+async fn eventually(done: impl Fn() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !done() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    done()
+}
+
+#[tokio::test]
+async fn the_gateway_relays_on_a_thread_of_its_own_which_ends_with_it() {
+    let count = || thread_names().iter().filter(|n| *n == "gateway").count();
+    // Other tests of this binary may run gateways of their own meanwhile.
+    let before = count();
+    let upstream = Upstream::start().await;
+    let gateway = Gateway::start(vec![upstream.route("echo", KeyHeader::Bearer)])
+        .await
+        .expect("gateway");
+    // A thread names itself once it runs.
+    assert!(
+        eventually(|| count() > before).await,
+        "{:?}",
+        thread_names()
+    );
+    let answer = reqwest::Client::new()
+        .get(format!("{}/echo", gateway.url("echo")))
+        .bearer_auth(gateway.token())
+        .send()
+        .await
+        .expect("through");
+    assert!(answer.status().is_success());
+    gateway.stop().await;
+    upstream.task.abort();
+    // The thread exits just after serving ends.
+    assert!(
+        eventually(|| count() <= before).await,
+        "{:?}",
+        thread_names()
+    );
+}

@@ -12,7 +12,7 @@ use super::key::{KeyCheck, random_key};
 use super::routes::{ModelState, app, stopped};
 use super::transcription::{TranscriptionUpload, Transcriptions};
 use super::usage_log::{ReportedUsage, UsageLog};
-use crate::server::served::ServedTask;
+use crate::server::served::{ServedTask, on_own_thread};
 
 /// The scripted model served on a loopback port in a background task.
 /// Dropping it stops the server too.
@@ -51,7 +51,9 @@ impl ScriptedModel {
         let transcriptions = state.transcriptions.clone();
         let usage = state.usage.clone();
         let router = app(state);
-        let task = on_own_thread(async move {
+        // The stand-in for a remote provider must not take pocketcode's
+        // workers: in a bench its streams would count as pocketcode's time.
+        let task = on_own_thread("scripted-model", async move {
             let listener = match tokio::net::TcpListener::from_std(listener) {
                 Ok(listener) => listener,
                 Err(err) => {
@@ -138,32 +140,6 @@ impl ScriptedModel {
     pub async fn stop(self) {
         self.served.stop().await;
     }
-}
-
-/// Runs `serve` on a thread and runtime of its own, named `scripted-model`:
-/// the stand-in for a remote provider must not take pocketcode's workers
-/// (in a bench its streams would be counted as pocketcode's time). The
-/// thread ends with the task, which the handle can abort as any other.
-fn on_own_thread(
-    serve: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<tokio::task::JoinHandle<()>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let (ended, ended_rx) = tokio::sync::oneshot::channel::<()>();
-    let task = runtime.spawn(async move {
-        // Dropped when serving ends or the task is aborted: the thread goes.
-        let _ended = ended;
-        serve.await;
-    });
-    std::thread::Builder::new()
-        .name("scripted-model".into())
-        .spawn(move || {
-            runtime.block_on(async move {
-                let _ = ended_rx.await;
-            });
-        })?;
-    Ok(task)
 }
 
 #[cfg(test)]
