@@ -84,8 +84,12 @@ const medianOf = (values: (number | undefined)[]) =>
 test(`hydration of a chat page on a phone (CPU ×${CPU_SLOWDOWN}), median of ${RUNS} loads`, async ({ builds, browser }) => {
   test.setTimeout(20 * 60_000);
   const rows: string[][] = [['build', 'start → compiled', 'compiled → hydrated', 'longest task', `blocking (first ${WATCH_MS / 1000} s)`]];
+  const perLoad: string[] = [];
   for (const build of builds) {
     const all = await loads(build, browser);
+    perLoad.push(
+      `  ${build.label}: longest task ${all.map((l) => ms(l.longest)).join(', ')}; blocking ${all.map((l) => ms(l.blocking)).join(', ')}`,
+    );
     rows.push([
       build.label,
       medianOf(all.map((l) => l.compile)),
@@ -97,4 +101,6 @@ test(`hydration of a chat page on a phone (CPU ×${CPU_SLOWDOWN}), median of ${R
   console.log(`Hydration of a chat page, Pixel 7, CPU ×${CPU_SLOWDOWN}, median of ${RUNS} loads:`);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i])).join('  ')}`);
+  console.log('Each load, in order:');
+  for (const line of perLoad) console.log(line);
 });

@@ -1,7 +1,8 @@
 import type { Route } from '@playwright/test';
 
 import { seriousViolations } from '../fixtures/axe';
-import { expect, test } from '../fixtures/pocketcode';
+import { ANY_CHUNK, loaderChunks, watchCompiledChunks } from '../fixtures/chunks';
+import { REPLY_TIMEOUT, expect, test } from '../fixtures/pocketcode';
 import { fakeRecognition } from '../fixtures/speech';
 
 /**
@@ -9,12 +10,16 @@ import { fakeRecognition } from '../fixtures/speech';
  * shown only on an action) come in their own WASM chunks (a `--split`
  * build): the chat page hydrates without them, a sheet says "Loading…" while its chunk
  * is on the way and says what went wrong (with Close) when it cannot come,
- * and opening it again fetches it again. Once the page is idle the chunks
- * are fetched ahead, so a sheet opened later needs no fetch.
+ * and opening it again fetches it again. Once the page is idle the chunks'
+ * bytes are fetched ahead, none compiled, so a sheet opened later compiles
+ * its chunk from the cache.
+ *
+ * Routing a request turns Chromium's HTTP cache off: in a test that routes
+ * a chunk, the idle fetch of its bytes and the loader's when it opens are
+ * two requests.
  */
 
 const FILES_CHUNK = /\/pkg\/split_files\.[^/]+\.wasm$/;
-const ANY_CHUNK = /\/pkg\/(split_\w+|chunk_\d+)\.[^/]+\.wasm$/;
 
 const COMPOSER_CHUNK = /\/pkg\/split_composer\.[^/]+\.wasm$/;
 /** What a part whose chunk cannot come says (`app::lazy::PART_FAILED`). */
@@ -27,7 +32,7 @@ test.use({ serviceWorkers: 'block' });
 
 test('a sheet from its own chunk: loading, a failed chunk, then again', async ({ pocketcode, page }) => {
   // Every request for the Files chunk waits here until the test lets it go
-  // (the idle prefetch's too: the sheet then waits on that same fetch).
+  // (the idle fetch of its bytes too).
   let release: (how: 'abort' | 'serve') => void = () => undefined;
   let held = new Promise<'abort' | 'serve'>((resolve) => (release = resolve));
   const requested: string[] = [];
@@ -65,27 +70,56 @@ test('a sheet from its own chunk: loading, a failed chunk, then again', async ({
   expect(requested.length).toBeGreaterThan(before);
 });
 
-test('the chunks are fetched once the page is idle, not before it hydrates', async ({ pocketcode, page }) => {
-  const chunks: string[] = [];
-  page.on('request', (request) => {
-    if (ANY_CHUNK.test(new URL(request.url()).pathname)) chunks.push(new URL(request.url()).pathname);
+test("once idle every chunk's bytes come, each once, and none is compiled; a sheet or page opened then compiles its own from the cache", async ({
+  pocketcode,
+  page,
+  context,
+}) => {
+  const compiledChunks = await watchCompiledChunks(page);
+  // Each chunk response, and whether it came over the network or from the
+  // HTTP cache (the service worker is blocked in this file).
+  const responses: { path: string; network: boolean }[] = [];
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  cdp.on('Network.responseReceived', ({ response }) => {
+    const path = new URL(response.url).pathname;
+    if (ANY_CHUNK.test(path)) responses.push({ path, network: !response.fromDiskCache && !response.fromMemoryCache });
   });
+  const overNetwork = () => responses.filter((r) => r.network).map((r) => r.path);
+
   await pocketcode.newChat();
   // The page's own HTML names no chunk: they are not part of the first load.
   expect(await page.locator('link[href*="/pkg/split_"], link[href*="/pkg/chunk_"]').count()).toBe(0);
-  // Idle: every sheet's chunk comes (and the code they share), each once.
-  const sheets = ['browser', 'changes', 'files', 'review', 'terminal'];
-  await expect
-    .poll(() => sheets.filter((s) => chunks.some((c) => c.startsWith(`/pkg/split_${s}.`))))
-    .toEqual(sheets);
-  await expect.poll(() => chunks.length).toBe(new Set(chunks).size);
-  const fetched = chunks.length;
+  // Every chunk cargo-leptos's loader can ask for (a sheet's, a page's, the
+  // composer's, and the code they share).
+  const chunks = await loaderChunks(page);
+  for (const name of ['browser', 'changes', 'files', 'review', 'terminal', 'composer', 'page_home', 'page_repos']) {
+    expect(chunks.some((c) => c.startsWith(`/pkg/split_${name}.`)), name).toBe(true);
+  }
+  // Idle: each comes once over the network...
+  await expect.poll(() => [...new Set(overNetwork())].sort(), { timeout: REPLY_TIMEOUT }).toEqual(chunks);
+  expect(overNetwork()).toHaveLength(chunks.length);
+  // ...and none is compiled: that is for when its sheet or page opens.
+  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve)));
+  expect(await compiledChunks()).toEqual([]);
 
-  // A sheet opened now needs no fetch.
+  // A sheet opened now compiles its chunk, from the cache.
   await page.getByRole('button', { name: 'Chat menu' }).click();
   await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Terminal' }).click();
   await expect(page.getByRole('region', { name: 'Terminal' }).getByTestId('terminal-screen').first()).toBeVisible();
-  expect(chunks.length).toBe(fetched);
+  expect(await compiledChunks()).toContainEqual(expect.stringMatching(/^\/pkg\/split_terminal\./));
+  expect(responses.filter((r) => !r.network).map((r) => r.path)).toContainEqual(expect.stringMatching(/^\/pkg\/split_terminal\./));
+  await page.getByRole('button', { name: 'Close the terminal' }).click();
+
+  // So does a page moved to in the same document.
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  await pocketcode.openSidebar();
+  await pocketcode.sidebar.getByRole('link', { name: 'Repos' }).click();
+  await expect(page.getByRole('heading', { name: 'Pick a repo' })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  expect(await compiledChunks()).toContainEqual(expect.stringMatching(/^\/pkg\/split_page_repos\./));
+  // Not one chunk came over the network twice.
+  expect(overNetwork()).toHaveLength(chunks.length);
 });
 
 test('every other page comes in its own chunk, fetched once idle; one that cannot come says so', async ({
@@ -108,13 +142,11 @@ test('every other page comes in its own chunk, fetched once idle; one that canno
   const pages = ['connections', 'home', 'repos', 'resources', 'search'];
   await expect.poll(() => [...new Set(requested)].sort()).toEqual(pages);
 
-  // A page whose chunk came shows at once, in the same document.
+  // A page whose chunk comes shows in the same document.
   await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
-  const fetched = requested.length;
   await pocketcode.openSidebar();
   await pocketcode.sidebar.getByRole('link', { name: 'Repos' }).click();
   await expect(page.getByRole('heading', { name: 'Pick a repo' })).toBeVisible();
-  expect(requested.length).toBe(fetched);
 
   // One whose chunk cannot come says so, with a link that loads it afresh.
   await pocketcode.openSidebar();
@@ -233,7 +265,9 @@ test("the composer's @ list and mic come in a chunk fetched once hydrated and id
   await expect(option).toBeVisible();
   await pocketcode.prompt.press('Enter');
   await expect(pocketcode.prompt).toHaveValue('read @notes.txt ');
-  expect(asked).toHaveLength(1);
+  // The idle fetch of its bytes, and the loader's when the list opened (the
+  // mic's tap waited on that same load).
+  expect(asked).toEqual(['true', 'true']);
   expect(consoleErrors).toEqual([]);
 });
 

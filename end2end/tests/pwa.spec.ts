@@ -1,4 +1,5 @@
-import { expect, test } from '../fixtures/pocketcode';
+import { loaderChunks } from '../fixtures/chunks';
+import { REPLY_TIMEOUT, expect, test } from '../fixtures/pocketcode';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(body: Buffer): [number, number] {
@@ -136,6 +137,35 @@ test('offline, a page shows the chats last seen; the worker keeps only app files
     await expect(pocketcode.app).toHaveAttribute('data-hydrated', 'true', { timeout: 5_000 });
   }).toPass({ timeout: 30_000 });
   await expect(pocketcode.prompt).toBeVisible();
+});
+
+test("offline, a sheet opens from the worker's copy of its chunk, fetched while the page was idle", async ({
+  pocketcode,
+  page,
+  context,
+}) => {
+  await pocketcode.newChat();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Loaded under the worker: once idle, every chunk's bytes pass through it.
+  await pocketcode.reload();
+  const chunks = await loaderChunks(page);
+  const missing = () =>
+    page.evaluate(async (wanted) => {
+      const kept = new Set<string>();
+      for (const name of await caches.keys()) {
+        for (const request of await (await caches.open(name)).keys()) kept.add(new URL(request.url).pathname);
+      }
+      return wanted.filter((path) => !kept.has(path));
+    }, chunks);
+  await expect.poll(missing, { timeout: REPLY_TIMEOUT }).toEqual([]);
+
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Files' }).click();
+  // The sheet itself (its own Close), not the one saying its chunk could not come.
+  await expect(page.getByRole('button', { name: 'Close the files' })).toBeVisible();
+  await expect(page.getByText('Could not load this sheet')).toHaveCount(0);
+  await context.setOffline(false);
 });
 
 test("the worker shows a pushed chat's notification, and a tap on it opens the chat", async ({

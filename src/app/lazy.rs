@@ -1,7 +1,7 @@
-//! Sheets and parts of a page shipped as their own WASM chunk, fetched the
-//! first time they show (and prefetched once the page is idle), so the chat
-//! page's first load carries only what reading a chat and typing into its
-//! composer need.
+//! Sheets and parts of a page shipped as their own WASM chunk, compiled the
+//! first time they show (their bytes fetched ahead once the page is idle:
+//! `app::chunk_prefetch`), so the chat page's first load carries only what
+//! reading a chat and typing into its composer need.
 //!
 //! A piece is a function marked `#[wasm_split(<chunk>, …, fallible)]`
 //! returning `Result<AnyView, ChunkError>`; `cargo leptos build --split`

@@ -2,6 +2,7 @@
 
 mod chat;
 mod chat_list;
+mod chunk_prefetch;
 mod confirm;
 mod diff;
 mod erase;

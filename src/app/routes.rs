@@ -3,8 +3,9 @@
 //! Connections, Search or the home page. The router fetches a page's chunk
 //! when it is entered; a page loaded from the server has its chunk fetched
 //! before hydration starts ([`load_page_chunk`], called by `crate::hydrate`),
-//! so the app still hydrates in one synchronous pass. The chat page fetches
-//! them all once it is idle, so moving there later is instant. A chunk that
+//! so the app still hydrates in one synchronous pass. Their bytes come ahead
+//! once the page is idle (`app::chunk_prefetch`), so entering a page later
+//! only compiles its chunk, from the cache. A chunk that
 //! cannot come (offline, or a server updated since the page loaded) shows a
 //! line saying so with a link that loads the page afresh.
 //!
@@ -121,17 +122,6 @@ lazy_page!(ReposRoute, repos, preload_repos);
 lazy_page!(ResourcesRoute, resources, preload_resources);
 lazy_page!(ConnectionsRoute, connections, preload_connections);
 lazy_page!(SearchRoute, search, preload_search);
-
-/// Fetches every page's chunk, one after another, so moving to a page
-/// later is instant. A chunk that fails is fetched again when its page
-/// opens.
-pub async fn prefetch() {
-    _ = preload_home().await;
-    _ = preload_repos().await;
-    _ = preload_resources().await;
-    _ = preload_connections().await;
-    _ = preload_search().await;
-}
 
 /// A page that has its own chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

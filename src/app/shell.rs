@@ -62,11 +62,6 @@ pub fn App() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     // Runs only in the browser, after hydration: tests wait for this marker.
     Effect::new(move |_| hydrated.set(true));
-    // Once the page is idle: the other pages' chunks, so moving there is
-    // instant.
-    Effect::new(move |_| {
-        request_idle_callback(|| leptos::task::spawn_local(super::routes::prefetch()))
-    });
     view! {
         <Title text="pocketcode" />
         <Router>

@@ -74,6 +74,7 @@ pub fn app(state: AppState) -> Router {
     let bundle = Bundle {
         js: assets.js.clone(),
         wasm: assets.wasm.clone(),
+        chunks: pwa::chunk_urls(&site_root, assets),
     };
     let pages = generate_route_list(App);
     let wall_state = wall::Wall {

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use super::ChatKey;
 use super::attach::{Attach, AttachButton, AttachedImages, field_value};
 use super::interrupted::InterruptedBanner;
-use super::mentions::{LISTBOX_ID, MentionList, Mentions, byte_offset, prefetch};
+use super::mentions::{LISTBOX_ID, MentionList, Mentions, byte_offset};
 use super::pickers::{Pickers, restore_pick};
 use super::voice::{MicButton, Voice, VoiceStatus, insert_phrase};
 use crate::api::{AbortSession, Attachment, QueuePrompt, SendPrompt, SteerPrompt};
@@ -78,10 +78,6 @@ pub fn Composer(
     let voice = Voice::new(Callback::new(move |heard: String| {
         insert_heard(chat, prompt, &heard);
     }));
-    // In the browser only, once the page is idle: the chunk of the parts
-    // that show only on an action (the `/` and `@` list, what a mic tap
-    // runs), so they work at once when they do.
-    Effect::new(move |_| request_idle_callback(|| leptos::task::spawn_local(prefetch())));
     let error = move || {
         let send_error = || {
             let queue_error = || prompt.queue.value().get().and_then(Result::err);

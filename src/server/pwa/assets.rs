@@ -8,8 +8,9 @@
 //! A `--split` build adds the chunk loader the JS imports
 //! (`__wasm_split.<hash>.js`, the `split:` line) and the sheets' chunks
 //! (`split_<chunk>.<hash>.wasm`, and `chunk_<n>.<hash>.wasm` for code
-//! several share, named in the loader), fetched when a sheet first opens or
-//! the page is idle.
+//! several share, named in the loader and in the split manifest), whose
+//! bytes the page fetches once idle (`super::chunks`) and which are compiled
+//! when a sheet or page first opens.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -24,6 +25,8 @@ pub struct SiteAssets {
     pub wasm: String,
     /// The split chunks' loader, which the JS imports (a `--split` build).
     pub split: Option<String>,
+    /// The split build's manifest: each chunk's files (see `super::chunks`).
+    pub manifest: Option<String>,
     /// Whether the names carry content hashes (and never change content).
     pub hashed: bool,
 }
@@ -69,6 +72,7 @@ impl SiteAssets {
             js: format!("/pkg/pocketcode.{}.js", hash("js")?),
             wasm: format!("/pkg/pocketcode.{}.wasm", hash("wasm")?),
             split: hash("split").map(|h| format!("/pkg/__wasm_split.{h}.js")),
+            manifest: hash("manifest").map(|h| format!("/pkg/__wasm_split_manifest.{h}.json")),
             hashed: true,
         })
     }
@@ -79,6 +83,7 @@ impl SiteAssets {
             js: "/pkg/pocketcode.js".into(),
             wasm: "/pkg/pocketcode.wasm".into(),
             split: None,
+            manifest: None,
             hashed: false,
         }
     }
@@ -200,6 +205,10 @@ mod tests {
         let split =
             SiteAssets::parse("js: j\nwasm: w\ncss: c\nsplit: s1\nmanifest: m\n").expect("hashes");
         assert_eq!(split.split.as_deref(), Some("/pkg/__wasm_split.s1.js"));
+        assert_eq!(
+            split.manifest.as_deref(),
+            Some("/pkg/__wasm_split_manifest.m.json")
+        );
         assert_eq!(split.page_files().len(), 4);
         assert_eq!(split.build_id(), "c-j-w-s1");
         // A hash that could leave /pkg/ or break a string, or a missing one.

@@ -3,11 +3,13 @@
 //! installs a new worker (which the page then offers to reload into).
 
 mod assets;
+mod chunks;
 
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
 
 pub use assets::{HASH_FILE, SiteAssets, cache_hashed, site_assets};
+pub use chunks::chunk_urls;
 
 /// Where the worker is served (its scope is `/`).
 pub const SERVICE_WORKER_PATH: &str = "/sw.js";
@@ -18,7 +20,8 @@ const SOURCE: &str = include_str!("sw.js");
 /// The worker's script for this build: its version, the build's file names
 /// and their hashes, so a deploy that changes any file is a new worker. It
 /// keeps copies of the files a page hydrates with (the split chunks' loader
-/// too); the chunks themselves are kept once fetched.
+/// too); the chunks themselves are kept once fetched (the page fetches
+/// them once idle: `chunk_urls`).
 pub fn script() -> String {
     script_for(site_assets())
 }

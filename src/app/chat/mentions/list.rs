@@ -1,7 +1,8 @@
 //! The pickers' listbox, in the WASM chunk `composer` (see `app::lazy`;
 //! with what a tap on the mic runs, `voice::run`): it shows only once `/`
-//! or `@` is typed. The composer fetches the chunk once the page is idle
-//! ([`prefetch`]), or the first time the list opens.
+//! or `@` is typed. The chunk is compiled the first time the list opens (or
+//! the mic is tapped), from the bytes the start script fetched once the page
+//! was idle (`app::chunk_prefetch`).
 
 use leptos::prelude::*;
 
@@ -10,18 +11,8 @@ use crate::app::erase::Erase;
 use crate::app::lazy::Loaded;
 use crate::model::mentions::Mention;
 
-/// Fetches the chunk (once the page is idle).
-pub async fn prefetch() {
-    _ = preload_composer().await;
-}
-
 /// The open list of suggestions, following them as they change.
-#[leptos::wasm_split::wasm_split(
-    composer,
-    wasm_split_path = ::leptos::wasm_split,
-    fallible,
-    preload(preload_composer)
-)]
+#[leptos::wasm_split::wasm_split(composer, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub(super) fn mention_list(mentions: Mentions) -> Loaded {
     Ok(view! { <Listbox mentions /> }.erase())
 }

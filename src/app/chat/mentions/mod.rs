@@ -13,8 +13,6 @@
 
 mod list;
 
-pub use list::prefetch;
-
 use leptos::ev::KeyboardEvent;
 use leptos::html::Textarea;
 use leptos::prelude::*;

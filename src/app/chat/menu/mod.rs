@@ -73,9 +73,6 @@ pub fn ChatMenu(chat: ChatSummary) -> impl IntoView {
         });
     }
     let actions = MenuActions::new(chat, note);
-    // In the browser only, once the page is idle: every sheet's chunk, so
-    // opening one later is instant.
-    Effect::new(move |_| request_idle_callback(|| leptos::task::spawn_local(sheets::prefetch())));
     view! {
         <ToggleButton open label="Chat menu" glyph="⋯" menu=true />
         <Show when=move || open.get()>

@@ -1,7 +1,8 @@
 //! The menu's sheets, each its own WASM chunk (see `app::lazy`): none of
 //! them is needed to read a chat or type into its composer, so the chat
-//! page's first load leaves them out; each is fetched the first time it
-//! opens, or earlier once the page is idle ([`prefetch`]).
+//! page's first load leaves them out; each is compiled the first time it
+//! opens, from the bytes the start script fetched once the page was idle
+//! (`app::chunk_prefetch`), or fetched then if they had not come.
 
 use leptos::prelude::*;
 
@@ -13,23 +14,17 @@ use super::super::terminal::{Shells, TerminalSheet};
 use crate::app::erase::Erase;
 use crate::app::lazy::Loaded;
 
-/// Defines a sheet's chunk: `$name` (its loader, returning the sheet),
-/// `$preload` (fetches the chunk only), in the chunk `$chunk`.
+/// Defines a sheet's chunk: `$name` (its loader, returning the sheet), in
+/// the chunk `$chunk`.
 macro_rules! chunk {
-    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
-        #[leptos::wasm_split::wasm_split(
-            $chunk,
-            wasm_split_path = ::leptos::wasm_split,
-            fallible,
-            preload($preload)
-        )]
+    ($chunk:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
         pub fn $name($($arg: $ty),*) -> Loaded $body
     };
 }
 
 chunk!(
     terminal,
-    preload_terminal,
     fn terminal(repo: String, session_id: String, directory: String, on_close: Callback<()>) {
         let shells = Shells::of_chat(&repo, &session_id, directory);
         Ok(view! { <TerminalSheet shells on_close=move || on_close.run(()) /> }.erase())
@@ -38,7 +33,6 @@ chunk!(
 
 chunk!(
     browser,
-    preload_browser,
     fn browser(repo: String, chat_id: String, on_close: Callback<()>) {
         Ok(view! { <BrowserPanel repo chat_id on_close=move || on_close.run(()) /> }.erase())
     }
@@ -46,7 +40,6 @@ chunk!(
 
 chunk!(
     files,
-    preload_files,
     fn files(repo: String, chat_id: String, on_close: Callback<()>) {
         Ok(view! { <FilesPanel repo chat_id on_close=move || on_close.run(()) /> }.erase())
     }
@@ -54,7 +47,6 @@ chunk!(
 
 chunk!(
     review,
-    preload_review,
     fn review(
         repo: String,
         chat_id: String,
@@ -70,18 +62,7 @@ chunk!(
 
 chunk!(
     changes,
-    preload_changes,
     fn changes(repo: String, chat_id: String, on_close: Callback<()>) {
         Ok(view! { <Changes repo chat_id on_close=move || on_close.run(()) /> }.erase())
     }
 );
-
-/// Fetches every sheet's chunk, one after another, so a sheet opened later
-/// shows at once. A chunk that fails is fetched again when its sheet opens.
-pub async fn prefetch() {
-    _ = preload_changes().await;
-    _ = preload_review().await;
-    _ = preload_files().await;
-    _ = preload_terminal().await;
-    _ = preload_browser().await;
-}

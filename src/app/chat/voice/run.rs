@@ -1,8 +1,8 @@
 //! What a tap on the mic runs, in the WASM chunk `composer` (see
 //! `app::lazy`; with the pickers' list, `mentions::list`): the browser's
 //! recognition, or a recording sent to the server's transcription service.
-//! The composer fetches the chunk once the page is idle, or at the first
-//! tap.
+//! The chunk is compiled at the first tap (or list), from the bytes the
+//! start script fetched once the page was idle (`app::chunk_prefetch`).
 
 use leptos::prelude::*;
 
