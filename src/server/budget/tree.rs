@@ -146,6 +146,11 @@ mod tests {
         )
         .expect("the grandchild's pid");
         let grandchild: u32 = line.trim().parse().expect("a pid");
+        // Forked as `sh` first: named `sleep` once it has exec'd.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while name(grandchild).as_deref() != Some("sleep") && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         let tree = tree_memory(shell.id()).expect("the shell");
         let names: Vec<(u32, &str)> = tree
             .processes
