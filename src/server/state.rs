@@ -58,6 +58,9 @@ pub struct AppState {
     pub queues: Arc<crate::server::queue::PromptQueues>,
     /// Each chat's review comments (see `server::review`).
     pub reviews: Arc<crate::server::review::Reviews>,
+    /// Each session's settled messages added up, for its context gauge
+    /// (see `server::usage`).
+    pub usage_tallies: Arc<crate::server::usage::SettledTallies>,
     /// The most one upload into a chat's files may carry, in MB.
     pub upload_max_mb: u64,
     /// The speech-to-text service the mic's recordings go to (none

@@ -141,6 +141,7 @@ impl Pocketcode {
             memory,
             queues: Arc::new(crate::server::queue::PromptQueues::open(&dirs.data)?),
             reviews: Arc::new(crate::server::review::Reviews::open(&dirs.data)?),
+            usage_tallies: Arc::default(),
             upload_max_mb: config.upload_max_mb,
             transcriber,
         };

@@ -8,7 +8,10 @@
 //! list, as the search does: reading usage brings back no idle chat's
 //! instance. A remote's chat is read from its own opencode.
 
+mod settled;
 mod tally;
+
+pub use settled::SettledTallies;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -62,9 +65,33 @@ pub async fn chat_usage(state: &AppState, chat: &ChatRef) -> Result<ChatUsage, U
             (target.client, target.dir, session.clone())
         }
     };
-    let (messages, choices) =
-        tokio::try_join!(client.messages(&dir, &session, None), client.choices(&dir))?;
-    Ok(tally::chat_usage(&session, &messages, &choices))
+    let (tally, choices) = tokio::try_join!(
+        session_tally(&state.usage_tallies, &client, &dir, &session),
+        client.choices(&dir)
+    )?;
+    Ok(tally.usage(&session, &choices))
+}
+
+/// `session`'s messages added up: its kept tally with the messages after
+/// it where the latest go on from it (`settled`), else all of them read.
+async fn session_tally(
+    kept: &SettledTallies,
+    client: &OpencodeClient,
+    dir: &Path,
+    session: &str,
+) -> Result<tally::Tally, OpencodeClientError> {
+    if let Some(from) = kept.get(session) {
+        let recent = client.messages(dir, session, Some(settled::RECENT)).await?;
+        if let Some(rest) = settled::after(&from, &recent) {
+            return Ok(kept.tally(session, Some(from), rest));
+        }
+        if recent.len() < settled::RECENT {
+            // That is all of them: the kept message was undone.
+            return Ok(kept.tally(session, None, &recent));
+        }
+    }
+    let all = client.messages(dir, session, None).await?;
+    Ok(kept.tally(session, None, &all))
 }
 
 /// The newest top-level session working in `dir`, from opencode's global

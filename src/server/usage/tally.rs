@@ -75,35 +75,66 @@ pub fn add_per_day(messages: &[MessageWithParts], days: &mut BTreeMap<u64, Usage
     }
 }
 
-/// A session's context and usage: the context held by its latest turn
-/// that answered (one with output), against the window of that turn's
-/// model; before any, the model its last prompt went to, else the
-/// default one, at 0 tokens.
-pub fn chat_usage(session_id: &str, messages: &[MessageWithParts], choices: &Choices) -> ChatUsage {
-    let answered = messages
-        .iter()
-        .rev()
-        .find(|m| m.info.role == Role::Assistant && m.info.tokens.is_some_and(|t| t.output > 0));
-    let context_tokens = answered
-        .and_then(|m| m.info.tokens)
-        .map_or(0, |t| t.total());
-    let model = answered
-        .and_then(|m| m.info.model_choice())
-        .or_else(|| {
-            let prompt = messages.iter().rev().find(|m| m.info.role == Role::User);
-            prompt.and_then(|m| m.info.model_choice())
-        })
-        .or_else(|| choices.default_model.clone());
-    let context_window = model
-        .as_deref()
-        .and_then(|id| choices.model(id))
-        .and_then(|m| m.context_window);
-    ChatUsage {
-        session_id: session_id.to_owned(),
-        model,
-        context_tokens,
-        context_window,
-        totals: totals(messages),
+/// What a run of a session's messages adds up to, in order, so that
+/// later messages can be added to it without reading the earlier ones
+/// again (see `usage::settled`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    totals: UsageTotals,
+    /// The latest turn that answered (one with output): the context it
+    /// held and its model.
+    answered: Option<(u64, Option<String>)>,
+    /// The model the latest prompt went to (`Some(None)`: a prompt that
+    /// named none).
+    prompted: Option<Option<String>>,
+}
+
+impl Tally {
+    pub fn of(messages: &[MessageWithParts]) -> Self {
+        let mut tally = Self::default();
+        for message in messages {
+            tally.add(message);
+        }
+        tally
+    }
+
+    /// Adds the message that follows the ones added so far.
+    pub fn add(&mut self, message: &MessageWithParts) {
+        for call in calls(message) {
+            add(&mut self.totals, &call);
+        }
+        let info = &message.info;
+        match info.role {
+            Role::Assistant => {
+                if let Some(tokens) = info.tokens.filter(|t| t.output > 0) {
+                    self.answered = Some((tokens.total(), info.model_choice()));
+                }
+            }
+            Role::User => self.prompted = Some(info.model_choice()),
+            Role::Other => {}
+        }
+    }
+
+    /// The session's context and usage: the context held by its latest
+    /// turn that answered, against the window of that turn's model; before
+    /// any, the model its last prompt went to, else the default one, at 0
+    /// tokens.
+    pub fn usage(&self, session_id: &str, choices: &Choices) -> ChatUsage {
+        let (context_tokens, answered_model) = self.answered.clone().unwrap_or_default();
+        let model = answered_model
+            .or_else(|| self.prompted.clone().flatten())
+            .or_else(|| choices.default_model.clone());
+        let context_window = model
+            .as_deref()
+            .and_then(|id| choices.model(id))
+            .and_then(|m| m.context_window);
+        ChatUsage {
+            session_id: session_id.to_owned(),
+            model,
+            context_tokens,
+            context_window,
+            totals: self.totals,
+        }
     }
 }
 
@@ -111,6 +142,10 @@ pub fn chat_usage(session_id: &str, messages: &[MessageWithParts], choices: &Cho
 mod tests {
     use super::*;
     use crate::opencode::ModelChoice;
+
+    fn chat_usage(session_id: &str, messages: &[MessageWithParts], choices: &Choices) -> ChatUsage {
+        Tally::of(messages).usage(session_id, choices)
+    }
 
     fn message(id: &str, role: &str, created: u64, extra: &str, parts: &str) -> MessageWithParts {
         let json = format!(
