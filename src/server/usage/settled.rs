@@ -91,7 +91,10 @@ impl SettledTallies {
 
 /// The messages of `recent` (a session's latest, in order) that come after
 /// `settled`'s last one; `None` when that one is not among them.
-pub fn after<'a>(settled: &Settled, recent: &'a [MessageWithParts]) -> Option<&'a [MessageWithParts]> {
+pub fn after<'a>(
+    settled: &Settled,
+    recent: &'a [MessageWithParts],
+) -> Option<&'a [MessageWithParts]> {
     let at = recent.iter().position(|m| m.info.id == settled.through)?;
     Some(&recent[at + 1..])
 }
@@ -129,7 +132,9 @@ mod tests {
         } else {
             r#"{"created":2}"#
         };
-        let tokens = format!(r#"{{"input":100,"output":{output},"reasoning":0,"cache":{{"read":0,"write":0}}}}"#);
+        let tokens = format!(
+            r#"{{"input":100,"output":{output},"reasoning":0,"cache":{{"read":0,"write":0}}}}"#
+        );
         let step = format!(
             r#"{{"id":"prt_{id}","sessionID":"ses_1","messageID":"{id}","type":"step-finish",
                 "reason":"stop","cost":{cost},"tokens":{tokens}}}"#
@@ -164,7 +169,12 @@ mod tests {
                 let n = u32::try_from(i).expect("a small session");
                 [
                     prompt(&format!("msg_{i:04}a")),
-                    turn(&format!("msg_{i:04}b"), 10 + u64::from(n), f64::from(n + 1) / 8.0, done),
+                    turn(
+                        &format!("msg_{i:04}b"),
+                        10 + u64::from(n),
+                        f64::from(n + 1) / 8.0,
+                        done,
+                    ),
                 ]
             })
             .collect()
