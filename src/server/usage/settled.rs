@@ -34,18 +34,25 @@ pub struct Settled {
 /// The kept tallies, by session id.
 #[derive(Debug, Default)]
 pub struct SettledTallies {
-    /// Each session's tally with when it was last read (a counter).
-    sessions: Mutex<(u64, HashMap<String, (u64, Settled)>)>,
+    kept: Mutex<Kept>,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
+    /// Counts reads: when each session was last read.
+    clock: u64,
+    /// Each session's tally with when it was last read.
+    sessions: HashMap<String, (u64, Settled)>,
 }
 
 impl SettledTallies {
     /// `session`'s kept tally.
     pub fn get(&self, session: &str) -> Option<Settled> {
-        let mut guard = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
-        let (clock, sessions) = &mut *guard;
-        *clock += 1;
-        let (read, settled) = sessions.get_mut(session)?;
-        *read = *clock;
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.clock += 1;
+        let now = kept.clock;
+        let (read, settled) = kept.sessions.get_mut(session)?;
+        *read = now;
         Some(settled.clone())
     }
 
@@ -74,17 +81,18 @@ impl SettledTallies {
     }
 
     fn keep(&self, session: &str, settled: Settled) {
-        let mut guard = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
-        let (clock, sessions) = &mut *guard;
-        *clock += 1;
-        sessions.insert(session.to_owned(), (*clock, settled));
-        if sessions.len() > KEPT
-            && let Some(oldest) = sessions
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.clock += 1;
+        let now = kept.clock;
+        kept.sessions.insert(session.to_owned(), (now, settled));
+        if kept.sessions.len() > KEPT
+            && let Some(oldest) = kept
+                .sessions
                 .iter()
                 .min_by_key(|(_, (read, _))| *read)
                 .map(|(id, _)| id.clone())
         {
-            sessions.remove(&oldest);
+            kept.sessions.remove(&oldest);
         }
     }
 }
@@ -255,7 +263,7 @@ mod tests {
             // The first stays in use.
             kept.get("ses_0");
         }
-        let sessions = &kept.sessions.lock().expect("lock").1;
+        let sessions = &kept.kept.lock().expect("lock").sessions;
         assert_eq!(sessions.len(), KEPT);
         assert!(sessions.contains_key("ses_0"));
         assert!(!sessions.contains_key("ses_1"));
