@@ -131,14 +131,12 @@ async fn chats_work_in_their_own_worktrees(server: &TestServer, remote: &Remote)
         r#"[scenario:write path=agent.txt content="written by the agent"]"#,
     )
     .await;
+    // The tool creates the file, then writes it: wait for its content.
     wait_for(TURN, "the agent's file", || {
-        a_dir.join("agent.txt").is_file()
+        std::fs::read_to_string(a_dir.join("agent.txt"))
+            .is_ok_and(|text| text == "written by the agent")
     })
     .await;
-    assert_eq!(
-        std::fs::read_to_string(a_dir.join("agent.txt")).expect("read"),
-        "written by the agent"
-    );
     assert!(!b_dir.join("agent.txt").exists(), "not in the other chat");
     assert!(
         !repo_dir(server, "local__remote").join("agent.txt").exists(),
