@@ -122,7 +122,7 @@ fn settled_len(messages: &[MessageWithParts]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::opencode::{Choices, ModelChoice};
+    use crate::server::usage::tally::tests::choices;
 
     fn prompt(id: &str) -> MessageWithParts {
         let json = format!(
@@ -153,19 +153,6 @@ mod tests {
                 "parts":[{step}]}}"#
         );
         serde_json::from_str(&json).expect("turn")
-    }
-
-    fn choices() -> Choices {
-        Choices {
-            models: vec![ModelChoice {
-                id: "scripted/m".into(),
-                name: "m".into(),
-                provider: "Scripted".into(),
-                images: false,
-                context_window: Some(1_000),
-            }],
-            ..Choices::default()
-        }
     }
 
     /// A session of `exchanges` prompts each answered, the last answer
@@ -217,7 +204,7 @@ mod tests {
         let (done, resumed) = read(&kept, &messages);
         assert!(resumed);
         assert_eq!(done, Tally::of(&messages));
-        let usage = done.usage("ses_1", &choices());
+        let usage = done.usage("ses_1", &choices(Some(1_000)));
         assert_eq!(usage.totals.model_calls, 310);
         assert_eq!(usage.context_tokens, 100 + 10 + 309);
         assert_eq!(usage.model.as_deref(), Some("scripted/m"));

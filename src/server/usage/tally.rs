@@ -139,7 +139,7 @@ impl Tally {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::opencode::ModelChoice;
 
@@ -188,7 +188,8 @@ mod tests {
         message(id, "assistant", created, &extra, &parts.join(","))
     }
 
-    fn choices(window: Option<u64>) -> Choices {
+    /// The scripted model with a `window`, the default.
+    pub(in crate::server::usage) fn choices(window: Option<u64>) -> Choices {
         Choices {
             models: vec![ModelChoice {
                 id: "scripted/m".into(),
