@@ -33,6 +33,7 @@ import threading
 import time
 import urllib.parse
 
+import breakdown
 from capture import Capture, socket_ports
 from clients import Stream, http, login, wait_healthy, wait_healthy_direct
 from report import print_table, summarise
@@ -221,6 +222,10 @@ def parse_args():
     ap.add_argument("--ms", type=int, default=20, help="the scripted model's pause between chunks")
     ap.add_argument("--pocket-clients", type=int, default=1, help="clients on /pocket/events")
     ap.add_argument("--json-out", help="also write the numbers here")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also record both proxies' syscalls and scheduling with perf (-k mono) and split each "
+                         "event's time inside into steps (breakdown.py)")
+    ap.add_argument("--timelines", type=int, default=3, help="with --breakdown: tail events printed in full")
     return ap.parse_args()
 
 
@@ -245,8 +250,13 @@ def main():
         pc.stop()
         pc = Pocketcode(a.bin, env, log)
         caddy = start_caddy(tmp, caddy_bin, cport, pc)
-        result = measure(a, pc, caddy, port, cport, login(port, password), dirs, sessions)
+        result = measure(a, pc, caddy, port, cport, login(port, password), dirs, sessions, tmp)
         print_table(result)
+        if "breakdown" in result:
+            results, flows, notes = result["breakdown"]
+            print(f"\nperf: {'; '.join(notes) if notes else 'no lost events reported'}")
+            breakdown.report(results, flows, a.timelines)
+            result["breakdown"] = breakdown.as_json(results)
         if a.json_out:
             with open(a.json_out, "w") as f:
                 json.dump(result, f, indent=1)
@@ -265,11 +275,25 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
+def measure(a, pc, caddy, port, cport, cookie, dirs, sessions, tmp):
     time.sleep(12)  # both proxies settle; pocketcode trims at 1 s and 10 s
     pids = {"pocketcode": pc.pid, "caddy": caddy.pid}
     idle = {name: rss_mb(pid) for name, pid in pids.items()}
+    recorder = breakdown.Recorder(pids, tmp) if a.breakdown else None
+    try:
+        return measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, recorder)
+    finally:
+        if recorder:
+            recorder.stop()
+
+
+def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, recorder):
+    if recorder:
+        # Before the capture starts: a socket open from before counts its
+        # bytes from the capture's start on both sides.
+        recorder.enable()
     capture = Capture({port, cport, pc.oc_port})
+    counted_from = time.monotonic_ns()
     capture.start()
     streams, flows = open_streams(dirs, port, cport, pc.oc_port, pc.basic, cookie)
     pocket = [Stream(port, "/pocket/events", {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"})
@@ -284,6 +308,8 @@ def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
     threading.Thread(target=sample, daemon=True).start()
     time.sleep(1)
     flows["upstream"] = {name: socket_ports(pid, pc.oc_port) for name, pid in pids.items()}
+    if recorder:
+        recorder.snapshot()
     text = SCENARIO.format(chunks=a.chunks, ms=a.ms)
     sched0 = {name: schedstat(pid) for name, pid in pids.items()}
     window = run_prompts(pc.direct, pc.basic, dirs, sessions, [s["direct"] for s in streams], a.prompts, text)
@@ -292,6 +318,8 @@ def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
     time.sleep(1)
     sampling.set()
     packets = capture.stop()
+    if recorder:
+        recorder.stop()
     for st in pocket + [st for s in streams for st in s.values()]:
         st.close()
     result = summarise(packets, flows, window, pc.oc_port, {"pocketcode": port, "caddy": cport})
@@ -302,6 +330,10 @@ def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
     result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
                        "pocket_clients": a.pocket_clients, "loadavg": os.getloadavg(),
                        "capture_drops": capture.drops}
+    if recorder:
+        result["breakdown"] = breakdown.breakdown(recorder, packets, flows, oc_port=pc.oc_port,
+                                                  proxy_ports={"pocketcode": port, "caddy": cport},
+                                                  window_start=window, counted_from=counted_from)
     return result
 
 
