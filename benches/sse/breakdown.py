@@ -207,7 +207,8 @@ class Trace:
                 trace.comm.setdefault(tid, comm)
                 if name.startswith("sys_enter_"):
                     fields = dict(FIELD.findall(rest))
-                    fd = int(fields["fd"], 16) if "fd" in fields else None
+                    fd = fields.get("fd", fields.get("epfd"))  # epoll's: the epoll instance
+                    fd = int(fd, 16) if fd is not None else None
                     op = int(fields["op"], 16) & 0x7F if "op" in fields else None
                     pending[tid] = (name[10:], t, fd, op)
                 elif name.startswith("sys_exit_"):
@@ -318,9 +319,15 @@ class Process:
         self.pid = pid
         self.tids = {t for t, p in trace.pid_of.items() if p == pid}
         self.calls = [c for c in trace.calls if c.pid == pid]
-        waits = sorted((c for c in self.calls if c.name in WAITS and c.ret > 0), key=lambda c: c.exit)
-        self.wait_exits = [c.exit for c in waits]
-        self.waits = waits
+        # Per epoll instance (a runtime of its own, such as a thread that
+        # serves something else, has its own): the calls that returned events.
+        self.waits, self.wait_exits, self.epfds = {}, {}, {}
+        for c in sorted((c for c in self.calls if c.name in WAITS), key=lambda c: c.exit):
+            counts = self.epfds.setdefault(c.tid, {})
+            counts[c.fd] = counts.get(c.fd, 0) + 1
+            if c.ret > 0:
+                self.waits.setdefault(c.fd, []).append(c)
+                self.wait_exits.setdefault(c.fd, []).append(c.exit)
         points = {tid: [] for tid in self.tids}  # (t, order, what, payload)
         for c in self.calls:
             points[c.tid].append((c.enter, 1, "enter", c))
@@ -336,9 +343,18 @@ class Process:
         self.states = {tid: _states(p) for tid, p in points.items()}
         self.comm = {tid: trace.comm.get(tid, "?") for tid in self.tids}
 
-    def first_wait_return(self, after):
-        i = bisect.bisect_left(self.wait_exits, after)
-        return self.waits[i] if i < len(self.waits) else None
+    def epfd_of(self, tids):
+        """The epoll instance the threads `tids` wait on most."""
+        counts = {}
+        for tid in tids:
+            for fd, n in self.epfds.get(tid, {}).items():
+                counts[fd] = counts.get(fd, 0) + n
+        return max(counts, key=counts.get, default=None)
+
+    def first_wait_return(self, epfd, after):
+        exits = self.wait_exits.get(epfd, [])
+        i = bisect.bisect_left(exits, after)
+        return self.waits[epfd][i] if i < len(exits) else None
 
 
 def _states(points):
@@ -439,6 +455,7 @@ def analyse(name, trace, proc, table, t_snapshot, counted_from, flows, streams, 
         up_ids, out_ids = flows.ids.get(s.up_flow, {}), flows.ids.get(s.out_flow, {})
         reads = fdb.reads.get(s.up_fd, ([], []))
         writes = fdb.writes.get(s.out_fd, ([], []))
+        epfd = proc.epfd_of({c.tid for c in reads[1]})
         for eid, (out_off, t3) in out_ids.items():
             if eid not in up_ids or t3 < window_start:
                 continue
@@ -453,7 +470,7 @@ def analyse(name, trace, proc, table, t_snapshot, counted_from, flows, streams, 
             if not (t0 <= read.exit <= write.enter <= t3 + 50_000):
                 unmatched["out of order"] += 1
                 continue
-            wait = proc.first_wait_return(t0)
+            wait = proc.first_wait_return(epfd, t0)
             t_wait = read.enter if wait is None or wait.exit > read.enter else wait.exit
             events.append({"stream": s, "id": eid, "t0": t0, "wait": wait if t_wait != read.enter else None,
                            "t_wait": t_wait, "read": read, "write": write, "t3": t3,
