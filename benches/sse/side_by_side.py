@@ -18,6 +18,13 @@ socket, each proxy -> this client, opencode -> the direct stream. Per event:
 RSS of both proxies is read from /proc before the streams open (idle, once
 settled: pocketcode gives back what start-up mapped within 10 s of
 serving) and at its peak while they stream. Python 3 standard library only, Linux only.
+
+With --breakdown, `perf` (Linux's perf tool, run as root) also records both
+proxies' syscalls and scheduling while the capture runs, and each event's
+time inside is split into steps: upstream segment -> epoll_wait's return ->
+the read that returned the event -> the write that carried it on -> the
+client's segment, with the tail's steps told by what their thread was doing
+(breakdown.py).
 """
 import argparse
 import base64
