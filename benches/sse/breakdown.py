@@ -570,6 +570,10 @@ def report(results, flows, n_timelines=3):
         print(f"\nread without an epoll_wait return after the upstream segment: {no_wait} of {len(r['events'])}")
         if not tail:
             continue
+        largest = [0] * 4
+        for e in tail:
+            largest[max(range(4), key=lambda k: e["steps"][k])] += 1
+        print("tail events whose largest step is: " + ", ".join(f"{STEPS[k]} {n}" for k, n in enumerate(largest)))
         print(f"\nthe tail ({len(tail)} events over p90): what the step's thread was doing, "
               "ms summed over the tail's events (share of the step)")
         for k, spent in enumerate(tail_attribution(r, tail)):
