@@ -78,6 +78,7 @@ class Recorder:
     def enable(self):
         for s in self.sessions:
             _command(s, b"enable")
+        self.tcp_before = tcp_counters()
 
     def snapshot(self):
         """Each proxy's fds (call while the streams are open)."""
@@ -85,6 +86,8 @@ class Recorder:
         self.fds = {name: fd_table(pid) for name, pid in self.pids.items()}
 
     def stop(self):
+        if getattr(self, "tcp_before", None) is not None and getattr(self, "tcp_after", None) is None:
+            self.tcp_after = tcp_counters()
         for s in self.sessions:
             if s["proc"].poll() is None:
                 s["proc"].send_signal(signal.SIGINT)
@@ -132,6 +135,24 @@ def _command(session, word, timeout=20):
         raise RuntimeError(f"perf ({session['label']}) did not acknowledge {word!r}")
     finally:
         os.close(ack)
+
+
+# The machine's TCP counters (all sockets, not only the bench's) that tell a
+# segment was held, dropped or sent again.
+TCP_COUNTERS = ("RetransSegs", "TCPLossProbes", "TCPTimeouts", "DelayedACKs", "TCPBacklogDrop", "TCPRcvQDrop",
+                "TCPZeroWindowDrop", "TCPToZeroWindowAdv", "TCPDSACKRecv", "PruneCalled", "TCPOFOQueue")
+
+
+def tcp_counters():
+    values = {}
+    for path in ("/proc/net/snmp", "/proc/net/netstat"):
+        with open(path) as f:
+            lines = f.read().splitlines()
+        for names, nums in zip(lines[::2], lines[1::2]):
+            for k, v in zip(names.split()[1:], nums.split()[1:]):
+                if k in TCP_COUNTERS:
+                    values[k] = int(v)
+    return values
 
 
 def fd_table(pid):
@@ -634,7 +655,23 @@ def pocket_streams(table, flows, up_ports, pocket_ports, listen, oc_port):
 
 def breakdown(recorder, packets, flows_by_port, oc_port, proxy_ports, window_start, counted_from):
     """The analyses: each proxy's `GET /event` streams, and /pocket/events."""
+    keep = os.environ.get("BENCH_SSE_KEEP")
+    if keep:  # everything `python3 breakdown.py DIR` needs to analyse it again
+        import pickle
+        import shutil
+        os.makedirs(keep, exist_ok=True)
+        for s in recorder.sessions:
+            shutil.copy(s["data"], keep)
+        with open(os.path.join(keep, "run.pickle"), "wb") as f:
+            pickle.dump({"packets": packets, "flows": flows_by_port, "oc_port": oc_port, "proxy_ports": proxy_ports,
+                         "window_start": window_start, "counted_from": counted_from, "fds": recorder.fds,
+                         "pids": recorder.pids, "t_snapshot": recorder.t_snapshot}, f)
     trace, notes = recorder.records()
+    before, after = getattr(recorder, "tcp_before", None), getattr(recorder, "tcp_after", None)
+    if before and after:
+        moved = {k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)}
+        notes.append("TCP counters while recording (whole machine): "
+                     + (", ".join(f"{k} +{v}" for k, v in moved.items()) or "none moved"))
     flows = Flows(packets)
     results = []
     for name, listen in proxy_ports.items():
@@ -652,3 +689,25 @@ def breakdown(recorder, packets, flows_by_port, oc_port, proxy_ports, window_sta
             r["unmatched"]["streams without fds"] = len(missing)
             results.append(r)
     return results, flows, notes
+
+
+class _Kept:
+    """A run kept by BENCH_SSE_KEEP, standing in for the Recorder."""
+
+    def __init__(self, path, saved):
+        self.pids, self.fds, self.t_snapshot = saved["pids"], saved["fds"], saved["t_snapshot"]
+        self.sessions = [{"label": n, "data": os.path.join(path, f"{n}.data"), "log": os.devnull}
+                         for n in ("own", "others")]
+
+    records = Recorder.records
+
+
+if __name__ == "__main__":
+    import pickle
+    import sys
+    with open(os.path.join(sys.argv[1], "run.pickle"), "rb") as f:
+        saved = pickle.load(f)
+    results, flows, notes = breakdown(_Kept(sys.argv[1], saved), saved["packets"], saved["flows"],
+                                      saved["oc_port"], saved["proxy_ports"], saved["window_start"],
+                                      saved["counted_from"])
+    report(results, flows, int(sys.argv[2]) if len(sys.argv) > 2 else 3)

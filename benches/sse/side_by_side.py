@@ -261,7 +261,9 @@ def main():
         print_table(result)
         if "breakdown" in result:
             results, flows, notes = result["breakdown"]
-            print(f"\nperf: {'; '.join(notes) if notes else 'no lost events reported'}")
+            print("\n".join(["", "breakdown:"] + [f"  {n}" for n in notes] + [
+                f"  bytes the capture saw again (retransmitted, left out): "
+                f"{result['setup']['capture_retransmitted_bytes']}"]))
             breakdown.report(results, flows, a.timelines)
             result["breakdown"] = breakdown.as_json(results)
         if a.json_out:
@@ -336,7 +338,7 @@ def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, rec
                        for name, (run, wait, n) in sched.items()}
     result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
                        "pocket_clients": a.pocket_clients, "loadavg": os.getloadavg(),
-                       "capture_drops": capture.drops}
+                       "capture_drops": capture.drops, "capture_retransmitted_bytes": capture.retransmitted}
     if recorder:
         result["breakdown"] = breakdown.breakdown(recorder, packets, flows, oc_port=pc.oc_port,
                                                   proxy_ports={"pocketcode": port, "caddy": cport},
