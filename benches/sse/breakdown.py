@@ -353,9 +353,9 @@ class Process:
         for c in self.calls:
             points[c.tid].append((c.enter, 1, "enter", c))
             points[c.tid].append((c.exit, 0, "exit", c))
-        for t, _cpu, prev, _pc, state, nxt, _nc in trace.switches:
+        for t, _cpu, prev, _pc, state, nxt, ncomm in trace.switches:
             if prev in points:
-                points[prev].append((t, 2, "out", state))
+                points[prev].append((t, 2, "out", (state, ncomm)))
             if nxt in points:
                 points[nxt].append((t, 3, "in", None))
         for t, _waker, _wc, woken in trace.wakeups:
@@ -381,13 +381,13 @@ class Process:
 def _states(points):
     """A thread's time as (start, end, state) intervals from its records,
     state one of ("cpu", call or None) running (in a syscall or in user
-    space), ("runnable", call or None) off the CPU but ready, ("asleep",
-    call or None)."""
+    space), ("runnable", call or None, who took the CPU, if it was taken
+    from this thread) off the CPU but ready, ("asleep", call or None)."""
     points.sort(key=lambda p: (p[0], p[1]))
-    out, on_cpu, call, ready, last = [], True, None, False, None
+    out, on_cpu, call, ready, taker, last = [], True, None, False, None, None
     for t, _o, what, payload in points:
         if last is not None and t > last:
-            state = ("cpu", call) if on_cpu else (("runnable", call) if ready else ("asleep", call))
+            state = ("cpu", call) if on_cpu else (("runnable", call, taker) if ready else ("asleep", call))
             out.append((last, t, state))
         last = t
         if what == "enter":
@@ -395,11 +395,12 @@ def _states(points):
         elif what == "exit":
             call, on_cpu = None, True
         elif what == "out":
-            on_cpu, ready = False, payload.startswith("R")
+            on_cpu, ready = False, payload[0].startswith("R")
+            taker = re.sub(r"/[0-9:]+\w*$", "", payload[1]) if ready else None
         elif what == "in":
             on_cpu, ready = True, False
         elif what == "woken":
-            ready = True
+            ready, taker = True, None
     return out
 
 
@@ -421,8 +422,9 @@ def time_in_states(intervals, a, b, label):
 class Stream:
     """An upstream fd and flow whose events go out on a client fd and flow."""
 
-    def __init__(self, name, up_fd, up_flow, out_fd, out_flow):
+    def __init__(self, name, up_fd, up_flow, out_fd, out_flow, up_name=None):
         self.name, self.up_fd, self.up_flow, self.out_fd, self.out_flow = name, up_fd, up_flow, out_fd, out_flow
+        self.up_name = up_name or name
 
 
 class Labels:
@@ -437,9 +439,7 @@ class Labels:
                 target = info[1]
                 self.names[fd] = target.split(":", 1)[-1].strip("[]") if target.startswith("anon_inode") else target
         for s in streams:
-            self.names.setdefault(s.up_fd, "")
-            self.names.setdefault(s.out_fd, "")
-            self.names[s.up_fd] = f"{s.name} upstream"
+            self.names[s.up_fd] = f"{s.up_name} upstream"
             self.names[s.out_fd] = f"{s.name} client"
 
     def kind(self, fd, stream):
@@ -466,11 +466,11 @@ def call_text(c, labels, stream=None):
     return f"{c.name}({what})"
 
 
-def analyse(name, trace, proc, table, t_snapshot, counted_from, flows, streams, window_start):
+def analyse(name, trace, proc, table, t_snapshot, counted_from, flows, streams, window_start, labels=None):
     """The four steps of every event on `streams` of process `proc`."""
     pid = proc.pid
     fdb = FdBytes(trace, pid, t_snapshot, counted_from)
-    labels = Labels(table, streams)
+    labels = labels or Labels(table, streams)
     events, unmatched = [], {"no read": 0, "no write": 0, "out of order": 0}
     for s in streams:
         up_ids, out_ids = flows.ids.get(s.up_flow, {}), flows.ids.get(s.out_flow, {})
@@ -522,12 +522,12 @@ def tail_attribution(result, tail):
         s = e["stream"]
 
         def label(state, s=s):
-            kind, call = state
+            kind, call = state[:2]
             what = call_text(call, labels, s) if call else ("user space" if kind == "cpu" else "")
             if kind == "cpu":
                 return f"on CPU: {what}"
             if kind == "runnable":
-                return "runnable, waiting for a CPU"
+                return f"preempted by {state[2]}" if state[2] else "woken, waiting for a CPU"
             return f"asleep in {what}" if what else "asleep"
         bounds = [e["t0"], e["t_wait"], e["read"].exit, e["write"].enter, e["t3"]]
         threads = [e["wait"].tid if e["wait"] else e["read"].tid, e["read"].tid, e["read"].tid, e["write"].tid]
@@ -650,7 +650,7 @@ def pocket_streams(table, flows, up_ports, pocket_ports, listen, oc_port):
     if glob is None:
         return []
     return [Stream(f"/pocket/events #{k + 1}", _fd_of(table, glob, oc_port), (oc_port, glob),
-                   _fd_of(table, listen, port), (listen, port)) for k, port in enumerate(pocket_ports)]
+                   _fd_of(table, listen, port), (listen, port), "/global/event") for k, port in enumerate(pocket_ports)]
 
 
 def breakdown(recorder, packets, flows_by_port, oc_port, proxy_ports, window_start, counted_from):
@@ -682,10 +682,12 @@ def breakdown(recorder, packets, flows_by_port, oc_port, proxy_ports, window_sta
         if name == "pocketcode":
             sets.append(("pocketcode /pocket/events", pocket_streams(table, flows, ups, flows_by_port["pocket"],
                                                                    listen, oc_port)))
+        labels = Labels(table, [s for _, streams in sets for s in streams])
         for label, streams in sets:
             missing = [s.name for s in streams if s.up_fd is None or s.out_fd is None]
             streams = [s for s in streams if s.up_fd is not None and s.out_fd is not None]
-            r = analyse(label, trace, proc, table, recorder.t_snapshot, counted_from, flows, streams, window_start)
+            r = analyse(label, trace, proc, table, recorder.t_snapshot, counted_from, flows, streams, window_start,
+                        labels)
             r["unmatched"]["streams without fds"] = len(missing)
             results.append(r)
     return results, flows, notes
