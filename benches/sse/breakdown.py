@@ -342,8 +342,9 @@ class Process:
         self.calls = [c for c in trace.calls if c.pid == pid]
         # Per epoll instance (a runtime of its own, such as a thread that
         # serves something else, has its own): the calls that returned events.
-        self.waits, self.wait_exits, self.epfds = {}, {}, {}
+        self.waits, self.wait_exits, self.epfds, self.blocked = {}, {}, {}, {}
         for c in sorted((c for c in self.calls if c.name in WAITS), key=lambda c: c.exit):
+            self.blocked.setdefault(c.fd, []).append((c.enter, c.exit))
             counts = self.epfds.setdefault(c.tid, {})
             counts[c.fd] = counts.get(c.fd, 0) + 1
             if c.ret > 0:
@@ -371,6 +372,13 @@ class Process:
             for fd, n in self.epfds.get(tid, {}).items():
                 counts[fd] = counts.get(fd, 0) + n
         return max(counts, key=counts.get, default=None)
+
+    def waiting_at(self, epfd, t):
+        """Whether a thread was inside epoll_wait on `epfd` at `t` (so data
+        arriving then wakes it)."""
+        spans = self.blocked.get(epfd, [])
+        i = bisect.bisect_right(spans, (t, float("inf")))
+        return any(enter <= t <= exit_ for enter, exit_ in spans[max(i - 4, 0):i + 4])
 
     def first_wait_return(self, epfd, after):
         exits = self.wait_exits.get(epfd, [])
@@ -494,6 +502,7 @@ def analyse(name, trace, proc, table, t_snapshot, counted_from, flows, streams, 
             wait = proc.first_wait_return(epfd, t0)
             t_wait = read.enter if wait is None or wait.exit > read.enter else wait.exit
             events.append({"stream": s, "id": eid, "t0": t0, "wait": wait if t_wait != read.enter else None,
+                           "polled": proc.waiting_at(epfd, t0),
                            "t_wait": t_wait, "read": read, "write": write, "t3": t3,
                            "steps": (t_wait - t0, read.exit - t_wait, write.enter - read.exit,
                                      t3 - write.enter, t3 - t0)})
@@ -589,6 +598,10 @@ def report(results, flows, n_timelines=3):
             print(f"| {label} | " + " | ".join(ms(v) for v in vals) + " |")
         no_wait = sum(1 for e in r["events"] if e["wait"] is None)
         print(f"\nread without an epoll_wait return after the upstream segment: {no_wait} of {len(r['events'])}")
+        polled = sum(1 for e in r["events"] if e["polled"])
+        tail_polled = sum(1 for e in tail if e["polled"])
+        print(f"a thread was inside epoll_wait when the upstream segment came: {polled} of {len(r['events'])} "
+              f"events, {tail_polled} of the tail's {len(tail)}")
         if not tail:
             continue
         largest = [0] * 4
