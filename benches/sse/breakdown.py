@@ -342,7 +342,7 @@ class Process:
         self.calls = [c for c in trace.calls if c.pid == pid]
         # Per epoll instance (a runtime of its own, such as a thread that
         # serves something else, has its own): the calls that returned events.
-        self.waits, self.wait_exits, self.epfds, self.blocked = {}, {}, {}, {}
+        self.waits, self.wait_exits, self.epfds, self.blocked, self._merged = {}, {}, {}, {}, {}
         for c in sorted((c for c in self.calls if c.name in WAITS), key=lambda c: c.exit):
             self.blocked.setdefault(c.fd, []).append((c.enter, c.exit))
             counts = self.epfds.setdefault(c.tid, {})
@@ -373,12 +373,25 @@ class Process:
                 counts[fd] = counts.get(fd, 0) + n
         return max(counts, key=counts.get, default=None)
 
+    def waiting_spans(self, epfd):
+        """When at least one thread was inside epoll_wait on `epfd`, as
+        disjoint (start, end) spans."""
+        if epfd not in self._merged:
+            merged = []
+            for enter, exit_ in sorted(self.blocked.get(epfd, [])):
+                if merged and enter <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], exit_)
+                else:
+                    merged.append([enter, exit_])
+            self._merged[epfd] = merged
+        return self._merged[epfd]
+
     def waiting_at(self, epfd, t):
         """Whether a thread was inside epoll_wait on `epfd` at `t` (so data
         arriving then wakes it)."""
-        spans = self.blocked.get(epfd, [])
-        i = bisect.bisect_right(spans, (t, float("inf")))
-        return any(enter <= t <= exit_ for enter, exit_ in spans[max(i - 4, 0):i + 4])
+        spans = self.waiting_spans(epfd)
+        i = bisect.bisect_right(spans, [t, float("inf")]) - 1
+        return i >= 0 and spans[i][0] <= t <= spans[i][1]
 
     def first_wait_return(self, epfd, after):
         exits = self.wait_exits.get(epfd, [])
@@ -479,12 +492,13 @@ def analyse(name, trace, proc, table, t_snapshot, counted_from, flows, streams, 
     pid = proc.pid
     fdb = FdBytes(trace, pid, t_snapshot, counted_from)
     labels = labels or Labels(table, streams)
-    events, unmatched = [], {"no read": 0, "no write": 0, "out of order": 0}
+    events, unmatched, epfds = [], {"no read": 0, "no write": 0, "out of order": 0}, {}
     for s in streams:
         up_ids, out_ids = flows.ids.get(s.up_flow, {}), flows.ids.get(s.out_flow, {})
         reads = fdb.reads.get(s.up_fd, ([], []))
         writes = fdb.writes.get(s.out_fd, ([], []))
         epfd = proc.epfd_of({c.tid for c in reads[1]})
+        epfds[epfd] = epfds.get(epfd, 0) + 1
         for eid, (out_off, t3) in out_ids.items():
             if eid not in up_ids or t3 < window_start:
                 continue
@@ -507,7 +521,53 @@ def analyse(name, trace, proc, table, t_snapshot, counted_from, flows, streams, 
                            "steps": (t_wait - t0, read.exit - t_wait, write.enter - read.exit,
                                      t3 - write.enter, t3 - t0)})
     return {"name": name, "proc": proc, "labels": labels, "events": events, "unmatched": unmatched,
-            "trace": trace}
+            "trace": trace, "streams": streams, "window": window_start,
+            "epfd": max(epfds, key=epfds.get, default=None)}
+
+
+def facts(r):
+    """Lines on the process over the window: its threads' CPU, how often a
+    write to a client was followed by the thread losing its CPU, and how
+    long the runtime's epoll went without a thread waiting in it."""
+    proc, w0 = r["proc"], r["window"]
+    end = max((c.exit for c in proc.calls), default=w0)
+    lines = []
+    cpu = {}
+    for tid, intervals in proc.states.items():
+        for start, stop, state in intervals:
+            if state[0] == "cpu" and stop > w0:
+                cpu[tid] = cpu.get(tid, 0) + stop - max(start, w0)
+    top = sorted(cpu.items(), key=lambda kv: -kv[1])[:6]
+    lines.append("on CPU in the window (ms): " + ", ".join(f"{proc.comm[t]}/{t} {ns / 1e6:.0f}" for t, ns in top))
+    clients = {s.out_fd for s in r["streams"]}
+    writes = preempted = 0
+    takers = {}
+    for tid, intervals in proc.states.items():
+        starts = [iv[0] for iv in intervals]
+        mine = [c for c in proc.calls if c.tid == tid and c.enter >= w0]
+        for i, c in enumerate(mine):
+            if c.name in WRITES and c.fd in clients:
+                writes += 1
+                until = mine[i + 1].enter if i + 1 < len(mine) else c.exit + 1_000_000
+                j = bisect.bisect_left(starts, c.exit)
+                while j < len(intervals) and intervals[j][0] < until:
+                    state = intervals[j][2]
+                    if state[0] == "runnable" and state[2]:
+                        preempted += 1
+                        takers[state[2]] = takers.get(state[2], 0) + 1
+                        break
+                    j += 1
+    who = ", ".join(f"{k} {n}" for k, n in sorted(takers.items(), key=lambda kv: -kv[1])[:3])
+    lines.append(f"writes to these clients: {writes}, {preempted} followed by the thread preempted before its "
+                 f"next syscall (by {who or 'nobody'})")
+    spans = [sp for sp in proc.waiting_spans(r["epfd"]) if sp[1] > w0]
+    gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:])]
+    returns = [c for c in proc.waits.get(r["epfd"], []) if c.exit >= w0]
+    lines.append(f"the runtime's epoll (fd {r['epfd']}): no thread waiting in it for {sum(gaps) / 1e6:.0f} ms of "
+                 f"{(end - w0) / 1e6:.0f} (longest {max(gaps, default=0) / 1e6:.1f} ms); "
+                 f"{len(returns)} returns with events, {sum(c.ret for c in returns) / max(len(returns), 1):.1f} "
+                 "events each")
+    return lines
 
 
 def step_table(result):
@@ -596,6 +656,7 @@ def report(results, flows, n_timelines=3):
         print("|" + "---|" * (len(STEPS) + 1))
         for label, vals in rows.items():
             print(f"| {label} | " + " | ".join(ms(v) for v in vals) + " |")
+        print("\n".join(facts(r)))
         no_wait = sum(1 for e in r["events"] if e["wait"] is None)
         print(f"\nread without an epoll_wait return after the upstream segment: {no_wait} of {len(r['events'])}")
         polled = sum(1 for e in r["events"] if e["polled"])
