@@ -47,8 +47,9 @@ def _fifo(path):
 class Recorder:
     """The two `perf record`s, started disabled, and the fd snapshot."""
 
-    def __init__(self, pids, tmp):
+    def __init__(self, pids, tmp, others=None):
         self.pids = dict(pids)  # name -> pid
+        self.others = dict(others or {})  # name -> pid, not recorded but named in what the CPUs ran
         self.dir = os.path.join(tmp, "perf")
         os.makedirs(self.dir)
         tids = [t for pid in self.pids.values() for t in os.listdir(f"/proc/{pid}/task")]
@@ -59,9 +60,8 @@ class Recorder:
         own += ["-e", "sched:sched_switch"]  # in the task's context: its switches out
         pid_list = ",".join(str(p) for p in self.pids.values())
         woken = " || ".join(f"pid == {t}" for t in tids)
-        switched_in = " || ".join(f"next_pid == {t}" for t in tids)
-        others = ["-a", "-e", "sched:sched_wakeup", "--filter", woken,
-                  "-e", "sched:sched_switch", "--filter", switched_in]
+        # Every switch on the machine: what ran while a proxy's thread waited.
+        others = ["-a", "-e", "sched:sched_wakeup", "--filter", woken, "-e", "sched:sched_switch"]
         self.sessions = [self._start("own", own + ["-p", pid_list]), self._start("others", others)]
         self.fds = {}
         self.t_snapshot = None
@@ -238,6 +238,7 @@ class Trace:
                         trace.calls.append(Call(pid, tid, start[0], start[1], t, start[2], _signed(rest.strip()),
                                                 start[3]))
             elif name == "sched_switch":
+                trace.pid_of.setdefault(tid, pid)  # the task switched out is the current one
                 f = dict(FIELD.findall(rest))
                 key = (t, cpu)
                 if key in seen_switch:  # seen by both sessions
@@ -425,6 +426,28 @@ def _states(points):
     return out
 
 
+class Occupancy:
+    """What each CPU ran, from every switch on the machine."""
+
+    def __init__(self, trace, names):
+        self.cpus = {}
+        for t, cpu, _prev, _pc, _state, nxt, ncomm in trace.switches:
+            self.cpus.setdefault(cpu, ([], []))
+            self.cpus[cpu][0].append(t)
+            self.cpus[cpu][1].append(names(nxt, ncomm))
+
+    def between(self, a, b, into):
+        """Adds to `into` {name: ns} what ran on every CPU between a and b."""
+        for times, who in self.cpus.values():
+            i = max(bisect.bisect_right(times, a) - 1, 0)
+            while i < len(times) and times[i] < b:
+                end = times[i + 1] if i + 1 < len(times) else b
+                overlap = min(end, b) - max(times[i], a)
+                if overlap > 0:
+                    into[who[i]] = into.get(who[i], 0) + overlap
+                i += 1
+
+
 def time_in_states(intervals, a, b, label):
     """{label: ns} of a thread's states between a and b."""
     spent = {}
@@ -587,6 +610,8 @@ def tail_attribution(result, tail):
     returned (else the reader), 2-3 the reader, 4 the writer."""
     proc, labels = result["proc"], result["labels"]
     per_step = [{} for _ in range(4)]
+    meanwhile = [{} for _ in range(4)]  # what the CPUs ran while the step's thread was runnable
+    occupancy = result["occupancy"]
     for e in tail:
         s = e["stream"]
 
@@ -601,10 +626,14 @@ def tail_attribution(result, tail):
         bounds = [e["t0"], e["t_wait"], e["read"].exit, e["write"].enter, e["t3"]]
         threads = [e["wait"].tid if e["wait"] else e["read"].tid, e["read"].tid, e["read"].tid, e["write"].tid]
         for k in range(4):
-            spent = time_in_states(proc.states.get(threads[k], []), bounds[k], bounds[k + 1], label)
+            intervals = proc.states.get(threads[k], [])
+            spent = time_in_states(intervals, bounds[k], bounds[k + 1], label)
             for key, ns in spent.items():
                 per_step[k][key] = per_step[k].get(key, 0) + ns
-    return per_step
+            for start, stop, state in intervals:
+                if state[0] == "runnable" and stop > bounds[k] and start < bounds[k + 1]:
+                    occupancy.between(max(start, bounds[k]), min(stop, bounds[k + 1]), meanwhile[k])
+    return per_step, meanwhile
 
 
 def timeline(result, e, flows, margin=100_000, limit=80):
@@ -671,10 +700,16 @@ def report(results, flows, n_timelines=3):
         print("tail events whose largest step is: " + ", ".join(f"{STEPS[k]} {n}" for k, n in enumerate(largest)))
         print(f"\nthe tail ({len(tail)} events over p90): what the step's thread was doing, "
               "ms summed over the tail's events (share of the step)")
-        for k, spent in enumerate(tail_attribution(r, tail)):
+        per_step, meanwhile = tail_attribution(r, tail)
+        for k, spent in enumerate(per_step):
             total = sum(spent.values()) or 1
             top = sorted(spent.items(), key=lambda kv: -kv[1])[:6]
             print(f"  {STEPS[k]}: " + "; ".join(f"{key} {ns / 1e6:.1f} ({100 * ns / total:.0f} %)" for key, ns in top))
+            if meanwhile[k]:
+                total = sum(meanwhile[k].values())
+                top = sorted(meanwhile[k].items(), key=lambda kv: -kv[1])[:6]
+                print("      while it was runnable the CPUs ran: "
+                      + ", ".join(f"{key} {100 * ns / total:.0f} %" for key, ns in top))
         worst = sorted(tail, key=lambda e: -e["steps"][4])
         picks = worst[:1] + worst[len(worst) // 2:len(worst) // 2 + 1] + worst[-1:]
         for e in picks[:n_timelines]:
@@ -691,7 +726,7 @@ def as_json(results):
                                                       for k, vals in rows.items()},
                           "events": len(r["events"]), "unmatched": r["unmatched"],
                           "tail_ms": [{key: ns / 1e6 for key, ns in spent.items()}
-                                      for spent in tail_attribution(r, tail)]}
+                                      for spent in tail_attribution(r, tail)[0]]}
     return out
 
 
@@ -739,8 +774,17 @@ def breakdown(recorder, packets, flows_by_port, oc_port, proxy_ports, window_sta
         with open(os.path.join(keep, "run.pickle"), "wb") as f:
             pickle.dump({"packets": packets, "flows": flows_by_port, "oc_port": oc_port, "proxy_ports": proxy_ports,
                          "window_start": window_start, "counted_from": counted_from, "fds": recorder.fds,
-                         "pids": recorder.pids, "t_snapshot": recorder.t_snapshot}, f)
+                         "pids": recorder.pids, "others": recorder.others, "t_snapshot": recorder.t_snapshot}, f)
     trace, notes = recorder.records()
+    known = dict(getattr(recorder, "others", {}), **recorder.pids)
+    own = {tid: name for name, pid in known.items() for tid, p in trace.pid_of.items() if p == pid}
+
+    def names(tid, comm):
+        if tid == 0:
+            return "idle"
+        comm = re.sub(r"/[0-9:]+\w*$", "", comm)
+        return f"{own[tid]}:{comm}" if tid in own else comm
+    occupancy = Occupancy(trace, names)
     before, after = getattr(recorder, "tcp_before", None), getattr(recorder, "tcp_after", None)
     if before and after:
         moved = {k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)}
@@ -763,6 +807,7 @@ def breakdown(recorder, packets, flows_by_port, oc_port, proxy_ports, window_sta
             r = analyse(label, trace, proc, table, recorder.t_snapshot, counted_from, flows, streams, window_start,
                         labels)
             r["unmatched"]["streams without fds"] = len(missing)
+            r["occupancy"] = occupancy
             results.append(r)
     return results, flows, notes
 
@@ -772,6 +817,7 @@ class _Kept:
 
     def __init__(self, path, saved):
         self.pids, self.fds, self.t_snapshot = saved["pids"], saved["fds"], saved["t_snapshot"]
+        self.others = saved.get("others", {})
         self.sessions = [{"label": n, "data": os.path.join(path, f"{n}.data"), "log": os.devnull}
                          for n in ("own", "others")]
 

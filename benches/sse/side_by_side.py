@@ -191,7 +191,7 @@ class Pocketcode:
                                      start_new_session=True, cwd=REPO)
         self.pid = self.proc.pid
         wait_healthy(f"http://{env['POCKETCODE_LISTEN']}/admin/health")
-        _, self.oc_port, oc_password = find_opencode(self.pid)
+        self.oc_pid, self.oc_port, oc_password = find_opencode(self.pid)
         self.basic = base64.b64encode(f"opencode:{oc_password}".encode()).decode()
         self.direct = f"http://127.0.0.1:{self.oc_port}"
         wait_healthy_direct(self.direct, self.basic)
@@ -288,7 +288,8 @@ def measure(a, pc, caddy, port, cport, cookie, dirs, sessions, tmp):
     time.sleep(12)  # both proxies settle; pocketcode trims at 1 s and 10 s
     pids = {"pocketcode": pc.pid, "caddy": caddy.pid}
     idle = {name: rss_mb(pid) for name, pid in pids.items()}
-    recorder = breakdown.Recorder(pids, tmp) if a.breakdown else None
+    others = {"opencode": pc.oc_pid, "bench": os.getpid()}
+    recorder = breakdown.Recorder(pids, tmp, others) if a.breakdown else None
     try:
         return measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, recorder)
     finally:
