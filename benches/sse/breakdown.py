@@ -184,6 +184,7 @@ def fd_table(pid):
     return table
 
 
+SAME_SWITCH = 5_000  # ns: one switch recorded by both sessions
 LINE = re.compile(r"^\s*(.*?)\s+(\d+)/(\d+)\s+\[(\d+)\]\s+(\d+)\.(\d{9}):\s+(\S+):\s?(.*)$")
 FIELD = re.compile(r"(\w+)(?:: |=)(\S+?)(?:,|\s|$)")
 
@@ -213,7 +214,7 @@ class Trace:
 
     @classmethod
     def parse(cls, text):
-        trace, pending, seen_switch = cls(), {}, set()
+        trace, pending, seen_switch = cls(), {}, {}
         rows = []
         for line in text.splitlines():
             m = LINE.match(line)
@@ -240,10 +241,11 @@ class Trace:
             elif name == "sched_switch":
                 trace.pid_of.setdefault(tid, pid)  # the task switched out is the current one
                 f = dict(FIELD.findall(rest))
-                key = (t, cpu)
-                if key in seen_switch:  # seen by both sessions
+                # Seen by both sessions, each stamping it a little apart.
+                key = (cpu, f["prev_pid"], f["next_pid"])
+                if t - seen_switch.get(key, -SAME_SWITCH) < SAME_SWITCH:
                     continue
-                seen_switch.add(key)
+                seen_switch[key] = t
                 trace.switches.append((t, cpu, int(f["prev_pid"]), f["prev_comm"], f["prev_state"],
                                        int(f["next_pid"]), rest.split("next_comm=", 1)[1].split(" next_pid=")[0]))
             elif name == "sched_wakeup":
