@@ -86,6 +86,23 @@ def schedstat(pid):
     return total
 
 
+CPU_CGROUP = "/sys/fs/cgroup/cpu"  # cgroup v1's cpu controller
+
+
+def stand_in_apart(pid, name):
+    """Moves `pid`'s stand-in threads into a cpu cgroup of their own, so the
+    scheduler shares the CPU between them and pocketcode as between two
+    processes (as if the model ran elsewhere). Returns the cgroup's path."""
+    path = os.path.join(CPU_CGROUP, name)
+    os.makedirs(path, exist_ok=True)
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/comm") as f:
+            if f.read().strip() in STAND_IN_THREADS:
+                with open(os.path.join(path, "tasks"), "w") as out:
+                    out.write(tid)
+    return path
+
+
 def descendants(pid):
     out, todo = [], [pid]
     while todo:
@@ -233,6 +250,9 @@ def parse_args():
                     help="also record both proxies' syscalls and scheduling with perf (-k mono) and split each "
                          "event's time inside into steps (breakdown.py)")
     ap.add_argument("--timelines", type=int, default=3, help="with --breakdown: tail events printed in full")
+    ap.add_argument("--model-apart", action="store_true",
+                    help="put pocketcode's scripted-model thread (the stand-in for a remote provider) in a cpu "
+                         "cgroup of its own (cgroup v1), so its CPU does not count against pocketcode's share")
     return ap.parse_args()
 
 
@@ -248,7 +268,7 @@ def main():
     env = dict(os.environ, AUTH_PASSWORD=password, POCKETCODE_LISTEN=f"127.0.0.1:{port}",
                POCKETCODE_DATA_DIR=data, LEPTOS_SITE_ROOT=a.site_root)
     log = open(os.path.join(tmp, "pocketcode.log"), "wb")
-    pc = caddy = None
+    pc = caddy = cgroup = None
     try:
         dirs = make_worktrees(data, a.dirs)
         pc = Pocketcode(a.bin, env, log)
@@ -257,6 +277,8 @@ def main():
         pc.stop()
         pc = Pocketcode(a.bin, env, log)
         caddy = start_caddy(tmp, caddy_bin, cport, pc)
+        if a.model_apart:
+            cgroup = stand_in_apart(pc.pid, f"pocketcode-bench-model-{pc.pid}")
         result = measure(a, pc, caddy, port, cport, login(port, password), dirs, sessions, tmp)
         print_table(result)
         if "breakdown" in result:
@@ -281,6 +303,8 @@ def main():
             caddy.wait()
         if pc:
             pc.stop()
+        if cgroup:
+            os.rmdir(cgroup)  # empty once pocketcode has ended
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -338,7 +362,7 @@ def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, rec
                               "runqueue_wait_us": wait / n / 1e3 if n else None}
                        for name, (run, wait, n) in sched.items()}
     result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
-                       "pocket_clients": a.pocket_clients, "loadavg": os.getloadavg(),
+                       "pocket_clients": a.pocket_clients, "model_apart": a.model_apart, "loadavg": os.getloadavg(),
                        "capture_drops": capture.drops, "capture_retransmitted_bytes": capture.retransmitted}
     if recorder:
         result["breakdown"] = breakdown.breakdown(recorder, packets, flows, oc_port=pc.oc_port,
