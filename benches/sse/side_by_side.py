@@ -267,6 +267,9 @@ def main():
     password = "bench-" + base64.b32encode(os.urandom(10)).decode().lower()
     env = dict(os.environ, AUTH_PASSWORD=password, POCKETCODE_LISTEN=f"127.0.0.1:{port}",
                POCKETCODE_DATA_DIR=data, LEPTOS_SITE_ROOT=a.site_root)
+    # At 20 directories opencode passes the default 1 GB budget between two
+    # prompts, and pocketcode restarts it mid-run: the bench is not about that.
+    env.setdefault("POCKETCODE_OPENCODE_MEMORY_MB", "16384")
     log = open(os.path.join(tmp, "pocketcode.log"), "wb")
     pc = caddy = cgroup = None
     try:
