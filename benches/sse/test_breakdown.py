@@ -1,8 +1,9 @@
-"""breakdown.py's parsing and matching on hand-written `perf script` lines
+"""The breakdown's parsing (perf_trace.py) and matching (breakdown.py) on hand-written `perf script` lines
 (`python3 -m unittest` in benches/sse; no perf, no root)."""
 import unittest
 
 import breakdown
+import perf_trace
 
 # pid 100: worker 101 waits on epoll instance 3, reads the upstream fd 7
 # (opened before the capture), writes the client fd 9 (accepted during it).
@@ -25,7 +26,7 @@ SCRIPT = """\
 
 class ParseAndMatch(unittest.TestCase):
     def setUp(self):
-        self.trace = breakdown.Trace.parse(SCRIPT)
+        self.trace = perf_trace.Trace.parse(SCRIPT)
 
     def test_calls_pair_enter_and_exit_with_signed_returns(self):
         names = [(c.name, c.fd, c.ret) for c in self.trace.calls]
@@ -35,30 +36,30 @@ class ParseAndMatch(unittest.TestCase):
         self.assertEqual(len(self.trace.switches), 2)
 
     def test_bytes_count_from_the_capture_or_the_accept(self):
-        fdb = breakdown.FdBytes(self.trace, 100, t_snapshot=10_000_005_000, counted_from=10_000_001_500)
+        fdb = perf_trace.FdBytes(self.trace, 100, t_snapshot=10_000_005_000, counted_from=10_000_001_500)
         self.assertEqual(fdb.reads[7][0], [100])
         self.assertEqual(fdb.writes[9][0], [110])
-        self.assertIs(breakdown.covering(fdb.reads[7], 100), fdb.reads[7][1][0])
-        self.assertIsNone(breakdown.covering(fdb.reads[7], 101))
+        self.assertIs(perf_trace.covering(fdb.reads[7], 100), fdb.reads[7][1][0])
+        self.assertIsNone(perf_trace.covering(fdb.reads[7], 101))
         # A read before the capture started is not in the flow's bytes.
-        later = breakdown.FdBytes(self.trace, 100, t_snapshot=10_000_005_000, counted_from=10_000_175_000)
+        later = perf_trace.FdBytes(self.trace, 100, t_snapshot=10_000_005_000, counted_from=10_000_175_000)
         self.assertEqual(later.reads[7][0], [])
 
     def test_a_thread_sleeps_then_waits_for_a_cpu_then_runs(self):
-        proc = breakdown.Process(self.trace, 100)
-        spent = breakdown.time_in_states(proc.states[101], 10_000_003_000, 10_000_160_000, lambda s: s[0])
+        proc = perf_trace.Process(self.trace, 100)
+        spent = perf_trace.time_in_states(proc.states[101], 10_000_003_000, 10_000_160_000, lambda s: s[0])
         self.assertEqual(spent, {"asleep": 97_000, "runnable": 50_000, "cpu": 10_000})
         self.assertEqual(proc.epfd_of({101}), 3)
         self.assertEqual(proc.first_wait_return(3, 10_000_050_000).exit, 10_000_160_000)
 
     def test_an_event_is_split_into_four_steps(self):
-        proc = breakdown.Process(self.trace, 100)
+        proc = perf_trace.Process(self.trace, 100)
         table = {7: ("tcp", 40000, 4096), 9: ("tcp", 8080, 50000)}
-        flows = breakdown.Flows([
+        flows = perf_trace.Flows([
             (10_000_050_000, 4096, 40000, b"x" * 60 + b'{"id":"evt_abc"}' + b"y" * 24),
             (10_000_230_000, 8080, 50000, b"z" * 70 + b'{"id":"evt_abc"}' + b"w" * 24),
         ])
-        stream = breakdown.Stream("/event #1", 7, (4096, 40000), 9, (8080, 50000))
+        stream = perf_trace.Stream("/event #1", 7, (4096, 40000), 9, (8080, 50000))
         r = breakdown.analyse("t", self.trace, proc, table, 10_000_005_000, 10_000_001_500, flows, [stream], 0)
         (event,) = r["events"]
         self.assertEqual(event["steps"], (110_000, 20_000, 20_000, 30_000, 180_000))
