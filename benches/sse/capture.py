@@ -4,6 +4,10 @@ An AF_PACKET socket bound to `lo` sees each TCP segment between the bench's
 ports; kept are (time, source port, destination port, payload) of segments
 that carry data, with the time converted to CLOCK_MONOTONIC. Needs root
 (CAP_NET_RAW). IPv4 only: every server here listens on 127.0.0.1.
+
+A retransmitted segment (TCP does retransmit on loopback, e.g. a tail loss
+probe) is left out, or cut to its new bytes, so a flow's payloads add up to
+the byte stream its receiver reads.
 """
 import os
 import socket
@@ -36,6 +40,8 @@ class Capture:
         self.ports = set(ports)
         self.packets = []
         self.drops = 0
+        self.retransmitted = 0  # bytes seen again, left out
+        self.next_seq = {}  # flow -> sequence number of the next new byte
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 << 20)
         self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
@@ -68,6 +74,9 @@ class Capture:
             seg = tcp_payload(frame, self.ports)
             if seg is None:
                 continue
+            seg = self._new_bytes(*seg)
+            if seg is None:
+                continue
             stamp = None
             for level, kind, data in anc:
                 if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
@@ -76,9 +85,26 @@ class Capture:
             self.packets.append((stamp if stamp is not None else time.monotonic_ns(),) + seg)
 
 
+    def _new_bytes(self, sport, dport, seq, payload):
+        """(source port, destination port, payload) without the bytes the
+        flow already carried, else None."""
+        flow = (sport, dport)
+        expected = self.next_seq.get(flow)
+        if expected is not None:
+            behind = (expected - seq) % (1 << 32)
+            if 0 < behind < 1 << 31:
+                self.retransmitted += min(behind, len(payload))
+                if behind >= len(payload):
+                    return None
+                payload = payload[behind:]
+                seq = expected
+        self.next_seq[flow] = (seq + len(payload)) % (1 << 32)
+        return sport, dport, payload
+
+
 def tcp_payload(frame, ports):
-    """(source port, destination port, payload) of an IPv4 TCP segment with
-    data between two of `ports`' sides, else None."""
+    """(source port, destination port, sequence number, payload) of an IPv4
+    TCP segment with data between two of `ports`' sides, else None."""
     if len(frame) < 14 + 20 or frame[12:14] != b"\x08\x00":
         return None
     ip = frame[14:]
@@ -86,14 +112,14 @@ def tcp_payload(frame, ports):
         return None
     ihl = (ip[0] & 0x0F) * 4
     total = struct.unpack("!H", ip[2:4])[0]
-    sport, dport = struct.unpack("!HH", ip[ihl:ihl + 4])
+    sport, dport, seq = struct.unpack("!HHI", ip[ihl:ihl + 8])
     if sport not in ports and dport not in ports:
         return None
     offset = ihl + (ip[ihl + 12] >> 4) * 4
     payload = ip[offset:total]
     if not payload:
         return None
-    return sport, dport, bytes(payload)
+    return sport, dport, seq, bytes(payload)
 
 
 def socket_ports(pid, remote_port):

@@ -18,6 +18,13 @@ socket, each proxy -> this client, opencode -> the direct stream. Per event:
 RSS of both proxies is read from /proc before the streams open (idle, once
 settled: pocketcode gives back what start-up mapped within 10 s of
 serving) and at its peak while they stream. Python 3 standard library only, Linux only.
+
+With --breakdown, `perf` (Linux's perf tool, run as root) also records both
+proxies' syscalls and scheduling while the capture runs, and each event's
+time inside is split into steps: upstream segment -> epoll_wait's return ->
+the read that returned the event -> the write that carried it on -> the
+client's segment, with the tail's steps told by what their thread was doing
+(breakdown.py).
 """
 import argparse
 import base64
@@ -33,6 +40,7 @@ import threading
 import time
 import urllib.parse
 
+import breakdown
 from capture import Capture, socket_ports
 from clients import Stream, http, login, wait_healthy, wait_healthy_direct
 from report import print_table, summarise
@@ -76,6 +84,23 @@ def schedstat(pid):
         except OSError:
             pass
     return total
+
+
+CPU_CGROUP = "/sys/fs/cgroup/cpu"  # cgroup v1's cpu controller
+
+
+def stand_in_apart(pid, name):
+    """Moves `pid`'s stand-in threads into a cpu cgroup of their own, so the
+    scheduler shares the CPU between them and pocketcode as between two
+    processes (as if the model ran elsewhere). Returns the cgroup's path."""
+    path = os.path.join(CPU_CGROUP, name)
+    os.makedirs(path, exist_ok=True)
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/comm") as f:
+            if f.read().strip() in STAND_IN_THREADS:
+                with open(os.path.join(path, "tasks"), "w") as out:
+                    out.write(tid)
+    return path
 
 
 def descendants(pid):
@@ -183,7 +208,7 @@ class Pocketcode:
                                      start_new_session=True, cwd=REPO)
         self.pid = self.proc.pid
         wait_healthy(f"http://{env['POCKETCODE_LISTEN']}/admin/health")
-        _, self.oc_port, oc_password = find_opencode(self.pid)
+        self.oc_pid, self.oc_port, oc_password = find_opencode(self.pid)
         self.basic = base64.b64encode(f"opencode:{oc_password}".encode()).decode()
         self.direct = f"http://127.0.0.1:{self.oc_port}"
         wait_healthy_direct(self.direct, self.basic)
@@ -221,6 +246,13 @@ def parse_args():
     ap.add_argument("--ms", type=int, default=20, help="the scripted model's pause between chunks")
     ap.add_argument("--pocket-clients", type=int, default=1, help="clients on /pocket/events")
     ap.add_argument("--json-out", help="also write the numbers here")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also record both proxies' syscalls and scheduling with perf (-k mono) and split each "
+                         "event's time inside into steps (breakdown.py)")
+    ap.add_argument("--timelines", type=int, default=3, help="with --breakdown: tail events printed in full")
+    ap.add_argument("--model-apart", action="store_true",
+                    help="put pocketcode's scripted-model thread (the stand-in for a remote provider) in a cpu "
+                         "cgroup of its own (cgroup v1), so its CPU does not count against pocketcode's share")
     return ap.parse_args()
 
 
@@ -235,8 +267,11 @@ def main():
     password = "bench-" + base64.b32encode(os.urandom(10)).decode().lower()
     env = dict(os.environ, AUTH_PASSWORD=password, POCKETCODE_LISTEN=f"127.0.0.1:{port}",
                POCKETCODE_DATA_DIR=data, LEPTOS_SITE_ROOT=a.site_root)
+    # At 20 directories opencode passes the default 1 GB budget between two
+    # prompts, and pocketcode restarts it mid-run: the bench is not about that.
+    env.setdefault("POCKETCODE_OPENCODE_MEMORY_MB", "16384")
     log = open(os.path.join(tmp, "pocketcode.log"), "wb")
-    pc = caddy = None
+    pc = caddy = cgroup = None
     try:
         dirs = make_worktrees(data, a.dirs)
         pc = Pocketcode(a.bin, env, log)
@@ -245,8 +280,17 @@ def main():
         pc.stop()
         pc = Pocketcode(a.bin, env, log)
         caddy = start_caddy(tmp, caddy_bin, cport, pc)
-        result = measure(a, pc, caddy, port, cport, login(port, password), dirs, sessions)
+        if a.model_apart:
+            cgroup = stand_in_apart(pc.pid, f"pocketcode-bench-model-{pc.pid}")
+        result = measure(a, pc, caddy, port, cport, login(port, password), dirs, sessions, tmp)
         print_table(result)
+        if "breakdown" in result:
+            results, flows, notes = result["breakdown"]
+            print("\n".join(["", "breakdown:"] + [f"  {n}" for n in notes] + [
+                f"  bytes the capture saw again (retransmitted, left out): "
+                f"{result['setup']['capture_retransmitted_bytes']}"]))
+            breakdown.report(results, flows, a.timelines)
+            result["breakdown"] = breakdown.as_json(results)
         if a.json_out:
             with open(a.json_out, "w") as f:
                 json.dump(result, f, indent=1)
@@ -262,14 +306,31 @@ def main():
             caddy.wait()
         if pc:
             pc.stop()
+        if cgroup:
+            os.rmdir(cgroup)  # empty once pocketcode has ended
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
+def measure(a, pc, caddy, port, cport, cookie, dirs, sessions, tmp):
     time.sleep(12)  # both proxies settle; pocketcode trims at 1 s and 10 s
     pids = {"pocketcode": pc.pid, "caddy": caddy.pid}
     idle = {name: rss_mb(pid) for name, pid in pids.items()}
+    others = {"opencode": pc.oc_pid, "bench": os.getpid()}
+    recorder = breakdown.Recorder(pids, tmp, others) if a.breakdown else None
+    try:
+        return measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, recorder)
+    finally:
+        if recorder:
+            recorder.stop()
+
+
+def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, recorder):
+    if recorder:
+        # Before the capture starts: a socket open from before counts its
+        # bytes from the capture's start on both sides.
+        recorder.enable()
     capture = Capture({port, cport, pc.oc_port})
+    counted_from = time.monotonic_ns()
     capture.start()
     streams, flows = open_streams(dirs, port, cport, pc.oc_port, pc.basic, cookie)
     pocket = [Stream(port, "/pocket/events", {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"})
@@ -284,6 +345,8 @@ def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
     threading.Thread(target=sample, daemon=True).start()
     time.sleep(1)
     flows["upstream"] = {name: socket_ports(pid, pc.oc_port) for name, pid in pids.items()}
+    if recorder:
+        recorder.snapshot()
     text = SCENARIO.format(chunks=a.chunks, ms=a.ms)
     sched0 = {name: schedstat(pid) for name, pid in pids.items()}
     window = run_prompts(pc.direct, pc.basic, dirs, sessions, [s["direct"] for s in streams], a.prompts, text)
@@ -292,6 +355,8 @@ def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
     time.sleep(1)
     sampling.set()
     packets = capture.stop()
+    if recorder:
+        recorder.stop()
     for st in pocket + [st for s in streams for st in s.values()]:
         st.close()
     result = summarise(packets, flows, window, pc.oc_port, {"pocketcode": port, "caddy": cport})
@@ -300,8 +365,12 @@ def measure(a, pc, caddy, port, cport, cookie, dirs, sessions):
                               "runqueue_wait_us": wait / n / 1e3 if n else None}
                        for name, (run, wait, n) in sched.items()}
     result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
-                       "pocket_clients": a.pocket_clients, "loadavg": os.getloadavg(),
-                       "capture_drops": capture.drops}
+                       "pocket_clients": a.pocket_clients, "model_apart": a.model_apart, "loadavg": os.getloadavg(),
+                       "capture_drops": capture.drops, "capture_retransmitted_bytes": capture.retransmitted}
+    if recorder:
+        result["breakdown"] = breakdown.breakdown(recorder, packets, flows, oc_port=pc.oc_port,
+                                                  proxy_ports={"pocketcode": port, "caddy": cport},
+                                                  window_start=window, counted_from=counted_from)
     return result
 
 
