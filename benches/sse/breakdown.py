@@ -26,8 +26,8 @@ import os
 import re
 
 from perf_record import Recorder
-from perf_trace import (WRITES, Flows, FdBytes, Occupancy, Process, Stream, covering, percentile,
-                        time_in_states)
+from perf_trace import WRITES, Flows, FdBytes, Occupancy, Process, Stream, covering, time_in_states
+from report import percentile
 
 STEPS = ("upstream -> epoll", "epoll -> read", "read -> write", "write -> client", "total")
 

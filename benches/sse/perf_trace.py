@@ -4,6 +4,8 @@ and what a thread was doing at a given time."""
 import bisect
 import re
 
+from report import flows_of
+
 READS = ("recvfrom", "read", "readv", "recvmsg")
 WRITES = ("writev", "write", "sendto", "sendmsg")
 WAITS = ("epoll_wait", "epoll_pwait", "epoll_pwait2")
@@ -134,33 +136,16 @@ class Flows:
     first ends (offset, time)."""
 
     def __init__(self, packets):
-        by_flow = {}
-        for t, sport, dport, payload in packets:
-            by_flow.setdefault((sport, dport), []).append((t, payload))
+        flows = flows_of(packets)
         self.data, self.ids = {}, {}
-        self.segments = by_flow
-        for flow, segs in by_flow.items():
-            ends, acc = [], 0
-            for _, p in segs:
-                acc += len(p)
-                ends.append(acc)
-            data = b"".join(p for _, p in segs)
+        self.segments = {flow: segs for flow, (segs, _, _) in flows.items()}
+        for flow, (segs, ends, data) in flows.items():
             self.data[flow] = data
             ids = {}
             for m in EVENT_ID.finditer(data):
                 if m.group() not in ids:
                     ids[m.group()] = (m.end(), segs[bisect.bisect_left(ends, m.end())][0])
             self.ids[flow] = ids
-
-
-def percentile(values, p):
-    s = sorted(values)
-    if not s:
-        return None
-    k = (len(s) - 1) * p / 100
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
 class Process:

@@ -33,19 +33,27 @@ def percentile(values, p):
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def arrivals(packets):
-    """flow (source port, destination port) -> {event id: time}, plus each
-    flow's first bytes (to tell a `GET /event` from other requests)."""
+def flows_of(packets):
+    """flow (source port, destination port) -> its segments [(time,
+    payload)], where each segment ends in the flow's bytes, and the bytes."""
     by_flow = {}
     for t, sport, dport, payload in packets:
         by_flow.setdefault((sport, dport), []).append((t, payload))
-    times, heads, kinds = {}, {}, {}
+    flows = {}
     for flow, segs in by_flow.items():
         ends, acc = [], 0
         for _, payload in segs:
             acc += len(payload)
             ends.append(acc)
-        data = b"".join(p for _, p in segs)
+        flows[flow] = (segs, ends, b"".join(p for _, p in segs))
+    return flows
+
+
+def arrivals(packets):
+    """flow (source port, destination port) -> {event id: time}, plus each
+    flow's first bytes (to tell a `GET /event` from other requests)."""
+    times, heads, kinds = {}, {}, {}
+    for flow, (segs, ends, data) in flows_of(packets).items():
         heads[flow] = data[:64]
         seen = {}
         for m in EVENT_ID.finditer(data):
