@@ -84,9 +84,8 @@ pub struct Tally {
     /// The latest turn that answered (one with output): the context it
     /// held and its model.
     answered: Option<(u64, Option<String>)>,
-    /// The model the latest prompt went to (`Some(None)`: a prompt that
-    /// named none).
-    prompted: Option<Option<String>>,
+    /// The model the latest prompt went to (`None` also when it named none).
+    prompted: Option<String>,
 }
 
 impl Tally {
@@ -110,7 +109,7 @@ impl Tally {
                     self.answered = Some((tokens.total(), info.model_choice()));
                 }
             }
-            Role::User => self.prompted = Some(info.model_choice()),
+            Role::User => self.prompted = info.model_choice(),
             Role::Other => {}
         }
     }
@@ -122,7 +121,7 @@ impl Tally {
     pub fn usage(&self, session_id: &str, choices: &Choices) -> ChatUsage {
         let (context_tokens, answered_model) = self.answered.clone().unwrap_or_default();
         let model = answered_model
-            .or_else(|| self.prompted.clone().flatten())
+            .or_else(|| self.prompted.clone())
             .or_else(|| choices.default_model.clone());
         let context_window = model
             .as_deref()
