@@ -28,6 +28,9 @@ export default class FailuresReporter implements Reporter {
       lines.push(`✘ [${project}] ${where} ${test.title} (${result.status})`);
       if (index >= TOLD) return;
       lines.push(...errorLines(result).map((line) => `  ${line}`));
+      // Which of the test's steps failed: a spec may await the same matcher in many places.
+      const at = result.error?.location;
+      if (at) lines.push(`  at ${path.basename(at.file)}:${at.line}:${at.column}`);
       const report = result.attachments.find((attachment) => attachment.name === 'failure report');
       if (report?.body) lines.push(...report.body.toString('utf8').split('\n').map((line) => `  ${line}`));
     });

@@ -34,6 +34,21 @@ async function sttySize(page: Page, screen: Locator): Promise<[number, number]> 
   return size;
 }
 
+/**
+ * Resolves once the shell has been told a size that `fits` (the sheet's
+ * PUT to the PTY answered). Typing before that races bash's redraw on
+ * SIGWINCH: readline moves up as many rows as the prompt took at the old
+ * width and clears them, which can erase the output a command just printed.
+ */
+function shellResized(page: Page, fits: (rows: number, cols: number) => boolean): Promise<unknown> {
+  return page.waitForResponse((response) => {
+    const request = response.request();
+    if (request.method() !== 'PUT' || !/\/pty\/[^/?]+(\?|$)/.test(response.url()) || !response.ok()) return false;
+    const size = (JSON.parse(request.postData() ?? '{}') as { size?: { rows: number; cols: number } }).size;
+    return !!size && fits(size.rows, size.cols);
+  });
+}
+
 /** Opens ⋯ → Terminal; the first terminal's screen. */
 async function openTerminal(page: Page): Promise<Locator> {
   await page.getByRole('button', { name: 'Chat menu' }).click();
@@ -65,9 +80,11 @@ test('a terminal in the chat worktree, from a phone', async ({ pocketcode, page 
   const [tallRows, tallCols] = await sttySize(page, first);
   const viewport = page.viewportSize();
   if (!viewport) throw new Error('no viewport');
+  const rotated = shellResized(page, (_, cols) => cols > tallCols);
   await page.setViewportSize({ width: viewport.height, height: viewport.width });
-  await expect.poll(async () => (await sttySize(page, first))[1]).toBeGreaterThan(tallCols);
-  const [wideRows] = await sttySize(page, first);
+  await rotated;
+  const [wideRows, wideCols] = await sttySize(page, first);
+  expect(wideCols).toBeGreaterThan(tallCols);
   expect(wideRows).toBeLessThan(tallRows);
 
   // Ctrl from the key bar, then `c` on the keyboard, interrupts a sleep.
@@ -200,9 +217,11 @@ test('a keyboard that covers the page leaves the key bar and the cursor in sight
   // iOS's keyboard shrinks the visual viewport and leaves the layout as it
   // was; so does a zoom, which Chromium can be told to do.
   const cdp = await page.context().newCDPSession(page);
+  const shrunk = shellResized(page, (rows) => rows < tallRows);
   await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 2 });
   await expect.poll(() => page.evaluate(() => window.visualViewport?.scale)).toBe(2);
-  await expect.poll(async () => (await sttySize(page, screen))[0]).toBeLessThan(tallRows);
+  await shrunk;
+  expect((await sttySize(page, screen))[0]).toBeLessThan(tallRows);
   const inSight = (selector: string) =>
     page.evaluate((selector) => {
       const box = document.querySelector(selector)?.getBoundingClientRect();
