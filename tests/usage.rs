@@ -100,6 +100,11 @@ async fn a_chats_usage_is_what_the_model_reported_against_its_window() {
     // The scripted provider has no prices.
     assert_eq!(second["totals"]["cost"], 0.0);
 
+    // Opening the chat brings the same, so the page asks for it no more.
+    let (status, opened) = call(&server, "open_chat", &chat_form(&chat)).await;
+    assert_eq!(status, 200, "{opened}");
+    assert_eq!(opened["usage"], second);
+
     let (status, by_admin) = admin(&server, "GET", &admin_path(&chat), None).await;
     assert_eq!(status, 200, "{by_admin}");
     assert_eq!(by_admin, second);

@@ -50,6 +50,11 @@ test('the header gauge moves after a prompt, and Resources totals the chat', asy
   await button.click();
   await expect(details).toBeHidden();
 
+  // Opened again, the chat comes with its gauge (added up beside its transcript).
+  await pocketcode.reload();
+  await expect(button).toHaveText(`${percent}%`);
+  await expect(meter).toHaveAttribute('aria-valuenow', String(used));
+
   // Resources: the chat's turns, added up.
   await pocketcode.goto('/resources');
   const usage = page.getByRole('region', { name: 'Usage' });

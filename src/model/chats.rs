@@ -82,4 +82,8 @@ pub struct OpenedChat {
     /// could not list them).
     #[serde(default)]
     pub choices: Option<crate::opencode::Choices>,
+    /// The header's context gauge at opening (`None` when it could not be
+    /// added up: the gauge then asks for it).
+    #[serde(default)]
+    pub usage: Option<crate::model::usage::ChatUsage>,
 }

@@ -4,9 +4,9 @@
 //! tokens, the model, the chat's tokens by kind and its cost). A model
 //! whose window opencode does not know gets the tokens only, no bar.
 //!
-//! It is loaded with the page and again when a turn's step finishes, when
-//! the session goes idle, and when the chat may have missed events (a
-//! resync): no polling.
+//! It comes with the opened chat (`OpenedChat::usage`), and is loaded
+//! again when a turn's step finishes, when the session goes idle, and when
+//! the chat may have missed events (a resync): no polling.
 
 use crate::app::resource::json_resource;
 use leptos::prelude::*;
@@ -36,7 +36,12 @@ pub struct GaugeChat {
 }
 
 #[component]
-pub fn ContextGauge(chat: GaugeChat) -> impl IntoView {
+pub fn ContextGauge(
+    chat: GaugeChat,
+    /// What the opened chat came with: shown first, without asking again
+    /// (`None`: asked for).
+    usage: Option<ChatUsage>,
+) -> impl IntoView {
     let version = RwSignal::new(0_u64);
     let reload = move || version.try_update(|v| *v += 1);
     let session = chat.session_id.clone();
@@ -53,11 +58,18 @@ pub fn ContextGauge(chat: GaugeChat) -> impl IntoView {
         },
     );
     let names = StoredValue::new((chat.repo, chat.chat_id));
+    let opened = StoredValue::new(usage);
     let usage = json_resource(
         move || version.get(),
-        move |_| {
+        move |version| {
             let (repo, chat_id) = names.get_value();
-            get_chat_usage(repo, chat_id)
+            let opened = opened.get_value().filter(|_| version == 0);
+            async move {
+                match opened {
+                    Some(usage) => Ok(usage),
+                    None => get_chat_usage(repo, chat_id).await,
+                }
+            }
         },
     );
     let open = RwSignal::new(false);

@@ -12,6 +12,7 @@ use super::shipping::{PullChip, ShippingChat, UnshippedBadge, provide_chat_shipp
 use crate::app::erase::Erase;
 use crate::app::trust::TrustSwitch;
 use crate::model::chats::ChatSummary;
+use crate::model::usage::ChatUsage;
 
 /// Where opencode's web UI shows a session: `/{directory}/session/{id}`,
 /// the directory base64url-encoded without padding as that UI encodes it.
@@ -22,8 +23,9 @@ pub fn opencode_web_path(directory: &str, session_id: &str) -> String {
     format!("/{dir}/session/{session_id}")
 }
 
-/// The context gauge of a chat with a session.
-fn gauge(chat: &ChatSummary) -> Option<impl IntoView + use<>> {
+/// The context gauge of a chat with a session, showing `usage` (added up
+/// when the chat was opened) until it changes.
+fn gauge(chat: &ChatSummary, usage: Option<ChatUsage>) -> Option<impl IntoView + use<>> {
     let session_id = chat.session_id.clone()?;
     let repo = chat.worktree.repo.clone();
     let directory = crate::model::remotes::event_directory(&repo, &chat.worktree.path);
@@ -33,12 +35,12 @@ fn gauge(chat: &ChatSummary) -> Option<impl IntoView + use<>> {
         session_id,
         directory,
     };
-    Some(view! { <ContextGauge chat /> })
+    Some(view! { <ContextGauge chat usage /> })
 }
 
 #[component]
-pub fn ChatHeader(chat: ChatSummary) -> impl IntoView {
-    let gauge = gauge(&chat);
+pub fn ChatHeader(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView {
+    let gauge = gauge(&chat, usage);
     if let Some(connection) = crate::model::remotes::remote_name(&chat.worktree.repo) {
         // opencode's web UI behind pocketcode's proxy is the local one.
         let connection = connection.to_owned();

@@ -102,6 +102,7 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
         transcript,
         asks,
         choices,
+        usage,
     } = opened;
     let repo = chat.worktree.repo.clone();
     let chat_id = chat.worktree.chat_id.clone();
@@ -116,7 +117,7 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     if let Some(session_id) = chat.session_id.clone() {
         read_mark::keep_read(repo.clone(), chat_id.clone(), session_id);
     }
-    let header = view! { <ChatHeader chat=chat.clone() /> };
+    let header = view! { <ChatHeader chat=chat.clone() usage /> };
     let body = match transcript {
         Some(initial) => {
             // A remote's events are filed under `@<connection>:<dir>`.

@@ -10,6 +10,7 @@ use crate::model::chats::OpenedChat;
 use crate::opencode::{SessionStatus, TRANSCRIPT_PAGE, Transcript};
 use crate::server::events::EventHub;
 use crate::server::state::AppState;
+use crate::server::usage;
 
 /// The chat (worktree, branch, session; or a remote's session) with its
 /// latest messages, for the chat page's first paint. A local chat's agent
@@ -17,7 +18,9 @@ use crate::server::state::AppState;
 ///
 /// The pickers are asked for at once, beside the chat: on a chat whose
 /// instance was disposed, both wait for opencode to load it, and the
-/// pickers' provider list takes longest to load after it.
+/// pickers' provider list takes longest to load after it. The header's
+/// context gauge is added up beside the transcript and measured against
+/// the pickers' models, so the page needs no second call for it.
 pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedChat, ChatError> {
     let ChatTarget { chat, client, dir } = target;
     let opened = async {
@@ -32,27 +35,39 @@ pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedCh
                     .ok_or_else(|| no_chat(name))?
             }
         };
-        let (transcript, asks) = match &chat.session_id {
-            Some(id) => tokio::try_join!(
-                transcript(&state.events, target, id, TRANSCRIPT_PAGE),
-                async { Ok(client.pending_asks(dir, id).await?) }
-            )
-            .map(|(t, a)| (Some(t), a))?,
-            None => (None, Default::default()),
+        let (transcript, asks, tally) = match &chat.session_id {
+            Some(id) => {
+                let (transcript, asks, tally) = tokio::join!(
+                    transcript(&state.events, target, id, TRANSCRIPT_PAGE),
+                    client.pending_asks(dir, id),
+                    usage::session_tally(&state.usage_tallies, client, dir, id)
+                );
+                // Without it the gauge loads it itself.
+                let tally = tally
+                    .inspect_err(|e| tracing::warn!(error = %e, "usage not added up"))
+                    .ok();
+                (Some(transcript?), asks?, tally)
+            }
+            None => (None, Default::default(), None),
         };
-        Ok::<_, ChatError>((chat, transcript, asks))
+        Ok::<_, ChatError>((chat, transcript, asks, tally))
     };
     // Without the pickers the chat still opens (with opencode's defaults).
     let (opened, choices) = tokio::join!(opened, client.choices(dir));
-    let (chat, transcript, asks) = opened?;
+    let (chat, transcript, asks, tally) = opened?;
     let choices = choices
         .inspect_err(|e| tracing::warn!(error = %e, "models and modes unavailable"))
         .ok();
+    let usage = match (&chat.session_id, tally, &choices) {
+        (Some(id), Some(tally), Some(choices)) => Some(tally.usage(id, choices)),
+        _ => None,
+    };
     Ok(OpenedChat {
         chat,
         transcript,
         asks,
         choices,
+        usage,
     })
 }
 

@@ -12,6 +12,7 @@ mod settled;
 mod tally;
 
 pub use settled::SettledTallies;
+pub use tally::Tally;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -74,7 +75,9 @@ pub async fn chat_usage(state: &AppState, chat: &ChatRef) -> Result<ChatUsage, U
 
 /// `session`'s messages added up: its kept tally with the messages after
 /// it where the latest go on from it (`settled`), else all of them read.
-async fn session_tally(
+/// Opening a chat reads it beside the transcript, so the header's gauge
+/// comes with the chat (see `chats::open_chat`).
+pub async fn session_tally(
     kept: &SettledTallies,
     client: &OpencodeClient,
     dir: &Path,
