@@ -7,8 +7,10 @@ use super::{Event, MessageWithParts, Part, Session, SessionStatus};
 
 /// How many of a chat's latest messages a load brings, and how many more
 /// each "Show earlier messages" adds: a long chat opens at its end without
-/// sending (or hydrating) its whole history.
-pub const TRANSCRIPT_PAGE: usize = 100;
+/// sending (or hydrating) its whole history. A phone shows a handful at a
+/// time; each one more in the first page is more HTML to parse and lay out
+/// and more to hydrate before the thumb can act.
+pub const TRANSCRIPT_PAGE: usize = 50;
 
 /// Everything the chat view needs about one session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
