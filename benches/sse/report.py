@@ -160,3 +160,8 @@ def print_table(r):
     print(f"| /pocket/events, {p['clients']} client(s): time inside pocketcode p50 / p90 / p99 / max (ms) "
           f"| - | - | {fmt(p['inside'])} | (target: p50 <= 0.15, p99 <= Caddy's p99) |")
     print(f"\n/pocket/events: {p['events']} relayable events per client, lost {p['missing']} in all\n")
+    for name, by_name in r.get("sched_threads", {}).items():
+        busiest = sorted(by_name.items(), key=lambda kv: -kv[1]["cpu_ms"])[:6]
+        print(f"{name}'s threads in the window, CPU ms / times scheduled per s: "
+              + ", ".join(f"{comm} {t['cpu_ms']:.0f} / {t['scheduled_per_s']:.0f}" for comm, t in busiest))
+

@@ -69,20 +69,35 @@ def rss_mb(pid):
 STAND_IN_THREADS = {"scripted-model"}
 
 
-def schedstat(pid):
-    """CPU time, run-queue wait (ns) and times scheduled, summed over `pid`'s
-    threads (but the model stand-in's)."""
-    total = [0, 0, 0]
+def schedstat_threads(pid):
+    """CPU time, run-queue wait (ns) and times scheduled of `pid`'s threads,
+    summed per thread name (tokio's workers share one)."""
+    by_name = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                if f.read().strip() in STAND_IN_THREADS:
-                    continue
+                comm = f.read().strip()
             with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                for i, v in enumerate(f.read().split()[:3]):
-                    total[i] += int(v)
+                values = [int(v) for v in f.read().split()[:3]]
         except OSError:
-            pass
+            continue
+        total = by_name.setdefault(comm, [0, 0, 0])
+        for i, v in enumerate(values):
+            total[i] += v
+    return by_name
+
+
+def since(before, after):
+    """Per thread name: what `after` adds to `before` (a thread new since then counts whole)."""
+    return {comm: [b - a_ for a_, b in zip(before.get(comm, [0, 0, 0]), now)] for comm, now in after.items()}
+
+
+def pocketcodes_own(by_name):
+    """The sum of every thread's figures but the model stand-in's."""
+    total = [0, 0, 0]
+    for comm, values in by_name.items():
+        if comm not in STAND_IN_THREADS:
+            total = [t + v for t, v in zip(total, values)]
     return total
 
 
@@ -348,10 +363,11 @@ def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, rec
     if recorder:
         recorder.snapshot()
     text = SCENARIO.format(chunks=a.chunks, ms=a.ms)
-    sched0 = {name: schedstat(pid) for name, pid in pids.items()}
+    sched0 = {name: schedstat_threads(pid) for name, pid in pids.items()}
     window = run_prompts(pc.direct, pc.basic, dirs, sessions, [s["direct"] for s in streams], a.prompts, text)
     window_s = (time.monotonic_ns() - window) / 1e9
-    sched = {name: [b - a_ for a_, b in zip(sched0[name], schedstat(pid))] for name, pid in pids.items()}
+    threads = {name: since(sched0[name], schedstat_threads(pid)) for name, pid in pids.items()}
+    sched = {name: pocketcodes_own(by_name) for name, by_name in threads.items()}
     time.sleep(1)
     sampling.set()
     packets = capture.stop()
@@ -364,6 +380,9 @@ def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, rec
     result["sched"] = {name: {"cpu_ms": run / 1e6, "wakeups_per_s": n / window_s,
                               "runqueue_wait_us": wait / n / 1e3 if n else None}
                        for name, (run, wait, n) in sched.items()}
+    result["sched_threads"] = {name: {comm: {"cpu_ms": run / 1e6, "scheduled_per_s": n / window_s}
+                                      for comm, (run, _, n) in by_name.items()}
+                               for name, by_name in threads.items()}
     result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
                        "pocket_clients": a.pocket_clients, "model_apart": a.model_apart, "loadavg": os.getloadavg(),
                        "capture_drops": capture.drops, "capture_retransmitted_bytes": capture.retransmitted}
