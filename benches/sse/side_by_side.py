@@ -104,15 +104,16 @@ def pocketcodes_own(by_name):
 CPU_CGROUP = "/sys/fs/cgroup/cpu"  # cgroup v1's cpu controller
 
 
-def stand_in_apart(pid, name):
-    """Moves `pid`'s stand-in threads into a cpu cgroup of their own, so the
-    scheduler shares the CPU between them and pocketcode as between two
-    processes (as if the model ran elsewhere). Returns the cgroup's path."""
+def stand_in_apart(pid, name, threads):
+    """Moves `pid`'s threads named in `threads` (the stand-in's, and maybe the
+    gateway's) into a cpu cgroup of their own, so the scheduler shares the
+    CPU between them and pocketcode as between two processes (as if the
+    model ran elsewhere). Returns the cgroup's path."""
     path = os.path.join(CPU_CGROUP, name)
     os.makedirs(path, exist_ok=True)
     for tid in os.listdir(f"/proc/{pid}/task"):
         with open(f"/proc/{pid}/task/{tid}/comm") as f:
-            if f.read().strip() in STAND_IN_THREADS:
+            if f.read().strip() in threads:
                 with open(os.path.join(path, "tasks"), "w") as out:
                     out.write(tid)
     return path
@@ -268,6 +269,9 @@ def parse_args():
     ap.add_argument("--model-apart", action="store_true",
                     help="put pocketcode's scripted-model thread (the stand-in for a remote provider) in a cpu "
                          "cgroup of its own (cgroup v1), so its CPU does not count against pocketcode's share")
+    ap.add_argument("--gateway-apart", action="store_true",
+                    help="the same for pocketcode's model gateway thread (it relays the model's stream, which "
+                         "Caddy does not do here); with --model-apart both share that cgroup")
     return ap.parse_args()
 
 
@@ -295,8 +299,9 @@ def main():
         pc.stop()
         pc = Pocketcode(a.bin, env, log)
         caddy = start_caddy(tmp, caddy_bin, cport, pc)
-        if a.model_apart:
-            cgroup = stand_in_apart(pc.pid, f"pocketcode-bench-model-{pc.pid}")
+        if a.model_apart or a.gateway_apart:
+            apart = (STAND_IN_THREADS if a.model_apart else set()) | ({"gateway"} if a.gateway_apart else set())
+            cgroup = stand_in_apart(pc.pid, f"pocketcode-bench-model-{pc.pid}", apart)
         result = measure(a, pc, caddy, port, cport, login(port, password), dirs, sessions, tmp)
         print_table(result)
         if "breakdown" in result:
@@ -384,7 +389,7 @@ def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, rec
                                       for comm, (run, _, n) in by_name.items()}
                                for name, by_name in threads.items()}
     result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
-                       "pocket_clients": a.pocket_clients, "model_apart": a.model_apart, "loadavg": os.getloadavg(),
+                       "pocket_clients": a.pocket_clients, "model_apart": a.model_apart, "gateway_apart": a.gateway_apart, "loadavg": os.getloadavg(),
                        "capture_drops": capture.drops, "capture_retransmitted_bytes": capture.retransmitted}
     if recorder:
         result["breakdown"] = breakdown.breakdown(recorder, packets, flows, oc_port=pc.oc_port,
