@@ -92,8 +92,8 @@ def since(before, after):
     return {comm: [b - a_ for a_, b in zip(before.get(comm, [0, 0, 0]), now)] for comm, now in after.items()}
 
 
-def pocketcodes_own(by_name):
-    """The sum of every thread's figures but the model stand-in's."""
+def without_stand_in(by_name):
+    """The sum of every thread's figures but the model stand-in's (for either proxy)."""
     total = [0, 0, 0]
     for comm, values in by_name.items():
         if comm not in STAND_IN_THREADS:
@@ -372,7 +372,7 @@ def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, rec
     window = run_prompts(pc.direct, pc.basic, dirs, sessions, [s["direct"] for s in streams], a.prompts, text)
     window_s = (time.monotonic_ns() - window) / 1e9
     threads = {name: since(sched0[name], schedstat_threads(pid)) for name, pid in pids.items()}
-    sched = {name: pocketcodes_own(by_name) for name, by_name in threads.items()}
+    sched = {name: without_stand_in(by_name) for name, by_name in threads.items()}
     time.sleep(1)
     sampling.set()
     packets = capture.stop()
