@@ -210,9 +210,13 @@ bench-sse: caddy build
 	$(SUDO) python3 benches/sse/targets.py --bin target/release/pocketcode \
 	  --site-root target/site $(BENCH_SSE_ARGS)
 
-# Phone screenshots of the main views into end2end/screenshots/.
+# Phone screenshots into end2end/screenshots/ (committed): the main views
+# (the bench spec), then each flow's (the e2e specs that take them). Other
+# runs write theirs under end2end/{test,bench}-results/screenshots/.
+SCREENSHOT_SPECS = $(notdir $(shell grep -l phoneScreenshot end2end/tests/*.spec.ts))
 screenshots: build
-	npx playwright test -c end2end/playwright.bench.config.ts screenshots
+	UPDATE_SCREENSHOTS=1 npx playwright test -c end2end/playwright.bench.config.ts screenshots
+	UPDATE_SCREENSHOTS=1 npx playwright test -c end2end/playwright.config.ts $(SCREENSHOT_SPECS)
 
 # The chat page's first load (HTML, CSS, JS, WASM: bytes on the wire and
 # uncompressed) and the WASM's top 10 by crate, module and function, for the

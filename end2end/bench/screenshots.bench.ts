@@ -1,13 +1,15 @@
 import path from 'node:path';
 
 import { expect, PocketcodePage, test } from '../fixtures/pocketcode';
+import { screenshotsDir } from '../fixtures/screenshots';
 
 /**
  * Phone screenshots of the main views, for the issue's notes and the README:
- * written to end2end/screenshots/ (Pixel 7 profile). Each shot waits for what
+ * written to end2end/screenshots/ with UPDATE_SCREENSHOTS=1 (`make screenshots`),
+ * else to end2end/bench-results/screenshots/ (Pixel 7 profile). Each shot waits for what
  * it shows, so a broken view fails here rather than making a blank picture.
  */
-const dir = path.join(__dirname, '..', 'screenshots');
+const dir = screenshotsDir('bench-results');
 const shot = (page: PocketcodePage['page'], name: string) =>
   page.screenshot({ path: path.join(dir, `${name}.png`) });
 
