@@ -42,7 +42,7 @@ pub fn hydrate() {
     wasm_bindgen_futures::spawn_local(async {
         let path = leptos::prelude::location().pathname().unwrap_or_default();
         match app::load_page_chunk(&path).await {
-            Ok(()) => leptos::mount::hydrate_body(app::App),
+            Ok(()) => app::hydrating::during(|| leptos::mount::hydrate_body(app::App)),
             // The page stays as the server sent it: it reads, and its links
             // load pages afresh.
             Err(error) => leptos::logging::error!("{path}: {error}"),

@@ -10,6 +10,8 @@ mod error_list;
 mod events;
 pub mod format;
 mod home;
+#[cfg(feature = "hydrate")]
+pub mod hydrating;
 mod lazy;
 pub mod login;
 mod new_chat;

@@ -151,6 +151,12 @@ fn TranscriptScroll(store: RwSignal<Transcript>, reload: TranscriptReload) -> im
         })
     });
     let busy = Memo::new(move |_| store.with(|t| t.busy));
+    // A reply is coming: its text will want the markdown chunk.
+    Effect::new(move |_| {
+        if busy.get() {
+            super::markdown_view::prepare();
+        }
+    });
     let error = Memo::new(move |_| store.with(|t| t.error.clone()));
     let title = Memo::new(move |_| store.with(|t| t.session.title.clone()));
     let follow = Follow::new(move || store.track());

@@ -15,6 +15,7 @@ mod highlight;
 mod interrupted;
 mod live_transcript;
 mod markdown;
+mod markdown_view;
 mod mentions;
 mod menu;
 mod message;

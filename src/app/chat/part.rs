@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::markdown_view::Markdown;
 use super::tool::ToolCall;
 use crate::app::erase::Erase;
 use crate::opencode::{PartBody, Transcript};
@@ -28,10 +29,7 @@ fn render(body: PartBody, markdown: bool, open: RwSignal<bool>) -> AnyView {
         PartBody::Text {
             text,
             synthetic: false,
-        } if markdown => {
-            view! { <div class="markdown break-words" inner_html=super::markdown::to_html(&text)></div> }
-                .erase()
-        }
+        } if markdown => view! { <Markdown text /> }.erase(),
         PartBody::Text {
             text,
             synthetic: false,
