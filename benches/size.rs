@@ -158,6 +158,13 @@ fn relatives_named(js: &str) -> Vec<String> {
     found
 }
 
+/// A `--split` build's lazy chunk (`split_<name>.<hash>.wasm`, or
+/// `chunk_<n>.<hash>.wasm`, code chunks share).
+fn is_chunk(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.ends_with(".wasm") && (name.starts_with("split_") || name.starts_with("chunk_"))
+}
+
 /// A page's first load (HTML, the files it names and the JS those import)
 /// and the lazy chunks, fetched later.
 struct Load {
@@ -192,6 +199,12 @@ async fn first_load(build: &Build) -> Result<Load, String> {
         let mut chunks = Vec::new();
         while !queue.is_empty() {
             let asset = queue.remove(0);
+            // Named in the page too, by the script that fetches the chunks'
+            // bytes ahead once the page is idle: still lazy.
+            if is_chunk(&asset) {
+                chunks.push(asset);
+                continue;
+            }
             let (fetched, body) = fetch(&server, &asset).await?;
             if fetched.kind == "js" {
                 let js = String::from_utf8_lossy(&body);
@@ -207,6 +220,7 @@ async fn first_load(build: &Build) -> Result<Load, String> {
             load.first.push(fetched);
         }
         chunks.retain(|c| !load.first.iter().any(|f| &f.path == c));
+        chunks.sort();
         chunks.dedup();
         for chunk in chunks {
             load.lazy.push(fetch(&server, &chunk).await?.0);
