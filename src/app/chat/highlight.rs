@@ -319,7 +319,8 @@ fn string_len(rest: &str, quote: char) -> usize {
     rest.len()
 }
 
-fn escape_into(out: &mut String, text: &str) {
+/// `text` into `out` as HTML text (`&`, `<`, `>` and `"` escaped).
+pub(super) fn escape_into(out: &mut String, text: &str) {
     for ch in text.chars() {
         match ch {
             '&' => out.push_str("&amp;"),

@@ -95,14 +95,7 @@ mod phone {
     fn as_written(text: &str) -> String {
         let mut out = String::with_capacity(text.len() + 48);
         out.push_str(r#"<p class="whitespace-pre-wrap">"#);
-        for c in text.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                c => out.push(c),
-            }
-        }
+        crate::app::chat::highlight::escape_into(&mut out, text);
         out.push_str("</p>");
         out
     }
