@@ -245,8 +245,9 @@ bench-size: deps release twiggy
 	@before=$$(benches/size/build-before "$(BASE)" "$(SIZE_BEFORE_ROOT)" "$(TARGET_DIR)") \
 	  && SIZE_BEFORE_LABEL="$$(git rev-parse --short "$(BASE)")" \
 	     SIZE_BEFORE_BIN="$$before/bin/pocketcode" SIZE_BEFORE_SITE="$$before/site" \
-	     SIZE_BEFORE_WASM="$$before/pocketcode.wasm" \
+	     SIZE_BEFORE_WASM="$$before/pocketcode.wasm" SIZE_BEFORE_MAIN_WASM="$$before/pocketcode_split.wasm" \
 	     SIZE_AFTER_LABEL="$$(git describe --always --dirty)" \
 	     SIZE_AFTER_BIN="$(TARGET_DIR)/release/pocketcode" SIZE_AFTER_SITE="$(CURDIR)/target/site" \
 	     SIZE_AFTER_WASM="$(TARGET_DIR)/$(RUSTC_WASM)" \
+	     SIZE_AFTER_MAIN_WASM="$(TARGET_DIR)/$(RUSTC_WASM:.wasm=_split.wasm)" \
 	     cargo bench --features ssr --bench size

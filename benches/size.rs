@@ -6,12 +6,14 @@
 //! uncompressed; apart, the lazy chunks that loader names (the sheets: not
 //! needed to be interactive); then where the WASM's bytes go, per crate and
 //! per function (twiggy, on rustc's output before wasm-bindgen, wasm-opt and
-//! the split, so it weighs all the chunks together).
+//! the split, so it weighs all the chunks together), and the split's main
+//! module (the chat page's WASM) by the pocketcode module each item is for.
 //!
 //! `make bench-size` builds both and runs this with, for `BEFORE` and `AFTER`:
 //! `SIZE_<which>_BIN` (a `pocketcode` with its `hash.txt` beside it),
 //! `SIZE_<which>_SITE` (its site root), `SIZE_<which>_WASM` (rustc's WASM,
-//! optional) and `SIZE_<which>_LABEL`; `TWIGGY` names the twiggy binary.
+//! optional), `SIZE_<which>_MAIN_WASM` (the split's main module, optional)
+//! and `SIZE_<which>_LABEL`; `TWIGGY` names the twiggy binary.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -37,6 +39,8 @@ struct Build {
     bin: PathBuf,
     site: PathBuf,
     wasm: Option<PathBuf>,
+    /// The split's main module as rustc's output (`SIZE_<which>_MAIN_WASM`).
+    main_wasm: Option<PathBuf>,
 }
 
 impl Build {
@@ -52,6 +56,7 @@ impl Build {
             bin: path("BIN")?,
             site: path("SITE")?,
             wasm: path("WASM").ok().filter(|p| p.is_file()),
+            main_wasm: path("MAIN_WASM").ok().filter(|p| p.is_file()),
         })
     }
 }
@@ -333,6 +338,14 @@ async fn main() -> ExitCode {
             }
         }
         _ => println!("\n(no SIZE_BEFORE_WASM/SIZE_AFTER_WASM: no per-crate report)"),
+    }
+    if let Err(message) = wasm_report::print_main(
+        &twiggy,
+        (&before.label, before.main_wasm.as_deref()),
+        (&after.label, after.main_wasm.as_deref()),
+    ) {
+        eprintln!("size bench: {message}");
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
