@@ -1,5 +1,6 @@
 //! The Leptos UI, rendered on the server and hydrated in the browser.
 
+mod call;
 mod chat;
 mod chat_list;
 mod chunk_prefetch;

@@ -2,6 +2,8 @@
 //! `+` in the repo of the chat on screen, else the last one used.
 
 use leptos::prelude::*;
+
+use crate::app::call::Call;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 
@@ -10,8 +12,8 @@ use super::storage::last_chat;
 use crate::api::NewChat;
 
 /// An action that starts a chat and, once it exists, opens it.
-pub fn use_start_chat() -> ServerAction<NewChat> {
-    let action = ServerAction::<NewChat>::new();
+pub fn use_start_chat() -> Call<NewChat> {
+    let action = Call::<NewChat>::new();
     let navigate = use_navigate();
     let chat_list = expect_context::<ChatList>();
     Effect::new(move |_| {
@@ -29,7 +31,7 @@ pub fn use_start_chat() -> ServerAction<NewChat> {
 /// "New chat" in repo `repo` (a row of the repo picker), started by
 /// `start`, which the rows of one list share.
 #[component]
-pub fn StartChatIn(repo: String, start: ServerAction<NewChat>) -> impl IntoView {
+pub fn StartChatIn(repo: String, start: Call<NewChat>) -> impl IntoView {
     view! {
         <button
             type="button"

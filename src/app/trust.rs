@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use crate::api::SetRepoTrust;
 use crate::app::erase::Erase;
 
@@ -15,7 +17,7 @@ const TRUSTED: &str = "trusted: its opencode config runs";
 /// flips it. Otherwise the state on a line of its own, then the button.
 #[component]
 pub fn TrustSwitch(repo: String, trusted: bool, #[prop(optional)] compact: bool) -> impl IntoView {
-    let set = ServerAction::<SetRepoTrust>::new();
+    let set = Call::<SetRepoTrust>::new();
     // The last answer, else what the page was loaded with.
     let now = Signal::derive(move || match set.value().get() {
         Some(Ok(answer)) => answer.trusted,

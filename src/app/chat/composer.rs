@@ -11,6 +11,8 @@ use leptos::ev::KeyboardEvent;
 use leptos::html::Button;
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use super::ChatKey;
 use super::attach::{Attach, AttachButton, AttachedImages, field_value};
 use super::interrupted::InterruptedBanner;
@@ -33,8 +35,8 @@ const NO_SCRIPT_NOTE: &str = "<noscript><p role=\"note\" aria-label=\"JavaScript
 #[derive(Clone, Copy)]
 pub(super) struct Prompt {
     pub(super) send: ServerAction<SendPrompt>,
-    pub(super) queue: ServerAction<QueuePrompt>,
-    pub(super) steer: ServerAction<SteerPrompt>,
+    pub(super) queue: Call<QueuePrompt>,
+    pub(super) steer: Call<SteerPrompt>,
     pub(super) draft: RwSignal<String>,
     pub(super) attachments: RwSignal<Vec<Attachment>>,
     attach_error: RwSignal<Option<String>>,
@@ -58,8 +60,8 @@ pub fn Composer(
     let draft = RwSignal::new(String::new());
     let prompt = Prompt {
         send: ServerAction::<SendPrompt>::new(),
-        queue: ServerAction::<QueuePrompt>::new(),
-        steer: ServerAction::<SteerPrompt>::new(),
+        queue: Call::<QueuePrompt>::new(),
+        steer: Call::<SteerPrompt>::new(),
         draft,
         attachments,
         attach_error,
@@ -73,7 +75,7 @@ pub fn Composer(
         restore_pick(&key, choices, pick);
     }
     let text_only_model = text_only_model(choices.clone(), pick);
-    let abort = ServerAction::<AbortSession>::new();
+    let abort = Call::<AbortSession>::new();
     keep_draft(chat, prompt);
     let voice = Voice::new(Callback::new(move |heard: String| {
         insert_heard(chat, prompt, &heard);
@@ -273,7 +275,7 @@ fn PromptBox(chat: StoredValue<ChatKey>, prompt: Prompt) -> impl IntoView {
 #[component]
 fn StopButton(
     chat: StoredValue<ChatKey>,
-    abort: ServerAction<AbortSession>,
+    abort: Call<AbortSession>,
     busy: Signal<bool>,
 ) -> impl IntoView {
     let stop = move |_| {

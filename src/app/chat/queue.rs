@@ -9,6 +9,8 @@
 use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use super::ChatKey;
 use crate::api::{DeleteQueued, EditQueued, MoveQueued, get_queue};
 use crate::app::erase::Erase;
@@ -20,9 +22,9 @@ use crate::opencode::Event;
 #[derive(Clone, Copy)]
 struct Changes {
     chat: StoredValue<ChatKey>,
-    edit: ServerAction<EditQueued>,
-    moved: ServerAction<MoveQueued>,
-    delete: ServerAction<DeleteQueued>,
+    edit: Call<EditQueued>,
+    moved: Call<MoveQueued>,
+    delete: Call<DeleteQueued>,
 }
 
 impl Changes {
@@ -93,9 +95,9 @@ pub fn QueuedPrompts(key: ChatKey) -> impl IntoView {
     );
     let changes = Changes {
         chat,
-        edit: ServerAction::new(),
-        moved: ServerAction::new(),
-        delete: ServerAction::new(),
+        edit: Call::new(),
+        moved: Call::new(),
+        delete: Call::new(),
     };
     view! {
         <Transition fallback=|| ()>

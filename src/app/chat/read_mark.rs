@@ -5,13 +5,15 @@
 
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use crate::api::MarkChatRead;
 use crate::app::chat_list::ChatList;
 use crate::app::web::page::{on_visibility_change, tab_visible};
 
 pub fn keep_read(repo: String, chat_id: String, session_id: String) {
     let chat_list = use_context::<ChatList>();
-    let mark = ServerAction::<MarkChatRead>::new();
+    let mark = Call::<MarkChatRead>::new();
     // One mark at a time: a chat turning unread again meanwhile is marked
     // by the one under way.
     let send_mark = move || {

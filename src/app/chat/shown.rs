@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use crate::api::{CHAT_SHOWN_EVERY_SECS, ChatShown};
 use crate::app::web::clock::every;
 use crate::app::web::page::{on_visibility_change, tab_visible};
@@ -21,7 +23,7 @@ pub fn keep_shown(repo: String, chat_id: String) {
     }
     // A missed beacon costs at most an instance loaded again: its result
     // is not looked at.
-    let beacon = ServerAction::<ChatShown>::new();
+    let beacon = Call::<ChatShown>::new();
     let say = move || {
         if tab_visible() {
             beacon.dispatch(ChatShown {

@@ -6,6 +6,8 @@
 //! live stream tells other tabs (`session.updated`).
 
 use leptos::prelude::*;
+
+use crate::app::call::Call;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
@@ -20,9 +22,9 @@ use crate::opencode::{Session, Transcript};
 #[derive(Clone, Copy)]
 pub struct UndoActions {
     key: StoredValue<ChatKey>,
-    undo: ServerAction<UndoFrom>,
-    redo: ServerAction<RedoUndone>,
-    fork: ServerAction<ForkChat>,
+    undo: Call<UndoFrom>,
+    redo: Call<RedoUndone>,
+    fork: Call<ForkChat>,
 }
 
 impl UndoActions {
@@ -30,9 +32,9 @@ impl UndoActions {
     pub fn provide(key: ChatKey, store: RwSignal<Transcript>) -> Self {
         let actions = Self {
             key: StoredValue::new(key),
-            undo: ServerAction::new(),
-            redo: ServerAction::new(),
-            fork: ServerAction::new(),
+            undo: Call::new(),
+            redo: Call::new(),
+            fork: Call::new(),
         };
         let apply = move |session: Option<Result<Session, crate::api::AppError>>| {
             if let Some(Ok(session)) = session {

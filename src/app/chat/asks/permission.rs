@@ -2,13 +2,15 @@
 
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use super::{AskContext, BOX, BUTTON};
 use crate::api::AnswerPermission;
 use crate::opencode::PermissionRequest;
 
 #[component]
 pub fn Permission(request: PermissionRequest, ctx: AskContext) -> impl IntoView {
-    let answer = ServerAction::<AnswerPermission>::new();
+    let answer = Call::<AnswerPermission>::new();
     Effect::new(move |_| {
         if let Some(result) = answer.value().get() {
             ctx.answered(result);

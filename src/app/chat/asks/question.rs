@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use super::{AskContext, BOX, BUTTON};
 use crate::api::AnswerQuestion;
 use crate::opencode::{QuestionInfo, QuestionRequest};
@@ -13,7 +15,7 @@ type Chosen = RwSignal<Vec<Vec<String>>>;
 
 #[component]
 pub fn Question(request: QuestionRequest, ctx: AskContext) -> impl IntoView {
-    let answer = ServerAction::<AnswerQuestion>::new();
+    let answer = Call::<AnswerQuestion>::new();
     Effect::new(move |_| {
         if let Some(result) = answer.value().get() {
             ctx.answered(result);
@@ -83,7 +85,7 @@ fn Choices(
     question: QuestionInfo,
     chosen: Chosen,
     one_tap: bool,
-    busy: Memo<bool>,
+    busy: Signal<bool>,
     send: impl Fn(Vec<Vec<String>>, bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let multiple = question.multiple;

@@ -1,6 +1,8 @@
 //! The menu's items and what they do.
 
 use leptos::prelude::*;
+
+use crate::app::call::Call;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
@@ -19,8 +21,8 @@ const ITEM: &str = "flex min-h-11 w-full items-center gap-2 px-3 text-left text-
 #[derive(Clone, Copy)]
 pub struct MenuActions {
     copy: Action<String, Result<String, String>>,
-    share: ServerAction<ShareChat>,
-    delete: ServerAction<DeleteChat>,
+    share: Call<ShareChat>,
+    delete: Call<DeleteChat>,
 }
 
 impl MenuActions {
@@ -157,8 +159,8 @@ fn use_copy_branch(note: RwSignal<Option<Note>>) -> Action<String, Result<String
 }
 
 /// Shares or unshares the chat's session; the note shows the link.
-fn use_share(note: RwSignal<Option<Note>>) -> ServerAction<ShareChat> {
-    let share = ServerAction::<ShareChat>::new();
+fn use_share(note: RwSignal<Option<Note>>) -> Call<ShareChat> {
+    let share = Call::<ShareChat>::new();
     Effect::new(move |_| {
         let Some(result) = share.value().get() else {
             return;
@@ -173,11 +175,8 @@ fn use_share(note: RwSignal<Option<Note>>) -> ServerAction<ShareChat> {
 }
 
 /// Deletes the chat, then goes home.
-fn use_delete(
-    chat: StoredValue<MenuChat>,
-    note: RwSignal<Option<Note>>,
-) -> ServerAction<DeleteChat> {
-    let delete = ServerAction::<DeleteChat>::new();
+fn use_delete(chat: StoredValue<MenuChat>, note: RwSignal<Option<Note>>) -> Call<DeleteChat> {
+    let delete = Call::<DeleteChat>::new();
     let chat_list = expect_context::<ChatList>();
     let navigate = use_navigate();
     Effect::new(move |_| match delete.value().get() {

@@ -2,13 +2,15 @@
 
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use super::{MenuChat, Panel};
 use crate::api::RenameChat;
 
 #[component]
 pub fn Rename(chat: StoredValue<MenuChat>, panel: RwSignal<Panel>) -> impl IntoView {
     let title = RwSignal::new(String::new());
-    let rename = ServerAction::<RenameChat>::new();
+    let rename = Call::<RenameChat>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = rename.value().get() {
             panel.set(Panel::None);

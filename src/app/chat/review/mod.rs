@@ -21,6 +21,8 @@ mod reads;
 
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use crate::api::{
     AddReviewComment, DeleteReviewComment, EditReviewComment, SendReview, get_review,
     get_review_diff,
@@ -56,10 +58,10 @@ struct Sheet {
     review: Read<Review>,
     /// The chat's diff as last read.
     diff: Read<ReviewDiff>,
-    add: ServerAction<AddReviewComment>,
-    edit: ServerAction<EditReviewComment>,
-    delete: ServerAction<DeleteReviewComment>,
-    send: ServerAction<SendReview>,
+    add: Call<AddReviewComment>,
+    edit: Call<EditReviewComment>,
+    delete: Call<DeleteReviewComment>,
+    send: Call<SendReview>,
 }
 
 impl Sheet {
@@ -123,10 +125,10 @@ pub fn ReviewPanel(
     let chat = StoredValue::new((repo, chat_id));
     let focus = StoredValue::new(focus);
     let (add, edit, delete, send) = (
-        ServerAction::<AddReviewComment>::new(),
-        ServerAction::<EditReviewComment>::new(),
-        ServerAction::<DeleteReviewComment>::new(),
-        ServerAction::<SendReview>::new(),
+        Call::<AddReviewComment>::new(),
+        Call::<EditReviewComment>::new(),
+        Call::<DeleteReviewComment>::new(),
+        Call::<SendReview>::new(),
     );
     let sheet = Sheet {
         chat,

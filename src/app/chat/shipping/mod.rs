@@ -20,6 +20,8 @@ mod push_box;
 use crate::app::resource::{JsonResource, json_resource};
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use crate::api::{AppError, CommitChat, MergeChat, SendPrompt, WriteCommitMessage, get_changes};
 use crate::app::chat_list::ChatList;
 use crate::app::erase::Erase;
@@ -34,15 +36,15 @@ pub use pull_request::{GithubShip, PullChip};
 pub struct ChatShipping {
     pub chat: StoredValue<ShippingChat>,
     pub changes: JsonResource<Result<ChatChanges, AppError>>,
-    pub commit: ServerAction<CommitChat>,
-    pub merge: ServerAction<MergeChat>,
+    pub commit: Call<CommitChat>,
+    pub merge: Call<MergeChat>,
     /// "Ask the agent to resolve": kept here, as the other actions, so its
     /// answer outlives the sheet's reloads (the agent starting is one).
     pub ask: ServerAction<SendPrompt>,
     /// The commit message being written, prefilled with the chat's title.
     pub message: RwSignal<String>,
     /// "Ask the agent to write it": its answer replaces the message.
-    pub write: ServerAction<WriteCommitMessage>,
+    pub write: Call<WriteCommitMessage>,
 }
 
 /// What the shipping server functions and the agent prompt need.
@@ -58,10 +60,10 @@ pub struct ShippingChat {
 /// children (the ⋯ menu's Changes sheet).
 pub fn provide_chat_shipping(chat: ShippingChat) -> ChatShipping {
     let chat_list = use_context::<ChatList>();
-    let commit = ServerAction::<CommitChat>::new();
-    let merge = ServerAction::<MergeChat>::new();
+    let commit = Call::<CommitChat>::new();
+    let merge = Call::<MergeChat>::new();
     let message = RwSignal::new(chat.title.clone());
-    let write = ServerAction::<WriteCommitMessage>::new();
+    let write = Call::<WriteCommitMessage>::new();
     Effect::new(move || {
         if let Some(Ok(written)) = write.value().get() {
             message.set(written);
