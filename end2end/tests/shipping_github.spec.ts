@@ -232,9 +232,13 @@ test('a branch name typed in Push is where the branch goes, and the next push go
   const mainBefore = git(bare, 'rev-parse', 'refs/heads/main');
   await field.fill('main');
   await expect(pushBox.getByTestId('push-state')).toHaveText('not pushed under this name yet');
+  await field.evaluate((input) => input.setAttribute('data-before-reload', ''));
   await pushBox.getByRole('button', { name: 'Push', exact: true }).click();
   await expect(pushBox.getByRole('alert')).toContainText('default branch');
   expect(git(bare, 'rev-parse', 'refs/heads/main')).toBe(mainBefore);
+  // Every push reloads the sheet (a new Push box): what was typed stays.
+  await expect(page.locator('[data-before-reload]')).toHaveCount(0);
+  await expect(field).toHaveValue('main');
 
   await field.fill(named);
   await pushBox.getByRole('button', { name: 'Push', exact: true }).click();

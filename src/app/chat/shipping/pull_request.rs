@@ -7,6 +7,8 @@
 use crate::app::resource::{JsonResource, json_resource};
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use super::pull_form::OpenPullForm;
 use super::push_box::PushBox;
 use super::{ChatShipping, ShippingChat};
@@ -23,25 +25,30 @@ use crate::model::pull_request::{MergeMethod, PullRequest, PullRequestState};
 #[derive(Clone, Copy)]
 pub struct ChatGithub {
     pub chat: StoredValue<ShippingChat>,
-    pub push: ServerAction<PushChat>,
-    pub open: ServerAction<OpenPullRequest>,
-    pub merge: ServerAction<MergePullRequest>,
-    pub close: ServerAction<ClosePullRequest>,
+    pub push: Call<PushChat>,
+    pub open: Call<OpenPullRequest>,
+    pub merge: Call<MergePullRequest>,
+    pub close: Call<ClosePullRequest>,
     pub pull: JsonResource<Result<Option<PullRequest>, AppError>>,
     /// The pull request being written (they outlive the sheet's reloads);
     /// `body` is `None` until edited: the commits are its default.
     pub title: RwSignal<String>,
     pub body: RwSignal<Option<String>>,
     pub draft: RwSignal<bool>,
+    /// The branch name typed in Push, `None` until typed (the name it was
+    /// last pushed under is the default). Kept here, not in Push, whose
+    /// reload after every push would put the default back over what the
+    /// user is typing.
+    pub branch: RwSignal<Option<String>>,
 }
 
 /// Makes the chat's [`ChatGithub`] and provides it; a push (an opened
 /// pull request pushes too) reloads the chat's changes.
 pub fn provide_chat_github(shipping: ChatShipping) -> ChatGithub {
-    let push = ServerAction::<PushChat>::new();
-    let open = ServerAction::<OpenPullRequest>::new();
-    let merge = ServerAction::<MergePullRequest>::new();
-    let close = ServerAction::<ClosePullRequest>::new();
+    let push = Call::<PushChat>::new();
+    let open = Call::<OpenPullRequest>::new();
+    let merge = Call::<MergePullRequest>::new();
+    let close = Call::<ClosePullRequest>::new();
     let chat = shipping.chat;
     let pull = json_resource(
         move || {
@@ -83,6 +90,7 @@ pub fn provide_chat_github(shipping: ChatShipping) -> ChatGithub {
         title: RwSignal::new(chat.with_value(|c| c.title.clone())),
         body: RwSignal::new(None),
         draft: RwSignal::new(false),
+        branch: RwSignal::new(None),
     };
     provide_context(github);
     github

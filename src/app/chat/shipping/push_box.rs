@@ -45,11 +45,17 @@ pub fn PushBox(github: ChatGithub, changes: ChatChanges) -> impl IntoView {
     };
     let state = push_state(&changes);
     let remote = StoredValue::new(changes.remote_branch.clone());
-    let name = RwSignal::new(changes.remote_branch.clone());
-    let renamed = move || name.with(|n| remote.with_value(|r| n.trim() != r));
+    let typed = github.branch;
+    let name = move || typed.get().unwrap_or_else(|| remote.get_value());
+    let renamed = move || {
+        typed.with(|t| {
+            t.as_ref()
+                .is_some_and(|n| remote.with_value(|r| n.trim() != r))
+        })
+    };
     let dispatch = move |force: bool| {
         let chat = github.chat.get_value();
-        let branch = name.get_untracked().trim().to_owned();
+        let branch = untrack(name).trim().to_owned();
         push.dispatch(PushChat {
             repo: chat.repo,
             chat_id: chat.chat_id,
@@ -101,8 +107,8 @@ pub fn PushBox(github: ChatGithub, changes: ChatChanges) -> impl IntoView {
                     spellcheck="false"
                     enterkeyhint="send"
                     class="mt-1 block min-h-11 w-full border border-neutral-700 bg-neutral-950 px-2 font-mono text-base text-neutral-100"
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
+                    prop:value=name
+                    on:input=move |ev| typed.set(Some(event_target_value(&ev)))
                 />
             </label>
             <p data-testid="push-state" class="mt-1">
@@ -119,7 +125,7 @@ pub fn PushBox(github: ChatGithub, changes: ChatChanges) -> impl IntoView {
                 type="button"
                 class="mt-2 min-h-11 w-full border border-emerald-600 px-3 text-emerald-200 disabled:text-neutral-600"
                 prop:disabled=move || {
-                    pending.get() || name.with(|n| n.trim().is_empty()) || (nothing && !renamed())
+                    pending.get() || name().trim().is_empty() || (nothing && !renamed())
                 }
                 on:click=move |_| dispatch(false)
             >
