@@ -103,13 +103,25 @@ pub fn info(layout: &Layout, name: &WorktreeName) -> Result<Option<WorktreeInfo>
     unless_gone(&path, read_info(&path, name))
 }
 
-/// A failed read of a worktree that is gone by now is no worktree, not an error.
+/// A failed read of a worktree that is gone by now is no worktree, not an
+/// error: neither is one being removed (git removes its entry in the
+/// clone's `.git/worktrees` first, then the checkout).
 fn unless_gone<T>(path: &Path, read: Result<T, GitError>) -> Result<Option<T>, GitError> {
     match read {
         Ok(value) => Ok(Some(value)),
-        Err(_) if !is_checkout(path) => Ok(None),
+        Err(_) if !is_checkout(path) || entry_gone(path) => Ok(None),
         Err(error) => Err(error),
     }
+}
+
+/// Whether the checkout's `.git` file names a directory in the clone that
+/// is not there (any longer).
+fn entry_gone(path: &Path) -> bool {
+    let Ok(link) = std::fs::read_to_string(path.join(".git")) else {
+        return false;
+    };
+    link.strip_prefix("gitdir:")
+        .is_some_and(|dir| !path.join(dir.trim()).exists())
 }
 
 fn read_info(path: &Path, name: &WorktreeName) -> Result<WorktreeInfo, GitError> {
@@ -236,14 +248,45 @@ mod tests {
     fn a_worktree_that_vanished_while_read_is_none_and_a_broken_one_an_error() {
         let dir =
             std::env::temp_dir().join(format!("pocketcode-unless-gone-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::create_dir_all(dir.join("entry")).expect("dir");
         let failed = || Err::<(), _>(GitError::io("x", std::io::Error::other("read failed")));
         // Gone (no `.git`): the failure meant the chat was being deleted.
         assert!(matches!(unless_gone(&dir, failed()), Ok(None)));
-        // Still there: the failure is real.
-        std::fs::write(dir.join(".git"), "gitdir: /nowhere").expect(".git");
+        // Its entry in the clone gone: being deleted too.
+        std::fs::write(dir.join(".git"), "gitdir: /nowhere\n").expect(".git");
+        assert!(matches!(unless_gone(&dir, failed()), Ok(None)));
+        // Both still there: the failure is real.
+        std::fs::write(dir.join(".git"), "gitdir: entry\n").expect(".git");
         assert!(unless_gone(&dir, failed()).is_err());
         assert!(matches!(unless_gone(&dir, Ok(7)), Ok(Some(7))));
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    /// git removes a worktree's entry in the clone before its checkout: a
+    /// read in between fails, and is a worktree being deleted.
+    #[test]
+    fn a_worktree_whose_entry_in_the_clone_is_gone_is_being_deleted() {
+        let dir =
+            std::env::temp_dir().join(format!("pocketcode-entry-gone-{}", std::process::id()));
+        let clone = Repository::init(dir.join("clone")).expect("init");
+        let signature = git2::Signature::now("t", "t@example.com").expect("signature");
+        let tree = clone
+            .find_tree(clone.index().expect("index").write_tree().expect("tree"))
+            .expect("tree");
+        clone
+            .commit(Some("HEAD"), &signature, &signature, "first", &tree, &[])
+            .expect("commit");
+        let checkout = dir.join("chat");
+        clone.worktree("chat", &checkout, None).expect("worktree");
+        let read = || {
+            Repository::open(&checkout)
+                .map(drop)
+                .map_err(GitError::from)
+        };
+        assert!(matches!(unless_gone(&checkout, read()), Ok(Some(()))));
+        std::fs::remove_dir_all(dir.join("clone/.git/worktrees/chat")).expect("remove entry");
+        assert!(read().is_err(), "the checkout opens without its entry");
+        assert!(matches!(unless_gone(&checkout, read()), Ok(None)));
         std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }
