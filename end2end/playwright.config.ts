@@ -57,7 +57,7 @@ const IPHONE_ONLY = [
   'review',
   'undo',
 ];
-const PIXEL_ONLY = ['live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'terminal', 'update', 'usage', 'version'];
+const PIXEL_ONLY = ['broken_worktree', 'live_events', 'login', 'long_chat', 'no_javascript', 'pwa', 'terminal', 'update', 'usage', 'version'];
 /**
  * Specs that speak into Chromium's fake microphone: a Pixel whose Chromium
  * plays this WAV as its microphone (the spec makes it with espeak-ng). Set

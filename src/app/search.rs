@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::error_list::ErrorList;
+use super::erase::Erase;
+use super::error_list::error_note;
 use crate::api::search_messages;
 use crate::model::search::{SearchHit, SearchResults};
 
@@ -44,12 +45,13 @@ pub fn SearchPage() -> impl IntoView {
                 </div>
             </Form>
             <Transition fallback=|| view! { <p class="mt-3 text-neutral-500">"Searching…"</p> }>
-                <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
-                    {move || Suspend::new(async move {
-                        let found = results.await?;
-                        Ok::<_, crate::api::AppError>(found.map(|found| view! { <Results found /> }))
-                    })}
-                </ErrorBoundary>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(Some(found)) => view! { <Results found /> }.erase(),
+                        Ok(None) => ().erase(),
+                        Err(error) => error_note(&error),
+                    }
+                })}
             </Transition>
         </div>
     }

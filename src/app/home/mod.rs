@@ -11,7 +11,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use super::chat_list::{ChatEntry, ChatList};
-use super::error_list::ErrorList;
+use super::error_list::error_note;
 use super::repos::RepoPicker;
 use super::storage::{LastChat, last_chat};
 
@@ -49,24 +49,19 @@ pub fn HomePage() -> impl IntoView {
     });
     view! {
         <Transition fallback=|| view! { <p class="p-3 text-neutral-500">"Loading…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
-                {move || Suspend::new(async move {
-                    chat_list.loaded().await?;
-                    let empty = untrack(|| chat_list.chats())
-                        .and_then(Result::ok)
-                        .is_none_or(|c| c.is_empty());
-                    Ok::<_, crate::api::AppError>(
-                        if empty {
-                            view! { <RepoPicker /> }.erase()
-                        } else {
-                            view! {
-                                <p class="p-3 text-neutral-500">"Opening your last chat…"</p>
-                            }
-                                .erase()
-                        },
-                    )
-                })}
-            </ErrorBoundary>
+            {move || Suspend::new(async move {
+                if let Err(error) = chat_list.loaded().await {
+                    return error_note(&error);
+                }
+                let empty = untrack(|| chat_list.chats())
+                    .and_then(Result::ok)
+                    .is_none_or(|c| c.is_empty());
+                if empty {
+                    view! { <RepoPicker /> }.erase()
+                } else {
+                    view! { <p class="p-3 text-neutral-500">"Opening your last chat…"</p> }.erase()
+                }
+            })}
         </Transition>
     }
 }

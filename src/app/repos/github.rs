@@ -4,8 +4,11 @@
 use crate::app::resource::json_resource;
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use crate::api::{NewChat, list_github_repos};
-use crate::app::error_list::ErrorList;
+use crate::app::erase::Erase;
+use crate::app::error_list::error_note;
 use crate::app::new_chat::{StartChatIn, use_start_chat};
 use crate::model::repos::GithubListing;
 
@@ -15,17 +18,18 @@ pub fn GithubRepos() -> impl IntoView {
     let start = use_start_chat();
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Asking GitHub…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
-                {move || Suspend::new(async move {
-                    listing.await.map(|listing| view! { <Listing listing start /> })
-                })}
-            </ErrorBoundary>
+            {move || Suspend::new(async move {
+                match listing.await {
+                    Ok(listing) => view! { <Listing listing start /> }.erase(),
+                    Err(error) => error_note(&error),
+                }
+            })}
         </Transition>
     }
 }
 
 #[component]
-fn Listing(listing: GithubListing, start: ServerAction<NewChat>) -> impl IntoView {
+fn Listing(listing: GithubListing, start: Call<NewChat>) -> impl IntoView {
     let message = listing
         .message
         .clone()

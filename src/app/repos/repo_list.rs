@@ -3,9 +3,11 @@
 use crate::app::resource::JsonResource;
 use leptos::prelude::*;
 
+use crate::app::call::Call;
+
 use crate::api::{AppError, NewChat};
 use crate::app::erase::Erase;
-use crate::app::error_list::ErrorList;
+use crate::app::error_list::error_note;
 use crate::app::new_chat::{StartChatIn, use_start_chat};
 use crate::app::trust::TrustSwitch;
 use crate::model::repos::{RepoInfo, RepoList as Repos};
@@ -15,11 +17,12 @@ pub fn RepoList(repos: JsonResource<Result<Repos, AppError>>) -> impl IntoView {
     let start = use_start_chat();
     view! {
         <Transition fallback=|| view! { <p class="text-neutral-500">"Loading repos…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
-                {move || Suspend::new(async move {
-                    repos.await.map(|list| view! { <Repos list=list.repos start /> })
-                })}
-            </ErrorBoundary>
+            {move || Suspend::new(async move {
+                match repos.await {
+                    Ok(list) => view! { <Repos list=list.repos start /> }.erase(),
+                    Err(error) => error_note(&error),
+                }
+            })}
         </Transition>
         {move || {
             start
@@ -38,7 +41,7 @@ pub fn RepoList(repos: JsonResource<Result<Repos, AppError>>) -> impl IntoView {
 }
 
 #[component]
-fn Repos(list: Vec<RepoInfo>, start: ServerAction<NewChat>) -> impl IntoView {
+fn Repos(list: Vec<RepoInfo>, start: Call<NewChat>) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="text-neutral-500">"No repos yet: add one above."</p> }.erase();
     }

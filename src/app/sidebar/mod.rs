@@ -14,7 +14,6 @@ pub use item::status_label;
 use leptos::prelude::*;
 
 use crate::app::chat_list::ChatList;
-use crate::app::error_list::ErrorList;
 use filter::ChatFilter;
 use item::ChatItem;
 use notifications::NotificationsToggle;
@@ -59,12 +58,11 @@ pub fn Sidebar() -> impl IntoView {
                 <Transition fallback=|| {
                     view! { <p class="p-3 text-neutral-500">"Loading chats…"</p> }
                 }>
-                    <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
-                        {move || Suspend::new(async move {
-                            chat_list.loaded().await?;
-                            Ok::<_, crate::api::AppError>(view! { <ChatItems query /> })
-                        })}
-                    </ErrorBoundary>
+                    // A failed load is shown by the items (see `error_list`).
+                    {move || Suspend::new(async move {
+                        let _ = chat_list.loaded().await;
+                        view! { <ChatItems query /> }
+                    })}
                 </Transition>
             </div>
             <ul class="border-t border-neutral-800 text-sm">
@@ -100,10 +98,33 @@ pub fn Sidebar() -> impl IntoView {
     }
 }
 
-/// The chats matching the filter, most recently active first.
+/// The chats matching the filter, most recently active first; when the
+/// list could not be loaded, why, and "Try again".
 #[component]
 fn ChatItems(query: RwSignal<String>) -> impl IntoView {
     let chat_list = expect_context::<ChatList>();
+    let failed = Memo::new(move |_| {
+        chat_list
+            .entries()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    });
+    let failure = move || {
+        failed.get().map(|error| {
+            view! {
+                <div role="alert" class="m-3 border border-red-900 px-3 py-2 text-red-400">
+                    <p>{format!("The chat list could not be loaded: {error}")}</p>
+                    <button
+                        type="button"
+                        class="mt-1 min-h-11 underline"
+                        on:click=move |_| chat_list.refresh()
+                    >
+                        "Try again"
+                    </button>
+                </div>
+            }
+        })
+    };
     let all = Memo::new(move |_| chat_list.entries().and_then(Result::ok).unwrap_or_default());
     let entries = Memo::new(move |_| {
         let mut list = all.get();
@@ -121,10 +142,11 @@ fn ChatItems(query: RwSignal<String>) -> impl IntoView {
         })
     };
     view! {
+        {failure}
         <Show
             when=move || !all.with(Vec::is_empty)
-            fallback=|| {
-                view! {
+            fallback=move || {
+                (failed.with(Option::is_none)).then(|| view! {
                     <p class="p-3 text-neutral-500">
                         "No chats yet. "
                         <a href="/repos" class="underline">
@@ -132,7 +154,7 @@ fn ChatItems(query: RwSignal<String>) -> impl IntoView {
                         </a>
                         " to start one."
                     </p>
-                }
+                })
             }
         >
             {no_match}
