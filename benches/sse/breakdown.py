@@ -237,7 +237,7 @@ def ms(v):
 
 def report(results, flows, n_timelines=3):
     """Printed tables: the steps' percentiles, the tail's attribution and a
-    few tail events in full."""
+    few tail events in full, then two at the median."""
     for r in results:
         rows, tail = step_table(r)
         print(f"\n### {r['name']}: where an event's time inside goes ({len(r['events'])} events; "
@@ -273,7 +273,10 @@ def report(results, flows, n_timelines=3):
                       + ", ".join(f"{key} {100 * ns / total:.0f} %" for key, ns in top))
         worst = sorted(tail, key=lambda e: -e["steps"][4])
         picks = worst[:1] + worst[len(worst) // 2:len(worst) // 2 + 1] + worst[-1:]
-        for e in picks[:n_timelines]:
+        by_total = sorted(r["events"], key=lambda e: e["steps"][4])
+        # Two events at the median too: what a typical event waits for.
+        typical = [by_total[len(by_total) // 2], by_total[len(by_total) * 2 // 5]]
+        for e in picks[:n_timelines] + typical[: max(0, n_timelines - 1)]:
             st = " / ".join(ms(v) for v in e["steps"])
             print(f"\n{r['name']} event {e['id'].decode()} on {e['stream'].name}: steps {st} ms")
             print("\n".join(timeline(r, e, flows)))

@@ -19,11 +19,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use eventsource_stream::Eventsource as _;
 use futures::StreamExt as _;
 use tokio::sync::Notify;
 
 use super::hub::EventHub;
+use super::sse_data::SseData;
 use super::unwrap::unwrap_local;
 use super::upstream::{STABLE, open_global_events, retry_backoff, running};
 use crate::server::opencode_client::OpencodeClient;
@@ -155,11 +155,11 @@ async fn stream_once(hub: &Arc<EventHub>, reconnect: bool) -> Result<(), String>
     local
         .connected
         .store(true, std::sync::atomic::Ordering::Relaxed);
-    let mut events = response.eventsource();
+    let mut events = SseData::new(response);
     loop {
         tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => relay_one(hub, &event.data),
+                Some(Ok(data)) => relay_one(hub, &data),
                 Some(Err(err)) => {
                     tracing::debug!(%err, "global event stream broke");
                     return Ok(());

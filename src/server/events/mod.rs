@@ -11,6 +11,7 @@ pub mod hub;
 pub mod interrupted;
 mod remote;
 pub mod replay;
+mod sse_data;
 pub mod stream;
 pub mod summary;
 mod unwrap;

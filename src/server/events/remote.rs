@@ -10,11 +10,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use eventsource_stream::Eventsource as _;
 use futures::StreamExt as _;
 use serde_json::Value;
 
 use super::hub::EventHub;
+use super::sse_data::SseData;
 use super::upstream::{STABLE, open_global_events, retry_backoff, running};
 use crate::model::remotes::event_directory;
 use crate::server::opencode_client::OpencodeClient;
@@ -64,11 +64,11 @@ async fn stream_once(
         hub.publish_resync(None, "a remote's event stream reconnected");
     }
     hub.set_connected(repo, true);
-    let mut events = response.eventsource();
+    let mut events = SseData::new(response);
     while let Some(event) = events.next().await {
         match event {
-            Ok(event) => {
-                if let Some((directory, payload)) = unwrap_global(&event.data) {
+            Ok(data) => {
+                if let Some((directory, payload)) = unwrap_global(&data) {
                     hub.publish_upstream(&event_directory(repo, &directory), &payload);
                 }
             }
