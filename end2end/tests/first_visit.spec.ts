@@ -3,23 +3,16 @@ import path from 'node:path';
 
 import { LoginPage } from '../fixtures/login';
 import { expect, PocketcodePage, test } from '../fixtures/pocketcode';
-import { type Server, startPocketcode } from '../fixtures/server';
+import { useOwnServer } from '../fixtures/own_server';
 
 // A server of its own, with an empty data dir: no repo, no chat, nothing
 // remembered in the browser.
-test.use({ storageState: { cookies: [], origins: [] } });
-
-let server: Server;
-test.beforeAll(async () => {
-  server = await startPocketcode();
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+const ownServer = useOwnServer();
 
 test('a first visit with no repos shows the repo picker, and nothing is cloned until one is picked', async ({
   page,
 }) => {
+  const server = ownServer();
   const pocketcode = new PocketcodePage(page);
   const login = new LoginPage(page);
   await page.goto(`${server.baseUrl}/`);

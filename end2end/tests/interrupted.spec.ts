@@ -1,6 +1,6 @@
 import { LoginPage } from '../fixtures/login';
 import { e2eRepo, expect, PocketcodePage, test } from '../fixtures/pocketcode';
-import { type Server, startPocketcode } from '../fixtures/server';
+import { useOwnServer } from '../fixtures/own_server';
 
 // A server of its own with a watchdog that declares a stopped opencode hung
 // within 24 s (a probe a second, 8 s to answer, 2 misses: with the whole
@@ -8,23 +8,16 @@ import { type Server, startPocketcode } from '../fixtures/server';
 // enough that 3 s probes killed opencode before the test stopped it);
 // the shared server keeps the default probes (a loaded machine must not
 // see spurious restarts there).
-test.use({ storageState: { cookies: [], origins: [] } });
-
-let server: Server;
-test.beforeAll(async () => {
-  server = await startPocketcode({
-    env: {
-      POCKETCODE_OPENCODE_PROBE_SECS: '1',
-      POCKETCODE_OPENCODE_PROBE_TIMEOUT_SECS: '8',
-      POCKETCODE_OPENCODE_PROBE_MISSES: '2',
-    },
-  });
-});
-test.afterAll(async () => {
-  await server?.stop();
+const ownServer = useOwnServer({
+  env: {
+    POCKETCODE_OPENCODE_PROBE_SECS: '1',
+    POCKETCODE_OPENCODE_PROBE_TIMEOUT_SECS: '8',
+    POCKETCODE_OPENCODE_PROBE_MISSES: '2',
+  },
 });
 
 test('a chat working when opencode hangs reads interrupted, and Continue finishes it', async ({ page }) => {
+  const server = ownServer();
   test.setTimeout(180_000);
   const pocketcode = new PocketcodePage(page);
   await page.goto(`${server.baseUrl}/`);
