@@ -71,6 +71,10 @@ impl Pocketcode {
         let internal_ports = opencode::internal_ports(&supervisor, scripted.as_ref(), &gateway);
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
+            // opencode's server (Bun) closes a keep-alive connection idle
+            // for 10 s; one picked from the pool as it closes fails the
+            // request ("error sending request"), so none is kept that long.
+            .pool_idle_timeout(Duration::from_secs(5))
             // The proxy passes redirects through to the client untouched.
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
