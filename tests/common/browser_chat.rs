@@ -55,6 +55,24 @@ pub async fn opencode_mcp(server: &TestServer, dir: &str) -> Value {
         .expect("MCP statuses")
 }
 
+/// The same question through pocketcode's proxy: pocketcode counts it as
+/// a need of `dir` (a direct one would load a disposed instance behind
+/// pocketcode's back, which then never disposes it again).
+pub async fn proxied_mcp(server: &TestServer, dir: &str) -> Value {
+    server
+        .http
+        .get(server.url("/mcp"))
+        .header("x-opencode-directory", dir)
+        .send()
+        .await
+        .expect("GET /mcp through pocketcode")
+        .error_for_status()
+        .expect("MCP statuses through pocketcode")
+        .json()
+        .await
+        .expect("MCP statuses")
+}
+
 /// Whether any process is left in the process group `pgid`.
 pub fn group_alive(pgid: u32) -> bool {
     nix::sys::signal::killpg(nix::unistd::Pid::from_raw(pgid as i32), None).is_ok()

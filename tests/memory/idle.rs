@@ -10,7 +10,7 @@ use futures::StreamExt as _;
 use futures::future::join_all;
 use serde_json::Value;
 
-use crate::common::browser_chat::{opencode_mcp, prompt_until, transcript_until};
+use crate::common::browser_chat::{opencode_mcp, prompt_until, proxied_mcp, transcript_until};
 use crate::common::git_fixture::Remote;
 use crate::common::http::{NewChat, call};
 use crate::common::sse::{json_items, pocket_events};
@@ -43,6 +43,17 @@ pub fn opencode_pid(server: &TestServer) -> u32 {
         .supervisor()
         .status();
     status.pid.expect("opencode runs")
+}
+
+/// The local directories pocketcode's book says have an instance loaded.
+pub fn book_alive(server: &TestServer) -> Vec<std::path::PathBuf> {
+    server
+        .pocketcode
+        .as_ref()
+        .expect("running")
+        .state
+        .instances
+        .alive()
 }
 
 pub async fn until(what: &str, mut done: impl AsyncFnMut() -> bool) {
@@ -138,7 +149,7 @@ async fn twenty_idle_chats_cost_nothing_until_one_is_opened() {
         // (A chat disposed meanwhile gets them back from the next touch.)
         until("every chat's agent has its browser tools", async || {
             for chat in &chats {
-                let mcp = opencode_mcp(&server, &chat.worktree).await;
+                let mcp = proxied_mcp(&server, &chat.worktree).await;
                 if mcp["playwright"]["status"] != "connected" {
                     return false;
                 }
@@ -194,13 +205,25 @@ async fn twenty_idle_chats_cost_nothing_until_one_is_opened() {
             gone_at = Some(Instant::now());
             created_when_gone = created();
         }
-        assert!(
-            watched_since.elapsed() < DEADLINE,
-            "instances left: {:?}",
-            (0..CHATS)
+        if watched_since.elapsed() >= DEADLINE {
+            // What each side believes of the chats left: pocketcode's
+            // book, and opencode's own loads and disposals.
+            let alive = book_alive(&server);
+            let left: Vec<String> = (0..CHATS)
                 .filter(|i| disposed_since(*i) == 0)
-                .collect::<Vec<_>>()
-        );
+                .map(|i| {
+                    let dir = &chats[i].worktree;
+                    format!(
+                        "chat {i}: pocketcode thinks it {}; opencode loaded it {} times, disposed {} ({} before the watch)",
+                        if alive.iter().any(|a| a.as_os_str() == dir.as_str()) { "alive" } else { "gone" },
+                        instances_created(server.data_dir.path(), dir),
+                        disposals.of(dir),
+                        before[i],
+                    )
+                })
+                .collect();
+            panic!("instances left after {DEADLINE:?}: {left:#?}");
+        }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     assert!(

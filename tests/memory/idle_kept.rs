@@ -86,13 +86,7 @@ async fn chats_that_work_wait_or_are_shown_keep_their_instance() {
     // Well past the idle time again: still nothing else went.
     let idle_secs: u64 = crate::idle::IDLE_SECS.parse().expect("secs");
     tokio::time::sleep(Duration::from_secs(2 * idle_secs + 2)).await;
-    let alive = server
-        .pocketcode
-        .as_ref()
-        .expect("running")
-        .state
-        .instances
-        .alive();
+    let alive = crate::idle::book_alive(&server);
     let mut wrong = Vec::new();
     for ((what, chat), before) in protected.iter().zip(before) {
         if disposals.of(&chat.worktree) != before {
