@@ -24,7 +24,7 @@ use tokio::sync::Notify;
 
 use super::hub::EventHub;
 use super::sse_data::SseData;
-use super::unwrap::unwrap_local;
+use super::unwrap::unwrap_global;
 use super::upstream::{STABLE, open_global_events, retry_backoff, running};
 use crate::server::opencode_client::OpencodeClient;
 
@@ -180,7 +180,7 @@ async fn stream_once(hub: &Arc<EventHub>, reconnect: bool) -> Result<(), String>
 }
 
 fn relay_one(hub: &EventHub, data: &str) {
-    let Some(event) = unwrap_local(data) else {
+    let Some(event) = unwrap_global(data) else {
         return;
     };
     let local = hub.local();

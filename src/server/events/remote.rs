@@ -11,10 +11,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures::StreamExt as _;
-use serde_json::Value;
 
 use super::hub::EventHub;
 use super::sse_data::SseData;
+use super::unwrap::unwrap_global;
 use super::upstream::{STABLE, open_global_events, retry_backoff, running};
 use crate::model::remotes::event_directory;
 use crate::server::opencode_client::OpencodeClient;
@@ -68,8 +68,13 @@ async fn stream_once(
     while let Some(event) = events.next().await {
         match event {
             Ok(data) => {
-                if let Some((directory, payload)) = unwrap_global(&data) {
-                    hub.publish_upstream(&event_directory(repo, &directory), &payload);
+                if let Some(event) = unwrap_global(&data) {
+                    hub.publish_event(
+                        &event_directory(repo, &event.directory),
+                        &event.kind,
+                        event.session.as_deref(),
+                        event.payload,
+                    );
                 }
             }
             Err(err) => {
@@ -80,17 +85,6 @@ async fn stream_once(
     }
     hub.set_connected(repo, false);
     Ok(())
-}
-
-/// `{"directory": …, "payload": {…}}` → the directory and the event as
-/// JSON text; events of no directory (the server's own) are dropped.
-fn unwrap_global(data: &str) -> Option<(String, String)> {
-    let mut wrapped: Value = serde_json::from_str(data).ok()?;
-    let directory = wrapped["directory"].as_str()?.to_owned();
-    let payload = wrapped.get_mut("payload")?.take();
-    payload
-        .is_object()
-        .then(|| (directory, payload.to_string()))
 }
 
 /// The remote's recent chats: titles, and the run state of each directory.
@@ -117,21 +111,4 @@ async fn resync(hub: &EventHub, client: &OpencodeClient, repo: &str) -> Result<(
         );
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn global_events_are_unwrapped_with_their_directory() {
-        let data = r#"{"directory":"/home/me/p","payload":{"type":"session.idle","properties":{"sessionID":"ses_a"}}}"#;
-        let (directory, payload) = unwrap_global(data).expect("unwrapped");
-        assert_eq!(directory, "/home/me/p");
-        let payload: Value = serde_json::from_str(&payload).expect("json");
-        assert_eq!(payload["type"], "session.idle");
-        assert_eq!(payload["properties"]["sessionID"], "ses_a");
-        assert!(unwrap_global(r#"{"payload":{"type":"server.connected"}}"#).is_none());
-        assert!(unwrap_global("not json").is_none());
-    }
 }

@@ -1,10 +1,14 @@
 //! One `GET /global/event` frame, `{"directory": …, "payload": {…}}`, read
 //! without building it: the directory, the event's type and session are
 //! borrowed from the text and the payload stays the text opencode sent.
-//! Every event of every directory passes here (the relay keeps only the
-//! watched ones), so this is the cost each event has on pocketcode's
-//! runtime before the proxy's copy of it is written (issue 26: a full
-//! `Value` of the wrapper plus a re-serialised payload per event).
+//! Every event of every directory passes here, local (the relay keeps only
+//! the watched ones) and remote, so this is the cost each event has on
+//! pocketcode's runtime before the proxy's copy of it is written (issue 26:
+//! a full `Value` of the wrapper plus a re-serialised payload per event).
+//!
+//! The payload is read once: the wrapper is split where opencode writes
+//! its parts (serde reads any other shape), and a `sync` record, half of
+//! all frames, is known by its first bytes and not read at all.
 
 use std::borrow::Cow;
 
@@ -12,9 +16,9 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
-/// One event of a local directory, borrowed from its frame.
+/// One event of a directory, borrowed from its frame (local or remote).
 #[derive(Debug)]
-pub(super) struct LocalEvent<'a> {
+pub(super) struct GlobalEvent<'a> {
     pub directory: Cow<'a, str>,
     pub kind: Cow<'a, str>,
     pub session: Option<Cow<'a, str>>,
@@ -105,12 +109,56 @@ pub(super) fn head(payload: &str) -> Option<EventHead<'_>> {
     })
 }
 
-/// `data` → its [`LocalEvent`]. opencode also sends each durable event a
+/// `data` → its [`GlobalEvent`]. opencode also sends each durable event a
 /// second time as a `sync` record (for its own replicas): dropped, as are
 /// events of no directory and anything that is not such a frame.
-pub(super) fn unwrap_local(data: &str) -> Option<LocalEvent<'_>> {
+pub(super) fn unwrap_global(data: &str) -> Option<GlobalEvent<'_>> {
+    if let Some((directory, payload)) = as_written(data) {
+        if payload.starts_with(SYNC) {
+            return None;
+        }
+        // A payload that is not one JSON object was not split right: the
+        // frame is read again in full below.
+        if let Some(event) = local_event(Cow::Borrowed(directory), payload) {
+            return Some(event);
+        }
+    }
     let wrapped: Wrapped<'_> = serde_json::from_str(data).ok()?;
-    let payload = wrapped.payload.get();
+    local_event(wrapped.directory, wrapped.payload.get())
+}
+
+/// How opencode writes a `sync` record (its `type` first): known to be one
+/// without reading further.
+const SYNC: &str = r#"{"type":"sync","#;
+
+/// `data` split where opencode writes its parts (`JSON.stringify` of
+/// `{directory, project, payload}`, in that order, no spaces), without
+/// reading the payload: its directory (with nothing escaped in it) and the
+/// payload's text, unchecked. `None` for any other shape.
+fn as_written(data: &str) -> Option<(&str, &str)> {
+    let (directory, rest) = plain_string(data.strip_prefix(r#"{"directory":"#)?)?;
+    let rest = match rest.strip_prefix(r#","project":"#) {
+        Some(project) => plain_string(project)?.1,
+        None => rest,
+    };
+    let payload = rest
+        .strip_prefix(r#","payload":"#)?
+        .trim_end()
+        .strip_suffix('}')?;
+    Some((directory, payload))
+}
+
+/// The JSON string `text` starts with, when nothing in it is escaped: its
+/// content, and what follows it.
+fn plain_string(text: &str) -> Option<(&str, &str)> {
+    let text = text.strip_prefix('"')?;
+    let end = memchr::memchr2(b'"', b'\\', text.as_bytes())?;
+    (text.as_bytes()[end] == b'"').then(|| (&text[..end], &text[end + 1..]))
+}
+
+/// The event `payload` of `directory`, read once for its type and session
+/// (which also checks that it is one JSON object); `sync` records dropped.
+fn local_event<'a>(directory: Cow<'a, str>, payload: &'a str) -> Option<GlobalEvent<'a>> {
     if !payload.starts_with('{') {
         return None;
     }
@@ -118,8 +166,8 @@ pub(super) fn unwrap_local(data: &str) -> Option<LocalEvent<'_>> {
     if kind == "sync" {
         return None;
     }
-    Some(LocalEvent {
-        directory: wrapped.directory,
+    Some(GlobalEvent {
+        directory,
         kind,
         session,
         payload,
@@ -134,16 +182,58 @@ mod tests {
     #[test]
     fn local_events_are_unwrapped_and_sync_copies_dropped() {
         let data = r#"{"directory":"/w","payload":{"id":"evt_1","type":"session.idle","properties":{"sessionID":"ses_a"}}}"#;
-        let event = unwrap_local(data).expect("unwrapped");
+        let event = unwrap_global(data).expect("unwrapped");
         assert_eq!((&*event.directory, &*event.kind), ("/w", "session.idle"));
         assert_eq!(event.session.as_deref(), Some("ses_a"));
         let payload: Value = serde_json::from_str(event.payload).expect("json");
         assert_eq!(payload["properties"]["sessionID"], "ses_a");
         let sync = r#"{"directory":"/w","payload":{"type":"sync","syncEvent":{}}}"#;
-        assert!(unwrap_local(sync).is_none());
-        assert!(unwrap_local(r#"{"payload":{"type":"server.connected"}}"#).is_none());
-        assert!(unwrap_local(r#"{"directory":"/w","payload":[1]}"#).is_none());
-        assert!(unwrap_local("not json").is_none());
+        assert!(unwrap_global(sync).is_none());
+        assert!(unwrap_global(r#"{"payload":{"type":"server.connected"}}"#).is_none());
+        assert!(unwrap_global(r#"{"directory":"/w","payload":[1]}"#).is_none());
+        assert!(unwrap_global("not json").is_none());
+    }
+
+    /// Frames written as opencode writes them are split without serde;
+    /// any other shape of the same frame reads the same.
+    #[test]
+    fn every_shape_of_a_frame_reads_the_same() {
+        let payload = r#"{"type":"message.part.delta","properties":{"sessionID":"ses_a","delta":"}\"payload\":{"}}"#;
+        let shapes = [
+            format!(r#"{{"directory":"/w","payload":{payload}}}"#),
+            format!(r#"{{"directory":"/w","project":"54cd5e4f","payload":{payload}}}"#),
+            format!(r#"{{"directory":"/w","project":"a\"b","payload":{payload}}}"#),
+            format!(r#"{{"directory":"/w","project":null,"payload":{payload}}}"#),
+            format!("{{\"directory\":\"/w\",\"payload\":{payload}}}\n"),
+            format!(r#"{{"payload":{payload},"directory":"/w"}}"#),
+            format!(r#"{{ "directory": "/w", "payload": {payload} }}"#),
+            format!(r#"{{"directory":"\/w","payload":{payload}}}"#),
+            format!(r#"{{"directory":"/w","payload":{payload},"extra":{{"type":"sync"}}}}"#),
+        ];
+        for data in &shapes {
+            let event = unwrap_global(data).unwrap_or_else(|| panic!("unwrapped: {data}"));
+            assert_eq!(&*event.directory, "/w", "{data}");
+            assert_eq!(&*event.kind, "message.part.delta", "{data}");
+            assert_eq!(event.session.as_deref(), Some("ses_a"), "{data}");
+            assert_eq!(event.payload, payload, "{data}");
+        }
+        let quoted = r#"{"directory":"/a \"b\"","payload":{"type":"x.y"}}"#;
+        assert_eq!(
+            unwrap_global(quoted).map(|e| e.directory.into_owned()),
+            Some(r#"/a "b""#.to_owned())
+        );
+        for dropped in [
+            r#"{"directory":"/w","payload":{"type":"sync","syncEvent":{"type":"message.updated"}}}"#,
+            r#"{"directory":"/w","project":"p","payload":{"type":"sync","syncEvent":{}}}"#,
+            r#"{"payload":{"id":"evt_1","type":"server.connected","properties":{}}}"#,
+            r#"{"directory":"/w","payload":{"syncEvent":{},"type":"sync"}}"#,
+            r#"{"directory":"/w","payload":{"type":"x.y"}"#,
+            r#"{"directory":"/w","payload":{"type":"x.y"}}}"#,
+            r#"{"directory":"/w","payload":{"type":"x.y","a":}}"#,
+            r#"{"directory":"/w","payload":"text"}"#,
+        ] {
+            assert!(unwrap_global(dropped).is_none(), "{dropped}");
+        }
     }
 
     /// The session looked up on the parsed event, as the hub once did.
@@ -173,7 +263,7 @@ mod tests {
         ];
         for payload in cases {
             let data = json!({"directory": "/w", "payload": payload}).to_string();
-            let event = unwrap_local(&data).expect("unwrapped");
+            let event = unwrap_global(&data).expect("unwrapped");
             let expected = session_of(
                 payload["type"].as_str().expect("type"),
                 &payload["properties"],
