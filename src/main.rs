@@ -6,19 +6,29 @@ use std::time::Duration;
 use clap::Parser;
 use pocketcode::server::config::Config;
 use pocketcode::server::startup::{self, Pocketcode};
-use pocketcode::server::{logging, shutdown};
+use pocketcode::server::{logging, shutdown, system};
 
 /// After SIGINT/SIGTERM, open streams (SSE) get this long to finish.
 const DRAIN: Duration = Duration::from_secs(5);
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    system::fewer_arenas();
     let config = Config::parse();
     if config.auth.hash_password {
         return hash_password();
     }
     logging::init(&config.log, config.log_json);
-    match run(config).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::error!("cannot start tokio's runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("{err}");
@@ -40,7 +50,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         "pocketcode is serving"
     );
     print_login_banner(&pocketcode, listener.local_addr()?);
-    pocketcode::server::system::keep_lean();
+    system::keep_lean();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = startup::serve(listener, pocketcode.router(), async move {
         shutdown::signal_received().await;

@@ -8,7 +8,7 @@ mod stat;
 
 pub use kill::kill_orphan;
 pub use orphans::{KnownServices, list_orphans};
-pub use resident::{Resident, keep_lean, release_clean_file_pages};
+pub use resident::{Resident, fewer_arenas, keep_lean, release_clean_file_pages};
 pub use stat::ProcStat;
 
 /// What can go wrong finding or killing processes.
