@@ -119,12 +119,12 @@ pub(super) fn unwrap_global(data: &str) -> Option<GlobalEvent<'_>> {
         }
         // A payload that is not one JSON object was not split right: the
         // frame is read again in full below.
-        if let Some(event) = local_event(Cow::Borrowed(directory), payload) {
+        if let Some(event) = global_event(Cow::Borrowed(directory), payload) {
             return Some(event);
         }
     }
     let wrapped: Wrapped<'_> = serde_json::from_str(data).ok()?;
-    local_event(wrapped.directory, wrapped.payload.get())
+    global_event(wrapped.directory, wrapped.payload.get())
 }
 
 /// How opencode writes a `sync` record (its `type` first): known to be one
@@ -158,7 +158,7 @@ fn plain_string(text: &str) -> Option<(&str, &str)> {
 
 /// The event `payload` of `directory`, read once for its type and session
 /// (which also checks that it is one JSON object); `sync` records dropped.
-fn local_event<'a>(directory: Cow<'a, str>, payload: &'a str) -> Option<GlobalEvent<'a>> {
+fn global_event<'a>(directory: Cow<'a, str>, payload: &'a str) -> Option<GlobalEvent<'a>> {
     if !payload.starts_with('{') {
         return None;
     }
