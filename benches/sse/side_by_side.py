@@ -269,6 +269,10 @@ def parse_args():
     ap.add_argument("--model-apart", action="store_true",
                     help="put pocketcode's scripted-model thread (the stand-in for a remote provider) in a cpu "
                          "cgroup of its own (cgroup v1), so its CPU does not count against pocketcode's share")
+    ap.add_argument("--relay-only", action="store_true",
+                    help="open no GET /event through pocketcode (Caddy's, the direct and the lead ones as before): "
+                         "pocketcode only relays /pocket/events, so its time there is its own, not shared with "
+                         "proxying the same events")
     ap.add_argument("--gateway-apart", action="store_true",
                     help="the same for pocketcode's model gateway thread (it relays the model's stream, which "
                          "Caddy does not do here); with --model-apart both share that cgroup")
@@ -352,7 +356,7 @@ def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, rec
     capture = Capture({port, cport, pc.oc_port})
     counted_from = time.monotonic_ns()
     capture.start()
-    streams, flows = open_streams(dirs, port, cport, pc.oc_port, pc.basic, cookie)
+    streams, flows = open_streams(dirs, port, cport, pc.oc_port, pc.basic, cookie, a.relay_only)
     pocket = [Stream(port, "/pocket/events", {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"})
               for _ in range(a.pocket_clients)]
     flows["pocket"] = [s.local_port for s in pocket]
@@ -389,7 +393,7 @@ def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, rec
                                       for comm, (run, _, n) in by_name.items()}
                                for name, by_name in threads.items()}
     result["setup"] = {"dirs": a.dirs, "prompts": a.prompts, "chunks": a.chunks, "ms": a.ms,
-                       "pocket_clients": a.pocket_clients, "model_apart": a.model_apart, "gateway_apart": a.gateway_apart, "loadavg": os.getloadavg(),
+                       "pocket_clients": a.pocket_clients, "model_apart": a.model_apart, "gateway_apart": a.gateway_apart, "relay_only": a.relay_only, "loadavg": os.getloadavg(),
                        "capture_drops": capture.drops, "capture_retransmitted_bytes": capture.retransmitted}
     if recorder:
         result["breakdown"] = breakdown.breakdown(recorder, packets, flows, oc_port=pc.oc_port,
@@ -398,8 +402,9 @@ def measure_recorded(a, pc, port, cport, cookie, dirs, sessions, pids, idle, rec
     return result
 
 
-def open_streams(dirs, port, cport, oc_port, basic, cookie):
-    """Per directory: lead, direct, then the two proxies in alternating order."""
+def open_streams(dirs, port, cport, oc_port, basic, cookie, relay_only=False):
+    """Per directory: lead, direct, then the two proxies in alternating order
+    (only Caddy with `relay_only`)."""
     auth = {"Authorization": f"Basic {basic}"}
     base = f"http://127.0.0.1:{port}"
     through = {"pocketcode": (port, {"Cookie": cookie, "Origin": base}), "caddy": (cport, {})}
@@ -409,6 +414,8 @@ def open_streams(dirs, port, cport, oc_port, basic, cookie):
         s = {"lead": Stream(oc_port, path, auth), "direct": Stream(oc_port, path, auth, watch_idle=True)}
         flows["lead"][s["lead"].local_port] = i
         for name in (("pocketcode", "caddy") if i % 2 == 0 else ("caddy", "pocketcode")):
+            if relay_only and name == "pocketcode":
+                continue
             p, h = through[name]
             s[name] = Stream(p, path, h)
             flows["client"][name][s[name].local_port] = i
