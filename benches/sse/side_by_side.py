@@ -269,13 +269,13 @@ def parse_args():
     ap.add_argument("--model-apart", action="store_true",
                     help="put pocketcode's scripted-model thread (the stand-in for a remote provider) in a cpu "
                          "cgroup of its own (cgroup v1), so its CPU does not count against pocketcode's share")
+    ap.add_argument("--gateway-apart", action="store_true",
+                    help="the same for pocketcode's model gateway thread (it relays the model's stream, which "
+                         "Caddy does not do here); with --model-apart both share that cgroup")
     ap.add_argument("--relay-only", action="store_true",
                     help="open no GET /event through pocketcode (Caddy's, the direct and the lead ones as before): "
                          "pocketcode only relays /pocket/events, so its time there is its own, not shared with "
                          "proxying the same events")
-    ap.add_argument("--gateway-apart", action="store_true",
-                    help="the same for pocketcode's model gateway thread (it relays the model's stream, which "
-                         "Caddy does not do here); with --model-apart both share that cgroup")
     return ap.parse_args()
 
 
