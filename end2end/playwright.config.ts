@@ -54,6 +54,7 @@ const IPHONE_ONLY = [
   'files',
   'remote_files',
   'lazy_sheets',
+  'later_parts',
   'review',
   'undo',
 ];

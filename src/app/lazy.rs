@@ -9,7 +9,8 @@
 //! server build calls it directly). [`LazySheet`] shows a "Loading…" sheet
 //! while the chunk arrives and an error sheet, with Close, when it cannot;
 //! [`LazyPart`] does the same inline, for a part shown only on an action
-//! (never one the server renders: hydration needs its code at once).
+//! (never one the server renders: hydration needs its code at once; a part
+//! the server renders whose code can wait is a `crate::app::later` part).
 
 use crate::app::erase::Erase;
 use std::future::Future;
@@ -105,10 +106,11 @@ fn part(label: &'static str, load: Loader) -> AnyView {
 /// A piece's loader, boxed: [`lazy_view`] is one function for every piece,
 /// not one copy of its Suspense and future per loader type (measured:
 /// 345 instances, 46 KiB of the chat page's WASM before wasm-opt).
-type Loader = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = Loaded> + Send>> + Send + Sync>;
+pub(crate) type Loader =
+    Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = Loaded> + Send>> + Send + Sync>;
 
 /// `load` boxed as a [`Loader`].
-fn boxed<L, F>(load: L) -> Loader
+pub(crate) fn boxed<L, F>(load: L) -> Loader
 where
     L: FnOnce() -> F + Send + Sync + 'static,
     F: Future<Output = Loaded> + Send + 'static,

@@ -13,6 +13,7 @@ pub mod format;
 mod home;
 #[cfg(feature = "hydrate")]
 pub mod hydrating;
+mod later;
 mod lazy;
 pub mod login;
 mod new_chat;

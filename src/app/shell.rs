@@ -8,8 +8,9 @@ use leptos_router::{Lazy, SsrMode, path};
 use super::chat::ChatPage;
 use super::chat_list::ChatList;
 use super::events::use_live_events;
+use super::later::LaterPart;
 use super::routes::{ConnectionsRoute, HomeRoute, ReposRoute, ResourcesRoute, SearchRoute};
-use super::sidebar::{Sidebar, SidebarOpen};
+use super::sidebar::{self, SidebarOpen};
 use super::start_script::{Bundle, StartScript};
 use super::top_bar::TopBar;
 
@@ -67,7 +68,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <TopBar />
             <div class="flex min-h-0 flex-1">
-                <Sidebar />
+                // Its code comes once the page has hydrated (`later`).
+                <LaterPart label="sidebar" load=sidebar::sidebar />
                 <main
                     id="app"
                     class="flex min-h-0 min-w-0 flex-1 flex-col"

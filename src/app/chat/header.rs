@@ -10,6 +10,8 @@ use super::gauge::{ContextGauge, GaugeChat};
 use super::menu::ChatMenu;
 use super::shipping::{PullChip, ShippingChat, UnshippedBadge, provide_chat_shipping};
 use crate::app::erase::Erase;
+use crate::app::later::LaterPart;
+use crate::app::lazy::Loaded;
 use crate::app::trust::TrustSwitch;
 use crate::model::chats::ChatSummary;
 use crate::model::usage::ChatUsage;
@@ -38,6 +40,19 @@ fn gauge(chat: &ChatSummary, usage: Option<ChatUsage>) -> Option<impl IntoView +
     Some(view! { <ContextGauge chat usage /> })
 }
 
+/// The ⋯ menu, in the WASM chunk `later` (see `app::later`): the header
+/// shows the server's button until the chunk has come after hydration.
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn chat_menu(chat: ChatSummary) -> Loaded {
+    Ok(view! { <ChatMenu chat /> }.erase())
+}
+
+/// The repo's trust switch, in the chunk `later` too.
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn trust_switch(repo: String, trusted: bool) -> Loaded {
+    Ok(view! { <TrustSwitch repo trusted compact=true /> }.erase())
+}
+
 #[component]
 pub fn ChatHeader(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView {
     let gauge = gauge(&chat, usage);
@@ -51,11 +66,12 @@ pub fn ChatHeader(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView 
                     {chat.worktree.path.clone()}
                 </span>
                 {gauge}
-                <ChatMenu chat />
+                <LaterPart label="chat-menu" load=move || chat_menu(chat) />
             </div>
         }
         .erase();
     }
+    let (repo, trusted) = (chat.worktree.repo.clone(), chat.worktree.trusted);
     let branch = chat
         .worktree
         .branch
@@ -96,10 +112,10 @@ pub fn ChatHeader(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView 
             <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
             <UnshippedBadge shipping />
             <PullChip />
-            <TrustSwitch repo=chat.worktree.repo.clone() trusted=chat.worktree.trusted compact=true />
+            <LaterPart label="trust" load=move || trust_switch(repo, trusted) />
             {web}
             {gauge}
-            <ChatMenu chat />
+            <LaterPart label="chat-menu" load=move || chat_menu(chat) />
         </div>
     }
     .erase()

@@ -14,6 +14,8 @@ pub use item::status_label;
 use leptos::prelude::*;
 
 use crate::app::chat_list::ChatList;
+use crate::app::erase::Erase;
+use crate::app::lazy::Loaded;
 use filter::ChatFilter;
 use item::ChatItem;
 use notifications::NotificationsToggle;
@@ -22,8 +24,15 @@ use notifications::NotificationsToggle;
 #[derive(Clone, Copy)]
 pub struct SidebarOpen(pub RwSignal<bool>);
 
+/// The sidebar, in the WASM chunk `later` (see `app::later`): the page
+/// shows the server's until the chunk has come after hydration.
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn sidebar() -> Loaded {
+    Ok(view! { <Sidebar /> }.erase())
+}
+
 #[component]
-pub fn Sidebar() -> impl IntoView {
+fn Sidebar() -> impl IntoView {
     let SidebarOpen(open) = expect_context::<SidebarOpen>();
     let chat_list = expect_context::<ChatList>();
     swipe::use_edge_swipe(open);

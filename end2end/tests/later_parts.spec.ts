@@ -1,0 +1,85 @@
+import type { Route } from '@playwright/test';
+
+import { loaderChunks, watchCompiledChunks } from '../fixtures/chunks';
+import { expect, test } from '../fixtures/pocketcode';
+
+/**
+ * Parts the server renders in full whose code comes in the chunk `later`,
+ * fetched once the page has hydrated (`app::later`): the sidebar, and the
+ * chat header's trust switch and ⋯ menu. Until it
+ * came, the server's HTML reads and the composer works; then the part
+ * answers; a chunk that cannot come leaves the server's HTML in place.
+ */
+
+const LATER_CHUNK = /\/pkg\/split_later\.[^/]+\.wasm$/;
+
+// The service worker's own fetches are not the page's to route.
+test.use({ serviceWorkers: 'block' });
+
+test("the sidebar's code comes once the page has hydrated: the server's list reads until then, then it filters", async ({
+  pocketcode,
+  page,
+  consoleErrors,
+}) => {
+  const chat = await pocketcode.newChat();
+  const wrapper = page.locator('[data-part="sidebar"]');
+  await expect(wrapper).toHaveAttribute('data-later', 'ready');
+  expect((await loaderChunks(page)).some((c) => c.startsWith('/pkg/split_later.'))).toBe(true);
+
+  // Reloaded with the chunk held: each request says whether the page had
+  // hydrated when it asked.
+  const asked: (string | null)[] = [];
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(LATER_CHUNK, async (route: Route) => {
+    asked.push(await pocketcode.app.getAttribute('data-hydrated'));
+    await held;
+    await route.continue();
+  });
+  const compiledChunks = await watchCompiledChunks(page);
+  await page.reload();
+  await expect(pocketcode.app).toHaveAttribute('data-hydrated', 'true');
+  await expect.poll(() => asked).toEqual(['true']);
+  await expect(wrapper).toHaveAttribute('data-later', 'pending');
+  const later = page.locator('[data-later]');
+  await expect(later).toHaveCount(3);
+  for (const part of await later.all()) await expect(part).toHaveAttribute('data-later', 'pending');
+  // The server's header and sidebar are in the page, this chat's link in it...
+  await expect(page.getByRole('button', { name: 'Chat menu' })).toBeVisible();
+  await expect(pocketcode.chatLink(chat)).toHaveCount(1);
+  // ...and the chat is already interactive without it.
+  await pocketcode.prompt.fill('typed while the sidebar is on its way');
+  await expect(pocketcode.prompt).toHaveValue('typed while the sidebar is on its way');
+  expect(await compiledChunks()).not.toContainEqual(expect.stringMatching(/^\/pkg\/split_later\./));
+
+  // The chunk comes: each part is built in place of the server's, and works.
+  release();
+  for (const part of await later.all()) await expect(part).toHaveAttribute('data-later', 'ready');
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await expect(page.getByRole('menu', { name: 'Chat menu' })).toBeVisible();
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await expect(page.getByRole('menu', { name: 'Chat menu' })).toHaveCount(0);
+  expect(await compiledChunks()).toContainEqual(expect.stringMatching(/^\/pkg\/split_later\./));
+  await pocketcode.openSidebar();
+  await expect(pocketcode.chatLink(chat)).toHaveCount(1);
+  await page.getByRole('searchbox', { name: 'Filter chats' }).fill('no chat has this title');
+  await expect(pocketcode.sidebar.getByRole('status')).toHaveText('No chat matches “no chat has this title”.');
+  await expect(pocketcode.chatLink(chat)).toHaveCount(0);
+  // One sidebar, not the server's beside the built one.
+  await expect(page.locator('nav#sidebar')).toHaveCount(1);
+  await expect(pocketcode.prompt).toHaveValue('typed while the sidebar is on its way');
+  expect(consoleErrors).toEqual([]);
+});
+
+test("parts whose code cannot come stay as the server sent them, and the chat still works", async ({
+  pocketcode,
+  page,
+}) => {
+  await page.route(LATER_CHUNK, (route: Route) => route.abort('internetdisconnected'));
+  const chat = await pocketcode.newChat();
+  for (const part of await page.locator('[data-later]').all()) await expect(part).toHaveAttribute('data-later', 'failed');
+  await expect(pocketcode.chatLink(chat)).toHaveCount(1);
+  await expect(page.locator('nav#sidebar')).toHaveCount(1);
+  await pocketcode.send('sent with the sidebar missing');
+  await expect(pocketcode.messages('You').last()).toContainText('sent with the sidebar missing');
+});

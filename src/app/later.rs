@@ -1,0 +1,157 @@
+//! Parts of a page the server renders in full whose code the phone fetches
+//! only once the page has hydrated: not needed to read a chat or type into
+//! its composer, so the chat page's first load leaves it out.
+//!
+//! A piece is a function marked `#[wasm_split(later, …, fallible)]`
+//! returning [`Loaded`], as for [`crate::app::lazy`]; unlike a lazy part, a
+//! [`LaterPart`] is in the server's HTML, so it reads at once (and with
+//! JavaScript off). The server renders it inside a `display: contents`
+//! wrapper marked `data-later="pending"`. The phone hydrates the wrapper
+//! alone and leaves the server's HTML in it as it is (no code of the part
+//! runs: tachys does not write an `inner_html` it hydrates); once the page
+//! has hydrated it fetches the chunk, builds the part under the wrapper's
+//! owner and puts it in place of that HTML, and marks the wrapper
+//! `data-later="ready"`. Until then the part reads but does not answer a
+//! tap (its links still load their pages afresh). When the chunk cannot
+//! come, the server's HTML stays and the wrapper says `"failed"`.
+//!
+//! The server numbers what it serializes for hydration (resources' values,
+//! suspense boundaries) in the order the page's components create them; the
+//! hydrating phone, which skips the part, must take as many numbers there,
+//! or every later resource would read another's value. The server counts
+//! the numbers the part took (`data-later-ids`) and the phone skips them.
+//! So a later part's components may create resources and boundaries in
+//! their bodies (its resources then load again once built), but nothing
+//! that only its rendering creates (a `Suspense` inside a `Suspend`), which
+//! the count would miss.
+
+use crate::app::lazy::{Loaded, Loader, boxed};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use leptos::prelude::*;
+
+/// The wrapper's class: it adds no box of its own, so the part lays out as
+/// if it were its parent's child.
+const WRAPPER: &str = "contents";
+
+/// The part `load` returns: the server renders it at once; the phone keeps
+/// the server's HTML until the part's chunk has come (see the module).
+#[component]
+pub fn LaterPart<L, F>(
+    /// What the part is (the wrapper's `data-part`).
+    label: &'static str,
+    load: L,
+) -> impl IntoView
+where
+    L: FnOnce() -> F + Send + Sync + 'static,
+    F: Future<Output = Loaded> + Send + 'static,
+{
+    later(label, boxed(load))
+}
+
+/// `loading`'s outcome if it is there at the first poll (a split function's
+/// chunk already loaded, or on the server, where it is a plain call).
+fn ready_now<T>(loading: Pin<&mut (dyn Future<Output = T> + Send)>) -> Option<T> {
+    match loading.poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(outcome) => Some(outcome),
+        Poll::Pending => None,
+    }
+}
+
+/// The server's side: the part itself, whose chunk is never awaited here
+/// (on the server a split function is a plain call, ready at once).
+#[cfg(not(feature = "hydrate"))]
+fn later(label: &'static str, load: Loader) -> AnyView {
+    use crate::app::erase::Erase;
+
+    let context = Owner::current_shared_context();
+    let first = context.as_ref().map(|c| c.next_id().into_inner());
+    let part = ready_now(load().as_mut()).and_then(Result::ok);
+    let last = context.as_ref().map(|c| c.next_id().into_inner());
+    let ids = match (first, last) {
+        (Some(first), Some(last)) if last > first => last - first + 1,
+        _ => 0,
+    };
+    view! {
+        <div class=WRAPPER data-part=label data-later="pending" data-later-ids=ids>
+            {part}
+        </div>
+    }
+    .erase()
+}
+
+/// The phone's side: while hydrating, the wrapper, filled once the chunk
+/// has come; built later (a page moved to in the same document), the part
+/// at once when the chunk is already there.
+#[cfg(feature = "hydrate")]
+fn later(label: &'static str, load: Loader) -> AnyView {
+    use crate::app::erase::Erase;
+    use leptos::tachys::view::{Mountable, Render};
+
+    let mut loading = load();
+    if crate::app::hydrating::now() {
+        skip_ids(label);
+    } else {
+        match ready_now(loading.as_mut()) {
+            Some(Ok(part)) => {
+                return view! { <div class=WRAPPER data-part=label data-later="ready">{part}</div> }
+                    .erase();
+            }
+            Some(Err(_)) => {
+                return view! { <div class=WRAPPER data-part=label data-later="failed"></div> }
+                    .erase();
+            }
+            None => {}
+        }
+    }
+    let wrapper = NodeRef::<leptos::html::Div>::new();
+    // The part's own owner: its contexts are the page's, and it goes
+    // with the page.
+    let owner = Owner::new();
+    let built = StoredValue::new_local(None);
+    wrapper.on_load(move |wrapper| {
+        owner.with(|| {
+            leptos::task::spawn_local_scoped(async move {
+                match loading.await {
+                    Ok(part) => {
+                        let mut state = part.build();
+                        wrapper.set_inner_html("");
+                        state.mount(&wrapper, None);
+                        built.set_value(Some(state));
+                        let _ = wrapper.set_attribute("data-later", "ready");
+                    }
+                    Err(error) => {
+                        leptos::logging::error!("{label}: {error}");
+                        let _ = wrapper.set_attribute("data-later", "failed");
+                    }
+                }
+            })
+        });
+    });
+    view! {
+        <div class=WRAPPER data-part=label data-later="pending" node_ref=wrapper inner_html=String::new()></div>
+    }
+    .erase()
+}
+
+/// Takes, while hydrating, as many ids of serialized data as the server gave
+/// out for the part `label` (its `data-later-ids`, see the module), so that
+/// the resources and suspense boundaries after it get the server's ids.
+#[cfg(feature = "hydrate")]
+fn skip_ids(label: &str) {
+    let Some(context) = Owner::current_shared_context() else {
+        return;
+    };
+    let ids = leptos::prelude::document()
+        .query_selector(&format!(r#"[data-part="{label}"][data-later="pending"]"#))
+        .ok()
+        .flatten()
+        .and_then(|wrapper| wrapper.get_attribute("data-later-ids"))
+        .and_then(|ids| ids.parse::<usize>().ok())
+        .unwrap_or(0);
+    for _ in 0..ids {
+        context.next_id();
+    }
+}
