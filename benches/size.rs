@@ -3,8 +3,9 @@
 //! chat page's HTML and the CSS, JS and WASM it names (and the JS those
 //! import: a `--split` build's chunk loader), each as the bytes the server
 //! sent (compressed as it chose, for a browser's Accept-Encoding) and
-//! uncompressed; apart, the lazy chunks that loader names (the sheets: not
-//! needed to be interactive); then where the WASM's bytes go, per crate and
+//! uncompressed; apart, the chunk of the parts the page builds once it has
+//! hydrated (`app::later`, with the code chunks it needs) and the lazy
+//! chunks that loader names (the sheets: not needed to be interactive); then where the WASM's bytes go, per crate and
 //! per function (twiggy, on rustc's output before wasm-bindgen, wasm-opt and
 //! the split, so it weighs all the chunks together), and the split's main
 //! module (the chat page's WASM) by the pocketcode module each item is for.
@@ -15,8 +16,9 @@
 //! optional), `SIZE_<which>_MAIN_WASM` (the split's main module, optional)
 //! and `SIZE_<which>_LABEL`; `TWIGGY` names the twiggy binary.
 
+use std::collections::HashMap;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[path = "../tests/common/mod.rs"]
@@ -170,10 +172,33 @@ fn is_chunk(path: &str) -> bool {
     name.ends_with(".wasm") && (name.starts_with("split_") || name.starts_with("chunk_"))
 }
 
-/// A page's first load (HTML, the files it names and the JS those import)
-/// and the lazy chunks, fetched later.
+/// The chunk `later` (`app::later`: the parts a page builds once it has
+/// hydrated) and the code chunks it needs, as `/pkg/…` paths, read from
+/// cargo-leptos's split manifest in `site` (none in a build before it).
+fn later_files(site: &Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(site.join("pkg")) else {
+        return Vec::new();
+    };
+    let manifest = dir.flatten().find(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        name.starts_with("__wasm_split_manifest.") && name.ends_with(".json")
+    });
+    let Some(manifest) = manifest else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(manifest.path()).unwrap_or_default();
+    let chunks: HashMap<String, Vec<String>> = serde_json::from_str(&text).unwrap_or_default();
+    chunks
+        .get("later")
+        .map(|files| files.iter().map(|f| format!("/pkg/{f}.wasm")).collect())
+        .unwrap_or_default()
+}
+
+/// A page's first load (HTML, the files it names and the JS those import),
+/// the chunks fetched once it has hydrated, and the lazy chunks.
 struct Load {
     first: Vec<Fetched>,
+    later: Vec<Fetched>,
     lazy: Vec<Fetched>,
 }
 
@@ -198,6 +223,7 @@ async fn first_load(build: &Build) -> Result<Load, String> {
         let text = String::from_utf8_lossy(&body).into_owned();
         let mut load = Load {
             first: vec![html],
+            later: Vec::new(),
             lazy: Vec::new(),
         };
         let mut queue = assets_named(&text);
@@ -227,8 +253,14 @@ async fn first_load(build: &Build) -> Result<Load, String> {
         chunks.retain(|c| !load.first.iter().any(|f| &f.path == c));
         chunks.sort();
         chunks.dedup();
+        let later = later_files(&build.site);
         for chunk in chunks {
-            load.lazy.push(fetch(&server, &chunk).await?.0);
+            let fetched = fetch(&server, &chunk).await?.0;
+            if later.contains(&chunk) {
+                load.later.push(fetched);
+            } else {
+                load.lazy.push(fetched);
+            }
         }
         Ok(load)
     }
@@ -266,6 +298,11 @@ fn print_first_load(before: (&Build, &Load), after: (&Build, &Load)) {
          interactive; bytes on the wire (uncompressed in brackets)"
     );
     print_table(before.0, &before.1.first, after.0, &after.1.first, true);
+    println!(
+        "\nfetched once the page has hydrated: the parts it builds then (`app::later`, \
+         the sidebar; the server's HTML reads until they come) and the code chunks they need"
+    );
+    print_table(before.0, &before.1.later, after.0, &after.1.later, false);
     println!(
         "\nlazy chunks (a --split build's sheets: fetched when one opens, or once the page \
          is idle), not part of the first load"

@@ -1,3 +1,4 @@
+import { ANY_CHUNK } from '../fixtures/chunks';
 import { expect, test } from '../fixtures/pocketcode';
 
 /**
@@ -6,7 +7,9 @@ import { expect, test } from '../fixtures/pocketcode';
  * and the same bodies uncompressed, side by side. The lazy chunks the start
  * script fetches ahead once the page is idle (low priority, compiled only
  * when their sheet or page opens: `src/app/chunk_prefetch.rs`) are not part
- * of the first load; they are totalled apart.
+ * of the first load; they are totalled apart. So is the chunk the chat page
+ * asks for once it has hydrated, for the parts whose server HTML reads until
+ * it came (`src/app/later.rs`: the sidebar), with the code chunks it needs.
  */
 // A first visit: no service worker yet (it would answer from its own fetches).
 test.use({ serviceWorkers: 'block' });
@@ -19,9 +22,14 @@ test('first-load size of the chat page', async ({ pocketcode, page }) => {
   const kinds = new Map<string, string>();
   // WASM the page asked for at low priority: the idle chunk prefetch.
   const ahead = new Set<string>();
+  // Chunks asked for otherwise: on a chat page, only the chunk loader asks,
+  // once the page has hydrated (the later parts).
+  const later = new Set<string>();
   cdp.on('Network.requestWillBeSent', (e) => {
     const low = e.request.initialPriority === 'Low' || e.request.initialPriority === 'VeryLow';
-    if (low && new URL(e.request.url).pathname.endsWith('.wasm')) ahead.add(e.requestId);
+    const path = new URL(e.request.url).pathname;
+    if (low && path.endsWith('.wasm')) ahead.add(e.requestId);
+    else if (ANY_CHUNK.test(path)) later.add(e.requestId);
   });
   const wire = new Map<string, number>();
   cdp.on('Network.responseReceived', (e) => {
@@ -46,12 +54,20 @@ test('first-load size of the chat page', async ({ pocketcode, page }) => {
   const totals = new Map<string, [number, number]>();
   let aheadWire = 0;
   let aheadFiles = 0;
+  let laterWire = 0;
+  let laterFiles = 0;
   for (const [id, label] of kinds) {
     const kind = label.split(' ')[0];
     if (kind === 'other') continue;
     if (ahead.has(id)) {
       aheadWire += wire.get(id) ?? 0;
       aheadFiles += 1;
+      continue;
+    }
+    if (later.has(id)) {
+      console.log(`  after hydration: ${label}: ${wire.get(id) ?? 0} B on the wire`);
+      laterWire += wire.get(id) ?? 0;
+      laterFiles += 1;
       continue;
     }
     console.log(`  ${label}: ${wire.get(id) ?? 0} B on the wire, ${raw.get(id) ?? 0} B uncompressed`);
@@ -68,6 +84,9 @@ test('first-load size of the chat page', async ({ pocketcode, page }) => {
   console.log(
     `first load of the chat page, HTML+WASM+JS+CSS: ${(sumWire / 1024).toFixed(1)} KiB on the wire, ` +
       `${(sumRaw / 1024).toFixed(1)} KiB uncompressed (${(sumRaw / sumWire).toFixed(1)}× smaller)`,
+  );
+  console.log(
+    `fetched once hydrated (the later parts' chunk and the code it needs): ${laterFiles} files, ${(laterWire / 1024).toFixed(1)} KiB on the wire`,
   );
   console.log(
     `fetched at low priority (the idle chunk prefetch, compiled on open): ${aheadFiles} files, ${(aheadWire / 1024).toFixed(1)} KiB on the wire`,
