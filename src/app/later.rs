@@ -9,7 +9,8 @@
 //! wrapper marked `data-later="pending"`. The phone hydrates the wrapper
 //! alone and leaves the server's HTML in it as it is (no code of the part
 //! runs: tachys does not write an `inner_html` it hydrates); once the page
-//! has hydrated it fetches the chunk, builds the part under the wrapper's
+//! has hydrated and is first idle ([`crate::app::idle`]) it fetches the
+//! chunk, builds the part (each in a task of its own) under the wrapper's
 //! owner and puts it in place of that HTML, and marks the wrapper
 //! `data-later="ready"`. Until then the part reads but does not answer a
 //! tap (its links still load their pages afresh). When the chunk cannot
@@ -114,7 +115,13 @@ fn later(label: &'static str, load: Loader) -> AnyView {
     wrapper.on_load(move |wrapper| {
         owner.with(|| {
             leptos::task::spawn_local_scoped(async move {
-                match loading.await {
+                // Not before the page is first idle (a key typed then is
+                // not held behind the chunk), and each part in a task of
+                // its own once the chunk is there.
+                crate::app::idle::idle().await;
+                let loaded = loading.await;
+                crate::app::idle::next_task().await;
+                match loaded {
                     Ok(part) => {
                         let mut state = part.build();
                         wrapper.set_inner_html("");

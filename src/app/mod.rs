@@ -13,6 +13,8 @@ pub mod format;
 mod home;
 #[cfg(feature = "hydrate")]
 pub mod hydrating;
+#[cfg(feature = "hydrate")]
+mod idle;
 mod later;
 mod lazy;
 pub mod login;

@@ -5,7 +5,8 @@
 //! their bytes once the page is idle (`app::chunk_prefetch`), so that a
 //! sheet or page opened later compiles its chunk from the browser's cache
 //! (or the service worker's) without a download, and nothing is compiled
-//! before it is needed.
+//! before it is needed. The later parts' files are not among them: the
+//! page asks for those itself once idle (`app::later`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -30,16 +31,23 @@ pub fn chunk_urls(site_root: &Path, assets: &SiteAssets) -> Vec<String> {
     })
 }
 
+/// The split every page with a later part loads itself once idle
+/// (`app::later`): fetching its files ahead too would ask for each twice.
+const LATER: &str = "later";
+
 /// The manifest maps each split to the files it needs (the code it shares
 /// first, its own file last), without `.wasm`. Each file once, split after
-/// split in the manifest's order; a name that is not a hashed chunk's (one
-/// that could leave `/pkg/`) is left out.
+/// split in the manifest's order, except those the split [`LATER`] needs; a
+/// name that is not a hashed chunk's (one that could leave `/pkg/`) is left
+/// out.
 fn parse(text: &str) -> Result<Vec<String>, serde_json::Error> {
-    let splits: BTreeMap<String, Vec<String>> = serde_json::from_str(text)?;
+    let mut splits: BTreeMap<String, Vec<String>> = serde_json::from_str(text)?;
+    let later = splits.remove(LATER).unwrap_or_default();
     let mut urls: Vec<String> = Vec::new();
     for url in splits
         .into_values()
         .flatten()
+        .filter(|name| !later.contains(name))
         .map(|name| format!("/pkg/{name}.wasm"))
     {
         if is_content_hashed(&url) && !urls.contains(&url) {
@@ -70,6 +78,18 @@ mod tests {
             ]
         );
         assert!(parse("[1, 2]").is_err());
+    }
+
+    #[test]
+    fn the_later_split_s_files_are_left_to_it() {
+        let manifest = r#"{
+            "changes": ["chunk_12.a1", "chunk_13.b2", "split_changes.c3"],
+            "later": ["chunk_12.a1", "split_later.d4"]
+        }"#;
+        assert_eq!(
+            parse(manifest).expect("a manifest"),
+            ["/pkg/chunk_13.b2.wasm", "/pkg/split_changes.c3.wasm"]
+        );
     }
 
     #[test]
