@@ -5,10 +5,11 @@ import { expect, test } from '../fixtures/pocketcode';
 
 /**
  * Parts the server renders in full whose code comes in the chunk `later`,
- * fetched once the page has hydrated (`app::later`): the sidebar, and the
- * chat header's trust switch and ⋯ menu. Until it
- * came, the server's HTML reads and the composer works; then the part
- * answers; a chunk that cannot come leaves the server's HTML in place.
+ * fetched once the page has hydrated and is idle (`app::later`): the
+ * sidebar, the chat header's trust switch and ⋯ menu, and the asks above
+ * the composer. Until it came, the server's HTML reads and the composer
+ * works; then the part answers; a chunk that cannot come leaves the
+ * server's HTML in place.
  */
 
 const LATER_CHUNK = /\/pkg\/split_later\.[^/]+\.wasm$/;
@@ -42,7 +43,13 @@ test("the sidebar's code comes once the page has hydrated: the server's list rea
   await expect.poll(() => asked).toEqual(['true']);
   await expect(wrapper).toHaveAttribute('data-later', 'pending');
   const later = page.locator('[data-later]');
-  await expect(later).toHaveCount(3);
+  await expect(later).toHaveCount(4);
+  expect(await later.evaluateAll((parts) => parts.map((p) => p.getAttribute('data-part')))).toEqual([
+    'sidebar',
+    'trust',
+    'chat-menu',
+    'asks',
+  ]);
   for (const part of await later.all()) await expect(part).toHaveAttribute('data-later', 'pending');
   // The server's header and sidebar are in the page, this chat's link in it...
   await expect(page.getByRole('button', { name: 'Chat menu' })).toBeVisible();
@@ -82,4 +89,41 @@ test("parts whose code cannot come stay as the server sent them, and the chat st
   await expect(page.locator('nav#sidebar')).toHaveCount(1);
   await pocketcode.send('sent with the sidebar missing');
   await expect(pocketcode.messages('You').last()).toContainText('sent with the sidebar missing');
+});
+
+test('a question asked while the asks\' code is on its way shows once it came, and is answered', async ({
+  pocketcode,
+  page,
+}) => {
+  const chat = await pocketcode.newChat();
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(LATER_CHUNK, async (route: Route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload();
+  await expect(pocketcode.app).toHaveAttribute('data-hydrated', 'true');
+  const asks = page.locator('[data-part="asks"]');
+  await expect(asks).toHaveAttribute('data-later', 'pending');
+
+  // Asked now: the page hears it, but the part that shows it is not built.
+  await pocketcode.send('[scenario:question question="Tea or coffee?" options="Tea,Coffee"]');
+  await expect
+    .poll(async () => {
+      const response = await page.request.get('/question', { headers: { 'x-opencode-directory': chat.worktree } });
+      expect(response.ok(), await response.text()).toBe(true);
+      return ((await response.json()) as unknown[]).length;
+    })
+    .toBe(1);
+  const question = page.getByRole('group', { name: 'Question', exact: true });
+  await expect(question).toHaveCount(0);
+
+  // Built once the chunk came, it loads the asks again: the question is there.
+  release();
+  await expect(asks).toHaveAttribute('data-later', 'ready');
+  await expect(question).toContainText('Tea or coffee?');
+  await question.getByRole('button', { name: 'Coffee' }).click();
+  await expect(question).toHaveCount(0);
+  await pocketcode.expectReply('"Tea or coffee?"="Coffee"');
 });

@@ -75,9 +75,9 @@ pub struct DeletedChat {
 pub struct OpenedChat {
     pub chat: ChatSummary,
     pub transcript: Option<crate::opencode::Transcript>,
-    /// Permission requests and questions waiting for the user.
-    #[serde(default)]
-    pub asks: crate::opencode::PendingAsks,
+    /// Permission requests and questions waiting for the user, read only
+    /// by the asks' part (in the chunk `later`: `app::chat::asks`).
+    pub asks: crate::model::deferred::Deferred<crate::opencode::PendingAsks>,
     /// The models and modes for the composer's pickers (`None` when opencode
     /// could not list them).
     #[serde(default)]

@@ -10,6 +10,7 @@
 pub mod browser;
 pub mod changes;
 pub mod chats;
+pub mod deferred;
 pub mod disk;
 pub mod files;
 pub mod json;

@@ -10,13 +10,15 @@
 use leptos::prelude::*;
 
 use super::ChatKey;
-use super::asks::Asks;
+use super::asks::asks_part;
 use super::composer::Composer;
 use super::follow::Follow;
 use super::message::MessageView;
 use crate::api::{AppError, get_transcript};
+use crate::app::later::LaterPart;
 use crate::app::reload::Reload;
 use crate::app::use_chat_events;
+use crate::model::deferred::Deferred;
 use crate::opencode::{Choices, Event, PendingAsks, SessionStatus, TRANSCRIPT_PAGE, Transcript};
 
 /// A transcript load: how many of the latest messages, and whether it was
@@ -27,7 +29,7 @@ type Load = (usize, bool);
 pub fn LiveTranscript(
     key: ChatKey,
     initial: Transcript,
-    asks: PendingAsks,
+    asks: Deferred<PendingAsks>,
     choices: Option<Choices>,
 ) -> impl IntoView {
     let initial_pick = super::pickers::initial_pick(choices.as_ref(), &initial);
@@ -49,6 +51,8 @@ pub fn LiveTranscript(
         Effect::new(move |_| browsing.0.set(store.with(Transcript::browser_tool_running)));
     }
     let reload = use_reload(StoredValue::new(key.clone()), store);
+    // What may have changed the asks (their part counts on it, see `asks`).
+    let asks_changed = RwSignal::new(0_u32);
     use_chat_events(
         &session_id.clone(),
         &directory,
@@ -66,15 +70,22 @@ pub fn LiveTranscript(
             if settled && mine {
                 reload.again();
             }
+            if matches!(event, Event::AsksChanged { .. } | Event::SessionIdle { .. }) {
+                asks_changed.update(|n| *n += 1);
+            }
         },
-        move || reload.again(),
+        move || {
+            reload.again();
+            asks_changed.update(|n| *n += 1);
+        },
     );
+    let asks_key = key.clone();
     let busy = Signal::derive(move || store.with(|t| t.busy));
     super::undo::UndoActions::provide(key.clone(), store);
     view! {
         <TranscriptScroll store reload />
         <super::queue::QueuedPrompts key=key.clone() />
-        <Asks key=key.clone() initial=asks />
+        <LaterPart label="asks" load=move || asks_part(asks_key, asks, asks_changed.read_only()) />
         <Composer key busy choices initial_pick />
         <super::follow::ScrollToEndOnLoad />
     }

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::chat_ref::{existing_worktree, no_chat, not_this_chats};
 use super::{ChatError, ChatRef, ChatTarget};
 use crate::model::chats::OpenedChat;
+use crate::model::deferred::Deferred;
 use crate::opencode::{SessionStatus, TRANSCRIPT_PAGE, Transcript};
 use crate::server::events::EventHub;
 use crate::server::state::AppState;
@@ -65,7 +66,7 @@ pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedCh
     Ok(OpenedChat {
         chat,
         transcript,
-        asks,
+        asks: Deferred::new(&asks),
         choices,
         usage,
     })

@@ -2,6 +2,12 @@
 //! requests (allow once / always / reject) and questions (tap an option,
 //! or type an answer). Answered here or in any other tab, they go away
 //! everywhere: every tab refetches when one is asked or answered.
+//!
+//! Their code is in the WASM chunk `later` (see `app::later`): the server
+//! renders the asks waiting when the page loads, and the phone's page
+//! answers a tap on them once the chunk has come, after hydrating. The
+//! chat's transcript, whose code is in the page, counts what it hears that
+//! may change them meanwhile (`changed`); built then, the asks load again.
 
 mod permission;
 mod question;
@@ -10,9 +16,11 @@ use leptos::prelude::*;
 
 use super::ChatKey;
 use crate::api::{AppError, get_pending_asks};
+use crate::app::erase::Erase;
+use crate::app::lazy::Loaded;
 use crate::app::reload::Reload;
-use crate::app::use_chat_events;
-use crate::opencode::{Event, PendingAsks};
+use crate::model::deferred::Deferred;
+use crate::opencode::PendingAsks;
 use permission::Permission;
 use question::Question;
 
@@ -37,10 +45,21 @@ const BOX: &str = "my-2 border border-amber-700/70 p-2";
 const BUTTON: &str =
     "min-h-11 border border-neutral-500 px-3 text-neutral-100 disabled:text-neutral-600";
 
+/// The chat's asks, from the chunk `later`: `initial` as the chat opened,
+/// and `changed` counting the events since that may have changed them.
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn asks_part(key: ChatKey, initial: Deferred<PendingAsks>, changed: ReadSignal<u32>) -> Loaded {
+    Ok(view! { <Asks key initial changed /> }.erase())
+}
+
 #[component]
-pub fn Asks(key: ChatKey, initial: PendingAsks) -> impl IntoView {
-    let pending = RwSignal::new(initial);
-    let (session_id, directory) = (key.session_id.clone(), key.directory.clone());
+fn Asks(key: ChatKey, initial: Deferred<PendingAsks>, changed: ReadSignal<u32>) -> impl IntoView {
+    let initial = initial.read();
+    let unread = initial.is_err();
+    if let Err(error) = &initial {
+        leptos::logging::warn!("the chat's asks could not be read, loading them again: {error}");
+    }
+    let pending = RwSignal::new(initial.unwrap_or_default());
     let key = StoredValue::new(key);
     let reload = Reload::new(Action::new(move |()| {
         let ChatKey {
@@ -56,16 +75,15 @@ pub fn Asks(key: ChatKey, initial: PendingAsks) -> impl IntoView {
             pending.set(fresh);
         }
     });
-    use_chat_events(
-        &session_id,
-        &directory,
-        move |event: &Event| {
-            if matches!(event, Event::AsksChanged { .. } | Event::SessionIdle { .. }) {
-                reload.run(());
-            }
-        },
-        move || reload.run(()),
-    );
+    // Each change from now on, and one heard before this part was built
+    // (its chunk came after the page had loaded) or the asks unread.
+    Effect::new(move |seen: Option<u32>| {
+        let now = changed.get();
+        if seen.map_or(now > 0 || unread, |seen| seen != now) {
+            reload.run(());
+        }
+        now
+    });
     let ctx = AskContext {
         key,
         error: RwSignal::new(None),
