@@ -78,9 +78,10 @@ test("the sidebar's code comes once the page has hydrated: the server's list rea
   expect(consoleErrors).toEqual([]);
 });
 
-test("parts whose code cannot come stay as the server sent them, and the chat still works", async ({
+test("parts whose code cannot come stay as the server sent them, the chat still works, and a tap or going online asks again", async ({
   pocketcode,
   page,
+  context,
 }) => {
   await page.route(LATER_CHUNK, (route: Route) => route.abort('internetdisconnected'));
   const chat = await pocketcode.newChat();
@@ -89,6 +90,23 @@ test("parts whose code cannot come stay as the server sent them, and the chat st
   await expect(page.locator('nav#sidebar')).toHaveCount(1);
   await pocketcode.send('sent with the sidebar missing');
   await expect(pocketcode.messages('You').last()).toContainText('sent with the sidebar missing');
+
+  // The chunk can come now: a tap on a failed part asks for it again, and
+  // the part built answers the next tap.
+  await page.unroute(LATER_CHUNK);
+  const menu = page.locator('[data-part="chat-menu"]');
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await expect(menu).toHaveAttribute('data-later', 'ready');
+  await expect(page.getByRole('menu', { name: 'Chat menu' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await expect(page.getByRole('menu', { name: 'Chat menu' })).toBeVisible();
+  // The others wait for a tap of their own, or for the browser to be back online.
+  const sidebar = page.locator('[data-part="sidebar"]');
+  await expect(sidebar).toHaveAttribute('data-later', 'failed');
+  await context.setOffline(true);
+  await context.setOffline(false);
+  for (const part of await page.locator('[data-later]').all()) await expect(part).toHaveAttribute('data-later', 'ready');
+  await expect(page.locator('nav#sidebar')).toHaveCount(1);
 });
 
 test('a question asked while the asks\' code is on its way shows once it came, and is answered', async ({

@@ -14,7 +14,9 @@
 //! owner and puts it in place of that HTML, and marks the wrapper
 //! `data-later="ready"`. Until then the part reads but does not answer a
 //! tap (its links still load their pages afresh). When the chunk cannot
-//! come, the server's HTML stays and the wrapper says `"failed"`.
+//! come, the server's HTML stays and the wrapper says `"failed"`; a tap on
+//! the part, or the browser coming back online, asks for it again (the tap
+//! itself does nothing more: the part answers the next one).
 //!
 //! The server numbers what it serializes for hydration (resources' values,
 //! suspense boundaries) in the order the page's components create them; the
@@ -26,9 +28,10 @@
 //! that only its rendering creates (a `Suspense` inside a `Suspend`), which
 //! the count would miss.
 
-use crate::app::lazy::{Loaded, Loader, boxed};
+use crate::app::lazy::Loaded;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use leptos::prelude::*;
@@ -46,11 +49,15 @@ pub fn LaterPart<L, F>(
     load: L,
 ) -> impl IntoView
 where
-    L: FnOnce() -> F + Send + Sync + 'static,
+    L: Fn() -> F + Send + Sync + 'static,
     F: Future<Output = Loaded> + Send + 'static,
 {
-    later(label, boxed(load))
+    later(label, Arc::new(move || Box::pin(load())))
 }
+
+/// A part's loader, once for every loader type; called again after a
+/// chunk that could not come (see [`later`]).
+type Loader = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Loaded> + Send>> + Send + Sync>;
 
 /// `loading`'s outcome if it is there at the first poll (a split function's
 /// chunk already loaded, or on the server, where it is a plain call).
@@ -83,43 +90,91 @@ fn later(label: &'static str, load: Loader) -> AnyView {
     .erase()
 }
 
-/// The phone's side: while hydrating, the wrapper, filled once the chunk
-/// has come; built later (a page moved to in the same document), the part
-/// at once when the chunk is already there.
+/// The phone's side: while hydrating, the wrapper, filled once the page is
+/// idle and the chunk has come; built later (a page moved to in the same
+/// document), the part at once when the chunk is already there. A chunk
+/// that could not come is asked for again by a tap on the part or when the
+/// browser is back online.
 #[cfg(feature = "hydrate")]
 fn later(label: &'static str, load: Loader) -> AnyView {
     use crate::app::erase::Erase;
-    use leptos::tachys::view::{Mountable, Render};
 
-    let mut loading = load();
     if crate::app::hydrating::now() {
         skip_ids(label);
-    } else {
-        match ready_now(loading.as_mut()) {
-            Some(Ok(part)) => {
-                return view! { <div class=WRAPPER data-part=label data-later="ready">{part}</div> }
-                    .erase();
-            }
-            Some(Err(_)) => {
-                return view! { <div class=WRAPPER data-part=label data-later="failed"></div> }
-                    .erase();
-            }
-            None => {}
-        }
+    } else if let Some(Ok(part)) = ready_now(load().as_mut()) {
+        return view! { <div class=WRAPPER data-part=label data-later="ready">{part}</div> }
+            .erase();
     }
     let wrapper = NodeRef::<leptos::html::Div>::new();
-    // The part's own owner: its contexts are the page's, and it goes
-    // with the page.
-    let owner = Owner::new();
-    let built = StoredValue::new_local(None);
-    wrapper.on_load(move |wrapper| {
+    let fill = Fill {
+        label,
+        load,
+        // The part's own owner: its contexts are the page's, and it goes
+        // with the page.
+        owner: Owner::new(),
+        built: StoredValue::new_local(None),
+    };
+    let again = {
+        let fill = fill.clone();
+        move || {
+            if let Some(wrapper) = wrapper.get_untracked()
+                && wrapper.get_attribute("data-later").as_deref() == Some("failed")
+            {
+                let _ = wrapper.set_attribute("data-later", "pending");
+                fill.clone().start(wrapper, false);
+            }
+        }
+    };
+    let online = window_event_listener(leptos::ev::online, {
+        let again = again.clone();
+        move |_| again()
+    });
+    on_cleanup(move || online.remove());
+    wrapper.on_load(move |wrapper| fill.start(wrapper, true));
+    view! {
+        <div
+            class=WRAPPER
+            data-part=label
+            data-later="pending"
+            node_ref=wrapper
+            inner_html=String::new()
+            on:click=move |_| again()
+        ></div>
+    }
+    .erase()
+}
+
+/// What fills a later part's wrapper on the phone.
+#[cfg(feature = "hydrate")]
+#[derive(Clone)]
+struct Fill {
+    label: &'static str,
+    load: Loader,
+    owner: Owner,
+    built: StoredValue<Option<leptos::tachys::view::any_view::AnyViewState>, LocalStorage>,
+}
+
+#[cfg(feature = "hydrate")]
+impl Fill {
+    /// Fetches the chunk (the first time not before the page is idle: a
+    /// key typed then is not held behind it), then builds the part in a
+    /// task of its own in place of what the wrapper holds; marks the
+    /// wrapper `failed` when the chunk cannot come.
+    fn start(self, wrapper: web_sys::HtmlDivElement, first: bool) {
+        use leptos::tachys::view::{Mountable, Render};
+
+        let Self {
+            label,
+            load,
+            owner,
+            built,
+        } = self;
         owner.with(|| {
             leptos::task::spawn_local_scoped(async move {
-                // Not before the page is first idle (a key typed then is
-                // not held behind the chunk), and each part in a task of
-                // its own once the chunk is there.
-                crate::app::idle::idle().await;
-                let loaded = loading.await;
+                if first {
+                    crate::app::idle::idle().await;
+                }
+                let loaded = load().await;
                 crate::app::idle::next_task().await;
                 match loaded {
                     Ok(part) => {
@@ -136,11 +191,7 @@ fn later(label: &'static str, load: Loader) -> AnyView {
                 }
             })
         });
-    });
-    view! {
-        <div class=WRAPPER data-part=label data-later="pending" node_ref=wrapper inner_html=String::new()></div>
     }
-    .erase()
 }
 
 /// Takes, while hydrating, as many ids of serialized data as the server gave

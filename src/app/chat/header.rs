@@ -66,7 +66,7 @@ pub fn ChatHeader(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView 
                     {chat.worktree.path.clone()}
                 </span>
                 {gauge}
-                <LaterPart label="chat-menu" load=move || chat_menu(chat) />
+                <LaterPart label="chat-menu" load=move || chat_menu(chat.clone()) />
             </div>
         }
         .erase();
@@ -112,10 +112,10 @@ pub fn ChatHeader(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView 
             <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
             <UnshippedBadge shipping />
             <PullChip />
-            <LaterPart label="trust" load=move || trust_switch(repo, trusted) />
+            <LaterPart label="trust" load=move || trust_switch(repo.clone(), trusted) />
             {web}
             {gauge}
-            <LaterPart label="chat-menu" load=move || chat_menu(chat) />
+            <LaterPart label="chat-menu" load=move || chat_menu(chat.clone()) />
         </div>
     }
     .erase()

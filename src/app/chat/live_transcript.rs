@@ -85,7 +85,7 @@ pub fn LiveTranscript(
     view! {
         <TranscriptScroll store reload />
         <super::queue::QueuedPrompts key=key.clone() />
-        <LaterPart label="asks" load=move || asks_part(asks_key, asks, asks_changed.read_only()) />
+        <LaterPart label="asks" load=move || asks_part(asks_key.clone(), asks.clone(), asks_changed.read_only()) />
         <Composer key busy choices initial_pick />
         <super::follow::ScrollToEndOnLoad />
     }
