@@ -85,7 +85,9 @@ test('a conflicting merge is refused naming the file, and the agent is asked to 
   const merged = await call('merge_chat', { repo: winner.repo, chat_id: winner.chatId });
   expect(merged.status, merged.body).toBe(200);
 
-  await page.reload();
+  // Hydrated, with the ⋯ menu's code there (`app::later`): a tap before
+  // that would go to the server's button, which does not answer.
+  await pocketcode.reload();
   await page.getByRole('button', { name: 'Chat menu' }).click();
   await page.getByRole('menu', { name: 'Chat menu' }).getByRole('menuitem', { name: 'Changes (diff)' }).click();
   const changes = page.getByRole('region', { name: 'Changes' });
