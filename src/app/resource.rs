@@ -41,7 +41,9 @@ impl<T: DeserializeOwned> Decoder<T> for SliceJsonCodec {
 pub type JsonResource<T> = Resource<T, SliceJsonCodec>;
 
 /// `Resource::new`, with [`SliceJsonCodec`]: loads with `fetcher` whenever
-/// `source` changes (on the server first, for the first paint).
+/// `source` changes (on the server first, for the first paint). Made in a
+/// later part as it is built after the page hydrated, its first load is
+/// the server's value, if it has one (`app::later::seeds`).
 #[track_caller]
 pub fn json_resource<T, S, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
@@ -52,7 +54,31 @@ where
     S: PartialEq + Clone + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    Resource::new_with_options(source, fetcher, false)
+    // Inside a later part, the server's value answers the first load
+    // (see `app::later::seeds`).
+    #[cfg(not(feature = "hydrate"))]
+    crate::app::later::seeds::note_resource();
+    #[cfg(not(feature = "hydrate"))]
+    let seed: Option<T> = None;
+    #[cfg(feature = "hydrate")]
+    let seed = crate::app::later::seeds::take::<T>();
+    let seed = std::sync::Mutex::new(seed);
+    Resource::new_with_options(
+        source,
+        move |source| {
+            let fetch = match seed.lock().ok().and_then(|mut seed| seed.take()) {
+                Some(value) => Err(value),
+                None => Ok(fetcher(source)),
+            };
+            async move {
+                match fetch {
+                    Ok(fetch) => fetch.await,
+                    Err(seeded) => seeded,
+                }
+            }
+        },
+        false,
+    )
 }
 
 #[cfg(test)]

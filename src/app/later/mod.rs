@@ -24,9 +24,12 @@
 //! or every later resource would read another's value. The server counts
 //! the numbers the part took (`data-later-ids`) and the phone skips them.
 //! So a later part's components may create resources and boundaries in
-//! their bodies (its resources then load again once built), but nothing
-//! that only its rendering creates (a `Suspense` inside a `Suspend`), which
-//! the count would miss.
+//! their bodies, but nothing that only its rendering creates (a `Suspense`
+//! inside a `Suspend`), which the count would miss. Its resources start
+//! from the server's values ([`seeds`]), unless the part says they may be
+//! out of date (`outdated`): then they load again once built.
+
+pub mod seeds;
 
 use crate::app::lazy::Loaded;
 use std::future::Future;
@@ -47,12 +50,17 @@ pub fn LaterPart<L, F>(
     /// What the part is (the wrapper's `data-part`).
     label: &'static str,
     load: L,
+    /// Whether what the server rendered may be out of date by the time the
+    /// part is built (its chat's events came in since): then its resources
+    /// load again rather than start from the server's values.
+    #[prop(optional, into)]
+    outdated: Option<Signal<bool>>,
 ) -> impl IntoView
 where
     L: Fn() -> F + Send + Sync + 'static,
     F: Future<Output = Loaded> + Send + 'static,
 {
-    later(label, Arc::new(move || Box::pin(load())))
+    later(label, Arc::new(move || Box::pin(load())), outdated)
 }
 
 /// A part's loader, once for every loader type; called again after a
@@ -71,19 +79,26 @@ fn ready_now<T>(loading: Pin<&mut (dyn Future<Output = T> + Send)>) -> Option<T>
 /// The server's side: the part itself, whose chunk is never awaited here
 /// (on the server a split function is a plain call, ready at once).
 #[cfg(not(feature = "hydrate"))]
-fn later(label: &'static str, load: Loader) -> AnyView {
+fn later(label: &'static str, load: Loader, outdated: Option<Signal<bool>>) -> AnyView {
     use crate::app::erase::Erase;
 
+    let _ = outdated;
     let context = Owner::current_shared_context();
     let first = context.as_ref().map(|c| c.next_id().into_inner());
-    let part = ready_now(load().as_mut()).and_then(Result::ok);
+    let (part, seeds) = seeds::record(|| ready_now(load().as_mut()).and_then(Result::ok));
     let last = context.as_ref().map(|c| c.next_id().into_inner());
     let ids = match (first, last) {
         (Some(first), Some(last)) if last > first => last - first + 1,
         _ => 0,
     };
     view! {
-        <div class=WRAPPER data-part=label data-later="pending" data-later-ids=ids>
+        <div
+            class=WRAPPER
+            data-part=label
+            data-later="pending"
+            data-later-ids=ids
+            data-later-seeds=(!seeds.is_empty()).then_some(seeds)
+        >
             {part}
         </div>
     }
@@ -96,11 +111,12 @@ fn later(label: &'static str, load: Loader) -> AnyView {
 /// that could not come is asked for again by a tap on the part or when the
 /// browser is back online.
 #[cfg(feature = "hydrate")]
-fn later(label: &'static str, load: Loader) -> AnyView {
+fn later(label: &'static str, load: Loader, outdated: Option<Signal<bool>>) -> AnyView {
     use crate::app::erase::Erase;
 
+    let mut seeds = seeds::Seeds::none();
     if crate::app::hydrating::now() {
-        skip_ids(label);
+        seeds = skip_ids(label);
     } else if let Some(Ok(part)) = ready_now(load().as_mut()) {
         return view! { <div class=WRAPPER data-part=label data-later="ready">{part}</div> }
             .erase();
@@ -113,6 +129,8 @@ fn later(label: &'static str, load: Loader) -> AnyView {
         // with the page.
         owner: Owner::new(),
         built: StoredValue::new_local(None),
+        seeds,
+        outdated,
     };
     let again = {
         let fill = fill.clone();
@@ -152,6 +170,9 @@ struct Fill {
     load: Loader,
     owner: Owner,
     built: StoredValue<Option<leptos::tachys::view::any_view::AnyViewState>, LocalStorage>,
+    /// The server's values for the part's resources (the first build only).
+    seeds: seeds::Seeds,
+    outdated: Option<Signal<bool>>,
 }
 
 #[cfg(feature = "hydrate")]
@@ -168,13 +189,22 @@ impl Fill {
             load,
             owner,
             built,
+            seeds,
+            outdated,
         } = self;
         owner.with(|| {
             leptos::task::spawn_local_scoped(async move {
                 if first {
                     crate::app::idle::idle().await;
                 }
+                // The part's components run (and make its resources) when
+                // the loaded function is called: its resources take the
+                // seeds then, and none is left for what it makes later.
+                if !outdated.is_some_and(|o| o.get_untracked()) {
+                    provide_context(seeds.clone());
+                }
                 let loaded = load().await;
+                seeds.clear();
                 crate::app::idle::next_task().await;
                 match loaded {
                     Ok(part) => {
@@ -196,20 +226,23 @@ impl Fill {
 
 /// Takes, while hydrating, as many ids of serialized data as the server gave
 /// out for the part `label` (its `data-later-ids`, see the module), so that
-/// the resources and suspense boundaries after it get the server's ids.
+/// the resources and suspense boundaries after it get the server's ids;
+/// returns the ids of the part's own resources' values (its seeds).
 #[cfg(feature = "hydrate")]
-fn skip_ids(label: &str) {
+fn skip_ids(label: &str) -> seeds::Seeds {
     let Some(context) = Owner::current_shared_context() else {
-        return;
+        return seeds::Seeds::none();
     };
-    let ids = leptos::prelude::document()
+    let wrapper = leptos::prelude::document()
         .query_selector(&format!(r#"[data-part="{label}"][data-later="pending"]"#))
         .ok()
-        .flatten()
-        .and_then(|wrapper| wrapper.get_attribute("data-later-ids"))
+        .flatten();
+    let attribute = |name: &str| wrapper.as_ref().and_then(|w| w.get_attribute(name));
+    let ids = attribute("data-later-ids")
         .and_then(|ids| ids.parse::<usize>().ok())
         .unwrap_or(0);
     for _ in 0..ids {
         context.next_id();
     }
+    attribute(seeds::ATTRIBUTE).map_or_else(seeds::Seeds::none, |ids| seeds::Seeds::parse(&ids))
 }
