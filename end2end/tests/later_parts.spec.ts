@@ -1,4 +1,7 @@
-import type { Route } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { Page, Route } from '@playwright/test';
 
 import { loaderChunks, watchCompiledChunks } from '../fixtures/chunks';
 import { expect, test } from '../fixtures/pocketcode';
@@ -6,10 +9,10 @@ import { expect, test } from '../fixtures/pocketcode';
 /**
  * Parts the server renders in full whose code comes in the chunk `later`,
  * fetched once the page has hydrated and is idle (`app::later`): the
- * sidebar, the chat header's trust switch and ⋯ menu, and the asks above
- * the composer. Until it came, the server's HTML reads and the composer
- * works; then the part answers; a chunk that cannot come leaves the
- * server's HTML in place.
+ * sidebar, the chat header's tools (the unshipped badge, trust, the gauge,
+ * the ⋯ menu), the queue and the asks above the composer. Until it came,
+ * the server's HTML reads and the composer works; then the part answers; a
+ * chunk that cannot come leaves the server's HTML in place.
  */
 
 const LATER_CHUNK = /\/pkg\/split_later\.[^/]+\.wasm$/;
@@ -46,8 +49,8 @@ test("the sidebar's code comes once the page has hydrated: the server's list rea
   await expect(later).toHaveCount(4);
   expect(await later.evaluateAll((parts) => parts.map((p) => p.getAttribute('data-part')))).toEqual([
     'sidebar',
-    'trust',
-    'chat-menu',
+    'header-tools',
+    'queue',
     'asks',
   ]);
   for (const part of await later.all()) await expect(part).toHaveAttribute('data-later', 'pending');
@@ -94,7 +97,7 @@ test("parts whose code cannot come stay as the server sent them, the chat still 
   // The chunk can come now: a tap on a failed part asks for it again, and
   // the part built answers the next tap.
   await page.unroute(LATER_CHUNK);
-  const menu = page.locator('[data-part="chat-menu"]');
+  const menu = page.locator('[data-part="header-tools"]');
   await page.getByRole('button', { name: 'Chat menu' }).click();
   await expect(menu).toHaveAttribute('data-later', 'ready');
   await expect(page.getByRole('menu', { name: 'Chat menu' })).toHaveCount(0);
@@ -144,4 +147,75 @@ test('a question asked while the asks\' code is on its way shows once it came, a
   await question.getByRole('button', { name: 'Coffee' }).click();
   await expect(question).toHaveCount(0);
   await pocketcode.expectReply('"Tea or coffee?"="Coffee"');
+});
+
+/** Holds the chunk `later` until the returned function is called. */
+async function holdLaterChunk(page: Page): Promise<() => void> {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(LATER_CHUNK, async (route: Route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
+test("the header's part starts from the server's values: nothing asked again, no flash; after the chat's events it loads them again", async ({
+  pocketcode,
+  page,
+  consoleErrors,
+}) => {
+  const chat = await pocketcode.newChat();
+  fs.writeFileSync(path.join(chat.worktree, 'unshipped.txt'), 'not committed\n');
+  const badge = page.getByTestId('unshipped');
+  const tools = page.locator('[data-part="header-tools"]');
+  // The unshipped badge's load. (The gauge and the queue load again once
+  // built, as any part that hears the chat's events does on subscribing.)
+  const loads = /\/pocket\/fn\/get_changes/;
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (loads.test(request.url())) asked.push(new URL(request.url()).pathname);
+  });
+
+  let release = await holdLaterChunk(page);
+  await page.reload();
+  await expect(pocketcode.app).toHaveAttribute('data-hydrated', 'true');
+  await expect(tools).toHaveAttribute('data-later', 'pending');
+  await expect(badge).toContainText('1 uncommitted');
+  await expect(page.getByTestId('context-button')).toBeVisible();
+  // Whether the badge or the gauge ever leaves the page from now on.
+  await page.evaluate(() => {
+    const w = window as unknown as { gone: string[] };
+    w.gone = [];
+    new MutationObserver(() => {
+      for (const id of ['unshipped', 'context-button'])
+        if (!document.querySelector(`[data-testid="${id}"]`)) w.gone.push(id);
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  asked.length = 0;
+  release();
+  for (const part of await page.locator('[data-later]').all()) await expect(part).toHaveAttribute('data-later', 'ready');
+  await expect(badge).toContainText('1 uncommitted');
+  expect(await page.evaluate(() => (window as unknown as { gone: string[] }).gone)).toEqual([]);
+  expect(asked).toEqual([]);
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+  await expect(page.getByRole('menu', { name: 'Chat menu' })).toBeVisible();
+  await page.getByRole('button', { name: 'Chat menu' }).click();
+
+  // Reloaded again, and the chat's events come before the chunk: what the
+  // server rendered may be out of date, so the part loads it again.
+  await page.unroute(LATER_CHUNK);
+  release = await holdLaterChunk(page);
+  await page.reload();
+  await expect(pocketcode.app).toHaveAttribute('data-hydrated', 'true');
+  await expect(tools).toHaveAttribute('data-later', 'pending');
+  fs.rmSync(path.join(chat.worktree, 'unshipped.txt'));
+  await pocketcode.send('sent before the header could answer');
+  await pocketcode.expectReply(/./);
+  asked.length = 0;
+  release();
+  await expect(tools).toHaveAttribute('data-later', 'ready');
+  await expect(badge).toHaveCount(0);
+  await expect.poll(() => asked.length).toBeGreaterThan(0);
+  expect(consoleErrors).toEqual([]);
 });

@@ -83,7 +83,7 @@ pub struct OpenedChat {
     #[serde(default)]
     pub choices: Option<crate::opencode::Choices>,
     /// The header's context gauge at opening (`None` when it could not be
-    /// added up: the gauge then asks for it).
-    #[serde(default)]
-    pub usage: Option<crate::model::usage::ChatUsage>,
+    /// added up: the gauge then asks for it), read only by the header's
+    /// part in the chunk `later` (`app::chat::header`).
+    pub usage: crate::model::deferred::Deferred<Option<crate::model::usage::ChatUsage>>,
 }

@@ -3,6 +3,9 @@
 //! or not pushed, a link to the same session in
 //! opencode's own web UI, the context gauge, and the ⋯ menu; for a
 //! remote's chat, the connection and the directory on the remote instead.
+//!
+//! Everything right of the branch is one later part (`header-tools`): its
+//! code, with the shipping state's and the gauge's, comes after hydration.
 
 use leptos::prelude::*;
 
@@ -14,6 +17,7 @@ use crate::app::later::LaterPart;
 use crate::app::lazy::Loaded;
 use crate::app::trust::TrustSwitch;
 use crate::model::chats::ChatSummary;
+use crate::model::deferred::Deferred;
 use crate::model::usage::ChatUsage;
 
 /// Where opencode's web UI shows a session: `/{directory}/session/{id}`,
@@ -40,43 +44,41 @@ fn gauge(chat: &ChatSummary, usage: Option<ChatUsage>) -> Option<impl IntoView +
     Some(view! { <ContextGauge chat usage /> })
 }
 
-/// The ⋯ menu, in the WASM chunk `later` (see `app::later`): the header
-/// shows the server's button until the chunk has come after hydration.
+/// The header's controls right of the branch, in the WASM chunk `later`
+/// (see `app::later`): the header shows the server's until the chunk has
+/// come after hydration. `heard` counts the chat's events since the page
+/// opened: the usage it opened with is then out of date, and so are the
+/// server's values of the shipping state (see `ChatHeader`).
 #[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn chat_menu(chat: ChatSummary) -> Loaded {
-    Ok(view! { <ChatMenu chat /> }.erase())
+fn header_tools(
+    chat: ChatSummary,
+    usage: Deferred<Option<ChatUsage>>,
+    heard: ReadSignal<u32>,
+) -> Loaded {
+    let usage = match usage.read() {
+        Ok(usage) if heard.get_untracked() == 0 => usage,
+        Ok(_) => None,
+        Err(error) => {
+            leptos::logging::warn!("the chat's usage could not be read, loading it again: {error}");
+            None
+        }
+    };
+    Ok(view! { <HeaderTools chat usage /> }.erase())
 }
 
-/// The repo's trust switch, in the chunk `later` too.
-#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn trust_switch(repo: String, trusted: bool) -> Loaded {
-    Ok(view! { <TrustSwitch repo trusted compact=true /> }.erase())
-}
-
+/// The badge when work is not shipped, the pull request's chip, the trust
+/// switch, the link to opencode's web UI, the context gauge and the ⋯
+/// menu; for a remote's chat, the gauge and the menu.
 #[component]
-pub fn ChatHeader(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView {
+fn HeaderTools(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView {
     let gauge = gauge(&chat, usage);
-    if let Some(connection) = crate::model::remotes::remote_name(&chat.worktree.repo) {
-        // opencode's web UI behind pocketcode's proxy is the local one.
-        let connection = connection.to_owned();
+    if crate::model::remotes::remote_name(&chat.worktree.repo).is_some() {
         return view! {
-            <div data-testid="chat-header" class="relative flex items-center gap-1 border-b border-neutral-900 pl-3 text-xs text-neutral-500 sm:gap-2">
-                <span class="truncate text-sky-300" title="remote connection">{format!("on {connection}")}</span>
-                <span class="min-w-0 flex-1 truncate" title="directory on the remote" data-testid="remote-directory">
-                    {chat.worktree.path.clone()}
-                </span>
-                {gauge}
-                <LaterPart label="chat-menu" load=move || chat_menu(chat.clone()) />
-            </div>
+            {gauge}
+            <ChatMenu chat />
         }
         .erase();
     }
-    let (repo, trusted) = (chat.worktree.repo.clone(), chat.worktree.trusted);
-    let branch = chat
-        .worktree
-        .branch
-        .clone()
-        .unwrap_or_else(|| "(detached)".into());
     let shipping = provide_chat_shipping(ShippingChat {
         repo: chat.worktree.repo.clone(),
         chat_id: chat.worktree.chat_id.clone(),
@@ -104,18 +106,61 @@ pub fn ChatHeader(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView 
             </a>
         }
     });
+    let (repo, trusted) = (chat.worktree.repo.clone(), chat.worktree.trusted);
+    view! {
+        <UnshippedBadge shipping />
+        <PullChip />
+        <TrustSwitch repo trusted compact=true />
+        {web}
+        {gauge}
+        <ChatMenu chat />
+    }
+    .erase()
+}
+
+/// The chat's header; `heard` counts the chat's events since the page
+/// opened (see [`header_tools`]).
+#[component]
+pub fn ChatHeader(
+    chat: ChatSummary,
+    usage: Deferred<Option<ChatUsage>>,
+    heard: ReadSignal<u32>,
+) -> impl IntoView {
+    // The server's values of the tools' resources are out of date once
+    // the chat's events have come in: the agent may have written files, or
+    // gone idle, which the changes' resource reloads on (the gauge and the
+    // queue load again on their own once they hear the chat's events).
+    let outdated = Signal::derive(move || heard.get() > 0);
+    let tools = {
+        let chat = chat.clone();
+        move || header_tools(chat.clone(), usage.clone(), heard)
+    };
+    if let Some(connection) = crate::model::remotes::remote_name(&chat.worktree.repo) {
+        // opencode's web UI behind pocketcode's proxy is the local one.
+        let connection = connection.to_owned();
+        return view! {
+            <div data-testid="chat-header" class="relative flex items-center gap-1 border-b border-neutral-900 pl-3 text-xs text-neutral-500 sm:gap-2">
+                <span class="truncate text-sky-300" title="remote connection">{format!("on {connection}")}</span>
+                <span class="min-w-0 flex-1 truncate" title="directory on the remote" data-testid="remote-directory">
+                    {chat.worktree.path.clone()}
+                </span>
+                <LaterPart label="header-tools" load=tools outdated />
+            </div>
+        }
+        .erase();
+    }
+    let branch = chat
+        .worktree
+        .branch
+        .clone()
+        .unwrap_or_else(|| "(detached)".into());
     // A 390 px phone holds every control of this row only with the
     // narrower gaps (the badge, trust, ↗, gauge and ⋯ are 44 px or more).
     view! {
         <div data-testid="chat-header" class="relative flex items-center gap-1 border-b border-neutral-900 pl-3 text-xs text-neutral-500 sm:gap-2">
             <span class="truncate" title="repo">{chat.worktree.repo.clone()}</span>
             <span class="min-w-0 flex-1 truncate" title="branch" data-testid="branch">{branch}</span>
-            <UnshippedBadge shipping />
-            <PullChip />
-            <LaterPart label="trust" load=move || trust_switch(repo.clone(), trusted) />
-            {web}
-            {gauge}
-            <LaterPart label="chat-menu" load=move || chat_menu(chat.clone()) />
+            <LaterPart label="header-tools" load=tools outdated />
         </div>
     }
     .erase()

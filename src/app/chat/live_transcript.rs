@@ -14,6 +14,7 @@ use super::asks::asks_part;
 use super::composer::Composer;
 use super::follow::Follow;
 use super::message::MessageView;
+use super::queue::queue_part;
 use crate::api::{AppError, get_transcript};
 use crate::app::later::LaterPart;
 use crate::app::reload::Reload;
@@ -31,6 +32,10 @@ pub fn LiveTranscript(
     initial: Transcript,
     asks: Deferred<PendingAsks>,
     choices: Option<Choices>,
+    /// Counts the chat's events: what the server rendered may be out of
+    /// date once one came (see `header`). A resync is not counted: each
+    /// part that hears the chat's events loads again on one itself.
+    heard: RwSignal<u32>,
 ) -> impl IntoView {
     let initial_pick = super::pickers::initial_pick(choices.as_ref(), &initial);
     let (session_id, directory) = (
@@ -73,6 +78,7 @@ pub fn LiveTranscript(
             if matches!(event, Event::AsksChanged { .. } | Event::SessionIdle { .. }) {
                 asks_changed.update(|n| *n += 1);
             }
+            heard.update(|n| *n += 1);
         },
         move || {
             reload.again();
@@ -80,11 +86,12 @@ pub fn LiveTranscript(
         },
     );
     let asks_key = key.clone();
+    let queue_key = key.clone();
     let busy = Signal::derive(move || store.with(|t| t.busy));
     super::undo::UndoActions::provide(key.clone(), store);
     view! {
         <TranscriptScroll store reload />
-        <super::queue::QueuedPrompts key=key.clone() />
+        <LaterPart label="queue" load=move || queue_part(queue_key.clone()) />
         <LaterPart label="asks" load=move || asks_part(asks_key.clone(), asks.clone(), asks_changed.read_only()) />
         <Composer key busy choices initial_pick />
         <super::follow::ScrollToEndOnLoad />

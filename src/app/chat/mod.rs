@@ -118,7 +118,10 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     if let Some(session_id) = chat.session_id.clone() {
         read_mark::keep_read(repo.clone(), chat_id.clone(), session_id);
     }
-    let header = view! { <ChatHeader chat=chat.clone() usage /> };
+    // The chat's events heard since it opened: what the server rendered
+    // may be out of date then (the header's later part loads again).
+    let heard = RwSignal::new(0_u32);
+    let header = view! { <ChatHeader chat=chat.clone() usage heard=heard.read_only() /> };
     let body = match transcript {
         Some(initial) => {
             // A remote's events are filed under `@<connection>:<dir>`.
@@ -129,7 +132,7 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
                 session_id: initial.session.id.clone(),
                 directory,
             };
-            view! { <LiveTranscript key initial asks choices /> }.erase()
+            view! { <LiveTranscript key initial asks choices heard /> }.erase()
         }
         None => view! {
             <p role="alert" class="p-3 text-amber-300">

@@ -14,6 +14,7 @@ use crate::app::call::Call;
 use super::ChatKey;
 use crate::api::{DeleteQueued, EditQueued, MoveQueued, get_queue};
 use crate::app::erase::Erase;
+use crate::app::lazy::Loaded;
 use crate::app::use_chat_events;
 use crate::model::queue::{PromptQueue, QueuedPrompt};
 use crate::opencode::Event;
@@ -69,9 +70,16 @@ impl Changes {
     }
 }
 
+/// The queue, in the WASM chunk `later` (see `app::later`): the server's
+/// bubbles until the chunk has come after hydration.
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn queue_part(key: ChatKey) -> Loaded {
+    Ok(view! { <QueuedPrompts key /> }.erase())
+}
+
 /// The queue of a local chat (a remote chat has none: nothing is shown).
 #[component]
-pub fn QueuedPrompts(key: ChatKey) -> impl IntoView {
+fn QueuedPrompts(key: ChatKey) -> impl IntoView {
     if crate::model::remotes::remote_name(&key.repo).is_some() {
         return ().erase();
     }

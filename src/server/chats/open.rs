@@ -68,7 +68,7 @@ pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedCh
         transcript,
         asks: Deferred::new(&asks),
         choices,
-        usage,
+        usage: Deferred::new(&usage),
     })
 }
 

@@ -117,7 +117,8 @@ pub fn UnshippedBadge(shipping: ChatShipping) -> impl IntoView {
             </span>
         })
     };
-    view! { <Suspense fallback=|| ()>{badge}</Suspense> }
+    // The badge stays as it was while the changes load again.
+    view! { <Transition fallback=|| ()>{badge}</Transition> }
 }
 
 /// The shipping part of the Changes sheet.
