@@ -8,8 +8,8 @@ import { expect, test } from '../fixtures/pocketcode';
 
 /**
  * Parts the server renders in full whose code comes in the chunk `later`,
- * fetched once the page has hydrated and is idle (`app::later`): the
- * sidebar, the chat header's tools (the unshipped badge, trust, the gauge,
+ * fetched once the page has hydrated and is idle (`app::later`): the top
+ * bar's version line, the sidebar, the chat header's tools (the unshipped badge, trust, the gauge,
  * the ⋯ menu), the queue and the asks above the composer. Until it came,
  * the server's HTML reads and the composer works; then the part answers; a
  * chunk that cannot come leaves the server's HTML in place.
@@ -46,8 +46,9 @@ test("the sidebar's code comes once the page has hydrated: the server's list rea
   await expect.poll(() => asked).toEqual(['true']);
   await expect(wrapper).toHaveAttribute('data-later', 'pending');
   const later = page.locator('[data-later]');
-  await expect(later).toHaveCount(4);
+  await expect(later).toHaveCount(5);
   expect(await later.evaluateAll((parts) => parts.map((p) => p.getAttribute('data-part')))).toEqual([
+    'info',
     'sidebar',
     'header-tools',
     'queue',
@@ -160,7 +161,7 @@ async function holdLaterChunk(page: Page): Promise<() => void> {
   return release;
 }
 
-test("the header's part starts from the server's values: nothing asked again, no flash; after the chat's events it loads them again", async ({
+test("later parts start from the server's values: nothing asked again, no flash; after the chat's events the header loads again", async ({
   pocketcode,
   page,
   consoleErrors,
@@ -169,9 +170,10 @@ test("the header's part starts from the server's values: nothing asked again, no
   fs.writeFileSync(path.join(chat.worktree, 'unshipped.txt'), 'not committed\n');
   const badge = page.getByTestId('unshipped');
   const tools = page.locator('[data-part="header-tools"]');
-  // The unshipped badge's load. (The gauge and the queue load again once
-  // built, as any part that hears the chat's events does on subscribing.)
-  const loads = /\/pocket\/fn\/get_changes/;
+  // The unshipped badge's load and the top bar's. (The gauge and the queue
+  // load again once built, as any part that hears the chat's events does
+  // on subscribing.)
+  const loads = /\/pocket\/fn\/(get_changes|info)(\?|$)/;
   const asked: string[] = [];
   page.on('request', (request) => {
     if (loads.test(request.url())) asked.push(new URL(request.url()).pathname);
@@ -183,13 +185,14 @@ test("the header's part starts from the server's values: nothing asked again, no
   await expect(tools).toHaveAttribute('data-later', 'pending');
   await expect(badge).toContainText('1 uncommitted');
   await expect(page.getByTestId('context-button')).toBeVisible();
-  // Whether the badge or the gauge ever leaves the page from now on.
+  await expect(page.getByRole('banner').locator('[data-version]')).toBeVisible();
+  // Whether the badge, the gauge or the version ever leaves the page from now on.
   await page.evaluate(() => {
     const w = window as unknown as { gone: string[] };
     w.gone = [];
     new MutationObserver(() => {
-      for (const id of ['unshipped', 'context-button'])
-        if (!document.querySelector(`[data-testid="${id}"]`)) w.gone.push(id);
+      for (const shown of ['[data-testid="unshipped"]', '[data-testid="context-button"]', '[data-version]'])
+        if (!document.querySelector(shown)) w.gone.push(shown);
     }).observe(document.body, { childList: true, subtree: true });
   });
   asked.length = 0;
@@ -216,6 +219,6 @@ test("the header's part starts from the server's values: nothing asked again, no
   release();
   await expect(tools).toHaveAttribute('data-later', 'ready');
   await expect(badge).toHaveCount(0);
-  await expect.poll(() => asked.length).toBeGreaterThan(0);
+  await expect.poll(() => asked).toContain('/pocket/fn/get_changes');
   expect(consoleErrors).toEqual([]);
 });

@@ -12,10 +12,11 @@ use super::sidebar::SidebarOpen;
 use super::toggle::ToggleButton;
 use crate::api::{AppInfo, RecentRestart, get_info};
 use crate::app::erase::Erase;
+use crate::app::later::LaterPart;
+use crate::app::lazy::Loaded;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let info = json_resource(|| (), |_| get_info());
     let SidebarOpen(open) = expect_context::<SidebarOpen>();
     view! {
         <header class="sticky top-0 z-10 flex items-center gap-2 border-b border-neutral-800 bg-black pt-[env(safe-area-inset-top)] pr-[max(0.25rem,env(safe-area-inset-right))] pl-[max(0.25rem,env(safe-area-inset-left))] text-sm">
@@ -24,21 +25,35 @@ pub fn TopBar() -> impl IntoView {
                 <a href="/">"pocketcode"</a>
             </h1>
             <div class="flex min-w-0 flex-1 items-baseline gap-x-2 overflow-hidden">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match info.await {
-                            Ok(info) => view! { <InfoLine info /> }.erase(),
-                            Err(error) => {
-                                view! { <span class="truncate text-red-400">{error.to_string()}</span> }
-                                    .erase()
-                            }
-                        }
-                    })}
-                </Suspense>
+                <LaterPart label="info" load=info_part />
                 <Reconnecting />
             </div>
             <NewChatButton />
         </header>
+    }
+}
+
+/// The version and what is degraded, in the WASM chunk `later` (see
+/// `app::later`): the server's line until the chunk has come.
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn info_part() -> Loaded {
+    Ok(view! { <Info /> }.erase())
+}
+
+#[component]
+fn Info() -> impl IntoView {
+    let info = json_resource(|| (), |_| get_info());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(info) => view! { <InfoLine info /> }.erase(),
+                    Err(error) => {
+                        view! { <span class="truncate text-red-400">{error.to_string()}</span> }.erase()
+                    }
+                }
+            })}
+        </Suspense>
     }
 }
 
