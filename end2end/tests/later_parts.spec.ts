@@ -10,7 +10,8 @@ import { expect, test } from '../fixtures/pocketcode';
  * Parts the server renders in full whose code comes in the chunk `later`,
  * fetched once the page has hydrated and is idle (`app::later`): the top
  * bar's version line, the sidebar, the chat header's tools (the unshipped badge, trust, the gauge,
- * the ⋯ menu), the queue and the asks above the composer. Until it came,
+ * the ⋯ menu), the queue and the asks above the composer, and in the
+ * composer the interrupted banner and the mic with its status line. Until it came,
  * the server's HTML reads and the composer works; then the part answers; a
  * chunk that cannot come leaves the server's HTML in place.
  */
@@ -46,13 +47,16 @@ test("the sidebar's code comes once the page has hydrated: the server's list rea
   await expect.poll(() => asked).toEqual(['true']);
   await expect(wrapper).toHaveAttribute('data-later', 'pending');
   const later = page.locator('[data-later]');
-  await expect(later).toHaveCount(5);
+  await expect(later).toHaveCount(8);
   expect(await later.evaluateAll((parts) => parts.map((p) => p.getAttribute('data-part')))).toEqual([
     'info',
     'sidebar',
     'header-tools',
     'queue',
     'asks',
+    'interrupted',
+    'voice-status',
+    'mic',
   ]);
   for (const part of await later.all()) await expect(part).toHaveAttribute('data-later', 'pending');
   // The server's header and sidebar are in the page, this chat's link in it...

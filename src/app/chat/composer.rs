@@ -15,12 +15,13 @@ use crate::app::call::Call;
 
 use super::ChatKey;
 use super::attach::{Attach, AttachButton, AttachedImages, field_value};
-use super::interrupted::InterruptedBanner;
+use super::interrupted::interrupted_part;
 use super::mentions::{LISTBOX_ID, MentionList, Mentions, byte_offset};
 use super::pickers::{Pickers, restore_pick};
-use super::voice::{MicButton, Voice, VoiceStatus, insert_phrase};
+use super::voice::{Voice, insert_phrase, mic_part, status_part};
 use crate::api::{AbortSession, Attachment, QueuePrompt, SendPrompt, SteerPrompt};
 use crate::app::erase::Erase;
+use crate::app::later::LaterPart;
 use crate::app::storage::{Pick, draft as saved_draft, on_draft_change, save_draft};
 use crate::app::web::files::pasted;
 use crate::opencode::Choices;
@@ -99,9 +100,13 @@ pub fn Composer(
             .or_else(|| abort_error().map(|e| e.to_string()))
     };
     let pickers = choices.map(|choices| view! { <Pickers key=key.clone() choices pick /> });
+    let interrupted = {
+        let key = key.clone();
+        move || interrupted_part(key.clone(), pick, busy)
+    };
     view! {
         <div class="border-t border-neutral-900 bg-black px-3 pt-2 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
-            <InterruptedBanner key=key.clone() pick busy />
+            <LaterPart label="interrupted" load=interrupted />
             // Its fields erased here: `ActionForm` erases its children with
             // `into_any`, which would keep their async hydration (`erase`).
             <ActionForm action=prompt.send>
@@ -118,11 +123,11 @@ pub fn Composer(
                     <MentionList mentions=prompt.mentions />
                     <PromptBox chat prompt />
                     <AttachedImages attachments text_only_model />
-                    <VoiceStatus voice />
+                    <LaterPart label="voice-status" load=move || status_part(voice) />
                     <div class="mt-2 flex flex-wrap items-center gap-2">
                         {pickers}
                         <AttachButton attach=prompt.attach />
-                        <MicButton voice />
+                        <LaterPart label="mic" load=move || mic_part(voice) />
                         <span class="flex-1"></span>
                         <StopButton chat abort busy />
                         <super::send_buttons::SendButtons chat prompt pick busy />

@@ -9,14 +9,23 @@ use leptos::prelude::*;
 use super::ChatKey;
 use crate::api::SendPrompt;
 use crate::app::chat_list::ChatList;
+use crate::app::erase::Erase;
+use crate::app::lazy::Loaded;
 use crate::app::storage::Pick;
 use crate::model::live::ChatStatus;
 
 /// What Continue sends.
 pub const CONTINUE_PROMPT: &str = "continue";
 
+/// The banner, in the WASM chunk `later` (see `app::later`): the server's
+/// until the chunk has come after hydration.
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn interrupted_part(key: ChatKey, pick: RwSignal<Pick>, busy: Signal<bool>) -> Loaded {
+    Ok(view! { <InterruptedBanner key pick busy /> }.erase())
+}
+
 #[component]
-pub fn InterruptedBanner(key: ChatKey, pick: RwSignal<Pick>, busy: Signal<bool>) -> impl IntoView {
+fn InterruptedBanner(key: ChatKey, pick: RwSignal<Pick>, busy: Signal<bool>) -> impl IntoView {
     let chat_list = expect_context::<ChatList>();
     let send = ServerAction::<SendPrompt>::new();
     let session = key.session_id.clone();

@@ -20,7 +20,7 @@ use leptos::prelude::*;
 
 use crate::api::get_voice_setup;
 use crate::app::erase::Erase;
-use crate::app::lazy::PART_FAILED;
+use crate::app::lazy::{Loaded, PART_FAILED};
 use crate::app::web::clock::{every, now_ms};
 use crate::app::web::{recorder, speech};
 
@@ -140,9 +140,23 @@ impl Voice {
     }
 }
 
+/// The mic button, in the WASM chunk `later` (see `app::later`): the
+/// server renders no mic (what the browser has is known only there), and
+/// it shows once the chunk has come after hydration.
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub(in crate::app::chat) fn mic_part(voice: Voice) -> Loaded {
+    Ok(view! { <MicButton voice /> }.erase())
+}
+
+/// The status line, in the chunk `later` too (idle on the server: empty).
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub(in crate::app::chat) fn status_part(voice: Voice) -> Loaded {
+    Ok(view! { <VoiceStatus voice /> }.erase())
+}
+
 /// The mic button (pressed while listening or recording).
 #[component]
-pub(super) fn MicButton(voice: Voice) -> impl IntoView {
+fn MicButton(voice: Voice) -> impl IntoView {
     let working = move || {
         matches!(
             voice.phase.get(),
@@ -181,7 +195,7 @@ pub(super) fn MicButton(voice: Voice) -> impl IntoView {
 /// "Listening…", "Recording 0:03", "Transcribing…" with Stop, and what
 /// went wrong.
 #[component]
-pub(super) fn VoiceStatus(voice: Voice) -> impl IntoView {
+fn VoiceStatus(voice: Voice) -> impl IntoView {
     let status = move || match voice.phase.get() {
         Phase::Idle => None,
         Phase::Loading => Some(view! { "Loading voice input…" }.erase()),
