@@ -10,7 +10,7 @@
 //! alone and leaves the server's HTML in it as it is (no code of the part
 //! runs: tachys does not write an `inner_html` it hydrates); once the page
 //! has hydrated and is first idle ([`crate::app::idle`]) it fetches the
-//! chunk, builds the part (each in a task of its own) under the wrapper's
+//! chunk, makes and builds the part (each part in tasks of its own) under the wrapper's
 //! owner and puts it in place of that HTML, and marks the wrapper
 //! `data-later="ready"`. Until then the part reads but does not answer a
 //! tap (its links still load their pages afresh). When the chunk cannot
@@ -197,13 +197,23 @@ impl Fill {
                 if first {
                     crate::app::idle::idle().await;
                 }
-                // The part's components run (and make its resources) when
-                // the loaded function is called: its resources take the
-                // seeds then, and none is left for what it makes later.
-                if !outdated.is_some_and(|o| o.get_untracked()) {
-                    provide_context(seeds.clone());
-                }
-                let loaded = load().await;
+                // The chunk first, then a task of this part's own: once the
+                // chunk came, every part would otherwise run its components
+                // in the one task that heard it.
+                let loaded = match chunk_later().await {
+                    Ok(()) => {
+                        crate::app::idle::next_task().await;
+                        // The part's components run (and make its resources)
+                        // when the loaded function is called: its resources
+                        // take the seeds then, and none is left for what it
+                        // makes later.
+                        if !outdated.is_some_and(|o| o.get_untracked()) {
+                            provide_context(seeds.clone());
+                        }
+                        load().await
+                    }
+                    Err(error) => Err(error),
+                };
                 seeds.clear();
                 crate::app::idle::next_task().await;
                 match loaded {
@@ -222,6 +232,14 @@ impl Fill {
             })
         });
     }
+}
+
+/// The chunk `later` itself, which every later part's code is in: called,
+/// it fetches the chunk and runs nothing.
+#[cfg(feature = "hydrate")]
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn chunk_later() -> Result<(), crate::app::lazy::ChunkError> {
+    Ok(())
 }
 
 /// Takes, while hydrating, as many ids of serialized data as the server gave
