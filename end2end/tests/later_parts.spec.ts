@@ -10,7 +10,7 @@ import { expect, test } from '../fixtures/pocketcode';
  * Parts the server renders in full whose code comes in the chunk `later`,
  * fetched once the page has hydrated and is idle (`app::later`): the top
  * bar's version line, the sidebar, the chat header's tools (the unshipped badge, trust, the gauge,
- * the ⋯ menu), the queue and the asks above the composer, and in the
+ * the ⋯ menu), the transcript, the queue and the asks above the composer, and in the
  * composer the interrupted banner and the mic with its status line. Until it came,
  * the server's HTML reads and the composer works; then the part answers; a
  * chunk that cannot come leaves the server's HTML in place.
@@ -47,11 +47,12 @@ test("the sidebar's code comes once the page has hydrated: the server's list rea
   await expect.poll(() => asked).toEqual(['true']);
   await expect(wrapper).toHaveAttribute('data-later', 'pending');
   const later = page.locator('[data-later]');
-  await expect(later).toHaveCount(8);
+  await expect(later).toHaveCount(9);
   expect(await later.evaluateAll((parts) => parts.map((p) => p.getAttribute('data-part')))).toEqual([
     'info',
     'sidebar',
     'header-tools',
+    'transcript',
     'queue',
     'asks',
     'interrupted',
@@ -96,8 +97,11 @@ test("parts whose code cannot come stay as the server sent them, the chat still 
   for (const part of await page.locator('[data-later]').all()) await expect(part).toHaveAttribute('data-later', 'failed');
   await expect(pocketcode.chatLink(chat)).toHaveCount(1);
   await expect(page.locator('nav#sidebar')).toHaveCount(1);
-  await pocketcode.send('sent with the sidebar missing');
-  await expect(pocketcode.messages('You').last()).toContainText('sent with the sidebar missing');
+  // The composer works: the prompt goes. The transcript shows what the
+  // server rendered until its part is built (below).
+  await pocketcode.send('sent with the later parts missing');
+  await expect.poll(() => pocketcode.answerFinished(chat), { timeout: 45_000 }).toBe(true);
+  await expect(pocketcode.transcript).not.toContainText('sent with the later parts missing');
 
   // The chunk can come now: a tap on a failed part asks for it again, and
   // the part built answers the next tap.
@@ -115,6 +119,9 @@ test("parts whose code cannot come stay as the server sent them, the chat still 
   await context.setOffline(false);
   for (const part of await page.locator('[data-later]').all()) await expect(part).toHaveAttribute('data-later', 'ready');
   await expect(page.locator('nav#sidebar')).toHaveCount(1);
+  // The transcript, built, loads what was said meanwhile: nothing is lost.
+  await expect(pocketcode.messages('You').last()).toContainText('sent with the later parts missing');
+  await pocketcode.expectReply('sent with the later parts missing');
 });
 
 test('a question asked while the asks\' code is on its way shows once it came, and is answered', async ({
@@ -218,10 +225,11 @@ test("later parts start from the server's values: nothing asked again, no flash;
   await expect(tools).toHaveAttribute('data-later', 'pending');
   fs.rmSync(path.join(chat.worktree, 'unshipped.txt'));
   await pocketcode.send('sent before the header could answer');
-  await pocketcode.expectReply(/./);
+  await expect.poll(() => pocketcode.answerFinished(chat), { timeout: 45_000 }).toBe(true);
   asked.length = 0;
   release();
   await expect(tools).toHaveAttribute('data-later', 'ready');
+  await pocketcode.expectReply('sent before the header could answer');
   await expect(badge).toHaveCount(0);
   await expect.poll(() => asked).toContain('/pocket/fn/get_changes');
   expect(consoleErrors).toEqual([]);

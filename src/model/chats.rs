@@ -74,7 +74,12 @@ pub struct DeletedChat {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OpenedChat {
     pub chat: ChatSummary,
-    pub transcript: Option<crate::opencode::Transcript>,
+    /// What the page itself needs of the transcript (`None` with it).
+    #[serde(default)]
+    pub opening: Option<ChatOpening>,
+    /// The transcript, read only by its part in the chunk `later`
+    /// (`app::chat::live_transcript`).
+    pub transcript: Option<crate::model::deferred::Deferred<crate::opencode::Transcript>>,
     /// Permission requests and questions waiting for the user, read only
     /// by the asks' part (in the chunk `later`: `app::chat::asks`).
     pub asks: crate::model::deferred::Deferred<crate::opencode::PendingAsks>,
@@ -86,4 +91,32 @@ pub struct OpenedChat {
     /// added up: the gauge then asks for it), read only by the header's
     /// part in the chunk `later` (`app::chat::header`).
     pub usage: crate::model::deferred::Deferred<Option<crate::model::usage::ChatUsage>>,
+}
+
+/// What the chat page reads of an opened chat's transcript before its part
+/// is built: the session, whether the agent is working (the composer's
+/// Stop), and the model and mode of the last prompt (the pickers' start).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatOpening {
+    pub session_id: String,
+    /// The session's directory (the chat's worktree).
+    pub directory: String,
+    pub busy: bool,
+    /// The last prompt's model (`provider/model`).
+    pub model: Option<String>,
+    /// The last prompt's mode (opencode agent).
+    pub agent: Option<String>,
+}
+
+impl ChatOpening {
+    pub fn of(transcript: &crate::opencode::Transcript) -> Self {
+        let (model, agent) = transcript.last_pick();
+        Self {
+            session_id: transcript.session.id.clone(),
+            directory: transcript.session.directory.clone(),
+            busy: transcript.busy,
+            model,
+            agent,
+        }
+    }
 }

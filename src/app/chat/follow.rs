@@ -30,6 +30,23 @@ pub fn ScrollToEndOnLoad() -> impl IntoView {
     view! { <div hidden inner_html=script></div> }
 }
 
+/// Where the reader left the server's transcript box, if away from its
+/// bottom: the box built in its place (its part, see `app::later`) starts
+/// there. `None` in a page built in the browser, where there is none.
+pub fn server_box_left_at() -> Option<i32> {
+    #[cfg(feature = "hydrate")]
+    {
+        let old = document()
+            .query_selector("[data-later=pending] [data-testid=transcript-scroll]")
+            .ok()
+            .flatten()?;
+        let top = old.scroll_top();
+        (!at_bottom(top, old.client_height(), old.scroll_height())).then_some(top)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
 /// Whether a scroll box is at its bottom.
 pub fn at_bottom(scroll_top: i32, client_height: i32, scroll_height: i32) -> bool {
     scroll_height - scroll_top - client_height <= SLACK
@@ -61,15 +78,26 @@ pub struct Follow {
 impl Follow {
     /// Follows `content` (tracked) while pinned; starts at the bottom.
     pub fn new(content: impl Fn() + Send + Sync + 'static) -> Self {
+        Self::starting_at(None, content)
+    }
+
+    /// As [`Follow::new`], but a box `left_at` a position away from its
+    /// bottom starts there, unpinned (see [`server_box_left_at`]).
+    pub fn starting_at(left_at: Option<i32>, content: impl Fn() + Send + Sync + 'static) -> Self {
         let follow = Self {
             scroller: NodeRef::new(),
-            pinned: RwSignal::new(true),
-            last_top: StoredValue::new(0),
+            pinned: RwSignal::new(left_at.is_none()),
+            last_top: StoredValue::new(left_at.unwrap_or(0)),
         };
-        Effect::new(move |_| {
+        // The first run comes once the box is in the page.
+        Effect::new(move |ran: Option<()>| {
             content();
             if follow.pinned.get_untracked() {
                 follow.scroll_to_bottom();
+            } else if let (None, Some(top), Some(el)) =
+                (ran, left_at, follow.scroller.get_untracked())
+            {
+                el.set_scroll_top(top);
             }
         });
         follow

@@ -46,17 +46,17 @@ fn gauge(chat: &ChatSummary, usage: Option<ChatUsage>) -> Option<impl IntoView +
 
 /// The header's controls right of the branch, in the WASM chunk `later`
 /// (see `app::later`): the header shows the server's until the chunk has
-/// come after hydration. `heard` counts the chat's events since the page
-/// opened: the usage it opened with is then out of date, and so are the
+/// come after hydration. `heard` says whether an event of the chat came
+/// since the page opened: the usage it opened with is then out of date, and so are the
 /// server's values of the shipping state (see `ChatHeader`).
 #[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn header_tools(
     chat: ChatSummary,
     usage: Deferred<Option<ChatUsage>>,
-    heard: ReadSignal<u32>,
+    heard: ReadSignal<bool>,
 ) -> Loaded {
     let usage = match usage.read() {
-        Ok(usage) if heard.get_untracked() == 0 => usage,
+        Ok(usage) if !heard.get_untracked() => usage,
         Ok(_) => None,
         Err(error) => {
             leptos::logging::warn!("the chat's usage could not be read, loading it again: {error}");
@@ -118,19 +118,19 @@ fn HeaderTools(chat: ChatSummary, usage: Option<ChatUsage>) -> impl IntoView {
     .erase()
 }
 
-/// The chat's header; `heard` counts the chat's events since the page
-/// opened (see [`header_tools`]).
+/// The chat's header; `heard` says whether an event of the chat came since
+/// the page opened (see [`header_tools`]).
 #[component]
 pub fn ChatHeader(
     chat: ChatSummary,
     usage: Deferred<Option<ChatUsage>>,
-    heard: ReadSignal<u32>,
+    heard: ReadSignal<bool>,
 ) -> impl IntoView {
     // The server's values of the tools' resources are out of date once
     // the chat's events have come in: the agent may have written files, or
     // gone idle, which the changes' resource reloads on (the gauge and the
     // queue load again on their own once they hear the chat's events).
-    let outdated = Signal::derive(move || heard.get() > 0);
+    let outdated = Signal::from(heard);
     let tools = {
         let chat = chat.clone();
         move || header_tools(chat.clone(), usage.clone(), heard)

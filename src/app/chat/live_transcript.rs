@@ -1,63 +1,80 @@
-//! The transcript kept current by opencode's events.
+//! The transcript kept current by opencode's events, a later part (see
+//! `app::later`): the server renders it, and its code comes after
+//! hydration.
 //!
 //! The server-rendered load seeds a signal; each event of this session from
 //! the tab's live stream is applied to it (`message.part.delta` appends
 //! text, `message.part.updated` and `message.updated` replace,
 //! `session.status` sets busy). When the session goes idle, or the stream
 //! says this chat may have missed something (a resync), the transcript is
-//! loaded again and merged in.
+//! loaded again and merged in. Built after the stream opened, it hears a
+//! resync at once, so nothing said before it was built is missed.
 
 use leptos::prelude::*;
 
 use super::ChatKey;
-use super::asks::asks_part;
-use super::composer::Composer;
 use super::follow::Follow;
 use super::message::MessageView;
-use super::queue::queue_part;
 use crate::api::{AppError, get_transcript};
-use crate::app::later::LaterPart;
+use crate::app::erase::Erase;
+use crate::app::lazy::Loaded;
 use crate::app::reload::Reload;
 use crate::app::use_chat_events;
 use crate::model::deferred::Deferred;
-use crate::opencode::{Choices, Event, PendingAsks, SessionStatus, TRANSCRIPT_PAGE, Transcript};
+use crate::opencode::{Event, SessionStatus, TRANSCRIPT_PAGE, Transcript};
 
 /// A transcript load: how many of the latest messages, and whether it was
 /// asked for by "Show earlier messages" (its button waits for it).
 type Load = (usize, bool);
 
+/// The transcript part: it keeps `busy` (the composer's) current and ticks
+/// `asks_changed` on what may have changed the asks.
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn transcript_part(
+    key: ChatKey,
+    initial: Deferred<Transcript>,
+    busy: RwSignal<bool>,
+    asks_changed: RwSignal<u32>,
+) -> Loaded {
+    Ok(match initial.read() {
+        Ok(initial) => view! { <LiveTranscript key initial busy asks_changed /> }.erase(),
+        Err(error) => view! {
+            <p role="alert" class="min-h-0 flex-1 p-3 text-red-400">
+                {format!("This chat's transcript could not be read ({error}): reload the page.")}
+            </p>
+        }
+        .erase(),
+    })
+}
+
 #[component]
-pub fn LiveTranscript(
+fn LiveTranscript(
     key: ChatKey,
     initial: Transcript,
-    asks: Deferred<PendingAsks>,
-    choices: Option<Choices>,
-    /// Counts the chat's events: what the server rendered may be out of
-    /// date once one came (see `header`). A resync is not counted: each
-    /// part that hears the chat's events loads again on one itself.
-    heard: RwSignal<u32>,
+    busy: RwSignal<bool>,
+    asks_changed: RwSignal<u32>,
 ) -> impl IntoView {
-    let initial_pick = super::pickers::initial_pick(choices.as_ref(), &initial);
-    let (session_id, directory) = (
-        initial.session.id.clone(),
-        initial.session.directory.clone(),
-    );
+    let (session_id, directory) = (key.session_id.clone(), key.directory.clone());
     let store = RwSignal::new(initial);
     // Left for another chat: its messages are kept to paint on the way back.
     if let Some(recent) = use_context::<super::recent::RecentChats>() {
         let (repo, chat_id) = (key.repo.clone(), key.chat_id.clone());
         on_cleanup(move || {
             if let Some(transcript) = store.try_get_untracked() {
-                recent.keep(&repo, &chat_id, transcript);
+                super::recent::keep(recent, &repo, &chat_id, transcript);
             }
         });
     }
     if let Some(browsing) = use_context::<super::browser::AgentBrowsing>() {
         Effect::new(move |_| browsing.0.set(store.with(Transcript::browser_tool_running)));
     }
+    Effect::new(move |_| {
+        let working = store.with(|t| t.busy);
+        if busy.get_untracked() != working {
+            busy.set(working);
+        }
+    });
     let reload = use_reload(StoredValue::new(key.clone()), store);
-    // What may have changed the asks (their part counts on it, see `asks`).
-    let asks_changed = RwSignal::new(0_u32);
     use_chat_events(
         &session_id.clone(),
         &directory,
@@ -78,24 +95,14 @@ pub fn LiveTranscript(
             if matches!(event, Event::AsksChanged { .. } | Event::SessionIdle { .. }) {
                 asks_changed.update(|n| *n += 1);
             }
-            heard.update(|n| *n += 1);
         },
         move || {
             reload.again();
             asks_changed.update(|n| *n += 1);
         },
     );
-    let asks_key = key.clone();
-    let queue_key = key.clone();
-    let busy = Signal::derive(move || store.with(|t| t.busy));
-    super::undo::UndoActions::provide(key.clone(), store);
-    view! {
-        <TranscriptScroll store reload />
-        <LaterPart label="queue" load=move || queue_part(queue_key.clone()) />
-        <LaterPart label="asks" load=move || asks_part(asks_key.clone(), asks.clone(), asks_changed.read_only()) />
-        <Composer key busy choices initial_pick />
-        <super::follow::ScrollToEndOnLoad />
-    }
+    super::undo::UndoActions::provide(key, store);
+    view! { <TranscriptScroll store reload /> }
 }
 
 /// The transcript's loads: the latest wins and is merged into the store.
@@ -177,7 +184,7 @@ fn TranscriptScroll(store: RwSignal<Transcript>, reload: TranscriptReload) -> im
     });
     let error = Memo::new(move |_| store.with(|t| t.error.clone()));
     let title = Memo::new(move |_| store.with(|t| t.session.title.clone()));
-    let follow = Follow::new(move || store.track());
+    let follow = Follow::starting_at(super::follow::server_box_left_at(), move || store.track());
     view! {
         <div
             class="min-h-0 flex-1 overflow-y-auto overscroll-contain px-3 pt-2 pb-4"

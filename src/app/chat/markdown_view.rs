@@ -8,6 +8,12 @@
 //! on its way (the chat went busy: [`prepare`]) or a text needs it. Until
 //! then, and while it cannot come, such text shows as written
 //! (pre-wrapped), and turns into markdown once the chunk is there.
+//!
+//! The transcript is a later part (see `app::later`): the phone builds it
+//! in place of the server's once the page has hydrated. Each markdown box
+//! says which text it shows (`data-md`, a hash of it), and a box built then
+//! takes the server's HTML for the same text from the page, so neither the
+//! chunk nor a flash of text as written comes with every load.
 
 use leptos::prelude::*;
 
@@ -20,10 +26,21 @@ const CLASS: &str = "markdown break-words";
 #[component]
 pub fn Markdown(text: String) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
-    let view = view! { <div class=CLASS inner_html=super::markdown::to_html(&text)></div> }.erase();
+    let view = view! {
+        <div class=CLASS data-md=text_hash(&text) inner_html=super::markdown::to_html(&text)></div>
+    }
+    .erase();
     #[cfg(feature = "hydrate")]
     let view = phone::markdown(text);
     view
+}
+
+/// What names a text in its box's `data-md`: FNV-1a, 64 bits, in hex.
+fn text_hash(text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
 }
 
 /// Gets the chunk ready, when a reply is on its way: its text then shows
@@ -39,7 +56,7 @@ mod phone {
 
     use leptos::prelude::*;
 
-    use super::CLASS;
+    use super::{CLASS, text_hash};
     use crate::app::erase::Erase;
     use crate::app::hydrating;
     use crate::app::lazy::ChunkError;
@@ -60,21 +77,33 @@ mod phone {
     }
 
     pub(super) fn markdown(text: String) -> AnyView {
+        let hash = text_hash(&text);
         if hydrating::now() {
             // Server-rendered: tachys leaves a hydrated `inner_html` as the
             // server wrote it, so this value is never shown.
-            return view! { <div class=CLASS inner_html=String::new()></div> }.erase();
+            return view! { <div class=CLASS data-md=hash inner_html=String::new()></div> }.erase();
+        }
+        if let Some(html) = servers_html(&hash) {
+            return view! { <div class=CLASS data-md=hash inner_html=html></div> }.erase();
         }
         let render = RENDER.with(Clone::clone);
         if let Some(render) = render.get_untracked() {
-            return view! { <div class=CLASS inner_html=render(&text)></div> }.erase();
+            return view! { <div class=CLASS data-md=hash inner_html=render(&text)></div> }.erase();
         }
         ask_once();
         let html = move || match render.get() {
             Some(render) => render(&text),
             None => as_written(&text),
         };
-        view! { <div class=CLASS inner_html=html></div> }.erase()
+        view! { <div class=CLASS data-md=hash inner_html=html></div> }.erase()
+    }
+
+    /// The HTML the server rendered for the text `hash` names, while the
+    /// part it is in waits to be built in its place (see the module).
+    fn servers_html(hash: &str) -> Option<String> {
+        let selector = format!(r#"[data-later="pending"] [data-md="{hash}"]"#);
+        let old = document().query_selector(&selector).ok().flatten()?;
+        Some(old.inner_html())
     }
 
     /// Fetches and compiles the chunk once; if it cannot come, the next

@@ -4,6 +4,7 @@
 
 mod asks;
 mod attach;
+mod body;
 mod browser;
 mod changes;
 mod composer;
@@ -41,8 +42,8 @@ use crate::api::open_chat;
 use crate::app::erase::Erase;
 use crate::app::error_list::ErrorList;
 use crate::model::chats::OpenedChat;
+use body::ChatBody;
 use header::ChatHeader;
-use live_transcript::LiveTranscript;
 
 /// Which chat a component works on: what every chat server function takes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,9 +73,14 @@ pub fn ChatPage() -> impl IntoView {
     let opened = json_resource(move || key.get(), |(repo, chat)| open_chat(repo, chat));
     // A chat shown before in this tab paints its kept messages while it opens.
     let recent = recent::RecentChats::provide();
-    let opening = move || match key.with(|(repo, chat)| recent.get(repo, chat)) {
-        Some(transcript) => view! { <recent::ChatPreview transcript /> }.erase(),
+    let opening = move || {
+        match key.with(|(repo, chat)| recent.get(repo, chat)) {
+        Some(kept) => view! {
+            <crate::app::later::LaterPart label="chat-preview" load=move || recent::preview_part(kept.clone()) />
+        }
+        .erase(),
         None => view! { <p class="p-3 text-neutral-500">"Opening the chat…"</p> }.erase(),
+    }
     };
     view! {
         <Suspense fallback=move || view! { {opening} }>
@@ -100,6 +106,7 @@ pub fn ChatPage() -> impl IntoView {
 fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     let OpenedChat {
         chat,
+        opening,
         transcript,
         asks,
         choices,
@@ -118,21 +125,21 @@ fn OpenChatView(opened: OpenedChat) -> impl IntoView {
     if let Some(session_id) = chat.session_id.clone() {
         read_mark::keep_read(repo.clone(), chat_id.clone(), session_id);
     }
-    // The chat's events heard since it opened: what the server rendered
-    // may be out of date then (the header's later part loads again).
-    let heard = RwSignal::new(0_u32);
+    // Whether an event of the chat came since it opened: what the server
+    // rendered is out of date then (the header's later part loads again).
+    let heard = RwSignal::new(false);
     let header = view! { <ChatHeader chat=chat.clone() usage heard=heard.read_only() /> };
-    let body = match transcript {
-        Some(initial) => {
+    let body = match opening.zip(transcript) {
+        Some((opening, transcript)) => {
             // A remote's events are filed under `@<connection>:<dir>`.
-            let directory = crate::model::remotes::event_directory(&repo, &initial.session.directory);
+            let directory = crate::model::remotes::event_directory(&repo, &opening.directory);
             let key = ChatKey {
                 repo,
                 chat_id,
-                session_id: initial.session.id.clone(),
+                session_id: opening.session_id.clone(),
                 directory,
             };
-            view! { <LiveTranscript key initial asks choices heard /> }.erase()
+            view! { <ChatBody key opening transcript asks choices heard /> }.erase()
         }
         None => view! {
             <p role="alert" class="p-3 text-amber-300">

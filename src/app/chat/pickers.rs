@@ -7,12 +7,13 @@ use leptos::prelude::*;
 
 use super::ChatKey;
 use crate::app::storage::{Pick, pick as saved_pick, save_pick};
-use crate::opencode::{Choices, Transcript};
+use crate::model::chats::ChatOpening;
+use crate::opencode::Choices;
 
 /// The pick a chat starts with on first paint (the server knows no
 /// browser storage; the saved pick replaces it after hydration).
-pub fn initial_pick(choices: Option<&Choices>, transcript: &Transcript) -> Pick {
-    let (model, agent) = transcript.last_pick();
+pub fn initial_pick(choices: Option<&Choices>, opening: &ChatOpening) -> Pick {
+    let (model, agent) = (opening.model.clone(), opening.agent.clone());
     let model = model
         .filter(|id| choices.is_some_and(|c| c.model(id).is_some()))
         .or_else(|| choices.and_then(|c| c.default_model.clone()));

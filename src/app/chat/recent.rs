@@ -3,10 +3,15 @@
 //! this copy, while the chat is opened again; the opened chat (fresh
 //! transcript, asks, pickers, composer) then takes the copy's place.
 
+use std::any::Any;
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::follow::Follow;
 use super::message::MessageView;
+use crate::app::erase::Erase;
+use crate::app::lazy::Loaded;
 use crate::opencode::Transcript;
 
 /// How many chats are kept.
@@ -15,9 +20,13 @@ const KEPT: usize = 8;
 /// phone's screenful, few enough to paint in a frame or two.
 const PREVIEW_MESSAGES: usize = 30;
 
+/// A kept copy: a [`Transcript`], read only by the code of the chunk
+/// `later` (the page's own code only asks whether there is one).
+type Kept = Arc<dyn Any + Send + Sync>;
+
 /// The chat page's copies, newest first, by `(repo, chat id)`.
 #[derive(Clone, Copy)]
-pub struct RecentChats(StoredValue<Vec<((String, String), Transcript)>>);
+pub struct RecentChats(StoredValue<Vec<((String, String), Kept)>>);
 
 impl RecentChats {
     /// The chat page's: one for as long as the page shows chats.
@@ -27,19 +36,8 @@ impl RecentChats {
         recent
     }
 
-    /// Keeps `transcript`'s latest messages as chat `chat_id`'s copy.
-    pub fn keep(self, repo: &str, chat_id: &str, mut transcript: Transcript) {
-        let left_out = transcript.messages.len().saturating_sub(PREVIEW_MESSAGES);
-        transcript.messages.drain(..left_out);
-        let key = (repo.to_owned(), chat_id.to_owned());
-        self.0.try_update_value(|list| {
-            list.retain(|(k, _)| *k != key);
-            list.insert(0, (key, transcript));
-            list.truncate(KEPT);
-        });
-    }
-
-    pub fn get(self, repo: &str, chat_id: &str) -> Option<Transcript> {
+    /// Chat `chat_id`'s copy, if one is kept.
+    pub fn get(self, repo: &str, chat_id: &str) -> Option<Kept> {
         self.0
             .try_with_value(|list| {
                 list.iter()
@@ -50,10 +48,32 @@ impl RecentChats {
     }
 }
 
+/// Keeps `transcript`'s latest messages as chat `chat_id`'s copy.
+pub fn keep(recent: RecentChats, repo: &str, chat_id: &str, mut transcript: Transcript) {
+    let left_out = transcript.messages.len().saturating_sub(PREVIEW_MESSAGES);
+    transcript.messages.drain(..left_out);
+    let key = (repo.to_owned(), chat_id.to_owned());
+    recent.0.try_update_value(|list| {
+        list.retain(|(k, _)| *k != key);
+        list.insert(0, (key, Arc::new(transcript) as Kept));
+        list.truncate(KEPT);
+    });
+}
+
+/// A kept copy's preview, in the chunk `later` (it is there by the time a
+/// chat is left: see `app::later`).
+#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn preview_part(kept: Kept) -> Loaded {
+    Ok(match kept.downcast_ref::<Transcript>() {
+        Some(transcript) => view! { <ChatPreview transcript=transcript.clone() /> }.erase(),
+        None => ().erase(),
+    })
+}
+
 /// A kept chat's messages, painted while the chat opens: the transcript's
 /// look (at its end), with nothing to act on yet.
 #[component]
-pub fn ChatPreview(transcript: Transcript) -> impl IntoView {
+fn ChatPreview(transcript: Transcript) -> impl IntoView {
     let ids = transcript
         .messages
         .iter()

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::chat_ref::{existing_worktree, no_chat, not_this_chats};
 use super::{ChatError, ChatRef, ChatTarget};
-use crate::model::chats::OpenedChat;
+use crate::model::chats::{ChatOpening, OpenedChat};
 use crate::model::deferred::Deferred;
 use crate::opencode::{SessionStatus, TRANSCRIPT_PAGE, Transcript};
 use crate::server::events::EventHub;
@@ -65,7 +65,8 @@ pub async fn open_chat(state: &AppState, target: &ChatTarget) -> Result<OpenedCh
     };
     Ok(OpenedChat {
         chat,
-        transcript,
+        opening: transcript.as_ref().map(ChatOpening::of),
+        transcript: transcript.as_ref().map(Deferred::new),
         asks: Deferred::new(&asks),
         choices,
         usage: Deferred::new(&usage),
