@@ -234,3 +234,50 @@ test("later parts start from the server's values: nothing asked again, no flash;
   await expect.poll(() => asked).toContain('/pocket/fn/get_changes');
   expect(consoleErrors).toEqual([]);
 });
+
+test('the transcript built in place of the server\'s stays where the reader scrolled it, or at its end', async ({
+  pocketcode,
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const chat = await pocketcode.newChat();
+  for (let n = 1; n <= 30; n++) {
+    const response = await page.request.post(`/session/${chat.sessionId}/message`, {
+      headers: { 'x-opencode-directory': chat.worktree },
+      data: { noReply: true, parts: [{ type: 'text', text: `note ${n}` }] },
+    });
+    expect(response.ok(), await response.text()).toBe(true);
+  }
+  const part = page.locator('[data-part="transcript"]');
+  const scroller = page.getByTestId('transcript-scroll');
+  const notes = pocketcode.messages('You');
+  const toBottom = page.getByRole('button', { name: '↓ Scroll to bottom' });
+
+  // Left at its end: built, it is still there.
+  let release = await holdLaterChunk(page);
+  await page.reload();
+  await expect(pocketcode.app).toHaveAttribute('data-hydrated', 'true');
+  await expect(part).toHaveAttribute('data-later', 'pending');
+  await expect(notes.last()).toBeInViewport();
+  release();
+  await expect(part).toHaveAttribute('data-later', 'ready');
+  await expect(notes.last()).toBeInViewport();
+  await expect(toBottom).toHaveCount(0);
+
+  // Scrolled to the start while the part was on its way: it stays there.
+  await page.unroute(LATER_CHUNK);
+  release = await holdLaterChunk(page);
+  await page.reload();
+  await expect(pocketcode.app).toHaveAttribute('data-hydrated', 'true');
+  await expect(part).toHaveAttribute('data-later', 'pending');
+  await scroller.evaluate((el) => el.scrollTo(0, 0));
+  await expect(notes.first()).toBeInViewport();
+  release();
+  await expect(part).toHaveAttribute('data-later', 'ready');
+  await expect(notes.first()).toBeInViewport();
+  expect(await scroller.evaluate((el) => el.scrollTop)).toBe(0);
+  // It is not following: new content leaves it there, and the button offers the end.
+  await expect(toBottom).toBeVisible();
+  await toBottom.click();
+  await expect(notes.last()).toBeInViewport();
+});
