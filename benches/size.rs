@@ -300,8 +300,8 @@ fn print_first_load(before: (&Build, &Load), after: (&Build, &Load)) {
     print_table(before.0, &before.1.first, after.0, &after.1.first, true);
     println!(
         "\nfetched once the page has hydrated and is idle: the parts it builds then \
-         (`app::later`: the top bar's version, the sidebar, the header's tools, the queue, the \
-         asks, the composer's interrupted banner and mic; the \
+         (`app::later`: the top bar's version, the sidebar, the header's tools, the transcript, \
+         the queue, the asks, the composer's interrupted banner and mic; the \
          server's HTML reads until they come) and the code chunks they need"
     );
     print_table(before.0, &before.1.later, after.0, &after.1.later, false);

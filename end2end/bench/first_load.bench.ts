@@ -10,7 +10,7 @@ import { expect, test } from '../fixtures/pocketcode';
  * of the first load; they are totalled apart. So is the chunk the chat page
  * asks for once it has hydrated, for the parts whose server HTML reads until
  * it came (`src/app/later/`: the top bar's version, the sidebar, the header's tools,
- * the queue, the asks, the composer's interrupted banner and mic), with the code chunks it needs.
+ * the transcript, the queue, the asks, the composer's interrupted banner and mic), with the code chunks it needs.
  */
 // A first visit: no service worker yet (it would answer from its own fetches).
 test.use({ serviceWorkers: 'block' });
