@@ -12,6 +12,7 @@
 use leptos::prelude::*;
 
 use super::AppError;
+use crate::model::deferred::Deferred;
 use crate::model::queue::PromptQueue;
 
 /// Chat `chat_id`'s queue; empty for a remote chat (which has none).
@@ -32,7 +33,9 @@ pub async fn get_queue(repo: String, chat_id: String) -> Result<PromptQueue, App
 
 /// Queues `text` (with the mode and model picked, and the files mentioned)
 /// to be sent when the chat's session is next idle; a slash command in it
-/// runs then. No photos: they go with Send or Steer.
+/// runs then. No photos: they go with Send or Steer. Answers the queue,
+/// which the composer that calls it does not read (its part does, from the
+/// chat's events): as JSON text, so the page need not carry its reader.
 #[server(prefix = "/pocket/fn", endpoint = "queue_prompt")]
 pub async fn queue_prompt(
     repo: String,
@@ -43,7 +46,7 @@ pub async fn queue_prompt(
     agent: Option<String>,
     attachments: Option<String>,
     files: Option<String>,
-) -> Result<PromptQueue, AppError> {
+) -> Result<Deferred<PromptQueue>, AppError> {
     use crate::model::queue::QueuedPrompt;
     use crate::server::mentions;
     use crate::server::queue::{QueueChange, change_queue};
@@ -70,7 +73,7 @@ pub async fn queue_prompt(
             command: mentions::called_command(&chat, text).await?,
         };
         let change = QueueChange::Add { session_id, prompt };
-        Ok(change_queue(&state, &chat, change)?)
+        Ok(Deferred::new(&change_queue(&state, &chat, change)?))
     })
     .await
 }
