@@ -36,10 +36,7 @@ pub fn ScrollToEndOnLoad() -> impl IntoView {
 pub fn server_box_left_at() -> Option<i32> {
     #[cfg(feature = "hydrate")]
     {
-        let old = document()
-            .query_selector("[data-later=pending] [data-testid=transcript-scroll]")
-            .ok()
-            .flatten()?;
+        let old = crate::app::later::servers_element("[data-testid=transcript-scroll]")?;
         let top = old.scroll_top();
         (!at_bottom(top, old.client_height(), old.scroll_height())).then_some(top)
     }

@@ -101,8 +101,7 @@ mod phone {
     /// The HTML the server rendered for the text `hash` names, while the
     /// part it is in waits to be built in its place (see the module).
     fn servers_html(hash: &str) -> Option<String> {
-        let selector = format!(r#"[data-later="pending"] [data-md="{hash}"]"#);
-        let old = document().query_selector(&selector).ok().flatten()?;
+        let old = crate::app::later::servers_element(&format!(r#"[data-md="{hash}"]"#))?;
         Some(old.inner_html())
     }
 

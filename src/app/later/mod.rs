@@ -234,6 +234,19 @@ impl Fill {
     }
 }
 
+/// The first element matching `selector` in the server's HTML of a part not
+/// built yet. A part being built (its components run before it replaces
+/// that HTML) takes from it what the reader already sees there: where a
+/// scroll box was left, markdown the server rendered.
+#[cfg(feature = "hydrate")]
+pub fn servers_element(selector: &str) -> Option<web_sys::Element> {
+    let selector = format!(r#"[data-later="pending"] {selector}"#);
+    leptos::prelude::document()
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+}
+
 /// The chunk `later` itself, which every later part's code is in: called,
 /// it fetches the chunk and runs nothing.
 #[cfg(feature = "hydrate")]
